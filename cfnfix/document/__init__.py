@@ -1,0 +1,136 @@
+"""A template as text, source nodes with positions, and plain data in long form."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ..errors import ParseError, TemplateError
+from .json_loader import load_json
+from .nodes import MappingNode, Node, ScalarNode, SequenceNode
+from .pointer import parse_pointer
+from .resolve import View, walk
+from .text import LineIndex
+from .yaml_loader import load_yaml
+
+__all__ = [
+    "Document",
+    "MappingNode",
+    "Node",
+    "ScalarNode",
+    "SequenceNode",
+    "detect_format",
+    "load",
+    "parse_text",
+    "read_text",
+]
+
+Format = Literal["yaml", "json"]
+
+
+def detect_format(text: str) -> Format:
+    """``json`` when the first significant character is ``{`` or ``[``, else ``yaml``."""
+    stripped = text.lstrip("\ufeff \t\r\n")
+    return "json" if stripped[:1] in ("{", "[") else "yaml"
+
+
+def parse_text(text: str, file: str | None = None) -> tuple[Format, Node, Any]:
+    """Parse ``text`` into (format, root node, plain data) without checking the top level."""
+    fmt = detect_format(text)
+    if fmt == "json":
+        root, data = load_json(text, file)
+    else:
+        root, data = load_yaml(text, file)
+    return fmt, root, data
+
+
+@dataclass
+class Document:
+    """A parsed template: the original text, its node tree and its plain data.
+
+    ``data`` is the template in CloudFormation long form (``!Ref X`` reads as
+    ``{"Ref": "X"}``); JSON Pointers address it. ``locate`` maps a pointer back to the
+    1-based line and column of the node (or of its nearest existing ancestor).
+    """
+
+    text: str
+    format: Format
+    root: Node
+    data: Any
+    file: str | None = None
+    _lines: LineIndex | None = field(default=None, repr=False)
+
+    @property
+    def lines(self) -> LineIndex:
+        """Offset ⇄ line/column index of ``text`` (built on first use)."""
+        if self._lines is None:
+            self._lines = LineIndex(self.text)
+        return self._lines
+
+    def views(self, pointer: str) -> list[View]:
+        """The walk from the root along ``pointer`` (see :func:`cfnfix.document.resolve.walk`)."""
+        return walk(self.root, parse_pointer(pointer))
+
+    def node_at(self, pointer: str) -> Node | None:
+        """The node ``pointer`` names exactly, or None (also for parts of a tagged scalar)."""
+        tokens = parse_pointer(pointer)
+        views = walk(self.root, tokens)
+        if len(views) != len(tokens) + 1 or views[-1].part is not None:
+            return None
+        return views[-1].node
+
+    def locate(self, pointer: str) -> tuple[int, int]:
+        """1-based (line, column) of the node at ``pointer`` or of its nearest ancestor."""
+        return self.lines.line_col(self.views(pointer)[-1].node.start)
+
+    def locate_key(self, pointer: str) -> tuple[int, int]:
+        """1-based (line, column) of the mapping key that ``pointer`` ends in (else :meth:`locate`)."""
+        tokens = parse_pointer(pointer)
+        if tokens:
+            views = walk(self.root, tokens[:-1])
+            parent = views[-1]
+            if len(views) == len(tokens) and not parent.wrapped and isinstance(parent.node, MappingNode):
+                for key, _ in parent.node.items:
+                    if key.value == tokens[-1]:
+                        return self.lines.line_col(key.start)
+        return self.locate(pointer)
+
+
+def load(text: str, file: str | None = None) -> Document:
+    """Parse a CloudFormation template (YAML or JSON, detected by content).
+
+    Raises :class:`~cfnfix.errors.ParseError` for malformed input and
+    :class:`~cfnfix.errors.TemplateError` when the top level is not a mapping.
+    """
+    fmt, root, data = parse_text(text, file)
+    if not isinstance(data, dict) or root.tag is not None:
+        kind = "a list" if isinstance(data, list) else "a scalar" if not isinstance(data, dict) else "a tagged value"
+        line, col = LineIndex(text).line_col(root.start)
+        raise TemplateError(f"a template must be a mapping at the top level, found {kind}", file=file, line=line, column=col)
+    return Document(text, fmt, root, data, file)
+
+
+def read_text(path: str | os.PathLike[str]) -> str:
+    """Read a template file as text: UTF-8 (BOM allowed), line endings kept as they are."""
+    name = os.fspath(path)
+    try:
+        with open(name, "rb") as fh:
+            raw = fh.read()
+    except IsADirectoryError:
+        raise TemplateError("is a directory, not a template file", file=name) from None
+    except FileNotFoundError:
+        raise TemplateError("no such file", file=name) from None
+    except PermissionError:
+        raise TemplateError("permission denied: cannot read the file", file=name) from None
+    except OSError as exc:
+        raise TemplateError(f"cannot read the file: {exc.strerror or exc}", file=name) from None
+    if b"\x00" in raw:
+        raise ParseError("binary file (contains NUL bytes), not a template", file=name)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise ParseError(f"not UTF-8 text: invalid byte 0x{raw[exc.start]:02x}", file=name, line=line, column=col) from None

@@ -1,0 +1,40 @@
+"""Rule registry: every module in this package that defines a :class:`Rule` subclass.
+
+Adding a rule means adding one module here (plus its golden cases); nothing else to edit.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from functools import lru_cache
+
+from .base import Rule, RuleContext
+
+__all__ = ["Rule", "RuleContext", "all_rules", "get_rule"]
+
+
+@lru_cache(maxsize=1)
+def all_rules() -> tuple[Rule, ...]:
+    """One instance of every registered rule, ordered by id."""
+    for info in pkgutil.iter_modules(__path__):
+        if not info.name.startswith("_") and info.name != "base":
+            importlib.import_module(f"{__name__}.{info.name}")
+    found: dict[str, Rule] = {}
+    stack = list(Rule.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if getattr(cls, "id", None) and not getattr(cls, "__abstractmethods__", None):
+            if cls.id in found and type(found[cls.id]) is not cls:
+                raise RuntimeError(f"duplicate rule id {cls.id}")
+            found[cls.id] = cls()
+    return tuple(sorted(found.values(), key=lambda r: r.id))
+
+
+def get_rule(key: str) -> Rule | None:
+    """The rule with this id or name (case-insensitive id), or None."""
+    for rule in all_rules():
+        if rule.id.lower() == key.lower() or rule.name == key:
+            return rule
+    return None

@@ -1,0 +1,80 @@
+"""The one shape every rule has: metadata plus ``check(ctx) -> findings``.
+
+A rule reads the template's plain data (``ctx.data``, CloudFormation long form) and yields
+:class:`~cfnfix.findings.Finding` objects; a fixable finding carries a
+:class:`~cfnfix.findings.Fix` whose ``patch`` is RFC 6902 operations on that data. Rules
+know nothing about text: the patch engine turns the operations into edits.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from ..config import Settings
+from ..document import Document
+from ..findings import Applicability, Finding, Fix, Severity
+
+
+@dataclass
+class RuleContext:
+    """What a rule sees: the parsed document, the settings, and its own options."""
+
+    document: Document
+    settings: Settings
+    options: dict[str, Any]
+
+    @property
+    def data(self) -> Any:
+        """The template's plain data (long form)."""
+        return self.document.data
+
+
+class Rule(ABC):
+    """Base class of every rule. Subclasses set the class attributes and implement ``check``."""
+
+    id: ClassVar[str]
+    """Stable id, ``CFX`` + three digits."""
+    name: ClassVar[str]
+    """Stable kebab-case name."""
+    severity: ClassVar[Severity]
+    summary: ClassVar[str]
+    """One line for ``cfnfix rules``."""
+    explanation: ClassVar[str]
+    """Markdown for ``cfnfix explain``: what is wrong, why, the fix, its safety."""
+    doc_url: ClassVar[str]
+    """Authoritative documentation for the problem."""
+    fix_applicability: ClassVar[Applicability] = Applicability.NONE
+    """The best applicability this rule's fixes can have (``none``: report only)."""
+
+    @abstractmethod
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        """Yield the findings for one template."""
+
+    def finding(
+        self,
+        ctx: RuleContext,
+        path: str,
+        message: str,
+        *,
+        fix: Fix | None = None,
+        at_key: bool = False,
+        severity: Severity | None = None,
+    ) -> Finding:
+        """Build a finding at ``path`` (its key's position when ``at_key``)."""
+        doc = ctx.document
+        line, column = doc.locate_key(path) if at_key else doc.locate(path)
+        return Finding(
+            rule_id=self.id,
+            rule_name=self.name,
+            severity=severity or self.severity,
+            path=path,
+            line=line,
+            column=column,
+            message=message,
+            doc_url=self.doc_url,
+            file=doc.file,
+            fix=fix,
+        )
