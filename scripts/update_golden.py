@@ -1,0 +1,27 @@
+"""Rewrite golden expected files from current behaviour: ``python scripts/update_golden.py [group[/case] ...]``.
+
+Review ``git diff golden/`` afterwards: the point of golden files is that a human read them.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.golden_cases import discover, write  # noqa: E402
+
+
+def main(argv: list[str]) -> int:
+    cases = discover()
+    if argv:
+        cases = [c for c in cases if any(c.id == a or c.id.startswith(a.rstrip("/") + "/") for a in argv)]
+    for case in cases:
+        write(case)
+        print("wrote", case.id)
+    return 0 if cases else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

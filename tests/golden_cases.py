@@ -1,0 +1,91 @@
+"""Golden cases: discovery, running and (re)writing expected files.
+
+Layout of one case, ``golden/<group>/<case>/``::
+
+    input.yaml | input.json          the template (any extension cfnfix reads)
+    config.toml                      optional: settings as in .cfnfix.toml (e.g. select, unsafe-fixes)
+    findings.json                    expected findings of ``check`` on the input
+    output.<same extension>          expected text after ``fix`` (byte for byte)
+    patch.json                       expected combined RFC 6902 patch of ``fix``
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from cfnfix.api import FixResult, check, fix
+from cfnfix.config import Settings
+from cfnfix.findings import Finding
+
+GOLDEN = Path(__file__).resolve().parent.parent / "golden"
+
+
+@dataclass
+class Case:
+    """One golden case folder."""
+
+    root: Path
+
+    @property
+    def id(self) -> str:
+        return f"{self.root.parent.name}/{self.root.name}"
+
+    @property
+    def input(self) -> Path:
+        (found,) = [p for p in self.root.iterdir() if p.stem == "input"]
+        return found
+
+    @property
+    def output(self) -> Path:
+        return self.root / ("output" + self.input.suffix)
+
+    def settings(self) -> Settings:
+        cfg = self.root / "config.toml"
+        if not cfg.exists():
+            return Settings()
+        return Settings.model_validate(tomllib.loads(cfg.read_text(encoding="utf-8")))
+
+    def input_text(self) -> str:
+        return self.input.read_bytes().decode("utf-8")
+
+
+def discover() -> list[Case]:
+    """Every case folder under ``golden/`` (a folder holding an ``input.*`` file)."""
+    return sorted(
+        (Case(p.parent) for p in GOLDEN.glob("*/*/input.*")),
+        key=lambda c: c.id,
+    )
+
+
+def findings_json(findings: list[Finding]) -> str:
+    """Canonical text of a findings list (what ``findings.json`` holds)."""
+    return json.dumps([f.model_dump(mode="json") for f in findings], indent=2, ensure_ascii=False) + "\n"
+
+
+def patch_json(patch: list[dict[str, Any]]) -> str:
+    """Canonical text of a patch (what ``patch.json`` holds)."""
+    return json.dumps(patch, indent=2, ensure_ascii=False) + "\n"
+
+
+def run(case: Case) -> tuple[list[Finding], FixResult]:
+    """Check and fix the case's input with its settings."""
+    settings = case.settings()
+    text = case.input_text()
+    return check(text, config=settings), fix(text, config=settings, unsafe=settings.unsafe_fixes)
+
+
+def write(case: Case) -> None:
+    """(Re)write the expected files from current behaviour. Review the diff before committing."""
+    findings, result = run(case)
+    (case.root / "findings.json").write_bytes(findings_json(findings).encode("utf-8"))
+    case.output.write_bytes(result.text.encode("utf-8"))
+    (case.root / "patch.json").write_bytes(patch_json(result.patch).encode("utf-8"))

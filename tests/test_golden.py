@@ -1,0 +1,32 @@
+"""Every golden case: findings, fixed text and patch compared byte for byte; the fix is
+idempotent, and cfn-lint finds no new error in the output."""
+
+from __future__ import annotations
+
+import pytest
+
+from cfnfix import fix
+
+from .golden_cases import Case, discover, findings_json, patch_json, run
+from .lint import new_lint_errors
+
+CASES = discover()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_golden(case: Case) -> None:
+    findings, result = run(case)
+    assert findings_json(findings) == (case.root / "findings.json").read_text(encoding="utf-8")
+    assert result.text == case.output.read_bytes().decode("utf-8")
+    assert patch_json(result.patch) == (case.root / "patch.json").read_text(encoding="utf-8")
+    assert not result.failed, result.failed
+    settings = case.settings()
+    again = fix(result.text, config=settings, unsafe=settings.unsafe_fixes)
+    assert again.text == result.text, "a second run must change nothing"
+    assert not [f for f in again.remaining if f.fixable and (settings.unsafe_fixes or f.fix.applicability.value == "safe")]
+    if result.changed:
+        assert new_lint_errors(result.original, result.text) == set()
+
+
+def test_there_are_golden_cases() -> None:
+    assert CASES, "golden/ holds no cases"
