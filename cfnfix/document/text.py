@@ -9,22 +9,25 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class LineIndex:
-    """Maps character offsets to 1-based (line, column) and back."""
+    """Maps character offsets to 1-based (line, column) and back.
+
+    A byte order mark is not part of the first line: columns count from after it.
+    """
 
     __slots__ = ("text", "starts")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+        self.starts = [1 if text.startswith("\ufeff") else 0] + [m.end() for m in _LINE_BREAK.finditer(text)]
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column of ``offset``."""
-        i = bisect.bisect_right(self.starts, offset) - 1
-        return i + 1, offset - self.starts[i] + 1
+        i = max(bisect.bisect_right(self.starts, offset) - 1, 0)
+        return i + 1, max(offset - self.starts[i], 0) + 1
 
     def line_start(self, offset: int) -> int:
         """Offset of the first character of the line holding ``offset``."""
-        return self.starts[bisect.bisect_right(self.starts, offset) - 1]
+        return self.starts[max(bisect.bisect_right(self.starts, offset) - 1, 0)]
 
     def line_end(self, offset: int) -> int:
         """Offset of the line break (or end of text) of the line holding ``offset``."""

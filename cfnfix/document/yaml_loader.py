@@ -201,17 +201,26 @@ def _wrap(tag: str, data: Any) -> dict[str, Any]:
 
 
 def _block_scalar_end(text: str, value_start: int, end: int) -> int:
-    """End of a block scalar: after its last non-empty line, unless it keeps (``+``) trailing lines."""
+    """End of a block scalar's last line, before its line break.
+
+    libyaml's end mark lies after the trailing blank lines; those belong to the scalar only
+    with keep chomping (``|+``), so for clip and strip we walk back to the last non-empty
+    line. Either way the final line break is excluded, so that every node ends at a
+    significant character and "the end of the node's last line" means the same for all.
+    """
     header_end = text.find("\n", value_start, end)
     if header_end == -1:
         return end
     indicator = text[value_start:header_end].split("#", 1)[0]
-    if "+" in indicator:
-        return end
     pos = end
-    while pos > header_end + 1:
-        line_start = text.rfind("\n", 0, pos - 1) + 1
-        if line_start <= header_end or text[line_start:pos].strip(" \t\r\n") != "":
-            break
-        pos = line_start
+    if "+" not in indicator:
+        while pos > header_end + 1:
+            line_start = text.rfind("\n", 0, pos - 1) + 1
+            if line_start <= header_end or text[line_start:pos].strip(" \t\r\n") != "":
+                break
+            pos = line_start
+    if pos > header_end and text[pos - 1 : pos] == "\n":
+        pos -= 1
+        if text[pos - 1 : pos] == "\r":
+            pos -= 1
     return pos

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
+from .engine import apply_patch
 
-
-def apply_patch(text: str, patch: list[dict[str, Any]], *, file: str | None = None) -> str:
-    """Apply ``patch`` to ``text`` (YAML or JSON) and return the new text (engine in progress)."""
-    raise NotImplementedError("patch engine lands in the next commit")
+__all__ = ["apply_patch"]

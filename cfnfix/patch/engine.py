@@ -1,0 +1,657 @@
+"""RFC 6902 operations → minimal text edits on the original template.
+
+For each operation the engine (1) applies it to the plain data with ``jsonpatch`` — the
+reference semantics — and (2) plans one text edit at the span of the node it touches,
+on a *working tree*: the parsed nodes, updated as operations are planned, with inserted
+or rewritten values as :class:`_New` placeholders. Edits are kept in original
+coordinates and applied back to front at the end. When an operation needs text that
+only exists as a pending edit (it reaches into a new value, or its edit would touch
+another edit), the pending edits are applied, the text is re-parsed, and planning
+continues on the fresh tree ("flush"). Finally the output is re-parsed and its data
+compared with the data ``jsonpatch`` produced: any difference raises
+:class:`~cfnfix.errors.VerificationError` and nothing is returned.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+from typing import Any
+
+import jsonpatch
+import jsonpointer
+
+from ..document import parse_text
+from ..document.intrinsics import tag_key
+from ..document.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ..document.pointer import make_pointer, parse_pointer
+from ..document.resolve import View, step, walk
+from ..document.text import LineIndex, line_ending_at
+from ..errors import CfnfixError, PatchConflictError, PatchError, PatchTestFailedError, VerificationError
+from .edits import Edit, apply_edits, conflicts
+from .render_json import JsonRenderer
+from .render_yaml import YamlRenderer, block_literal, double_quoted, plain_ok, quoted, scalar_text, single_quoted
+from .style import Style, _dash_of, detect_style
+from .verify import first_difference
+
+_OPS = ("add", "remove", "replace", "move", "copy", "test")
+
+
+class _New:
+    """A value this patch inserted or rewrote; its text exists only as a pending edit.
+
+    ``start``/``end`` are the original-text span its edit replaced (equal for an insertion).
+    """
+
+    __slots__ = ("data", "start", "end")
+    tag = None
+
+    def __init__(self, data: Any, start: int, end: int) -> None:
+        self.data = data
+        self.start = start
+        self.end = end
+
+
+class _Flush(Exception):
+    """The operation cannot be planned on the current tree: apply pending edits first."""
+
+
+def _get(data: Any, tokens: list[str]) -> Any:
+    for tok in tokens:
+        data = data[int(tok)] if isinstance(data, list) else data[tok]
+    return data
+
+
+def _whole(view: View) -> bool:
+    return not view.unwrapped and view.part is None and not isinstance(view.node, _New)
+
+
+class Planner:
+    """Plans the edits of one patch on one text. Use :func:`apply_patch`."""
+
+    def __init__(self, text: str, file: str | None, *, fast: bool = True) -> None:
+        self.file = file
+        self.fast = fast
+        self.original = text
+        self.seq = 0
+        self.flushes = 0
+        fmt, root, data = parse_text(text, file)
+        self.data = data
+        self.orig_root = root
+        self.orig_lines: LineIndex | None = None
+        self._set_text(text, fmt, root)
+
+    # -- state ----------------------------------------------------------------------------
+    def _set_text(self, text: str, fmt: str, root: Node) -> None:
+        self.text = text
+        self.fmt = fmt
+        self.root: Node = root
+        self.lines = LineIndex(text)
+        self.edits: list[Edit] = []
+        self._style: Style | None = None
+        self._yaml: YamlRenderer | None = None
+        self._json: JsonRenderer | None = None
+
+    @property
+    def style(self) -> Style:
+        if self._style is None:
+            self._style = detect_style(self.text, self.fmt, self.root, self.lines)
+        return self._style
+
+    @property
+    def yaml(self) -> YamlRenderer:
+        if self._yaml is None:
+            self._yaml = YamlRenderer(self.style)
+        return self._yaml
+
+    @property
+    def json(self) -> JsonRenderer:
+        if self._json is None:
+            self._json = JsonRenderer(self.style)
+        return self._json
+
+    def current_text(self) -> str:
+        return apply_edits(self.text, self.edits)
+
+    def flush(self) -> None:
+        """Apply pending edits and re-parse, so every node has real text again."""
+        text = self.current_text()
+        try:
+            fmt, root, _ = parse_text(text, self.file)
+        except CfnfixError as exc:
+            raise VerificationError(f"internal error: intermediate text does not parse ({exc.reason})", file=self.file) from None
+        self.flushes += 1
+        self._set_text(text, fmt, root)
+
+    def _edit(self, start: int, end: int, new: str, owner: object) -> None:
+        edit = Edit(start, end, new, self.seq, id(owner))
+        for other in self.edits:
+            if conflicts(edit, other):
+                raise _Flush
+        self.seq += 1
+        self.edits.append(edit)
+
+    # -- driver ---------------------------------------------------------------------------
+    def run(self, patch: list[dict[str, Any]]) -> str:
+        for index, op in enumerate(patch):
+            self.apply_one(index, op)
+            if not self.fast and self.edits:
+                self.flush()
+        text = self.current_text()
+        self.verify(text)
+        return text
+
+    def apply_one(self, index: int, op: Any) -> None:
+        if not isinstance(op, dict) or op.get("op") not in _OPS or not isinstance(op.get("path"), str):
+            raise PatchConflictError(f"patch operation #{index} is not an RFC 6902 operation: {op!r}", file=self.file)
+        kind = op["op"]
+        tokens = parse_pointer(op["path"])
+        from_tokens = parse_pointer(op["from"]) if kind in ("move", "copy") and isinstance(op.get("from"), str) else None
+        before = self._data_op(index, op, tokens)
+        if kind == "test":
+            return
+        self._retry(self._plan, kind, tokens, from_tokens, op, before)
+
+    def _retry(self, fn: Any, *args: Any) -> None:
+        try:
+            fn(*args)
+        except _Flush:
+            self.flush()
+            try:
+                fn(*args)
+            except _Flush:
+                raise VerificationError("internal error: operation cannot be planned after re-parsing", file=self.file) from None
+
+    def _data_op(self, index: int, op: dict[str, Any], tokens: list[str]) -> Any:
+        """Apply ``op`` to the plain data with jsonpatch; map its errors to ours."""
+        op = dict(op)
+        if "value" in op:
+            op["value"] = copy.deepcopy(op["value"])
+        try:
+            self.data = jsonpatch.apply_patch(self.data, [op], in_place=True)
+        except jsonpatch.JsonPatchTestFailed as exc:
+            raise self._located(PatchTestFailedError, index, op, tokens, str(exc)) from None
+        except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException, KeyError, IndexError, TypeError) as exc:
+            raise self._located(PatchConflictError, index, op, tokens, str(exc) or type(exc).__name__) from None
+        return None
+
+    def _located(self, cls: type[PatchError], index: int, op: dict[str, Any], tokens: list[str], reason: str) -> PatchError:
+        if self.orig_lines is None:
+            self.orig_lines = LineIndex(self.original)
+        views = walk(self.orig_root, tokens)
+        line, col = self.orig_lines.line_col(views[-1].node.start)
+        return cls(f"patch operation #{index} ({op.get('op')} {op.get('path')}): {reason}", file=self.file, line=line, column=col)
+
+    def verify(self, text: str) -> None:
+        """Re-parse ``text`` and compare its data with the data jsonpatch produced."""
+        try:
+            _, _, data = parse_text(text, self.file)
+        except CfnfixError as exc:
+            raise VerificationError(f"patched text does not parse: {exc}", file=self.file) from None
+        diff = first_difference(data, self.data)
+        if diff is not None:
+            raise VerificationError(f"patched text differs from the patch's meaning at {diff or '/'}", file=self.file)
+
+    # -- planning -------------------------------------------------------------------------
+    def _plan(self, kind: str, tokens: list[str], from_tokens: list[str] | None, op: dict[str, Any], _: Any) -> None:
+        if kind == "remove":
+            self.remove(tokens)
+        elif kind == "replace":
+            self.replace(tokens, op["value"])
+        elif kind == "add":
+            self.add(tokens, op["value"])
+        elif kind == "copy":
+            assert from_tokens is not None
+            self.add(tokens, _get(self.data, tokens))
+        elif kind == "move":
+            assert from_tokens is not None
+            if from_tokens == tokens:
+                return
+            if self._rename(from_tokens, tokens):
+                return
+            rerendered = self._retry_value(self.remove, from_tokens)
+            if rerendered is not None and tokens[: len(rerendered)] == rerendered:
+                return  # the re-rendered ancestor already holds the moved value
+            self._retry(self.add, tokens, _get(self.data, tokens))
+
+    def _retry_value(self, fn: Any, *args: Any) -> Any:
+        try:
+            return fn(*args)
+        except _Flush:
+            self.flush()
+            return fn(*args)
+
+    def _walk(self, tokens: list[str]) -> list[View]:
+        views = [View(self.root)]
+        for tok in tokens:
+            cur = views[-1]
+            if isinstance(cur.node, _New):
+                raise _Flush
+            nxt = step(cur, tok)
+            if nxt is None:
+                break
+            views.append(nxt)
+        if len(views) <= len(tokens) and isinstance(views[-1].node, _New):
+            raise _Flush
+        return views
+
+    def _rerender(self, views: list[View], tokens: list[str], k: int) -> list[str]:
+        """Replace the deepest whole node at or above ``views[k]`` with its new data."""
+        while k > 0 and not _whole(views[k]):
+            k -= 1
+        if isinstance(views[k].node, _New):
+            raise _Flush
+        parent = views[k - 1] if k > 0 else None
+        self._replace_node(views[k].node, _get(self.data, tokens[:k]), parent, tokens[k - 1] if k > 0 else None)
+        return tokens[:k]
+
+    # replace ------------------------------------------------------------------------------
+    def replace(self, tokens: list[str], value: Any) -> list[str] | None:
+        views = self._walk(tokens)
+        if len(views) == len(tokens) + 1 and _whole(views[-1]):
+            k = len(tokens)
+            self._replace_node(views[k].node, value, views[k - 1] if k else None, tokens[k - 1] if k else None)
+            return None
+        return self._rerender(views, tokens, len(views) - 1)
+
+    def _replace_node(self, node: Node, value: Any, parent: View | None, token: str | None) -> None:
+        if isinstance(node, _New):
+            raise _Flush
+        start, end, new = self._replacement(node, value, parent, token)
+        self._edit(start, end, new, node)
+        self._swap(parent, token, node, _New(value, start, end))
+
+    def _swap(self, parent: View | None, token: str | None, old: Node, new: _New) -> None:
+        if parent is None:
+            self.root = new  # type: ignore[assignment]
+            return
+        container = parent.node
+        if isinstance(container, MappingNode):
+            for i, (key, value) in enumerate(container.items):
+                if value is old:
+                    container.items[i] = (key, new)  # type: ignore[assignment]
+                    return
+        elif isinstance(container, SequenceNode):
+            for i, value in enumerate(container.items):
+                if value is old:
+                    container.items[i] = new  # type: ignore[call-overload]
+                    return
+
+    def _replacement(self, node: Node, value: Any, parent: View | None, token: str | None) -> tuple[int, int, str]:
+        text, lines = self.text, self.lines
+        if self.fmt == "json":
+            ls = lines.line_start(node.start)
+            base = text[ls : ls + len(text[ls:node.start]) - len(text[ls:node.start].lstrip(" \t"))]
+            compact = parent is not None and self._single_line(parent.node)
+            return node.start, node.end, self.json.value(value, base) if not compact else self._json_compact(value)
+        y = self.yaml
+        container = parent.node if parent is not None else None
+        in_flow = isinstance(container, (MappingNode, SequenceNode)) and container.flow
+        if isinstance(node, ScalarNode) and node.tag is not None and node.style not in ("|", ">"):
+            same = self._same_tag_scalar(node, value, in_flow)
+            if same is not None:
+                return node.start, node.end, same
+        if isinstance(node, ScalarNode) and node.style == "|":
+            literal = self._rewrite_literal(node, value)
+            if literal is not None:
+                return node.start, node.end, literal
+        if in_flow:
+            return node.start, node.end, y.flow(value)
+        prefer = node.style if isinstance(node, ScalarNode) and node.tag is None else ""
+        if isinstance(container, MappingNode):
+            key = next(k for k, v in container.items if v is node)
+            colon = self._colon_after(key.end)
+            if colon is not None and "#" not in text[colon + 1 : node.start]:
+                key_col = lines.column(key.start)
+                return colon + 1, max(node.end, colon + 1), y.after_key(value, key_col, prefer=prefer)
+        elif isinstance(container, SequenceNode):
+            dash = _dash_of(text, node.start)
+            if dash is not None:
+                return dash + 1, node.end, y.after_dash(value, lines.column(dash), prefer=prefer)
+        col = lines.column(node.start)
+        if isinstance(node, ScalarNode) and _scalar_like(value):
+            return node.start, node.end, y.after_key(value, max(col - self.style.indent, 0), prefer=prefer)[1:]
+        return node.start, node.end, y.block(value, col)
+
+    def _same_tag_scalar(self, node: ScalarNode, value: Any, in_flow: bool) -> str | None:
+        """``!Tag x`` → ``!Tag y`` keeping the tag's spelling and the scalar's quoting."""
+        name = tag_key(node.tag)  # type: ignore[arg-type]
+        if not (isinstance(value, dict) and len(value) == 1 and name in value):
+            return None
+        arg = value[name]
+        if node.tag == "!GetAtt":
+            if not (isinstance(arg, list) and len(arg) == 2 and all(isinstance(a, str) for a in arg) and "." not in arg[0]):
+                return None
+            arg = f"{arg[0]}.{arg[1]}"
+        if not isinstance(arg, str):
+            return None
+        return self.text[node.start : node.value_start] + scalar_text(arg, self.style, flow=in_flow, prefer=node.style)
+
+    def _colon_after(self, pos: int) -> int | None:
+        text = self.text
+        while pos < len(text) and text[pos] in " \t":
+            pos += 1
+        return pos if pos < len(text) and text[pos] == ":" else None
+
+    def _single_line(self, node: Node) -> bool:
+        return self.lines.line_start(node.start) == self.lines.line_start(node.end)
+
+    def _json_compact(self, value: Any) -> str:
+        import json as _json
+
+        try:
+            return _json.dumps(value, ensure_ascii=self.style.json_ascii, allow_nan=False, separators=(self.style.json_item, self.style.json_kv))
+        except (TypeError, ValueError) as exc:
+            raise PatchError(f"value cannot be written as JSON: {exc}") from None
+
+    def _rewrite_literal(self, node: ScalarNode, value: Any) -> str | None:
+        """A literal block scalar rewritten line by line: unchanged lines keep their bytes."""
+        tag = node.tag
+        if tag is not None:
+            name = tag_key(tag)
+            if not (isinstance(value, dict) and len(value) == 1 and name in value and isinstance(value[name], str)):
+                return None
+            new = value[name]
+        elif isinstance(value, str):
+            new = value
+        else:
+            return None
+        text = self.text
+        nl = text.find("\n", node.value_start, node.end)
+        if nl == -1:
+            return None
+        header_end = nl - 1 if text[nl - 1] == "\r" else nl
+        eol = text[header_end : nl + 1]
+        header = text[node.value_start : header_end]
+        indicator = header.split("#", 1)[0].rstrip()
+        comment = header[len(indicator) :]
+        if not indicator.startswith("|") or any(c.isdigit() for c in indicator):
+            return None
+        body = text[nl + 1 : node.end]
+        src_lines = body.split(eol)
+        old_lines = node.value.split("\n")
+        if not indicator.endswith("-"):
+            old_lines = old_lines[:-1]
+        if len(src_lines) != len(old_lines) or not new or "\n" not in new:
+            return None
+        first = next((ln for ln in src_lines if ln.strip(" ") != ""), None)
+        if first is None:
+            return None
+        pad = first[: len(first) - len(first.lstrip(" "))]
+        fresh = block_literal(new, len(pad), eol)
+        if fresh is None:
+            return None
+        chomp = fresh[2:3] if fresh[2:3] in ("-", "+") else ""
+        new_lines = new.split("\n")
+        if chomp != "-":
+            new_lines = new_lines[:-1]
+        out: list[str] = []
+        matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+        for opcode, i1, i2, j1, j2 in matcher.get_opcodes():
+            if opcode == "equal":
+                out.extend(src_lines[i1:i2])
+            else:
+                out.extend((pad + ln) if ln else "" for ln in new_lines[j1:j2])
+        prefix = text[node.start : node.value_start]
+        return prefix + "|" + chomp + comment + eol + eol.join(out)
+
+    # add -------------------------------------------------------------------------------
+    def add(self, tokens: list[str], value: Any) -> list[str] | None:
+        if not tokens:
+            return self.replace(tokens, value)
+        views = self._walk(tokens[:-1])
+        if len(views) != len(tokens) or not self._is_container(views[-1]):
+            return self._rerender(views, tokens, len(views) - 1)
+        parent = views[-1]
+        container = parent.node
+        last = tokens[-1]
+        if isinstance(container, MappingNode):
+            for key, val in container.items:
+                if key.value == last:
+                    if isinstance(val, _New):
+                        raise _Flush
+                    self._replace_node(val, value, parent, last)
+                    return None
+            if not container.items:
+                return self._rerender(views, tokens, len(views) - 1)
+            self._insert_entry(container, last, value)
+            return None
+        assert isinstance(container, SequenceNode)
+        index = len(container.items) if last == "-" else int(last)
+        if not container.items:
+            return self._rerender(views, tokens, len(views) - 1)
+        if self._insert_item(container, index, value) is False:
+            return self._rerender(views, tokens, len(views) - 1)
+        return None
+
+    @staticmethod
+    def _is_container(view: View) -> bool:
+        node = view.node
+        if isinstance(node, _New) or view.part is not None or view.wrapped:
+            return False
+        return isinstance(node, (MappingNode, SequenceNode))
+
+    def _insert_entry(self, mapping: MappingNode, key: str, value: Any) -> None:
+        text, lines = self.text, self.lines
+        first_key, _ = mapping.items[0]
+        last_key, last_val = mapping.items[-1]
+        if isinstance(first_key, _New):
+            raise _Flush
+        if self.fmt == "json":
+            multi = lines.line_start(last_key.start) != lines.line_start(mapping.start)
+            pos = last_val.end
+            if multi:
+                ls = lines.line_start(last_key.start)
+                base = text[ls : last_key.start] if not isinstance(last_key, _New) else None
+                if base is None or base.strip(" \t"):
+                    raise _Flush
+                new = "," + line_ending_at(text, pos, self.style.eol) + base + self.json.member(key, value, base)
+            else:
+                new = self.style.json_item + self.json.key(key) + self.style.json_kv + self._json_compact(value)
+        elif mapping.flow:
+            pos = last_val.end
+            new = ", " + self.yaml.key(key, flow=True) + ": " + self.yaml.flow(value)
+        else:
+            pos = lines.line_end(last_val.end)
+            key_col = lines.column(first_key.start)
+            eol = line_ending_at(text, pos, self.style.eol)
+            new = eol + " " * key_col + self.yaml.key(key) + ":" + self.yaml.after_key(value, key_col)
+        self._edit(pos, pos, new, mapping)
+        mapping.items.append((ScalarNode(pos, pos, pos, key, "", None, key), _New(value, pos, pos)))  # type: ignore[arg-type]
+
+    def _insert_item(self, seq: SequenceNode, index: int, value: Any) -> bool | None:
+        text, lines = self.text, self.lines
+        items = seq.items
+        append = index == len(items)
+        anchor = items[-1] if append else items[index]
+        if not append and isinstance(anchor, _New):
+            raise _Flush
+        if self.fmt == "json":
+            multi = lines.line_start(items[0].start if not isinstance(items[0], _New) else -1) != lines.line_start(seq.start)
+            if append:
+                pos = anchor.end
+                if multi:
+                    base = self._line_indent(items[-1]) if not isinstance(items[-1], _New) else None
+                    if base is None:
+                        raise _Flush
+                    new = "," + line_ending_at(text, pos, self.style.eol) + base + self.json.value(value, base)
+                else:
+                    new = self.style.json_item + self._json_compact(value)
+            else:
+                pos = anchor.start
+                base = self._line_indent(anchor)
+                if multi and base is not None:
+                    new = self.json.value(value, base) + "," + line_ending_at(text, pos, self.style.eol) + base
+                else:
+                    new = self._json_compact(value) + self.style.json_item
+        elif seq.flow:
+            if append:
+                pos = anchor.end
+                new = ", " + self.yaml.flow(value)
+            else:
+                pos = anchor.start
+                new = self.yaml.flow(value) + ", "
+        else:
+            first = items[0]
+            if isinstance(first, _New):
+                raise _Flush
+            dash0 = _dash_of(text, first.start)
+            if dash0 is None:
+                return False
+            dash_col = lines.column(dash0)
+            if append:
+                pos = lines.line_end(anchor.end)
+                eol = line_ending_at(text, pos, self.style.eol)
+                new = eol + " " * dash_col + "-" + self.yaml.after_dash(value, dash_col)
+            else:
+                dash = _dash_of(text, anchor.start)
+                if dash is None or text[lines.line_start(dash) : dash].strip(" "):
+                    return False
+                pos = lines.line_start(dash)
+                eol = line_ending_at(text, pos, self.style.eol)
+                new = " " * dash_col + "-" + self.yaml.after_dash(value, dash_col) + eol
+        self._edit(pos, pos, new, seq)
+        items.insert(index, _New(value, pos, pos))  # type: ignore[arg-type]
+        return None
+
+    def _line_indent(self, node: Node) -> str | None:
+        """The whitespace before ``node`` when it is the first thing on its line."""
+        ls = self.lines.line_start(node.start)
+        before = self.text[ls : node.start]
+        return before if not before.strip(" \t") else None
+
+    # remove ------------------------------------------------------------------------------
+    def remove(self, tokens: list[str]) -> list[str] | None:
+        views = self._walk(tokens[:-1])
+        if len(views) != len(tokens) or not self._is_container(views[-1]):
+            return self._rerender(views, tokens, len(views) - 1)
+        container = views[-1].node
+        last = tokens[-1]
+        if isinstance(container, MappingNode):
+            index = next(i for i, (k, _) in enumerate(container.items) if k.value == last)
+        else:
+            index = int(last)
+        if len(container.items) == 1:
+            return self._rerender(views, tokens, len(views) - 1)
+        region = self._removal_region(container, index)
+        if region is None:
+            return self._rerender(views, tokens, len(views) - 1)
+        self._edit(region[0], region[1], "", container)
+        del container.items[index]
+        return None
+
+    def _member_bounds(self, container: MappingNode | SequenceNode, i: int) -> tuple[int, int]:
+        item = container.items[i]
+        if isinstance(container, MappingNode):
+            key, value = item  # type: ignore[misc]
+            if isinstance(key, _New) or isinstance(value, _New) or key.start == key.end:
+                raise _Flush
+            return key.start, value.end
+        if isinstance(item, _New):
+            raise _Flush
+        return item.start, item.end  # type: ignore[union-attr]
+
+    def _removal_region(self, container: MappingNode | SequenceNode, index: int) -> tuple[int, int] | None:
+        text, lines = self.text, self.lines
+        start, end = self._member_bounds(container, index)
+        n = len(container.items)
+        if container.flow:
+            if index < n - 1:
+                return start, self._member_bounds(container, index + 1)[0]
+            return self._member_bounds(container, index - 1)[1], end
+        # block: the member's whole lines
+        head = start
+        if isinstance(container, SequenceNode):
+            dash = _dash_of(text, start)
+            if dash is None:
+                return None
+            head = dash
+        ls = lines.line_start(head)
+        if text[ls:head].strip(" "):
+            if isinstance(container, MappingNode) and index == 0 and n > 1:
+                return start, self._member_bounds(container, 1)[0]
+            return None
+        if lines.line_end(end) == len(text):
+            # last line without a final line break: take the preceding line break instead
+            prev = ls
+            if prev > 0 and text[prev - 1] == "\n":
+                prev -= 1
+            if prev > 0 and text[prev - 1] == "\r":
+                prev -= 1
+            return prev, len(text)
+        nxt = lines.next_line_start(end)
+        return ls, nxt
+
+    # move (rename) --------------------------------------------------------------------------
+    def _rename(self, from_tokens: list[str], tokens: list[str]) -> bool:
+        """Same-parent move to a new key: rewrite the key text only (keeps order)."""
+        if len(from_tokens) != len(tokens) or from_tokens[:-1] != tokens[:-1] or not tokens:
+            return False
+        try:
+            views = self._walk(tokens[:-1])
+        except _Flush:
+            self.flush()
+            views = self._walk(tokens[:-1])
+        if len(views) != len(tokens) or not self._is_container(views[-1]) or not isinstance(views[-1].node, MappingNode):
+            return False
+        mapping = views[-1].node
+        names = [k.value for k, _ in mapping.items]
+        if tokens[-1] in names:
+            return False
+        index = names.index(from_tokens[-1])
+        key, value = mapping.items[index]
+        if isinstance(key, _New) or key.start == key.end:
+            return False
+        new_name = tokens[-1]
+        if self.fmt == "json":
+            rendered = self.json.key(new_name)
+        elif key.style == "'" and single_quoted(new_name) is not None:
+            rendered = single_quoted(new_name)  # type: ignore[assignment]
+        elif key.style == '"':
+            rendered = double_quoted(new_name)
+        elif plain_ok(new_name, flow=mapping.flow):
+            rendered = new_name
+        else:
+            rendered = quoted(new_name, self.style.quote)
+        try:
+            self._edit(key.start, key.end, rendered, key)
+        except _Flush:
+            self.flush()
+            return self._rename(from_tokens, tokens)
+        mapping.items[index] = (ScalarNode(key.start, key.start, key.end, new_name, key.style, None, new_name), value)
+        return True
+
+
+def _scalar_like(value: Any) -> bool:
+    return not isinstance(value, (dict, list))
+
+
+def apply_patch(text: str, patch: list[dict[str, Any]], *, file: str | None = None) -> str:
+    """Apply an RFC 6902 ``patch`` to template ``text`` and return the new text.
+
+    Only the text of the nodes the operations touch changes: comments, key order,
+    quoting, indentation, short-form tags, line endings, BOM and final newline stay
+    as they were everywhere else. The result is verified (re-parsed and compared with
+    ``jsonpatch.apply_patch`` on the input's data) before it is returned.
+
+    Raises :class:`~cfnfix.errors.ParseError` for input that does not parse,
+    :class:`~cfnfix.errors.PatchConflictError` / :class:`~cfnfix.errors.PatchTestFailedError`
+    for operations that cannot apply, :class:`~cfnfix.errors.VerificationError` if the
+    edited text would not mean what the patch means.
+    """
+    if not isinstance(patch, list):
+        raise PatchConflictError("a JSON Patch must be a list of operations", file=file)
+    planner = Planner(text, file)
+    if not patch:
+        return text
+    try:
+        return planner.run(patch)
+    except VerificationError:
+        if not STRICT:
+            # the step-by-step planner (re-parse after every operation) as a second opinion
+            return Planner(text, file, fast=False).run(patch)
+        raise
+
+
+#: Tests set this to make a fast-path verification failure an error (no second opinion).
+STRICT = False

@@ -1,0 +1,146 @@
+"""How a file is written: line ending, indentation, tag form, quotes, JSON spacing.
+
+New text is rendered in the file's own style; this module reads that style off the
+document once (lazily, only when a patch needs to render something).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from ..document.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ..document.text import LineIndex, dominant_line_ending
+
+_LONG_KEY = re.compile(r"""(?m)^[ \t]*-?[ \t]*["']?(?:Ref|Fn::[A-Za-z]+|Condition)["']?[ \t]*:""")
+
+
+@dataclass(frozen=True)
+class Style:
+    """The rendering choices read off one file."""
+
+    fmt: str  # "yaml" or "json"
+    eol: str
+    indent: int  # YAML: columns per nesting level of mappings
+    seq_offset: int  # YAML: columns of "- " under its key (0 = "key:\n- a")
+    short_tags: bool  # YAML: write intrinsics as !Ref … rather than Ref: …
+    quote: str  # YAML: preferred quote for strings that need one
+    json_unit: str  # JSON: one level of indentation ("  ", "    ", "\t")
+    json_multiline: bool  # JSON: objects spread over lines
+    json_kv: str  # JSON: between key and value (": " or ":")
+    json_item: str  # JSON: between items on one line (", " or ",")
+    json_ascii: bool  # JSON: escape non-ASCII characters
+
+
+def detect_style(text: str, fmt: str, root: Node, lines: LineIndex) -> Style:
+    """Read the style of ``text`` (parsed as ``root``)."""
+    eol = dominant_line_ending(text)
+    if fmt == "json":
+        return _json_style(text, root, lines, eol)
+    indent, seq_offset = _yaml_indents(root, lines)
+    short_tags = _uses_short_tags(text, root)
+    quote = _preferred_quote(root)
+    return Style("yaml", eol, indent, seq_offset, short_tags, quote, "  ", True, ": ", ", ", False)
+
+
+def _yaml_indents(root: Node, lines: LineIndex) -> tuple[int, int]:
+    indents: Counter[int] = Counter()
+    offsets: Counter[int] = Counter()
+    stack: list[Node] = [root]
+    seen = 0
+    while stack and seen < 400:
+        node = stack.pop()
+        seen += 1
+        if isinstance(node, MappingNode) and not node.flow and node.items:
+            kcol = lines.column(node.items[0][0].start)
+            for key, value in node.items:
+                if isinstance(value, MappingNode) and not value.flow and value.items:
+                    child = value.items[0][0].start
+                    if lines.line_start(child) != lines.line_start(key.start):
+                        indents[lines.column(child) - kcol] += 1
+                elif isinstance(value, SequenceNode) and not value.flow and value.items:
+                    dash = _dash_of(lines.text, value.items[0].start)
+                    if dash is not None and lines.line_start(dash) != lines.line_start(key.start):
+                        offsets[lines.column(dash) - kcol] += 1
+                stack.append(value)
+        elif isinstance(node, SequenceNode) and not node.flow:
+            stack.extend(node.items)
+        elif isinstance(node, MappingNode):
+            stack.extend(v for _, v in node.items)
+    indent = next((i for i, _ in indents.most_common() if i > 0), 2)
+    seq_offset = next((o for o, _ in offsets.most_common() if o >= 0), indent)
+    return indent, seq_offset
+
+
+def _dash_of(text: str, item_start: int) -> int | None:
+    """Offset of the ``-`` that introduces the block sequence item starting at ``item_start``."""
+    i = item_start - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    if i >= 0 and text[i] == "-":
+        return i
+    return None
+
+
+def _uses_short_tags(text: str, root: Node) -> bool:
+    stack: list[Node] = [root]
+    seen = 0
+    while stack and seen < 20000:
+        node = stack.pop()
+        seen += 1
+        if node.tag is not None:
+            return True
+        if isinstance(node, MappingNode):
+            stack.extend(v for _, v in node.items)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.items)
+    return _LONG_KEY.search(text) is None
+
+
+def _preferred_quote(root: Node) -> str:
+    counts: Counter[str] = Counter()
+    stack: list[Node] = [root]
+    seen = 0
+    while stack and seen < 5000:
+        node = stack.pop()
+        seen += 1
+        if isinstance(node, ScalarNode):
+            if node.style in ("'", '"'):
+                counts[node.style] += 1
+        elif isinstance(node, MappingNode):
+            for key, value in node.items:
+                stack.append(key)
+                stack.append(value)
+        else:
+            stack.extend(node.items)
+    if counts['"'] > counts["'"]:
+        return '"'
+    return "'"
+
+
+def _json_style(text: str, root: Node, lines: LineIndex, eol: str) -> Style:
+    unit = "  "
+    multiline = False
+    kv = ": "
+    item = ", "
+    first: MappingNode | SequenceNode | None = root if isinstance(root, (MappingNode, SequenceNode)) else None
+    if isinstance(root, MappingNode) and root.items:
+        key, value = root.items[0]
+        kv = ":" + (" " if text[key.end : value.start].endswith(" ") else "")
+        multiline = lines.line_start(key.start) != lines.line_start(root.start)
+    elif isinstance(root, SequenceNode) and root.items:
+        multiline = lines.line_start(root.items[0].start) != lines.line_start(root.start)
+    if multiline and first is not None:
+        start = first.items[0][0].start if isinstance(first, MappingNode) else first.items[0].start  # type: ignore[union-attr]
+        ls = lines.line_start(start)
+        ws = text[ls:start]
+        base = text[lines.line_start(first.start) : first.start]
+        base_ws = base[: len(base) - len(base.lstrip(" \t"))]
+        unit = ws[len(base_ws) :] if ws.startswith(base_ws) and len(ws) > len(base_ws) else (ws or "  ")
+    else:
+        m = re.search(r",(\s*)", text)
+        if m and "\n" not in m.group(1):
+            item = "," + m.group(1)
+    ascii_only = text.lstrip("\ufeff").isascii()
+    return Style("json", eol, 2, 2, False, '"', unit, multiline, kv, item, ascii_only)

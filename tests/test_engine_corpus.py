@@ -1,0 +1,47 @@
+"""The engine over every template of the shared corpus.
+
+For each file: it loads; the empty patch returns the input byte for byte; and each
+generated patch (replace a leaf, add a property, remove a key, add to a list, rename a
+resource) gives text whose plain data equals jsonpatch's result and whose diff touches
+only the patched nodes' lines.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import jsonpatch
+import pytest
+
+from cfnfix import apply_patch
+from cfnfix.document import load, parse_text, read_text
+from cfnfix.patch import engine
+
+from .corpus import corpus_files
+from .engine_patches import generated_patches
+from .touched import untouched_violations
+
+FILES = corpus_files()
+
+
+@pytest.fixture(autouse=True)
+def _strict(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine, "STRICT", True)
+
+
+def test_corpus_is_there() -> None:
+    assert len(FILES) >= 290
+
+
+@pytest.mark.parametrize("path", FILES, ids=[str(p.relative_to(p.parents[1])) for p in FILES])
+def test_corpus_template(path) -> None:  # type: ignore[no-untyped-def]
+    text = read_text(path)
+    doc = load(text, str(path))
+    assert apply_patch(text, []) == text
+    for kind, patch in generated_patches(doc.data).items():
+        expected = jsonpatch.apply_patch(copy.deepcopy(doc.data), patch)
+        out = apply_patch(text, patch, file=str(path))
+        _, _, data = parse_text(out)
+        assert data == expected, kind
+        problems = untouched_violations(doc, out, patch)
+        assert not problems, (kind, problems[:3])
