@@ -22,7 +22,7 @@ from typing import Any
 import jsonpatch
 import jsonpointer
 
-from ..document import parse_text
+from ..document import parse_cached, parse_text, remember
 from ..document.intrinsics import tag_key
 from ..document.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ..document.pointer import make_pointer, parse_pointer
@@ -232,12 +232,13 @@ class Planner:
     def verify(self, text: str) -> None:
         """Re-parse ``text`` and compare its data with the data jsonpatch produced."""
         try:
-            _, _, data = parse_text(text, self.file, self.fmt)  # type: ignore[arg-type]
+            parsed = parse_text(text, self.file, self.fmt)  # type: ignore[arg-type]
         except CfnfixError as exc:
             raise VerificationError(f"patched text does not parse: {exc}", file=self.file) from None
-        diff = first_difference(data, self.data)
+        diff = first_difference(parsed[2], self.data)
         if diff is not None:
             raise VerificationError(f"patched text differs from the patch's meaning at {diff or '/'}", file=self.file)
+        remember(text, parsed)
 
     # -- planning -------------------------------------------------------------------------
     def _plan(self, kind: str, tokens: list[str], from_tokens: list[str] | None, op: dict[str, Any], moved: Any) -> None:
@@ -694,9 +695,10 @@ def apply_patch(text: str, patch: list[dict[str, Any]], *, file: str | None = No
     """
     if not isinstance(patch, list):
         raise PatchConflictError("a JSON Patch must be a list of operations", file=file)
-    planner = Planner(text, file)
     if not patch:
+        parse_cached(text, file)  # the input must still be a template we can read
         return text
+    planner = Planner(text, file)
     try:
         return planner.run(patch)
     except VerificationError:
