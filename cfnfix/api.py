@@ -44,6 +44,7 @@ class FixResult(BaseModel):
     remaining: list[Finding] = Field(description="Findings in the fixed text.")
     failed: list[FailedFix] = Field(default_factory=list, description="Fixes dropped, with the reason.")
     passes: int = Field(0, description="Fix passes run.")
+    converged: bool = Field(True, description="False when fixing stopped at a cycle or at the pass limit with fixes left.")
 
     @property
     def changed(self) -> bool:
@@ -174,10 +175,14 @@ def fix(
     document = load(text, file)
     findings = run_rules(document, settings)
     passes = 0
-    while passes < MAX_PASSES:
+    converged = True
+    while True:
         candidates = [f for f in findings if (f.rule_id, f.path, f.message) not in failed_keys]
         chosen = _choose(candidates, settings.unsafe_fixes)
         if not chosen:
+            break
+        if passes == MAX_PASSES:
+            converged = False
             break
         passes += 1
         ops = [op for f in chosen for op in f.fix.patch]  # type: ignore[union-attr]
@@ -199,7 +204,8 @@ def fix(
                 continue
             new_text = apply_patch(text, ops, file=file)
         if new_text in seen:
-            break  # a cycle: stop where we are
+            converged = False  # a cycle: stop where we are
+            break
         seen.add(new_text)
         text = new_text
         patch.extend(ops)
@@ -215,4 +221,5 @@ def fix(
         remaining=findings,
         failed=failed,
         passes=passes,
+        converged=converged,
     )
