@@ -48,6 +48,14 @@ class Rule(ABC):
     """Authoritative documentation for the problem."""
     fix_applicability: ClassVar[Applicability] = Applicability.NONE
     """The best applicability this rule's fixes can have (``none``: report only)."""
+    cfn_lint_ids: ClassVar[tuple[str, ...]] = ()
+    """cfn-lint rule ids this rule corresponds to (``E3001`` …): a template's
+    ``Metadata: {cfn-lint: {config: {ignore_checks: [...]}}}`` naming one of them (or a prefix)
+    also suppresses this rule. More ids can be mapped in ``cfnfix/data/cfn_lint_ids.json``."""
+    root_cause: ClassVar[str] = ""
+    """One or two sentences on why the problem happens (markdown report); empty: the summary."""
+    deployment_impact: ClassVar[str] = ""
+    """What happens when the template is deployed as is (markdown report); empty: by severity."""
 
     @abstractmethod
     def check(self, ctx: RuleContext) -> Iterator[Finding]:

@@ -1,0 +1,162 @@
+"""SARIF 2.1.0 output (validated against the OASIS schema in the tests).
+
+One run; ``tool.driver.rules`` lists every registered rule; each finding is a ``result``
+with its location (line and column in Unicode code points: ``columnKind`` says so), its
+JSON Pointer as a logical location, and, when it has a fix, a SARIF ``fix`` whose
+replacement is computed by applying the fix's patch to the file's text: the smallest
+changed region and the text to put there. The fix's RFC 6902 operations and applicability
+are kept in the fix's ``properties``. Files that could not be checked are reported as
+``toolExecutionNotifications`` and make ``executionSuccessful`` false.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from ..document.text import LineIndex
+from ..findings import Finding, Fix
+from . import ReportContext
+
+if TYPE_CHECKING:
+    from ..batch import FileOutcome
+    from ..rules import Rule
+
+__all__ = ["LEVELS", "SCHEMA_URI", "document", "render", "replacement"]
+
+SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
+
+
+def _uri(path: str) -> str:
+    """A relative path as a URI reference (forward slashes, percent-encoded); absolute as file://."""
+    if os.path.isabs(path):
+        return PurePath(path).as_uri()
+    return quote(PurePath(path).as_posix())
+
+
+def replacement(text: str, fix: Fix, file: str | None = None) -> tuple[int, int, str] | None:
+    """(start, end, new text) of the smallest region the fix rewrites, or None when it does not apply."""
+    from ..errors import CfnfixError
+    from ..patch import apply_patch
+
+    try:
+        new = apply_patch(text, fix.patch, file=file)
+    except CfnfixError:
+        return None
+    if new == text:
+        return None
+    limit = min(len(text), len(new))
+    start = 0
+    while start < limit and text[start] == new[start]:
+        start += 1
+    end_old, end_new = len(text), len(new)
+    while end_old > start and end_new > start and text[end_old - 1] == new[end_new - 1]:
+        end_old -= 1
+        end_new -= 1
+    return start, end_old, new[start:end_new]
+
+
+def _region(lines: LineIndex, start: int, end: int) -> dict[str, int]:
+    sl, sc = lines.line_col(start)
+    el, ec = lines.line_col(end)
+    return {"startLine": sl, "startColumn": sc, "endLine": el, "endColumn": ec}
+
+
+def _rule_descriptor(rule: Rule) -> dict[str, Any]:
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "help": {"text": rule.explanation, "markdown": rule.explanation},
+        "helpUri": rule.doc_url,
+        "defaultConfiguration": {"level": LEVELS[rule.severity.value]},
+        "properties": {"severity": rule.severity.value, "fix": rule.fix_applicability.value},
+    }
+
+
+def _result(finding: Finding, index: int | None, outcome: FileOutcome, lines: LineIndex | None) -> dict[str, Any]:
+    uri = _uri(finding.file or outcome.file)
+    result: dict[str, Any] = {
+        "ruleId": finding.rule_id,
+        "level": LEVELS[finding.severity.value],
+        "message": {"text": finding.message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": uri},
+                    "region": {"startLine": finding.line, "startColumn": finding.column},
+                },
+                "logicalLocations": [{"fullyQualifiedName": finding.path or "/", "kind": "member"}],
+            }
+        ],
+        "properties": {"severity": finding.severity.value, "jsonPointer": finding.path, "ruleName": finding.rule_name},
+    }
+    if index is not None:
+        result["ruleIndex"] = index
+    fx = finding.fix
+    if fx is not None and fx.patch and outcome.text is not None and lines is not None:
+        rep = replacement(outcome.text, fx, outcome.file)
+        if rep is not None:
+            start, end, inserted = rep
+            result["fixes"] = [
+                {
+                    "description": {"text": fx.message},
+                    "artifactChanges": [
+                        {
+                            "artifactLocation": {"uri": uri},
+                            "replacements": [
+                                {"deletedRegion": _region(lines, start, end), "insertedContent": {"text": inserted}}
+                            ],
+                        }
+                    ],
+                    "properties": {"applicability": fx.applicability.value, "patch": fx.patch},
+                }
+            ]
+    return result
+
+
+def document(outcomes: Sequence[FileOutcome], ctx: ReportContext) -> dict[str, Any]:
+    """The SARIF log as plain data."""
+    from .. import __version__
+    from ..rules import all_rules
+
+    rules = list(all_rules())
+    index = {r.id: i for i, r in enumerate(rules)}
+    results: list[dict[str, Any]] = []
+    notifications: list[dict[str, Any]] = []
+    for o in outcomes:
+        lines = LineIndex(o.text) if o.text is not None and o.findings else None
+        for f in o.findings:
+            results.append(_result(f, index.get(f.rule_id), o, lines))
+        if o.error is not None:
+            e = o.error
+            location: dict[str, Any] = {"artifactLocation": {"uri": _uri(e.file or o.file)}}
+            if e.line is not None:
+                location["region"] = {"startLine": e.line, **({"startColumn": e.column} if e.column else {})}
+            notifications.append(
+                {"level": "error", "message": {"text": e.reason}, "locations": [{"physicalLocation": location}]}
+            )
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "cfnfix",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "rules": [_rule_descriptor(r) for r in rules],
+            }
+        },
+        "invocations": [{"executionSuccessful": not notifications, "toolExecutionNotifications": notifications}],
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    }
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def render(outcomes: Sequence[FileOutcome], ctx: ReportContext) -> str:
+    """The SARIF log as indented JSON with a final newline."""
+    return json.dumps(document(outcomes, ctx), indent=2, ensure_ascii=False) + "\n"
