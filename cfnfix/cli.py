@@ -128,8 +128,11 @@ def _err(text: str) -> None:
 
 def report_error(error: CfnfixError | str, color: bool = False) -> None:
     """One line on stderr: ``error: file:line:col: reason``."""
+    from .errors import CfnfixError
     from .report import style
 
+    if isinstance(error, CfnfixError) and error.file is None and error.line is None:
+        error = error.reason  # not about a file: no "<string>:" prefix
     _err(f"{style('error:', '1;31', color)} {error}")
 
 

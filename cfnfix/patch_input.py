@@ -19,6 +19,8 @@ def parse_patch(text: str, *, source: str, for_file: str | None = None) -> list[
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise PatchError(f"invalid JSON patch: {exc.msg}", file=source, line=exc.lineno, column=exc.colno) from None
+    if isinstance(data, dict) and "op" in data:
+        raise PatchError("a JSON patch must be an array of operations: put the operation in [ ]", file=source)
     if isinstance(data, dict):
         if for_file is not None and for_file in data:
             data = data[for_file]

@@ -4,15 +4,17 @@ One run; ``tool.driver.rules`` lists every registered rule; each finding is a ``
 with its location (line and column in Unicode code points: ``columnKind`` says so), its
 JSON Pointer as a logical location, and, when it has a fix, a SARIF ``fix`` whose
 replacement is computed by applying the fix's patch to the file's text: the smallest
-changed region and the text to put there. The fix's RFC 6902 operations and applicability
+changed lines and the lines to put there. The fix's RFC 6902 operations and applicability
 are kept in the fix's ``properties``. Files that could not be checked are reported as
 ``toolExecutionNotifications`` and make ``executionSuccessful`` false.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
+import re
 from collections.abc import Sequence
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
@@ -39,8 +41,12 @@ def _uri(path: str) -> str:
     return quote(PurePath(path).as_posix())
 
 
-def replacement(text: str, fix: Fix, file: str | None = None) -> tuple[int, int, str] | None:
-    """(start, end, new text) of the smallest region the fix rewrites, or None when it does not apply."""
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def replacement(text: str, fix: Fix, file: str | None = None) -> list[tuple[int, int, str]] | None:
+    """The whole-line replacements a fix makes: (start offset, end offset, new text) in
+    ``text``, one per changed block of lines; None when the fix does not apply or changes nothing."""
     from ..errors import CfnfixError
     from ..patch import apply_patch
 
@@ -50,15 +56,16 @@ def replacement(text: str, fix: Fix, file: str | None = None) -> tuple[int, int,
         return None
     if new == text:
         return None
-    limit = min(len(text), len(new))
-    start = 0
-    while start < limit and text[start] == new[start]:
-        start += 1
-    end_old, end_new = len(text), len(new)
-    while end_old > start and end_new > start and text[end_old - 1] == new[end_new - 1]:
-        end_old -= 1
-        end_new -= 1
-    return start, end_old, new[start:end_new]
+    old_lines, new_lines = _LINES.findall(text), _LINES.findall(new)
+    offsets = [0]
+    for line in old_lines:
+        offsets.append(offsets[-1] + len(line))
+    out = []
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            out.append((offsets[i1], offsets[i2], "".join(new_lines[j1:j2])))
+    return out
 
 
 def _region(lines: LineIndex, start: int, end: int) -> dict[str, int]:
@@ -100,9 +107,8 @@ def _result(finding: Finding, index: int | None, outcome: FileOutcome, lines: Li
         result["ruleIndex"] = index
     fx = finding.fix
     if fx is not None and fx.patch and outcome.text is not None and lines is not None:
-        rep = replacement(outcome.text, fx, outcome.file)
-        if rep is not None:
-            start, end, inserted = rep
+        reps = replacement(outcome.text, fx, outcome.file)
+        if reps:
             result["fixes"] = [
                 {
                     "description": {"text": fx.message},
@@ -111,6 +117,7 @@ def _result(finding: Finding, index: int | None, outcome: FileOutcome, lines: Li
                             "artifactLocation": {"uri": uri},
                             "replacements": [
                                 {"deletedRegion": _region(lines, start, end), "insertedContent": {"text": inserted}}
+                                for start, end, inserted in reps
                             ],
                         }
                     ],
