@@ -55,10 +55,14 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         m = _TOML_POS.search(msg)
-        reason = _TOML_POS.sub("", msg).strip()
         if m:
+            reason = _TOML_POS.sub("", msg).strip()
             raise ConfigError(f"invalid TOML: {reason}", file=name, line=int(m[1]), column=int(m[2])) from None
-        raise ConfigError(f"invalid TOML: {reason}", file=name) from None
+        if "(at end of document)" in msg:
+            reason = msg.replace("(at end of document)", "at the end of the file").strip()
+            line, column = text.count("\n") + 1, len(text) - text.rfind("\n")
+            raise ConfigError(f"invalid TOML: {reason}", file=name, line=line, column=column) from None
+        raise ConfigError(f"invalid TOML: {msg}", file=name) from None
 
 
 def _has_tool_table(path: Path) -> bool:
@@ -99,7 +103,8 @@ def settings_from_mapping(data: dict[str, Any], *, file: str | None = None, text
         err = exc.errors()[0]
         loc = [str(p) for p in err.get("loc", ())]
         key = ".".join(loc) or "(top level)"
-        line = _key_line(text, loc[-1] if loc else "", base) if text is not None and loc else None
+        names = [p for p in loc if not p.isdigit()]
+        line = _key_line(text, names[-1], base) if text is not None and names else None
         value = ""
         if err.get("type") != "extra_forbidden" and "input" in err and not isinstance(err["input"], (dict, list)):
             value = f" (got {err['input']!r})"

@@ -38,7 +38,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-__all__ = ["Suppression", "UNUSED_RULE_ID", "apply_suppressions", "cfn_lint_ids", "collect", "scope_of"]
+__all__ = ["UNUSED_RULE_ID", "Suppression", "apply_suppressions", "cfn_lint_ids", "cfn_lint_table", "collect", "scope_of"]
 
 #: Id of the rule that reports unused suppressions (see :mod:`cfnfix.rules.unused_suppression`).
 UNUSED_RULE_ID = "CFX900"
@@ -80,13 +80,17 @@ def scope_of(pointer: str) -> str | None:
     return tokens[1] if len(tokens) >= 2 else None
 
 
+def cfn_lint_table() -> dict[str, list[str]]:
+    """The data table ``cfnfix/data/cfn_lint_ids.toml``: cfnfix rule id or name → cfn-lint ids."""
+    text = resources.files("cfnfix").joinpath("data/cfn_lint_ids.toml").read_text(encoding="utf-8")
+    rules = tomllib.loads(text).get("rules", {})
+    return {str(k): [str(i) for i in v] for k, v in rules.items()}
+
+
 @lru_cache(maxsize=1)
 def cfn_lint_ids() -> dict[str, tuple[str, ...]]:
     """cfnfix rule id → the cfn-lint ids it corresponds to (class attributes + data table)."""
-    table = tomllib.loads(resources.files("cfnfix").joinpath("data/cfn_lint_ids.toml").read_text(encoding="utf-8"))
-    mapped: dict[str, list[str]] = {}
-    for key, ids in table.get("rules", {}).items():
-        mapped.setdefault(key, []).extend(ids)
+    mapped = cfn_lint_table()
     out: dict[str, tuple[str, ...]] = {}
     for rule in all_rules():
         ids = [*rule.cfn_lint_ids, *mapped.get(rule.id, ()), *mapped.get(rule.name, ())]
