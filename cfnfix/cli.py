@@ -89,7 +89,7 @@ Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print findings and e
 NoColor = Annotated[bool, typer.Option("--no-color", help="No colours (also: the NO_COLOR environment variable).")]
 Jobs = Annotated[
     int,
-    typer.Option("--jobs", "-j", min=0, help="Processes to use; 0: automatic (several for many files).", metavar="N"),
+    typer.Option("--jobs", "-j", min=0, help="Processes to use; 0: automatic (several for many files on 4+ CPUs).", metavar="N"),
 ]
 
 

@@ -4,6 +4,7 @@ CFX991 demo-deletion-policy   high    safe fix: add DeletionPolicy: Snapshot to 
 CFX992 demo-protection        medium  unsafe fix: DeletionProtection false → true
 CFX993 demo-pymysql           low     no fix: inline Lambda code importing pymysql (cfn-lint id W9993)
 CFX994 demo-broken-fix        high    a fix whose patch cannot apply (when Metadata has DemoBroken)
+CFX995 demo-crash             low     raises KeyError (when Metadata has DemoCrash)
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from cfnfix.findings import Applicability, Finding, Fix, Severity
 from cfnfix.rules import Rule, RuleContext, all_rules
 from cfnfix.suppression import cfn_lint_ids
 
-DEMO_IDS = ("CFX991", "CFX992", "CFX993", "CFX994")
+DEMO_IDS = ("CFX991", "CFX992", "CFX993", "CFX994", "CFX995")
 
 
 def _resources(ctx: RuleContext, kind: str) -> Iterator[tuple[str, dict]]:
@@ -108,7 +109,21 @@ def _define() -> list[type[Rule]]:
                 )
                 yield self.finding(ctx, "/Metadata/DemoBroken", "demo broken fix", fix=fix, at_key=True)
 
-    return [DemoDeletionPolicy, DemoProtection, DemoPymysql, DemoBrokenFix]
+    class DemoCrash(Rule):
+        id = "CFX995"
+        name = "demo-crash"
+        severity = Severity.LOW
+        summary = "Demo: a rule with a bug."
+        explanation = "Demo rule for tests."
+        doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-anatomy.html"
+
+        def check(self, ctx: RuleContext) -> Iterator[Finding]:
+            meta = ctx.data.get("Metadata")
+            if isinstance(meta, dict) and "DemoCrash" in meta:
+                raise KeyError("boom")
+            return iter(())
+
+    return [DemoDeletionPolicy, DemoProtection, DemoPymysql, DemoBrokenFix, DemoCrash]
 
 
 def _reset() -> None:

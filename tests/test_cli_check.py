@@ -368,3 +368,26 @@ def test_progress_bar_only_on_a_terminal(cli, tmp_path: Path, monkeypatch: pytes
         advance()
     with real(3, False) as advance:
         assert advance is None
+
+
+def test_automatic_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import cfnfix.batch as batch
+
+    monkeypatch.setattr(batch.os, "cpu_count", lambda: 16)
+    assert batch._workers(0, batch.PARALLEL_THRESHOLD - 1) == 1
+    assert batch._workers(0, batch.PARALLEL_THRESHOLD) == 8
+    assert batch._workers(3, 2) == 2 and batch._workers(1, 100) == 1 and batch._workers(5, 1) == 1
+    monkeypatch.setattr(batch.os, "cpu_count", lambda: 2)
+    assert batch._workers(0, 1000) == 1
+    assert batch._workers(2, 1000) == 2
+
+
+def test_a_crashing_rule_is_a_one_line_error_for_that_file_only(cli, template: Path, tmp_path: Path) -> None:
+    crash = tmp_path / "crash.yaml"
+    crash.write_text("Metadata:\n  DemoCrash: 1\n" + CLEAN.split("\n", 1)[1], encoding="utf-8")
+    result = cli("check", str(crash), str(template))
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"error: {crash}: internal error in tests/demo_rules.py:")
+    assert line.endswith("KeyError: 'boom' (please report this)")
+    assert "CFX991" in result.stdout, "the other file is still checked"
