@@ -136,7 +136,7 @@ class FileOutcome:
 
 def run_job(job: Job) -> FileOutcome:
     """Read, recognise, check or fix one file. Never raises for bad input: errors are returned."""
-    from .api import fix_text, findings_for
+    from .api import findings_for, fix_text
     from .document import load, read_text
 
     name = job.target.path

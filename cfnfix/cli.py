@@ -14,7 +14,7 @@ import os
 import sys
 from contextlib import contextmanager
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -62,19 +62,19 @@ class RulesFormat(str, Enum):
 
 # ---------------------------------------------------------------- options shared by commands
 Paths = Annotated[
-    Optional[list[str]],
+    list[str] | None,
     typer.Argument(help="Templates, folders (searched for templates) or - for standard input. Default: .", show_default=False),
 ]
 Select = Annotated[
-    Optional[list[str]],
+    list[str] | None,
     typer.Option("--select", help="Only these rules: ids, id prefixes or names, comma-separated or repeated.", metavar="IDS"),
 ]
 Ignore = Annotated[
-    Optional[list[str]],
+    list[str] | None,
     typer.Option("--ignore", help="Skip these rules: ids, id prefixes or names, comma-separated or repeated.", metavar="IDS"),
 ]
 Config = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--config", help="Use this configuration file (.cfnfix.toml or pyproject.toml) instead of discovery.", metavar="FILE"),
 ]
 UnsafeFixes = Annotated[bool, typer.Option("--unsafe-fixes", help="Include fixes marked unsafe.")]
@@ -143,7 +143,13 @@ def _progress(total: int, enabled: bool) -> Iterator[Callable[[], None] | None]:
         yield None
         return
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     with Progress(
         TextColumn("cfnfix"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

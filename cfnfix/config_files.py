@@ -80,7 +80,7 @@ def _key_line(text: str, key: str, after: int = 0) -> int | None:
     return text.count("\n", 0, m.start()) + 1 if m else None
 
 
-def _describe(err: dict[str, Any]) -> str:
+def _describe(err: Any) -> str:
     kind = err.get("type", "")
     if kind == "extra_forbidden":
         return "unknown key"

@@ -53,7 +53,7 @@ def render(text: str, generated: dict[str, str]) -> str:
         pattern = re.compile(rf"(<!-- {re.escape(name)}:start -->\n).*?(<!-- {re.escape(name)}:end -->)", re.S)
         if not pattern.search(text):
             raise SystemExit(f"README.md has no <!-- {name}:start/end --> markers")
-        text = pattern.sub(lambda m: m[1] + body + m[2], text)
+        text = pattern.sub(lambda m, body=body: m[1] + body + m[2], text)
     return text
 
 

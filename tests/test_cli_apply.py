@@ -217,3 +217,14 @@ def test_apply_many_files_with_jobs(cli, tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert all((tmp_path / f"t{i}.yaml").read_text(encoding="utf-8") == CLEAN for i in range(4))
     assert result.stdout.splitlines()[-1] == "Fixed 4 findings in 4 files; 0 remaining."
+
+
+def test_diff_is_coloured_only_when_asked(cli, template: Path) -> None:
+    from cfnfix.report.diff import colorize
+
+    forced = cli("apply", str(template), env={"FORCE_COLOR": "1"})
+    assert "\x1b[32m+    DeletionPolicy: Snapshot\x1b[0m\n" in forced.stdout
+    assert "\x1b[1m--- " in forced.stdout and "\x1b[36m@@ " in forced.stdout
+    assert "\x1b[" not in cli("apply", "--no-color", str(template), env={"FORCE_COLOR": "1"}).stdout
+    assert colorize("-a\r\n+b\r\n c\r\n", True) == "\x1b[31m-a\x1b[0m\r\n\x1b[32m+b\x1b[0m\r\n c\r\n"
+    assert colorize("-a\n", False) == "-a\n"

@@ -131,10 +131,10 @@ def render(outcomes: Sequence[FileOutcome], ctx: ReportContext) -> str:
         if not o.findings:
             out += ["**Impact level:** None. No findings.", ""]
             continue
-        counts = ", ".join(
+        breakdown = ", ".join(
             f"{sum(1 for f in o.findings if f.severity is s)} {s.value}" for s in _ORDER if any(f.severity is s for f in o.findings)
         )
-        out += [f"**Impact level:** {_impact(o.findings)} · {plural(len(o.findings), 'finding')} ({counts})", ""]
+        out += [f"**Impact level:** {_impact(o.findings)} · {plural(len(o.findings), 'finding')} ({breakdown})", ""]
         for n, finding in enumerate(sorted(o.findings, key=lambda f: (f.severity.rank, f.line, f.column)), 1):
             out += _finding_section(n, finding, ctx)
     return "\n".join(out).rstrip("\n") + "\n"
