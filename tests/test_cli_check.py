@@ -10,7 +10,7 @@ import pytest
 
 from cfnfix import Finding
 
-from .conftest import CLEAN, TEMPLATE
+from .cli_fixtures import CLEAN, TEMPLATE
 
 pytestmark = pytest.mark.usefixtures("demo_rules")
 

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from .conftest import CLEAN, ROOT
+from .cli_fixtures import CLEAN, ROOT
 
 
 def _script() -> str:

@@ -112,6 +112,16 @@ def allowed_lines(doc: Document, patch: list[dict[str, Any]]) -> set[int]:
             allowed |= _node_and_key_lines(doc, src, removing=True)
             allowed |= _neighbours(doc, src)
             allowed |= _previous_sibling_lines(doc, src)  # may become the container's last entry
+            depth = len(src) - 1
+            if (
+                len(tokens) > depth
+                and tokens[:depth] == src[:depth]
+                and src[-1].isdigit()
+                and tokens[depth].isdigit()
+                and int(tokens[depth]) >= int(src[-1])
+            ):
+                # the target path is read after the removal: back to original indexes
+                tokens = tokens[:depth] + [str(int(tokens[depth]) + 1)] + tokens[depth + 1 :]
         if kind == "remove":
             allowed |= _node_and_key_lines(doc, tokens, removing=True)
             allowed |= _neighbours(doc, tokens)
