@@ -54,6 +54,10 @@ def test_unsafe_fixes_marks_unsafe_fixes_as_fixable(cli, template: Path) -> None
         ('{"Resources": {},}', ":1:18:", "trailing comma"),
         ("", ":1:1:", "empty template"),
         ("Resources:\n  A: !!python/object:os.system x\n", ":2:6:", "unsupported tag"),
+        ("Resources:\n\tA: 1\n", ":2:1:", "invalid YAML"),
+        ("Resources:\n  X: 1\na: &a [x, x]\n" + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(20)), ":3:", "YAML aliases are not allowed"),
+        ('{"Resources": ' + "[" * 5000 + "]" * 5000 + "}", ":1:", "nesting deeper than"),
+        ("Resources: " + "[" * 5000 + "]" * 5000 + "\n", ":1:", "nesting depth"),
     ],
 )
 def test_exit_2_on_a_broken_file_with_one_line_error(cli, tmp_path: Path, content: str, where: str, reason: str) -> None:
@@ -322,6 +326,7 @@ def test_explicit_files_are_always_checked_unless_templates_only(cli, tmp_path: 
     result = cli("check", "--templates-only", str(workflow))
     assert result.exit_code == 0
     assert result.stdout == "No findings in 0 templates.\n"
+    assert cli("check", str(workflow)).stdout == "1 file could not be checked.\n"
 
 
 def test_default_path_is_the_current_folder(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -43,10 +43,12 @@ def summary(outcomes: Sequence[FileOutcome], ctx: ReportContext) -> str:
         if extra:
             text += f" ({'; '.join(extra)})"
         text += "."
-    else:
+    elif t.templates or not t.errors:
         text = f"No findings in {plural(t.templates, 'template')}."
+    else:
+        text = ""
     if t.errors:
-        text += f" {plural(t.errors, 'file')} could not be checked."
+        text = f"{text} {plural(t.errors, 'file')} could not be checked.".lstrip()
     return style(text, "1", ctx.color)
 
 
