@@ -5,6 +5,8 @@ CFX992 demo-protection        medium  unsafe fix: DeletionProtection false → t
 CFX993 demo-pymysql           low     no fix: inline Lambda code importing pymysql (cfn-lint id W9993)
 CFX994 demo-broken-fix        high    a fix whose patch cannot apply (when Metadata has DemoBroken)
 CFX995 demo-crash             low     raises KeyError (when Metadata has DemoCrash)
+CFX996 demo-flip              low     a fix that undoes itself (Metadata DemoFlip: A ⇄ B)
+CFX997 demo-count             low     a fix that never converges (Metadata DemoCount: n → n + 1)
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from cfnfix.findings import Applicability, Finding, Fix, Severity
 from cfnfix.rules import Rule, RuleContext, all_rules
 from cfnfix.suppression import cfn_lint_ids
 
-DEMO_IDS = ("CFX991", "CFX992", "CFX993", "CFX994", "CFX995")
+DEMO_IDS = ("CFX991", "CFX992", "CFX993", "CFX994", "CFX995", "CFX996", "CFX997")
 
 
 def _resources(ctx: RuleContext, kind: str) -> Iterator[tuple[str, dict]]:
@@ -123,7 +125,39 @@ def _define() -> list[type[Rule]]:
                 raise KeyError("boom")
             return iter(())
 
-    return [DemoDeletionPolicy, DemoProtection, DemoPymysql, DemoBrokenFix, DemoCrash]
+    class DemoFlip(Rule):
+        id = "CFX996"
+        name = "demo-flip"
+        severity = Severity.LOW
+        summary = "Demo: a fix that undoes itself (A ⇄ B)."
+        explanation = "Demo rule for tests."
+        doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-anatomy.html"
+        fix_applicability = Applicability.SAFE
+
+        def check(self, ctx: RuleContext) -> Iterator[Finding]:
+            meta = ctx.data.get("Metadata")
+            if isinstance(meta, dict) and meta.get("DemoFlip") in ("A", "B"):
+                new = "B" if meta["DemoFlip"] == "A" else "A"
+                fix = Fix(applicability=Applicability.SAFE, message="flip", patch=[{"op": "replace", "path": "/Metadata/DemoFlip", "value": new}])
+                yield self.finding(ctx, "/Metadata/DemoFlip", f"flip to {new}", fix=fix)
+
+    class DemoCount(Rule):
+        id = "CFX997"
+        name = "demo-count"
+        severity = Severity.LOW
+        summary = "Demo: a fix that never converges (n → n + 1)."
+        explanation = "Demo rule for tests."
+        doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-anatomy.html"
+        fix_applicability = Applicability.SAFE
+
+        def check(self, ctx: RuleContext) -> Iterator[Finding]:
+            meta = ctx.data.get("Metadata")
+            if isinstance(meta, dict) and isinstance(meta.get("DemoCount"), int):
+                n = meta["DemoCount"]
+                fix = Fix(applicability=Applicability.SAFE, message="count", patch=[{"op": "replace", "path": "/Metadata/DemoCount", "value": n + 1}])
+                yield self.finding(ctx, "/Metadata/DemoCount", f"count is {n}", fix=fix)
+
+    return [DemoDeletionPolicy, DemoProtection, DemoPymysql, DemoBrokenFix, DemoCrash, DemoFlip, DemoCount]
 
 
 def _reset() -> None:
