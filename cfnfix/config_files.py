@@ -111,10 +111,24 @@ def settings_from_mapping(data: dict[str, Any], *, file: str | None = None, text
         raise ConfigError(f"{prefix}{key}: {_describe(err)}{value}", file=file, line=line) from None
     from .rules import get_rule
 
-    for key in settings.rules:
-        if get_rule(key) is None:
+    for key, options in settings.rules.items():
+        rule = get_rule(key)
+        if rule is None:
             line = _key_line(text, key, base) if text is not None else None
             raise ConfigError(f"{prefix}rules.{key}: unknown rule (see `cfnfix rules`)", file=file, line=line)
+        if rule.options_model is not None:
+            try:
+                rule.options_model.model_validate(options, strict=True)
+            except ValidationError as exc:
+                err = exc.errors()[0]
+                loc = [str(p) for p in err.get("loc", ())]
+                names = [p for p in loc if not p.isdigit()]
+                line = _key_line(text, names[-1], base) if text is not None and names else None
+                value = ""
+                if err.get("type") != "extra_forbidden" and not isinstance(err.get("input"), (dict, list)):
+                    value = f" (got {err['input']!r})"
+                where = ".".join([f"{prefix}rules", key, *loc])
+                raise ConfigError(f"{where}: {_describe(err)}{value}", file=file, line=line) from None
     return settings
 
 

@@ -15,6 +15,7 @@ import gc
 from collections.abc import Iterator
 
 import pytest
+from pydantic import BaseModel, ConfigDict
 
 from cfnfix.document.pointer import make_pointer
 from cfnfix.findings import Applicability, Finding, Fix, Severity
@@ -30,6 +31,13 @@ def _resources(ctx: RuleContext, kind: str) -> Iterator[tuple[str, dict]]:
         for name, res in resources.items():
             if isinstance(res, dict) and res.get("Type") == kind:
                 yield name, res
+
+
+class PymysqlOptions(BaseModel):
+    """Options of the demo rule CFX993."""
+
+    model_config = ConfigDict(extra="forbid")
+    level: int = 1
 
 
 def _define() -> list[type[Rule]]:
@@ -84,6 +92,7 @@ def _define() -> list[type[Rule]]:
         explanation = "Demo rule for tests."
         doc_url = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-python.html"
         cfn_lint_ids = ("W9993",)
+        options_model = PymysqlOptions
 
         def check(self, ctx: RuleContext) -> Iterator[Finding]:
             for name, res in _resources(ctx, "AWS::Lambda::Function"):

@@ -86,6 +86,8 @@ def test_stdin_discovers_from_the_current_folder(cli, tmp_path: Path, monkeypatc
         ("select = [1]\n", ".cfnfix.toml:1: select.0: input should be a valid string (got 1)"),
         ('[rules.CFX999]\nx = 1\n', ".cfnfix.toml:1: rules.CFX999: unknown rule (see `cfnfix rules`)"),
         ("select = [\n", ".cfnfix.toml:2:1: invalid TOML:"),
+        ('[rules.demo-pymysql]\nlevel = "high"\n', ".cfnfix.toml:2: rules.demo-pymysql.level: input should be a valid integer (got 'high')"),
+        ("[rules.CFX993]\nlevl = 2\n", ".cfnfix.toml:2: rules.CFX993.levl: unknown key"),
     ],
 )
 def test_bad_configuration_exits_2_naming_file_and_key(cli, tmp_path: Path, content: str, message: str) -> None:

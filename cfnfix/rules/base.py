@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from pydantic import BaseModel
+
 from ..config import Settings
 from ..document import Document
 from ..findings import Applicability, Finding, Fix, Severity
@@ -52,6 +54,10 @@ class Rule(ABC):
     """cfn-lint rule ids this rule corresponds to (``E3001`` …): a template's
     ``Metadata: {cfn-lint: {config: {ignore_checks: [...]}}}`` naming one of them (or a prefix)
     also suppresses this rule. More ids can be mapped in ``cfnfix/data/cfn_lint_ids.json``."""
+    options_model: ClassVar[type[BaseModel] | None] = None
+    """Pydantic model of this rule's options (``[rules.<id or name>]`` in the configuration):
+    when set, configuration files are validated against it (unknown keys and bad values are
+    errors naming the file and key). ``ctx.options`` stays a plain dict."""
     root_cause: ClassVar[str] = ""
     """One or two sentences on why the problem happens (markdown report); empty: the summary."""
     deployment_impact: ClassVar[str] = ""
