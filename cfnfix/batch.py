@@ -38,10 +38,15 @@ __all__ = [
     "SUFFIXES",
     "FileOutcome",
     "Job",
+    "Target",
     "collect",
     "is_template",
     "looks_like_template",
+    "prepare",
+    "run_job",
     "run_jobs",
+    "stdin_text",
+    "write_fixed",
 ]
 
 #: Display name of standard input.
@@ -271,3 +276,23 @@ def prepare(
         else:
             jobs.append(Job(target, settings_for(target.path), mode, templates_only))
     return jobs, failed
+
+
+def write_fixed(outcomes: Iterable[FileOutcome]) -> None:
+    """Write each fixed file in place, atomically (standard input is left to the caller).
+
+    A file that cannot be written gets the error, loses its findings and its result (it
+    was not fixed), and is left as it was.
+    """
+    from .writer import write_text
+
+    for o in outcomes:
+        result = o.result
+        if result is None or not result.changed or o.file == STDIN:
+            continue
+        try:
+            write_text(o.file, result.text, expected=result.original)
+        except CfnfixError as exc:
+            o.error = exc
+            o.findings = []
+            o.result = None

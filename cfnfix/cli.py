@@ -264,12 +264,10 @@ def apply(
     """
     import json
 
-    from .batch import STDIN
-    from .errors import CfnfixError
+    from .batch import STDIN, write_fixed
     from .report import ReportContext, plural, style
     from .report.diff import colorize
     from .report.text import finding_line
-    from .writer import write_text
 
     if write and patch:
         report_error("--write and --patch cannot be combined", use_color(no_color, sys.stderr))
@@ -280,36 +278,21 @@ def apply(
         show_unused=show_unused_suppressions, templates_only=templates_only, quiet=quiet, jobs=jobs, color=ecolor,
     )
     color = use_color(no_color, sys.stdout)
-    patches: dict[str, list[dict[str, Any]]] = {}
-    changed = fixed = 0
     for o in outcomes:
-        result = o.result
-        if result is None:
-            continue
-        for failure in result.failed:
+        for failure in o.result.failed if o.result is not None else ():
             f = failure.finding
             _err(f"{style('warning:', '1;33', ecolor)} {f.file}:{f.line}:{f.column}: {f.rule_id} fix not applied: {failure.reason}")
-        if not result.changed:
-            continue
-        changed += 1
-        fixed += len(result.fixed)
-        if patch:
-            patches[o.file] = result.patch
-        elif not write:
-            _out(colorize(result.diff, color))
-        elif o.file == STDIN:
-            _out(result.text)
-        else:
-            try:
-                write_text(o.file, result.text, expected=result.original)
-            except CfnfixError as exc:
-                o.error = exc
-                o.findings = []
-                changed -= 1
-                fixed -= len(result.fixed)
+    if write:
+        write_fixed(outcomes)
     _report_errors(outcomes, ecolor)
+    results = [o.result for o in outcomes if o.result is not None and o.result.changed]
+    changed, fixed = len(results), sum(len(r.fixed) for r in results)
     if patch:
-        _out(json.dumps(patches, indent=2, ensure_ascii=False) + "\n")
+        _out(json.dumps({r.file: r.patch for r in results}, indent=2, ensure_ascii=False) + "\n")
+    elif not write:
+        _out("".join(colorize(r.diff, color) for r in results))
+    else:
+        _out("".join(r.text for r in results if r.file == STDIN))
     remaining = [f for o in outcomes for f in o.findings]
     if not write:
         if not quiet:
