@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import stat
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -18,10 +19,12 @@ from .yaml_loader import load_yaml
 
 __all__ = [
     "Document",
+    "MAX_TEMPLATE_BYTES",
     "MappingNode",
     "Node",
     "ScalarNode",
     "SequenceNode",
+    "decode_template",
     "detect_format",
     "load",
     "parse_cached",
@@ -161,30 +164,126 @@ def load(text: str, file: str | None = None) -> Document:
     """Parse a CloudFormation template (YAML or JSON, detected by content).
 
     Raises :class:`~cfnfix.errors.ParseError` for malformed input and
-    :class:`~cfnfix.errors.TemplateError` when the top level is not a mapping.
+    :class:`~cfnfix.errors.TemplateError` when the top level is not a mapping or
+    ``Resources`` is there but not a mapping (CloudFormation rejects both).
     """
     fmt, root, data = parse_cached(text, file)
     if not isinstance(data, dict) or root.tag is not None:
-        kind = "a list" if isinstance(data, list) else "a scalar" if not isinstance(data, dict) else "a tagged value"
         line, col = LineIndex(text).line_col(root.start)
-        raise TemplateError(f"a template must be a mapping at the top level, found {kind}", file=file, line=line, column=col)
+        raise TemplateError(f"a template must be a mapping at the top level, found {_kind(data, root)}", file=file, line=line, column=col)
+    entry = _entry(root, "Resources") if "Resources" in data else None
+    if entry is not None and (not isinstance(data["Resources"], dict) or entry[0].tag is not None):
+        node, key = entry
+        at = key if isinstance(node, ScalarNode) and node.end == node.start else node  # `Resources:` and nothing
+        line, col = LineIndex(text).line_col(at.start)
+        raise TemplateError(
+            f"Resources must be a mapping of logical IDs to resources, found {_kind(data['Resources'], node)}",
+            file=file, line=line, column=col,
+        )
     return Document(text, fmt, root, data, file)
 
 
+def _kind(data: Any, node: Node) -> str:
+    if node.tag is not None:
+        return f"the intrinsic function {node.tag}"
+    if isinstance(data, list):
+        return "a list"
+    if data is None:
+        return "nothing (null)"
+    return "a scalar"
+
+
+def _entry(root: Node, key: str) -> tuple[Node, ScalarNode]:
+    """(value node, key node) of ``key`` in the root mapping (which has it)."""
+    assert isinstance(root, MappingNode)
+    for k, v in root.items:
+        if k.value == key:
+            return v, k
+    raise KeyError(key)
+
+
+#: Largest template read (bytes). CloudFormation itself accepts at most 1 MB (from S3);
+#: anything far beyond is not a template, and an endless stream must not exhaust memory.
+MAX_TEMPLATE_BYTES = 16 * 1024 * 1024
+_CHUNK = 1024 * 1024
+_UTF16_32 = ((b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe\x00\x00", "UTF-32"), (b"\xfe\xff", "UTF-16"), (b"\xff\xfe", "UTF-16"))
+
+
 def read_text(path: str | os.PathLike[str]) -> str:
-    """Read a template file as text: UTF-8 (BOM allowed), line endings kept as they are."""
+    """Read a template file as text: UTF-8 (BOM allowed), line endings kept as they are.
+
+    Regular files are read, and so are pipes (``cfnfix check <(cmd)``); a FIFO that no
+    process writes to reads as empty instead of blocking. Devices, sockets and folders
+    are refused, as is anything over :data:`MAX_TEMPLATE_BYTES`, binary data (NUL bytes)
+    and text that is not UTF-8. Every failure is a :class:`~cfnfix.errors.TemplateError`
+    naming the file.
+    """
     name = os.fspath(path)
     try:
-        with open(name, "rb") as fh:
-            raw = fh.read()
+        # O_NONBLOCK: opening a FIFO without a writer must not block (it reads as empty)
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        if os.path.islink(name):
+            raise TemplateError(f"broken symbolic link: its target {os.readlink(name)!r} does not exist", file=name) from None
+        raise TemplateError("no such file", file=name) from None
     except IsADirectoryError:
         raise TemplateError("is a directory, not a template file", file=name) from None
-    except FileNotFoundError:
-        raise TemplateError("no such file", file=name) from None
     except PermissionError:
         raise TemplateError("permission denied: cannot read the file", file=name) from None
     except OSError as exc:
         raise TemplateError(f"cannot read the file: {exc.strerror or exc}", file=name) from None
+    try:
+        raw = _read_fd(fd, name)
+    finally:
+        os.close(fd)
+    return decode_template(raw, name)
+
+
+def _read_fd(fd: int, name: str) -> bytes:
+    mode = os.fstat(fd).st_mode
+    if stat.S_ISDIR(mode):
+        raise TemplateError("is a directory, not a template file", file=name)
+    if stat.S_ISFIFO(mode):
+        os.set_blocking(fd, True)  # a writer is there (or none ever comes: end of file)
+    elif not stat.S_ISREG(mode):
+        raise TemplateError("not a regular file (a device or socket), not a template", file=name)
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while True:
+            chunk = os.read(fd, _CHUNK)
+            if not chunk:
+                break
+            if b"\x00" in chunk and not _utf16_32(chunks[0] if chunks else chunk):
+                raise ParseError("binary file (contains NUL bytes), not a template", file=name)
+            size += len(chunk)
+            if size > MAX_TEMPLATE_BYTES:
+                raise TemplateError(too_large(), file=name)
+            chunks.append(chunk)
+    except IsADirectoryError:
+        raise TemplateError("is a directory, not a template file", file=name) from None
+    except OSError as exc:
+        raise TemplateError(f"cannot read the file: {exc.strerror or exc}", file=name) from None
+    return b"".join(chunks)
+
+
+def too_large() -> str:
+    """The reason given for input over :data:`MAX_TEMPLATE_BYTES`."""
+    return f"larger than {MAX_TEMPLATE_BYTES // (1024 * 1024)} MB, not a template (CloudFormation accepts at most 1 MB)"
+
+
+def _utf16_32(raw: bytes) -> str | None:
+    for bom, encoding in _UTF16_32:
+        if raw.startswith(bom):
+            return encoding
+    return None
+
+
+def decode_template(raw: bytes, name: str) -> str:
+    """Template bytes as text: UTF-8 (BOM allowed) or a :class:`~cfnfix.errors.ParseError` naming ``name``."""
+    encoding = _utf16_32(raw)
+    if encoding is not None:
+        raise ParseError(f"{encoding} text: save the template as UTF-8 (CloudFormation reads UTF-8 only)", file=name)
     if b"\x00" in raw:
         raise ParseError("binary file (contains NUL bytes), not a template", file=name)
     try:

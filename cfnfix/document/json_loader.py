@@ -19,6 +19,7 @@ _WS = re.compile(r"[ \t\n\r]*")
 _STRING = re.compile(r'"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"')
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?")
 _MAX_DEPTH = 300
+_MAX_NUMBER_CHARS = 4000
 
 
 class _Scanner:
@@ -70,6 +71,8 @@ class _Scanner:
             if m is None:
                 raise self.error(pos, "invalid number")
             tok = m.group()
+            if len(tok) > _MAX_NUMBER_CHARS:  # Python converts at most 4300 digits
+                raise self.error(pos, f"number too long to read ({len(tok)} characters)")
             num: Any = float(tok) if (m.group(1) or m.group(2)) else int(tok)
             return ScalarNode(pos, pos, m.end(), tok, "jsonlit", None, num), num, m.end()
         for word, val in (("true", True), ("false", False), ("null", None)):

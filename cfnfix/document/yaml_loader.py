@@ -36,6 +36,8 @@ _SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "times
 _CONSTRUCTOR = SafeConstructor()
 _PROPERTY = re.compile(r"(?:[!&][^\s,\[\]{}]*[ \t]*(?:\r\n|\r|\n)?[ \t]*)+")
 _MAX_DEPTH = 300
+_INT = _STD + "int"
+_MAX_INT_CHARS = 4000
 
 _ScalarEvent = yaml.ScalarEvent
 _SeqStart = yaml.SequenceStartEvent
@@ -72,7 +74,10 @@ def load_yaml(text: str, file: str | None = None) -> tuple[Node, Any]:
     """Parse YAML ``text`` (BOM allowed) into (root node, plain data)."""
     shift = 1 if text.startswith("\ufeff") else 0
     body = text[shift:] if shift else text
-    parser = _Parser(body)
+    try:
+        parser = _Parser(body)
+    except UnicodeEncodeError as exc:  # text from the API with a lone surrogate: libyaml reads UTF-8
+        raise _position_error(file, text, exc.start + shift, f"not valid Unicode text: lone surrogate U+{ord(body[exc.start]):04X}") from None
     try:
         return _build(parser, text, shift, file)
     except yaml.MarkedYAMLError as exc:
@@ -83,6 +88,11 @@ def load_yaml(text: str, file: str | None = None) -> tuple[Node, Any]:
         if mark is None:
             raise ParseError(f"invalid YAML: {problem}", file=file) from None
         raise ParseError(f"invalid YAML: {problem}", file=file, line=mark.line + 1, column=mark.column + 1) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (control characters …)
+        offset = exc.position
+        if _Parser is not yaml.SafeLoader:  # libyaml counts bytes of the UTF-8 text
+            offset = len(body.encode("utf-8")[:offset].decode("utf-8", "ignore"))
+        raise _position_error(file, text, offset + shift, f"invalid YAML: character U+{exc.character:04X} is not allowed ({exc.reason})") from None
     except yaml.YAMLError as exc:
         raise ParseError(f"invalid YAML: {exc}", file=file) from None
     finally:
@@ -207,6 +217,8 @@ def _scalar(ev: Any, text: str, shift: int, file: str | None, *, key: bool) -> t
     if tag == _STR:
         return ScalarNode(start, vstart, end, value, style, None, value), value
     short = _short_tag(tag, file, ev.start_mark, _STR) if tag not in _SCALAR_TAGS else None
+    if tag == _INT and len(value) > _MAX_INT_CHARS:  # Python converts at most 4300 digits
+        raise _err(file, ev.start_mark, f"number too long to read ({len(value)} characters)")
     data = value if short is not None else _scalar_data(tag, ev)
     node = ScalarNode(start, vstart, end, value, style, short, data)
     return node, (_wrap(short, data) if short is not None else data)
