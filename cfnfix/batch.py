@@ -2,9 +2,10 @@
 
 Which files
     Every file named on the command line, ``-`` for standard input, and, for each folder,
-    every file below it ending in ``.yaml``, ``.yml``, ``.json`` or ``.template`` (hidden
-    folders, ``node_modules`` and ``__pycache__`` are skipped; symlinked folders are not
-    followed). Files found in folders are kept only when they are CloudFormation templates
+    every regular file (or symlink to one) below it ending in ``.yaml``, ``.yml``,
+    ``.json`` or ``.template`` (hidden folders, ``node_modules`` and ``__pycache__`` are
+    skipped; symlinked folders are not followed; FIFOs, devices, sockets and dangling
+    symlinks are left out). Files found in folders are kept only when they are CloudFormation templates
     (see :func:`is_template`); files named explicitly are always checked, unless
     ``templates_only`` asks for the same test on them too (what the pre-commit hooks do).
 
@@ -85,7 +86,9 @@ def _walk(folder: str) -> Iterable[str]:
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
         for name in sorted(files):
             if name.endswith(SUFFIXES) and not name.startswith("."):
-                yield os.path.join(root, name)
+                path = os.path.join(root, name)
+                if os.path.isfile(path):  # not FIFOs, devices, sockets, dangling symlinks
+                    yield path
 
 
 def collect(paths: Iterable[str]) -> tuple[list[Target], list[CfnfixError]]:
@@ -142,7 +145,7 @@ class FileOutcome:
 def run_job(job: Job) -> FileOutcome:
     """Read, recognise, check or fix one file. Never raises for bad input: errors are returned."""
     from .api import findings_for, fix_text
-    from .document import load, read_text
+    from .document import load, parse_cached, read_text
 
     name = job.target.path
     out = FileOutcome(name, unsafe=job.settings.unsafe_fixes)
@@ -153,10 +156,10 @@ def run_job(job: Job) -> FileOutcome:
         if recognise and not looks_like_template(text):
             out.skipped = True
             return out
-        document = load(text, name)
-        if recognise and not is_template(document.data):
+        if recognise and not is_template(parse_cached(text, name)[2]):
             out.skipped = True
             return out
+        document = load(text, name)
         if job.mode == "check":
             out.findings = findings_for(document, job.settings)
         else:
@@ -232,20 +235,14 @@ def run_jobs(jobs: list[Job], *, processes: int = 0, progress: Callable[[], None
 
 
 def stdin_text() -> str:
-    """Standard input as text (UTF-8; BOM and line endings kept)."""
-    from .errors import ParseError
+    """Standard input as text (UTF-8; BOM and line endings kept), as :func:`~cfnfix.document.read_text` reads files."""
+    from .document import MAX_TEMPLATE_BYTES, decode_template, too_large
 
-    raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8")
-    if b"\x00" in raw:
-        raise ParseError("binary input (contains NUL bytes), not a template", file=STDIN)
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise ParseError(f"not UTF-8 text: invalid byte 0x{raw[exc.start]:02x}", file=STDIN, line=line, column=col) from None
-
+    stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else None
+    raw = stream.read(MAX_TEMPLATE_BYTES + 1) if stream is not None else sys.stdin.read().encode("utf-8")
+    if len(raw) > MAX_TEMPLATE_BYTES:
+        raise TemplateError(too_large(), file=STDIN)
+    return decode_template(raw, STDIN)
 
 
 def prepare(
