@@ -19,6 +19,8 @@ def parse_patch(text: str, *, source: str, for_file: str | None = None) -> list[
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise PatchError(f"invalid JSON patch: {exc.msg}", file=source, line=exc.lineno, column=exc.colno) from None
+    except ValueError as exc:  # an integer of more than 4300 digits
+        raise PatchError(f"invalid JSON patch: {str(exc).split(';')[0]}", file=source) from None
     if isinstance(data, dict) and "op" in data:
         raise PatchError("a JSON patch must be an array of operations: put the operation in [ ]", file=source)
     if isinstance(data, dict):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import json
 import re
 from typing import Any
 
@@ -171,6 +172,13 @@ class Planner:
     def apply_one(self, index: int, op: Any) -> None:
         if not isinstance(op, dict) or op.get("op") not in _OPS or not isinstance(op.get("path"), str):
             raise PatchConflictError(f"patch operation #{index} is not an RFC 6902 operation: {op!r}", file=self.file)
+        surrogate = _lone_surrogate(op)
+        if surrogate is not None:
+            raise PatchConflictError(
+                f"patch operation #{index} ({op['op']} {op['path']!r}): contains a lone surrogate U+{ord(surrogate):04X}, "
+                "which a UTF-8 template cannot hold",
+                file=self.file,
+            )
         kind = op["op"]
         tokens = parse_pointer(op["path"])
         from_tokens = parse_pointer(op["from"]) if kind in ("move", "copy") and isinstance(op.get("from"), str) else None
@@ -231,6 +239,13 @@ class Planner:
 
     def verify(self, text: str) -> None:
         """Re-parse ``text`` and compare its data with the data jsonpatch produced."""
+        if not text.isascii():
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError as exc:  # a lone surrogate (from a JSON "\ud800" escape)
+                raise VerificationError(
+                    f"patched text cannot be saved as UTF-8: lone surrogate U+{ord(text[exc.start]):04X}", file=self.file
+                ) from None
         try:
             parsed = parse_text(text, self.file, self.fmt)  # type: ignore[arg-type]
         except CfnfixError as exc:
@@ -679,6 +694,17 @@ class Planner:
             rendered = quoted(new_name, self.style.quote)
         self._edit(key.start, key.end, rendered, key)
         mapping.items[index] = (ScalarNode(key.start, key.start, key.end, new_name, key.style, None, new_name), value)
+
+
+def _lone_surrogate(op: dict[str, Any]) -> str | None:
+    """The first lone surrogate (``"\ud800"`` in JSON) in an operation's strings, if any."""
+    try:
+        json.dumps(op, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return str(exc.object[exc.start])
+    except (TypeError, ValueError):
+        return None  # not JSON data: reported where it is used
+    return None
 
 
 def _scalar_like(value: Any) -> bool:
