@@ -1,10 +1,13 @@
 """Atomic in-place writes: the file holds either the old text or the new, never a mix.
 
 The new text goes to a temporary file in the same folder as the target (so the final
-rename stays on one file system), is flushed and fsynced, gets the target's permission
-bits (and owner, where allowed), and then replaces the target with ``os.replace`` (an
-atomic rename on POSIX and Windows); the folder is fsynced afterwards so the rename itself
-survives a crash. A symlink is followed: its target is rewritten and the link stays a link.
+rename stays on one file system), is flushed and fsynced, gets the target's owner and
+group (where allowed: as root, or the group for its owner), permission bits and extended
+attributes (ACLs, SELinux labels, where the platform allows), and then replaces the
+target with ``os.replace`` (an atomic rename on POSIX and Windows); the folder is fsynced
+afterwards so the rename itself survives a crash. A symlink is followed: its target is rewritten and the link stays a link.
+
+The replaced file is a new inode: other hard links to the old one keep the old content.
 
 Refused before anything is written (:class:`~cfnfix.errors.WriteError`): a file without
 write permission (even for root, whose ``os.access`` always says yes, a file with no write
@@ -59,7 +62,10 @@ def write_text(path: str | os.PathLike[str], text: str, *, expected: str | None 
         if current != expected.encode("utf-8"):
             raise WriteError("not written: the file changed while cfnfix was working on it", file=name)
     folder = os.path.dirname(target) or "."
-    data = text.encode("utf-8")
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise WriteError(f"cannot write: the text cannot be saved as UTF-8 (lone surrogate at offset {exc.start})", file=name) from None
     try:
         fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(target) + ".", suffix=TEMP_SUFFIX, dir=folder)
     except OSError as exc:
@@ -73,10 +79,11 @@ def write_text(path: str | os.PathLike[str], text: str, *, expected: str | None 
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.chmod(tmp, stat.S_IMODE(st.st_mode))
         if hasattr(os, "chown"):
             with contextlib.suppress(OSError):
                 os.chown(tmp, st.st_uid, st.st_gid)
+        os.chmod(tmp, stat.S_IMODE(st.st_mode))  # after chown, which may clear setuid/setgid bits
+        _copy_xattrs(target, tmp)
         os.replace(tmp, target)
     except OSError as exc:
         with contextlib.suppress(OSError):
@@ -87,6 +94,19 @@ def write_text(path: str | os.PathLike[str], text: str, *, expected: str | None 
             os.unlink(tmp)
         raise
     _fsync_folder(folder)
+
+
+def _copy_xattrs(source: str, dest: str) -> None:
+    """Copy extended attributes (POSIX ACLs, SELinux labels, user attributes), best effort."""
+    if not hasattr(os, "listxattr"):
+        return
+    try:
+        names = os.listxattr(source)
+    except OSError:
+        return
+    for attr in names:
+        with contextlib.suppress(OSError):
+            os.setxattr(dest, attr, os.getxattr(source, attr))
 
 
 def _fsync_folder(folder: str) -> None:
