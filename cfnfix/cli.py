@@ -294,14 +294,16 @@ def apply(
     else:
         _out("".join(r.text for r in results if r.file == STDIN))
     remaining = [f for o in outcomes for f in o.findings]
+    errors = sum(o.error is not None for o in outcomes)
+    failed_files = f" {plural(errors, 'file')} could not be fixed." if errors else ""
     if not write:
         if not quiet:
             if changed:
-                _err(f"Would fix {plural(fixed, 'finding')} in {plural(changed, 'file')}; {len(remaining)} would remain. Run with --write to apply.")
+                _err(f"Would fix {plural(fixed, 'finding')} in {plural(changed, 'file')}; {len(remaining)} would remain. Run with --write to apply.{failed_files}")
             elif remaining:
-                _err(f"Nothing to fix; {plural(len(remaining), 'finding')} without an applicable fix.")
+                _err(f"Nothing to fix; {plural(len(remaining), 'finding')} without an applicable fix.{failed_files}")
             else:
-                _err("Nothing to fix.")
+                _err(f"Nothing to fix.{failed_files}")
         raise typer.Exit(_exit_code(outcomes, changed > 0))
     ctx = ReportContext(color=color, quiet=quiet, unsafe=unsafe_fixes or any(o.unsafe for o in outcomes))
     sink = _err if any(o.file == STDIN for o in outcomes) else _out
@@ -309,7 +311,7 @@ def apply(
     if lines:
         sink("\n".join(lines) + "\n")
     if not quiet:
-        sink(f"Fixed {plural(fixed, 'finding')} in {plural(changed, 'file')}; {len(remaining)} remaining.\n")
+        sink(f"Fixed {plural(fixed, 'finding')} in {plural(changed, 'file')}; {len(remaining)} remaining.{failed_files}\n")
     raise typer.Exit(_exit_code(outcomes, bool(remaining)))
 
 
