@@ -136,3 +136,79 @@ def test_a_writer_killed_mid_way_leaves_the_original_intact(tmp_path: Path) -> N
     assert path.read_text(encoding="utf-8") == original
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.endswith(TEMP_SUFFIX)]
     assert len(leftovers) == 1 and leftovers[0].startswith(".t.yaml."), "at worst a hidden temporary file is left"
+
+
+def test_owner_group_and_special_mode_bits_are_kept(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text("old", encoding="utf-8")
+    if os.geteuid() == 0:
+        os.chown(path, 65534, 65534)  # as root, give it away so keeping it means something
+    os.chmod(path, 0o2640)
+    before = path.stat()
+    write_text(path, "new")
+    after = path.stat()
+    assert (after.st_uid, after.st_gid) == (before.st_uid, before.st_gid)
+    assert stat.S_IMODE(after.st_mode) == 0o2640
+    assert after.st_ino != before.st_ino, "a new file was renamed over the old one"
+
+
+def test_extended_attributes_are_copied(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text("old", encoding="utf-8")
+    try:
+        os.setxattr(path, "user.cfnfix.test", b"kept")
+    except OSError:  # a file system without user attributes: writing must still work
+        write_text(path, "new")
+        assert path.read_text(encoding="utf-8") == "new"
+        return
+    write_text(path, "new")
+    assert path.read_text(encoding="utf-8") == "new"
+    assert os.getxattr(path, "user.cfnfix.test") == b"kept"
+
+
+def test_data_then_rename_then_folder_are_synced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text("old", encoding="utf-8")
+    events: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        events.append("fsync folder" if stat.S_ISDIR(os.fstat(fd).st_mode) else "fsync file")
+        real_fsync(fd)
+
+    def replace(src: str, dst: str) -> None:
+        events.append("rename")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    write_text(path, "new")
+    assert events == ["fsync file", "rename", "fsync folder"]
+
+
+@pytest.mark.parametrize("where", ["write", "fsync", "chmod"])
+def test_any_failure_or_interrupt_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text("original", encoding="utf-8")
+    mtime = path.stat().st_mtime_ns
+    for error in (OSError(errno.EIO, "Input/output error"), KeyboardInterrupt()):
+
+        def fail(*args: object, error: BaseException = error) -> None:
+            raise error
+
+        monkeypatch.setattr(os, where, fail)
+        with pytest.raises(WriteError if isinstance(error, OSError) else KeyboardInterrupt):
+            write_text(path, "new content")
+        monkeypatch.undo()
+        assert path.read_text(encoding="utf-8") == "original"
+        assert path.stat().st_mtime_ns == mtime
+        assert os.listdir(tmp_path) == ["t.yaml"]
+
+
+def test_text_that_cannot_be_utf8_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    path = tmp_path / "t.json"
+    path.write_text("{}", encoding="utf-8")
+    with pytest.raises(WriteError, match="cannot be saved as UTF-8"):
+        write_text(path, '{"a": "\ud800"}')
+    assert path.read_text(encoding="utf-8") == "{}"
+    assert os.listdir(tmp_path) == ["t.json"]
