@@ -117,6 +117,8 @@ class Job:
     mode: Literal["check", "fix"]
     templates_only: bool = False
     stdin_text: str | None = None
+    verify: tuple[str, ...] | None = None
+    """``fix`` only: cfn-lint regions to verify the fixed text against (None: no cfn-lint)."""
 
 
 @dataclass
@@ -165,6 +167,8 @@ def run_job(job: Job) -> FileOutcome:
         else:
             out.result = fix_text(text, name, job.settings, document)
             out.findings = list(out.result.remaining)
+            if job.verify is not None and out.result.changed:
+                _verify(out, job.verify)
     except CfnfixError as exc:
         out.error = exc.with_file(name)
     except RecursionError:
@@ -172,8 +176,21 @@ def run_job(job: Job) -> FileOutcome:
     except Exception as exc:  # noqa: BLE001 - a bug in a rule must not stop the other files
         where = _origin(exc)
         out.error = CfnfixError(f"internal error{where}: {type(exc).__name__}: {exc} (please report this)", file=name)
+    if out.error is not None:  # a file with an error is reported as such, never written
         out.findings = []
+        out.result = None
     return out
+
+
+def _verify(out: FileOutcome, regions: tuple[str, ...]) -> None:
+    """Refuse the fix of a file when cfn-lint finds an error in it that the original does not have."""
+    from .errors import VerificationError
+    from .lint import new_errors, refusal
+
+    assert out.result is not None
+    new = new_errors(out.result.original, out.result.text, regions)
+    if new:
+        raise VerificationError(refusal(new), file=out.file)
 
 
 def _origin(exc: BaseException) -> str:
@@ -252,10 +269,12 @@ def prepare(
     settings_for: Callable[[str | None], Settings],
     templates_only: bool = False,
     read_stdin: Callable[[], str] = stdin_text,
+    verify: tuple[str, ...] | None = None,
 ) -> tuple[list[Job], list[FileOutcome]]:
     """Jobs for ``paths``, and outcomes for paths that cannot even be started (missing, bad stdin).
 
-    ``settings_for(path)`` gives the settings of a template (None: standard input).
+    ``settings_for(path)`` gives the settings of a template (None: standard input);
+    ``verify``: cfn-lint regions to check fixed texts against (see :class:`Job`).
     Configuration errors propagate (:class:`~cfnfix.errors.ConfigError`): they concern
     the whole run, not one file.
     """
@@ -269,9 +288,9 @@ def prepare(
             except CfnfixError as exc:
                 failed.append(FileOutcome(STDIN, error=exc.with_file(STDIN)))
                 continue
-            jobs.append(Job(target, settings_for(None), mode, templates_only, text))
+            jobs.append(Job(target, settings_for(None), mode, templates_only, text, verify))
         else:
-            jobs.append(Job(target, settings_for(target.path), mode, templates_only))
+            jobs.append(Job(target, settings_for(target.path), mode, templates_only, None, verify))
     return jobs, failed
 
 

@@ -172,6 +172,7 @@ def _run(
     quiet: bool,
     jobs: int,
     color: bool,
+    verify: tuple[str, ...] | None = None,
 ) -> list[FileOutcome]:
     """Resolve settings, collect files, check or fix them; errors that stop the run exit 2."""
     from .batch import prepare, run_jobs
@@ -188,8 +189,12 @@ def _run(
     try:
         if config is not None:
             resolver.for_path(config)  # a bad --config fails before any file is read
+        if verify is not None:
+            from .lint import validate_regions
+
+            verify = validate_regions(verify)  # cfn-lint missing or an unknown region: before any file
         job_list, failed = prepare(
-            paths or ["."], mode=mode, settings_for=resolver.for_path, templates_only=templates_only  # type: ignore[arg-type]
+            paths or ["."], mode=mode, settings_for=resolver.for_path, templates_only=templates_only, verify=verify  # type: ignore[arg-type]
         )
     except CfnfixError as exc:
         report_error(exc, color)
@@ -256,11 +261,24 @@ def apply(
     quiet: Quiet = False,
     no_color: NoColor = False,
     jobs: Jobs = 0,
+    verify: Annotated[
+        bool,
+        typer.Option(
+            "--verify",
+            help="Also run cfn-lint (pip install 'cfnfix[lint]') on each fixed template: a file whose fixed text "
+            "has a cfn-lint error the original does not have is not fixed (an error, exit 2).",
+        ),
+    ] = False,
+    regions: Annotated[
+        list[str] | None,
+        typer.Option("--regions", help="Regions cfn-lint checks against with --verify (default: us-east-1), comma-separated or repeated.", metavar="REGIONS"),
+    ] = None,
 ) -> None:
     """Fix what can be fixed. Dry run by default: print the unified diff, exit 1 if anything would change.
 
     With --write: write in place atomically; exit 0 when no findings remain, 1 when some do.
-    Standard input (-) with --write prints the fixed text.
+    Standard input (-) with --write prints the fixed text. With --verify, cfn-lint must find
+    no new error in a fixed template, or that file is left alone.
     """
     import json
 
@@ -272,10 +290,16 @@ def apply(
     if write and patch:
         report_error("--write and --patch cannot be combined", use_color(no_color, sys.stderr))
         raise typer.Exit(EXIT_ERROR)
+    if regions and not verify:
+        report_error("--regions is for cfn-lint, which only --verify runs", use_color(no_color, sys.stderr))
+        raise typer.Exit(EXIT_ERROR)
     ecolor = use_color(no_color, sys.stderr)
+    from .lint import DEFAULT_REGIONS
+
     outcomes = _run(
         paths, mode="fix", select=select, ignore=ignore, config=config, unsafe_fixes=unsafe_fixes,
         show_unused=show_unused_suppressions, templates_only=templates_only, quiet=quiet, jobs=jobs, color=ecolor,
+        verify=(tuple(_split(regions) or DEFAULT_REGIONS) if verify else None),
     )
     color = use_color(no_color, sys.stdout)
     for o in outcomes:

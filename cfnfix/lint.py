@@ -1,0 +1,113 @@
+"""cfn-lint as a second opinion before a fix is kept (``cfnfix apply --verify``).
+
+cfn-lint is an optional dependency (``pip install 'cfnfix[lint]'``), imported only when
+verification is asked for: it takes over a second to import and load its rules, which
+``cfnfix check`` must not pay. Its rules are loaded once per process and region set, then
+reused for every template (about 30 ms a template instead of about 1 s through
+``cfnlint.api.lint``, which reloads them on each call).
+
+Only errors count (rule ids starting with ``E``): a fixed template is refused when
+cfn-lint reports an error in it that it does not report in the original. Errors are
+compared by rule id and message, as a multiset, never by position, since a fix moves
+lines.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from .errors import ConfigError, VerificationError
+
+__all__ = ["DEFAULT_REGIONS", "LintError", "lint_errors", "new_errors", "refusal", "require", "validate_regions"]
+
+#: Regions cfn-lint checks against unless ``--regions`` says otherwise.
+DEFAULT_REGIONS: tuple[str, ...] = ("us-east-1",)
+_INSTALL = "pip install 'cfnfix[lint]'"
+
+
+@dataclass(frozen=True)
+class LintError:
+    """One cfn-lint error: rule id, message and 1-based position in the linted text."""
+
+    rule_id: str
+    message: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} {self.message} (line {self.line})"
+
+
+def require() -> None:
+    """Raise :class:`~cfnfix.errors.ConfigError` when cfn-lint is not installed."""
+    try:
+        import cfnlint  # noqa: F401
+        import cfnlint.api  # noqa: F401
+    except ImportError:
+        raise ConfigError(f"--verify needs cfn-lint, which is not installed: {_INSTALL}") from None
+
+
+def validate_regions(regions: tuple[str, ...]) -> tuple[str, ...]:
+    """``regions`` when cfn-lint knows them all, else a :class:`~cfnfix.errors.ConfigError`."""
+    require()
+    from cfnlint.helpers import REGIONS
+
+    unknown = [r for r in regions if r not in REGIONS]
+    if unknown:
+        raise ConfigError(f"--regions: unknown AWS region {', '.join(map(repr, unknown))} (cfn-lint knows {len(REGIONS)} regions, e.g. us-east-1)")
+    if not regions:
+        raise ConfigError("--regions: name at least one region")
+    return regions
+
+
+@lru_cache(maxsize=4)
+def _runner(regions: tuple[str, ...]) -> tuple[Any, Any]:
+    from cfnlint.config import ConfigMixIn
+    from cfnlint.runner import Runner
+
+    config = ConfigMixIn(regions=list(regions))
+    return config, Runner(config).rules
+
+
+def lint_errors(text: str, regions: tuple[str, ...] = DEFAULT_REGIONS) -> list[LintError]:
+    """The errors (``E…``) cfn-lint reports for template ``text``, in cfn-lint's order."""
+    require()
+    from cfnlint.decode.decode import decode_str
+    from cfnlint.runner import run_template_by_data
+
+    try:
+        template, matches = decode_str(text)
+        if not matches and template is not None:
+            config, rules = _runner(tuple(regions))
+            matches = list(run_template_by_data(template, config, rules))
+    except Exception as exc:  # noqa: BLE001 - a cfn-lint bug must not pass for "no new error"
+        raise VerificationError(f"--verify: cfn-lint failed: {type(exc).__name__}: {exc}") from None
+    return [
+        LintError(m.rule.id, m.message, m.linenumber, m.columnnumber)
+        for m in matches or ()
+        if m.rule.id.startswith("E")
+    ]
+
+
+def new_errors(before: str, after: str, regions: tuple[str, ...] = DEFAULT_REGIONS) -> list[LintError]:
+    """cfn-lint errors in ``after`` beyond those in ``before`` (same rule id and message)."""
+    old = Counter((e.rule_id, e.message) for e in lint_errors(before, regions))
+    found: list[LintError] = []
+    for error in lint_errors(after, regions):
+        key = (error.rule_id, error.message)
+        if old[key]:
+            old[key] -= 1
+        else:
+            found.append(error)
+    return found
+
+
+def refusal(errors: list[LintError], shown: int = 3) -> str:
+    """One line: why a fixed template was not kept."""
+    listed = "; ".join(str(e) for e in errors[:shown])
+    more = f"; and {len(errors) - shown} more" if len(errors) > shown else ""
+    count = "a new error" if len(errors) == 1 else f"{len(errors)} new errors"
+    return f"not fixed (--verify): cfn-lint reports {count} in the fixed template: {listed}{more}"
