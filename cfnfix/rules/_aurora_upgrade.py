@@ -77,6 +77,11 @@ class _Planner:
         self.plan.patch.append(entry)
 
     def set_prop(self, res: Resource, name: str, value: Any) -> None:
+        current = res.props.get(name)
+        if ref_target(current) is not None and ref_target(value) is not None:
+            # Ref → Ref: rewrite only the name, keeping the written form (``!Ref X``, inline JSON).
+            self.op("replace", res.prop_pointer(name) + "/Ref", ref_target(value))
+            return
         self.op("replace" if name in res.props else "add", res.prop_pointer(name), value)
 
     # -- parameter groups -------------------------------------------------------------
@@ -147,9 +152,12 @@ class _Planner:
     def migrate_in_place(self, group: Resource, params: dict[str, Any]) -> dict[str, Any]:
         name_prop = PG_NAME_PROPERTY[group.type]
         if name_prop in group.props:
+            shown = literal(group.props[name_prop])
+            shown = repr(shown) if shown is not None else "(computed)"
             self.plan.blockers.append(
-                f"{group.id} has the custom name {name_prop}; changing its Family (create-only) replaces it, "
-                "and the replacement cannot take the same name (use parameter-groups = \"new\" or drop the name)"
+                f"{group.id} has a custom {name_prop} {shown}; changing its Family (create-only) replaces the "
+                "group, and the replacement cannot take the same name (use parameter-groups = \"new\" or drop "
+                "the name)"
             )
             return {"Ref": group.id}
         self.op("replace", group.prop_pointer("Family"), FAMILY_80)
