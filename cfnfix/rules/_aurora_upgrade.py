@@ -257,7 +257,10 @@ class _Planner:
             self.member_blockers(inst)
         if literal(cluster.props.get("Engine")) == "aurora":
             self.op("replace", cluster.prop_pointer("Engine"), "aurora-mysql")
-            self.plan.changes.append("Engine aurora → aurora-mysql")
+            self.plan.changes.append(
+                "Engine aurora → aurora-mysql (Engine is conditionally create-only: check the change set for a "
+                "replacement)"
+            )
         self.set_prop(cluster, "EngineVersion", self.target.version)
         self.plan.changes.append(f"EngineVersion → {self.target.version}")
         new_cluster_pg = self.group_ref(cluster, "DBClusterParameterGroupName", CLUSTER_PG)
@@ -286,7 +289,7 @@ class _Planner:
             self.op("replace", inst.prop_pointer("EngineVersion"), self.target.version)
             changed.append("EngineVersion")
         if changed:
-            self.plan.changes.append(f"instance {inst.id} {' and '.join(changed)} follow the cluster")
+            self.plan.changes.append(f"instance {inst.id}: {' and '.join(changed)} as on the cluster")
 
 
 def plan_upgrade(data: Any, cluster: Resource, target: Target, strategy: str) -> UpgradePlan:

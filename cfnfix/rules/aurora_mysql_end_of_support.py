@@ -19,7 +19,7 @@ class AuroraMysqlEndOfSupport(Rule):
     name = "aurora-mysql-end-of-support"
     severity = Severity.HIGH
     summary = "Aurora MySQL 5.6/5.7 cluster past end of standard support: move it to 8.0"
-    doc_url = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/extended-support.html"
+    doc_url = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Updates.MajorVersionUpgrade.html"
     fix_applicability = Applicability.UNSAFE
     explanation = """\
 ## What
@@ -30,7 +30,8 @@ version 1, MySQL 5.6) or `Engine: aurora-mysql` with an `EngineVersion` of `5.7`
 ## Why
 Version 1 reached end of life on 2023-02-28; cfn-lint rejects `Engine: aurora` (E3690).
 Version 2 left standard support on 2024-10-31: clusters are enrolled in paid RDS Extended
-Support, and most 5.7 versions can no longer create clusters (cfn-lint W3690).
+Support ([extended-support.html](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/extended-support.html)),
+and most 5.7 versions can no longer create clusters (cfn-lint W3690).
 Severity: critical for version 1, high for a 5.7 version that cannot create clusters,
 medium for a 5.7 Extended Support build.
 
@@ -63,6 +64,11 @@ everything that has to move with it in the same update:
 db.t3.small; CFX304 fixes those first), an engine version or parameter group that comes from
 a template parameter or lives outside the template, a custom-named group with
 `parameter-groups = "in-place"`, and a configured target that is not a known 8.0 version.
+
+Version 1 clusters that were still running at end of life were upgraded to version 2 by
+AWS, so a live stack with `Engine: aurora` has drifted: check the real engine first. There
+is no in-place path from version 1 straight to version 3, and `Engine` is conditionally
+create-only: review the change set for a cluster **replacement** before executing it.
 
 ## Safety: unsafe
 A major version upgrade takes the cluster offline while its data dictionary is converted,
