@@ -27,6 +27,7 @@ __all__ = [
 ]
 
 Format = Literal["yaml", "json"]
+_JSON_EXTRA = "invalid JSON: extra data after the JSON document"
 
 
 def detect_format(text: str) -> Format:
@@ -35,11 +36,25 @@ def detect_format(text: str) -> Format:
     return "json" if stripped[:1] in ("{", "[") else "yaml"
 
 
-def parse_text(text: str, file: str | None = None) -> tuple[Format, Node, Any]:
-    """Parse ``text`` into (format, root node, plain data) without checking the top level."""
-    fmt = detect_format(text)
+def parse_text(text: str, file: str | None = None, fmt: Format | None = None) -> tuple[Format, Node, Any]:
+    """Parse ``text`` into (format, root node, plain data) without checking the top level.
+
+    ``fmt`` forces the format (the patch engine re-reads its output as the input's format).
+    """
+    detected = fmt is None
+    fmt = fmt or detect_format(text)
     if fmt == "json":
-        root, data = load_json(text, file)
+        try:
+            root, data = load_json(text, file)
+        except ParseError as exc:
+            # "{}  # comment" is YAML whose root happens to be a flow mapping
+            if not (detected and exc.reason.startswith(_JSON_EXTRA)):
+                raise
+            try:
+                root, data = load_yaml(text, file)
+            except ParseError:
+                raise exc from None
+            return "yaml", root, data
     else:
         root, data = load_yaml(text, file)
     return fmt, root, data

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import re
 from typing import Any
 
 import jsonpatch
@@ -35,6 +36,8 @@ from .style import Style, _dash_of, detect_style
 from .verify import first_difference
 
 _OPS = ("add", "remove", "replace", "move", "copy", "test")
+_OPEN_LITERAL = re.compile(r"\|[+-]?[ \t]*(?:#[^\n]*)?\r?\n")
+_OPEN_LITERAL_CLIPPED = re.compile(r"\|\+?[ \t]*(?:#[^\n]*)?\r?\n")
 
 
 class _New:
@@ -117,19 +120,43 @@ class Planner:
         """Apply pending edits and re-parse, so every node has real text again."""
         text = self.current_text()
         try:
-            fmt, root, _ = parse_text(text, self.file)
+            fmt, root, _ = parse_text(text, self.file, self.fmt)  # type: ignore[arg-type]
         except CfnfixError as exc:
             raise VerificationError(f"internal error: intermediate text does not parse ({exc.reason})", file=self.file) from None
         self.flushes += 1
         self._set_text(text, fmt, root)
 
-    def _edit(self, start: int, end: int, new: str, owner: object) -> None:
+    def _edit(self, start: int, end: int, new: str, owner: object, *, own_line: bool = False) -> None:
+        """Register an edit (``own_line``: ``new`` is whole lines inserted before a line)."""
+        if self.fmt == "yaml" and not own_line:
+            end, new = self._close_literal(end, new)
         edit = Edit(start, end, new, self.seq, id(owner))
         for other in self.edits:
             if conflicts(edit, other):
                 raise _Flush
         self.seq += 1
         self.edits.append(edit)
+
+    def _close_literal(self, end: int, new: str) -> tuple[int, str]:
+        """A block literal runs to the end of its last line: keep what followed the old node out of it.
+
+        A trailing comment moves onto the literal's header line; at the end of a file with
+        no final line break, a clipped or kept literal gets its line break.
+        """
+        headers = list(_OPEN_LITERAL.finditer(new))
+        if not headers:
+            return end, new
+        text = self.text
+        line_end = self.lines.line_end(end)
+        rest = text[end:line_end]
+        if rest.strip(" \t"):
+            head = headers[-1]
+            brk = head.end() - (2 if new[head.end() - 2 : head.end()] == "\r\n" else 1)
+            new = new[:brk].rstrip(" \t") + "  " + rest.strip(" \t") + new[brk:]
+            end = line_end
+        if line_end == len(text) and not text.endswith(("\n", "\r")) and _OPEN_LITERAL_CLIPPED.search(new):
+            new += self.style.eol
+        return end, new
 
     # -- driver ---------------------------------------------------------------------------
     def run(self, patch: list[dict[str, Any]]) -> str:
@@ -147,10 +174,16 @@ class Planner:
         kind = op["op"]
         tokens = parse_pointer(op["path"])
         from_tokens = parse_pointer(op["from"]) if kind in ("move", "copy") and isinstance(op.get("from"), str) else None
-        before = self._data_op(index, op, tokens)
+        moved = None
+        if from_tokens is not None:
+            try:
+                moved = copy.deepcopy(_get(self.data, from_tokens))
+            except (KeyError, IndexError, ValueError, TypeError):
+                moved = None  # jsonpatch reports the missing path below
+        self._data_op(index, op, tokens)
         if kind == "test":
             return
-        self._retry(self._plan, kind, tokens, from_tokens, op, before)
+        self._retry(self._plan, kind, tokens, from_tokens, op, moved)
 
     def _retry(self, fn: Any, *args: Any) -> None:
         try:
@@ -185,7 +218,7 @@ class Planner:
     def verify(self, text: str) -> None:
         """Re-parse ``text`` and compare its data with the data jsonpatch produced."""
         try:
-            _, _, data = parse_text(text, self.file)
+            _, _, data = parse_text(text, self.file, self.fmt)  # type: ignore[arg-type]
         except CfnfixError as exc:
             raise VerificationError(f"patched text does not parse: {exc}", file=self.file) from None
         diff = first_difference(data, self.data)
@@ -193,7 +226,7 @@ class Planner:
             raise VerificationError(f"patched text differs from the patch's meaning at {diff or '/'}", file=self.file)
 
     # -- planning -------------------------------------------------------------------------
-    def _plan(self, kind: str, tokens: list[str], from_tokens: list[str] | None, op: dict[str, Any], _: Any) -> None:
+    def _plan(self, kind: str, tokens: list[str], from_tokens: list[str] | None, op: dict[str, Any], moved: Any) -> None:
         if kind == "remove":
             self.remove(tokens)
         elif kind == "replace":
@@ -202,7 +235,7 @@ class Planner:
             self.add(tokens, op["value"])
         elif kind == "copy":
             assert from_tokens is not None
-            self.add(tokens, _get(self.data, tokens))
+            self.add(tokens, moved)
         elif kind == "move":
             assert from_tokens is not None
             if from_tokens == tokens:
@@ -212,7 +245,7 @@ class Planner:
             rerendered = self._retry_value(self.remove, from_tokens)
             if rerendered is not None and tokens[: len(rerendered)] == rerendered:
                 return  # the re-rendered ancestor already holds the moved value
-            self._retry(self.add, tokens, _get(self.data, tokens))
+            self._retry(self.add, tokens, moved)
 
     def _retry_value(self, fn: Any, *args: Any) -> Any:
         try:
@@ -301,9 +334,17 @@ class Planner:
         if isinstance(container, MappingNode):
             key = next(k for k, v in container.items if v is node)
             colon = self._colon_after(key.end)
-            if colon is not None and "#" not in text[colon + 1 : node.start]:
+            if colon is not None:
                 key_col = lines.column(key.start)
-                return colon + 1, max(node.end, colon + 1), y.after_key(value, key_col, prefer=prefer)
+                if "#" not in text[colon + 1 : node.start]:
+                    return colon + 1, max(node.end, colon + 1), y.after_key(value, key_col, prefer=prefer)
+                node_line = lines.line_start(node.start)
+                if not text[node_line : node.start].strip(" "):
+                    # "key:  # comment" then the value on later lines: keep the comment line
+                    rendered = y.after_key(value, key_col, prefer=prefer)
+                    if rendered.startswith(self.style.eol):
+                        return node_line, node.end, rendered[len(self.style.eol) :]
+                    return node_line, node.end, " " * (key_col + self.style.indent) + rendered[1:]
         elif isinstance(container, SequenceNode):
             dash = _dash_of(text, node.start)
             if dash is not None:
@@ -510,6 +551,9 @@ class Planner:
                 pos = lines.line_start(dash)
                 eol = line_ending_at(text, pos, self.style.eol)
                 new = " " * dash_col + "-" + self.yaml.after_dash(value, dash_col) + eol
+                self._edit(pos, pos, new, seq, own_line=True)
+                items.insert(index, _New(value, pos, pos))  # type: ignore[arg-type]
+                return None
         self._edit(pos, pos, new, seq)
         items.insert(index, _New(value, pos, pos))  # type: ignore[arg-type]
         return None
