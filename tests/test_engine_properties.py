@@ -11,7 +11,7 @@ from typing import Any
 
 import jsonpatch
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from cfnfix import apply_patch
@@ -21,7 +21,6 @@ from cfnfix.patch import engine
 from .strategies import json_documents, operations, yaml_documents
 from .touched import untouched_violations
 
-SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @pytest.fixture(autouse=True)
@@ -58,7 +57,6 @@ def several(draw: Any, documents: Any) -> tuple[str, list[dict[str, Any]]]:
     return text, patch
 
 
-@SETTINGS
 @given(yaml_documents())
 def test_yaml_loads_and_empty_patch_is_identity(doc: tuple[str, Any]) -> None:
     text, data = doc
@@ -66,25 +64,21 @@ def test_yaml_loads_and_empty_patch_is_identity(doc: tuple[str, Any]) -> None:
     assert apply_patch(text, []) == text
 
 
-@SETTINGS
 @given(single(yaml_documents()))
 def test_yaml_single_operation(case: tuple[str, list[dict[str, Any]]]) -> None:
     _check(*case, confined=True)
 
 
-@SETTINGS
 @given(several(yaml_documents()))
 def test_yaml_several_operations(case: tuple[str, list[dict[str, Any]]]) -> None:
     _check(*case, confined=False)
 
 
-@SETTINGS
 @given(single(json_documents()))
 def test_json_single_operation(case: tuple[str, list[dict[str, Any]]]) -> None:
     _check(*case, confined=True)
 
 
-@SETTINGS
 @given(several(json_documents()))
 def test_json_several_operations(case: tuple[str, list[dict[str, Any]]]) -> None:
     _check(*case, confined=False)

@@ -21,6 +21,7 @@ from typing import Any
 from cfnfix.document import Document, MappingNode, SequenceNode
 from cfnfix.document.pointer import make_pointer, parse_pointer
 from cfnfix.document.resolve import walk
+from cfnfix.patch.style import _dash_of
 
 
 def _lines_of(doc: Document, start: int, end: int) -> set[int]:
@@ -44,10 +45,9 @@ def _node_and_key_lines(doc: Document, tokens: list[str], *, removing: bool = Fa
                 if value is node:
                     lines |= _lines_of(doc, key.start, node.end)
         if isinstance(parent, SequenceNode) and not parent.flow:
-            dash = node.start - 1
-            while dash > 0 and doc.text[dash] in " \t\r\n":
-                dash -= 1
-            lines |= _lines_of(doc, dash, node.end)  # the item's "-" may sit on a line of its own
+            dash = _dash_of(doc.text, node.start)
+            if dash is not None:
+                lines |= _lines_of(doc, dash, node.end)  # the item's "-" may sit on a line of its own
         if isinstance(parent, (MappingNode, SequenceNode)) and parent.flow:
             lines |= _lines_of(doc, parent.start, parent.end)
         if removing and doc.lines.line_end(node.end) == len(doc.text) and doc.text.rstrip("\r\n") == doc.text:
@@ -112,6 +112,16 @@ def allowed_lines(doc: Document, patch: list[dict[str, Any]]) -> set[int]:
             allowed |= _node_and_key_lines(doc, src, removing=True)
             allowed |= _neighbours(doc, src)
             allowed |= _previous_sibling_lines(doc, src)  # may become the container's last entry
+            depth = len(src) - 1
+            if (
+                len(tokens) > depth
+                and tokens[:depth] == src[:depth]
+                and src[-1].isdigit()
+                and tokens[depth].isdigit()
+                and int(tokens[depth]) >= int(src[-1])
+            ):
+                # the target path is read after the removal: back to original indexes
+                tokens = tokens[:depth] + [str(int(tokens[depth]) + 1)] + tokens[depth + 1 :]
         if kind == "remove":
             allowed |= _node_and_key_lines(doc, tokens, removing=True)
             allowed |= _neighbours(doc, tokens)

@@ -22,7 +22,7 @@ from typing import Any
 import jsonpatch
 import jsonpointer
 
-from ..document import parse_text
+from ..document import parse_cached, parse_text, remember
 from ..document.intrinsics import tag_key
 from ..document.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ..document.pointer import make_pointer, parse_pointer
@@ -174,12 +174,26 @@ class Planner:
         kind = op["op"]
         tokens = parse_pointer(op["path"])
         from_tokens = parse_pointer(op["from"]) if kind in ("move", "copy") and isinstance(op.get("from"), str) else None
+        if kind == "move" and from_tokens is not None and from_tokens != tokens and self._rename_target(from_tokens, tokens):
+            self._data_op(index, op, tokens)
+            self._retry(self._rename, from_tokens, tokens)
+            return
         moved = None
         if from_tokens is not None:
             try:
                 moved = copy.deepcopy(_get(self.data, from_tokens))
             except (KeyError, IndexError, ValueError, TypeError):
                 moved = None  # jsonpatch reports the missing path below
+        if kind == "move" and from_tokens is not None and from_tokens != tokens:
+            # RFC 6902 4.4: a remove at "from", then an add at "path"; each planned on the
+            # data as it stands after its own step
+            if tokens[: len(from_tokens)] == from_tokens:
+                raise self._located(PatchConflictError, index, op, tokens, "cannot move a value into one of its children")
+            self._data_op(index, {"op": "remove", "path": op["from"]}, from_tokens, shown=op)
+            self._retry(self.remove, from_tokens)
+            self._data_op(index, {"op": "add", "path": op["path"], "value": moved}, tokens, shown=op)
+            self._retry(self.add, tokens, moved)
+            return
         self._data_op(index, op, tokens)
         if kind == "test":
             return
@@ -195,18 +209,18 @@ class Planner:
             except _Flush:
                 raise VerificationError("internal error: operation cannot be planned after re-parsing", file=self.file) from None
 
-    def _data_op(self, index: int, op: dict[str, Any], tokens: list[str]) -> Any:
-        """Apply ``op`` to the plain data with jsonpatch; map its errors to ours."""
+    def _data_op(self, index: int, op: dict[str, Any], tokens: list[str], *, shown: dict[str, Any] | None = None) -> None:
+        """Apply ``op`` to the plain data with jsonpatch; map its errors to ours (naming ``shown``)."""
+        shown = shown or op
         op = dict(op)
         if "value" in op:
             op["value"] = copy.deepcopy(op["value"])
         try:
             self.data = jsonpatch.apply_patch(self.data, [op], in_place=True)
         except jsonpatch.JsonPatchTestFailed as exc:
-            raise self._located(PatchTestFailedError, index, op, tokens, str(exc)) from None
+            raise self._located(PatchTestFailedError, index, shown, tokens, str(exc)) from None
         except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException, KeyError, IndexError, TypeError) as exc:
-            raise self._located(PatchConflictError, index, op, tokens, str(exc) or type(exc).__name__) from None
-        return None
+            raise self._located(PatchConflictError, index, shown, tokens, str(exc) or type(exc).__name__) from None
 
     def _located(self, cls: type[PatchError], index: int, op: dict[str, Any], tokens: list[str], reason: str) -> PatchError:
         if self.orig_lines is None:
@@ -218,12 +232,13 @@ class Planner:
     def verify(self, text: str) -> None:
         """Re-parse ``text`` and compare its data with the data jsonpatch produced."""
         try:
-            _, _, data = parse_text(text, self.file, self.fmt)  # type: ignore[arg-type]
+            parsed = parse_text(text, self.file, self.fmt)  # type: ignore[arg-type]
         except CfnfixError as exc:
             raise VerificationError(f"patched text does not parse: {exc}", file=self.file) from None
-        diff = first_difference(data, self.data)
+        diff = first_difference(parsed[2], self.data)
         if diff is not None:
             raise VerificationError(f"patched text differs from the patch's meaning at {diff or '/'}", file=self.file)
+        remember(text, parsed)
 
     # -- planning -------------------------------------------------------------------------
     def _plan(self, kind: str, tokens: list[str], from_tokens: list[str] | None, op: dict[str, Any], moved: Any) -> None:
@@ -236,23 +251,6 @@ class Planner:
         elif kind == "copy":
             assert from_tokens is not None
             self.add(tokens, moved)
-        elif kind == "move":
-            assert from_tokens is not None
-            if from_tokens == tokens:
-                return
-            if self._rename(from_tokens, tokens):
-                return
-            rerendered = self._retry_value(self.remove, from_tokens)
-            if rerendered is not None and tokens[: len(rerendered)] == rerendered:
-                return  # the re-rendered ancestor already holds the moved value
-            self._retry(self.add, tokens, moved)
-
-    def _retry_value(self, fn: Any, *args: Any) -> Any:
-        try:
-            return fn(*args)
-        except _Flush:
-            self.flush()
-            return fn(*args)
 
     def _walk(self, tokens: list[str]) -> list[View]:
         views = [View(self.root)]
@@ -270,6 +268,8 @@ class Planner:
 
     def _rerender(self, views: list[View], tokens: list[str], k: int) -> list[str]:
         """Replace the deepest whole node at or above ``views[k]`` with its new data."""
+        if any(isinstance(v.node, _New) for v in views[: k + 1]):
+            raise _Flush
         while k > 0 and not _whole(views[k]):
             k -= 1
         if isinstance(views[k].node, _New):
@@ -289,6 +289,11 @@ class Planner:
 
     def _replace_node(self, node: Node, value: Any, parent: View | None, token: str | None) -> None:
         if isinstance(node, _New):
+            raise _Flush
+        # pending insertions after a block node's last leaf (past its trailing comment)
+        # belong to it: replacing the node must see them as text first
+        reach = self.lines.line_end(node.end)
+        if any(e.start <= reach and node.start <= e.end for e in self.edits):
             raise _Flush
         start, end, new = self._replacement(node, value, parent, token)
         self._edit(start, end, new, node)
@@ -615,8 +620,9 @@ class Planner:
             if isinstance(container, MappingNode) and index == 0 and n > 1:
                 return start, self._member_bounds(container, 1)[0]
             return None
-        if lines.line_end(end) == len(text):
+        if lines.line_end(end) == len(text) and not (index > 0 and self._ends_in_block_scalar(container, index - 1)):
             # last line without a final line break: take the preceding line break instead
+            # (unless it ends a block scalar, whose value includes it)
             prev = ls
             if prev > 0 and text[prev - 1] == "\n":
                 prev -= 1
@@ -626,26 +632,40 @@ class Planner:
         nxt = lines.next_line_start(end)
         return ls, nxt
 
+    def _ends_in_block_scalar(self, container: MappingNode | SequenceNode, index: int) -> bool:
+        node: Any = container.items[index][1] if isinstance(container, MappingNode) else container.items[index]
+        while isinstance(node, (MappingNode, SequenceNode)) and not node.flow and node.items:
+            node = node.items[-1][1] if isinstance(node, MappingNode) else node.items[-1]
+        if isinstance(node, _New):
+            return True  # cannot tell cheaply: keep the line break
+        return isinstance(node, ScalarNode) and node.style in ("|", ">")
+
     # move (rename) --------------------------------------------------------------------------
-    def _rename(self, from_tokens: list[str], tokens: list[str]) -> bool:
-        """Same-parent move to a new key: rewrite the key text only (keeps order)."""
+    def _rename_target(self, from_tokens: list[str], tokens: list[str]) -> bool:
+        """True when the move is a same-parent rename to a key that does not exist yet."""
         if len(from_tokens) != len(tokens) or from_tokens[:-1] != tokens[:-1] or not tokens:
             return False
+        parent = _get(self.data, tokens[:-1]) if self._exists(tokens[:-1]) else None
+        return isinstance(parent, dict) and from_tokens[-1] in parent and tokens[-1] not in parent
+
+    def _exists(self, tokens: list[str]) -> bool:
         try:
-            views = self._walk(tokens[:-1])
-        except _Flush:
-            self.flush()
-            views = self._walk(tokens[:-1])
+            _get(self.data, tokens)
+        except (KeyError, IndexError, ValueError, TypeError):
+            return False
+        return True
+
+    def _rename(self, from_tokens: list[str], tokens: list[str]) -> None:
+        """Same-parent move to a new key: rewrite the key text only (keeps order)."""
+        views = self._walk(tokens[:-1])
         if len(views) != len(tokens) or not self._is_container(views[-1]) or not isinstance(views[-1].node, MappingNode):
-            return False
+            self._rerender(views, tokens, len(views) - 1)
+            return
         mapping = views[-1].node
-        names = [k.value for k, _ in mapping.items]
-        if tokens[-1] in names:
-            return False
-        index = names.index(from_tokens[-1])
+        index = next(i for i, (k, _) in enumerate(mapping.items) if k.value == from_tokens[-1])
         key, value = mapping.items[index]
         if isinstance(key, _New) or key.start == key.end:
-            return False
+            raise _Flush
         new_name = tokens[-1]
         if self.fmt == "json":
             rendered = self.json.key(new_name)
@@ -657,13 +677,8 @@ class Planner:
             rendered = new_name
         else:
             rendered = quoted(new_name, self.style.quote)
-        try:
-            self._edit(key.start, key.end, rendered, key)
-        except _Flush:
-            self.flush()
-            return self._rename(from_tokens, tokens)
+        self._edit(key.start, key.end, rendered, key)
         mapping.items[index] = (ScalarNode(key.start, key.start, key.end, new_name, key.style, None, new_name), value)
-        return True
 
 
 def _scalar_like(value: Any) -> bool:
@@ -685,9 +700,10 @@ def apply_patch(text: str, patch: list[dict[str, Any]], *, file: str | None = No
     """
     if not isinstance(patch, list):
         raise PatchConflictError("a JSON Patch must be a list of operations", file=file)
-    planner = Planner(text, file)
     if not patch:
+        parse_cached(text, file)  # the input must still be a template we can read
         return text
+    planner = Planner(text, file)
     try:
         return planner.run(patch)
     except VerificationError:
