@@ -197,3 +197,21 @@ def test_all_fixes_converge_together() -> None:
     assert data["Cluster"]["DeletionPolicy"] == "Delete"
     assert data["Writer"]["Properties"]["DBInstanceClass"] == "db.t3.medium"
     assert result.passes == 2
+
+
+def test_rule_options_are_validated_in_configuration_files(tmp_path: Any) -> None:
+    from cfnfix.config_files import load_config_file
+
+    cfg = tmp_path / ".cfnfix.toml"
+    cfg.write_text('[rules.aurora-mysql-end-of-support]\nparameter-groups = "sideways"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="parameter-groups"):
+        load_config_file(cfg)
+    cfg.write_text('[rules.CFX201]\ntypes = "AWS::Neptune::DBCluster"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="types"):
+        load_config_file(cfg)
+    cfg.write_text(
+        '[rules.aurora-mysql-end-of-support]\nparameter-groups = "in-place"\n'
+        '[rules.rds-deletion-snapshot]\ntypes = ["AWS::Neptune::DBCluster"]\n',
+        encoding="utf-8",
+    )
+    assert load_config_file(cfg).rules["aurora-mysql-end-of-support"] == {"parameter-groups": "in-place"}

@@ -20,6 +20,9 @@ class AuroraMysqlDeprecatedVersion(Rule):
     summary = "Aurora MySQL 8.0 version that can no longer create clusters (or a deprecated pinned target)"
     doc_url = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Updates.Versions.html"
     fix_applicability = Applicability.UNSAFE
+    cfn_lint_ids = ("W3690",)
+    root_cause = "The pinned Aurora MySQL 8.0 minor version was deprecated; bare 8.0 is an alias, not a pin."
+    deployment_impact = "Creating the cluster fails (cannot be used to create new clusters); running clusters get force-upgraded."
     explanation = """\
 ## What
 * An `aurora-mysql` `AWS::RDS::DBCluster` or `AWS::RDS::DBInstance` whose `EngineVersion`

@@ -4,12 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
 from ..findings import Applicability, Finding, Fix, Severity
 from ._aurora import legacy, pg_strategy, target
 from ._aurora_tables import is_deprecated, table_date
 from ._aurora_upgrade import plan_upgrade
 from ._rds import CLUSTER, GLOBAL_CLUSTER, of_type
 from .base import Rule, RuleContext
+
+
+class AuroraMysqlEndOfSupportOptions(BaseModel):
+    """Options of CFX301 (``[rules.aurora-mysql-end-of-support]``)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    parameter_groups: Literal["new", "in-place"] = Field(
+        "new",
+        alias="parameter-groups",
+        description="new: add aurora-mysql8.0 copies of the parameter groups; in-place: rewrite Family "
+        "(CloudFormation replaces the group; impossible for custom-named groups).",
+    )
 
 
 class AuroraMysqlEndOfSupport(Rule):
@@ -21,6 +37,15 @@ class AuroraMysqlEndOfSupport(Rule):
     summary = "Aurora MySQL 5.6/5.7 cluster past end of standard support: move it to 8.0"
     doc_url = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Updates.MajorVersionUpgrade.html"
     fix_applicability = Applicability.UNSAFE
+    options_model = AuroraMysqlEndOfSupportOptions
+    root_cause = (
+        "The template pins a MySQL 5.6/5.7-compatible Aurora engine; a major upgrade also needs 8.0 parameter "
+        "groups (Family is create-only) and renamed parameters, so bumping EngineVersion alone fails."
+    )
+    deployment_impact = (
+        "Version 1: the cluster cannot be created. Version 2: new stacks fail for deprecated versions, and running "
+        "clusters pay RDS Extended Support charges."
+    )
     explanation = """\
 ## What
 An `AWS::RDS::DBCluster` (or `AWS::RDS::GlobalCluster`) with `Engine: aurora` (Aurora MySQL

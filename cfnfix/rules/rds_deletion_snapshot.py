@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from ..findings import Applicability, Finding, Fix, Severity
 from ._rds import CLUSTER, INSTANCE, Resource, literal, resources
 from .base import Rule, RuleContext
@@ -18,6 +20,17 @@ SNAPSHOT_DEFAULT_TYPES = (CLUSTER, INSTANCE)
 _NO_SNAPSHOT_INSTANCE_PROPS = ("DBClusterIdentifier", "SourceDBInstanceIdentifier", "SourceDBClusterIdentifier")
 
 
+class RdsDeletionSnapshotOptions(BaseModel):
+    """Options of CFX201 (``[rules.rds-deletion-snapshot]``)."""
+
+    model_config = ConfigDict(extra="forbid")
+    types: list[str] = Field(
+        default_factory=list,
+        description="More resource types that must state a DeletionPolicy when DeletionProtection is false "
+        "(e.g. AWS::Neptune::DBCluster, AWS::DocDB::DBCluster).",
+    )
+
+
 class RdsDeletionSnapshot(Rule):
     """``DeletionProtection: false`` without ``DeletionPolicy`` on an RDS cluster or standalone instance."""
 
@@ -27,6 +40,15 @@ class RdsDeletionSnapshot(Rule):
     summary = "RDS database with DeletionProtection false but the default Snapshot DeletionPolicy"
     doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html"
     fix_applicability = Applicability.UNSAFE
+    options_model = RdsDeletionSnapshotOptions
+    root_cause = (
+        "CloudFormation's default DeletionPolicy is Snapshot for RDS clusters and standalone instances, "
+        "unlike every other type; SkipFinalSnapshot, the usual API/Terraform answer, is not a CloudFormation property."
+    )
+    deployment_impact = (
+        "Deploys fine; deleting the stack or replacing the database leaves a final snapshot behind (cost, and a "
+        "name that blocks re-creating a custom-named database)."
+    )
     explanation = """\
 ## What
 An `AWS::RDS::DBCluster`, or an `AWS::RDS::DBInstance` that is neither a cluster member nor
