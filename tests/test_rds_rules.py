@@ -215,3 +215,17 @@ def test_rule_options_are_validated_in_configuration_files(tmp_path: Any) -> Non
         encoding="utf-8",
     )
     assert load_config_file(cfg).rules["aurora-mysql-end-of-support"] == {"parameter-groups": "in-place"}
+
+
+def test_engine_names_are_case_insensitive() -> None:
+    template = {
+        "Resources": {
+            "Cluster": _cluster(Engine="Aurora", DBClusterIdentifier="orders"),
+            "Writer": _instance("Cluster", Engine="AURORA", DBInstanceClass="db.r4.large"),
+        }
+    }
+    assert {f.rule_id for f in check(_dump(template), select=RULE_IDS)} == {"CFX301", "CFX304"}
+    # CFX304 first, then CFX301 upgrades (Engine is rewritten to the canonical lower-case name)
+    data = yaml.safe_load(fix(_dump(template), select=RULE_IDS, unsafe=True).text)["Resources"]
+    assert data["Cluster"]["Properties"]["Engine"] == "aurora-mysql"
+    assert data["Writer"]["Properties"]["Engine"] == "aurora-mysql"

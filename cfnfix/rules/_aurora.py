@@ -8,6 +8,7 @@ from typing import Any
 from ..config import Settings
 from ..errors import ConfigError
 from ._aurora_tables import default_target, is_deprecated, is_known
+from ._rds import engine as engine_of
 from ._rds import Resource, literal, parameter_default, ref_target
 
 #: Engines of Aurora MySQL (``aurora`` is version 1, MySQL 5.6-compatible).
@@ -59,7 +60,7 @@ def engine_version(data: Any, res: Resource) -> tuple[str | None, str | None]:
 
 def legacy(data: Any, res: Resource) -> Legacy | None:
     """A :class:`Legacy` when the resource runs Aurora MySQL 5.6 or 5.7, else None (also when unknown)."""
-    engine = literal(res.props.get("Engine"))
+    engine = engine_of(res)
     if engine not in AURORA_MYSQL_ENGINES:
         return None
     version, param = engine_version(data, res)

@@ -28,6 +28,7 @@ from typing import Any
 from ..document.pointer import make_pointer
 from ._aurora import Target
 from ._aurora_tables import FAMILY_80, translate_parameter, v3_class_successor
+from ._rds import engine as engine_of
 from ._rds import (
     CLUSTER_PG,
     INSTANCE_PG,
@@ -255,7 +256,7 @@ class _Planner:
         members = cluster_members(self.data, cluster)
         for inst in members:
             self.member_blockers(inst)
-        if literal(cluster.props.get("Engine")) == "aurora":
+        if engine_of(cluster) == "aurora":
             self.op("replace", cluster.prop_pointer("Engine"), "aurora-mysql")
             self.plan.changes.append(
                 "Engine aurora → aurora-mysql (Engine is conditionally create-only: check the change set for a "
@@ -282,7 +283,7 @@ class _Planner:
 
     def move_member(self, inst: Resource) -> None:
         changed = []
-        if literal(inst.props.get("Engine")) == "aurora":
+        if engine_of(inst) == "aurora":
             self.op("replace", inst.prop_pointer("Engine"), "aurora-mysql")
             changed.append("Engine")
         if literal(inst.props.get("EngineVersion")) is not None:

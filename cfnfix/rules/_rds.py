@@ -81,6 +81,12 @@ def literal(value: Any) -> str | None:
     return None
 
 
+def engine(res: Resource) -> str | None:
+    """The literal ``Engine``, lower-cased (RDS reads engine names case-insensitively); None when absent or computed."""
+    value = literal(res.props.get("Engine"))
+    return value.lower() if value is not None else None
+
+
 def parameter_default(data: Any, name: str) -> str | None:
     """The literal ``Default`` of template parameter ``name``, or None."""
     params = data.get("Parameters") if isinstance(data, dict) else None

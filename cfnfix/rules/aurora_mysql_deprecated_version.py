@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from ..findings import Applicability, Finding, Fix, Severity
 from ._aurora import Target, legacy, target
 from ._aurora_tables import is_deprecated, table_date, usable_versions, version_key
+from ._rds import engine as engine_of
 from ._rds import CLUSTER, INSTANCE, Resource, literal, of_type
 from .base import Rule, RuleContext
 
@@ -69,7 +70,7 @@ change behaviour; applied only with `--unsafe-fixes`.
                 yield finding
 
     def _deprecated_version(self, ctx: RuleContext, res: Resource, tgt: Target) -> Finding | None:
-        if literal(res.props.get("Engine")) != "aurora-mysql":
+        if engine_of(res) != "aurora-mysql":
             return None
         version = literal(res.props.get("EngineVersion"))
         if version is None or not version.startswith("8.0") or not is_deprecated(version):

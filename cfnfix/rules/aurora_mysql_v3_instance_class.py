@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from ..findings import Applicability, Finding, Fix, Severity
 from ._aurora import AURORA_MYSQL_ENGINES, engine_version
 from ._aurora_tables import v3_class_successor
+from ._rds import engine as engine_of
 from ._rds import INSTANCE, Resource, cluster_of, literal, of_type, parameter_default, ref_target
 from .base import Rule, RuleContext
 
@@ -79,7 +80,7 @@ def _aurora_mysql_context(data: object, inst: Resource) -> str | None:
     """Why version 3 matters for this instance, or None when it is not Aurora MySQL 5.6–8.0."""
     cluster = cluster_of(data, inst)
     owner = cluster or inst
-    engine = literal(owner.props.get("Engine")) or literal(inst.props.get("Engine"))
+    engine = engine_of(owner) or engine_of(inst)
     if engine not in AURORA_MYSQL_ENGINES:
         return None
     legacy = "its cluster must move to version 3 (CFX301), which needs a supported class first"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Applicability, Finding, Severity
+from ._rds import engine as engine_of
 from ._rds import CLUSTER, literal, of_type
 from .base import Rule, RuleContext
 
@@ -47,7 +48,7 @@ cluster outside CloudFormation and import it), so cfnfix only reports this.
         for res in of_type(ctx.data, CLUSTER):
             if literal(res.props.get("EngineMode")) != "serverless":
                 continue
-            engine = literal(res.props.get("Engine")) or "its engine"
+            engine = engine_of(res) or "its engine"
             yield self.finding(
                 ctx,
                 res.prop_pointer("EngineMode"),
