@@ -102,38 +102,61 @@ def sam_suffixes(data: Any, section: str, name: str) -> list[str]:
     return sam.generated_suffixes(res, data.get("Globals"))
 
 
-def _foreach_patterns(block: Any, out: list[re.Pattern[str]], loops: set[str]) -> None:
-    """Loop names, and key templates (``Queue${Name}``) as patterns, of ``Fn::ForEach`` loops."""
+_LOOP_VAR = re.compile(r"([$&])\{([^}]*)\}")
+
+
+def _foreach_keys(block: Any, env: dict[str, list[str] | None], keys: set[str], loops: set[str]) -> None:
+    """Loop names, and the keys ``Fn::ForEach`` loops generate (``Queue${Name}`` → ``QueueA`` …).
+
+    Keys are expanded when every loop variable they use iterates over a literal list;
+    a collection known only at deploy time (``!Ref Names``) cannot be expanded.
+    """
     if not isinstance(block, dict):
         return
     for key, value in block.items():
         if not (isinstance(key, str) and key.startswith(FOREACH_PREFIX)):
             continue
         loops.add(key[len(FOREACH_PREFIX) :])
-        if isinstance(value, list) and len(value) == 3 and isinstance(value[2], dict):
-            for template in value[2]:
-                if isinstance(template, str) and template.startswith(FOREACH_PREFIX):
-                    _foreach_patterns({template: value[2][template]}, out, loops)
-                elif isinstance(template, str):
-                    parts = re.split(r"[$&]\{[^}]*\}", template)
-                    out.append(re.compile("[A-Za-z0-9]*".join(re.escape(p) for p in parts), re.IGNORECASE))
+        if not (isinstance(value, list) and len(value) == 3 and isinstance(value[0], str) and isinstance(value[2], dict)):
+            continue
+        ident, collection, fragment = value
+        literal = isinstance(collection, list) and all(isinstance(v, (str, int, float)) for v in collection)
+        inner = {**env, ident: [str(v) for v in collection] if literal else None}
+        _foreach_keys(fragment, inner, keys, loops)
+        for template in fragment:
+            if isinstance(template, str) and not template.startswith(FOREACH_PREFIX):
+                keys.update(_expand(template, inner))
 
 
-def _taken(data: Any, exclude: tuple[str, str] | None) -> tuple[set[str], list[re.Pattern[str]]]:
-    """Lower-cased names a new name must avoid, and the patterns of loop-generated keys.
+def _expand(template: str, env: dict[str, list[str] | None]) -> list[str]:
+    """Every key a loop key template stands for (empty when a variable's values are unknown)."""
+    names = [template]
+    for m in _LOOP_VAR.finditer(template):
+        kind, var = m.groups()
+        values = env.get(var)
+        if values is None:
+            return []
+        if kind == "&":
+            values = ["".join(_ALNUM.findall(v)) for v in values]
+        names = [n.replace(m.group(0), v, 1) for n in names for v in values]
+    return names
+
+
+def _taken(data: Any, exclude: tuple[str, str] | None) -> set[str]:
+    """Lower-cased names a new name must avoid.
 
     ``exclude`` (section, name): leave out that declaration and the IDs SAM derives from it.
     """
     taken: set[str] = set()
-    patterns: list[re.Pattern[str]] = []
+    keys: set[str] = set()
     loops: set[str] = set()
     if not isinstance(data, dict):
-        return taken, patterns
+        return taken
     for section, names in declared_names(data).items():
         taken.update(n.lower() for n in names if (section, n) != exclude)
     for section in SECTIONS:
-        _foreach_patterns(data.get(section), patterns, loops)
-    taken.update(n.lower() for n in loops)
+        _foreach_keys(data.get(section), {}, keys, loops)
+    taken.update(n.lower() for n in loops | keys)
     resources = data.get("Resources")
     if isinstance(resources, dict):
         sam_used = False
@@ -150,7 +173,7 @@ def _taken(data: Any, exclude: tuple[str, str] | None) -> tuple[set[str], list[r
     labels = iface.get("ParameterLabels") if isinstance(iface, dict) else None
     if isinstance(labels, dict):
         taken.update(str(k).lower() for k in labels)
-    return taken, patterns
+    return taken
 
 
 def _has_sam_transform(data: dict[str, Any]) -> bool:
@@ -168,12 +191,12 @@ class NameAllocator:
     """
 
     def __init__(self, data: Any, *, exclude: tuple[str, str] | None = None) -> None:
-        self._taken, self._patterns = _taken(data, exclude)
+        self._taken = _taken(data, exclude)
 
     def is_free(self, name: str, suffixes: Iterable[str] = ()) -> bool:
         """True when ``name`` (and ``name + s`` for each suffix) is unused, ignoring case."""
         for candidate in [name, *(name + s for s in suffixes)]:
-            if candidate.lower() in self._taken or any(p.fullmatch(candidate) for p in self._patterns):
+            if candidate.lower() in self._taken:
                 return False
         return True
 

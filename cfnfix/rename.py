@@ -16,6 +16,7 @@ other rename is unsafe (:func:`rename_applicability`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from .document.pointer import escape_token, make_pointer
@@ -23,7 +24,15 @@ from .findings import Applicability, Fix
 from .naming import NameAllocator, invalid_reason, sam_suffixes
 from .references import SECTIONS, Reference, ReferenceIndex
 
-__all__ = ["RenameError", "rename_applicability", "rename_fix", "rename_patch", "rename_targets"]
+__all__ = [
+    "RenameError",
+    "RenamePlan",
+    "rename_applicability",
+    "rename_fix",
+    "rename_patch",
+    "rename_plan",
+    "rename_targets",
+]
 
 
 class RenameError(ValueError):
@@ -77,8 +86,36 @@ def rename_patch(
     ``data`` is the template's plain data; ``index`` may be passed when already built for
     it. Raises :class:`RenameError` when ``old`` is not declared in ``section`` or ``new``
     is not a free alphanumeric name. The patch never touches anything but the key and the
-    strings that refer to the name.
+    strings that refer to the name (one operation per string, however many references it holds).
     """
+    return rename_plan(data, section, old, new, index=index).patch
+
+
+@dataclass(frozen=True)
+class RenamePlan:
+    """A rename of ``old`` to ``new`` in ``section``: its patch and the references it rewrites."""
+
+    section: str
+    old: str
+    new: str
+    patch: list[dict[str, Any]]
+    references: tuple[Reference, ...]
+
+    def fix(self) -> Fix:
+        """The plan as a :class:`~cfnfix.findings.Fix` (safe only when ``old`` is invalid)."""
+        count = len(self.references)
+        noun = "reference" if count == 1 else "references"
+        return Fix(
+            applicability=rename_applicability(self.section, self.old),
+            message=f"Rename {self.old!r} to {self.new!r} and update {count} {noun}",
+            patch=self.patch,
+        )
+
+
+def rename_plan(
+    data: dict[str, Any], section: str, old: str, new: str, *, index: ReferenceIndex | None = None
+) -> RenamePlan:
+    """:func:`rename_patch` together with the references it rewrites (in document order)."""
     _check(data, section, old, new)
     index = index if index is not None else ReferenceIndex(data)
     old_ptr, new_ptr = make_pointer([section, old]), make_pointer([section, new])
@@ -88,38 +125,29 @@ def rename_patch(
             return new_ptr + pointer[len(old_ptr) :]
         return pointer
 
-    ops: list[dict[str, Any]] = [{"op": "move", "from": old_ptr, "path": new_ptr}]
     grouped: dict[str, list[tuple[Reference, str]]] = {}
     for name, replacement in rename_targets(data, section, old, new).items():
         for ref in index.references(section, name):
             grouped.setdefault(ref.pointer, []).append((ref, replacement))
-    for pointer in sorted(grouped, key=_document_order(index)):
-        refs = grouped[pointer]
-        if refs[0][0].is_key:
-            parent = pointer.rpartition("/")[0]
-            new_key = refs[0][1]
-            ops.append({"op": "move", "from": relocated(pointer), "path": relocated(parent) + "/" + escape_token(new_key)})
-            continue
-        value = index.value(pointer)
-        spans = {(r.start, r.end): v for r, v in refs}
-        ops.append({"op": "replace", "path": relocated(pointer), "value": _splice(value, [(s, e, v) for (s, e), v in spans.items()])})
-    return ops
-
-
-def _document_order(index: ReferenceIndex) -> Any:
     order = {}
     for i, occ in enumerate(index.occurrences):
         order.setdefault(occ.pointer, i)
-    return lambda pointer: order.get(pointer, len(order))
+    pointers = sorted(grouped, key=order.__getitem__)
+    for refs in grouped.values():
+        refs.sort(key=lambda rv: rv[0].start)
+
+    ops: list[dict[str, Any]] = [{"op": "move", "from": old_ptr, "path": new_ptr}]
+    for pointer in pointers:
+        refs = grouped[pointer]
+        if refs[0][0].is_key:  # a ParameterLabels key: move it, keeping its position
+            parent = pointer.rpartition("/")[0]
+            ops.append({"op": "move", "from": relocated(pointer), "path": relocated(parent) + "/" + escape_token(refs[0][1])})
+        else:
+            value = _splice(index.value(pointer), [(r.start, r.end, v) for r, v in refs])
+            ops.append({"op": "replace", "path": relocated(pointer), "value": value})
+    return RenamePlan(section, old, new, ops, tuple(r for p in pointers for r, _ in grouped[p]))
 
 
 def rename_fix(data: dict[str, Any], section: str, old: str, new: str, *, index: ReferenceIndex | None = None) -> Fix:
     """A :class:`~cfnfix.findings.Fix` renaming ``old`` to ``new``; safe only when ``old`` is invalid."""
-    patch = rename_patch(data, section, old, new, index=index)
-    count = len(patch) - 1
-    noun = "reference" if count == 1 else "references"
-    return Fix(
-        applicability=rename_applicability(section, old),
-        message=f"Rename {old!r} to {new!r} and update {count} {noun}",
-        patch=patch,
-    )
+    return rename_plan(data, section, old, new, index=index).fix()

@@ -52,7 +52,8 @@ def _property(resource: dict[str, Any], name: str, globals_: Any) -> Any:
     props = resource.get("Properties")
     if isinstance(props, dict) and name in props:
         return props[name]
-    key = _GLOBALS_KEY.get(resource.get("Type"))  # type: ignore[arg-type]
+    rtype = resource.get("Type")
+    key = _GLOBALS_KEY.get(rtype) if isinstance(rtype, str) else None
     section = globals_.get(key) if isinstance(globals_, dict) and key else None
     return section.get(name) if isinstance(section, dict) else None
 
@@ -64,8 +65,9 @@ def generated_suffixes(resource: Any, globals_: Any = None) -> list[str]:
     """
     if not isinstance(resource, dict):
         return []
-    spec = _table()["types"].get(resource.get("Type"))
-    if not isinstance(resource.get("Type"), str) or spec is None:
+    rtype = resource.get("Type")
+    spec = _table()["types"].get(rtype) if isinstance(rtype, str) else None
+    if spec is None:
         return []
     out = list(spec["suffixes"])
     props = resource.get("Properties")

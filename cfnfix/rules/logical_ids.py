@@ -8,7 +8,7 @@ from typing import ClassVar
 from ..findings import Applicability, Finding, Severity
 from ..naming import MAX_LENGTH, allowed_characters, plan_renames
 from ..references import ReferenceIndex
-from ..rename import rename_fix
+from ..rename import rename_plan
 from .base import Rule, RuleContext
 
 _GUIDE = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
@@ -86,8 +86,9 @@ renamed here could not have been read by a parent stack either (`!GetAtt Child.O
         index = ReferenceIndex(data)
         for plan in plans:
             what, url = SECTION_INFO[plan.section]
-            fix = rename_fix(data, plan.section, plan.old, plan.new, index=index)
-            count = len(fix.patch) - 1
+            rename = rename_plan(data, plan.section, plan.old, plan.new, index=index)
+            fix = rename.fix()
+            count = len(rename.references)
             if plan.reason.startswith("is ") and "long" in plan.reason:
                 problem = f"{plan.reason}: CloudFormation accepts at most {MAX_LENGTH} and rejects the template"
             else:
