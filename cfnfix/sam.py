@@ -70,6 +70,9 @@ def generated_suffixes(resource: Any, globals_: Any = None) -> list[str]:
     if spec is None:
         return []
     out = list(spec["suffixes"])
+    for suffix, prop in spec["suffixes_unless_property"].items():
+        if _property(resource, prop, globals_) is None:
+            out.append(suffix)
     props = resource.get("Properties")
     events = props.get("Events") if isinstance(props, dict) else None
     if isinstance(events, dict):
