@@ -10,15 +10,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.golden_cases import discover, write  # noqa: E402
+from tests.golden_cases import discover, discover_engine, write, write_engine  # noqa: E402
 
 
 def main(argv: list[str]) -> int:
-    cases = discover()
+    cases = discover() + discover_engine()
     if argv:
         cases = [c for c in cases if any(c.id == a or c.id.startswith(a.rstrip("/") + "/") for a in argv)]
     for case in cases:
-        write(case)
+        if (case.root / "ops.json").exists():
+            write_engine(case)
+        else:
+            write(case)
         print("wrote", case.id)
     return 0 if cases else 1
 

@@ -1,6 +1,9 @@
 """Golden cases: discovery, running and (re)writing expected files.
 
-Layout of one case, ``golden/<group>/<case>/``::
+Engine cases, ``golden/engine/<case>/``: ``input.<ext>``, ``ops.json`` (the patch) and
+``output.<ext>`` (expected text of ``apply_patch``, byte for byte).
+
+Layout of one rule case, ``golden/<group>/<case>/``::
 
     input.yaml | input.json          the template (any extension cfnfix reads)
     config.toml                      optional: settings as in .cfnfix.toml (e.g. select, unsafe-fixes)
@@ -59,11 +62,28 @@ class Case:
 
 
 def discover() -> list[Case]:
-    """Every case folder under ``golden/`` (a folder holding an ``input.*`` file)."""
+    """Every rule case folder under ``golden/`` (an ``input.*`` file and no ``ops.json``)."""
     return sorted(
-        (Case(p.parent) for p in GOLDEN.glob("*/*/input.*")),
+        (Case(p.parent) for p in GOLDEN.glob("*/*/input.*") if not (p.parent / "ops.json").exists()),
         key=lambda c: c.id,
     )
+
+
+def discover_engine() -> list[Case]:
+    """Every engine case folder (an ``input.*`` file and an ``ops.json`` patch)."""
+    return sorted((Case(p.parent) for p in GOLDEN.glob("*/*/ops.json")), key=lambda c: c.id)
+
+
+def engine_ops(case: Case) -> list[dict[str, Any]]:
+    """The patch an engine case applies."""
+    return json.loads((case.root / "ops.json").read_text(encoding="utf-8"))
+
+
+def write_engine(case: Case) -> None:
+    """(Re)write an engine case's expected output from current behaviour."""
+    from cfnfix import apply_patch
+
+    case.output.write_bytes(apply_patch(case.input_text(), engine_ops(case)).encode("utf-8"))
 
 
 def findings_json(findings: list[Finding]) -> str:

@@ -25,7 +25,8 @@ from cfnfix.document.resolve import walk
 
 def _lines_of(doc: Document, start: int, end: int) -> set[int]:
     a = doc.lines.line_col(start)[0] - 1
-    b = doc.lines.line_col(max(end - 1, start))[0] - 1
+    last = end if end > start and doc.text[end - 1] in "\r\n" else max(end - 1, start)
+    b = doc.lines.line_col(last)[0] - 1  # a kept block scalar may end in an empty line
     return set(range(a, b + 1))
 
 
@@ -42,8 +43,16 @@ def _node_and_key_lines(doc: Document, tokens: list[str], *, removing: bool = Fa
             for key, value in parent.items:
                 if value is node:
                     lines |= _lines_of(doc, key.start, node.end)
+        if isinstance(parent, SequenceNode) and not parent.flow:
+            dash = node.start - 1
+            while dash > 0 and doc.text[dash] in " \t\r\n":
+                dash -= 1
+            lines |= _lines_of(doc, dash, node.end)  # the item's "-" may sit on a line of its own
         if isinstance(parent, (MappingNode, SequenceNode)) and parent.flow:
             lines |= _lines_of(doc, parent.start, parent.end)
+        if removing and doc.lines.line_end(node.end) == len(doc.text) and doc.text.rstrip("\r\n") == doc.text:
+            first = min(lines)
+            lines.add(first - 1)  # the preceding line break goes, so the file still has no final newline
         if removing and isinstance(parent, (MappingNode, SequenceNode)) and len(parent.items) == 1:
             lines |= _node_and_key_lines(doc, tokens[: k - 1])  # the collection becomes empty
     return lines
@@ -86,17 +95,33 @@ def allowed_lines(doc: Document, patch: list[dict[str, Any]]) -> set[int]:
             continue
         if kind == "move":
             src = original(parse_pointer(op["from"]))
-            if src[:-1] == tokens[:-1] and len(walk(doc.root, tokens)) != len(tokens) + 1:
-                views = walk(doc.root, src[:-1])
-                parent = views[-1].node
-                if isinstance(parent, MappingNode):
-                    for key, _ in parent.items:
-                        if key.value == src[-1]:
-                            allowed |= _lines_of(doc, key.start, key.end)
+            views = walk(doc.root, src[:-1])
+            parent = views[-1].node
+            if (
+                src[:-1] == tokens[:-1]
+                and len(views) == len(src)
+                and not views[-1].wrapped
+                and isinstance(parent, MappingNode)
+                and len(walk(doc.root, tokens)) != len(tokens) + 1
+            ):
+                for key, _ in parent.items:
+                    if key.value == src[-1]:
+                        allowed |= _lines_of(doc, key.start, key.end)
                 renames.append((parse_pointer(op["path"]), src))
                 continue
             allowed |= _node_and_key_lines(doc, src, removing=True)
             allowed |= _neighbours(doc, src)
+            allowed |= _previous_sibling_lines(doc, src)  # may become the container's last entry
+            depth = len(src) - 1
+            if (
+                len(tokens) > depth
+                and tokens[:depth] == src[:depth]
+                and src[-1].isdigit()
+                and tokens[depth].isdigit()
+                and int(tokens[depth]) >= int(src[-1])
+            ):
+                # the target path is read after the removal: back to original indexes
+                tokens = tokens[:depth] + [str(int(tokens[depth]) + 1)] + tokens[depth + 1 :]
         if kind == "remove":
             allowed |= _node_and_key_lines(doc, tokens, removing=True)
             allowed |= _neighbours(doc, tokens)
@@ -113,6 +138,22 @@ def allowed_lines(doc: Document, patch: list[dict[str, Any]]) -> set[int]:
             if exists:  # insert before an existing item
                 allowed |= _node_and_key_lines(doc, tokens)
     return allowed
+
+
+def _previous_sibling_lines(doc: Document, tokens: list[str]) -> set[int]:
+    views = walk(doc.root, tokens[:-1])
+    if len(views) != len(tokens) or views[-1].wrapped:
+        return set()
+    parent = views[-1].node
+    if isinstance(parent, MappingNode):
+        names = [k.value for k, _ in parent.items]
+        if tokens[-1] in names and names.index(tokens[-1]) > 0:
+            key, value = parent.items[names.index(tokens[-1]) - 1]
+            return _lines_of(doc, key.start, value.end)
+    if isinstance(parent, SequenceNode) and tokens[-1].isdigit() and 0 < int(tokens[-1]) < len(parent.items) + 1:
+        item = parent.items[int(tokens[-1]) - 1]
+        return _lines_of(doc, item.start, item.end)
+    return set()
 
 
 def _is_seq(doc: Document, tokens: list[str]) -> bool:
@@ -136,21 +177,39 @@ def _neighbours(doc: Document, tokens: list[str]) -> set[int]:
 
 def untouched_violations(doc: Document, new_text: str, patch: list[dict[str, Any]]) -> list[str]:
     """Descriptions of every changed line outside the allowed set (empty when confined)."""
-    old = doc.text.splitlines(keepends=True)
-    new = new_text.splitlines(keepends=True)
-    allowed = allowed_lines(doc, patch)
     problems = []
+    if doc.text.startswith("\ufeff") != new_text.startswith("\ufeff"):
+        problems.append("byte order mark added or lost")
+    old = doc.text.lstrip("\ufeff").splitlines(keepends=True)
+    new = new_text.lstrip("\ufeff").splitlines(keepends=True)
+    allowed = allowed_lines(doc, patch)
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
         if tag == "equal":
             continue
         if i1 == i2:
-            if (i1 - 1) not in allowed and i1 not in allowed:
+            if not any((i - 1) in allowed or i in allowed for i in _slides(old, i1, i2)):
                 problems.append(f"insertion at line {i1 + 1} not next to a touched node: {new[j1:j2]!r}")
             continue
+        if tag == "delete" and any(all(k in allowed for k in range(a, a + i2 - i1)) for a in _slides(old, i1, i2)):
+            continue  # a run of identical lines: difflib may have picked another copy
         bad = [i for i in range(i1, i2) if i not in allowed]
         if bad:
             problems.append(f"line {bad[0] + 1} changed outside the touched nodes: {old[bad[0]]!r} -> {new[j1:j2]!r}")
     return problems
+
+
+def _slides(old: list[str], i1: int, i2: int) -> list[int]:
+    """Start positions an insertion/deletion at [i1, i2) can slide to across identical lines."""
+    starts = [i1]
+    a, b = i1, i2
+    while a > 0 and b > a and old[a - 1] == old[b - 1]:
+        a, b = a - 1, b - 1
+        starts.append(a)
+    a, b = i1, i2
+    while b < len(old) and b > a and old[a] == old[b]:
+        a, b = a + 1, b + 1
+        starts.append(a)
+    return starts
 
 
 def pointer(*tokens: str) -> str:

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import copy
 import difflib
+import re
 from typing import Any
 
 import jsonpatch
 import jsonpointer
 
-from ..document import parse_text
+from ..document import parse_cached, parse_text, remember
 from ..document.intrinsics import tag_key
 from ..document.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ..document.pointer import make_pointer, parse_pointer
@@ -35,6 +36,8 @@ from .style import Style, _dash_of, detect_style
 from .verify import first_difference
 
 _OPS = ("add", "remove", "replace", "move", "copy", "test")
+_OPEN_LITERAL = re.compile(r"\|[+-]?[ \t]*(?:#[^\n]*)?\r?\n")
+_OPEN_LITERAL_CLIPPED = re.compile(r"\|\+?[ \t]*(?:#[^\n]*)?\r?\n")
 
 
 class _New:
@@ -117,19 +120,43 @@ class Planner:
         """Apply pending edits and re-parse, so every node has real text again."""
         text = self.current_text()
         try:
-            fmt, root, _ = parse_text(text, self.file)
+            fmt, root, _ = parse_text(text, self.file, self.fmt)  # type: ignore[arg-type]
         except CfnfixError as exc:
             raise VerificationError(f"internal error: intermediate text does not parse ({exc.reason})", file=self.file) from None
         self.flushes += 1
         self._set_text(text, fmt, root)
 
-    def _edit(self, start: int, end: int, new: str, owner: object) -> None:
+    def _edit(self, start: int, end: int, new: str, owner: object, *, own_line: bool = False) -> None:
+        """Register an edit (``own_line``: ``new`` is whole lines inserted before a line)."""
+        if self.fmt == "yaml" and not own_line:
+            end, new = self._close_literal(end, new)
         edit = Edit(start, end, new, self.seq, id(owner))
         for other in self.edits:
             if conflicts(edit, other):
                 raise _Flush
         self.seq += 1
         self.edits.append(edit)
+
+    def _close_literal(self, end: int, new: str) -> tuple[int, str]:
+        """A block literal runs to the end of its last line: keep what followed the old node out of it.
+
+        A trailing comment moves onto the literal's header line; at the end of a file with
+        no final line break, a clipped or kept literal gets its line break.
+        """
+        headers = list(_OPEN_LITERAL.finditer(new))
+        if not headers:
+            return end, new
+        text = self.text
+        line_end = self.lines.line_end(end)
+        rest = text[end:line_end]
+        if rest.strip(" \t"):
+            head = headers[-1]
+            brk = head.end() - (2 if new[head.end() - 2 : head.end()] == "\r\n" else 1)
+            new = new[:brk].rstrip(" \t") + "  " + rest.strip(" \t") + new[brk:]
+            end = line_end
+        if line_end == len(text) and not text.endswith(("\n", "\r")) and _OPEN_LITERAL_CLIPPED.search(new):
+            new += self.style.eol
+        return end, new
 
     # -- driver ---------------------------------------------------------------------------
     def run(self, patch: list[dict[str, Any]]) -> str:
@@ -147,10 +174,30 @@ class Planner:
         kind = op["op"]
         tokens = parse_pointer(op["path"])
         from_tokens = parse_pointer(op["from"]) if kind in ("move", "copy") and isinstance(op.get("from"), str) else None
-        before = self._data_op(index, op, tokens)
+        if kind == "move" and from_tokens is not None and from_tokens != tokens and self._rename_target(from_tokens, tokens):
+            self._data_op(index, op, tokens)
+            self._retry(self._rename, from_tokens, tokens)
+            return
+        moved = None
+        if from_tokens is not None:
+            try:
+                moved = copy.deepcopy(_get(self.data, from_tokens))
+            except (KeyError, IndexError, ValueError, TypeError):
+                moved = None  # jsonpatch reports the missing path below
+        if kind == "move" and from_tokens is not None and from_tokens != tokens:
+            # RFC 6902 4.4: a remove at "from", then an add at "path"; each planned on the
+            # data as it stands after its own step
+            if tokens[: len(from_tokens)] == from_tokens:
+                raise self._located(PatchConflictError, index, op, tokens, "cannot move a value into one of its children")
+            self._data_op(index, {"op": "remove", "path": op["from"]}, from_tokens, shown=op)
+            self._retry(self.remove, from_tokens)
+            self._data_op(index, {"op": "add", "path": op["path"], "value": moved}, tokens, shown=op)
+            self._retry(self.add, tokens, moved)
+            return
+        self._data_op(index, op, tokens)
         if kind == "test":
             return
-        self._retry(self._plan, kind, tokens, from_tokens, op, before)
+        self._retry(self._plan, kind, tokens, from_tokens, op, moved)
 
     def _retry(self, fn: Any, *args: Any) -> None:
         try:
@@ -162,18 +209,18 @@ class Planner:
             except _Flush:
                 raise VerificationError("internal error: operation cannot be planned after re-parsing", file=self.file) from None
 
-    def _data_op(self, index: int, op: dict[str, Any], tokens: list[str]) -> Any:
-        """Apply ``op`` to the plain data with jsonpatch; map its errors to ours."""
+    def _data_op(self, index: int, op: dict[str, Any], tokens: list[str], *, shown: dict[str, Any] | None = None) -> None:
+        """Apply ``op`` to the plain data with jsonpatch; map its errors to ours (naming ``shown``)."""
+        shown = shown or op
         op = dict(op)
         if "value" in op:
             op["value"] = copy.deepcopy(op["value"])
         try:
             self.data = jsonpatch.apply_patch(self.data, [op], in_place=True)
         except jsonpatch.JsonPatchTestFailed as exc:
-            raise self._located(PatchTestFailedError, index, op, tokens, str(exc)) from None
+            raise self._located(PatchTestFailedError, index, shown, tokens, str(exc)) from None
         except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException, KeyError, IndexError, TypeError) as exc:
-            raise self._located(PatchConflictError, index, op, tokens, str(exc) or type(exc).__name__) from None
-        return None
+            raise self._located(PatchConflictError, index, shown, tokens, str(exc) or type(exc).__name__) from None
 
     def _located(self, cls: type[PatchError], index: int, op: dict[str, Any], tokens: list[str], reason: str) -> PatchError:
         if self.orig_lines is None:
@@ -185,15 +232,16 @@ class Planner:
     def verify(self, text: str) -> None:
         """Re-parse ``text`` and compare its data with the data jsonpatch produced."""
         try:
-            _, _, data = parse_text(text, self.file)
+            parsed = parse_text(text, self.file, self.fmt)  # type: ignore[arg-type]
         except CfnfixError as exc:
             raise VerificationError(f"patched text does not parse: {exc}", file=self.file) from None
-        diff = first_difference(data, self.data)
+        diff = first_difference(parsed[2], self.data)
         if diff is not None:
             raise VerificationError(f"patched text differs from the patch's meaning at {diff or '/'}", file=self.file)
+        remember(text, parsed)
 
     # -- planning -------------------------------------------------------------------------
-    def _plan(self, kind: str, tokens: list[str], from_tokens: list[str] | None, op: dict[str, Any], _: Any) -> None:
+    def _plan(self, kind: str, tokens: list[str], from_tokens: list[str] | None, op: dict[str, Any], moved: Any) -> None:
         if kind == "remove":
             self.remove(tokens)
         elif kind == "replace":
@@ -202,24 +250,7 @@ class Planner:
             self.add(tokens, op["value"])
         elif kind == "copy":
             assert from_tokens is not None
-            self.add(tokens, _get(self.data, tokens))
-        elif kind == "move":
-            assert from_tokens is not None
-            if from_tokens == tokens:
-                return
-            if self._rename(from_tokens, tokens):
-                return
-            rerendered = self._retry_value(self.remove, from_tokens)
-            if rerendered is not None and tokens[: len(rerendered)] == rerendered:
-                return  # the re-rendered ancestor already holds the moved value
-            self._retry(self.add, tokens, _get(self.data, tokens))
-
-    def _retry_value(self, fn: Any, *args: Any) -> Any:
-        try:
-            return fn(*args)
-        except _Flush:
-            self.flush()
-            return fn(*args)
+            self.add(tokens, moved)
 
     def _walk(self, tokens: list[str]) -> list[View]:
         views = [View(self.root)]
@@ -237,6 +268,8 @@ class Planner:
 
     def _rerender(self, views: list[View], tokens: list[str], k: int) -> list[str]:
         """Replace the deepest whole node at or above ``views[k]`` with its new data."""
+        if any(isinstance(v.node, _New) for v in views[: k + 1]):
+            raise _Flush
         while k > 0 and not _whole(views[k]):
             k -= 1
         if isinstance(views[k].node, _New):
@@ -301,9 +334,17 @@ class Planner:
         if isinstance(container, MappingNode):
             key = next(k for k, v in container.items if v is node)
             colon = self._colon_after(key.end)
-            if colon is not None and "#" not in text[colon + 1 : node.start]:
+            if colon is not None:
                 key_col = lines.column(key.start)
-                return colon + 1, max(node.end, colon + 1), y.after_key(value, key_col, prefer=prefer)
+                if "#" not in text[colon + 1 : node.start]:
+                    return colon + 1, max(node.end, colon + 1), y.after_key(value, key_col, prefer=prefer)
+                node_line = lines.line_start(node.start)
+                if not text[node_line : node.start].strip(" "):
+                    # "key:  # comment" then the value on later lines: keep the comment line
+                    rendered = y.after_key(value, key_col, prefer=prefer)
+                    if rendered.startswith(self.style.eol):
+                        return node_line, node.end, rendered[len(self.style.eol) :]
+                    return node_line, node.end, " " * (key_col + self.style.indent) + rendered[1:]
         elif isinstance(container, SequenceNode):
             dash = _dash_of(text, node.start)
             if dash is not None:
@@ -510,6 +551,9 @@ class Planner:
                 pos = lines.line_start(dash)
                 eol = line_ending_at(text, pos, self.style.eol)
                 new = " " * dash_col + "-" + self.yaml.after_dash(value, dash_col) + eol
+                self._edit(pos, pos, new, seq, own_line=True)
+                items.insert(index, _New(value, pos, pos))  # type: ignore[arg-type]
+                return None
         self._edit(pos, pos, new, seq)
         items.insert(index, _New(value, pos, pos))  # type: ignore[arg-type]
         return None
@@ -571,8 +615,9 @@ class Planner:
             if isinstance(container, MappingNode) and index == 0 and n > 1:
                 return start, self._member_bounds(container, 1)[0]
             return None
-        if lines.line_end(end) == len(text):
+        if lines.line_end(end) == len(text) and not (index > 0 and self._ends_in_block_scalar(container, index - 1)):
             # last line without a final line break: take the preceding line break instead
+            # (unless it ends a block scalar, whose value includes it)
             prev = ls
             if prev > 0 and text[prev - 1] == "\n":
                 prev -= 1
@@ -582,26 +627,40 @@ class Planner:
         nxt = lines.next_line_start(end)
         return ls, nxt
 
+    def _ends_in_block_scalar(self, container: MappingNode | SequenceNode, index: int) -> bool:
+        node: Any = container.items[index][1] if isinstance(container, MappingNode) else container.items[index]
+        while isinstance(node, (MappingNode, SequenceNode)) and not node.flow and node.items:
+            node = node.items[-1][1] if isinstance(node, MappingNode) else node.items[-1]
+        if isinstance(node, _New):
+            return True  # cannot tell cheaply: keep the line break
+        return isinstance(node, ScalarNode) and node.style in ("|", ">")
+
     # move (rename) --------------------------------------------------------------------------
-    def _rename(self, from_tokens: list[str], tokens: list[str]) -> bool:
-        """Same-parent move to a new key: rewrite the key text only (keeps order)."""
+    def _rename_target(self, from_tokens: list[str], tokens: list[str]) -> bool:
+        """True when the move is a same-parent rename to a key that does not exist yet."""
         if len(from_tokens) != len(tokens) or from_tokens[:-1] != tokens[:-1] or not tokens:
             return False
+        parent = _get(self.data, tokens[:-1]) if self._exists(tokens[:-1]) else None
+        return isinstance(parent, dict) and from_tokens[-1] in parent and tokens[-1] not in parent
+
+    def _exists(self, tokens: list[str]) -> bool:
         try:
-            views = self._walk(tokens[:-1])
-        except _Flush:
-            self.flush()
-            views = self._walk(tokens[:-1])
+            _get(self.data, tokens)
+        except (KeyError, IndexError, ValueError, TypeError):
+            return False
+        return True
+
+    def _rename(self, from_tokens: list[str], tokens: list[str]) -> None:
+        """Same-parent move to a new key: rewrite the key text only (keeps order)."""
+        views = self._walk(tokens[:-1])
         if len(views) != len(tokens) or not self._is_container(views[-1]) or not isinstance(views[-1].node, MappingNode):
-            return False
+            self._rerender(views, tokens, len(views) - 1)
+            return
         mapping = views[-1].node
-        names = [k.value for k, _ in mapping.items]
-        if tokens[-1] in names:
-            return False
-        index = names.index(from_tokens[-1])
+        index = next(i for i, (k, _) in enumerate(mapping.items) if k.value == from_tokens[-1])
         key, value = mapping.items[index]
         if isinstance(key, _New) or key.start == key.end:
-            return False
+            raise _Flush
         new_name = tokens[-1]
         if self.fmt == "json":
             rendered = self.json.key(new_name)
@@ -613,13 +672,8 @@ class Planner:
             rendered = new_name
         else:
             rendered = quoted(new_name, self.style.quote)
-        try:
-            self._edit(key.start, key.end, rendered, key)
-        except _Flush:
-            self.flush()
-            return self._rename(from_tokens, tokens)
+        self._edit(key.start, key.end, rendered, key)
         mapping.items[index] = (ScalarNode(key.start, key.start, key.end, new_name, key.style, None, new_name), value)
-        return True
 
 
 def _scalar_like(value: Any) -> bool:
@@ -641,9 +695,10 @@ def apply_patch(text: str, patch: list[dict[str, Any]], *, file: str | None = No
     """
     if not isinstance(patch, list):
         raise PatchConflictError("a JSON Patch must be a list of operations", file=file)
-    planner = Planner(text, file)
     if not patch:
+        parse_cached(text, file)  # the input must still be a template we can read
         return text
+    planner = Planner(text, file)
     try:
         return planner.run(patch)
     except VerificationError:

@@ -173,6 +173,8 @@ def _short_form(value: Any, style: Style) -> tuple[str, Any] | None:
     if name is None or not (name in EMITTABLE_SHORT or name.startswith(RAIN_PREFIX)):
         return None
     arg = value[name]
+    if name == "Fn::GetAtt" and not isinstance(arg, list):
+        return None  # "!GetAtt A.B" reads back as a list: keep a string argument in long form
     if intrinsic_name(arg) is not None:
         return None  # "!Base64 !Sub x" is invalid: write the outer function in long form
     tag = key_tag(name)

@@ -73,13 +73,29 @@ def _yaml_indents(root: Node, lines: LineIndex) -> tuple[int, int]:
     return indent, seq_offset
 
 
+_TRAILING_COMMENT = re.compile(r"(?:^|[ \t])#[^\r\n]*$")
+
+
 def _dash_of(text: str, item_start: int) -> int | None:
-    """Offset of the ``-`` that introduces the block sequence item starting at ``item_start``."""
+    """Offset of the ``-`` that introduces the block sequence item starting at ``item_start``.
+
+    Between the dash and the item there may be blanks, line breaks, and comments.
+    """
     i = item_start - 1
-    while i >= 0 and text[i] in " \t":
-        i -= 1
-    if i >= 0 and text[i] == "-":
-        return i
+    while i >= 0:
+        ch = text[i]
+        if ch in " \t":
+            i -= 1
+        elif ch == "-":
+            return i if (i == 0 or text[i - 1] in " \t\r\n") else None
+        elif ch in "\r\n":
+            line_start = max(text.rfind("\n", 0, i if ch == "\n" else i) , text.rfind("\r", 0, i)) + 1
+            end = i if not (ch == "\n" and i > 0 and text[i - 1] == "\r") else i - 1
+            line = text[line_start:end]
+            m = _TRAILING_COMMENT.search(line)
+            i = line_start + (m.start() if m else len(line)) - 1
+        else:
+            return None
     return None
 
 
