@@ -23,6 +23,7 @@ __all__ = [
     "MAX_LENGTH",
     "NameAllocator",
     "Rename",
+    "allowed_characters",
     "invalid_reason",
     "is_valid",
     "plan_renames",
@@ -117,7 +118,9 @@ def _foreach_keys(block: Any, env: dict[str, list[str] | None], keys: set[str], 
         if not (isinstance(key, str) and key.startswith(FOREACH_PREFIX)):
             continue
         loops.add(key[len(FOREACH_PREFIX) :])
-        if not (isinstance(value, list) and len(value) == 3 and isinstance(value[0], str) and isinstance(value[2], dict)):
+        if not (
+            isinstance(value, list) and len(value) == 3 and isinstance(value[0], str) and isinstance(value[2], dict)
+        ):
             continue
         ident, collection, fragment = value
         literal = isinstance(collection, list) and all(isinstance(v, (str, int, float)) for v in collection)

@@ -400,7 +400,11 @@ class ReferenceIndex:
                     if isinstance(params, list):
                         for j, name in enumerate(params):
                             if isinstance(name, str):
-                                self._occ(ipath + ["ParameterGroups", str(i), "Parameters", str(j)], Kind.INTERFACE_GROUP, name)
+                                self._occ(
+                                    ipath + ["ParameterGroups", str(i), "Parameters", str(j)],
+                                    Kind.INTERFACE_GROUP,
+                                    name,
+                                )
             labels = iface.get("ParameterLabels")
             if isinstance(labels, dict):
                 for name in labels:
@@ -471,7 +475,9 @@ class ReferenceIndex:
             return
         if isinstance(arg, list) and arg and isinstance(arg[0], str):
             variables = arg[1] if len(arg) > 1 and isinstance(arg[1], dict) else {}
-            self._sub_template(arg[0], path + ["0"], scope.shadow | frozenset(k for k in variables if isinstance(k, str)))
+            self._sub_template(
+                arg[0], path + ["0"], scope.shadow | frozenset(k for k in variables if isinstance(k, str))
+            )
             for i, item in enumerate(arg[1:], 1):
                 self._expr(item, path + [str(i)], scope.plain())
             return

@@ -129,7 +129,7 @@ def rename_plan(
     for name, replacement in rename_targets(data, section, old, new).items():
         for ref in index.references(section, name):
             grouped.setdefault(ref.pointer, []).append((ref, replacement))
-    order = {}
+    order: dict[str, int] = {}
     for i, occ in enumerate(index.occurrences):
         order.setdefault(occ.pointer, i)
     pointers = sorted(grouped, key=order.__getitem__)
@@ -141,7 +141,9 @@ def rename_plan(
         refs = grouped[pointer]
         if refs[0][0].is_key:  # a ParameterLabels key: move it, keeping its position
             parent = pointer.rpartition("/")[0]
-            ops.append({"op": "move", "from": relocated(pointer), "path": relocated(parent) + "/" + escape_token(refs[0][1])})
+            ops.append(
+                {"op": "move", "from": relocated(pointer), "path": relocated(parent) + "/" + escape_token(refs[0][1])}
+            )
         else:
             value = _splice(index.value(pointer), [(r.start, r.end, v) for r, v in refs])
             ops.append({"op": "replace", "path": relocated(pointer), "value": value})

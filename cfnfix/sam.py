@@ -14,7 +14,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-__all__ = ["generated_names", "global_generated_names", "is_sam_type", "referenceable_properties"]
+__all__ = ["generated_names", "generated_suffixes", "global_generated_names", "is_sam_type", "referenceable_properties"]
 
 #: SAM resource type → its key under the template's ``Globals`` section.
 _GLOBALS_KEY = {

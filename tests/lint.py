@@ -30,11 +30,7 @@ def lint_errors(text: str, *, ignore: tuple[str, ...] = ()) -> set[tuple[str, st
         matches = []
     else:
         matches = list(_runner().validate_template(template))
-    return {
-        (m.rule.id, m.message)
-        for m in matches
-        if m.rule.id.startswith("E") and m.rule.id not in ignore
-    }
+    return {(m.rule.id, m.message) for m in matches if m.rule.id.startswith("E") and m.rule.id not in ignore}
 
 
 def new_lint_errors(

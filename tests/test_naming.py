@@ -172,11 +172,20 @@ Resources:
   inner!: {Type: AWS::SQS::Queue}
 """
     )
-    assert [r.new for r in plan_renames(d)] == ["TopicA2", "SubBc2", "QBCX", "QueueA", "TopicS2", "Inner2"]  # "topics" ~ loop name Topics
+    assert [r.new for r in plan_renames(d)] == [
+        "TopicA2",
+        "SubBc2",
+        "QBCX",
+        "QueueA",
+        "TopicS2",
+        "Inner2",
+    ]  # "topics" ~ loop name Topics
 
 
 def test_fallback_when_nothing_readable_is_left() -> None:
-    d = data("Resources:\n  日本: {Type: AWS::Lambda::Function}\n  --: {Type: 3}\nParameters:\n  ß?: {Type: String}\n  '!!': {Type: String}\n")
+    d = data(
+        "Resources:\n  日本: {Type: AWS::Lambda::Function}\n  --: {Type: 3}\nParameters:\n  ß?: {Type: String}\n  '!!': {Type: String}\n"
+    )
     assert [(r.section, r.new) for r in plan_renames(d)] == [
         ("Resources", "Function"),
         ("Resources", "Resource"),

@@ -28,7 +28,9 @@ Mappings:
 
 
 def test_ref_to_parameter_and_resource() -> None:
-    text = BASE + """\
+    text = (
+        BASE
+        + """\
 Resources:
   Bucket:
     Type: AWS::S3::Bucket
@@ -37,6 +39,7 @@ Resources:
       Tags: [{Key: k, Value: {Ref: Bucket2}}]
   Bucket2: {Type: AWS::S3::Bucket}
 """
+    )
     assert sites(text, "Parameters", "Env") == [
         ("/Conditions/IsProd/Fn::Equals/0/Ref", "Ref", 0, 3),
         ("/Resources/Bucket/Properties/BucketName/Ref", "Ref", 0, 3),
@@ -79,13 +82,16 @@ def test_getatt_attribute_may_be_an_expression() -> None:
 
 
 def test_sub_string_variables_literals_and_pseudo() -> None:
-    text = BASE + """\
+    text = (
+        BASE
+        + """\
 Resources:
   Q:
     Type: AWS::SQS::Queue
     Properties:
       QueueName: !Sub "${Env}-${Q.Arn}-${!Q}-${AWS::Region}-${ Q }-${Q.A.B}"
 """
+    )
     s = "${Env}-${Q.Arn}-${!Q}-${AWS::Region}-${ Q }-${Q.A.B}"
     got = sites(text, "Resources", "Q")
     assert [(p, k) for p, k, _, _ in got] == [("/Resources/Q/Properties/QueueName/Fn::Sub", "Fn::Sub")] * 3
@@ -157,7 +163,9 @@ Outputs:
 
 
 def test_find_in_map_first_argument_only() -> None:
-    text = BASE + """\
+    text = (
+        BASE
+        + """\
 Resources:
   I:
     Type: AWS::EC2::Instance
@@ -165,7 +173,10 @@ Resources:
       ImageId: !FindInMap [Map, !Ref "AWS::Region", Ami]
       Other: !FindInMap [!Ref Env, Map, Map]
 """
-    assert sites(text, "Mappings", "Map") == [("/Resources/I/Properties/ImageId/Fn::FindInMap/0", "Fn::FindInMap", 0, 3)]
+    )
+    assert sites(text, "Mappings", "Map") == [
+        ("/Resources/I/Properties/ImageId/Fn::FindInMap/0", "Fn::FindInMap", 0, 3)
+    ]
     assert ("/Resources/I/Properties/Other/Fn::FindInMap/0/Ref", "Ref", 0, 3) in sites(text, "Parameters", "Env")
 
 
@@ -268,7 +279,9 @@ Hooks:
 Resources:
   Svc: {Type: AWS::ECS::Service}
 """
-    assert [p for p, *_ in sites(text, "Resources", "Svc")] == ["/Hooks/Hook/Properties/Applications/0/Target/LogicalID"]
+    assert [p for p, *_ in sites(text, "Resources", "Svc")] == [
+        "/Hooks/Hook/Properties/Applications/0/Target/LogicalID"
+    ]
     assert [p for p, *_ in sites(text, "Resources", "Green")] == [
         "/Hooks/Hook/Properties/Applications/0/ECSAttributes/TaskDefinitions/1"
     ]
@@ -357,7 +370,9 @@ Resources:
 
 
 def test_declared_names_skip_foreach_loops() -> None:
-    data = load("Resources:\n  A: {Type: T}\n  Fn::ForEach::L: [x, [a], {'B${x}': {Type: T}}]\nOutputs: {O: {Value: 1}}\n").data
+    data = load(
+        "Resources:\n  A: {Type: T}\n  Fn::ForEach::L: [x, [a], {'B${x}': {Type: T}}]\nOutputs: {O: {Value: 1}}\n"
+    ).data
     assert declared_names(data) == {"Resources": ["A"], "Outputs": ["O"]}
 
 

@@ -63,7 +63,11 @@ def test_parameter_rename_moves_the_label_key() -> None:
     patch = rename_patch(data, "Parameters", "Env", "Stage")
     assert patch == [
         {"op": "move", "from": "/Parameters/Env", "path": "/Parameters/Stage"},
-        {"op": "replace", "path": "/Metadata/AWS::CloudFormation::Interface/ParameterGroups/0/Parameters/0", "value": "Stage"},
+        {
+            "op": "replace",
+            "path": "/Metadata/AWS::CloudFormation::Interface/ParameterGroups/0/Parameters/0",
+            "value": "Stage",
+        },
         {
             "op": "move",
             "from": "/Metadata/AWS::CloudFormation::Interface/ParameterLabels/Env",
@@ -128,7 +132,11 @@ Resources:
     assert patch == [
         {"op": "move", "from": "/Resources/Fn", "path": "/Resources/Worker"},
         {"op": "replace", "path": "/Resources/Worker/Properties/Environment/Variables/ROLE/Ref", "value": "WorkerRole"},
-        {"op": "replace", "path": "/Resources/Worker/Properties/Environment/Variables/ALIAS/Ref", "value": "Worker.Alias"},
+        {
+            "op": "replace",
+            "path": "/Resources/Worker/Properties/Environment/Variables/ALIAS/Ref",
+            "value": "Worker.Alias",
+        },
         {
             "op": "replace",
             "path": "/Resources/Worker/Properties/Environment/Variables/ARN/Fn::Sub",

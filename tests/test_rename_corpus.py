@@ -26,6 +26,7 @@ import pytest
 from cfnfix import apply_patch
 from cfnfix.document import load, read_text
 from cfnfix.naming import NameAllocator, sam_suffixes
+from cfnfix.patch import engine
 from cfnfix.references import FOREACH_PREFIX, ReferenceIndex
 from cfnfix.rename import rename_plan
 
@@ -34,6 +35,12 @@ from .lint import new_lint_errors
 from .touched import untouched_violations
 
 FILES = corpus_files()
+
+
+@pytest.fixture(autouse=True)
+def _strict(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine's fast path must handle every rename (no step-by-step second opinion)."""
+    monkeypatch.setattr(engine, "STRICT", True)
 
 
 def _first_resource(data: dict[str, Any]) -> str | None:
