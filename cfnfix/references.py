@@ -32,6 +32,10 @@ Plain strings that merely *mention* a name — UserData text ``--resource MyInst
 descriptions — are not references; :meth:`ReferenceIndex.mentions` lists them so that a
 renamer can report them.
 
+Known limits: names computed at deploy time (``!Ref !Sub "${Env}Bucket"``, keys that
+``Fn::ForEach`` generates) cannot be resolved statically and are not indexed; references
+from other templates (a parent stack's ``!GetAtt Child.Outputs.X``) are out of reach.
+
 The module reads data only: nothing from the template is ever evaluated.
 """
 

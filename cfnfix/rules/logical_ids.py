@@ -48,7 +48,7 @@ Every logical name in `Parameters`, `Resources`, `Outputs`, `Mappings` and `Rule
 match `^[A-Za-z0-9]{{1,{MAX_LENGTH}}}$`: letters and digits only, at most {MAX_LENGTH}
 characters. `Conditions` names may also use `&` and `_` (as cfn-lint accepts). A name such
 as `SchemaSync Lambda`, `bucket-name` or `Bücket` makes CloudFormation reject the whole
-template before anything is created (cfn-lint E3001, E2001, E6001, E7001, E8001).
+template before anything is created (cfn-lint E3001, E2001, E6001, E7001, E8001, E1700).
 
 ## The fix
 The name becomes a readable alphanumeric one: accents are stripped and the words are joined
