@@ -1,26 +1,40 @@
 """cfnfix: find what is broken in CloudFormation templates and fix it, changing nothing else.
 
 >>> from cfnfix import check, fix, apply_patch
+
+Names are imported on first use (PEP 562), so ``cfnfix --version`` and ``import cfnfix``
+stay fast; ``from cfnfix import check`` works as usual.
 """
 
 from __future__ import annotations
 
-from .api import FailedFix, FixResult, check, fix
-from .config import Settings
-from .errors import (
-    CfnfixError,
-    ConfigError,
-    ParseError,
-    PatchConflictError,
-    PatchError,
-    PatchTestFailedError,
-    TemplateError,
-    VerificationError,
-)
-from .findings import Applicability, Finding, Fix, Severity
-from .patch import apply_patch
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+#: Public name → the module that defines it.
+_EXPORTS: dict[str, str] = {
+    "Applicability": "findings",
+    "CfnfixError": "errors",
+    "ConfigError": "errors",
+    "FailedFix": "api",
+    "Finding": "findings",
+    "Fix": "findings",
+    "FixResult": "api",
+    "ParseError": "errors",
+    "PatchConflictError": "errors",
+    "PatchError": "errors",
+    "PatchTestFailedError": "errors",
+    "Settings": "config",
+    "Severity": "findings",
+    "TemplateError": "errors",
+    "VerificationError": "errors",
+    "WriteError": "errors",
+    "apply_patch": "patch",
+    "check": "api",
+    "fix": "api",
+}
 
 __all__ = [
     "Applicability",
@@ -38,8 +52,39 @@ __all__ = [
     "Severity",
     "TemplateError",
     "VerificationError",
+    "WriteError",
     "__version__",
     "apply_patch",
     "check",
     "fix",
 ]
+
+if TYPE_CHECKING:
+    from .api import FailedFix, FixResult, check, fix
+    from .config import Settings
+    from .errors import (
+        CfnfixError,
+        ConfigError,
+        ParseError,
+        PatchConflictError,
+        PatchError,
+        PatchTestFailedError,
+        TemplateError,
+        VerificationError,
+        WriteError,
+    )
+    from .findings import Applicability, Finding, Fix, Severity
+    from .patch import apply_patch
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cfnfix' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

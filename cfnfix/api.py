@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from pathlib import Path
 from typing import Any, Union
 
@@ -14,9 +15,14 @@ from .document import Document, load, read_text
 from .errors import PatchError
 from .findings import Applicability, Finding
 from .patch import apply_patch
-from .rules import RuleContext, all_rules
+from .rules import Rule, RuleContext, all_rules
+from .suppression import apply_suppressions
 
 Source = Union[str, "os.PathLike[str]"]
+ConfigArg = Union[Settings, str, "os.PathLike[str]", None]
+
+#: Lines with their endings (LF, CRLF or CR only: not str.splitlines' wider set).
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 #: Fix passes before giving up on reaching a fixed point (as ruff's MAX_ITERATIONS).
 MAX_PASSES = 10
@@ -44,6 +50,7 @@ class FixResult(BaseModel):
     remaining: list[Finding] = Field(description="Findings in the fixed text.")
     failed: list[FailedFix] = Field(default_factory=list, description="Fixes dropped, with the reason.")
     passes: int = Field(0, description="Fix passes run.")
+    converged: bool = Field(True, description="False when fixing stopped at a cycle or at the pass limit with fixes left.")
 
     @property
     def changed(self) -> bool:
@@ -54,13 +61,16 @@ class FixResult(BaseModel):
     def diff(self) -> str:
         """Unified diff from the input to the output (empty when unchanged)."""
         name = self.file or "template"
+        lines = difflib.unified_diff(
+            _LINES.findall(self.original),
+            _LINES.findall(self.text),
+            fromfile=name if os.path.isabs(name) else f"a/{name}",
+            tofile=name if os.path.isabs(name) else f"b/{name}",
+        )
+        # As diff(1) and git: a last line without a line break is marked, so the next
+        # line does not run into it and `patch` can restore the file byte for byte.
         return "".join(
-            difflib.unified_diff(
-                self.original.splitlines(keepends=True),
-                self.text.splitlines(keepends=True),
-                fromfile=f"a/{name}",
-                tofile=f"b/{name}",
-            )
+            line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n" for line in lines
         )
 
 
@@ -75,6 +85,27 @@ def _read_source(source: Source) -> tuple[str, str | None]:
         except OSError:
             pass
     return source, None
+
+
+def resolve_config(config: ConfigArg, file: str | None) -> Settings:
+    """The settings for one template.
+
+    ``config`` may be :class:`Settings`, or the path of a configuration file
+    (``.cfnfix.toml`` or a ``pyproject.toml`` with ``[tool.cfnfix]``). When it is None and
+    the template was read from a file, the configuration is discovered from the file's
+    folder upwards (as the command line does); otherwise the defaults apply.
+    """
+    if isinstance(config, Settings):
+        return config
+    from .config_files import find_config, load_config_file
+
+    if config is not None:
+        return load_config_file(config)
+    if file is not None:
+        found = find_config(Path(file).parent)
+        if found is not None:
+            return load_config_file(found)
+    return Settings()
 
 
 def make_settings(
@@ -96,16 +127,36 @@ def make_settings(
     return settings.model_copy(update=update) if update else settings
 
 
+def selected_rules(settings: Settings) -> list[Rule]:
+    """The registered rules that ``settings`` selects, ordered by id."""
+    return [rule for rule in all_rules() if settings.selects(rule.id, rule.name)]
+
+
 def run_rules(document: Document, settings: Settings) -> list[Finding]:
-    """Run every selected rule on a parsed document; findings sorted by position."""
+    """Run every selected rule on a parsed document; findings sorted by position.
+
+    Suppressions written in the template's Metadata are not applied here (see
+    :func:`findings_for`).
+    """
     findings: list[Finding] = []
-    for rule in all_rules():
-        if not settings.selects(rule.id, rule.name):
-            continue
+    for rule in selected_rules(settings):
         ctx = RuleContext(document, settings, settings.rule_options(rule.id, rule.name))
         findings.extend(rule.check(ctx))
     findings.sort(key=Finding.sort_key)
     return findings
+
+
+def findings_for(document: Document, settings: Settings) -> list[Finding]:
+    """The findings of a parsed document after the template's own suppressions.
+
+    With ``settings.show_unused_suppressions``, suppression entries that silence nothing
+    are reported as CFX900 findings.
+    """
+    findings = run_rules(document, settings)
+    kept, _ = apply_suppressions(
+        document, findings, ran=selected_rules(settings), report_unused=settings.show_unused_suppressions
+    )
+    return kept
 
 
 def check(
@@ -113,19 +164,32 @@ def check(
     *,
     select: list[str] | None = None,
     ignore: list[str] | None = None,
-    config: Settings | None = None,
+    config: ConfigArg = None,
 ) -> list[Finding]:
-    """Findings for one template (``source`` is text, or a path to a template file)."""
+    """Findings for one template.
+
+    ``source`` is the template text, or a path to a template file. ``config`` is
+    :class:`Settings`, a configuration file path, or None (discover it from the template's
+    folder when ``source`` is a file; defaults otherwise). ``select``/``ignore`` override
+    the configuration. Suppressions in the template's Metadata are honoured.
+    """
     text, file = _read_source(source)
-    settings = make_settings(config, select=select, ignore=ignore)
-    return run_rules(load(text, file), settings)
+    settings = make_settings(resolve_config(config, file), select=select, ignore=ignore)
+    return findings_for(load(text, file), settings)
 
 
 def _touched(op: dict[str, Any]) -> list[str]:
     paths = [op["path"]]
     if "from" in op:
         paths.append(op["from"])
-    return paths
+    return [_region(p) for p in paths]
+
+
+def _region(pointer: str) -> str:
+    """What an operation at ``pointer`` may disturb: an array element's whole array
+    (adding or removing one element shifts the indices of its siblings)."""
+    head, _, last = pointer.rpartition("/")
+    return head if last == "-" or (last.isdigit() and last.isascii()) else pointer
 
 
 def _overlaps(a: str, b: str) -> bool:
@@ -141,7 +205,7 @@ def _choose(findings: list[Finding], unsafe: bool) -> list[Finding]:
         fx = finding.fix
         if fx is None or fx.applicability not in allowed or not fx.patch:
             continue
-        paths = [p for op in fx.patch for p in _touched(op) if op.get("op") != "test"]
+        paths = [p for op in fx.patch if op.get("op") != "test" for p in _touched(op)]
         if any(_overlaps(p, t) for p in paths for t in taken):
             continue
         chosen.append(finding)
@@ -155,57 +219,74 @@ def fix(
     unsafe: bool = False,
     select: list[str] | None = None,
     ignore: list[str] | None = None,
-    config: Settings | None = None,
+    config: ConfigArg = None,
 ) -> FixResult:
-    """Apply fixes until none applies (at most :data:`MAX_PASSES` passes).
+    """Apply fixes to one template until none applies (at most :data:`MAX_PASSES` passes).
 
-    Each pass checks the current text, applies every applicable fix whose paths do not
-    overlap another's (overlapping ones wait for the next pass), and verifies the result.
-    A fix whose patch fails to apply or verify is dropped and listed in ``failed``.
+    ``source`` and ``config`` are as for :func:`check`; ``unsafe=True`` also applies fixes
+    marked unsafe (as does ``unsafe-fixes = true`` in the configuration). Nothing is
+    written: the result holds the new text, the combined patch and the unified diff.
     """
     text, file = _read_source(source)
-    settings = make_settings(config, select=select, ignore=ignore, unsafe=True if unsafe else None)
+    settings = make_settings(
+        resolve_config(config, file), select=select, ignore=ignore, unsafe=True if unsafe else None
+    )
+    return fix_text(text, file, settings)
+
+
+def fix_text(text: str, file: str | None, settings: Settings, document: Document | None = None) -> FixResult:
+    """:func:`fix` on text with resolved settings (``document``: ``text`` already parsed).
+
+    Each pass checks the current text, picks every applicable fix whose paths do not
+    overlap another's (overlapping ones wait for the next pass), and applies them one by
+    one; the engine verifies each result. A fix whose patch fails to apply or verify is
+    dropped, listed in ``failed`` and not tried again. Passes stop at a fixed point, when
+    a pass would return to a text seen before (a cycle), or after :data:`MAX_PASSES`.
+    """
     original = text
     seen = {text}
     patch: list[dict[str, Any]] = []
     fixed: list[Finding] = []
     failed: list[FailedFix] = []
     failed_keys: set[tuple[str, str, str]] = set()
-    document = load(text, file)
-    findings = run_rules(document, settings)
+    if document is None:
+        document = load(text, file)
+    findings = findings_for(document, settings)
     passes = 0
-    while passes < MAX_PASSES:
+    converged = True
+    while True:
         candidates = [f for f in findings if (f.rule_id, f.path, f.message) not in failed_keys]
         chosen = _choose(candidates, settings.unsafe_fixes)
         if not chosen:
             break
+        if passes == MAX_PASSES:
+            converged = False
+            break
         passes += 1
-        ops = [op for f in chosen for op in f.fix.patch]  # type: ignore[union-attr]
-        try:
-            new_text = apply_patch(text, ops, file=file)
-        except PatchError:
-            # Find the culprits one by one; apply the rest.
-            good: list[Finding] = []
-            for f in chosen:
-                try:
-                    apply_patch(text, f.fix.patch, file=file)  # type: ignore[union-attr]
-                    good.append(f)
-                except PatchError as exc:
-                    failed.append(FailedFix(finding=f, reason=exc.reason))
-                    failed_keys.add((f.rule_id, f.path, f.message))
-            chosen = good
-            ops = [op for f in chosen for op in f.fix.patch]  # type: ignore[union-attr]
-            if not chosen:
+        new_text = text
+        applied: list[Finding] = []
+        ops: list[dict[str, Any]] = []
+        for finding in chosen:
+            assert finding.fix is not None
+            try:
+                new_text = apply_patch(new_text, finding.fix.patch, file=file)
+            except PatchError as exc:
+                failed.append(FailedFix(finding=finding, reason=exc.reason))
+                failed_keys.add((finding.rule_id, finding.path, finding.message))
                 continue
-            new_text = apply_patch(text, ops, file=file)
+            applied.append(finding)
+            ops.extend(finding.fix.patch)
+        if not applied:
+            continue
         if new_text in seen:
-            break  # a cycle: stop where we are
+            converged = False  # a cycle: stop where we are
+            break
         seen.add(new_text)
         text = new_text
         patch.extend(ops)
-        fixed.extend(chosen)
+        fixed.extend(applied)
         document = load(text, file)
-        findings = run_rules(document, settings)
+        findings = findings_for(document, settings)
     return FixResult(
         file=file,
         original=original,
@@ -215,4 +296,5 @@ def fix(
         remaining=findings,
         failed=failed,
         passes=passes,
+        converged=converged,
     )

@@ -19,9 +19,9 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", alias_generator=_kebab, populate_by_name=True, frozen=True)
 
-    select: list[str] = Field(default_factory=list, description="Rule ids or prefixes to run (empty: all).")
-    ignore: list[str] = Field(default_factory=list, description="Rule ids or prefixes to skip.")
-    unsafe_fixes: bool = Field(False, description="Also apply fixes marked unsafe.")
+    select: list[str] = Field(default_factory=list, description="Rule ids, id prefixes or names to run (empty: all).")
+    ignore: list[str] = Field(default_factory=list, description="Rule ids, id prefixes or names to skip (wins over `select`).")
+    unsafe_fixes: bool = Field(False, description="Also apply fixes marked unsafe (they change behaviour or need review).")
     aurora_mysql_target: str | None = Field(
         None, description="Aurora MySQL 8.0 engine version to upgrade to (default: from the bundled lifecycle table)."
     )
@@ -29,6 +29,9 @@ class Settings(BaseModel):
         "deletion-policy",
         description="How to make RDS clusters deletable: DeletionPolicy/UpdateReplacePolicy Delete (valid), "
         "or the SkipFinalSnapshot property some pipelines expect (fails schema validation, E3002).",
+    )
+    show_unused_suppressions: bool = Field(
+        False, description="Report `cfnfix: {ignore: [...]}` entries in template Metadata that suppress nothing (CFX900)."
     )
     rules: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="Per-rule options, keyed by rule id or name."

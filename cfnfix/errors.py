@@ -9,7 +9,8 @@
      │    ├── PatchConflictError    a path is missing, an index is out of range ...
      │    ├── PatchTestFailedError  a ``test`` operation did not hold
      │    └── VerificationError     the edited text does not mean what the patch means
-     └── ConfigError                a configuration file or option is invalid
+     ├── ConfigError                a configuration file or option is invalid
+     └── WriteError                 a fixed template could not be written (nothing changed)
 
 Every error carries an optional file name, 1-based line and column, and a one-line
 ``reason``; ``str(error)`` renders them as ``file:line:col: reason``.
@@ -76,3 +77,7 @@ class VerificationError(PatchError):
 
 class ConfigError(CfnfixError):
     """A configuration file or command-line option is invalid."""
+
+
+class WriteError(CfnfixError):
+    """Writing a file failed or was refused; the original file is unchanged."""

@@ -21,6 +21,7 @@ from typing import Any
 from cfnfix.document import Document, MappingNode, SequenceNode
 from cfnfix.document.pointer import make_pointer, parse_pointer
 from cfnfix.document.resolve import walk
+from cfnfix.patch.style import _dash_of
 
 
 def _lines_of(doc: Document, start: int, end: int) -> set[int]:
@@ -44,10 +45,9 @@ def _node_and_key_lines(doc: Document, tokens: list[str], *, removing: bool = Fa
                 if value is node:
                     lines |= _lines_of(doc, key.start, node.end)
         if isinstance(parent, SequenceNode) and not parent.flow:
-            dash = node.start - 1
-            while dash > 0 and doc.text[dash] in " \t\r\n":
-                dash -= 1
-            lines |= _lines_of(doc, dash, node.end)  # the item's "-" may sit on a line of its own
+            dash = _dash_of(doc.text, node.start)
+            if dash is not None:
+                lines |= _lines_of(doc, dash, node.end)  # the item's "-" may sit on a line of its own
         if isinstance(parent, (MappingNode, SequenceNode)) and parent.flow:
             lines |= _lines_of(doc, parent.start, parent.end)
         if removing and doc.lines.line_end(node.end) == len(doc.text) and doc.text.rstrip("\r\n") == doc.text:

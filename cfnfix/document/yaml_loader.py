@@ -1,16 +1,17 @@
 """Load YAML text into source nodes and the plain-data view.
 
-Positions come from PyYAML's libyaml-backed composer (``CSafeLoader``), which only builds
-node objects (tag, value, marks): no Python object is ever constructed from a tag. We then
-convert each node into a :mod:`cfnfix.document.nodes` node with character offsets and its
-plain value in CloudFormation long form. Aliases, merge keys, duplicate keys, unknown tags
-and more than one document are refused, as CloudFormation refuses them.
+Positions come from libyaml's event stream (PyYAML's ``CSafeLoader`` parser): scalars,
+collection starts and ends, each with start and end marks. We build our
+:mod:`cfnfix.document.nodes` tree and the plain data in CloudFormation long form straight
+from the events, with an explicit stack (no recursion): no Python object is ever
+constructed from a tag, and no intermediate node tree is kept. Aliases, merge keys,
+duplicate keys, unknown tags and more than one document are refused, as CloudFormation
+refuses them.
 """
 
 from __future__ import annotations
 
 import re
-import sys
 from typing import Any
 
 import yaml
@@ -20,232 +21,226 @@ from ..errors import ParseError
 from .intrinsics import tag_key
 from .nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-try:  # libyaml is ~10x faster; the pure-Python composer gives the same marks.
-    _Base: type = yaml.CSafeLoader
+try:  # libyaml is ~10x faster; the pure-Python parser gives the same events and marks.
+    _Parser: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Base = yaml.SafeLoader
+    _Parser = yaml.SafeLoader
 
 _IMPLICIT = yaml.resolver.Resolver.yaml_implicit_resolvers
-
-
-class _Loader(_Base):  # type: ignore[misc, valid-type]
-    """The safe composer with a leaner tag resolver (no path resolvers: CloudFormation has none).
-
-    Same YAML 1.1 implicit types as PyYAML's resolver; measured ~15% faster composition
-    on the 1 MB benchmark template (benchmarks/engine_bench.py).
-    """
-
-    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-        return None
-
-    def ascend_resolver(self) -> None:
-        return None
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-        if kind is yaml.ScalarNode:
-            if implicit[0]:
-                for tag, regexp in _IMPLICIT.get(value[:1], ()):
-                    if regexp.match(value):
-                        return tag  # type: ignore[no-any-return]
-            return "tag:yaml.org,2002:str"
-        if kind is yaml.SequenceNode:
-            return "tag:yaml.org,2002:seq"
-        return "tag:yaml.org,2002:map"
-
 _STD = "tag:yaml.org,2002:"
+_STR = _STD + "str"
+_SEQ = _STD + "seq"
+_MAP = _STD + "map"
+_MERGE = _STD + "merge"
 _SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp", "value")}
 _CONSTRUCTOR = SafeConstructor()
 _PROPERTY = re.compile(r"(?:[!&][^\s,\[\]{}]*[ \t]*(?:\r\n|\r|\n)?[ \t]*)+")
 _MAX_DEPTH = 300
 
+_ScalarEvent = yaml.ScalarEvent
+_SeqStart = yaml.SequenceStartEvent
+_SeqEnd = yaml.SequenceEndEvent
+_MapStart = yaml.MappingStartEvent
+_MapEnd = yaml.MappingEndEvent
+_Alias = yaml.AliasEvent
+_DocStart = yaml.DocumentStartEvent
+_StreamEnd = yaml.StreamEndEvent
 
-class _Ctx:
-    __slots__ = ("text", "shift", "file", "seen", "lines")
 
-    def __init__(self, text: str, shift: int, file: str | None) -> None:
-        self.text = text
-        self.shift = shift
-        self.file = file
-        self.seen: set[int] = set()
+def resolve_plain(value: str) -> str:
+    """The YAML 1.1 tag PyYAML's resolver gives a plain scalar (``yes`` → bool, ``010`` → int)."""
+    for tag, regexp in _IMPLICIT.get(value[:1], ()):
+        if regexp.match(value):
+            return tag  # type: ignore[no-any-return]
+    return _STR
 
 
-def _err(ctx: _Ctx, mark: Any, reason: str) -> ParseError:
-    return ParseError(reason, file=ctx.file, line=mark.line + 1, column=mark.column + 1)
+class _Frame:
+    """An open collection while its events are read."""
+
+    __slots__ = ("node", "data", "tag", "key", "mark")
+
+    def __init__(self, node: MappingNode | SequenceNode, data: Any, tag: str | None, mark: Any) -> None:
+        self.node = node
+        self.data = data
+        self.tag = tag
+        self.key: ScalarNode | None = None  # a mapping's key waiting for its value
+        self.mark = mark
 
 
 def load_yaml(text: str, file: str | None = None) -> tuple[Node, Any]:
     """Parse YAML ``text`` (BOM allowed) into (root node, plain data)."""
     shift = 1 if text.startswith("\ufeff") else 0
     body = text[shift:] if shift else text
-    ctx = _Ctx(text, shift, file)
+    parser = _Parser(body)
     try:
-        loader = _Loader(body)
-        try:
-            root = loader.get_single_node()
-        finally:
-            loader.dispose()
+        return _build(parser, text, shift, file)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "invalid YAML"
         if exc.context and "found" not in (exc.problem or ""):
-            problem = f"{exc.context}: {problem}" if exc.context else problem
+            problem = f"{exc.context}: {problem}"
         if mark is None:
             raise ParseError(f"invalid YAML: {problem}", file=file) from None
         raise ParseError(f"invalid YAML: {problem}", file=file, line=mark.line + 1, column=mark.column + 1) from None
     except yaml.YAMLError as exc:
         raise ParseError(f"invalid YAML: {exc}", file=file) from None
-    except RecursionError:
-        raise ParseError("invalid template: nesting is too deep", file=file) from None
+    finally:
+        parser.dispose()
+
+
+def _err(file: str | None, mark: Any, reason: str) -> ParseError:
+    return ParseError(reason, file=file, line=mark.line + 1, column=mark.column + 1)
+
+
+def _build(parser: Any, text: str, shift: int, file: str | None) -> tuple[Node, Any]:
+    get_event = parser.get_event
+    stack: list[_Frame] = []
+    root: tuple[Node, Any] | None = None
+    documents = 0
+    while True:
+        ev = get_event()
+        cls = type(ev)
+        if cls is _ScalarEvent:
+            node, data = _scalar(ev, text, shift, file, key=bool(stack) and isinstance(stack[-1].node, MappingNode) and stack[-1].key is None)
+        elif cls is _MapStart or cls is _SeqStart:
+            if len(stack) >= _MAX_DEPTH:
+                raise _err(file, ev.start_mark, f"nesting deeper than {_MAX_DEPTH} levels")
+            if stack and isinstance(stack[-1].node, MappingNode) and stack[-1].key is None:
+                raise _err(file, ev.start_mark, "mapping keys must be plain scalars")
+            short = _short_tag(ev.tag, file, ev.start_mark, _MAP if cls is _MapStart else _SEQ)
+            start = ev.start_mark.index + shift
+            vstart = _value_start(text, start)
+            flow = bool(ev.flow_style)
+            if cls is _MapStart:
+                stack.append(_Frame(MappingNode(start, vstart, start, [], flow, short), {}, short, ev.start_mark))
+            else:
+                stack.append(_Frame(SequenceNode(start, vstart, start, [], flow, short), [], short, ev.start_mark))
+            continue
+        elif cls is _MapEnd or cls is _SeqEnd:
+            frame = stack.pop()
+            coll = frame.node
+            if coll.flow:
+                coll.end = ev.end_mark.index + shift
+                coll.close = coll.end - 1
+            elif coll.items:
+                last = coll.items[-1]
+                coll.end = (last[1] if isinstance(coll, MappingNode) else last).end  # type: ignore[union-attr]
+            else:
+                coll.end = ev.end_mark.index + shift
+            node = coll
+            data = _wrap(frame.tag, frame.data) if frame.tag else frame.data
+        elif cls is _Alias:
+            raise _err(file, ev.start_mark, "YAML aliases are not allowed in CloudFormation templates")
+        elif cls is _DocStart:
+            documents += 1
+            if documents > 1:
+                raise _err(file, ev.start_mark, "more than one YAML document: a template is a single document")
+            continue
+        elif cls is _StreamEnd:
+            break
+        else:  # stream start, document end
+            continue
+
+        if not stack:
+            root = (node, data)
+            continue
+        frame = stack[-1]
+        parent = frame.node
+        if isinstance(parent, SequenceNode):
+            parent.items.append(node)
+            frame.data.append(data)
+        elif frame.key is None:
+            if node.value in frame.data:  # type: ignore[union-attr]
+                raise _position_error(file, text, node.start, f"duplicate key {node.value!r}")  # type: ignore[union-attr]
+            frame.key = node  # type: ignore[assignment]
+        else:
+            key = frame.key
+            frame.key = None
+            parent.items.append((key, node))
+            frame.data[key.value] = data
     if root is None:
         raise ParseError("empty template: no YAML document found", file=file, line=1, column=1)
-    old = sys.getrecursionlimit()
-    if old < _MAX_DEPTH * 3 + 200:
-        sys.setrecursionlimit(_MAX_DEPTH * 3 + 200)
-    try:
-        return _convert(ctx, root, 0)
-    finally:
-        sys.setrecursionlimit(old)
+    return root
 
 
-def _value_start(ctx: _Ctx, start: int, node: Any) -> int:
-    """Offset after the node's properties (tag, anchor) and the blanks that follow."""
-    text = ctx.text
-    if start < len(text) and text[start] in "!&":
+def _position_error(file: str | None, text: str, offset: int, reason: str) -> ParseError:
+    line_start = text.rfind("\n", 0, offset) + 1
+    line = text.count("\n", 0, offset) + 1
+    col = offset - line_start + 1 - (1 if line == 1 and text.startswith("\ufeff") else 0)
+    return ParseError(reason, file=file, line=line, column=col)
+
+
+def _short_tag(tag: str | None, file: str | None, mark: Any, default: str) -> str | None:
+    """The CloudFormation short-form tag of a node, None when it has none; refuse others."""
+    if tag is None or tag == "!" or tag == default:
+        return None
+    if tag[:1] == "!" and tag[:2] != "!!":
+        if tag_key(tag) is None:
+            raise _err(file, mark, f"unknown tag {tag}: not a CloudFormation intrinsic function")
+        return tag
+    kind = "mapping" if default == _MAP else "sequence" if default == _SEQ else "scalar"
+    raise _err(file, mark, f"unsupported tag {_show_tag(tag)} on a {kind} (CloudFormation accepts plain data and intrinsic functions only)")
+
+
+def _scalar(ev: Any, text: str, shift: int, file: str | None, *, key: bool) -> tuple[ScalarNode, Any]:
+    value = ev.value
+    tag = ev.tag
+    style = ev.style or ""
+    start = ev.start_mark.index + shift
+    end = ev.end_mark.index + shift
+    if tag is None or tag == "!":
+        tag = resolve_plain(value) if (ev.implicit[0] and tag is None) else _STR
+    vstart = start
+    if text[start : start + 1] in ("!", "&"):
+        vstart = _value_start(text, start)
+    if style == "|" or style == ">":
+        end = _block_scalar_end(text, vstart, end)
+    if key:
+        if tag == _MERGE:
+            raise _err(file, ev.start_mark, "YAML merge keys (<<) are not allowed in CloudFormation templates")
+        if tag[:1] == "!" and tag[:2] != "!!":
+            raise _err(file, ev.start_mark, f"tag {tag} is not allowed on a mapping key")
+        if tag not in _SCALAR_TAGS:
+            raise _err(file, ev.start_mark, f"unsupported tag {_show_tag(tag)} on a mapping key")
+        return ScalarNode(start, vstart, end, value, style, None, value), value
+    if tag == _STR:
+        return ScalarNode(start, vstart, end, value, style, None, value), value
+    short = _short_tag(tag, file, ev.start_mark, _STR) if tag not in _SCALAR_TAGS else None
+    data = value if short is not None else _scalar_data(tag, ev)
+    node = ScalarNode(start, vstart, end, value, style, short, data)
+    return node, (_wrap(short, data) if short is not None else data)
+
+
+def _value_start(text: str, start: int) -> int:
+    """Offset after a node's properties (tag, anchor) and the blanks that follow."""
+    if text[start : start + 1] in ("!", "&"):
         m = _PROPERTY.match(text, start)
         if m:
             return m.end()
     return start
 
 
-_STR = _STD + "str"
-_SEQ = _STD + "seq"
-_MAP = _STD + "map"
-_MERGE = _STD + "merge"
-_YScalar = yaml.ScalarNode
-_YSeq = yaml.SequenceNode
-
-
-def _convert(ctx: _Ctx, node: Any, depth: int) -> tuple[Node, Any]:
-    """Convert one composed node (recursively) into (source node, plain data)."""
-    if depth > _MAX_DEPTH:
-        raise _err(ctx, node.start_mark, f"nesting deeper than {_MAX_DEPTH} levels")
-    seen = ctx.seen
-    key = id(node)
-    if key in seen:
-        raise _err(ctx, node.start_mark, "YAML aliases are not allowed in CloudFormation templates")
-    seen.add(key)
-    shift = ctx.shift
-    text = ctx.text
-    tag = node.tag
-    start = node.start_mark.index + shift
-    kind = type(node)
-
-    if kind is _YScalar and tag == _STR and text[start : start + 1] not in ("!", "&"):
-        # fast path: the overwhelmingly common untagged string
-        style = node.style or ""
-        end = node.end_mark.index + shift
-        value = node.value
-        if style == "|" or style == ">":
-            end = _block_scalar_end(text, start, end)
-        return ScalarNode(start, start, end, value, style, None, value), value
-
-    short: str | None = None
-    if tag[:1] == "!" and tag[:2] != "!!":
-        if tag_key(tag) is None:
-            raise _err(ctx, node.start_mark, f"unknown tag {tag}: not a CloudFormation intrinsic function")
-        short = tag
-    value_start = _value_start(ctx, start, node) if (short or text[start : start + 1] in ("!", "&")) else start
-
-    if kind is _YScalar:
-        if short is None and tag not in _SCALAR_TAGS:
-            raise _err(ctx, node.start_mark, f"unsupported tag {_show_tag(tag)} on a scalar (CloudFormation accepts plain data and intrinsic functions only)")
-        style = node.style or ""
-        end = node.end_mark.index + shift
-        if style in ("|", ">"):
-            end = _block_scalar_end(text, value_start, end)
-        data = _scalar_data(node, short is not None)
-        scalar = ScalarNode(start, value_start, end, node.value, style, short, data)
-        if short is not None:
-            return scalar, _wrap(short, data)
-        return scalar, data
-
-    depth += 1
-    if kind is _YSeq:
-        if short is None and tag != _SEQ:
-            raise _err(ctx, node.start_mark, f"unsupported tag {_show_tag(tag)} on a sequence")
-        items: list[Node] = []
-        values: list[Any] = []
-        for child in node.value:
-            n, d = _convert(ctx, child, depth)
-            items.append(n)
-            values.append(d)
-        flow = bool(node.flow_style)
-        end = node.end_mark.index + shift
-        close = -1
-        if flow:
-            close = end - 1
-        elif items:
-            end = items[-1].end
-        seq = SequenceNode(start, value_start, end, items, flow, short, close)
-        return seq, (_wrap(short, values) if short else values)
-
-    # mapping
-    if short is None and tag != _MAP:
-        raise _err(ctx, node.start_mark, f"unsupported tag {_show_tag(tag)} on a mapping")
-    pairs: list[tuple[ScalarNode, Node]] = []
-    data: dict[str, Any] = {}
-    for knode, vnode in node.value:
-        ktag = knode.tag
-        if type(knode) is not _YScalar:
-            raise _err(ctx, knode.start_mark, "mapping keys must be plain scalars")
-        if ktag == _MERGE:
-            raise _err(ctx, knode.start_mark, "YAML merge keys (<<) are not allowed in CloudFormation templates")
-        if ktag[:1] == "!" and ktag[:2] != "!!":
-            raise _err(ctx, knode.start_mark, f"tag {ktag} is not allowed on a mapping key")
-        kname = knode.value
-        if kname in data:
-            raise _err(ctx, knode.start_mark, f"duplicate key {kname!r}")
-        kstart = knode.start_mark.index + shift
-        kvs = _value_start(ctx, kstart, knode) if text[kstart : kstart + 1] in ("!", "&") else kstart
-        kend = knode.end_mark.index + shift
-        kstyle = knode.style or ""
-        if kstyle in ("|", ">"):
-            kend = _block_scalar_end(text, kvs, kend)
-        v, d = _convert(ctx, vnode, depth)
-        pairs.append((ScalarNode(kstart, kvs, kend, kname, kstyle, None, kname), v))
-        data[kname] = d
-    flow = bool(node.flow_style)
-    end = node.end_mark.index + shift
-    close = -1
-    if flow:
-        close = end - 1
-    elif pairs:
-        end = pairs[-1][1].end
-    mapping = MappingNode(start, value_start, end, pairs, flow, short, close)
-    return mapping, (_wrap(short, data) if short else data)
-
-
 def _show_tag(tag: str) -> str:
-    return "!!" + tag[len(_STD):] if tag.startswith(_STD) else tag
+    return "!!" + tag[len(_STD) :] if tag.startswith(_STD) else tag
 
 
-def _scalar_data(node: Any, tagged: bool) -> Any:
-    tag = node.tag
-    if tagged or tag == _STD + "str" or tag == _STD + "timestamp" or tag == _STD + "value":
-        return node.value
+def _scalar_data(tag: str, ev: Any) -> Any:
     if tag == _STD + "null":
         return None
-    if tag == _STD + "bool":
-        return _CONSTRUCTOR.construct_yaml_bool(node)
-    if tag == _STD + "int":
-        return _CONSTRUCTOR.construct_yaml_int(node)
-    if tag == _STD + "float":
+    if tag in (_STD + "bool", _STD + "int", _STD + "float"):
+        node = yaml.ScalarNode(tag, ev.value)
+        if tag == _STD + "bool":
+            return _CONSTRUCTOR.construct_yaml_bool(node)
+        if tag == _STD + "int":
+            return _CONSTRUCTOR.construct_yaml_int(node)
         return _CONSTRUCTOR.construct_yaml_float(node)
-    return node.value
+    return ev.value  # str, timestamp (a string in CloudFormation), value ("=")
 
 
 def _wrap(tag: str, data: Any) -> dict[str, Any]:
     name = tag_key(tag)
+    assert name is not None
     if name == "Fn::GetAtt" and isinstance(data, str):
         return {name: data.split(".", 1)}
     return {name: data}

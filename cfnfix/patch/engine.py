@@ -290,6 +290,11 @@ class Planner:
     def _replace_node(self, node: Node, value: Any, parent: View | None, token: str | None) -> None:
         if isinstance(node, _New):
             raise _Flush
+        # pending insertions after a block node's last leaf (past its trailing comment)
+        # belong to it: replacing the node must see them as text first
+        reach = self.lines.line_end(node.end)
+        if any(e.start <= reach and node.start <= e.end for e in self.edits):
+            raise _Flush
         start, end, new = self._replacement(node, value, parent, token)
         self._edit(start, end, new, node)
         self._swap(parent, token, node, _New(value, start, end))

@@ -175,6 +175,8 @@ def _short_form(value: Any, style: Style) -> tuple[str, Any] | None:
     arg = value[name]
     if name == "Fn::GetAtt" and not isinstance(arg, list):
         return None  # "!GetAtt A.B" reads back as a list: keep a string argument in long form
+    if not isinstance(arg, (str, list, dict)):
+        return None  # "!Ref 0" reads back as the string "0"
     if intrinsic_name(arg) is not None:
         return None  # "!Base64 !Sub x" is invalid: write the outer function in long form
     tag = key_tag(name)

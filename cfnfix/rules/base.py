@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from pydantic import BaseModel
+
 from ..config import Settings
 from ..document import Document
 from ..findings import Applicability, Finding, Fix, Severity
@@ -48,6 +50,18 @@ class Rule(ABC):
     """Authoritative documentation for the problem."""
     fix_applicability: ClassVar[Applicability] = Applicability.NONE
     """The best applicability this rule's fixes can have (``none``: report only)."""
+    cfn_lint_ids: ClassVar[tuple[str, ...]] = ()
+    """cfn-lint rule ids this rule corresponds to (``E3001`` …): a template's
+    ``Metadata: {cfn-lint: {config: {ignore_checks: [...]}}}`` naming one of them (or a prefix)
+    also suppresses this rule. More ids can be mapped in ``cfnfix/data/cfn_lint_ids.json``."""
+    options_model: ClassVar[type[BaseModel] | None] = None
+    """Pydantic model of this rule's options (``[rules.<id or name>]`` in the configuration):
+    when set, configuration files are validated against it (unknown keys and bad values are
+    errors naming the file and key). ``ctx.options`` stays a plain dict."""
+    root_cause: ClassVar[str] = ""
+    """One or two sentences on why the problem happens (markdown report); empty: the summary."""
+    deployment_impact: ClassVar[str] = ""
+    """What happens when the template is deployed as is (markdown report); empty: by severity."""
 
     @abstractmethod
     def check(self, ctx: RuleContext) -> Iterator[Finding]:

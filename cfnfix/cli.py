@@ -1,0 +1,427 @@
+"""The ``cfnfix`` command line: parse arguments, call the API, pick a reporter, exit.
+
+Exit codes: 0 nothing found (or nothing to change), 1 findings (``apply``: something would
+change, or findings remain after ``--write``), 2 usage, read, parse, configuration or write
+error in any file. Errors are one line on stderr: ``error: file:line:col: reason``.
+
+Only typer is imported at start-up; everything else is imported by the command that needs
+it, so ``cfnfix --version`` starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import contextmanager
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from .batch import FileOutcome
+    from .errors import CfnfixError
+
+__all__ = ["EXIT_ERROR", "EXIT_FINDINGS", "EXIT_OK", "app", "main"]
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+#: Show a progress bar (on a terminal) from this many files on.
+PROGRESS_THRESHOLD = 20
+
+app = typer.Typer(
+    name="cfnfix",
+    help="Find what is broken in AWS CloudFormation templates and fix it, changing nothing else.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class OutputFormat(str, Enum):
+    """``cfnfix check --format``."""
+
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+    markdown = "markdown"
+
+
+class RulesFormat(str, Enum):
+    """``cfnfix rules --format``."""
+
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+# ---------------------------------------------------------------- options shared by commands
+Paths = Annotated[
+    list[str] | None,
+    typer.Argument(help="Templates, folders (searched for templates) or - for standard input. Default: .", show_default=False),
+]
+Select = Annotated[
+    list[str] | None,
+    typer.Option("--select", help="Only these rules: ids, id prefixes or names, comma-separated or repeated.", metavar="IDS"),
+]
+Ignore = Annotated[
+    list[str] | None,
+    typer.Option("--ignore", help="Skip these rules: ids, id prefixes or names, comma-separated or repeated.", metavar="IDS"),
+]
+Config = Annotated[
+    str | None,
+    typer.Option("--config", help="Use this configuration file (.cfnfix.toml or pyproject.toml) instead of discovery.", metavar="FILE"),
+]
+UnsafeFixes = Annotated[bool, typer.Option("--unsafe-fixes", help="Include fixes marked unsafe.")]
+ShowUnused = Annotated[
+    bool, typer.Option("--show-unused-suppressions", help="Report cfnfix ignore entries in template Metadata that silence nothing (CFX900).")
+]
+TemplatesOnly = Annotated[
+    bool,
+    typer.Option("--templates-only", help="Also skip files named explicitly when they are not CloudFormation templates (for pre-commit)."),
+]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print findings and errors only: no summary, no progress.")]
+NoColor = Annotated[bool, typer.Option("--no-color", help="No colours (also: the NO_COLOR environment variable).")]
+Jobs = Annotated[
+    int,
+    typer.Option("--jobs", "-j", min=0, help="Processes to use; 0: automatic (several for many files on 4+ CPUs).", metavar="N"),
+]
+
+
+def use_color(no_color: bool, stream: Any) -> bool:
+    """Colours only on a terminal, never with ``--no-color`` or ``NO_COLOR``; ``FORCE_COLOR`` forces them."""
+    if no_color or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return _isatty(stream)
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def _split(values: list[str] | None) -> list[str] | None:
+    if values is None:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _out(text: str) -> None:
+    if text:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(text if text.endswith("\n") else text + "\n")
+    sys.stderr.flush()
+
+
+def report_error(error: CfnfixError | str, color: bool = False) -> None:
+    """One line on stderr: ``error: file:line:col: reason``."""
+    from .errors import CfnfixError
+    from .report import style
+
+    if isinstance(error, CfnfixError) and error.file is None and error.line is None:
+        error = error.reason  # not about a file: no "<string>:" prefix
+    _err(f"{style('error:', '1;31', color)} {error}")
+
+
+@contextmanager
+def _progress(total: int, enabled: bool) -> Iterator[Callable[[], None] | None]:
+    """A progress bar on stderr while files are processed (only when ``enabled``)."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    with Progress(
+        TextColumn("cfnfix"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=Console(stderr=True), transient=True,
+    ) as bar:
+        task = bar.add_task("files", total=total)
+        yield lambda: bar.advance(task)
+
+
+def _run(
+    paths: list[str] | None,
+    *,
+    mode: str,
+    select: list[str] | None,
+    ignore: list[str] | None,
+    config: str | None,
+    unsafe_fixes: bool,
+    show_unused: bool,
+    templates_only: bool,
+    quiet: bool,
+    jobs: int,
+    color: bool,
+) -> list[FileOutcome]:
+    """Resolve settings, collect files, check or fix them; errors that stop the run exit 2."""
+    from .batch import prepare, run_jobs
+    from .config_files import ConfigResolver
+    from .errors import CfnfixError
+
+    overrides = {
+        "select": _split(select),
+        "ignore": _split(ignore),
+        "unsafe_fixes": True if unsafe_fixes else None,
+        "show_unused_suppressions": True if show_unused else None,
+    }
+    resolver = ConfigResolver(config, overrides)
+    try:
+        if config is not None:
+            resolver.for_path(config)  # a bad --config fails before any file is read
+        job_list, failed = prepare(
+            paths or ["."], mode=mode, settings_for=resolver.for_path, templates_only=templates_only  # type: ignore[arg-type]
+        )
+    except CfnfixError as exc:
+        report_error(exc, color)
+        raise typer.Exit(EXIT_ERROR) from None
+    show = not quiet and len(job_list) >= PROGRESS_THRESHOLD and _isatty(sys.stderr)
+    with _progress(len(job_list), show) as advance:
+        outcomes = run_jobs(job_list, processes=jobs, progress=advance)
+    return failed + outcomes
+
+
+def _report_errors(outcomes: list[FileOutcome], color: bool) -> None:
+    for o in outcomes:
+        if o.error is not None:
+            report_error(o.error, color)
+
+
+@app.command()
+def check(
+    paths: Paths = None,
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
+    select: Select = None,
+    ignore: Ignore = None,
+    config: Config = None,
+    unsafe_fixes: UnsafeFixes = False,
+    show_unused_suppressions: ShowUnused = False,
+    templates_only: TemplatesOnly = False,
+    quiet: Quiet = False,
+    no_color: NoColor = False,
+    jobs: Jobs = 0,
+) -> None:
+    """Report what is wrong. Exit 0: no findings; 1: findings; 2: an error in any file."""
+    from .report import ReportContext, render
+
+    color = use_color(no_color, sys.stdout) and output_format is OutputFormat.text
+    outcomes = _run(
+        paths, mode="check", select=select, ignore=ignore, config=config, unsafe_fixes=unsafe_fixes,
+        show_unused=show_unused_suppressions, templates_only=templates_only, quiet=quiet, jobs=jobs,
+        color=use_color(no_color, sys.stderr),
+    )
+    _report_errors(outcomes, use_color(no_color, sys.stderr))
+    unsafe = unsafe_fixes or any(o.unsafe for o in outcomes)
+    ctx = ReportContext(color=color, quiet=quiet, unsafe=unsafe)
+    _out(render(output_format.value, outcomes, ctx))
+    raise typer.Exit(_exit_code(outcomes, any(o.findings for o in outcomes)))
+
+
+def _exit_code(outcomes: list[FileOutcome], failing: bool) -> int:
+    if any(o.error is not None for o in outcomes):
+        return EXIT_ERROR
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+@app.command()
+def apply(
+    paths: Paths = None,
+    write: Annotated[bool, typer.Option("--write", "-w", help="Write the fixes in place (atomically) instead of printing a diff.")] = False,
+    patch: Annotated[bool, typer.Option("--patch", help="Print the RFC 6902 patch of each file (JSON) instead of the diff.")] = False,
+    select: Select = None,
+    ignore: Ignore = None,
+    config: Config = None,
+    unsafe_fixes: UnsafeFixes = False,
+    show_unused_suppressions: ShowUnused = False,
+    templates_only: TemplatesOnly = False,
+    quiet: Quiet = False,
+    no_color: NoColor = False,
+    jobs: Jobs = 0,
+) -> None:
+    """Fix what can be fixed. Dry run by default: print the unified diff, exit 1 if anything would change.
+
+    With --write: write in place atomically; exit 0 when no findings remain, 1 when some do.
+    Standard input (-) with --write prints the fixed text.
+    """
+    import json
+
+    from .batch import STDIN, write_fixed
+    from .report import ReportContext, plural, style
+    from .report.diff import colorize
+    from .report.text import finding_line
+
+    if write and patch:
+        report_error("--write and --patch cannot be combined", use_color(no_color, sys.stderr))
+        raise typer.Exit(EXIT_ERROR)
+    ecolor = use_color(no_color, sys.stderr)
+    outcomes = _run(
+        paths, mode="fix", select=select, ignore=ignore, config=config, unsafe_fixes=unsafe_fixes,
+        show_unused=show_unused_suppressions, templates_only=templates_only, quiet=quiet, jobs=jobs, color=ecolor,
+    )
+    color = use_color(no_color, sys.stdout)
+    for o in outcomes:
+        for failure in o.result.failed if o.result is not None else ():
+            f = failure.finding
+            _err(f"{style('warning:', '1;33', ecolor)} {f.file}:{f.line}:{f.column}: {f.rule_id} fix not applied: {failure.reason}")
+    if write:
+        write_fixed(outcomes)
+    _report_errors(outcomes, ecolor)
+    results = [o.result for o in outcomes if o.result is not None and o.result.changed]
+    changed, fixed = len(results), sum(len(r.fixed) for r in results)
+    if patch:
+        _out(json.dumps({r.file: r.patch for r in results}, indent=2, ensure_ascii=False) + "\n")
+    elif not write:
+        _out("".join(colorize(r.diff, color) for r in results))
+    else:
+        _out("".join(r.text for r in results if r.file == STDIN))
+    remaining = [f for o in outcomes for f in o.findings]
+    if not write:
+        if not quiet:
+            if changed:
+                _err(f"Would fix {plural(fixed, 'finding')} in {plural(changed, 'file')}; {len(remaining)} would remain. Run with --write to apply.")
+            elif remaining:
+                _err(f"Nothing to fix; {plural(len(remaining), 'finding')} without an applicable fix.")
+            else:
+                _err("Nothing to fix.")
+        raise typer.Exit(_exit_code(outcomes, changed > 0))
+    ctx = ReportContext(color=color, quiet=quiet, unsafe=unsafe_fixes or any(o.unsafe for o in outcomes))
+    sink = _err if any(o.file == STDIN for o in outcomes) else _out
+    lines = [finding_line(f, ctx) for f in remaining]
+    if lines:
+        sink("\n".join(lines) + "\n")
+    if not quiet:
+        sink(f"Fixed {plural(fixed, 'finding')} in {plural(changed, 'file')}; {len(remaining)} remaining.\n")
+    raise typer.Exit(_exit_code(outcomes, bool(remaining)))
+
+
+@app.command()
+def rules(
+    output_format: Annotated[RulesFormat, typer.Option("--format", "-f", help="Output format.")] = RulesFormat.text,
+    no_color: NoColor = False,
+) -> None:
+    """List the rules: id, name, severity, fix, summary."""
+    from .report.tables import rules_markdown, rules_rows
+
+    if output_format is RulesFormat.json:
+        import json
+
+        _out(json.dumps(rules_rows(), indent=2, ensure_ascii=False) + "\n")
+        return
+    if output_format is RulesFormat.markdown:
+        _out(rules_markdown())
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    color = use_color(no_color, sys.stdout)
+    table = Table(box=None, header_style="bold" if color else "", pad_edge=False)
+    for column in ("ID", "Name", "Severity", "Fix", "Summary"):
+        table.add_column(column, overflow="fold")
+    for row in rules_rows():
+        table.add_row(row["id"], row["name"], row["severity"], row["fix"], row["summary"])
+    console = Console(file=sys.stdout, force_terminal=color, no_color=not color, highlight=False, width=None if color else 200)
+    console.print(table)
+
+
+@app.command()
+def explain(rule_id: Annotated[str, typer.Argument(metavar="ID", help="Rule id or name, e.g. CFX900 or unused-suppression.")]) -> None:
+    """Explain a rule: what is wrong, why, the fix and how safe it is."""
+    from .rules import get_rule
+
+    rule = get_rule(rule_id)
+    if rule is None:
+        report_error(f"unknown rule {rule_id!r} (see `cfnfix rules`)", use_color(False, sys.stderr))
+        raise typer.Exit(EXIT_ERROR)
+    _out(
+        f"# {rule.id} {rule.name}\n\n"
+        f"Severity: {rule.severity.value}  \n"
+        f"Fix: {rule.fix_applicability.value}  \n"
+        f"Documentation: <{rule.doc_url}>\n\n"
+        f"{rule.summary}\n\n"
+        f"{rule.explanation.strip()}\n"
+    )
+
+
+@app.command("patch")
+def patch_command(
+    file: Annotated[str, typer.Argument(metavar="FILE", help="The template (- for standard input).")],
+    patch_file: Annotated[str, typer.Argument(metavar="PATCH", help="RFC 6902 patch as JSON (- for standard input).")],
+    write: Annotated[bool, typer.Option("--write", "-w", help="Write the result in place (atomically) instead of printing it.")] = False,
+    no_color: NoColor = False,
+) -> None:
+    """Apply an RFC 6902 JSON Patch to a template, changing only what the patch changes.
+
+    PATCH is a JSON array of operations, or an object mapping file names to such arrays
+    (what `cfnfix apply --patch` prints). Prints the patched text, or writes it with --write.
+    """
+    from .batch import STDIN, stdin_text
+    from .document import read_text
+    from .errors import CfnfixError
+    from .patch import apply_patch
+    from .patch_input import read_patch
+    from .writer import write_text
+
+    color = use_color(no_color, sys.stderr)
+    try:
+        if file == "-" and patch_file == "-":
+            raise CfnfixError("FILE and PATCH cannot both be standard input")
+        if file == "-" and write:
+            raise CfnfixError("--write needs a file, not standard input")
+        name = STDIN if file == "-" else file
+        text = stdin_text() if file == "-" else read_text(file)
+        ops = read_patch(patch_file, for_file=file)
+        new = apply_patch(text, ops, file=name)
+        if write:
+            if new != text:
+                write_text(file, new, expected=text)
+        else:
+            _out(new)
+    except CfnfixError as exc:
+        report_error(exc, color)
+        raise typer.Exit(EXIT_ERROR) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        _out(f"cfnfix {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Find what is broken in AWS CloudFormation templates and fix it, changing nothing else."""
+
+
+def main() -> None:
+    """Console script entry point."""
+    if sys.argv[1:] in (["--version"], ["-V"]):  # the cold-start path: no command to build
+        from . import __version__
+
+        _out(f"cfnfix {__version__}\n")
+        return
+    app(prog_name="cfnfix")

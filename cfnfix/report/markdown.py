@@ -1,0 +1,140 @@
+"""Markdown output: a failure-analysis report per template.
+
+For each template: its impact level (the worst severity found) and counts by impact, then
+one section per finding with what is wrong, the fix (applicability and the RFC 6902
+operations), the root cause, the documentation reference and the deployment impact. A
+summary table over all templates comes first. Root cause and deployment impact come from
+the rule (``root_cause``, ``deployment_impact``); rules that do not set them fall back to
+their summary and to what the severity means.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from ..findings import Applicability, Finding, Severity
+from . import ReportContext, applies, plural, totals
+
+if TYPE_CHECKING:
+    from ..batch import FileOutcome
+
+__all__ = ["DEFAULT_IMPACT", "render"]
+
+#: Deployment impact by severity, for rules that do not describe their own.
+DEFAULT_IMPACT = {
+    Severity.CRITICAL: "CloudFormation rejects the template, or the stack cannot be created, updated or deleted.",
+    Severity.HIGH: "The deployment, or the deployed application, is likely to fail.",
+    Severity.MEDIUM: "The stack deploys, but carries a lifecycle or cost risk (deprecation, data loss on delete, extended-support charges).",
+    Severity.LOW: "No effect on the deployment; a hygiene issue.",
+}
+
+_ORDER = [Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW]
+
+
+def _code(text: str) -> str:
+    """Inline code that survives backticks in ``text``."""
+    fence = "``" if "`" in text else "`"
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _fix_text(finding: Finding, ctx: ReportContext) -> list[str]:
+    fx = finding.fix
+    if fx is None or fx.applicability is Applicability.NONE or not fx.patch:
+        msg = fx.message if fx is not None else "No automatic fix: change the template by hand (see the documentation)."
+        return [f"**The fix:** {msg}"]
+    if fx.applicability is Applicability.SAFE:
+        how = "safe: applied by `cfnfix apply`"
+    elif applies(finding, ctx.unsafe):
+        how = "unsafe: applied because unsafe fixes are on"
+    else:
+        how = "unsafe: review it, then apply with `cfnfix apply --unsafe-fixes`"
+    return [
+        f"**The fix** ({how}): {fx.message}",
+        "",
+        "```json",
+        json.dumps(fx.patch, indent=2, ensure_ascii=False),
+        "```",
+    ]
+
+
+def _finding_section(n: int, finding: Finding, ctx: ReportContext) -> list[str]:
+    from ..rules import get_rule
+
+    rule = get_rule(finding.rule_id)
+    root = (rule.root_cause or rule.summary) if rule is not None else ""
+    impact = (rule.deployment_impact if rule is not None else "") or DEFAULT_IMPACT[finding.severity]
+    lines = [
+        f"### {n}. {finding.rule_id} {finding.rule_name}",
+        "",
+        f"**Impact:** {finding.severity.value.capitalize()} · line {finding.line}, column {finding.column} · {_code(finding.path or '/')}",
+        "",
+        f"**What is wrong:** {finding.message}",
+        "",
+        *_fix_text(finding, ctx),
+        "",
+    ]
+    if root:
+        lines += [f"**Root cause:** {root}", ""]
+    lines += [
+        f"**Documentation:** <{finding.doc_url}>",
+        "",
+        f"**Deployment impact:** {impact}",
+        "",
+    ]
+    return lines
+
+
+def _impact(findings: Sequence[Finding]) -> str:
+    if not findings:
+        return "None"
+    worst = min(findings, key=lambda f: f.severity.rank).severity
+    return worst.value.capitalize()
+
+
+def render(outcomes: Sequence[FileOutcome], ctx: ReportContext) -> str:
+    """The whole report."""
+    t = totals(outcomes, ctx.unsafe)
+    out = [
+        "# cfnfix failure analysis",
+        "",
+        f"{plural(t.templates, 'template')} checked, {plural(t.findings, 'finding')}, "
+        f"{t.fixable} fixable with `cfnfix apply`"
+        + (f", {t.unsafe_only} more with `--unsafe-fixes`" if t.unsafe_only else "")
+        + (f", {plural(t.errors, 'file')} could not be checked" if t.errors else "")
+        + ".",
+        "",
+        "| Template | Impact | Critical | High | Medium | Low | Fixable |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    shown = [o for o in outcomes if not o.skipped]
+    for o in shown:
+        if o.error is not None:
+            out.append(f"| {_cell(_code(o.file))} | Not checked | | | | | |")
+            continue
+        counts = [sum(1 for f in o.findings if f.severity is s) for s in _ORDER]
+        fixable = sum(1 for f in o.findings if applies(f, ctx.unsafe))
+        out.append(f"| {_cell(_code(o.file))} | {_impact(o.findings)} | " + " | ".join(map(str, counts)) + f" | {fixable} |")
+    out.append("")
+    for o in shown:
+        out += [f"## {_code(o.file)}", ""]
+        if o.error is not None:
+            where = f" (line {o.error.line}, column {o.error.column})" if o.error.line else ""
+            out += [f"**Not checked:** {o.error.reason}{where}.", ""]
+            continue
+        if not o.findings:
+            out += ["**Impact level:** None. No findings.", ""]
+            continue
+        breakdown = ", ".join(
+            f"{sum(1 for f in o.findings if f.severity is s)} {s.value}" for s in _ORDER if any(f.severity is s for f in o.findings)
+        )
+        out += [f"**Impact level:** {_impact(o.findings)} · {plural(len(o.findings), 'finding')} ({breakdown})", ""]
+        for n, finding in enumerate(sorted(o.findings, key=lambda f: (f.severity.rank, f.line, f.column)), 1):
+            out += _finding_section(n, finding, ctx)
+    return "\n".join(out).rstrip("\n") + "\n"

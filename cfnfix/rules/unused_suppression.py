@@ -1,0 +1,42 @@
+"""CFX900 unused-suppression: a ``cfnfix: {ignore: [...]}`` entry that silences nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..findings import Applicability, Finding, Severity
+from .base import Rule, RuleContext
+
+
+class UnusedSuppression(Rule):
+    """Reported by the API after suppression (see :mod:`cfnfix.suppression`), not by ``check``."""
+
+    id = "CFX900"
+    name = "unused-suppression"
+    severity = Severity.LOW
+    summary = "A `cfnfix: {ignore: [...]}` entry in Metadata silences nothing (with --show-unused-suppressions)."
+    explanation = """\
+A template can silence cfnfix rules in its `Metadata`, for the whole template or for one
+resource:
+
+```yaml
+Metadata:
+  cfnfix:
+    ignore: [CFX101]        # ids, names or id prefixes
+```
+
+An entry that silences no finding is noise at best, and at worst hides the next real
+problem of that kind. With `--show-unused-suppressions` (or `show-unused-suppressions = true`
+in the configuration) each such entry is reported; the safe fix deletes it (and the
+`cfnfix` block or the `Metadata` it leaves empty). Entries are only judged when every rule
+they name ran, so `--select` never makes an entry look unused. cfn-lint's `ignore_checks`
+entries are never reported: cfn-lint reads them too.
+"""
+    doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-metadata.html"
+    fix_applicability = Applicability.SAFE
+    root_cause = "The finding the entry was written for has been fixed, or the entry names the wrong rule."
+    deployment_impact = "None: Metadata entries for cfnfix do not change what CloudFormation deploys."
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        """Nothing here: the API reports unused entries once every other rule has run."""
+        return iter(())

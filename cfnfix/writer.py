@@ -1,0 +1,103 @@
+"""Atomic in-place writes: the file holds either the old text or the new, never a mix.
+
+The new text goes to a temporary file in the same folder as the target (so the final
+rename stays on one file system), is flushed and fsynced, gets the target's permission
+bits (and owner, where allowed), and then replaces the target with ``os.replace`` (an
+atomic rename on POSIX and Windows); the folder is fsynced afterwards so the rename itself
+survives a crash. A symlink is followed: its target is rewritten and the link stays a link.
+
+Refused before anything is written (:class:`~cfnfix.errors.WriteError`): a file without
+write permission (even for root, whose ``os.access`` always says yes, a file with no write
+bit is left alone), and a file whose content changed since it was read. Any failure on the
+way (disk full, permission denied on the folder, …) removes the temporary file and leaves
+the original untouched. If the process is killed mid-way, the original is intact and at
+worst a ``.<name>.*.cfnfix-tmp`` file is left next to it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+
+from .errors import WriteError
+
+__all__ = ["TEMP_SUFFIX", "write_text"]
+
+TEMP_SUFFIX = ".cfnfix-tmp"
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def write_text(path: str | os.PathLike[str], text: str, *, expected: str | None = None) -> None:
+    """Replace the content of ``path`` with ``text`` (UTF-8, line endings as given), atomically.
+
+    ``expected``: the text the file held when it was read; when the file now holds
+    something else, nothing is written.
+    """
+    name = os.fspath(path)
+    target = os.path.realpath(name)
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        raise WriteError("cannot write: the file no longer exists", file=name) from None
+    except OSError as exc:
+        raise WriteError(f"cannot write: {_reason(exc)}", file=name) from None
+    if not stat.S_ISREG(st.st_mode):
+        raise WriteError("cannot write: not a regular file", file=name)
+    if not (st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)) or not os.access(target, os.W_OK):
+        raise WriteError("cannot write: the file is read-only (permission denied)", file=name)
+    if expected is not None:
+        try:
+            with open(target, "rb") as fh:
+                current = fh.read()
+        except OSError as exc:
+            raise WriteError(f"cannot write: {_reason(exc)}", file=name) from None
+        if current != expected.encode("utf-8"):
+            raise WriteError("not written: the file changed while cfnfix was working on it", file=name)
+    folder = os.path.dirname(target) or "."
+    data = text.encode("utf-8")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(target) + ".", suffix=TEMP_SUFFIX, dir=folder)
+    except OSError as exc:
+        raise WriteError(f"cannot write: cannot create a temporary file in {folder}: {_reason(exc)}", file=name) from None
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.chmod(tmp, stat.S_IMODE(st.st_mode))
+        if hasattr(os, "chown"):
+            with contextlib.suppress(OSError):
+                os.chown(tmp, st.st_uid, st.st_gid)
+        os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise WriteError(f"cannot write: {_reason(exc)}; the file is unchanged", file=name) from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_folder(folder)
+
+
+def _fsync_folder(folder: str) -> None:
+    """Make the rename durable (best effort: not every platform can open a folder)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,55 @@
+"""The fix loop of the API: passes until stable, cycles, the pass bound, failed fixes, overlaps."""
+
+from __future__ import annotations
+
+import pytest
+
+from cfnfix import fix
+from cfnfix.api import MAX_PASSES, _choose, _region
+from cfnfix.findings import Applicability, Finding, Fix, Severity
+
+from .cli_fixtures import CLEAN, TEMPLATE
+
+pytestmark = pytest.mark.usefixtures("demo_rules")
+
+
+def test_a_fix_that_undoes_itself_stops_at_the_cycle() -> None:
+    result = fix(CLEAN + "Metadata:\n  DemoFlip: A\n", select=["CFX996"])
+    assert result.text == CLEAN + "Metadata:\n  DemoFlip: B\n"
+    assert result.passes == 2, "the second pass would bring back the input"
+    assert [f.message for f in result.remaining] == ["flip to A"]
+
+
+def test_passes_are_bounded() -> None:
+    result = fix(CLEAN + "Metadata:\n  DemoCount: 0\n", select=["CFX997"])
+    assert result.passes == MAX_PASSES
+    assert result.text == CLEAN + f"Metadata:\n  DemoCount: {MAX_PASSES}\n"
+
+
+def test_a_failing_fix_does_not_stop_the_others() -> None:
+    text = "Metadata:\n  DemoBroken: 1\n" + TEMPLATE.split("\n", 1)[1]
+    result = fix(text, select=["CFX991", "CFX994"])
+    assert [f.rule_id for f in result.fixed] == ["CFX991"]
+    assert [(f.finding.rule_id, f.reason) for f in result.failed] == [("CFX994", result.failed[0].reason)]
+    assert "DoesNotExist" in result.failed[0].reason or "/Resources" in result.failed[0].reason
+    assert [f.rule_id for f in result.remaining] == ["CFX994"]
+
+
+def _finding(path: str, patch: list[dict], applicability: Applicability = Applicability.SAFE) -> Finding:
+    return Finding(
+        rule_id="CFX999", rule_name="x", severity=Severity.LOW, path=path, line=1, column=1, message=path, doc_url="u",
+        fix=Fix(applicability=applicability, message="m", patch=patch),
+    )
+
+
+def test_overlapping_fixes_and_array_siblings_wait_for_the_next_pass() -> None:
+    a = _finding("/A", [{"op": "replace", "path": "/A/B", "value": 1}])
+    b = _finding("/A/B/C", [{"op": "remove", "path": "/A/B/C"}])
+    c = _finding("/L/0", [{"op": "remove", "path": "/L/0"}])
+    d = _finding("/L/1", [{"op": "remove", "path": "/L/1"}])
+    e = _finding("/M", [{"op": "move", "from": "/M", "path": "/N"}])
+    f = _finding("/N/x", [{"op": "add", "path": "/N/x", "value": 1}])
+    u = _finding("/U", [{"op": "add", "path": "/U", "value": 1}], Applicability.UNSAFE)
+    assert _choose([a, b, c, d, e, f, u], unsafe=False) == [a, c, e]
+    assert u in _choose([u], unsafe=True)
+    assert _region("/L/0") == "/L" and _region("/L/-") == "/L" and _region("/L/x") == "/L/x"

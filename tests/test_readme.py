@@ -1,0 +1,111 @@
+"""README.md stays honest: generated tables and example output in sync, quickstart commands
+as `.ci/run` runs them, code samples that run, pre-commit hooks that are real commands."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .cli_fixtures import CLEAN, ROOT
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _update_readme():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("update_readme", ROOT / "scripts" / "update_readme.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_generated_blocks_are_up_to_date() -> None:
+    script = _update_readme()
+    assert script.render(README, script.blocks()) == README, "README.md is stale: run python scripts/update_readme.py"
+
+
+def test_render_replaces_only_between_markers() -> None:
+    script = _update_readme()
+    text = "a\n<!-- rules:start -->\nold\n<!-- rules:end -->\nb\n"
+    assert script.render(text, {"rules": "new\n"}) == "a\n<!-- rules:start -->\nnew\n<!-- rules:end -->\nb\n"
+    with pytest.raises(SystemExit):
+        script.render("no markers", {"rules": "x"})
+
+
+def _shell_commands(text: str) -> list[str]:
+    return re.findall(r"```sh\n[ \t]*(.*?)\n[ \t]*```", text, re.S)
+
+
+def test_quickstart_is_exactly_two_commands_matching_ci() -> None:
+    quick = README.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
+    commands = [c.strip() for c in _shell_commands(quick)]
+    assert len(commands) == 2
+    install_run, install_test = commands
+    assert "examples/" in install_run and "cfnfix apply" in install_run
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    ci_install = re.search(r"pip install (--quiet -e '\.\[test\]')", ci)
+    ci_test = re.search(r"exec \.ci-venv/bin/(python -m pytest[^\n]*)", ci)
+    assert ci_install and ci_test
+    assert f".venv/bin/pip install {ci_install[1]}" in install_test
+    assert install_test.endswith(f".venv/bin/{ci_test[1]}")
+    example = re.search(r"(examples/\S+)", install_run)
+    assert example and (ROOT / example[1]).is_file()
+
+
+def test_python_sample_runs(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    (code,) = re.findall(r"```python\n(.*?)```", README, re.S)
+    monkeypatch.chdir(ROOT)
+    exec(compile(code, "README.md", "exec"), {})
+    assert capsys.readouterr().out
+
+
+def test_toml_sample_is_a_valid_configuration() -> None:
+    from cfnfix.config_files import settings_from_mapping
+
+    (sample,) = re.findall(r"```toml\n(.*?)```", README, re.S)
+    settings = settings_from_mapping(tomllib.loads(sample))
+    assert settings.ignore == ["CFX9"]
+
+
+def test_documented_options_exist(cli) -> None:
+    help_text = cli("check", "--help").stdout + cli("apply", "--help").stdout
+    for option in set(re.findall(r"`(--[a-z-]+)", README)):
+        assert option in help_text or option in cli("--help").stdout, option
+
+
+def test_json_schema_doc_lists_every_key() -> None:
+    schema = json.loads((ROOT / "docs" / "json-output.schema.json").read_text(encoding="utf-8"))
+    doc = (ROOT / "docs" / "json-output.md").read_text(encoding="utf-8")
+    keys = set(schema["properties"]) | set(schema["properties"]["summary"]["properties"]) | set(schema["$defs"]["finding"]["properties"])
+    for key in keys:
+        assert f"`{key}`" in doc, key
+    example = json.loads(re.search(r"```json\n(.*?)```", doc, re.S)[1])  # type: ignore[index]
+    import jsonschema
+
+    jsonschema.validate(example, schema)
+
+
+def test_pre_commit_hooks_are_real_commands(cli, tmp_path: Path) -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert [h["id"] for h in hooks] == ["cfnfix-check", "cfnfix-apply"]
+    workflow = tmp_path / "workflow.yml"
+    workflow.write_text("on: push\njobs: {a: &x {b: 1}, c: *x}\n", encoding="utf-8")
+    template = tmp_path / "t.yaml"
+    template.write_text(CLEAN, encoding="utf-8")
+    for hook in hooks:
+        program, *args = hook["entry"].split()
+        assert program == "cfnfix"
+        assert re.search(hook["files"], "stack.template") and not re.search(hook["files"], "notes.md")
+        result = cli(*args, str(workflow), str(template))
+        assert result.exit_code == 0, (hook["id"], result.output)
