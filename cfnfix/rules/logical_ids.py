@@ -42,6 +42,13 @@ class InvalidLogicalId(Rule):
     summary = "Logical name with characters other than A-Z, a-z, 0-9 (or over 255 characters)"
     doc_url = SECTION_INFO["Resources"][1]
     fix_applicability = Applicability.SAFE
+    # cfn_lint_ids stays empty: E3001/E2001/E6001/E7001/E8001/E1700 check whole sections, not
+    # just names, so silencing one of them in a template must not silence this rule.
+    root_cause = (
+        "The template names something the way a person would (spaces, dashes, accents) or was "
+        "generated from display names, while CloudFormation accepts only alphanumeric logical IDs."
+    )
+    deployment_impact = "CloudFormation rejects the whole template before creating or changing anything."
     explanation: ClassVar[str] = f"""\
 ## What is wrong
 Every logical name in `Parameters`, `Resources`, `Outputs`, `Mappings` and `Rules` must
