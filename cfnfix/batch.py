@@ -185,10 +185,10 @@ def run_job(job: Job) -> FileOutcome:
 def _verify(out: FileOutcome, regions: tuple[str, ...]) -> None:
     """Refuse the fix of a file when cfn-lint finds an error in it that the original does not have."""
     from .errors import VerificationError
-    from .lint import new_errors, refusal
+    from .lint import new_errors, refusal, renames
 
     assert out.result is not None
-    new = new_errors(out.result.original, out.result.text, regions)
+    new = new_errors(out.result.original, out.result.text, regions, renamed=renames(out.result.patch))
     if new:
         raise VerificationError(refusal(new), file=out.file)
 

@@ -9,11 +9,12 @@ reused for every template (about 30 ms a template instead of about 1 s through
 Only errors count (rule ids starting with ``E``): a fixed template is refused when
 cfn-lint reports an error in it that it does not report in the original. Errors are
 compared by rule id and message, as a multiset, never by position, since a fix moves
-lines.
+lines; logical IDs the fix renamed are read under their old names in the messages.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,7 +22,17 @@ from typing import Any
 
 from .errors import ConfigError, VerificationError
 
-__all__ = ["DEFAULT_REGIONS", "LintError", "lint_errors", "new_errors", "refusal", "require", "validate_regions"]
+__all__ = [
+    "DEFAULT_REGIONS",
+    "LintError",
+    "lint_errors",
+    "new_errors",
+    "refusal",
+    "rename_names",
+    "renames",
+    "require",
+    "validate_regions",
+]
 
 #: Regions cfn-lint checks against unless ``--regions`` says otherwise.
 DEFAULT_REGIONS: tuple[str, ...] = ("us-east-1",)
@@ -92,12 +103,43 @@ def lint_errors(text: str, regions: tuple[str, ...] = DEFAULT_REGIONS) -> list[L
     ]
 
 
-def new_errors(before: str, after: str, regions: tuple[str, ...] = DEFAULT_REGIONS) -> list[LintError]:
-    """cfn-lint errors in ``after`` beyond those in ``before`` (same rule id and message)."""
-    old = Counter((e.rule_id, e.message) for e in lint_errors(before, regions))
+def renames(patch: list[dict[str, Any]]) -> dict[str, str]:
+    """New name → old name for every rename in ``patch`` (a ``move`` between two keys of one mapping)."""
+    from .document.pointer import parse_pointer
+
+    found: dict[str, str] = {}
+    for op in patch:
+        if op.get("op") == "move" and isinstance(op.get("from"), str) and isinstance(op.get("path"), str):
+            src, dst = parse_pointer(op["from"]), parse_pointer(op["path"])
+            if src and dst and src[:-1] == dst[:-1] and src[-1] != dst[-1]:
+                found[dst[-1]] = found.pop(src[-1], src[-1])
+    return found
+
+
+def rename_names(message: str, renamed: dict[str, str]) -> str:
+    """``message`` with each new name of ``renamed`` (a whole word) read as its old name."""
+    if not renamed:
+        return message
+    pattern = re.compile(r"(?<![A-Za-z0-9])(" + "|".join(map(re.escape, sorted(renamed, key=len, reverse=True))) + r")(?![A-Za-z0-9])")
+    return pattern.sub(lambda m: renamed[m.group(1)], message)
+
+
+def new_errors(
+    before: str, after: str, regions: tuple[str, ...] = DEFAULT_REGIONS, *, renamed: dict[str, str] | None = None
+) -> list[LintError]:
+    """cfn-lint errors in ``after`` beyond those in ``before`` (same rule id and message).
+
+    ``renamed`` (new name → old name, see :func:`renames`): those names in ``after``'s
+    messages are read as the old ones, so an error that was already there is not new just
+    because its message names a renamed logical ID.
+    """
     found: list[LintError] = []
-    for error in lint_errors(after, regions):
-        key = (error.rule_id, error.message)
+    errors = lint_errors(after, regions)
+    if not errors:
+        return found
+    old = Counter((e.rule_id, e.message) for e in lint_errors(before, regions))
+    for error in errors:
+        key = (error.rule_id, rename_names(error.message, renamed or {}))
         if old[key]:
             old[key] -= 1
         else:

@@ -180,12 +180,22 @@ def _reset() -> None:
 
 @pytest.fixture
 def demo_rules() -> Iterator[list[str]]:
-    """Register the demo rules for one test; they are gone from the registry afterwards."""
+    """Register the demo rules for one test; they are gone from the registry afterwards.
+
+    The project's template rules (CFX0xx–CFX8xx) are hidden meanwhile (retired the same
+    way), so what the demo tests expect does not depend on which of them exist: several
+    fire on TEMPLATE too. CFX9xx rules (cfnfix's own, e.g. CFX900) stay.
+    """
+    real = [type(r) for r in all_rules() if r.id not in DEMO_IDS and not r.id.startswith("CFX9")]
+    for cls in real:
+        cls.__abstractmethods__ = frozenset({"check"})
     classes = _define()
     _reset()
     try:
         yield [c.id for c in classes]
     finally:
+        for cls in real:
+            cls.__abstractmethods__ = frozenset()
         # A class cannot be unregistered from Rule.__subclasses__() at will (it lingers
         # until collected), so retire it: the registry skips abstract classes.
         for cls in classes:

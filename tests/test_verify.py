@@ -200,3 +200,29 @@ def test_a_cfn_lint_failure_is_an_error_for_that_file(cli: Callable[..., Result]
     result = cli("apply", "--write", "--verify", "--show-unused-suppressions", str(path))
     assert_one_error(result, f"error: {path}: --verify: cfn-lint failed: RuntimeError: cfn-lint broke", "")
     before.check()
+
+
+def test_renamed_logical_ids_are_read_under_their_old_names(cli: Callable[..., Result], tmp_path: Path) -> None:
+    """A cycle cfn-lint reports by name (E3004) is not new because the fix renamed one of them."""
+    from cfnfix.lint import rename_names, renames
+
+    path = tmp_path / "cycle.yaml"
+    text = (
+        'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n'
+        "  Queue A:\n    Type: AWS::SQS::Queue\n    DependsOn: QueueB\n"
+        "  QueueB:\n    Type: AWS::SQS::Queue\n    DependsOn: Queue A\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    result = cli("apply", "--write", "--verify", "--select", "CFX101", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert path.read_text(encoding="utf-8") == text.replace("Queue A", "QueueA")
+    fixed = path.read_text(encoding="utf-8")
+    assert [e.rule_id for e in new_errors(text, fixed)] == ["E3004", "E3004"], "without the renames they look new"
+    patch = [
+        {"op": "move", "from": "/Resources/Queue A", "path": "/Resources/QueueA"},
+        {"op": "move", "from": "/Resources/QueueA", "path": "/Resources/QueueZ"},
+        {"op": "move", "from": "/Resources/X/Properties", "path": "/Resources/Y/Properties"},
+        {"op": "replace", "path": "/Resources/QueueZ/DependsOn", "value": "QueueB"},
+    ]
+    assert renames(patch) == {"QueueZ": "Queue A"}
+    assert rename_names("QueueZ, QueueZZ and [QueueZ]", {"QueueZ": "Queue A"}) == "Queue A, QueueZZ and [Queue A]"
