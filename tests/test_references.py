@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cfnfix.document import parse_text
+from cfnfix.document import load, parse_text
 from cfnfix.references import Kind, ReferenceIndex, declared_names, sub_variables
 
 
