@@ -14,7 +14,6 @@ from .config import Settings
 from .document import Document, load, read_text
 from .errors import PatchError
 from .findings import Applicability, Finding
-from .patch import apply_patch
 from .rules import Rule, RuleContext, all_rules
 from .suppression import apply_suppressions
 
@@ -243,6 +242,8 @@ def fix_text(text: str, file: str | None, settings: Settings, document: Document
     apply or verify is dropped, listed in ``failed`` and not tried again. Passes stop at a fixed point, when
     a pass would return to a text seen before (a cycle), or after :data:`MAX_PASSES`.
     """
+    from .patch import apply_patch  # here, not at the top: `check` never needs the patch engine
+
     original = text
     seen = {text}
     patch: list[dict[str, Any]] = []

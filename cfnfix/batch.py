@@ -23,7 +23,6 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -242,6 +241,8 @@ def run_jobs(jobs: list[Job], *, processes: int = 0, progress: Callable[[], None
     from .rules import all_rules
 
     all_rules()
+    from concurrent.futures import ProcessPoolExecutor
+
     chunk = max(1, min(16, len(jobs) // (workers * 4)))
     with ProcessPoolExecutor(max_workers=workers) as pool:
         for outcome in pool.map(run_job, jobs, chunksize=chunk):

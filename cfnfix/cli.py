@@ -5,7 +5,7 @@ change, or findings remain after ``--write``), 2 usage, read, parse, configurati
 error in any file. Errors are one line on stderr: ``error: file:line:col: reason``.
 
 Only typer is imported at start-up; everything else is imported by the command that needs
-it, so ``cfnfix --version`` starts fast.
+it. ``cfnfix --version`` does not even import this module (see :mod:`cfnfix.__main__`).
 """
 
 from __future__ import annotations
@@ -444,10 +444,6 @@ def _root(
 
 
 def main() -> None:
-    """Console script entry point."""
-    if sys.argv[1:] in (["--version"], ["-V"]):  # the cold-start path: no command to build
-        from . import __version__
-
-        _out(f"cfnfix {__version__}\n")
-        return
+    """Run the command line (the console script enters through :mod:`cfnfix.__main__`,
+    which answers ``--version`` before this module and typer are imported)."""
     app(prog_name="cfnfix")

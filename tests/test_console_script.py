@@ -84,3 +84,22 @@ def _timed() -> float:
     start = time.perf_counter()
     run("--version")
     return time.perf_counter() - start
+
+
+def test_version_imports_neither_typer_nor_pydantic() -> None:
+    """The cold-start path: ``cfnfix --version`` is answered by ``cfnfix.__main__`` alone."""
+    probe = (
+        "import sys\n"
+        "sys.argv = ['cfnfix', '--version']\n"
+        "from cfnfix.__main__ import main\n"
+        "main()\n"
+        "print(sorted(m for m in ('typer', 'pydantic', 'yaml', 'cfnfix.cli', 'cfnfix.rules') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    import cfnfix
+
+    assert result.stdout == f"cfnfix {cfnfix.__version__}\n[]\n"
+    module = subprocess.run([sys.executable, "-m", "cfnfix", "--version"], capture_output=True, text=True, timeout=60)
+    assert module.stdout == f"cfnfix {cfnfix.__version__}\n"
+    rules = subprocess.run([sys.executable, "-m", "cfnfix", "rules", "--format", "json"], capture_output=True, text=True, timeout=60)
+    assert rules.returncode == 0 and json.loads(rules.stdout)
