@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from pathlib import Path
@@ -59,8 +58,10 @@ class FixResult(BaseModel):
     @property
     def diff(self) -> str:
         """Unified diff from the input to the output (empty when unchanged)."""
+        from .textdiff import unified_diff
+
         name = self.file or "template"
-        lines = difflib.unified_diff(
+        lines = unified_diff(
             _LINES.findall(self.original),
             _LINES.findall(self.text),
             fromfile=name if os.path.isabs(name) else f"a/{name}",

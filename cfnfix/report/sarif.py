@@ -11,7 +11,6 @@ are kept in the fix's ``properties``. Files that could not be checked are report
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -49,6 +48,7 @@ def replacement(text: str, fix: Fix, file: str | None = None) -> list[tuple[int,
     ``text``, one per changed block of lines; None when the fix does not apply or changes nothing."""
     from ..errors import CfnfixError
     from ..patch import apply_patch
+    from ..textdiff import opcodes
 
     try:
         new = apply_patch(text, fix.patch, file=file)
@@ -61,8 +61,7 @@ def replacement(text: str, fix: Fix, file: str | None = None) -> list[tuple[int,
     for line in old_lines:
         offsets.append(offsets[-1] + len(line))
     out = []
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes(old_lines, new_lines):
         if tag != "equal":
             out.append((offsets[i1], offsets[i2], "".join(new_lines[j1:j2])))
     return out
