@@ -1,0 +1,294 @@
+"""Speed benchmark: ``python benchmarks/bench.py [--repeat 5] [--lint-repeat 1] [--corpus DIR]``.
+
+Prints one markdown table, from one run on the same files, side by side:
+
+* ``cfnfix check`` and ``cfnfix apply`` (dry run) over every template of the shared corpus
+  (``../shared/corpus``), as subprocesses of the installed console script and in-process
+  (the typer app called in this interpreter, parse cache cleared before each run);
+* cfn-lint over the same file list (a subprocess of the installed ``cfn-lint``, region
+  us-east-1, its default);
+* a bare PyYAML ``CSafeLoader`` parse of the same files (read + parse, in-process) as the
+  floor no YAML tool built on PyYAML goes below;
+* the generated 500-resource template (``benchmarks/generate_large.py``, about 1 MB) in
+  YAML and JSON: check and apply, plus a variant with 10 invalid logical IDs, so that
+  ``apply`` really renames (with every reference) and verifies;
+* cold start: ``python -c pass``, ``cfnfix --version``, ``cfnfix check`` of a tiny template;
+* peak memory on the 1 MB template: Python allocations (tracemalloc) relative to the
+  file size, and the subprocess's peak RSS.
+
+Times are the minimum over N runs, wall clock and CPU (user + system of the process, or
+of the child for subprocesses); on a shared machine CPU time is the steadier figure, so the
+load average is printed too. The project's modules are byte-compiled first (as ``pip
+install`` does), so an environment with ``PYTHONDONTWRITEBYTECODE`` set does not charge
+compilation to every start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import contextlib
+import io
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import yaml  # noqa: E402
+
+import cfnfix  # noqa: E402
+import cfnfix.document as document  # noqa: E402
+from benchmarks.generate_large import generate_json, generate_yaml  # noqa: E402
+
+SUFFIXES = (".yaml", ".yml", ".json", ".template")
+#: Resources of the large template renamed to invalid logical IDs for the "with renames" rows.
+RENAMED = ("Queue003", "Table010", "ExecRole020", "Handler031", "DataBucket036", "Queue045", "Table064", "ExecRole098", "Handler151", "SecurityGroup203")
+
+
+@dataclass
+class Timing:
+    """Minimum wall and CPU seconds over the runs, peak RSS (bytes) of the fastest, exit codes seen."""
+
+    wall: float
+    cpu: float
+    runs: int
+    rss: int | None = None
+    codes: frozenset[int] = frozenset()
+
+
+def _tool(name: str) -> str | None:
+    local = Path(sys.executable).parent / name
+    return str(local) if local.exists() else shutil.which(name)
+
+
+def run_subprocess(cmd: Sequence[str], repeat: int) -> Timing:
+    """Run ``cmd`` ``repeat`` times (output discarded); child CPU time and peak RSS from wait4."""
+    walls, cpus, rss, codes = [], [], [], set()
+    for _ in range(repeat):
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        walls.append(time.perf_counter() - start)
+        cpus.append(usage.ru_utime + usage.ru_stime)
+        rss.append(usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024))
+        codes.add(os.waitstatus_to_exitcode(status))
+    return Timing(min(walls), min(cpus), repeat, min(rss), frozenset(codes))
+
+
+def run_inprocess(fn: Callable[[], Any], repeat: int) -> Timing:
+    """Call ``fn`` ``repeat`` times with the parse cache cleared; process CPU time."""
+    walls, cpus, codes = [], [], set()
+    for _ in range(repeat):
+        document._CACHE.clear()
+        start_wall, start_cpu = time.perf_counter(), time.process_time()
+        code = fn()
+        walls.append(time.perf_counter() - start_wall)
+        cpus.append(time.process_time() - start_cpu)
+        if isinstance(code, int):
+            codes.add(code)
+    return Timing(min(walls), min(cpus), repeat, None, frozenset(codes))
+
+
+def traced_peak(fn: Callable[[], Any]) -> int:
+    """Peak bytes allocated by Python while ``fn`` runs (tracemalloc), parse cache cleared."""
+    document._CACHE.clear()
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def cli_inprocess(*args: str) -> Callable[[], int]:
+    """The typer app run in this interpreter, output discarded; returns the exit code."""
+    from cfnfix.cli import app
+
+    def call() -> int:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            code = app(list(args), prog_name="cfnfix", standalone_mode=False)
+        return int(code or 0)
+
+    return call
+
+
+class _FloorLoader(yaml.CSafeLoader):
+    """CSafeLoader that builds CloudFormation short-form tags as plain values (as cfn-lint does)."""
+
+
+def _any_tag(loader: yaml.CSafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_scalar(node)
+
+
+_FloorLoader.add_multi_constructor("!", _any_tag)
+
+
+def floor(paths: Sequence[Path]) -> Callable[[], int]:
+    """Read and parse every file with PyYAML's CSafeLoader (libyaml); returns the failures."""
+
+    def parse() -> int:
+        failed = 0
+        for path in paths:
+            try:
+                yaml.load(path.read_bytes().decode("utf-8"), Loader=_FloorLoader)  # noqa: S506 - CSafeLoader subclass
+            except yaml.YAMLError:
+                failed += 1
+        return failed
+
+    return parse
+
+
+def with_renames(text: str) -> str:
+    """``text`` with the resources of :data:`RENAMED` given invalid logical IDs (references too)."""
+    for i, name in enumerate(RENAMED):
+        bad = re.sub(r"(\D)(\d)", r"\1" + (" ", "-", "_")[i % 3] + r"\2", name, count=1)
+        text = re.sub(rf"\b{name}\b", bad, text)
+    return text
+
+
+def _secs(t: float) -> str:
+    return f"{t * 1000:.0f} ms" if t < 1 else f"{t:.2f} s"
+
+
+def _mb(n: float) -> str:
+    return f"{n / 1e6:.2f} MB"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"), help="folder of templates")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per cfnfix / floor measurement (min is shown)")
+    parser.add_argument("--lint-repeat", type=int, default=1, help="runs per cfn-lint measurement")
+    parser.add_argument("--cold-repeat", type=int, default=20, help="runs per cold-start measurement")
+    parser.add_argument("--no-cfn-lint", action="store_true", help="skip cfn-lint (it takes about a minute)")
+    args = parser.parse_args(argv)
+    n = args.repeat
+
+    cfnfix_script, lint_script = _tool("cfnfix"), _tool("cfn-lint")
+    if cfnfix_script is None:
+        parser.error("the cfnfix console script is not installed (pip install -e .)")
+    compileall.compile_dir(str(ROOT / "cfnfix"), quiet=1)
+    files = sorted(p for p in Path(args.corpus).rglob("*") if p.is_file() and p.suffix in SUFFIXES)
+    if not files:
+        parser.error(f"no templates under {args.corpus}")
+    corpus_bytes = sum(p.stat().st_size for p in files)
+    names = [str(p) for p in files]
+    load_before = os.getloadavg()
+    started = datetime.now(timezone.utc)
+
+    rows: list[tuple[str, str, Timing | None, str, str]] = []  # (what, input, timing, memory, target)
+
+    def add(what: str, where: str, timing: Timing | None, memory: str = "", target: str = "") -> None:
+        rows.append((what, where, timing, memory, target))
+        print(f"  measured: {what} / {where}", file=sys.stderr, flush=True)
+
+    # ---------------------------------------------------------------- corpus
+    where = f"corpus: {len(files)} files, {_mb(corpus_bytes)}"
+    add("PyYAML `CSafeLoader` read + parse (floor), in-process", where, run_inprocess(floor(files), n))
+    check_script = run_subprocess([cfnfix_script, "check", "-q", *names], n)
+    add("`cfnfix check`, in-process", where, run_inprocess(cli_inprocess("check", "-q", *names), n))
+    apply_script = run_subprocess([cfnfix_script, "apply", "-q", *names], n)
+    add("`cfnfix apply` (dry run), in-process", where, run_inprocess(cli_inprocess("apply", "-q", *names), n))
+    lint_corpus = None
+    if lint_script and not args.no_cfn_lint:
+        lint_corpus = run_subprocess([lint_script, "--regions", "us-east-1", "--", *names], args.lint_repeat)
+    ratio = ""
+    if lint_corpus is not None:
+        r_wall, r_cpu = lint_corpus.wall / check_script.wall, lint_corpus.cpu / check_script.cpu
+        ok = "✓" if r_wall >= 20 else "✗"
+        ratio = f"≤ 1/20 of cfn-lint: 1/{r_wall:.0f} wall, 1/{r_cpu:.0f} CPU {ok}"
+    add("`cfnfix check`, console script", where, check_script, f"RSS {_mb(check_script.rss or 0)}", ratio)
+    add("`cfnfix apply` (dry run), console script", where, apply_script, f"RSS {_mb(apply_script.rss or 0)}")
+    if lint_corpus is not None:
+        add("cfn-lint, console script", where, lint_corpus, f"RSS {_mb(lint_corpus.rss or 0)}")
+
+    # ---------------------------------------------------------------- the 1 MB template
+    tmp = Path(tempfile.mkdtemp(prefix="cfnfix-bench-"))
+    try:
+        tiny = tmp / "tiny.yaml"
+        tiny.write_text("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Bucket:\n    Type: AWS::S3::Bucket\n", encoding="utf-8")
+        large = {"yaml": generate_yaml(500), "json": generate_json(500)}
+        for fmt, text in large.items():
+            path = tmp / f"large.{fmt}"
+            path.write_text(text, encoding="utf-8")
+            renamed = tmp / f"large-renames.{fmt}"
+            renamed.write_text(with_renames(text), encoding="utf-8")
+            size = path.stat().st_size
+            where = f"500 resources, {fmt.upper()}, {_mb(size)}"
+            add("PyYAML `CSafeLoader` read + parse (floor), in-process", where, run_inprocess(floor([path]), n))
+            add("`cfnfix check`, in-process", where, run_inprocess(cli_inprocess("check", "-q", str(path)), n))
+            timing = run_subprocess([cfnfix_script, "check", "-q", str(path)], n)
+            add("`cfnfix check`, console script", where, timing, f"RSS {_mb(timing.rss or 0)}")
+            add("`cfnfix apply` (dry run), in-process", where, run_inprocess(cli_inprocess("apply", "-q", str(path)), n))
+            timing = run_subprocess([cfnfix_script, "apply", "-q", str(path)], n)
+            peak = traced_peak(cli_inprocess("apply", "-q", str(path)))
+            add(
+                "`cfnfix apply` (dry run), console script", where, timing,
+                f"RSS {_mb(timing.rss or 0)}; traced peak {_mb(peak)} = {peak / size:.1f}× file",
+                f"< 1 s {'✓' if timing.wall < 1 else '✗'}; memory < 10× {'✓' if peak < 10 * size else '✗'}",
+            )
+            where_r = f"{where}, 10 invalid logical IDs"
+            timing_in = run_inprocess(cli_inprocess("apply", "-q", str(renamed)), n)
+            assert timing_in.codes == {1}, f"apply with renames should change the file (exit 1), got {timing_in.codes}"
+            add("`cfnfix apply` (dry run: 10 renames), in-process", where_r, timing_in)
+            timing = run_subprocess([cfnfix_script, "apply", "-q", str(renamed)], n)
+            peak = traced_peak(cli_inprocess("apply", "-q", str(renamed)))
+            add(
+                "`cfnfix apply` (dry run: 10 renames), console script", where_r, timing,
+                f"RSS {_mb(timing.rss or 0)}; traced peak {_mb(peak)} = {peak / size:.1f}× file",
+                f"< 1 s {'✓' if timing.wall < 1 else '✗'}; memory < 10× {'✓' if peak < 10 * size else '✗'}",
+            )
+            if lint_script and not args.no_cfn_lint:
+                timing = run_subprocess([lint_script, "--regions", "us-east-1", "--", str(path)], args.lint_repeat)
+                add("cfn-lint, console script", where, timing, f"RSS {_mb(timing.rss or 0)}")
+
+        # ------------------------------------------------------------ cold start
+        cold = args.cold_repeat
+        add("cold start: `python -c pass` (the interpreter alone)", "—", run_subprocess([sys.executable, "-c", "pass"], cold))
+        timing = run_subprocess([cfnfix_script, "--version"], cold)
+        add("cold start: `cfnfix --version`", "—", timing, f"RSS {_mb(timing.rss or 0)}", f"< 150 ms {'✓' if timing.wall < 0.150 else '✗'}")
+        timing = run_subprocess([cfnfix_script, "check", "-q", str(tiny)], max(3, cold // 2))
+        add("cold start: `cfnfix check` of a one-resource template", "1 file", timing, f"RSS {_mb(timing.rss or 0)}")
+        if lint_script and not args.no_cfn_lint:
+            timing = run_subprocess([lint_script, "--version"], max(1, args.lint_repeat * 3))
+            add("cold start: `cfn-lint --version`", "—", timing)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    load_after = os.getloadavg()
+    print(
+        f"cfnfix {cfnfix.__version__}, Python {platform.python_version()}, PyYAML {yaml.__version__} "
+        f"(libyaml {'yes' if hasattr(yaml, 'CSafeLoader') else 'no'}), {os.cpu_count()} CPUs, {platform.system()} {platform.machine()}; "
+        f"{started:%Y-%m-%d %H:%M} UTC; load average {load_before[0]:.1f} before, {load_after[0]:.1f} after "
+        f"(1 min); min of N runs.\n"
+    )
+    print("| measurement | input | N | wall (min) | CPU (min) | memory | target |")
+    print("|---|---|---:|---:|---:|---|---|")
+    for what, where, timing, memory, target in rows:
+        if timing is None:
+            continue
+        odd = [c for c in timing.codes if c not in (0, 1)]
+        note = f" (exit {', '.join(map(str, sorted(odd)))})" if odd and "cfn-lint" not in what and "floor" not in what else ""
+        print(f"| {what}{note} | {where} | {timing.runs} | {_secs(timing.wall)} | {_secs(timing.cpu)} | {memory} | {target} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
