@@ -27,6 +27,7 @@ class _Scanner:
         self.text = text
         self.file = file
         self.n = len(text)
+        self.canon = {}.setdefault  # one object per distinct string (keys repeat: Type, Properties …)
 
     def error(self, pos: int, reason: str) -> ParseError:
         line, col = LineIndex(self.text).line_col(min(pos, self.n))
@@ -53,6 +54,7 @@ class _Scanner:
             raise self.error(pos, "invalid character or escape in string")
         token = m.group()
         value = token[1:-1] if "\\" not in token else json.loads(token)
+        value = self.canon(value, value)
         return ScalarNode(pos, pos, m.end(), value, "json", None, value), value, m.end()
 
     def value(self, pos: int, depth: int) -> tuple[Node, Any, int]:
