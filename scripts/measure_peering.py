@@ -47,7 +47,9 @@ def main(argv: list[str]) -> int:
         rel = path.relative_to(root)
         print(f"{rel}")
         print(f"  signals: {', '.join(s.what for s in signals) or '-'}")
-        print(f"  VPCs: {', '.join(v.id for v in vpcs(doc.data)) or '-'}; VPC parameters: {', '.join(vpc_parameters(doc.data)) or '-'}")
+        print(
+            f"  VPCs: {', '.join(v.id for v in vpcs(doc.data)) or '-'}; VPC parameters: {', '.join(vpc_parameters(doc.data)) or '-'}"
+        )
         print(f"  already connected / elsewhere: {'; '.join(connectivity(doc.data).reasons) or '-'}")
         for f in findings:
             print(f"  FINDING {f.rule_id} {f.line}:{f.column} {f.message}")

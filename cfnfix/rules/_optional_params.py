@@ -18,8 +18,7 @@ VPC_ID_TYPE = "AWS::EC2::VPC::Id"
 def optional_pattern(pattern: str) -> str:
     """``pattern`` widened to also accept the empty string (CloudFormation matches whole values)."""
     inner = pattern
-    if inner.startswith("^"):
-        inner = inner[1:]
+    inner = inner.removeprefix("^")
     if inner.endswith("$") and not inner.endswith("\\$"):
         inner = inner[:-1]
     return f"^(?:{inner})?$"
@@ -63,7 +62,11 @@ def optional_ops(name: str, body: dict[str, Any], empty_pattern: str) -> tuple[l
         ops.append({"op": "remove", "path": base + "/MinLength"})
     values = body.get("AllowedValues")
     if isinstance(values, list) and "" not in values:
-        ops.append({"op": "add", "path": base + "/AllowedValues/-", "value": ""})
+        old = body.get("Default")
+        if old in values:  # the placeholder stops being a choice: "" takes its place
+            ops.append({"op": "replace", "path": f"{base}/AllowedValues/{values.index(old)}", "value": ""})
+        else:
+            ops.append({"op": "add", "path": base + "/AllowedValues/-", "value": ""})
     return ops, notes
 
 

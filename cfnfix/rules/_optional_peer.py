@@ -56,6 +56,14 @@ DESCRIPTIONS = {
     PeerRole.ROLE_ARN: "ARN of the role in the peer account that accepts the peering (needed for another account)",
 }
 
+CONSTRAINTS = {
+    PeerRole.VPC_ID: "must be a VPC ID (vpc- and 8 or 17 hexadecimal characters), or empty",
+    PeerRole.CIDR: "must be an IPv4 CIDR block such as 10.1.0.0/16, or empty",
+    PeerRole.OWNER: "must be a 12-digit AWS account ID, or empty",
+    PeerRole.REGION: "must be a Region code such as eu-west-1, or empty",
+    PeerRole.ROLE_ARN: "must be an IAM role ARN, or empty",
+}
+
 CONDITION_NAMES = {
     PeerRole.VPC_ID: "HasPeer",
     PeerRole.CIDR: "HasPeerCidr",
@@ -85,7 +93,7 @@ def _same_condition(body: Any, expected: dict[str, Any]) -> bool:
         (left, right) = expected["Fn::Not"][0]["Fn::Equals"]
     except (KeyError, TypeError, ValueError):
         return False
-    return body == {"Fn::Not": [{"Fn::Equals": [right, left]}]}
+    return bool(body == {"Fn::Not": [{"Fn::Equals": [right, left]}]})
 
 
 @dataclass
@@ -143,15 +151,15 @@ def _has_placeholder(role: PeerRole, value: Any) -> bool:
     return id_placeholder(text) is not None
 
 
-def _parameters(b: _Builder) -> dict[PeerRole, str]:
+def _parameters(b: _Builder, roles: tuple[PeerRole, ...]) -> dict[PeerRole, str]:
     """Peer parameter per role: existing ones made optional where they can be, new ones added."""
     existing = peer_parameters(b.data)
     params = section(b.data, "Parameters")
     names: dict[PeerRole, str] = {}
-    new_count = sum(1 for role in ROLES if role not in existing)
+    new_count = sum(1 for role in roles if role not in existing)
     if len(params) + new_count > MAX_PARAMETERS:
         raise NoFix(f"adding {new_count} parameters would exceed the quota of {MAX_PARAMETERS}")
-    for role in ROLES:
+    for role in roles:
         if role in existing:
             name = existing[role][0]
             names[role] = name
@@ -183,7 +191,13 @@ def _parameters(b: _Builder) -> dict[PeerRole, str]:
             b.add(
                 "Parameters",
                 name,
-                {"Type": "String", "Default": "", "AllowedPattern": PATTERNS[role], "Description": DESCRIPTIONS[role]},
+                {
+                    "Description": DESCRIPTIONS[role],
+                    "Type": "String",
+                    "Default": "",
+                    "AllowedPattern": PATTERNS[role],
+                    "ConstraintDescription": CONSTRAINTS[role],
+                },
             )
     return names
 
@@ -218,12 +232,34 @@ def build(data: Any, vpc: Resource) -> Fix:
     if len(section(data, "Resources")) + 1 + len(tables) > MAX_RESOURCES:
         raise NoFix(f"adding {1 + len(tables)} resources would exceed the quota of {MAX_RESOURCES}")
     b = _Builder(data, vpc, taken_names(data))
-    names = _parameters(b)
+    # Without a route table the peer CIDR has no use here: the routes live elsewhere.
+    roles = ROLES if tables else tuple(r for r in ROLES if r is not PeerRole.CIDR)
+    names = _parameters(b, roles)
+    has = {role: b.condition(CONDITION_NAMES[role], not_empty(names[role])) for role in roles}
+    if tables:
+        _cidr_rule(b, names)
+    peering = _peering(b, names, has)
+    routes = _routes(b, tables, names, has, peering) if tables else []
 
-    has = {role: b.condition(CONDITION_NAMES[role], not_empty(names[role])) for role in ROLES}
-    route_condition = b.condition(
-        "CreatePeerRoute", {"Fn::And": [{"Condition": has[PeerRole.VPC_ID]}, {"Condition": has[PeerRole.CIDR]}]}
-    )
+    output = None
+    if len(section(data, "Outputs")) < MAX_OUTPUTS:
+        output = unique_name("VpcPeeringConnectionId", b.taken)
+        b.add(
+            "Outputs",
+            output,
+            {
+                "Description": "ID of the VPC peering connection (the peer side adds its return routes to it)",
+                "Condition": has[PeerRole.VPC_ID],
+                "Value": {"Ref": peering},
+            },
+        )
+    _interface_ops(b, names)
+    b.flush_sections()
+    return Fix(applicability=Applicability.UNSAFE, message=_message(b, peering, routes, output, tables), patch=b.ops)
+
+
+def _cidr_rule(b: _Builder, names: dict[PeerRole, str]) -> None:
+    """Rules: a peer VPC ID requires the peer CIDR (CloudFormation checks it before creating anything)."""
     rule_name = unique_name("PeerVpcCidrRequired", b.taken)
     b.add(
         "Rules",
@@ -239,12 +275,25 @@ def build(data: Any, vpc: Resource) -> Fix:
         },
     )
 
+
+def _peering(b: _Builder, names: dict[PeerRole, str], has: dict[PeerRole, str]) -> str:
+    """The conditional peering connection; returns its logical ID."""
     peering = unique_name("VpcPeeringConnection", b.taken)
-    props: dict[str, Any] = {"VpcId": {"Ref": vpc.id}, "PeerVpcId": {"Ref": names[PeerRole.VPC_ID]}}
+    props: dict[str, Any] = {"VpcId": {"Ref": b.vpc.id}, "PeerVpcId": {"Ref": names[PeerRole.VPC_ID]}}
     for role, prop in OPTIONAL_PROPERTIES.items():
         props[prop] = {"Fn::If": [has[role], {"Ref": names[role]}, {"Ref": "AWS::NoValue"}]}
     b.add("Resources", peering, {"Type": PEERING_TYPE, "Condition": has[PeerRole.VPC_ID], "Properties": props})
+    return peering
 
+
+def _routes(
+    b: _Builder, tables: list[Resource], names: dict[PeerRole, str], has: dict[PeerRole, str], peering: str
+) -> list[str]:
+    """One conditional route per route table (under ``CreatePeerRoute``, combined with the
+    table's own condition); returns their logical IDs."""
+    route_condition = b.condition(
+        "CreatePeerRoute", {"Fn::And": [{"Condition": has[PeerRole.VPC_ID]}, {"Condition": has[PeerRole.CIDR]}]}
+    )
     routes = []
     for table in tables:
         condition = route_condition
@@ -268,22 +317,7 @@ def build(data: Any, vpc: Resource) -> Fix:
                 },
             },
         )
-
-    output = None
-    if len(section(data, "Outputs")) < MAX_OUTPUTS:
-        output = unique_name("VpcPeeringConnectionId", b.taken)
-        b.add(
-            "Outputs",
-            output,
-            {
-                "Description": "ID of the VPC peering connection (the peer side adds its return routes to it)",
-                "Condition": has[PeerRole.VPC_ID],
-                "Value": {"Ref": peering},
-            },
-        )
-    _interface_ops(b, names)
-    b.flush_sections()
-    return Fix(applicability=Applicability.UNSAFE, message=_message(b, peering, routes, output, tables), patch=b.ops)
+    return routes
 
 
 def _message(b: _Builder, peering: str, routes: list[str], output: str | None, tables: list[Resource]) -> str:
@@ -292,7 +326,7 @@ def _message(b: _Builder, peering: str, routes: list[str], output: str | None, t
     if routes:
         parts.append(f"routes to the peer CIDR in {', '.join(t.id for t in tables)}")
     else:
-        parts.append(f"no route: no AWS::EC2::RouteTable of {b.vpc.id} found, add routes yourself")
+        parts.append(f"no route: this template has no AWS::EC2::RouteTable of {b.vpc.id}, add routes to the peer CIDR where they are")
     if params:
         parts.append(f"empty-default parameters {', '.join(params)}")
     if output:

@@ -11,7 +11,17 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from ._template import Resource, escape, getatt_target, iter_strings, mentions, ref_target, resource_types, resources, section
+from ._template import (
+    Resource,
+    escape,
+    getatt_target,
+    iter_strings,
+    mentions,
+    ref_target,
+    resource_types,
+    resources,
+    section,
+)
 
 PEERING_TYPE = "AWS::EC2::VPCPeeringConnection"
 VPC_TYPE = "AWS::EC2::VPC"
@@ -43,7 +53,8 @@ _TEXT_SIGNAL = re.compile(
     r"\bvpc[\s_-]*peering\b"
     r"|\bpeering[\s_-]+connections?\b"
     r"|\bpeer(?:ed|ing)?[\s_-]+vpcs?\b"
-    r"|\bvpcs?[\s_-]+peer(?:ed|s)?\s+with\b",
+    r"|\bvpcs?[\s_-]+peer(?:ed|s)?\s+with\b"
+    r"|\bpeered\s+(?:with|to)\b",
     re.IGNORECASE,
 )
 
@@ -198,9 +209,9 @@ def connectivity(data: Any) -> Connectivity:
                 found.external.append(f"{res.id} routes through a peering connection defined elsewhere")
             elif key in OTHER_ROUTE_TARGETS:
                 found.other.append(f"{res.id} routes through {key}")
-        if res.type == ROUTE_TYPE and ref_target(res.props.get("DestinationCidrBlock")) in cidr_params:
-            if "VpcPeeringConnectionId" not in res.props:
-                found.other.append(f"{res.id} already routes the peer CIDR")
+        routes_peer_cidr = ref_target(res.props.get("DestinationCidrBlock")) in cidr_params
+        if res.type == ROUTE_TYPE and routes_peer_cidr and "VpcPeeringConnectionId" not in res.props:
+            found.other.append(f"{res.id} already routes the peer CIDR")
         if res.type in DELEGATE_TYPES or res.type.startswith("Custom::"):
             handed = [p for names in peer_params.values() for p in names if mentions(res.props, p)]
             if handed:

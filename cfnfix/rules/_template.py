@@ -102,8 +102,10 @@ def has_foreach_resources(data: Any) -> bool:
 
 def ref_target(value: Any) -> str | None:
     """The logical name a value ``Ref``\\ s, or None."""
-    if isinstance(value, dict) and len(value) == 1 and isinstance(value.get("Ref"), str):
-        return value["Ref"]
+    if isinstance(value, dict) and len(value) == 1:
+        target = value.get("Ref")
+        if isinstance(target, str):
+            return target
     return None
 
 

@@ -23,6 +23,8 @@ CONNECTION_PROPERTY = "VpcPeeringConnectionId"
 
 @dataclass(frozen=True)
 class _Literal:
+    where: str
+    """``<logical ID> <property>`` for the message."""
     pointer: str
     value: str
     kind: str
@@ -35,7 +37,9 @@ class VpcPeerPlaceholderId(Rule):
     id = "CFX502"
     name = "vpc-peer-placeholder-id"
     severity = Severity.HIGH
-    summary = "Placeholder peer ID (vpc-xxxxxxxx, vpc-12345678, pcx-xxxx, 123456789012) in a parameter default or property"
+    summary = (
+        "Placeholder peer ID (vpc-xxxxxxxx, vpc-12345678, pcx-xxxx, 123456789012) in a parameter default or property"
+    )
     doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpcpeeringconnection.html"
     fix_applicability = Applicability.UNSAFE
     root_cause = (
@@ -115,7 +119,7 @@ parameters need a look.
             if reason is None:
                 continue
             severity = Severity.MEDIUM if literal.conditional else Severity.HIGH
-            message = f"{reason}; no automatic fix: put the real ID here, or a parameter"
+            message = f"{literal.where}: {reason}; no automatic fix: put the real ID here, or a parameter"
             yield self.finding(ctx, literal.pointer, message, severity=severity)
 
     def _parameter_finding(self, ctx: RuleContext, name: str, body: dict[str, Any], reason: str) -> Finding:
@@ -139,7 +143,10 @@ parameters need a look.
         message = f"Parameter {name}: {reason}"
         if result is None:
             return self.finding(
-                ctx, pointer, message + f"; no automatic fix: type {body.get('Type')} cannot be empty", severity=Severity.MEDIUM
+                ctx,
+                pointer,
+                message + f"; no automatic fix: type {body.get('Type')} cannot be empty",
+                severity=Severity.MEDIUM,
             )
         ops, notes = result
         fix = Fix(
@@ -209,7 +216,12 @@ def _connection_values(value: Any, pointer: str) -> Iterator[tuple[str, Any]]:
 
 def _branches(value: Any, pointer: str, conditional: bool = False) -> Iterator[tuple[str, Any, bool]]:
     """The value itself, or each branch of an ``Fn::If`` (recursively)."""
-    if isinstance(value, dict) and len(value) == 1 and isinstance(value.get("Fn::If"), list) and len(value["Fn::If"]) == 3:
+    if (
+        isinstance(value, dict)
+        and len(value) == 1
+        and isinstance(value.get("Fn::If"), list)
+        and len(value["Fn::If"]) == 3
+    ):
         for index in (1, 2):
             yield from _branches(value["Fn::If"][index], f"{pointer}/Fn::If/{index}", True)
     else:
@@ -217,9 +229,9 @@ def _branches(value: Any, pointer: str, conditional: bool = False) -> Iterator[t
 
 
 def _literals(data: Any) -> Iterator[_Literal]:
-    for _, key, pointer, value, conditional in _peer_properties(data):
+    for res, key, pointer, value, conditional in _peer_properties(data):
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         if isinstance(value, str):
             kind = "account" if key == "PeerOwnerId" else "id"
-            yield _Literal(pointer, value, kind, conditional)
+            yield _Literal(f"{res.id} {key}", pointer, value, kind, conditional)

@@ -147,36 +147,40 @@ VPC; the two CIDRs must not overlap. Security groups are not opened by the fix.
             if not params or PeerRole.VPC_ID not in peer_parameters(data):
                 return
             reason = f"the VPC comes from parameter {params[0]}, so its route tables are not in this template"
-            yield self._finding(ctx, signals, reason=reason)
+            yield self._finding(ctx, signals, target=f"VPC {params[0]}", reason=reason)
             return
         if len(local) > 1:
             names = ", ".join(v.id for v in local)
             reason = f"the template defines {len(local)} VPCs ({names}); which one peers is a design decision"
-            yield self._finding(ctx, signals, reason=reason)
+            yield self._finding(ctx, signals, target=f"VPCs {names}", reason=reason)
             return
         try:
             fix = build(data, local[0])
         except NoFix as exc:
-            yield self._finding(ctx, signals, reason=str(exc))
+            yield self._finding(ctx, signals, target=f"VPC {local[0].id}", reason=str(exc))
             return
-        yield self._finding(ctx, signals, vpc=local[0].id, fix=fix)
+        yield self._finding(ctx, signals, target=f"VPC {local[0].id}", fix=fix)
 
     def _finding(
-        self, ctx: RuleContext, signals: list[Signal], *, vpc: str | None = None, fix: Fix | None = None, reason: str = ""
+        self,
+        ctx: RuleContext,
+        signals: list[Signal],
+        *,
+        target: str,
+        fix: Fix | None = None,
+        reason: str = "",
     ) -> Finding:
         first = next((s for s in signals if s.strong), signals[0])
-        message = _message(signals, vpc)
+        message = _message(signals, target)
         if reason:
             message += f"; no automatic fix: {reason}"
         return self.finding(ctx, first.pointer, message, fix=fix, at_key=first.at_key)
 
 
-def _message(signals: list[Signal], vpc: str | None) -> str:
+def _message(signals: list[Signal], target: str) -> str:
     shown = ", ".join(s.what for s in signals[:_SHOWN_SIGNALS])
     if len(signals) > _SHOWN_SIGNALS:
         shown += f" and {len(signals) - _SHOWN_SIGNALS} more"
-    target = f"VPC {vpc}" if vpc else "the VPC"
     return (
-        f"The template signals VPC peering ({shown}) but has no {PEERING_TYPE}: "
-        f"nothing connects {target} to the peer VPC"
+        f"The template signals VPC peering ({shown}) but has no {PEERING_TYPE}: nothing connects {target} to a peer VPC"
     )
