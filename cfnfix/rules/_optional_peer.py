@@ -175,7 +175,7 @@ def _parameters(b: _Builder, roles: tuple[PeerRole, ...]) -> dict[PeerRole, str]
             users = unconditional_uses(b.data, name)
             if users:
                 what = "has a placeholder default" if default is not None else "has no default"
-                b.notes.append(f"{name} {what} and stays as it is: {', '.join(users)} use it unconditionally")
+                b.notes.append(f"{name} {what} and stays as it is: used unconditionally by {', '.join(users)}")
                 continue
             result = optional_ops(name, body, PATTERNS[role])
             if result is None:  # pragma: no cover - types were checked above
@@ -326,7 +326,9 @@ def _message(b: _Builder, peering: str, routes: list[str], output: str | None, t
     if routes:
         parts.append(f"routes to the peer CIDR in {', '.join(t.id for t in tables)}")
     else:
-        parts.append(f"no route: this template has no AWS::EC2::RouteTable of {b.vpc.id}, add routes to the peer CIDR where they are")
+        parts.append(
+            f"no route: this template has no AWS::EC2::RouteTable of {b.vpc.id}, add routes to the peer CIDR where they are"
+        )
     if params:
         parts.append(f"empty-default parameters {', '.join(params)}")
     if output:

@@ -204,14 +204,15 @@ def connectivity(data: Any) -> Connectivity:
         found.external.append(f"parameter {name} holds an existing peering connection")
     cidr_params = set(peer_params.get(PeerRole.CIDR, []))
     for res in resources(data):
-        for key, value in _walk_items(res.props):
-            if key == "VpcPeeringConnectionId" and ref_target(value) not in peering_ids:
-                found.external.append(f"{res.id} routes through a peering connection defined elsewhere")
-            elif key in OTHER_ROUTE_TARGETS:
-                found.other.append(f"{res.id} routes through {key}")
-        routes_peer_cidr = ref_target(res.props.get("DestinationCidrBlock")) in cidr_params
-        if res.type == ROUTE_TYPE and routes_peer_cidr and "VpcPeeringConnectionId" not in res.props:
-            found.other.append(f"{res.id} already routes the peer CIDR")
+        connections = [v for k, v in _walk_items(res.props) if k == "VpcPeeringConnectionId"]
+        if any(ref_target(v) not in peering_ids for v in connections):
+            found.external.append(f"{res.id} routes through a peering connection defined elsewhere")
+        if res.type == ROUTE_TYPE:
+            target = next((k for k in OTHER_ROUTE_TARGETS if k in res.props), None)
+            if target is not None:
+                found.other.append(f"{res.id} routes through {target}")
+            elif not connections and ref_target(res.props.get("DestinationCidrBlock")) in cidr_params:
+                found.other.append(f"{res.id} already routes the peer CIDR")
         if res.type in DELEGATE_TYPES or res.type.startswith("Custom::"):
             handed = [p for names in peer_params.values() for p in names if mentions(res.props, p)]
             if handed:
