@@ -98,7 +98,8 @@ lints clean (no W1001, no W1030):
   are reused. An existing one with no default or a placeholder default (`vpc-xxxxxxxx`) gets
   an empty default (its `AllowedPattern`, `MinLength`, `AllowedValues` widened to accept
   it; an `AWS::EC2::VPC::Id` parameter becomes a `String`, which can be empty) unless a
-  resource or output uses it unconditionally — then it is left alone;
+  resource or output uses it unconditionally — then it is left alone. A real default
+  (`vpc-0f3c9a8e27d41b65a`) is kept: that peer is then the default;
 * a Rules assertion: a peer VPC ID requires the peer CIDR;
 * conditions `HasPeer`, `HasPeerCidr`, `HasPeerOwner`, `HasPeerRegion`, `HasPeerRole` and
   `CreatePeerRoute` (`Fn::And` of the first two, which keeps cfn-lint from checking the
@@ -111,6 +112,10 @@ lints clean (no W1001, no W1030):
   own condition, combined with `Fn::And`, when it has one);
 * output `VpcPeeringConnectionId` under `HasPeer`; new parameters join the Interface
   parameter group that already holds a peer parameter.
+
+When the template has no route table of the VPC (its subnets use the main route table,
+which CloudFormation cannot address, or other stacks own the route tables), the fix adds
+the connection without routes and without the CIDR parameter, and says so.
 
 New names never collide (case-insensitively) with a name in any section; a taken name
 gets a number (`HasPeer2`).
