@@ -166,7 +166,11 @@ def _define() -> list[type[Rule]]:
                 fix = Fix(applicability=Applicability.SAFE, message="count", patch=[{"op": "replace", "path": "/Metadata/DemoCount", "value": n + 1}])
                 yield self.finding(ctx, "/Metadata/DemoCount", f"count is {n}", fix=fix)
 
-    return [DemoDeletionPolicy, DemoProtection, DemoPymysql, DemoBrokenFix, DemoCrash, DemoFlip, DemoCount]
+    classes: list[type[Rule]] = [DemoDeletionPolicy, DemoProtection, DemoPymysql, DemoBrokenFix, DemoCrash, DemoFlip, DemoCount]
+    for cls in classes:
+        # the registry only takes rules from modules of the cfnfix.rules package
+        cls.__module__ = "cfnfix.rules._demo"
+    return classes
 
 
 def _reset() -> None:

@@ -55,7 +55,7 @@ def test_unsafe_fixes_marks_unsafe_fixes_as_fixable(cli, template: Path) -> None
         ("", ":1:1:", "empty template"),
         ("Resources:\n  A: !!python/object:os.system x\n", ":2:6:", "unsupported tag"),
         ("Resources:\n\tA: 1\n", ":2:1:", "invalid YAML"),
-        ("Resources:\n  X: 1\na: &a [x, x]\n" + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(20)), ":3:", "YAML aliases are not allowed"),
+        ("Resources:\n  X: 1\na: &a [x, x]\n" + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(20)), ":4:", "YAML aliases are not allowed"),
         ('{"Resources": ' + "[" * 5000 + "]" * 5000 + "}", ":1:", "nesting deeper than"),
         ("Resources: " + "[" * 5000 + "]" * 5000 + "\n", ":1:", "nesting depth"),
     ],

@@ -183,6 +183,8 @@ def untouched_violations(doc: Document, new_text: str, patch: list[dict[str, Any
     old = doc.text.lstrip("\ufeff").splitlines(keepends=True)
     new = new_text.lstrip("\ufeff").splitlines(keepends=True)
     allowed = allowed_lines(doc, patch)
+    if _blocks_kept(old, new, allowed):
+        return problems
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
         if tag == "equal":
             continue
@@ -196,6 +198,43 @@ def untouched_violations(doc: Document, new_text: str, patch: list[dict[str, Any
         if bad:
             problems.append(f"line {bad[0] + 1} changed outside the touched nodes: {old[bad[0]]!r} -> {new[j1:j2]!r}")
     return problems
+
+
+def _blocks_kept(old: list[str], new: list[str], allowed: set[int]) -> bool:
+    """True when the runs of untouched lines appear in ``new`` in order, whole, and with
+    nothing between two of them unless touched lines separated them in ``old``.
+
+    Equivalent to the difflib rules above, but immune to difflib pairing identical lines
+    from different places.
+    """
+    runs: list[tuple[int, list[str]]] = []
+    i = 0
+    while i < len(old):
+        if i in allowed:
+            i += 1
+            continue
+        j = i
+        while j < len(old) and j not in allowed:
+            j += 1
+        runs.append((i, old[i:j]))
+        i = j
+    pos = 0
+    for start, run in runs:
+        if start == 0:
+            if new[: len(run)] != run:
+                return False
+            pos = len(run)
+            continue
+        if start + len(run) == len(old):  # the last lines were untouched: they end the text
+            k = len(new) - len(run)
+            return k >= pos and new[k:] == run
+        k = pos
+        while k + len(run) <= len(new) and new[k : k + len(run)] != run:
+            k += 1
+        if k + len(run) > len(new):
+            return False
+        pos = k + len(run)
+    return True
 
 
 def _slides(old: list[str], i1: int, i2: int) -> list[int]:
