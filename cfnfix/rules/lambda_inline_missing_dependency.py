@@ -61,8 +61,10 @@ class Missing:
         """``pymysql (line 3, PyMySQL)``."""
         lines: dict[str, list[int]] = {}
         for imp in self.imports:
-            lines.setdefault(import_name(imp.module), []).append(imp.line)
-        dist = self.distribution.name + (" (name assumed)" if self.distribution.assumed else "")
+            seen = lines.setdefault(import_name(imp.module), [])
+            if imp.line not in seen:
+                seen.append(imp.line)
+        dist = self.distribution.name
         return ", ".join(
             f"{name} (line{'s' if len(ls) > 1 else ''} {', '.join(map(str, ls))}, package {dist})" for name, ls in lines.items()
         )
@@ -229,9 +231,10 @@ rewritten as `import cfnresponse`.
                     "does not provide (it has the standard library and the AWS SDK only)"
                 )
             if cfn_forms:
-                lines = ", ".join(str(i.line) for i in cfn_forms)
+                at = list(dict.fromkeys(i.line for i in cfn_forms))
+                lines = ("lines " if len(at) > 1 else "line ") + ", ".join(map(str, at))
                 parts.append(
-                    f"inline code of {item.function.name} uses `from cfnresponse import …` (line {lines}): "
+                    f"inline code of {item.function.name} uses `from cfnresponse import …` ({lines}): "
                     "CloudFormation adds cfnresponse only for the statement `import cfnresponse`"
                 )
             fix, why_not = self._fix(ctx, item, missing) if missing else (None, "")
@@ -279,5 +282,5 @@ rewritten as `import cfnresponse`.
         shared = [name for name, exists, _ in chosen if exists]
         if shared:
             bits.append(f"share parameter{'s' if len(shared) > 1 else ''} {', '.join(shared)}")
-        message = " and ".join(bits) + f"; append a Ref to each to {fn.name}'s Layers"
+        message = " and ".join(bits) + f"; reference {'it' if len(chosen) == 1 else 'them'} in {fn.name}'s Layers"
         return Fix(applicability=Applicability.UNSAFE, message=message, patch=patch), ""
