@@ -15,6 +15,23 @@ from typing import Any
 #: ``${Name}`` / ``${Res.Attr}`` / ``${!Literal}`` placeholders of ``Fn::Sub``.
 _SUB_PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
 
+#: Syntax that a Python older than the runtime's cannot parse (3.12 type parameters and
+#: aliases, 3.12 f-string grammar, 3.14 template strings and unparenthesised ``except A, B``).
+#: When cfnfix runs on an older Python than the runtime and the code has any of these, a
+#: syntax error cannot be judged.
+_NEWER_SYNTAX = re.compile(
+    r"""^[ \t]*(?:type[ \t]+[A-Za-z_]\w*[ \t]*[\[=]|(?:async[ \t]+)?def[ \t]+\w+[ \t]*\[|class[ \t]+\w+[ \t]*\[|except\*?[ \t]+[^:(\n]+,)"""
+    r"""|(?<![\w.])(?:[fFtT][rR]?|[rR][fFtT])['"]""",
+    re.MULTILINE,
+)
+
+#: Statements newer than some runtimes, where :mod:`ast` reports them at an odd place.
+_VERSIONED_NODES: tuple[tuple[str, tuple[int, int]], ...] = (
+    ("Match", (3, 10)),
+    ("TryStar", (3, 11)),
+    ("TypeAlias", (3, 12)),
+)
+
 #: Exceptions whose handler makes an import optional.
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 
@@ -28,6 +45,13 @@ class Source:
     """How the template gives it: ``string``, ``Fn::Sub`` or ``Fn::Join``."""
     reason: str = ""
     """Why ``text`` is None."""
+    original: str | None = None
+    """The code as written, before ``Fn::Sub`` placeholders were neutralised (same lines)."""
+
+    def line(self, number: int) -> str:
+        """Line ``number`` (1-based) of the code as written, stripped ("" when out of range)."""
+        lines = (self.original if self.original is not None else self.text or "").splitlines()
+        return lines[number - 1].strip() if 0 < number <= len(lines) else ""
 
 
 @dataclass(frozen=True)
@@ -82,7 +106,7 @@ def read_source(value: Any) -> Source:
         if fn == "Fn::Sub":
             template = arg[0] if isinstance(arg, list) and arg else arg
             if isinstance(template, str):
-                return Source(_neutralise(template), "Fn::Sub")
+                return Source(_neutralise(template), "Fn::Sub", original=template)
             return Source(None, "Fn::Sub", "the Fn::Sub template is not a literal string")
         if fn == "Fn::Join":
             if (
@@ -125,12 +149,14 @@ def analyse(code: str, version: tuple[int, int]) -> Analysis:
             warnings.simplefilter("ignore")  # invalid escapes etc. are the code's business
             tree = ast.parse(code, "<inline code>", feature_version=feature)
     except SyntaxError as exc:
-        if version > running:
-            return Analysis(undecidable=f"it does not parse on Python {running[0]}.{running[1]}, which cfnfix runs on")
-        line = exc.lineno or 1
+        if version > running and _NEWER_SYNTAX.search(code):
+            return Analysis(
+                undecidable=f"it uses syntax that Python {running[0]}.{running[1]}, which cfnfix runs on, cannot parse"
+            )
+        line, column = _newer_statement(code, version) or (exc.lineno or 1, exc.offset or 1)
         lines = code.splitlines()
         text = lines[line - 1].strip() if 0 < line <= len(lines) else ""
-        return Analysis(problem=Problem(exc.msg, line, exc.offset or 1, text))
+        return Analysis(problem=Problem(exc.msg, line, column, text))
     except ValueError as exc:  # e.g. NUL bytes
         return Analysis(problem=Problem(str(exc), 1, 1, ""))
     except (RecursionError, MemoryError):
@@ -138,6 +164,22 @@ def analyse(code: str, version: tuple[int, int]) -> Analysis:
     finder = _ImportFinder()
     finder.visit(tree)
     return Analysis(imports=tuple(finder.imports))
+
+
+def _newer_statement(code: str, version: tuple[int, int]) -> tuple[int, int] | None:
+    """(line, column) of the first statement newer than ``version``, when the code parses
+    on the running interpreter (``ast`` reports e.g. a ``match`` at its last line)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(code, "<inline code>")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    for node in ast.walk(tree):
+        for name, needs in _VERSIONED_NODES:
+            if type(node).__name__ == name and needs > version:
+                return node.lineno, node.col_offset + 1  # type: ignore[attr-defined]
+    return None
 
 
 class _ImportFinder(ast.NodeVisitor):

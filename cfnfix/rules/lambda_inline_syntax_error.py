@@ -40,11 +40,11 @@ the code. Code using syntax newer than the Python cfnfix runs on is not judged (
             problem = item.analysis.problem if item.analysis else None
             if problem is None:
                 continue
-            where = f"line {problem.line}, column {problem.column} of the code"
-            shown = f": `{problem.text[:60]}`" if problem.text else ""
+            text = item.source.line(problem.line)
+            shown = f": `{text[:60]}`" if text else ""
             yield self.finding(
                 ctx,
                 item.pointer,
-                f"inline code of {item.function.name} does not parse as Python "
-                f"{item.version[0]}.{item.version[1]} ({item.runtime}): {problem.message} at {where}{shown}",
+                f"inline code of {item.function.name} does not parse for {item.runtime}: {problem.message} "
+                f"(line {problem.line}, column {problem.column} of the code{shown})",
             )
