@@ -129,6 +129,9 @@ def choose_python(lc: Lifecycle, users: list[Function], options: Options, today:
         gone = sorted(needed - stdlib((3, target.version[1])))
         if not gone:
             note = f" (the pinned target {name} is itself deprecated)" if target.phase(today) else ""
+            if name != candidates[0]:
+                lost = sorted(needed - stdlib((3, lifecycle(candidates[0]).version[1])))  # type: ignore[union-attr]
+                note = f" (the newest, {candidates[0]}, no longer has {', '.join(lost)}, which the inline code imports)"
             return Choice(name, note=note)
         if pinned:
             return Choice(None, f"the inline code imports {', '.join(gone)}, which {name} no longer has")
