@@ -118,7 +118,9 @@ def read_source(value: Any) -> Source:
             ):
                 return Source(arg[0].join(arg[1]), "Fn::Join")
             return Source(None, "Fn::Join", "Fn::Join has parts that are not literal strings")
-        return Source(None, fn, f"the code is computed with {fn}")
+        if fn == "Ref" or fn.startswith("Fn::"):
+            return Source(None, fn, f"the code is computed with {fn}")
+        return Source(None, fn, f"the code is a {fn} mapping, not a string")
     return Source(None, type(value).__name__, "the code is not a string")
 
 
