@@ -33,8 +33,8 @@ def template(*functions: str, head: str = "") -> str:
     return 'AWSTemplateFormatVersion: "2010-09-09"\n' + head + "Resources:\n" + "".join(functions)
 
 
-def settings(*select: str, unsafe: bool = True, **rules: dict[str, object]) -> Settings:
-    return Settings(select=list(select), unsafe_fixes=unsafe, rules=rules)
+def settings(*select: str, unsafe: bool = True, rules: dict[str, dict[str, object]] | None = None) -> Settings:
+    return Settings(select=list(select), unsafe_fixes=unsafe, rules=rules or {})
 
 
 @pytest.mark.parametrize("rule_id", LAMBDA_IDS)
@@ -84,7 +84,7 @@ def test_runtime_provided_and_stdlib_imports_depend_on_the_version() -> None:
 def test_the_provided_option(tmp_path: Path) -> None:
     text = template(function("A", "import company_utils\n"))
     assert check(text, select=["CFX401"])
-    assert check(text, config=settings("CFX401", **{"lambda-inline-missing-dependency": {"provided": ["company_utils"]}})) == []
+    assert check(text, config=settings("CFX401", rules={"lambda-inline-missing-dependency": {"provided": ["company_utils"]}})) == []
     cfg = tmp_path / ".cfnfix.toml"
     cfg.write_text('[rules.CFX401]\nprovied = ["x"]\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="provied"):
@@ -196,7 +196,7 @@ def runtime_template(runtime: str) -> str:
     [("2026-10-30", None), ("2026-10-31", "medium"), ("2027-02-01", "high"), ("2027-03-03", "critical")],
 )
 def test_severity_follows_the_phase_on_the_given_day(today: str, severity: str | None) -> None:
-    found = check(runtime_template("python3.10"), config=settings("CFX601", CFX601={"today": today}))
+    found = check(runtime_template("python3.10"), config=settings("CFX601", rules={"CFX601": {"today": today}}))
     assert [f.severity.value for f in found] == ([severity] if severity else [])
 
 
@@ -204,7 +204,7 @@ def test_today_defaults_to_the_machine_date() -> None:
     today = dt.date.today().isoformat()
     for runtime in ("python3.10", "python3.13", "nodejs22.x"):
         text = runtime_template(runtime)
-        pinned = check(text, config=settings("CFX601", CFX601={"today": today}))
+        pinned = check(text, config=settings("CFX601", rules={"CFX601": {"today": today}}))
         assert check(text, select=["CFX601"]) == pinned
 
 
@@ -218,13 +218,13 @@ def test_options_are_validated_in_configuration_files() -> None:
 
 
 def test_fix_goes_to_the_successor_and_a_second_run_is_clean() -> None:
-    cfg = settings("CFX601", CFX601={"today": "2026-11-28"})
+    cfg = settings("CFX601", rules={"CFX601": {"today": "2026-11-28"}})
     result = fix(runtime_template("nodejs16.x"), config=cfg)
     assert "Runtime: nodejs24.x\n" in result.text and not result.remaining
     assert lint_errors(result.text) == set()
 
 
 def test_no_supported_successor_means_no_fix() -> None:
-    cfg = settings("CFX601", CFX601={"today": "2031-01-01"})
+    cfg = settings("CFX601", rules={"CFX601": {"today": "2031-01-01"}})
     (finding,) = check(runtime_template("python3.9"), config=cfg)
     assert finding.fix is None and "no supported Python runtime" in finding.message

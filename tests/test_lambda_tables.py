@@ -12,7 +12,14 @@ from types import ModuleType
 
 import pytest
 
-from cfnfix.rules._python_tables import distribution, import_name, known_layer_imports, stdlib, stdlib_versions, table_version
+from cfnfix.rules._python_tables import (
+    distribution,
+    import_name,
+    known_layer_imports,
+    stdlib,
+    stdlib_versions,
+    table_version,
+)
 from cfnfix.rules._runtime_tables import lifecycle, supported, table
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -102,7 +102,7 @@ def read_source(value: Any) -> Source:
     if isinstance(value, str):
         return Source(value, "string")
     if isinstance(value, dict) and len(value) == 1:
-        (fn, arg), = value.items()
+        ((fn, arg),) = value.items()
         if fn == "Fn::Sub":
             template = arg[0] if isinstance(arg, list) and arg else arg
             if isinstance(template, str):

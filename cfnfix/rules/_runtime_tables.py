@@ -61,7 +61,9 @@ def table() -> dict[str, Lifecycle]:
     """Runtime name → lifecycle."""
     raw = json.loads((resources.files("cfnfix") / "data" / "lambda_runtimes.json").read_text(encoding="utf-8"))
     return {
-        name: Lifecycle(name, _date(v["deprecated"]), _date(v["create-block"]), _date(v["update-block"]), v["successor"])
+        name: Lifecycle(
+            name, _date(v["deprecated"]), _date(v["create-block"]), _date(v["update-block"]), v["successor"]
+        )
         for name, v in raw["runtimes"].items()
     }
 

@@ -66,7 +66,8 @@ class Missing:
                 seen.append(imp.line)
         dist = self.distribution.name
         return ", ".join(
-            f"{name} (line{'s' if len(ls) > 1 else ''} {', '.join(map(str, ls))}, package {dist})" for name, ls in lines.items()
+            f"{name} (line{'s' if len(ls) > 1 else ''} {', '.join(map(str, ls))}, package {dist})"
+            for name, ls in lines.items()
         )
 
 
@@ -143,7 +144,8 @@ def parameter_spec(missing: Missing) -> dict[str, Any]:
 
 def parameter_name(data: dict[str, Any], dist: Distribution, reserved: set[str]) -> tuple[str, bool]:
     """(name, exists): an existing String parameter ``<Stem>LayerArn[N]`` to share, or a free name."""
-    params = data.get("Parameters") if isinstance(data.get("Parameters"), dict) else {}
+    found = data.get("Parameters")
+    params: dict[str, Any] = found if isinstance(found, dict) else {}
     taken = set(reserved)
     for section in SECTIONS:
         block = data.get(section)

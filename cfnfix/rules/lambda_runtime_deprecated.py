@@ -45,7 +45,9 @@ class Options(BaseModel):
         None, description="The date to judge deprecation on, YYYY-MM-DD (default: the machine's date)."
     )
     python_target: str | None = Field(None, description="Python runtime to upgrade to (default: the newest supported).")
-    nodejs_target: str | None = Field(None, description="Node.js runtime to upgrade to (default: the newest supported).")
+    nodejs_target: str | None = Field(
+        None, description="Node.js runtime to upgrade to (default: the newest supported)."
+    )
 
     @field_validator("today")
     @classmethod
@@ -82,9 +84,9 @@ def _describe(lc: Lifecycle, phase: str) -> str:
     if phase == "update-blocked":
         return f"runtime {lc.name} can no longer be used to create or update functions (since {lc.update_block})"
     if phase == "create-blocked":
-        later = f"; updates are blocked from {lc.update_block}" if lc.update_block else ""
-        return f"runtime {lc.name} can no longer be used to create functions (since {lc.create_block}){later}"
-    later = []
+        then = f"; updates are blocked from {lc.update_block}" if lc.update_block else ""
+        return f"runtime {lc.name} can no longer be used to create functions (since {lc.create_block}){then}"
+    later: list[str] = []
     if lc.create_block:
         later.append(f"creating functions is blocked from {lc.create_block}")
     if lc.update_block:
@@ -137,7 +139,10 @@ def choose_python(lc: Lifecycle, users: list[Function], options: Options, today:
             return Choice(None, f"the inline code imports {', '.join(gone)}, which {name} no longer has")
     newest = candidates[0]
     gone = sorted(needed - stdlib((3, lifecycle(newest).version[1])))  # type: ignore[union-attr]
-    return Choice(None, f"the inline code imports {', '.join(gone)}, removed from the standard library of every supported Python runtime; port it first")
+    return Choice(
+        None,
+        f"the inline code imports {', '.join(gone)}, removed from the standard library of every supported Python runtime; port it first",
+    )
 
 
 def choose_nodejs(lc: Lifecycle, users: list[Function], options: Options, today: dt.date) -> Choice:
@@ -166,7 +171,9 @@ class LambdaRuntimeDeprecated(Rule):
     id = "CFX601"
     name = "lambda-runtime-deprecated"
     severity = Severity.HIGH
-    summary = "A Lambda function uses a deprecated Python or Node.js runtime; the fix moves it to the supported successor."
+    summary = (
+        "A Lambda function uses a deprecated Python or Node.js runtime; the fix moves it to the supported successor."
+    )
     explanation = """\
 Lambda retires runtimes in three steps: on the **deprecation** date it stops security
 patches and support; from the **create-block** date no new function can use the runtime
@@ -192,10 +199,10 @@ when moving to nodejs18.x or later, which ship SDK v3 only.
     fix_applicability = Applicability.UNSAFE
     options_model = Options
     cfn_lint_ids = ("W2531", "E2531", "E2533")
-    root_cause = "The runtime's language version reached end of life, and Lambda retires runtimes on a published schedule."
-    deployment_impact = (
-        "Deprecated: no security patches. Create-blocked: new stacks fail. Update-blocked: any update of the function fails."
+    root_cause = (
+        "The runtime's language version reached end of life, and Lambda retires runtimes on a published schedule."
     )
+    deployment_impact = "Deprecated: no security patches. Create-blocked: new stacks fail. Update-blocked: any update of the function fails."
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         """One finding per place a deprecated runtime is written."""
