@@ -238,9 +238,9 @@ def fix_text(text: str, file: str | None, settings: Settings, document: Document
     """:func:`fix` on text with resolved settings (``document``: ``text`` already parsed).
 
     Each pass checks the current text, picks every applicable fix whose paths do not
-    overlap another's (overlapping ones wait for the next pass), and applies them one by
-    one; the engine verifies each result. A fix whose patch fails to apply or verify is
-    dropped, listed in ``failed`` and not tried again. Passes stop at a fixed point, when
+    overlap another's (overlapping ones wait for the next pass), and applies them as one
+    patch, verified by the engine; if that fails, one by one. A fix whose patch fails to
+    apply or verify is dropped, listed in ``failed`` and not tried again. Passes stop at a fixed point, when
     a pass would return to a text seen before (a cycle), or after :data:`MAX_PASSES`.
     """
     original = text
@@ -263,19 +263,24 @@ def fix_text(text: str, file: str | None, settings: Settings, document: Document
             converged = False
             break
         passes += 1
-        new_text = text
-        applied: list[Finding] = []
-        ops: list[dict[str, Any]] = []
-        for finding in chosen:
-            assert finding.fix is not None
-            try:
-                new_text = apply_patch(new_text, finding.fix.patch, file=file)
-            except PatchError as exc:
-                failed.append(FailedFix(finding=finding, reason=exc.reason))
-                failed_keys.add((finding.rule_id, finding.path, finding.message))
-                continue
-            applied.append(finding)
-            ops.extend(finding.fix.patch)
+        applied: list[Finding] = list(chosen)
+        ops: list[dict[str, Any]] = [op for f in chosen for op in f.fix.patch]  # type: ignore[union-attr]
+        try:
+            # one parse and one verification for the whole pass (the fixes do not overlap)
+            new_text = apply_patch(text, ops, file=file)
+        except PatchError:
+            new_text = text
+            applied, ops = [], []
+            for finding in chosen:  # find the culprits; keep the rest
+                assert finding.fix is not None
+                try:
+                    new_text = apply_patch(new_text, finding.fix.patch, file=file)
+                except PatchError as exc:
+                    failed.append(FailedFix(finding=finding, reason=exc.reason))
+                    failed_keys.add((finding.rule_id, finding.path, finding.message))
+                    continue
+                applied.append(finding)
+                ops.extend(finding.fix.patch)
         if not applied:
             continue
         if new_text in seen:

@@ -78,14 +78,19 @@ class Planner:
         self.original = text
         self.seq = 0
         self.flushes = 0
-        fmt, root, data = parse_text(text, file)
+        # The parse may be shared (cfnfix.document's cache): the planner never mutates it.
+        # Containers it changes are copied first, node and data alike (copy on write).
+        fmt, root, data = parse_cached(text, file)
         self.data = data
+        self.owned_data: set[int] = set()
         self.orig_root = root
         self.orig_lines: LineIndex | None = None
-        self._set_text(text, fmt, root)
+        self._set_text(text, fmt, root, private=False)
 
     # -- state ----------------------------------------------------------------------------
-    def _set_text(self, text: str, fmt: str, root: Node) -> None:
+    def _set_text(self, text: str, fmt: str, root: Node, *, private: bool) -> None:
+        self.private = private  # True: the tree is this planner's own, no copying needed
+        self.owned: set[int] = set()
         self.text = text
         self.fmt = fmt
         self.root: Node = root
@@ -124,7 +129,7 @@ class Planner:
         except CfnfixError as exc:
             raise VerificationError(f"internal error: intermediate text does not parse ({exc.reason})", file=self.file) from None
         self.flushes += 1
-        self._set_text(text, fmt, root)
+        self._set_text(text, fmt, root, private=True)
 
     def _edit(self, start: int, end: int, new: str, owner: object, *, own_line: bool = False) -> None:
         """Register an edit (``own_line``: ``new`` is whole lines inserted before a line)."""
@@ -212,6 +217,9 @@ class Planner:
     def _data_op(self, index: int, op: dict[str, Any], tokens: list[str], *, shown: dict[str, Any] | None = None) -> None:
         """Apply ``op`` to the plain data with jsonpatch; map its errors to ours (naming ``shown``)."""
         shown = shown or op
+        self._own_data(tokens[:-1])
+        if isinstance(op.get("from"), str):
+            self._own_data(parse_pointer(op["from"])[:-1])
         op = dict(op)
         if "value" in op:
             op["value"] = copy.deepcopy(op["value"])
@@ -252,8 +260,53 @@ class Planner:
             assert from_tokens is not None
             self.add(tokens, moved)
 
+    def _own_data(self, tokens: list[str]) -> None:
+        """Copy the data containers along ``tokens`` that are still shared, so jsonpatch
+        can change them in place without touching the cached parse."""
+        owned = self.owned_data
+        if id(self.data) not in owned and isinstance(self.data, (dict, list)):
+            self.data = copy.copy(self.data)
+            owned.add(id(self.data))
+        cur = self.data
+        for tok in tokens:
+            try:
+                key: Any = int(tok) if isinstance(cur, list) else tok
+                child = cur[key]
+            except (KeyError, IndexError, ValueError, TypeError):
+                return  # jsonpatch reports the bad path
+            if not isinstance(child, (dict, list)):
+                return
+            if id(child) not in owned:
+                child = copy.copy(child)
+                cur[key] = child
+                owned.add(id(child))
+            cur = child
+
+    def _own(self, node: Any, parent: View | None) -> Any:
+        """``node`` itself if this planner owns it, else a copy linked into ``parent``."""
+        if self.private or not isinstance(node, (MappingNode, SequenceNode)) or id(node) in self.owned:
+            return node
+        if isinstance(node, MappingNode):
+            clone: Any = MappingNode(node.start, node.value_start, node.end, list(node.items), node.flow, node.tag, node.close)
+        else:
+            clone = SequenceNode(node.start, node.value_start, node.end, list(node.items), node.flow, node.tag, node.close)
+        self.owned.add(id(clone))
+        if parent is None:
+            self.root = clone
+        else:
+            items = parent.node.items
+            for i, item in enumerate(items):
+                if isinstance(item, tuple):
+                    if item[1] is node:
+                        items[i] = (item[0], clone)
+                        break
+                elif item is node:
+                    items[i] = clone
+                    break
+        return clone
+
     def _walk(self, tokens: list[str]) -> list[View]:
-        views = [View(self.root)]
+        views = [View(self._own(self.root, None))]
         for tok in tokens:
             cur = views[-1]
             if isinstance(cur.node, _New):
@@ -261,6 +314,8 @@ class Planner:
             nxt = step(cur, tok)
             if nxt is None:
                 break
+            if nxt.node is not cur.node:
+                nxt = View(self._own(nxt.node, cur), nxt.unwrapped, nxt.part)
             views.append(nxt)
         if len(views) <= len(tokens) and isinstance(views[-1].node, _New):
             raise _Flush
