@@ -18,6 +18,9 @@ its source; edit the tables below, never the JSON.
   ``mapping`` file was only a cross-check (it has stale entries: ``MySQLdb`` → the Python 2
   ``MySQL-python`` fork, ``mysql`` → ``mysql_connector_repackaged``). Dotted keys match that
   module and its submodules (namespace packages such as ``google.protobuf``).
+  Standard modules that newer Pythons removed map to their maintained replacements on PyPI
+  (``distutils`` → setuptools, ``cgi`` → legacy-cgi, ``asyncore`` → pyasyncore); other
+  removed modules are reported as such, without a layer.
 * ``KNOWN_LAYERS``: AWS-published layers that bring third-party modules; a function whose
   ``Layers`` names one of them has those imports.
 
@@ -44,6 +47,8 @@ INLINE_PROVIDED = ["cfnresponse"]
 #: import name → (distribution, note or "").
 IMPORTS: dict[str, tuple[str, str]] = {
     "aiohttp": ("aiohttp", ""),
+    "asynchat": ("pyasynchat", "asynchat left the standard library in Python 3.12; pyasynchat is its copy."),
+    "asyncore": ("pyasyncore", "asyncore left the standard library in Python 3.12; pyasyncore is its copy."),
     "attr": ("attrs", ""),
     "attrs": ("attrs", ""),
     "aws_lambda_powertools": ("aws-lambda-powertools", "AWS publishes it as a layer (AWSLambdaPowertoolsPythonV3)."),
@@ -51,11 +56,14 @@ IMPORTS: dict[str, tuple[str, str]] = {
     "bs4": ("beautifulsoup4", ""),
     "bson": ("pymongo", "bson ships inside pymongo; the standalone bson distribution is a different project."),
     "cassandra": ("cassandra-driver", ""),
+    "cgi": ("legacy-cgi", "cgi left the standard library in Python 3.13; legacy-cgi is its maintained fork."),
+    "cgitb": ("legacy-cgi", "cgitb left the standard library in Python 3.13; legacy-cgi is its maintained fork."),
     "confluent_kafka": ("confluent-kafka", "Compiled: the layer needs a manylinux wheel for the function's Python version and architecture."),
     "Crypto": ("pycryptodome", ""),
     "Cryptodome": ("pycryptodomex", ""),
     "cv2": ("opencv-python-headless", "Compiled; the headless build has no GUI libraries, which Lambda does not have."),
     "cx_Oracle": ("cx-Oracle", "Needs the Oracle client libraries; its successor is oracledb."),
+    "distutils": ("setuptools", "distutils left the standard library in Python 3.12; setuptools provides it."),
     "dns": ("dnspython", ""),
     "docx": ("python-docx", ""),
     "dotenv": ("python-dotenv", ""),

@@ -150,3 +150,12 @@ def test_supported_runtimes_are_newest_first() -> None:
     today = dt.date(2026, 11, 28)
     assert [lc.name for lc in supported("python", today)] == ["python3.14", "python3.13", "python3.12", "python3.11"]
     assert [lc.name for lc in supported("nodejs", today)] == ["nodejs24.x", "nodejs22.x"]
+
+
+def test_removed_in_names_the_version_that_dropped_a_module() -> None:
+    from cfnfix.rules._python_tables import removed_in
+
+    assert removed_in("imp", (3, 12)) == (3, 12) and removed_in("imp", (3, 14)) == (3, 12)
+    assert removed_in("cgi", (3, 13)) == (3, 13)
+    assert removed_in("imp", (3, 11)) is None, "still there"
+    assert removed_in("pymysql", (3, 12)) is None, "never there"

@@ -40,6 +40,18 @@ def stdlib(version: tuple[int, int]) -> frozenset[str]:
     return _stdlib()[table_version(version)]
 
 
+def removed_in(name: str, version: tuple[int, int]) -> tuple[int, int] | None:
+    """The version whose standard library dropped top-level module ``name``, when an older
+    version had it and ``version`` does not (``imp`` on 3.12 → (3, 12)); else None."""
+    version = table_version(version)
+    if name in stdlib(version):
+        return None
+    had = [v for v in stdlib_versions() if v < version and name in stdlib(v)]
+    if not had:
+        return None
+    return next(v for v in stdlib_versions() if v > had[-1])
+
+
 @lru_cache(maxsize=1)
 def _distributions() -> dict[str, Any]:
     return _load("python_distributions.json")  # type: ignore[no-any-return]

@@ -20,6 +20,7 @@ from ._python_tables import (
     import_name,
     inline_provided,
     known_layer_imports,
+    removed_in,
     runtime_provided,
     stdlib,
 )
@@ -101,8 +102,24 @@ def provided_by_layers(missing: Missing, text: str) -> bool:
     return any(tok and tok in norm for tok in tokens) or bool(tops & known_layer_imports(text))
 
 
-def find_missing(item: InlinePython, extra: frozenset[str]) -> tuple[list[Missing], list[Import]]:
-    """(distributions needed, ``from cfnresponse import …`` imports without ``import cfnresponse``)."""
+@dataclass(frozen=True)
+class Needs:
+    """What a function's inline code imports that its runtime and layers do not provide."""
+
+    missing: list[Missing]
+    """Distributions a layer can provide."""
+    cfn_forms: list[Import]
+    """``from cfnresponse import …`` without an ``import cfnresponse`` statement."""
+    removed: list[tuple[Import, tuple[int, int]]]
+    """Standard modules the runtime's Python no longer has, with no replacement on PyPI
+    in the table (``imp``), and the version that removed them."""
+
+    def __bool__(self) -> bool:
+        return bool(self.missing or self.cfn_forms or self.removed)
+
+
+def find_missing(item: InlinePython, extra: frozenset[str]) -> Needs:
+    """What the inline code of ``item`` needs beyond its runtime and layers."""
     assert item.analysis is not None
     imports = item.analysis.imports
     std = stdlib(item.version)
@@ -111,6 +128,7 @@ def find_missing(item: InlinePython, extra: frozenset[str]) -> tuple[list[Missin
     groups: dict[str, list[Import]] = {}
     dists: dict[str, Distribution] = {}
     cfn_forms: list[Import] = []
+    removed: list[tuple[Import, tuple[int, int]]] = []
     for imp in imports:
         if imp.top in std or imp.top in provided:
             continue
@@ -119,11 +137,15 @@ def find_missing(item: InlinePython, extra: frozenset[str]) -> tuple[list[Missin
                 cfn_forms.append(imp)
             continue
         dist = distribution(imp.module)
+        gone = removed_in(imp.top, item.version)
+        if gone is not None and dist.assumed:
+            removed.append((imp, gone))
+            continue
         groups.setdefault(dist.name, []).append(imp)
         dists[dist.name] = dist
     text = layers_text(item.function)
     missing = [Missing(dists[name], tuple(imps)) for name, imps in groups.items()]
-    return [m for m in missing if not provided_by_layers(m, text)], cfn_forms
+    return Needs([m for m in missing if not provided_by_layers(m, text)], cfn_forms, removed)
 
 
 def parameter_spec(missing: Missing) -> dict[str, Any]:
@@ -199,7 +221,9 @@ import name is mapped to the PyPI distribution to put in the layer (`pymysql` �
 `yaml` → `PyYAML`, `psycopg2` → `psycopg2-binary`, `PIL` → `Pillow` …). The fix is unsafe
 because the parameter has no default: creating or updating the stack now requires a layer
 ARN (built with the package under `python/` for the function's runtime and architecture).
-There is no fix when the function would exceed Lambda's {MAX_LAYERS} layers (SAM global
+A standard module the runtime's Python removed (`imp` on python3.12) is reported without a
+layer unless a package replaces it (`distutils` → setuptools, `cgi` → legacy-cgi,
+`asyncore` → pyasyncore). There is no fix when the function would exceed Lambda's {MAX_LAYERS} layers (SAM global
 layers count), when `Layers` is computed, or for `from cfnresponse import …`, which must be
 rewritten as `import cfnresponse`.
 """
@@ -221,9 +245,10 @@ rewritten as `import cfnresponse`.
         for item in inline_python(ctx.data):
             if item.analysis is None or item.analysis.problem or item.analysis.undecidable:
                 continue
-            missing, cfn_forms = find_missing(item, extra)
-            if not missing and not cfn_forms:
+            needs = find_missing(item, extra)
+            if not needs:
                 continue
+            missing, cfn_forms = needs.missing, needs.cfn_forms
             parts = []
             if missing:
                 described = [m.describe() for m in missing]
@@ -231,6 +256,11 @@ rewritten as `import cfnresponse`.
                 parts.append(
                     f"inline code of {item.function.name} imports {names}, which the {item.runtime} runtime "
                     "does not provide (it has the standard library and the AWS SDK only)"
+                )
+            for imp, gone in needs.removed:
+                parts.append(
+                    f"inline code of {item.function.name} imports {imp.top} (line {imp.line}), which Python "
+                    f"{gone[0]}.{gone[1]} removed from the standard library: port the code (cfnfix knows no package that replaces it)"
                 )
             if cfn_forms:
                 at = list(dict.fromkeys(i.line for i in cfn_forms))
