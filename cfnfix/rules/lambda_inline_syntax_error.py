@@ -26,7 +26,10 @@ cfnfix parses the code with Python's `ast` module (it never runs it) for the run
 version: syntax newer than the runtime (a `match` statement on `python3.9`) counts as an
 error as far as `ast` can tell. `Fn::Sub` code is read with its `${...}` placeholders
 replaced by identifiers of the same length, so line and column in the message are those of
-the code. Code using syntax newer than the Python cfnfix runs on is not judged (CFX403).
+the code. When cfnfix runs on an older Python than the runtime's and the code uses syntax
+that older Python lacks (type parameters, 3.12 f-strings, template strings), a parse error
+cannot be judged: CFX403 reports that instead. The parser's wording comes from the Python
+cfnfix runs on.
 
 **Fix:** none; the message names the line of the code and the parser's complaint.
 """
