@@ -10,6 +10,9 @@ Layout of one rule case, ``golden/<group>/<case>/``::
     findings.json                    expected findings of ``check`` on the input
     output.<same extension>          expected text after ``fix`` (byte for byte)
     patch.json                       expected combined RFC 6902 patch of ``fix``
+    lint-expected.json               optional: cfn-lint errors the output may newly have, as
+                                     ``[[rule id, message], ...]`` (only for settings whose
+                                     documented output is invalid, e.g. SkipFinalSnapshot)
 """
 
 from __future__ import annotations
@@ -56,6 +59,13 @@ class Case:
         if not cfg.exists():
             return Settings()
         return Settings.model_validate(tomllib.loads(cfg.read_text(encoding="utf-8")))
+
+    def expected_lint_errors(self) -> set[tuple[str, str]]:
+        """New cfn-lint errors the output is documented to have (``lint-expected.json``), usually none."""
+        path = self.root / "lint-expected.json"
+        if not path.exists():
+            return set()
+        return {(rule, message) for rule, message in json.loads(path.read_text(encoding="utf-8"))}
 
     def input_text(self) -> str:
         return self.input.read_bytes().decode("utf-8")

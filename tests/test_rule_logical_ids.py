@@ -1,0 +1,76 @@
+"""CFX101 invalid-logical-id through the public API (golden cases cover the texts)."""
+
+from __future__ import annotations
+
+from cfnfix import Applicability, Severity, check, fix
+from cfnfix.document import load
+from cfnfix.naming import plan_renames
+from cfnfix.rules import get_rule
+
+
+def test_registered_with_its_metadata() -> None:
+    rule = get_rule("CFX101")
+    assert rule is not None and rule is get_rule("invalid-logical-id")
+    assert rule.severity is Severity.CRITICAL
+    assert rule.fix_applicability is Applicability.SAFE
+    assert "never have been deployed" in rule.explanation and "**safe**" in rule.explanation
+    assert "unsafe" in rule.explanation
+
+
+def test_finding_points_at_the_key_and_links_the_section_page() -> None:
+    text = "Parameters:\n  env-name: {Type: String}\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\n    Properties: {TopicName: !Ref env-name}\n"
+    (finding,) = check(text, select=["CFX101"])
+    assert (finding.path, finding.line, finding.column) == ("/Parameters/env-name", 2, 3)
+    assert finding.doc_url.endswith("/parameters-section-structure.html")
+    assert finding.message.startswith("Parameter logical ID 'env-name' contains '-'")
+    assert "rename it to 'EnvName' (1 reference)." in finding.message
+    assert finding.fix is not None and finding.fix.applicability is Applicability.SAFE
+
+
+def test_mentions_are_listed_at_most_three() -> None:
+    text = "Description: a-b a-b\nResources:\n  a-b:\n    Type: T\n    Metadata: {n1: a-b, n2: x a-b, n3: a-b y}\n"
+    (finding,) = check(text, select=["CFX101"])
+    assert finding.message.endswith(
+        "review it: /Description, /Resources/a-b/Metadata/n1, /Resources/a-b/Metadata/n2 and 1 more."
+    )
+
+
+def test_overlapping_fixes_converge_to_the_first_plan() -> None:
+    text = """\
+Parameters:
+  p-1: {Type: String}
+  p 1: {Type: String}
+Resources:
+  r-1:
+    Type: AWS::SNS::Topic
+    Properties:
+      TopicName: !Sub "${p-1}-${p 1}-${r-2.TopicName}"
+  r-2:
+    Type: AWS::SNS::Topic
+    DependsOn: [r-1]
+"""
+    planned = {p.old: p.new for p in plan_renames(load(text).data)}
+    assert planned == {"p-1": "P1", "p 1": "P12", "r-1": "R1", "r-2": "R2"}
+    result = fix(text, select=["CFX101"])
+    assert result.passes > 1 and not result.failed and not result.remaining
+    assert (
+        result.text
+        == """\
+Parameters:
+  P1: {Type: String}
+  P12: {Type: String}
+Resources:
+  R1:
+    Type: AWS::SNS::Topic
+    Properties:
+      TopicName: !Sub "${P1}-${P12}-${R2.TopicName}"
+  R2:
+    Type: AWS::SNS::Topic
+    DependsOn: [R1]
+"""
+    )
+
+
+def test_valid_templates_have_no_finding() -> None:
+    text = "Conditions:\n  A_B&C: !Equals [a, b]\nResources:\n  1Queue: {Type: AWS::SQS::Queue, Condition: A_B&C}\n"
+    assert check(text, select=["CFX101"]) == []
