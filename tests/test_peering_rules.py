@@ -18,7 +18,7 @@ from cfnfix.rules import get_rule
 from cfnfix.rules._optional_params import accepts_empty, optional_ops, optional_pattern, unconditional_uses
 from cfnfix.rules._peering import PeerRole, connectivity, peer_role, text_signals
 from cfnfix.rules._placeholders import account_placeholder, id_placeholder
-from cfnfix.rules._template import iter_mentions, taken_names, unique_name
+from cfnfix.rules._template import parameter_uses
 
 from .golden_cases import GOLDEN
 
@@ -204,19 +204,19 @@ def test_unconditional_uses() -> None:
     assert unconditional_uses(data, "Peer") == ["A", "F", "O"]
 
 
-def test_sub_mentions_respect_shadowing_and_literals() -> None:
-    assert list(iter_mentions({"Fn::Sub": "${Peer}"}, "Peer", "")) == ["/Fn::Sub"]
-    assert list(iter_mentions({"Fn::Sub": "${!Peer}"}, "Peer", "")) == []
-    assert list(iter_mentions({"Fn::Sub": ["${Peer}", {"Peer": "x"}]}, "Peer", "")) == []
-    assert list(iter_mentions({"Fn::Sub": ["${X}", {"X": {"Ref": "Peer"}}]}, "Peer", "")) == ["/Fn::Sub/1/X"]
-
-
-def test_unique_name() -> None:
-    taken = taken_names({"Resources": {"Peering": {}}, "Conditions": {"peering2": {}}, "Resources2": {}})
-    assert unique_name("Peering", taken) == "Peering3"
-    assert unique_name("Peering", taken) == "Peering4"
-    assert unique_name("Bad name!", set()) == "Badname"
-    assert len(unique_name("A" * 300, set())) == 250
+def test_parameter_uses_respect_sub_shadowing_and_literals() -> None:
+    data = {
+        "Parameters": {"Peer": {"Type": "String"}},
+        "Resources": {
+            "A": {"Type": "X", "Properties": {"P": {"Fn::Sub": "${Peer}"}}},
+            "B": {"Type": "X", "Properties": {"P": {"Fn::Sub": "${!Peer}"}}},
+            "C": {"Type": "X", "Properties": {"P": {"Fn::Sub": ["${Peer}", {"Peer": "x"}]}}},
+            "D": {"Type": "X", "Properties": {"P": {"Fn::Sub": ["${X}", {"X": {"Ref": "Peer"}}]}}},
+        },
+    }
+    assert parameter_uses(data, {"Peer"}) == {
+        "Peer": ["/Resources/A/Properties/P/Fn::Sub", "/Resources/D/Properties/P/Fn::Sub/1/X/Ref"]
+    }
 
 
 def test_rule_metadata() -> None:

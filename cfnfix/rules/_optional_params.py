@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ._template import escape, iter_mentions, section
+from ._template import escape, parameter_uses, section
 
 #: The parameter type CloudFormation validates against the account: it cannot be empty.
 VPC_ID_TYPE = "AWS::EC2::VPC::Id"
@@ -74,16 +74,18 @@ def unconditional_uses(data: Any, name: str) -> list[str]:
     """Resources and outputs that use parameter ``name`` whatever the conditions are.
 
     A use inside a resource or output with a ``Condition``, or inside either branch of an
-    ``Fn::If``, is conditional; Conditions, Rules and Metadata are not uses.
+    ``Fn::If``, is conditional; Conditions, Rules and Metadata (also a resource's) are not uses.
     """
-    users = []
-    for sec in ("Resources", "Outputs"):
-        for key, body in section(data, sec).items():
-            if not isinstance(body, dict) or isinstance(body.get("Condition"), str):
-                continue
-            for pointer in iter_mentions(body, name, ""):
-                if pointer.startswith("/Metadata") or "/Fn::If/" in pointer:
-                    continue
-                users.append(key)
-                break
+    users: list[str] = []
+    for pointer in parameter_uses(data, {name}).get(name, []):
+        parts = pointer.split("/")
+        if len(parts) < 4 or parts[1] not in ("Resources", "Outputs") or parts[3] == "Metadata":
+            continue
+        key = parts[2].replace("~1", "/").replace("~0", "~")
+        body = section(data, parts[1]).get(key)
+        if isinstance(body, dict) and isinstance(body.get("Condition"), str):
+            continue
+        if "/Fn::If/" in pointer or key in users:
+            continue
+        users.append(key)
     return users

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..findings import Applicability, Fix
+from ..naming import NameAllocator, readable_name
 from ._optional_params import VPC_ID_TYPE, optional_ops, unconditional_uses
 from ._peering import PEERING_TYPE, ROUTE_TYPE, PeerRole, peer_parameters, route_tables
 from ._placeholders import account_placeholder, id_placeholder
@@ -24,8 +25,6 @@ from ._template import (
     escape,
     has_foreach_resources,
     section,
-    taken_names,
-    unique_name,
 )
 
 #: The roles a peering connection uses, in the order parameters are added.
@@ -102,7 +101,7 @@ class _Builder:
 
     data: Any
     vpc: Resource
-    taken: set[str] = field(default_factory=set)
+    names: NameAllocator
     ops: list[dict[str, Any]] = field(default_factory=list)
     added: dict[str, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -130,7 +129,7 @@ class _Builder:
         for name, existing in self.new_conditions.items():
             if existing == body:
                 return name
-        name = unique_name(base, self.taken)
+        name = self.names.allocate(base)
         self.new_conditions[name] = body
         self.add("Conditions", name, body)
         return name
@@ -186,7 +185,7 @@ def _parameters(b: _Builder, roles: tuple[PeerRole, ...]) -> dict[PeerRole, str]
                 b.notes.append(f"{name} defaults to empty")
                 b.notes.extend(notes)
         else:
-            name = unique_name(PARAMETER_NAMES[role], b.taken)
+            name = b.names.allocate(PARAMETER_NAMES[role])
             names[role] = name
             b.add(
                 "Parameters",
@@ -231,7 +230,7 @@ def build(data: Any, vpc: Resource) -> Fix:
     tables = route_tables(data, vpc.id)
     if len(section(data, "Resources")) + 1 + len(tables) > MAX_RESOURCES:
         raise NoFix(f"adding {1 + len(tables)} resources would exceed the quota of {MAX_RESOURCES}")
-    b = _Builder(data, vpc, taken_names(data))
+    b = _Builder(data, vpc, NameAllocator(data))
     # Without a route table the peer CIDR has no use here: the routes live elsewhere.
     roles = ROLES if tables else tuple(r for r in ROLES if r is not PeerRole.CIDR)
     names = _parameters(b, roles)
@@ -243,7 +242,7 @@ def build(data: Any, vpc: Resource) -> Fix:
 
     output = None
     if len(section(data, "Outputs")) < MAX_OUTPUTS:
-        output = unique_name("VpcPeeringConnectionId", b.taken)
+        output = b.names.allocate("VpcPeeringConnectionId")
         b.add(
             "Outputs",
             output,
@@ -260,7 +259,7 @@ def build(data: Any, vpc: Resource) -> Fix:
 
 def _cidr_rule(b: _Builder, names: dict[PeerRole, str]) -> None:
     """Rules: a peer VPC ID requires the peer CIDR (CloudFormation checks it before creating anything)."""
-    rule_name = unique_name("PeerVpcCidrRequired", b.taken)
+    rule_name = b.names.allocate("PeerVpcCidrRequired")
     b.add(
         "Rules",
         rule_name,
@@ -278,7 +277,7 @@ def _cidr_rule(b: _Builder, names: dict[PeerRole, str]) -> None:
 
 def _peering(b: _Builder, names: dict[PeerRole, str], has: dict[PeerRole, str]) -> str:
     """The conditional peering connection; returns its logical ID."""
-    peering = unique_name("VpcPeeringConnection", b.taken)
+    peering = b.names.allocate("VpcPeeringConnection")
     props: dict[str, Any] = {"VpcId": {"Ref": b.vpc.id}, "PeerVpcId": {"Ref": names[PeerRole.VPC_ID]}}
     for role, prop in OPTIONAL_PROPERTIES.items():
         props[prop] = {"Fn::If": [has[role], {"Ref": names[role]}, {"Ref": "AWS::NoValue"}]}
@@ -299,10 +298,10 @@ def _routes(
         condition = route_condition
         if table.condition is not None:
             condition = b.condition(
-                f"CreatePeerRouteIn{table.id}",
+                "CreatePeerRouteIn" + readable_name(table.id),
                 {"Fn::And": [{"Condition": table.condition}, {"Condition": route_condition}]},
             )
-        route = unique_name(f"{table.id}PeerRoute", b.taken)
+        route = b.names.allocate(readable_name(table.id) + "PeerRoute")
         routes.append(route)
         b.add(
             "Resources",

@@ -16,7 +16,7 @@ from ._template import (
     escape,
     getatt_target,
     iter_strings,
-    mentions,
+    parameter_uses,
     ref_target,
     resource_types,
     resources,
@@ -130,22 +130,40 @@ def text_signals(data: Any) -> list[Signal]:
         places.append(("/Metadata", data.get("Metadata")))
     for name, body in section(data, "Parameters").items():
         if isinstance(body, dict):
-            base = "/Parameters/" + escape(name)
-            places.append((base + "/Description", body.get("Description")))
-            places.append((base + "/ConstraintDescription", body.get("ConstraintDescription")))
+            for key in ("Description", "ConstraintDescription"):
+                if key in body:
+                    places.append((f"/Parameters/{escape(name)}/{key}", body[key]))
     for name, body in section(data, "Outputs").items():
-        if isinstance(body, dict):
-            places.append(("/Outputs/" + escape(name) + "/Description", body.get("Description")))
+        if isinstance(body, dict) and "Description" in body:
+            places.append((f"/Outputs/{escape(name)}/Description", body["Description"]))
     for res in resources(data):
         for key in ("Description", "GroupDescription"):
-            places.append((res.pointer + "/Properties/" + key, res.props.get(key)))
+            if key in res.props:
+                places.append((f"{res.pointer}/Properties/{key}", res.props[key]))
     signals: list[Signal] = []
     for pointer, value in places:
+        if not _says_peer(value):
+            continue  # the common case: no pointers to build
         for where, text in iter_strings(value, pointer):
             match = _TEXT_SIGNAL.search(text)
             if match:
                 signals.append(Signal(where, False, f"{_place(where)} mentions '{match.group(0)}'", False))
     return signals
+
+
+def _says_peer(value: Any) -> bool:
+    """True when some string inside ``value`` contains "peer" (any case): a fast pre-check."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "peer" in item.lower():
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def _place(pointer: str) -> str:
@@ -203,6 +221,8 @@ def connectivity(data: Any) -> Connectivity:
     for name in peer_params.get(PeerRole.CONNECTION, []):
         found.external.append(f"parameter {name} holds an existing peering connection")
     cidr_params = set(peer_params.get(PeerRole.CIDR, []))
+    all_peer = [name for names in peer_params.values() for name in names]
+    uses = parameter_uses(data, set(all_peer)) if all_peer and delegates(data) else {}
     for res in resources(data):
         connections = [v for k, v in _walk_items(res.props) if k == "VpcPeeringConnectionId"]
         if any(ref_target(v) not in peering_ids for v in connections):
@@ -214,7 +234,8 @@ def connectivity(data: Any) -> Connectivity:
             elif not connections and ref_target(res.props.get("DestinationCidrBlock")) in cidr_params:
                 found.other.append(f"{res.id} already routes the peer CIDR")
         if res.type in DELEGATE_TYPES or res.type.startswith("Custom::"):
-            handed = [p for names in peer_params.values() for p in names if mentions(res.props, p)]
+            inside = res.pointer + "/Properties/"
+            handed = [p for p in all_peer if any(u.startswith(inside) for u in uses.get(p, []))]
             if handed:
                 found.external.append(f"{res.id} ({res.type}) receives {', '.join(handed)}")
         for _, text in iter_strings(res.body):

@@ -6,23 +6,16 @@ empty) and never mutates the data it is given (the parse is cached and shared).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-#: Sections whose keys are logical names (the namespaces a new name must avoid).
-NAMED_SECTIONS = ("Parameters", "Resources", "Outputs", "Conditions", "Mappings", "Rules")
-
-#: Logical IDs and parameter, output, condition and rule names (alphanumeric only).
-VALID_NAME = re.compile(r"^[A-Za-z0-9]{1,255}$")
+from ..references import Kind, ReferenceIndex
 
 #: Quotas that a fix adding entries must respect (CloudFormation limits page).
 MAX_RESOURCES = 500
 MAX_PARAMETERS = 200
 MAX_OUTPUTS = 200
-
-_SUB_TOKEN = re.compile(r"\$\{(?!!)\s*([A-Za-z0-9_:]+)")
 
 
 def escape(token: str) -> str:
@@ -122,34 +115,16 @@ def getatt_target(value: Any) -> tuple[str, str] | None:
     return None
 
 
-def mentions(value: Any, name: str) -> bool:
-    """True when ``value`` refers to ``name`` by ``Ref`` or an ``Fn::Sub`` token anywhere inside."""
-    return next(iter_mentions(value, name, ""), None) is not None
-
-
-def iter_mentions(value: Any, name: str, pointer: str) -> Iterator[str]:
-    """Pointers of every ``Ref`` to ``name`` and every ``Fn::Sub`` string naming ``${name}``."""
-    if isinstance(value, dict):
-        if ref_target(value) == name:
-            yield pointer
-            return
-        for key, item in value.items():
-            child = f"{pointer}/{escape(key)}"
-            if key == "Fn::Sub" and _sub_names(item, name):
-                yield child
-            yield from iter_mentions(item, name, child)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from iter_mentions(item, name, f"{pointer}/{index}")
-
-
-def _sub_names(arg: Any, name: str) -> bool:
-    text = arg[0] if isinstance(arg, list) and arg and isinstance(arg[0], str) else arg
-    if not isinstance(text, str):
-        return False
-    if isinstance(arg, list) and len(arg) > 1 and isinstance(arg[1], dict) and name in arg[1]:
-        return False  # shadowed by the variable map
-    return any(m.group(1) == name for m in _SUB_TOKEN.finditer(text))
+def parameter_uses(data: Any, names: set[str] | frozenset[str]) -> dict[str, list[str]]:
+    """Pointers of every ``Ref``/``${X}`` use of each named parameter (shared reference index:
+    ``Fn::Sub`` variable maps shadow, ``${!X}`` is literal)."""
+    index = ReferenceIndex(data)
+    uses: dict[str, list[str]] = {}
+    for name in names:
+        found = [r.pointer for r in index.references("Parameters", name) if r.kind in (Kind.REF, Kind.SUB)]
+        if found:
+            uses[name] = found
+    return uses
 
 
 def iter_strings(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
@@ -162,31 +137,3 @@ def iter_strings(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from iter_strings(item, f"{pointer}/{index}")
-
-
-def taken_names(data: Any) -> set[str]:
-    """Every logical name in every section, plus ``Fn::ForEach`` loop names, lower-cased.
-
-    New names are compared case-insensitively: case-only variants are legal but confusing.
-    """
-    names: set[str] = set()
-    for name in NAMED_SECTIONS:
-        for key in section(data, name):
-            if key.startswith("Fn::ForEach::"):
-                names.add(key[len("Fn::ForEach::") :].lower())
-            names.add(key.lower())
-    return names
-
-
-def unique_name(base: str, taken: set[str]) -> str:
-    """``base`` (trimmed to a valid length), or ``base2``, ``base3`` … : the first not in ``taken``.
-
-    The result is added to ``taken`` (lower-cased) so that later calls avoid it.
-    """
-    base = re.sub(r"[^A-Za-z0-9]", "", base)[:250] or "Name"
-    candidate, n = base, 1
-    while candidate.lower() in taken:
-        n += 1
-        candidate = f"{base}{n}"
-    taken.add(candidate.lower())
-    return candidate

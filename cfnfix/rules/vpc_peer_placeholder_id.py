@@ -99,7 +99,8 @@ parameters need a look.
         data = ctx.data
         if not isinstance(data, dict):
             return
-        contexts = _parameter_contexts(data)
+        properties = _peer_properties(data)
+        contexts = _parameter_contexts(properties)
         sentinels = {text for _, text in iter_strings(section(data, "Conditions"))}
         sentinels |= {text for _, text in iter_strings(section(data, "Rules"))}
         for name, body in section(data, "Parameters").items():
@@ -114,7 +115,7 @@ parameters need a look.
             if reason is None or text in sentinels:
                 continue
             yield self._parameter_finding(ctx, name, body, reason)
-        for literal in _literals(data):
+        for literal in _literals(properties):
             reason = _judge(literal.kind, literal.value)
             if reason is None:
                 continue
@@ -176,42 +177,30 @@ def _kind_of_name(name: str, body: dict[str, Any], default: str) -> str | None:
     return None
 
 
-def _parameter_contexts(data: Any) -> dict[str, str]:
+def _parameter_contexts(properties: list[tuple[Resource, str, str, Any, bool]]) -> dict[str, str]:
     """Parameters that peering properties refer to, with the kind of ID they must hold."""
     contexts: dict[str, str] = {}
-    for res, key, _, value, _ in _peer_properties(data):
+    for _, key, _, value, _ in properties:
         target = ref_target(value)
         if target is not None:
             contexts.setdefault(target, "account" if key == "PeerOwnerId" else "id")
     return contexts
 
 
-def _peer_properties(data: Any) -> Iterator[tuple[Resource, str, str, Any, bool]]:
-    """(resource, key, pointer, value, conditional) of every peering ID property value,
-    with ``Fn::If`` branches unfolded."""
+def _peer_properties(data: Any) -> list[tuple[Resource, str, str, Any, bool]]:
+    """(resource, key, pointer, value, conditional) of every peering ID property value, with
+    ``Fn::If`` branches unfolded: a peering connection's ID properties, and any resource's
+    top-level ``VpcPeeringConnectionId`` (routes)."""
+    found = []
     for res in resources(data):
-        base = res.pointer + "/Properties"
-        if res.type == PEERING_TYPE:
-            for key in PEERING_ID_PROPERTIES:
-                if key in res.props:
-                    for pointer, value, cond in _branches(res.props[key], f"{base}/{key}"):
-                        yield res, key, pointer, value, cond or res.condition is not None
-        for pointer, value in _connection_values(res.props, base):
-            for where, item, cond in _branches(value, pointer):
-                yield res, CONNECTION_PROPERTY, where, item, cond or res.condition is not None
-
-
-def _connection_values(value: Any, pointer: str) -> Iterator[tuple[str, Any]]:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            child = f"{pointer}/{escape(key)}"
-            if key == CONNECTION_PROPERTY:
-                yield child, item
-            else:
-                yield from _connection_values(item, child)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _connection_values(item, f"{pointer}/{index}")
+        keys = list(PEERING_ID_PROPERTIES) if res.type == PEERING_TYPE else []
+        keys.append(CONNECTION_PROPERTY)
+        for key in keys:
+            if key in res.props:
+                base = f"{res.pointer}/Properties/{key}"
+                for pointer, value, cond in _branches(res.props[key], base):
+                    found.append((res, key, pointer, value, cond or res.condition is not None))
+    return found
 
 
 def _branches(value: Any, pointer: str, conditional: bool = False) -> Iterator[tuple[str, Any, bool]]:
@@ -228,8 +217,8 @@ def _branches(value: Any, pointer: str, conditional: bool = False) -> Iterator[t
         yield pointer, value, conditional
 
 
-def _literals(data: Any) -> Iterator[_Literal]:
-    for res, key, pointer, value, conditional in _peer_properties(data):
+def _literals(properties: list[tuple[Resource, str, str, Any, bool]]) -> Iterator[_Literal]:
+    for res, key, pointer, value, conditional in properties:
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         if isinstance(value, str):

@@ -136,12 +136,12 @@ VPC; the two CIDRs must not overlap. Security groups are not opened by the fix.
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         """At most one finding per template, at its first peer parameter or peering wording."""
         data = ctx.data
-        if not isinstance(data, dict) or connectivity(data).reasons:
+        if not isinstance(data, dict):
             return
         signals = parameter_signals(data)
         if ctx.options.get("text-signals", ctx.options.get("text_signals", True)):
             signals += text_signals(data)
-        if not signals:
+        if not signals or connectivity(data).reasons:
             return
         strong = any(s.strong for s in signals)
         local = vpcs(data)
