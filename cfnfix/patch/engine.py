@@ -584,7 +584,8 @@ class Planner:
             pos = lines.line_end(last_val.end)
             key_col = lines.column(first_key.start)
             eol = line_ending_at(text, pos, self.style.eol)
-            gap = eol if len(mapping.items) > 1 and last_key.start != last_key.end and self._blank_separated(last_key.start) else ""
+            real = [k for k, _ in mapping.items if k.start != k.end]
+            gap = eol if len(mapping.items) > 1 and real and self._blank_separated(real[-1].start) else ""
             new = eol + gap + " " * key_col + self.yaml.key(key) + ":" + self.yaml.after_key(value, key_col)
         self._edit(pos, pos, new, mapping)
         mapping.items.append((ScalarNode(pos, pos, pos, key, "", None, key), _New(value, pos, pos)))  # type: ignore[arg-type]
