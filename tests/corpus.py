@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+#: ``../shared/corpus`` beside the repository, or ``CFNFIX_CORPUS``.
+CORPUS = Path(os.environ.get("CFNFIX_CORPUS") or Path(__file__).resolve().parent.parent.parent / "shared" / "corpus")
 SUFFIXES = (".yaml", ".yml", ".json", ".template")
 
 

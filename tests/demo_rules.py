@@ -178,15 +178,17 @@ def _reset() -> None:
     cfn_lint_ids.cache_clear()
 
 
+#: Real rules that stay registered beside the demo rules (the suppression machinery's own).
+KEEP_REAL = ("CFX900",)
+
+
 @pytest.fixture
 def demo_rules() -> Iterator[list[str]]:
-    """Register the demo rules for one test; they are gone from the registry afterwards.
-
-    The project's template rules (CFX0xx–CFX8xx) are hidden meanwhile (retired the same
-    way), so what the demo tests expect does not depend on which of them exist: several
-    fire on TEMPLATE too. CFX9xx rules (cfnfix's own, e.g. CFX900) stay.
-    """
-    real = [type(r) for r in all_rules() if r.id not in DEMO_IDS and not r.id.startswith("CFX9")]
+    """Register the demo rules for one test, alone: the real rules (but CFX900) are retired
+    meanwhile, so the tests' templates give exactly the demo findings whatever rules exist.
+    Afterwards the demo rules are gone and the real ones back."""
+    _reset()
+    real = [type(r) for r in all_rules() if r.id not in KEEP_REAL]
     for cls in real:
         cls.__abstractmethods__ = frozenset({"check"})
     classes = _define()

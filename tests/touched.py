@@ -135,6 +135,15 @@ def allowed_lines(doc: Document, patch: list[dict[str, Any]]) -> set[int]:
                 allowed |= _lines_of(doc, doc.root.start, doc.root.end)
                 continue
             allowed |= _container_lines(doc, tokens[:-1])
+            if len(tokens) == 1 and not exists and isinstance(doc.root, MappingNode) and (not doc.root.flow or doc.format == "json"):
+                # a new top-level section goes in template section order: before any
+                # top-level key (and the comments right above it)
+                for key, _ in doc.root.items:
+                    line = doc.lines.line_col(key.start)[0] - 1
+                    allowed |= {line}
+                    while line > 0 and doc.text.splitlines()[line - 1].strip().startswith("#"):
+                        line -= 1
+                        allowed |= {line}
             if exists:  # insert before an existing item
                 allowed |= _node_and_key_lines(doc, tokens)
     return allowed

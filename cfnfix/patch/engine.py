@@ -37,6 +37,12 @@ from .style import Style, _dash_of, detect_style
 from .verify import first_difference
 
 _OPS = ("add", "remove", "replace", "move", "copy", "test")
+
+#: Order of a template's top-level sections: a new section is placed by it.
+SECTION_ORDER = (
+    "AWSTemplateFormatVersion", "Description", "Metadata", "Transform", "Parameters",
+    "Rules", "Mappings", "Conditions", "Resources", "Outputs",
+)
 _OPEN_LITERAL = re.compile(r"\|[+-]?[ \t]*(?:#[^\n]*)?\r?\n")
 _OPEN_LITERAL_CLIPPED = re.compile(r"\|\+?[ \t]*(?:#[^\n]*)?\r?\n")
 
@@ -391,7 +397,7 @@ class Planner:
             ls = lines.line_start(node.start)
             base = text[ls : ls + len(text[ls:node.start]) - len(text[ls:node.start].lstrip(" \t"))]
             compact = parent is not None and self._single_line(parent.node)
-            return node.start, node.end, self.json.value(value, base) if not compact else self._json_compact(value)
+            return node.start, node.end, self.json.value(value, base) if not compact else self.json.compact(value)
         y = self.yaml
         container = parent.node if parent is not None else None
         in_flow = isinstance(container, (MappingNode, SequenceNode)) and container.flow
@@ -451,14 +457,6 @@ class Planner:
 
     def _single_line(self, node: Node) -> bool:
         return self.lines.line_start(node.start) == self.lines.line_start(node.end)
-
-    def _json_compact(self, value: Any) -> str:
-        import json as _json
-
-        try:
-            return _json.dumps(value, ensure_ascii=self.style.json_ascii, allow_nan=False, separators=(self.style.json_item, self.style.json_kv))
-        except (TypeError, ValueError) as exc:
-            raise PatchError(f"value cannot be written as JSON: {exc}") from None
 
     def _rewrite_literal(self, node: ScalarNode, value: Any) -> str | None:
         """A literal block scalar rewritten line by line: unchanged lines keep their bytes."""
@@ -547,12 +545,42 @@ class Planner:
             return False
         return isinstance(node, (MappingNode, SequenceNode))
 
+    def _section_anchor(self, mapping: MappingNode, key: str) -> int | None:
+        """Index of the entry a new top-level section goes before (template section order)."""
+        if mapping is not self.root or key not in SECTION_ORDER:
+            return None
+        rank = SECTION_ORDER.index(key)
+        for j, (k, _) in enumerate(mapping.items):
+            if k.value in SECTION_ORDER and SECTION_ORDER.index(k.value) > rank:
+                if k.start == k.end:
+                    raise _Flush  # a section this patch added: place against real text
+                return j
+        return None
+
+    def _blank_separated(self, key_start: int) -> bool:
+        """True when a blank line precedes the entry at ``key_start`` (above its comments)."""
+        lines, text = self.lines, self.text
+        ls = lines.line_start(key_start)
+        while ls > 0:
+            prev = lines.line_start(ls - 1)
+            line = text[prev:ls].strip()
+            if not line:
+                return True
+            if not line.startswith("#"):
+                return False
+            ls = prev
+        return False
+
     def _insert_entry(self, mapping: MappingNode, key: str, value: Any) -> None:
         text, lines = self.text, self.lines
         first_key, _ = mapping.items[0]
         last_key, last_val = mapping.items[-1]
         if isinstance(first_key, _New):
             raise _Flush
+        anchor = None if (mapping.flow and self.fmt != "json") else self._section_anchor(mapping, key)
+        if anchor is not None:
+            self._insert_entry_before(mapping, anchor, key, value)
+            return
         if self.fmt == "json":
             multi = lines.line_start(last_key.start) != lines.line_start(mapping.start)
             pos = last_val.end
@@ -563,7 +591,7 @@ class Planner:
                     raise _Flush
                 new = "," + line_ending_at(text, pos, self.style.eol) + base + self.json.member(key, value, base)
             else:
-                new = self.style.json_item + self.json.key(key) + self.style.json_kv + self._json_compact(value)
+                new = self.style.json_item + self.json.key(key) + self.style.json_kv + self.json.compact(value)
         elif mapping.flow:
             pos = last_val.end
             new = ", " + self.yaml.key(key, flow=True) + ": " + self.yaml.flow(value)
@@ -571,9 +599,38 @@ class Planner:
             pos = lines.line_end(last_val.end)
             key_col = lines.column(first_key.start)
             eol = line_ending_at(text, pos, self.style.eol)
-            new = eol + " " * key_col + self.yaml.key(key) + ":" + self.yaml.after_key(value, key_col)
+            real = [k for k, _ in mapping.items if k.start != k.end]
+            gap = eol if len(mapping.items) > 1 and real and self._blank_separated(real[-1].start) else ""
+            new = eol + gap + " " * key_col + self.yaml.key(key) + ":" + self.yaml.after_key(value, key_col)
         self._edit(pos, pos, new, mapping)
         mapping.items.append((ScalarNode(pos, pos, pos, key, "", None, key), _New(value, pos, pos)))  # type: ignore[arg-type]
+
+    def _insert_entry_before(self, mapping: MappingNode, index: int, key: str, value: Any) -> None:
+        """A new entry before entry ``index`` (and the comment lines right above it)."""
+        text, lines = self.text, self.lines
+        anchor_key = mapping.items[index][0]
+        if self.fmt == "json":
+            base = self._line_indent(anchor_key)
+            pos = anchor_key.start
+            if base is not None and lines.line_start(anchor_key.start) != lines.line_start(mapping.start):
+                new = self.json.member(key, value, base) + "," + line_ending_at(text, pos, self.style.eol) + base
+            else:
+                new = self.json.key(key) + self.style.json_kv + self.json.compact(value) + self.style.json_item
+            self._edit(pos, pos, new, mapping)
+        else:
+            pos = lines.line_start(anchor_key.start)
+            if index > 0:
+                while pos > 0:
+                    prev = lines.line_start(pos - 1)
+                    if not text[prev:pos].strip().startswith("#"):
+                        break
+                    pos = prev
+            eol = line_ending_at(text, pos, self.style.eol)
+            key_col = lines.column(anchor_key.start)
+            gap = eol if self._blank_separated(anchor_key.start) else ""
+            new = " " * key_col + self.yaml.key(key) + ":" + self.yaml.after_key(value, key_col) + eol + gap
+            self._edit(pos, pos, new, mapping, own_line=True)
+        mapping.items.insert(index, (ScalarNode(pos, pos, pos, key, "", None, key), _New(value, pos, pos)))  # type: ignore[arg-type]
 
     def _insert_item(self, seq: SequenceNode, index: int, value: Any) -> bool | None:
         text, lines = self.text, self.lines
@@ -592,14 +649,14 @@ class Planner:
                         raise _Flush
                     new = "," + line_ending_at(text, pos, self.style.eol) + base + self.json.value(value, base)
                 else:
-                    new = self.style.json_item + self._json_compact(value)
+                    new = self.style.json_item + self.json.compact(value)
             else:
                 pos = anchor.start
                 base = self._line_indent(anchor)
                 if multi and base is not None:
                     new = self.json.value(value, base) + "," + line_ending_at(text, pos, self.style.eol) + base
                 else:
-                    new = self._json_compact(value) + self.style.json_item
+                    new = self.json.compact(value) + self.style.json_item
         elif seq.flow:
             if append:
                 pos = anchor.end

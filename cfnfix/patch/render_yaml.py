@@ -33,7 +33,7 @@ _INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
 _FLOW_CHARS = set(",[]{}")
 # Characters YAML cannot hold raw in any scalar, or that break lines (NEL, LS, PS), or BOM.
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufeff\ufffe\uffff\x85\u2028\u2029]")
-_FLOW_MAX = 100
+_FLOW_MAX = 80
 
 
 def plain_ok(s: str, *, flow: bool) -> bool:
@@ -184,22 +184,32 @@ def _short_form(value: Any, style: Style) -> tuple[str, Any] | None:
     return tag, arg
 
 
-def _flow_fits(value: Any, style: Style, depth: int = 0) -> bool:
-    """True when ``value`` reads well on one line in flow style."""
-    if depth > 3:
+def _flow_fits(value: Any, style: Style) -> bool:
+    """True when ``value`` reads well on one line in flow style (short, no multi-line text)."""
+    budget = [_FLOW_MAX]
+
+    def fits(v: Any, depth: int) -> bool:
+        if depth > 6:
+            return False
+        if isinstance(v, str):
+            budget[0] -= len(v) + 2
+            return "\n" not in v and budget[0] > 0
+        if _is_simple(v):
+            budget[0] -= 5
+            return budget[0] > 0
+        short = _short_form(v, style)
+        if short is not None:
+            budget[0] -= len(short[0]) + 1
+            return fits(short[1], depth + 1)
+        if isinstance(v, list):
+            budget[0] -= 2 * len(v) + 2
+            return len(v) <= 8 and all(fits(x, depth + 1) for x in v)
+        if isinstance(v, dict):
+            budget[0] -= 4 * len(v) + 2
+            return len(v) <= 3 and all(fits(x, depth + 1) for x in v.values()) and all(fits(k, depth + 1) for k in v)
         return False
-    if isinstance(value, str):
-        return "\n" not in value and len(value) < _FLOW_MAX
-    if _is_simple(value):
-        return True
-    short = _short_form(value, style)
-    if short is not None:
-        return _flow_fits(short[1], style, depth + 1)
-    if isinstance(value, list):
-        return len(value) <= 8 and all(_flow_fits(v, style, depth + 1) for v in value)
-    if isinstance(value, dict):
-        return len(value) <= 2 and all(_flow_fits(v, style, depth + 1) for v in value.values())
-    return False
+
+    return fits(value, 0)
 
 
 class YamlRenderer:

@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from ..document.intrinsics import intrinsic_name
 from ..document.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ..document.text import LineIndex, dominant_line_ending
 
@@ -31,6 +32,7 @@ class Style:
     json_kv: str  # JSON: between key and value (": " or ":")
     json_item: str  # JSON: between items on one line (", " or ",")
     json_ascii: bool  # JSON: escape non-ASCII characters
+    json_inline: str | None = None  # JSON: small intrinsic objects on one line ("{x}" or "{ x }"), else None
 
 
 def detect_style(text: str, fmt: str, root: Node, lines: LineIndex) -> Style:
@@ -159,4 +161,27 @@ def _json_style(text: str, root: Node, lines: LineIndex, eol: str) -> Style:
         if m and "\n" not in m.group(1):
             item = "," + m.group(1)
     ascii_only = text.lstrip("\ufeff").isascii()
-    return Style("json", eol, 2, 2, False, '"', unit, multiline, kv, item, ascii_only)
+    return Style("json", eol, 2, 2, False, '"', unit, multiline, kv, item, ascii_only, _json_inline(text, root, lines) if multiline else None)
+
+
+def _json_inline(text: str, root: Node, lines: LineIndex) -> str | None:
+    """How the file writes intrinsic-function objects: on one line (``"{x}"``, ``"{ x }"``) or not."""
+    inline: Counter[str] = Counter()
+    spread = 0
+    stack: list[Node] = [root]
+    seen = 0
+    while stack and seen < 20000:
+        node = stack.pop()
+        seen += 1
+        if isinstance(node, MappingNode):
+            if len(node.items) == 1 and intrinsic_name({node.items[0][0].value: None}):
+                if lines.line_start(node.start) == lines.line_start(node.end):
+                    inline["{ x }" if text[node.start + 1 : node.start + 2] == " " else "{x}"] += 1
+                else:
+                    spread += 1
+            stack.extend(v for _, v in node.items)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.items)
+    if not inline or sum(inline.values()) <= spread:
+        return None
+    return inline.most_common(1)[0][0]

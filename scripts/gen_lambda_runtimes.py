@@ -1,0 +1,73 @@
+"""Regenerate ``cfnfix/data/lambda_runtimes.json``: ``python scripts/gen_lambda_runtimes.py [--check]``.
+
+Source: the installed cfn-lint's ``cfnlint/data/AdditionalSpecs/LmbdRuntimeLifecycle.json``
+(rules W2531/E2531/E2533), read as data only — no cfn-lint code is imported or copied. For
+every Python and Node.js runtime it gives three dates (``deprecated``: end of security
+patches; ``create-block``: new functions refused; ``update-block``: updates refused) and
+cfn-lint's ``successor``. Lambda documents the phases at
+https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels.
+
+Other runtime families (Java, .NET, Ruby, Go, provided) are left out: cfnfix only fixes the
+interpreted runtimes whose code can move to a newer version by changing ``Runtime``.
+``--check`` exits 1 when the committed file differs from what this script would write
+(ignoring the date).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any
+
+OUT = Path(__file__).resolve().parent.parent / "cfnfix" / "data" / "lambda_runtimes.json"
+SOURCE = "data/AdditionalSpecs/LmbdRuntimeLifecycle.json"
+FAMILIES = ("python", "nodejs")
+KEYS = ("deprecated", "create-block", "update-block", "successor")
+
+
+def _sort_key(name: str) -> tuple[str, tuple[int, ...]]:
+    family = next(f for f in FAMILIES if name.startswith(f))
+    digits = [int(p) for p in name[len(family) :].replace(".x", "").split(".") if p.isdigit()]
+    return family, tuple(digits)
+
+
+def build() -> dict[str, Any]:
+    """The table as written to the data file."""
+    raw = json.loads((resources.files("cfnlint") / SOURCE).read_text(encoding="utf-8"))
+    runtimes = {
+        name: {key: raw[name].get(key) for key in KEYS}
+        for name in sorted((n for n in raw if n.startswith(FAMILIES)), key=_sort_key)
+    }
+    return {
+        "date": dt.date.today().isoformat(),
+        "generated_by": "scripts/gen_lambda_runtimes.py",
+        "source": {"cfn-lint": metadata.version("cfn-lint"), "file": f"cfnlint/{SOURCE}"},
+        "runtimes": runtimes,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if the committed table is stale")
+    args = parser.parse_args(argv)
+    table = build()
+    if args.check:
+        old = json.loads(OUT.read_text(encoding="utf-8"))
+        old.pop("date", None)
+        table.pop("date", None)
+        if old != table:
+            print(f"{OUT} is stale: run python scripts/gen_lambda_runtimes.py", file=sys.stderr)
+            return 1
+        print(f"{OUT} is up to date")
+        return 0
+    OUT.write_text(json.dumps(table, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {OUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,25 @@
+"""The VPC peering rules on the shared corpus of real, working templates: every finding
+there would be a false positive, and the templates that talk about peering must reach
+the guards (so this test exercises them rather than passing on silence)."""
+
+from __future__ import annotations
+
+from cfnfix.api import findings_for
+from cfnfix.config import Settings
+from cfnfix.document import load, read_text
+from cfnfix.rules._peering import parameter_signals, text_signals
+
+from .corpus import corpus_files
+
+
+def test_no_findings_on_the_corpus() -> None:
+    settings = Settings(select=["CFX501", "CFX502"])
+    signalled = []
+    findings = []
+    for path in corpus_files():
+        doc = load(read_text(path), str(path))
+        if parameter_signals(doc.data) or text_signals(doc.data):
+            signalled.append(path.name)
+        findings.extend(findings_for(doc, settings))
+    assert findings == []
+    assert len(signalled) >= 12, signalled
