@@ -242,7 +242,9 @@ class ReferenceIndex:
         if not name:
             return []
         pattern = _mention_pattern(name)
-        return [p for p, text in self._texts.items() if p not in self._consumed and pattern.search(text)]
+        # `name in text` first: a plain substring test rules out nearly every text at a
+        # fraction of the regex's cost (1 MB template: 24,000 texts per renamed name)
+        return [p for p, text in self._texts.items() if name in text and p not in self._consumed and pattern.search(text)]
 
     def value(self, pointer: str) -> Any:
         """The data at ``pointer`` (the string a :class:`Reference` points into)."""
