@@ -30,6 +30,7 @@ __all__ = [
     "parse_cached",
     "parse_text",
     "read_text",
+    "too_large",
 ]
 
 Format = Literal["yaml", "json"]
@@ -260,8 +261,6 @@ def _read_fd(fd: int, name: str) -> bytes:
             if size > MAX_TEMPLATE_BYTES:
                 raise TemplateError(too_large(), file=name)
             chunks.append(chunk)
-    except IsADirectoryError:
-        raise TemplateError("is a directory, not a template file", file=name) from None
     except OSError as exc:
         raise TemplateError(f"cannot read the file: {exc.strerror or exc}", file=name) from None
     return b"".join(chunks)
