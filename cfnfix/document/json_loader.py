@@ -139,12 +139,69 @@ class _Scanner:
             raise self.error(pos, f"expected ',' or ']', found {self.describe(pos)}")
 
 
-def load_json(text: str, file: str | None = None) -> tuple[Node, Any]:
-    """Parse JSON ``text`` (BOM allowed) into (root node, plain data)."""
+class _Refused(Exception):
+    """The fast data-only path met something the scanner must judge (and position)."""
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        raise _Refused
+    return data
+
+
+def _no_constant(name: str) -> Any:
+    raise _Refused  # NaN, Infinity: not JSON
+
+
+def _number(convert: Any) -> Any:
+    def parse(token: str) -> Any:
+        if len(token) > _MAX_NUMBER_CHARS:
+            raise _Refused
+        return convert(token)
+
+    return parse
+
+
+_INT = _number(int)
+_FLOAT = _number(float)
+
+
+def load_json(text: str, file: str | None = None, *, nodes: bool = True) -> tuple[Node | None, Any]:
+    """Parse JSON ``text`` (BOM allowed) into (root node, plain data).
+
+    With ``nodes=False`` only the data is built (the root node is None), by the standard
+    library's C decoder; anything it cannot settle — duplicate keys, NaN, any error — goes
+    to the position-keeping scanner, which gives the same data or the positioned error.
+    """
+    if not nodes:
+        try:
+            data = json.loads(text[1:] if text.startswith("\ufeff") else text, object_pairs_hook=_unique, parse_constant=_no_constant, parse_int=_INT, parse_float=_FLOAT)
+        except (_Refused, ValueError, RecursionError):
+            pass
+        else:
+            if _depth_ok(data):
+                return None, data
     scanner = _Scanner(text, file)
     pos = scanner.ws(1 if text.startswith("\ufeff") else 0)
     node, data, pos = scanner.value(pos, 0)
     pos = scanner.ws(pos)
     if pos < len(text):
         raise scanner.error(pos, f"extra data after the JSON document, found {scanner.describe(pos)}")
-    return node, data
+    return (node if nodes else None), data
+
+
+def _depth_ok(data: Any) -> bool:
+    """True when ``data`` nests no deeper than the scanner allows."""
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            if depth >= _MAX_DEPTH:
+                return False
+            stack.extend((v, depth + 1) for v in value.values() if isinstance(v, (dict, list)))
+        elif isinstance(value, list):
+            if depth >= _MAX_DEPTH:
+                return False
+            stack.extend((v, depth + 1) for v in value if isinstance(v, (dict, list)))
+    return True

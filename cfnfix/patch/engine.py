@@ -261,7 +261,7 @@ class Planner:
                     f"patched text cannot be saved as UTF-8: lone surrogate U+{ord(text[exc.start]):04X}", file=self.file
                 ) from None
         try:
-            parsed = parse_text(text, self.file, self.fmt)  # type: ignore[arg-type]
+            parsed = parse_text(text, self.file, self.fmt, nodes=False)  # type: ignore[arg-type]
         except CfnfixError as exc:
             raise VerificationError(f"patched text does not parse: {exc}", file=self.file) from None
         diff = first_difference(parsed[2], self.data)
@@ -839,7 +839,7 @@ def apply_patch(text: str, patch: list[dict[str, Any]], *, file: str | None = No
     if not isinstance(patch, list):
         raise PatchConflictError("a JSON Patch must be a list of operations", file=file)
     if not patch:
-        parse_cached(text, file)  # the input must still be a template we can read
+        parse_cached(text, file, nodes=False)  # the input must still be a template we can read
         return text
     planner = Planner(text, file)
     try:
