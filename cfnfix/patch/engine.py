@@ -411,7 +411,7 @@ class Planner:
                 return node.start, node.end, literal
         if in_flow:
             return node.start, node.end, y.flow(value)
-        prefer = node.style if isinstance(node, ScalarNode) and node.tag is None else ""
+        prefer = _kept_quote(node) if isinstance(node, ScalarNode) and node.tag is None else ""
         if isinstance(container, MappingNode):
             key = next(k for k, v in container.items if v is node)
             colon = self._colon_after(key.end)
@@ -447,7 +447,7 @@ class Planner:
             arg = f"{arg[0]}.{arg[1]}"
         if not isinstance(arg, str):
             return None
-        return self.text[node.start : node.value_start] + scalar_text(arg, self.style, flow=in_flow, prefer=node.style)
+        return self.text[node.start : node.value_start] + scalar_text(arg, self.style, flow=in_flow, prefer=_kept_quote(node))
 
     def _colon_after(self, pos: int) -> int | None:
         text = self.text
@@ -796,9 +796,9 @@ class Planner:
         new_name = tokens[-1]
         if self.fmt == "json":
             rendered = self.json.key(new_name)
-        elif key.style == "'" and single_quoted(new_name) is not None:
+        elif _kept_quote(key) == "'" and single_quoted(new_name) is not None:
             rendered = single_quoted(new_name)  # type: ignore[assignment]
-        elif key.style == '"':
+        elif _kept_quote(key) == '"':
             rendered = double_quoted(new_name)
         elif plain_ok(new_name, flow=mapping.flow):
             rendered = new_name
@@ -817,6 +817,14 @@ def _lone_surrogate(op: dict[str, Any]) -> str | None:
     except (TypeError, ValueError):
         return None  # not JSON data: reported where it is used
     return None
+
+
+def _kept_quote(node: ScalarNode) -> str:
+    """The quote style a rewritten scalar keeps: its own, unless the old text only had
+    quotes because it needed them (``!Ref "My Bucket"`` renamed becomes ``!Ref MyBucket``)."""
+    if node.style in ("'", '"') and not plain_ok(node.value, flow=False):
+        return ""
+    return node.style
 
 
 def _scalar_like(value: Any) -> bool:
