@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from .config import Settings
 from .errors import ConfigError
+from .files import read_utf8
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -38,18 +39,7 @@ _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
     name = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError("configuration file not found", file=name) from None
-    except IsADirectoryError:
-        raise ConfigError("is a directory, not a configuration file", file=name) from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read the configuration file: {exc.strerror or exc}", file=name) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ConfigError("configuration file is not UTF-8 text", file=name) from None
+    text = read_utf8(name, error=ConfigError, kind="configuration file")
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:

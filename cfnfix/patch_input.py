@@ -6,6 +6,7 @@ import json
 import os
 from typing import Any
 
+from .files import read_utf8
 from .errors import PatchError
 
 __all__ = ["parse_patch", "read_patch"]
@@ -47,23 +48,6 @@ def parse_patch(text: str, *, source: str, for_file: str | None = None) -> list[
 
 def read_patch(path: str, *, for_file: str | None = None) -> list[dict[str, Any]]:
     """Read and parse a patch file (``-``: standard input)."""
-    import sys
-
     source = "<stdin>" if path == "-" else path
-    try:
-        if path == "-":
-            raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8")
-        else:
-            with open(path, "rb") as fh:
-                raw = fh.read()
-    except FileNotFoundError:
-        raise PatchError("no such file", file=source) from None
-    except IsADirectoryError:
-        raise PatchError("is a directory, not a patch file", file=source) from None
-    except OSError as exc:
-        raise PatchError(f"cannot read the patch: {exc.strerror or exc}", file=source) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise PatchError("the patch is not UTF-8 text", file=source) from None
+    text = read_utf8(path, error=PatchError, kind="patch", source=source)
     return parse_patch(text, source=source, for_file=for_file)

@@ -111,7 +111,7 @@ def test_bad_pyproject_key_is_named_with_its_table(cli, tmp_path: Path) -> None:
 def test_missing_or_unsuitable_explicit_config(cli, tmp_path: Path, template: Path) -> None:
     result = cli("check", "--config", str(tmp_path / "none.toml"), str(template))
     assert result.exit_code == 2
-    assert result.stderr == f"error: {tmp_path / 'none.toml'}: configuration file not found\n"
+    assert result.stderr == f"error: {tmp_path / 'none.toml'}: no such file\n"
     py = tmp_path / "pyproject.toml"
     py.write_text('[project]\nname = "x"\n', encoding="utf-8")
     result = cli("check", "--config", str(py), str(template))
