@@ -597,6 +597,7 @@ class Planner:
             new = ", " + self.yaml.key(key, flow=True) + ": " + self.yaml.flow(value)
         else:
             pos = lines.line_end(last_val.end)
+            self._flush_after_pending_at_eof(last_val, pos)
             key_col = lines.column(first_key.start)
             eol = line_ending_at(text, pos, self.style.eol)
             real = [k for k, _ in mapping.items if k.start != k.end]
@@ -674,6 +675,7 @@ class Planner:
             dash_col = lines.column(dash0)
             if append:
                 pos = lines.line_end(anchor.end)
+                self._flush_after_pending_at_eof(anchor, pos)
                 eol = line_ending_at(text, pos, self.style.eol)
                 new = eol + " " * dash_col + "-" + self.yaml.after_dash(value, dash_col)
             else:
@@ -689,6 +691,15 @@ class Planner:
         self._edit(pos, pos, new, seq)
         items.insert(index, _New(value, pos, pos))  # type: ignore[arg-type]
         return None
+
+    def _flush_after_pending_at_eof(self, before: object, pos: int) -> None:
+        """Text goes after a pending insertion at the end of a file with no final line break.
+
+        That insertion may end in a block literal that brings its own line break, so the
+        new text cannot know whether to start with one: apply pending edits first.
+        """
+        if isinstance(before, _New) and pos == len(self.text) and not self.text.endswith(("\n", "\r")):
+            raise _Flush
 
     def _line_indent(self, node: Node) -> str | None:
         """The whitespace before ``node`` when it is the first thing on its line."""
