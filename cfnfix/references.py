@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from .document.pointer import make_pointer, parse_pointer
+from .document.pointer import escape_token, parse_pointer
 
 __all__ = [
     "FOREACH_PREFIX",
@@ -193,6 +193,14 @@ def declared_names(data: Any) -> dict[str, list[str]]:
     return out
 
 
+def _at(pointer: str, *tokens: Any) -> str:
+    """``pointer`` extended by ``tokens`` (escaped): paths are built as they are walked, once per level."""
+    for token in tokens:
+        token = token if isinstance(token, str) else str(token)
+        pointer += "/" + (escape_token(token) if "~" in token or "/" in token else token)
+    return pointer
+
+
 def _name_part(text: str) -> str:
     return text.split(".", 1)[0]
 
@@ -255,20 +263,19 @@ class ReferenceIndex:
 
     # ------------------------------------------------------------------ recording
 
-    def _occ(self, path: list[str], kind: Kind, text: str, start: int = 0) -> None:
-        pointer = make_pointer(path)
-        self.occurrences.append(Occurrence(pointer, kind, text, start))
+    def _occ(self, path: str, kind: Kind, text: str, start: int = 0) -> None:
+        self.occurrences.append(Occurrence(path, kind, text, start))
         if kind is not Kind.SUB:
-            self._consumed.add(pointer)
+            self._consumed.add(path)
 
-    def _text(self, path: list[str], text: str) -> None:
-        self._texts[make_pointer(path)] = text
+    def _text(self, path: str, text: str) -> None:
+        self._texts[path] = text
 
     # ------------------------------------------------------------------ sections
 
     def _template(self, data: dict[str, Any]) -> None:
         for key, value in data.items():
-            path = [key]
+            path = _at("", key)
             if key == "Resources":
                 self._section(value, path, self._resource)
             elif key == "Outputs":
@@ -286,40 +293,40 @@ class ReferenceIndex:
             elif key not in ("AWSTemplateFormatVersion", "Transform"):
                 self._expr(value, path, _Scope())
 
-    def _section(self, block: Any, path: list[str], handler: Callable[[Any, list[str], _Scope], None]) -> None:
+    def _section(self, block: Any, path: str, handler: Callable[[Any, str, _Scope], None]) -> None:
         if not isinstance(block, dict):
             self._expr(block, path, _Scope())
             return
         self._entries(block, path, handler, _Scope())
 
     def _entries(
-        self, block: dict[str, Any], path: list[str], handler: Callable[[Any, list[str], _Scope], None], scope: _Scope
+        self, block: dict[str, Any], path: str, handler: Callable[[Any, str, _Scope], None], scope: _Scope
     ) -> None:
         for name, item in block.items():
             if isinstance(name, str) and name.startswith(FOREACH_PREFIX) and _is_foreach(item):
-                self._foreach(item, path + [name], handler, scope)
+                self._foreach(item, _at(path, name), handler, scope)
             else:
-                handler(item, path + [name], scope)
+                handler(item, _at(path, name), scope)
 
     def _foreach(
-        self, loop: list[Any], path: list[str], handler: Callable[[Any, list[str], _Scope], None], scope: _Scope
+        self, loop: list[Any], path: str, handler: Callable[[Any, str, _Scope], None], scope: _Scope
     ) -> None:
         """``[Identifier, Collection, {KeyTemplate: fragment}]``: the identifier shadows names in the fragment."""
         ident = loop[0]
         names = frozenset([ident] if isinstance(ident, str) else [i for i in ident if isinstance(i, str)])
-        self._expr(loop[1], path + ["1"], scope.plain())
+        self._expr(loop[1], _at(path, "1"), scope.plain())
         inner = scope.shadowing(names)
         if isinstance(loop[2], dict):
-            self._entries(loop[2], path + ["2"], handler, inner)
+            self._entries(loop[2], _at(path, "2"), handler, inner)
         else:
-            self._expr(loop[2], path + ["2"], inner)
+            self._expr(loop[2], _at(path, "2"), inner)
 
-    def _resource(self, res: Any, path: list[str], scope: _Scope) -> None:
+    def _resource(self, res: Any, path: str, scope: _Scope) -> None:
         if not isinstance(res, dict):
             self._expr(res, path, scope)
             return
         for key, value in res.items():
-            p = path + [key]
+            p = _at(path, key)
             if key == "Type" and isinstance(value, str):
                 continue
             if key == "DependsOn":
@@ -332,35 +339,35 @@ class ReferenceIndex:
             elif key == "Connectors" and isinstance(value, dict):
                 for cname, conn in value.items():
                     props = conn.get("Properties") if isinstance(conn, dict) else None
-                    self._connector(props, p + [cname, "Properties"])
+                    self._connector(props, _at(p, cname, "Properties"))
                 self._expr(value, p, scope.plain())
             else:
                 self._expr(value, p, scope.plain())
 
-    def _output(self, out: Any, path: list[str], scope: _Scope) -> None:
+    def _output(self, out: Any, path: str, scope: _Scope) -> None:
         if not isinstance(out, dict):
             self._expr(out, path, scope)
             return
         for key, value in out.items():
             if key == "Condition" and isinstance(value, str):
-                self._occ(path + [key], Kind.CONDITION, value)
+                self._occ(_at(path, key), Kind.CONDITION, value)
             else:
-                self._expr(value, path + [key], scope.plain())
+                self._expr(value, _at(path, key), scope.plain())
 
-    def _names(self, value: Any, path: list[str], kind: Kind, scope: _Scope) -> None:
+    def _names(self, value: Any, path: str, kind: Kind, scope: _Scope) -> None:
         """A name or a list of names (``DependsOn``, hook target lists)."""
         if isinstance(value, str):
             self._occ(path, kind, value)
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 if isinstance(item, str):
-                    self._occ(path + [str(i)], kind, item)
+                    self._occ(_at(path, str(i)), kind, item)
                 else:
-                    self._expr(item, path + [str(i)], scope.plain())
+                    self._expr(item, _at(path, str(i)), scope.plain())
         else:
             self._expr(value, path, scope.plain())
 
-    def _connector(self, props: Any, path: list[str]) -> None:
+    def _connector(self, props: Any, path: str) -> None:
         """SAM connector ``Source``/``Destination`` (an object or a list of them) ``Id``."""
         if not isinstance(props, dict):
             return
@@ -371,34 +378,34 @@ class ReferenceIndex:
                 items = [(r, [end, str(i)]) for i, r in enumerate(ref) if isinstance(r, dict)]
             for obj, sub in items:
                 if isinstance(obj.get("Id"), str):
-                    self._occ(path + sub + ["Id"], Kind.CONNECTOR, obj["Id"])
+                    self._occ(_at(path, *sub, "Id"), Kind.CONNECTOR, obj["Id"])
 
-    def _hook(self, hook: Any, path: list[str], scope: _Scope) -> None:
+    def _hook(self, hook: Any, path: str, scope: _Scope) -> None:
         """``AWS::CodeDeploy::BlueGreen``: ``LogicalID`` values and the target id lists."""
         if isinstance(hook, dict) and hook.get("Type") == "AWS::CodeDeploy::BlueGreen":
-            self._hook_ids(hook.get("Properties"), path + ["Properties"])
+            self._hook_ids(hook.get("Properties"), _at(path, "Properties"))
         self._expr(hook, path, scope)
 
-    def _hook_ids(self, value: Any, path: list[str]) -> None:
+    def _hook_ids(self, value: Any, path: str) -> None:
         if isinstance(value, dict):
             for key, item in value.items():
                 if key == "LogicalID" and isinstance(item, str):
-                    self._occ(path + [key], Kind.HOOK, item)
+                    self._occ(_at(path, key), Kind.HOOK, item)
                 elif key in ("TaskDefinitions", "TaskSets", "TargetGroups") and isinstance(item, list):
                     for i, name in enumerate(item):
                         if isinstance(name, str):
-                            self._occ(path + [key, str(i)], Kind.HOOK, name)
+                            self._occ(_at(path, key, str(i)), Kind.HOOK, name)
                 else:
-                    self._hook_ids(item, path + [key])
+                    self._hook_ids(item, _at(path, key))
         elif isinstance(value, list):
             for i, item in enumerate(value):
-                self._hook_ids(item, path + [str(i)])
+                self._hook_ids(item, _at(path, str(i)))
 
-    def _metadata(self, meta: Any, path: list[str]) -> None:
+    def _metadata(self, meta: Any, path: str) -> None:
         """Template metadata: ``AWS::CloudFormation::Interface`` names parameters."""
         iface = meta.get("AWS::CloudFormation::Interface") if isinstance(meta, dict) else None
         if isinstance(iface, dict):
-            ipath = path + ["AWS::CloudFormation::Interface"]
+            ipath = _at(path, "AWS::CloudFormation::Interface")
             groups = iface.get("ParameterGroups")
             if isinstance(groups, list):
                 for i, group in enumerate(groups):
@@ -407,7 +414,7 @@ class ReferenceIndex:
                         for j, name in enumerate(params):
                             if isinstance(name, str):
                                 self._occ(
-                                    ipath + ["ParameterGroups", str(i), "Parameters", str(j)],
+                                    _at(ipath, "ParameterGroups", str(i), "Parameters", str(j)),
                                     Kind.INTERFACE_GROUP,
                                     name,
                                 )
@@ -415,81 +422,81 @@ class ReferenceIndex:
             if isinstance(labels, dict):
                 for name in labels:
                     self.occurrences.append(
-                        Occurrence(make_pointer(ipath + ["ParameterLabels", name]), Kind.INTERFACE_LABEL, name)
+                        Occurrence(_at(ipath, "ParameterLabels", name), Kind.INTERFACE_LABEL, name)
                     )
         self._expr(meta, path, _Scope())
 
-    def _plain(self, value: Any, path: list[str], *, skip_type: bool = False) -> None:
+    def _plain(self, value: Any, path: str, *, skip_type: bool = False) -> None:
         """Sections without intrinsic functions: only their texts are kept (for mentions)."""
         if isinstance(value, str):
             self._text(path, value)
         elif isinstance(value, dict):
             for key, item in value.items():
                 if not (skip_type and key == "Type" and len(path) == 2):
-                    self._plain(item, path + [key], skip_type=skip_type)
+                    self._plain(item, _at(path, key), skip_type=skip_type)
         elif isinstance(value, list):
             for i, item in enumerate(value):
-                self._plain(item, path + [str(i)], skip_type=skip_type)
+                self._plain(item, _at(path, str(i)), skip_type=skip_type)
 
     # ------------------------------------------------------------------ expressions
 
-    def _expr(self, value: Any, path: list[str], scope: _Scope) -> None:
+    def _expr(self, value: Any, path: str, scope: _Scope) -> None:
         if isinstance(value, str):
             self._text(path, value)
             return
         if isinstance(value, list):
             for i, item in enumerate(value):
-                self._expr(item, path + [str(i)], scope.plain())
+                self._expr(item, _at(path, str(i)), scope.plain())
             return
         if not isinstance(value, dict):
             return
         if len(value) == 1:
             ((fn, arg),) = value.items()
             if fn == "Condition" and scope.condition_fn and isinstance(arg, str):
-                self._occ(path + [fn], Kind.CONDITION_FN, arg)
+                self._occ(_at(path, fn), Kind.CONDITION_FN, arg)
                 return
             handler = _FUNCTIONS.get(fn)
             if handler is not None:
-                handler(self, arg, path + [fn], scope)
+                handler(self, arg, _at(path, fn), scope)
                 return
         self._entries(value, path, lambda v, p, s: self._expr(v, p, s.plain()), scope)
 
-    def _fn_ref(self, arg: Any, path: list[str], scope: _Scope) -> None:
+    def _fn_ref(self, arg: Any, path: str, scope: _Scope) -> None:
         if not isinstance(arg, str):
             self._expr(arg, path, scope.plain())
         elif "::" in arg or arg in scope.shadow:
-            self._consumed.add(make_pointer(path))  # pseudo parameter or loop variable
+            self._consumed.add(path)  # pseudo parameter or loop variable
         else:
             self._occ(path, Kind.REF, arg)
 
-    def _fn_getatt(self, arg: Any, path: list[str], scope: _Scope) -> None:
+    def _fn_getatt(self, arg: Any, path: str, scope: _Scope) -> None:
         if isinstance(arg, str):
             if _name_part(arg) not in scope.shadow:
                 self._occ(path, Kind.GETATT_STRING, arg)
             return
         if isinstance(arg, list) and arg and isinstance(arg[0], str):
             if arg[0] not in scope.shadow:
-                self._occ(path + ["0"], Kind.GETATT, arg[0])
+                self._occ(_at(path, "0"), Kind.GETATT, arg[0])
             for i, item in enumerate(arg[1:], 1):
-                self._expr(item, path + [str(i)], scope.plain())
+                self._expr(item, _at(path, str(i)), scope.plain())
             return
         self._expr(arg, path, scope.plain())
 
-    def _fn_sub(self, arg: Any, path: list[str], scope: _Scope) -> None:
+    def _fn_sub(self, arg: Any, path: str, scope: _Scope) -> None:
         if isinstance(arg, str):
             self._sub_template(arg, path, scope.shadow)
             return
         if isinstance(arg, list) and arg and isinstance(arg[0], str):
             variables = arg[1] if len(arg) > 1 and isinstance(arg[1], dict) else {}
             self._sub_template(
-                arg[0], path + ["0"], scope.shadow | frozenset(k for k in variables if isinstance(k, str))
+                arg[0], _at(path, "0"), scope.shadow | frozenset(k for k in variables if isinstance(k, str))
             )
             for i, item in enumerate(arg[1:], 1):
-                self._expr(item, path + [str(i)], scope.plain())
+                self._expr(item, _at(path, str(i)), scope.plain())
             return
         self._expr(arg, path, scope.plain())
 
-    def _sub_template(self, template: str, path: list[str], shadow: frozenset[str]) -> None:
+    def _sub_template(self, template: str, path: str, shadow: frozenset[str]) -> None:
         blanked = list(template)
         for var, start in sub_variables(template):
             name = _name_part(var)
@@ -499,23 +506,23 @@ class ReferenceIndex:
             self._occ(path, Kind.SUB, var, start)
         self._text(path, "".join(blanked))
 
-    def _fn_conditions(self, arg: Any, path: list[str], scope: _Scope) -> None:
+    def _fn_conditions(self, arg: Any, path: str, scope: _Scope) -> None:
         """``Fn::And``/``Fn::Or``/``Fn::Not``: their arguments may be ``{"Condition": X}``."""
         if isinstance(arg, list):
             for i, item in enumerate(arg):
-                self._expr(item, path + [str(i)], scope.conditions())
+                self._expr(item, _at(path, str(i)), scope.conditions())
         else:
             self._expr(arg, path, scope.conditions())
 
 
-def _first_name(kind: Kind) -> Callable[[ReferenceIndex, Any, list[str], _Scope], None]:
+def _first_name(kind: Kind) -> Callable[[ReferenceIndex, Any, str, _Scope], None]:
     """Handler of a function whose first argument is a name (``Fn::If``, ``Fn::FindInMap`` …)."""
 
-    def handle(index: ReferenceIndex, arg: Any, path: list[str], scope: _Scope) -> None:
+    def handle(index: ReferenceIndex, arg: Any, path: str, scope: _Scope) -> None:
         if isinstance(arg, list) and arg and isinstance(arg[0], str):
-            index._occ(path + ["0"], kind, arg[0])
+            index._occ(_at(path, "0"), kind, arg[0])
             for i, item in enumerate(arg[1:], 1):
-                index._expr(item, path + [str(i)], scope.plain())
+                index._expr(item, _at(path, str(i)), scope.plain())
         else:
             index._expr(arg, path, scope.plain())
 
@@ -526,7 +533,7 @@ def _is_foreach(value: Any) -> bool:
     return isinstance(value, list) and len(value) == 3
 
 
-_FUNCTIONS: dict[str, Callable[[ReferenceIndex, Any, list[str], _Scope], None]] = {
+_FUNCTIONS: dict[str, Callable[[ReferenceIndex, Any, str, _Scope], None]] = {
     "Ref": ReferenceIndex._fn_ref,
     "Fn::GetAtt": ReferenceIndex._fn_getatt,
     "Fn::Sub": ReferenceIndex._fn_sub,

@@ -47,6 +47,17 @@ _OPEN_LITERAL = re.compile(r"\|[+-]?[ \t]*(?:#[^\n]*)?\r?\n")
 _OPEN_LITERAL_CLIPPED = re.compile(r"\|\+?[ \t]*(?:#[^\n]*)?\r?\n")
 
 
+def _has_multiline_text(value: Any) -> bool:
+    """True when ``value`` holds a string of several lines (written as a block literal)."""
+    if isinstance(value, str):
+        return "\n" in value
+    if isinstance(value, dict):
+        return any(_has_multiline_text(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_multiline_text(v) for v in value)
+    return False
+
+
 class _New:
     """A value this patch inserted or rewrote; its text exists only as a pending edit.
 
@@ -597,11 +608,13 @@ class Planner:
             new = ", " + self.yaml.key(key, flow=True) + ": " + self.yaml.flow(value)
         else:
             pos = lines.line_end(last_val.end)
-            self._flush_after_pending_at_eof(last_val, pos)
+            self._flush_after_pending_literal(last_val)
             key_col = lines.column(first_key.start)
             eol = line_ending_at(text, pos, self.style.eol)
             real = [k for k, _ in mapping.items if k.start != k.end]
             gap = eol if len(mapping.items) > 1 and real and self._blank_separated(real[-1].start) else ""
+            if gap and self._ends_in_kept_literal(mapping, len(mapping.items) - 1):
+                gap = ""  # a blank line after a kept literal would become part of its value
             new = eol + gap + " " * key_col + self.yaml.key(key) + ":" + self.yaml.after_key(value, key_col)
         self._edit(pos, pos, new, mapping)
         mapping.items.append((ScalarNode(pos, pos, pos, key, "", None, key), _New(value, pos, pos)))  # type: ignore[arg-type]
@@ -675,7 +688,7 @@ class Planner:
             dash_col = lines.column(dash0)
             if append:
                 pos = lines.line_end(anchor.end)
-                self._flush_after_pending_at_eof(anchor, pos)
+                self._flush_after_pending_literal(anchor)
                 eol = line_ending_at(text, pos, self.style.eol)
                 new = eol + " " * dash_col + "-" + self.yaml.after_dash(value, dash_col)
             else:
@@ -692,13 +705,14 @@ class Planner:
         items.insert(index, _New(value, pos, pos))  # type: ignore[arg-type]
         return None
 
-    def _flush_after_pending_at_eof(self, before: object, pos: int) -> None:
-        """Text goes after a pending insertion at the end of a file with no final line break.
+    def _flush_after_pending_literal(self, before: object) -> None:
+        """Text goes right after a pending insertion that may end in a block literal.
 
-        That insertion may end in a block literal that brings its own line break, so the
-        new text cannot know whether to start with one: apply pending edits first.
+        A literal's value runs to the end of its last line and, kept (``|+``), includes the
+        line breaks after it, so new text cannot be placed after one that exists only as a
+        pending edit: apply pending edits first.
         """
-        if isinstance(before, _New) and pos == len(self.text) and not self.text.endswith(("\n", "\r")):
+        if isinstance(before, _New) and _has_multiline_text(before.data):
             raise _Flush
 
     def _line_indent(self, node: Node) -> str | None:
@@ -756,7 +770,14 @@ class Planner:
         ls = lines.line_start(head)
         if text[ls:head].strip(" "):
             if isinstance(container, MappingNode) and index == 0 and n > 1:
-                return start, self._member_bounds(container, 1)[0]
+                # first entry of a compact item (`- a: 1`): the item's content now starts on
+                # the next line (`-` alone), so the next entry and any comment lines above it
+                # keep their bytes
+                stop = lines.line_end(end)
+                cut = start
+                while cut > ls and text[cut - 1] in " \t":
+                    cut -= 1
+                return cut, stop
             return None
         if lines.line_end(end) == len(text) and not (index > 0 and self._ends_in_block_scalar(container, index - 1)):
             # last line without a final line break: take the preceding line break instead
@@ -770,13 +791,25 @@ class Planner:
         nxt = lines.next_line_start(end)
         return ls, nxt
 
-    def _ends_in_block_scalar(self, container: MappingNode | SequenceNode, index: int) -> bool:
+    def _last_leaf(self, container: MappingNode | SequenceNode, index: int) -> Any:
+        """The node whose text ends member ``index`` of a block collection."""
         node: Any = container.items[index][1] if isinstance(container, MappingNode) else container.items[index]
         while isinstance(node, (MappingNode, SequenceNode)) and not node.flow and node.items:
             node = node.items[-1][1] if isinstance(node, MappingNode) else node.items[-1]
+        return node
+
+    def _ends_in_block_scalar(self, container: MappingNode | SequenceNode, index: int) -> bool:
+        node = self._last_leaf(container, index)
         if isinstance(node, _New):
             return True  # cannot tell cheaply: keep the line break
         return isinstance(node, ScalarNode) and node.style in ("|", ">")
+
+    def _ends_in_kept_literal(self, container: MappingNode | SequenceNode, index: int) -> bool:
+        """True when member ``index`` ends in a ``|+``/``>+`` scalar: the blank lines after it are its value."""
+        node = self._last_leaf(container, index)
+        if not (isinstance(node, ScalarNode) and node.style in ("|", ">")):
+            return False
+        return "+" in self.text[node.start : self.lines.line_end(node.start)].split("#", 1)[0]
 
     # move (rename) --------------------------------------------------------------------------
     def _rename_target(self, from_tokens: list[str], tokens: list[str]) -> bool:
