@@ -137,13 +137,17 @@ def float_text(value: float) -> str:
 
 
 def block_literal(value: str, indent: int, eol: str) -> str | None:
-    """`` |`` header plus lines (text after ``key:``), or None when a literal cannot hold ``value``."""
+    """`` |`` header plus lines (text after ``key:``), or None when a literal cannot hold ``value``.
+
+    A value ending in several line breaks is not written as a kept literal (``|+``): its
+    value would run on over any blank lines that follow it in the file (the caller quotes it).
+    """
     if "\r" in value or _UNPRINTABLE.search(value) or "\n" not in value:
         return None
     body = value
     if body.endswith("\n\n") or body == "\n":
-        chomp = "+"
-    elif body.endswith("\n"):
+        return None
+    if body.endswith("\n"):
         chomp = ""
     else:
         chomp = "-"
