@@ -27,6 +27,9 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _generated import write_or_check  # noqa: E402  (a sibling script module)
+
 OUT = Path(__file__).resolve().parent.parent / "cfnfix" / "data" / "aurora_mysql.json"
 ENGINE = "aurora-mysql"
 
@@ -182,17 +185,8 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 when the committed file is out of date")
     args = parser.parse_args(argv)
-    if args.check:
-        committed = json.loads(OUT.read_text(encoding="utf-8"))
-        fresh = build(committed["date"])
-        if fresh != committed:
-            print(f"{OUT} is out of date: run scripts/gen_aurora_mysql_data.py", file=sys.stderr)
-            return 1
-        return 0
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(render(build(dt.date.today().isoformat())), encoding="utf-8")
-    print("wrote", OUT)
-    return 0
+    text = render(build(dt.date.today().isoformat()))
+    return write_or_check(OUT, text, "gen_aurora_mysql_data.py", check=args.check)
 
 
 if __name__ == "__main__":

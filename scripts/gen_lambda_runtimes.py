@@ -23,6 +23,9 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _generated import write_or_check  # noqa: E402  (a sibling script module)
+
 OUT = Path(__file__).resolve().parent.parent / "cfnfix" / "data" / "lambda_runtimes.json"
 SOURCE = "data/AdditionalSpecs/LmbdRuntimeLifecycle.json"
 FAMILIES = ("python", "nodejs")
@@ -54,19 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if the committed table is stale")
     args = parser.parse_args(argv)
-    table = build()
-    if args.check:
-        old = json.loads(OUT.read_text(encoding="utf-8"))
-        old.pop("date", None)
-        table.pop("date", None)
-        if old != table:
-            print(f"{OUT} is stale: run python scripts/gen_lambda_runtimes.py", file=sys.stderr)
-            return 1
-        print(f"{OUT} is up to date")
-        return 0
-    OUT.write_text(json.dumps(table, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {OUT}")
-    return 0
+    text = json.dumps(build(), indent=2) + "\n"
+    return write_or_check(OUT, text, "gen_lambda_runtimes.py", check=args.check)
 
 
 if __name__ == "__main__":

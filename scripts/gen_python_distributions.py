@@ -39,6 +39,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _generated import write_or_check  # noqa: E402  (a sibling script module)
+
 OUT = Path(__file__).resolve().parent.parent / "cfnfix" / "data" / "python_distributions.json"
 
 RUNTIME_PROVIDED = ["boto3", "botocore", "dateutil", "jmespath", "s3transfer", "six", "urllib3"]
@@ -163,19 +166,9 @@ def main(argv: list[str] | None = None) -> int:
     problems = cross_check()
     for problem in problems:
         print("mismatch:", problem, file=sys.stderr)
-    table = build()
-    if args.check:
-        old = json.loads(OUT.read_text(encoding="utf-8"))
-        old.pop("date", None)
-        table.pop("date", None)
-        if old != table:
-            print(f"{OUT} is stale: run python scripts/gen_python_distributions.py", file=sys.stderr)
-            return 1
-        print(f"{OUT} is up to date")
-        return 1 if problems else 0
-    OUT.write_text(json.dumps(table, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"wrote {OUT}")
-    return 1 if problems else 0
+    text = json.dumps(build(), indent=2, ensure_ascii=False) + "\n"
+    stale = write_or_check(OUT, text, "gen_python_distributions.py", check=args.check)
+    return 1 if problems or stale else 0
 
 
 if __name__ == "__main__":

@@ -35,6 +35,9 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _generated import write_or_check  # noqa: E402  (a sibling script module)
+
 OUT = Path(__file__).resolve().parent.parent / "cfnfix" / "data" / "python_stdlib.json"
 VERSIONS = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14"]
 STDLIBS_PIN = "2026.9.3"
@@ -126,21 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if the committed table is stale")
     args = parser.parse_args(argv)
-    table = build()
-    text = dump(table)
-    if args.check:
-        old = json.loads(OUT.read_text(encoding="utf-8"))
-        new = json.loads(text)
-        old.pop("date", None)
-        new.pop("date", None)
-        if old != new:
-            print(f"{OUT} is stale: run python scripts/gen_python_stdlib.py", file=sys.stderr)
-            return 1
-        print(f"{OUT} is up to date")
-        return 0
-    OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT}")
-    return 0
+    return write_or_check(OUT, dump(build()), "gen_python_stdlib.py", check=args.check)
 
 
 if __name__ == "__main__":
