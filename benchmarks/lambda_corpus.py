@@ -10,22 +10,17 @@ With ``--lint``, cfn-lint 1.58 (us-east-1) checks that no fixed template gains a
 from __future__ import annotations
 
 import argparse
-import collections
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cfnfix.api import fix_text, run_rules  # noqa: E402
+from benchmarks.corpus_fixes import count_findings, fix_all, load_corpus  # noqa: E402
 from cfnfix.config import Settings  # noqa: E402
-from cfnfix.document import load  # noqa: E402
-from cfnfix.errors import CfnfixError  # noqa: E402
 from cfnfix.rules._lambda import functions  # noqa: E402
 
 IDS = ["CFX401", "CFX402", "CFX403", "CFX601"]
-SUFFIXES = (".yaml", ".yml", ".json", ".template")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,37 +29,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lint", action="store_true", help="also lint every fixed template with cfn-lint")
     args = parser.parse_args(argv)
     settings = Settings(select=IDS, unsafe_fixes=True, rules={"CFX601": {"today": "2026-11-28"}})
-    docs = []
-    for path in sorted(Path(args.corpus).rglob("*")):
-        if path.suffix in SUFFIXES and path.is_file():
-            try:
-                docs.append(load(path.read_text(encoding="utf-8"), str(path)))
-            except (CfnfixError, UnicodeDecodeError):
-                continue
+    docs = load_corpus(args.corpus)
     fns = [fn for doc in docs for fn in functions(doc.data)]
     inline = [fn for fn in fns if fn.code_pointer and fn.python_version]
     print(f"{len(docs)} templates, {len(fns)} Lambda/SAM functions, {len(inline)} with inline Python code")
-    counts: collections.Counter[str] = collections.Counter()
-    start = time.perf_counter()
-    for doc in docs:
-        counts.update(f.rule_id for f in run_rules(doc, settings))
-    elapsed = time.perf_counter() - start
-    print(f"findings: {dict(sorted(counts.items()))}; {elapsed / len(docs) * 1000:.2f} ms per template")
-    changed, unstable, lint_bad, sizes = 0, 0, 0, []
-    for doc in docs:
-        result = fix_text(doc.text, doc.file, settings)
-        if not result.changed:
-            continue
-        changed += 1
-        unstable += fix_text(result.text, doc.file, settings).text != result.text
-        sizes.append(sum(1 for ln in result.diff.splitlines() if ln[:1] in "+-" and ln[:3] not in ("+++", "---")))
-        if args.lint:
-            from tests.lint import new_lint_errors
-
-            lint_bad += bool(new_lint_errors(doc.text, result.text))
-    print(f"fixed {changed} templates; second run changed {unstable}; diff lines per template {sizes}")
-    if args.lint:
-        print(f"templates with new cfn-lint errors: {lint_bad}")
+    counts, ms = count_findings(docs, settings)
+    print(f"findings: {dict(sorted(counts.items()))}; {ms:.2f} ms per template")
+    fix_all(docs, settings, lint=args.lint).report(args.lint)
     return 0
 
 
