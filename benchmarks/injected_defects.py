@@ -1,0 +1,200 @@
+"""Defects injected into real templates, then fixed: ``python benchmarks/injected_defects.py [--corpus DIR] [--lint]``.
+
+The public corpus is mostly clean, so most rules never fire on it. This script plants one
+kind of defect at every site of ``../shared/corpus`` where it can exist, with cfnfix's own
+``apply_patch`` (so the injected text keeps its format), and then runs the real fix loop
+(``fix`` with unsafe fixes, CFX601 judged on 2026-11-28):
+
+=========  ==============================================================================
+CFX201     every ``AWS::RDS::DBCluster`` and standalone ``AWS::RDS::DBInstance``:
+           ``DeletionProtection: false``, no ``DeletionPolicy``/``UpdateReplacePolicy``
+           (Neptune and DocumentDB clusters default to ``Delete``: not a defect)
+CFX301     every ``AWS::RDS::DBCluster``: ``Engine: aurora-mysql``, ``EngineVersion:
+           5.7.mysql_aurora.2.11.2`` (its member instances' ``Engine`` follows)
+CFX601     every Lambda function with a Python or Node.js ``Runtime``: ``python3.7`` /
+           ``nodejs14.x``
+CFX401     every inline Python ``ZipFile``/``InlineCode``: ``import pymysql`` prepended
+=========  ==============================================================================
+
+For each kind it prints how many templates were injected, how many the expected rule then
+flags, how many of those findings come without a fix (the rule explains why: inline
+Node.js code on the AWS SDK v2 cannot simply move to a newer runtime), how many the fix changes, fixes dropped, templates where the rule still fires
+after the fix, second runs that change anything, and with ``--lint`` templates whose fixed
+text has a cfn-lint error that the injected text did not have.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.corpus_fixes import TODAY, load_corpus  # noqa: E402
+from cfnfix import apply_patch  # noqa: E402
+from cfnfix.api import findings_for, fix_text  # noqa: E402
+from cfnfix.config import Settings  # noqa: E402
+from cfnfix.document import Document, load  # noqa: E402
+from cfnfix.document.pointer import escape_token  # noqa: E402
+from cfnfix.errors import CfnfixError  # noqa: E402
+
+Injector = Callable[[dict[str, Any]], list[dict[str, Any]]]
+
+_DB_TYPES = ("AWS::RDS::DBCluster", "AWS::RDS::DBInstance")
+
+
+def _resources(data: Any) -> list[tuple[str, dict[str, Any]]]:
+    res = data.get("Resources") if isinstance(data, dict) else None
+    if not isinstance(res, dict):
+        return []
+    return [(k, r) for k, r in res.items() if isinstance(r, dict) and isinstance(r.get("Type"), str)]
+
+
+def _ptr(*tokens: str) -> str:
+    return "".join("/" + escape_token(t) for t in tokens)
+
+
+def _set(props: dict[str, Any], base: str, key: str, value: Any) -> dict[str, Any]:
+    return {"op": "replace" if key in props else "add", "path": f"{base}/{escape_token(key)}", "value": value}
+
+
+def rds_deletion(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """DeletionProtection false and no deletion policies on every database resource."""
+    ops: list[dict[str, Any]] = []
+    for name, res in _resources(data):
+        if res["Type"] not in _DB_TYPES or not isinstance(res.get("Properties"), dict):
+            continue
+        if res["Type"].endswith("DBInstance") and "DBClusterIdentifier" in res["Properties"]:
+            continue  # a cluster member: the cluster's policy is what counts
+        base = _ptr("Resources", name)
+        ops.append(_set(res["Properties"], base + "/Properties", "DeletionProtection", False))
+        ops += [{"op": "remove", "path": f"{base}/{k}"} for k in ("DeletionPolicy", "UpdateReplacePolicy") if k in res]
+    return ops
+
+
+def aurora_57(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Aurora MySQL 5.7 on every RDS cluster, its member instances following."""
+    ops: list[dict[str, Any]] = []
+    clusters = {n for n, r in _resources(data) if r["Type"] == "AWS::RDS::DBCluster" and isinstance(r.get("Properties"), dict)}
+    for name, res in _resources(data):
+        props = res.get("Properties")
+        if not isinstance(props, dict):
+            continue
+        base = _ptr("Resources", name, "Properties")
+        if name in clusters:
+            ops.append(_set(props, base, "Engine", "aurora-mysql"))
+            ops.append(_set(props, base, "EngineVersion", "5.7.mysql_aurora.2.11.2"))
+        elif res["Type"] == "AWS::RDS::DBInstance" and props.get("DBClusterIdentifier") in ({"Ref": c} for c in clusters):
+            ops.append(_set(props, base, "Engine", "aurora-mysql"))
+    return ops if clusters else []
+
+
+def old_runtime(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """A deprecated runtime on every Python or Node.js Lambda function."""
+    ops = []
+    for name, res in _resources(data):
+        props = res.get("Properties")
+        if res["Type"] not in ("AWS::Lambda::Function", "AWS::Serverless::Function") or not isinstance(props, dict):
+            continue
+        runtime = props.get("Runtime")
+        if isinstance(runtime, str) and runtime.startswith(("python", "nodejs")):
+            old = "python3.7" if runtime.startswith("python") else "nodejs14.x"
+            ops.append(_set(props, _ptr("Resources", name, "Properties"), "Runtime", old))
+    return ops
+
+
+def missing_dependency(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """``import pymysql`` at the top of every inline Python function."""
+    ops = []
+    for name, res in _resources(data):
+        props = res.get("Properties")
+        if not isinstance(props, dict) or not str(props.get("Runtime", "")).startswith("python"):
+            continue
+        code, ptr = None, None
+        if res["Type"] == "AWS::Lambda::Function" and isinstance(props.get("Code"), dict):
+            code, ptr = props["Code"].get("ZipFile"), _ptr("Resources", name, "Properties", "Code", "ZipFile")
+        elif res["Type"] == "AWS::Serverless::Function":
+            code, ptr = props.get("InlineCode"), _ptr("Resources", name, "Properties", "InlineCode")
+        if isinstance(code, str):
+            ops.append({"op": "replace", "path": ptr, "value": "import pymysql\n" + code})
+    return ops
+
+
+#: How the measurement judges: all rules, unsafe fixes included, CFX601 on a fixed date.
+SETTINGS = Settings(unsafe_fixes=True, rules={"CFX601": {"today": TODAY}})
+
+INJECTIONS: dict[str, Injector] = {
+    "CFX201": rds_deletion,
+    "CFX301": aurora_57,
+    "CFX601": old_runtime,
+    "CFX401": missing_dependency,
+}
+
+
+def run_kind(rule_id: str, docs: list[Document], settings: Settings, *, lint: bool) -> tuple[collections.Counter[str], list[str]]:
+    """Inject ``rule_id``'s defect into every document where it can exist and fix it: counts and problems."""
+    inject = INJECTIONS[rule_id]
+    row: collections.Counter[str] = collections.Counter()
+    problems: list[str] = []
+    for doc in docs:
+        ops = inject(doc.data)
+        if not ops:
+            continue
+        try:
+            text = apply_patch(doc.text, ops, file=doc.file)
+        except CfnfixError as exc:
+            problems.append(f"{doc.file}: injection failed: {exc}")
+            continue
+        row["injected"] += 1
+        flagged = [f for f in findings_for(load(text, doc.file), settings) if f.rule_id == rule_id]
+        if flagged:
+            row["flagged"] += 1
+            row["without a fix"] += any(f.fix is None for f in flagged)
+        result = fix_text(text, doc.file, settings)
+        row["dropped"] += len(result.failed)
+        if not result.changed:
+            continue
+        row["fixed"] += 1
+        if any(f.rule_id == rule_id for f in result.remaining):
+            row["still flagged"] += 1
+            problems.append(f"{doc.file}: {rule_id} still fires after the fix")
+        if fix_text(result.text, doc.file, settings).text != result.text:
+            row["second run changed"] += 1
+            problems.append(f"{doc.file}: a second run changed the text")
+        if lint:
+            from cfnfix.lint import renames
+            from tests.lint import new_lint_errors
+
+            new = new_lint_errors(text, result.text, renamed=renames(result.patch))
+            if new:
+                row["new lint errors"] += 1
+                problems.append(f"{doc.file}: new cfn-lint errors {sorted(new)}")
+    return row, problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Inject, fix and print one line per defect kind."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
+    parser.add_argument("--lint", action="store_true", help="also lint every fixed template with cfn-lint")
+    args = parser.parse_args(argv)
+    docs = load_corpus(args.corpus)
+    bad = 0
+    for rule_id in INJECTIONS:
+        row, problems = run_kind(rule_id, docs, SETTINGS, lint=args.lint)
+        keys = ("injected", "flagged", "without a fix", "fixed", "dropped", "still flagged", "second run changed")
+        cells = ", ".join(f"{k} {row[k]}" for k in keys + (("new lint errors",) if args.lint else ()))
+        print(f"{rule_id}: {cells}")
+        for problem in problems:
+            print("  " + problem)
+        bad += len(problems)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
