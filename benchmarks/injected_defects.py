@@ -14,6 +14,9 @@ CFX301     every ``AWS::RDS::DBCluster``: ``Engine: aurora-mysql``, ``EngineVers
 CFX601     every Lambda function with a Python or Node.js ``Runtime``: ``python3.7`` /
            ``nodejs14.x``
 CFX401     every inline Python ``ZipFile``/``InlineCode``: ``import pymysql`` prepended
+CFX501     every template with exactly one ``AWS::EC2::VPC``: a ``PeerVpcId`` parameter (a
+           design that asks for peering), so the optional-peer fix must fit the template's
+           own route tables
 =========  ==============================================================================
 
 For each kind it prints how many templates were injected, how many the expected rule then
@@ -128,11 +131,24 @@ def missing_dependency(data: dict[str, Any]) -> list[dict[str, Any]]:
 #: How the measurement judges: all rules, unsafe fixes included, CFX601 on a fixed date.
 SETTINGS = Settings(unsafe_fixes=True, rules={"CFX601": {"today": TODAY}})
 
+def peer_parameter(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """A ``PeerVpcId`` parameter in a template with exactly one VPC and no peering connection."""
+    types = [r["Type"] for _, r in _resources(data)]
+    if types.count("AWS::EC2::VPC") != 1 or "AWS::EC2::VPCPeeringConnection" in types:
+        return []
+    params = data.get("Parameters")
+    if isinstance(params, dict) and "PeerVpcId" in params:
+        return []
+    ops: list[dict[str, Any]] = [] if isinstance(params, dict) else [{"op": "add", "path": "/Parameters", "value": {}}]
+    return ops + [{"op": "add", "path": "/Parameters/PeerVpcId", "value": {"Type": "String", "Description": "VPC to peer with"}}]
+
+
 INJECTIONS: dict[str, Injector] = {
     "CFX201": rds_deletion,
     "CFX301": aurora_57,
     "CFX601": old_runtime,
     "CFX401": missing_dependency,
+    "CFX501": peer_parameter,
 }
 
 
