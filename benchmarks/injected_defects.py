@@ -17,6 +17,7 @@ CFX401     every inline Python ``ZipFile``/``InlineCode``: ``import pymysql`` pr
 CFX501     every template with exactly one ``AWS::EC2::VPC``: a ``PeerVpcId`` parameter (a
            design that asks for peering), so the optional-peer fix must fit the template's
            own route tables
+CFX502     the same parameter with a placeholder default, ``vpc-xxxxxxxx``
 =========  ==============================================================================
 
 For each kind it prints how many templates were injected, how many the expected rule then
@@ -143,12 +144,21 @@ def peer_parameter(data: dict[str, Any]) -> list[dict[str, Any]]:
     return ops + [{"op": "add", "path": "/Parameters/PeerVpcId", "value": {"Type": "String", "Description": "VPC to peer with"}}]
 
 
+def placeholder_peer(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """:func:`peer_parameter` with the placeholder default ``vpc-xxxxxxxx``."""
+    ops = peer_parameter(data)
+    if ops:
+        ops[-1]["value"] = {**ops[-1]["value"], "Default": "vpc-xxxxxxxx"}
+    return ops
+
+
 INJECTIONS: dict[str, Injector] = {
     "CFX201": rds_deletion,
     "CFX301": aurora_57,
     "CFX601": old_runtime,
     "CFX401": missing_dependency,
     "CFX501": peer_parameter,
+    "CFX502": placeholder_peer,
 }
 
 
