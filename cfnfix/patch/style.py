@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..document.intrinsics import intrinsic_name
@@ -101,37 +102,36 @@ def _dash_of(text: str, item_start: int) -> int | None:
     return None
 
 
-def _uses_short_tags(text: str, root: Node) -> bool:
+def _sample(root: Node, limit: int, *, keys: bool = False) -> Iterator[Node]:
+    """The first ``limit`` nodes of ``root``'s tree, depth first (mapping keys too with ``keys``).
+
+    Style is read off a sample: a large file says what it prefers long before its end.
+    """
     stack: list[Node] = [root]
     seen = 0
-    while stack and seen < 20000:
+    while stack and seen < limit:
         node = stack.pop()
         seen += 1
-        if node.tag is not None:
-            return True
+        yield node
         if isinstance(node, MappingNode):
-            stack.extend(v for _, v in node.items)
+            for key, value in node.items:
+                if keys:
+                    stack.append(key)
+                stack.append(value)
         elif isinstance(node, SequenceNode):
             stack.extend(node.items)
+
+
+def _uses_short_tags(text: str, root: Node) -> bool:
+    if any(node.tag is not None for node in _sample(root, 20000)):
+        return True
     return _LONG_KEY.search(text) is None
 
 
 def _preferred_quote(root: Node) -> str:
-    counts: Counter[str] = Counter()
-    stack: list[Node] = [root]
-    seen = 0
-    while stack and seen < 5000:
-        node = stack.pop()
-        seen += 1
-        if isinstance(node, ScalarNode):
-            if node.style in ("'", '"'):
-                counts[node.style] += 1
-        elif isinstance(node, MappingNode):
-            for key, value in node.items:
-                stack.append(key)
-                stack.append(value)
-        else:
-            stack.extend(node.items)
+    counts = Counter(
+        node.style for node in _sample(root, 5000, keys=True) if isinstance(node, ScalarNode) and node.style in ("'", '"')
+    )
     if counts['"'] > counts["'"]:
         return '"'
     return "'"
@@ -168,20 +168,12 @@ def _json_inline(text: str, root: Node, lines: LineIndex) -> str | None:
     """How the file writes intrinsic-function objects: on one line (``"{x}"``, ``"{ x }"``) or not."""
     inline: Counter[str] = Counter()
     spread = 0
-    stack: list[Node] = [root]
-    seen = 0
-    while stack and seen < 20000:
-        node = stack.pop()
-        seen += 1
-        if isinstance(node, MappingNode):
-            if len(node.items) == 1 and intrinsic_name({node.items[0][0].value: None}):
-                if lines.line_start(node.start) == lines.line_start(node.end):
-                    inline["{ x }" if text[node.start + 1 : node.start + 2] == " " else "{x}"] += 1
-                else:
-                    spread += 1
-            stack.extend(v for _, v in node.items)
-        elif isinstance(node, SequenceNode):
-            stack.extend(node.items)
+    for node in _sample(root, 20000):
+        if isinstance(node, MappingNode) and len(node.items) == 1 and intrinsic_name({node.items[0][0].value: None}):
+            if lines.line_start(node.start) == lines.line_start(node.end):
+                inline["{ x }" if text[node.start + 1 : node.start + 2] == " " else "{x}"] += 1
+            else:
+                spread += 1
     if not inline or sum(inline.values()) <= spread:
         return None
     return inline.most_common(1)[0][0]
