@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ._template import escape, parameter_uses, section
+from ..document.pointer import escape_token
+from ._template import parameter_uses, section
 
 #: The parameter type CloudFormation validates against the account: it cannot be empty.
 VPC_ID_TYPE = "AWS::EC2::VPC::Id"
@@ -40,7 +41,7 @@ def optional_ops(name: str, body: dict[str, Any], empty_pattern: str) -> tuple[l
     ``empty_pattern`` is the ``AllowedPattern`` to add when an ``AWS::EC2::VPC::Id``
     parameter becomes a ``String`` (so that the value is still checked).
     """
-    base = "/Parameters/" + escape(name)
+    base = "/Parameters/" + escape_token(name)
     ops: list[dict[str, Any]] = []
     notes: list[str] = []
     ptype = body.get("Type")

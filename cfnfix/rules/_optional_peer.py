@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..document.pointer import escape_token
 from ..findings import Applicability, Fix
 from ..naming import NameAllocator, readable_name
 from ._optional_params import VPC_ID_TYPE, optional_ops, unconditional_uses
@@ -22,7 +23,6 @@ from ._template import (
     MAX_PARAMETERS,
     MAX_RESOURCES,
     Resource,
-    escape,
     has_foreach_resources,
     section,
 )
@@ -112,7 +112,7 @@ class _Builder:
         """Add entry ``name`` to section ``sec`` (creating the section in one operation)."""
         self.added.setdefault(sec, []).append(name)
         if sec in self.data:
-            self.ops.append({"op": "add", "path": f"/{sec}/{escape(name)}", "value": value})
+            self.ops.append({"op": "add", "path": f"/{sec}/{escape_token(name)}", "value": value})
         else:
             self.new_sections.setdefault(sec, {})[name] = value
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from ..document.pointer import escape_token
 from ._template import (
     Resource,
-    escape,
     getatt_target,
     iter_strings,
     parameter_uses,
@@ -132,10 +132,10 @@ def text_signals(data: Any) -> list[Signal]:
         if isinstance(body, dict):
             for key in ("Description", "ConstraintDescription"):
                 if key in body:
-                    places.append((f"/Parameters/{escape(name)}/{key}", body[key]))
+                    places.append((f"/Parameters/{escape_token(name)}/{key}", body[key]))
     for name, body in section(data, "Outputs").items():
         if isinstance(body, dict) and "Description" in body:
-            places.append((f"/Outputs/{escape(name)}/Description", body["Description"]))
+            places.append((f"/Outputs/{escape_token(name)}/Description", body["Description"]))
     for res in resources(data):
         for key in ("Description", "GroupDescription"):
             if key in res.props:
@@ -184,7 +184,7 @@ def parameter_signals(data: Any) -> list[Signal]:
     for name, body in section(data, "Parameters").items():
         role = peer_role(name, body)
         if role is not None and role is not PeerRole.CONNECTION:
-            signals.append(Signal("/Parameters/" + escape(name), True, f"parameter {name}", True))
+            signals.append(Signal("/Parameters/" + escape_token(name), True, f"parameter {name}", True))
     return signals
 
 

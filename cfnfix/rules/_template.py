@@ -10,17 +10,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ..document.pointer import escape_token
 from ..references import Kind, ReferenceIndex
 
 #: Quotas that a fix adding entries must respect (CloudFormation limits page).
 MAX_RESOURCES = 500
 MAX_PARAMETERS = 200
 MAX_OUTPUTS = 200
-
-
-def escape(token: str) -> str:
-    """One JSON Pointer reference token (RFC 6901 ``~0``/``~1`` escaping)."""
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 def section(data: Any, name: str) -> dict[str, Any]:
@@ -57,7 +53,7 @@ class Resource:
     @property
     def pointer(self) -> str:
         """JSON Pointer of the resource."""
-        return "/Resources/" + escape(self.id)
+        return "/Resources/" + escape_token(self.id)
 
 
 def resources(data: Any) -> list[Resource]:
@@ -133,7 +129,7 @@ def iter_strings(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
         yield pointer, value
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from iter_strings(item, f"{pointer}/{escape(key)}")
+            yield from iter_strings(item, f"{pointer}/{escape_token(key)}")
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from iter_strings(item, f"{pointer}/{index}")

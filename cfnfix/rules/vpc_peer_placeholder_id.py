@@ -11,7 +11,8 @@ from ._optional_params import VPC_ID_TYPE, optional_ops, unconditional_uses
 from ._optional_peer import PATTERNS
 from ._peering import PEERING_TYPE, PeerRole, peer_role
 from ._placeholders import account_placeholder, id_placeholder
-from ._template import Resource, escape, iter_strings, ref_target, resources, section
+from ..document.pointer import escape_token
+from ._template import Resource, iter_strings, ref_target, resources, section
 from .base import Rule, RuleContext
 
 #: Properties of a peering connection that hold IDs, and what they hold.
@@ -124,7 +125,7 @@ parameters need a look.
             yield self.finding(ctx, literal.pointer, message, severity=severity)
 
     def _parameter_finding(self, ctx: RuleContext, name: str, body: dict[str, Any], reason: str) -> Finding:
-        pointer = f"/Parameters/{escape(name)}/Default"
+        pointer = f"/Parameters/{escape_token(name)}/Default"
         users = unconditional_uses(ctx.data, name)
         typed = body.get("Type") == VPC_ID_TYPE
         if users or typed:
