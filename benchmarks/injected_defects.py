@@ -46,95 +46,83 @@ from cfnfix.config import Settings  # noqa: E402
 from cfnfix.document import Document, load  # noqa: E402
 from cfnfix.document.pointer import escape_token  # noqa: E402
 from cfnfix.errors import CfnfixError  # noqa: E402
+from cfnfix.rules._template import Resource, ref_target, resources  # noqa: E402
 
 Injector = Callable[[dict[str, Any]], list[dict[str, Any]]]
 
 _DB_TYPES = ("AWS::RDS::DBCluster", "AWS::RDS::DBInstance")
+_FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")
+
+#: How the measurement judges: all rules, unsafe fixes included, CFX601 on a fixed date.
+SETTINGS = Settings(unsafe_fixes=True, rules={"CFX601": {"today": TODAY}})
 
 
-def _resources(data: Any) -> list[tuple[str, dict[str, Any]]]:
-    res = data.get("Resources") if isinstance(data, dict) else None
-    if not isinstance(res, dict):
-        return []
-    return [(k, r) for k, r in res.items() if isinstance(r, dict) and isinstance(r.get("Type"), str)]
+def _with_properties(data: Any) -> list[Resource]:
+    """Resources whose ``Properties`` is a mapping (where a property can be set)."""
+    return [res for res in resources(data) if isinstance(res.body.get("Properties"), dict)]
 
 
-def _ptr(*tokens: str) -> str:
-    return "".join("/" + escape_token(t) for t in tokens)
-
-
-def _set(props: dict[str, Any], base: str, key: str, value: Any) -> dict[str, Any]:
-    return {"op": "replace" if key in props else "add", "path": f"{base}/{escape_token(key)}", "value": value}
+def _set(res: Resource, key: str, value: Any) -> dict[str, Any]:
+    """Set property ``key`` of ``res`` (replace or add)."""
+    return {"op": "replace" if key in res.props else "add", "path": f"{res.pointer}/Properties/{escape_token(key)}", "value": value}
 
 
 def rds_deletion(data: dict[str, Any]) -> list[dict[str, Any]]:
     """DeletionProtection false and no deletion policies on every database resource."""
     ops: list[dict[str, Any]] = []
-    for name, res in _resources(data):
-        if res["Type"] not in _DB_TYPES or not isinstance(res.get("Properties"), dict):
+    for res in _with_properties(data):
+        if res.type not in _DB_TYPES:
             continue
-        if res["Type"].endswith("DBInstance") and "DBClusterIdentifier" in res["Properties"]:
+        if res.type.endswith("DBInstance") and "DBClusterIdentifier" in res.props:
             continue  # a cluster member: the cluster's policy is what counts
-        base = _ptr("Resources", name)
-        ops.append(_set(res["Properties"], base + "/Properties", "DeletionProtection", False))
-        ops += [{"op": "remove", "path": f"{base}/{k}"} for k in ("DeletionPolicy", "UpdateReplacePolicy") if k in res]
+        ops.append(_set(res, "DeletionProtection", False))
+        ops += [{"op": "remove", "path": f"{res.pointer}/{k}"} for k in ("DeletionPolicy", "UpdateReplacePolicy") if k in res.body]
     return ops
 
 
 def aurora_57(data: dict[str, Any]) -> list[dict[str, Any]]:
     """Aurora MySQL 5.7 on every RDS cluster, its member instances following."""
     ops: list[dict[str, Any]] = []
-    clusters = {n for n, r in _resources(data) if r["Type"] == "AWS::RDS::DBCluster" and isinstance(r.get("Properties"), dict)}
-    for name, res in _resources(data):
-        props = res.get("Properties")
-        if not isinstance(props, dict):
-            continue
-        base = _ptr("Resources", name, "Properties")
-        if name in clusters:
-            ops.append(_set(props, base, "Engine", "aurora-mysql"))
-            ops.append(_set(props, base, "EngineVersion", "5.7.mysql_aurora.2.11.2"))
-        elif res["Type"] == "AWS::RDS::DBInstance" and props.get("DBClusterIdentifier") in ({"Ref": c} for c in clusters):
-            ops.append(_set(props, base, "Engine", "aurora-mysql"))
-    return ops if clusters else []
+    candidates = _with_properties(data)
+    clusters = {res.id for res in candidates if res.type == "AWS::RDS::DBCluster"}
+    for res in candidates:
+        if res.id in clusters:
+            ops.append(_set(res, "Engine", "aurora-mysql"))
+            ops.append(_set(res, "EngineVersion", "5.7.mysql_aurora.2.11.2"))
+        elif res.type == "AWS::RDS::DBInstance" and ref_target(res.props.get("DBClusterIdentifier")) in clusters:
+            ops.append(_set(res, "Engine", "aurora-mysql"))
+    return ops
 
 
 def old_runtime(data: dict[str, Any]) -> list[dict[str, Any]]:
     """A deprecated runtime on every Python or Node.js Lambda function."""
     ops = []
-    for name, res in _resources(data):
-        props = res.get("Properties")
-        if res["Type"] not in ("AWS::Lambda::Function", "AWS::Serverless::Function") or not isinstance(props, dict):
-            continue
-        runtime = props.get("Runtime")
-        if isinstance(runtime, str) and runtime.startswith(("python", "nodejs")):
-            old = "python3.7" if runtime.startswith("python") else "nodejs14.x"
-            ops.append(_set(props, _ptr("Resources", name, "Properties"), "Runtime", old))
+    for res in _with_properties(data):
+        runtime = res.props.get("Runtime")
+        if res.type in _FUNCTION_TYPES and isinstance(runtime, str) and runtime.startswith(("python", "nodejs")):
+            ops.append(_set(res, "Runtime", "python3.7" if runtime.startswith("python") else "nodejs14.x"))
     return ops
 
 
 def missing_dependency(data: dict[str, Any]) -> list[dict[str, Any]]:
     """``import pymysql`` at the top of every inline Python function."""
     ops = []
-    for name, res in _resources(data):
-        props = res.get("Properties")
-        if not isinstance(props, dict) or not str(props.get("Runtime", "")).startswith("python"):
+    for res in _with_properties(data):
+        if not str(res.props.get("Runtime", "")).startswith("python"):
             continue
         code, ptr = None, None
-        if res["Type"] == "AWS::Lambda::Function" and isinstance(props.get("Code"), dict):
-            code, ptr = props["Code"].get("ZipFile"), _ptr("Resources", name, "Properties", "Code", "ZipFile")
-        elif res["Type"] == "AWS::Serverless::Function":
-            code, ptr = props.get("InlineCode"), _ptr("Resources", name, "Properties", "InlineCode")
+        if res.type == "AWS::Lambda::Function" and isinstance(res.props.get("Code"), dict):
+            code, ptr = res.props["Code"].get("ZipFile"), f"{res.pointer}/Properties/Code/ZipFile"
+        elif res.type == "AWS::Serverless::Function":
+            code, ptr = res.props.get("InlineCode"), f"{res.pointer}/Properties/InlineCode"
         if isinstance(code, str):
             ops.append({"op": "replace", "path": ptr, "value": "import pymysql\n" + code})
     return ops
 
 
-#: How the measurement judges: all rules, unsafe fixes included, CFX601 on a fixed date.
-SETTINGS = Settings(unsafe_fixes=True, rules={"CFX601": {"today": TODAY}})
-
 def peer_parameter(data: dict[str, Any]) -> list[dict[str, Any]]:
     """A ``PeerVpcId`` parameter in a template with exactly one VPC and no peering connection."""
-    types = [r["Type"] for _, r in _resources(data)]
+    types = [res.type for res in resources(data)]
     if types.count("AWS::EC2::VPC") != 1 or "AWS::EC2::VPCPeeringConnection" in types:
         return []
     params = data.get("Parameters")
