@@ -54,8 +54,8 @@ import yaml  # noqa: E402
 import cfnfix  # noqa: E402
 import cfnfix.document as document  # noqa: E402
 from benchmarks.generate_large import generate_json, generate_yaml  # noqa: E402
+from tests.corpus import corpus_files  # noqa: E402
 
-SUFFIXES = (".yaml", ".yml", ".json", ".template")
 #: Resources of the large template renamed to invalid logical IDs for the "with renames" rows.
 RENAMED = ("Queue003", "Table010", "ExecRole020", "Handler031", "DataBucket036", "Queue045", "Table064", "ExecRole098", "Handler151", "SecurityGroup203")
 
@@ -223,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     if cfnfix_script is None:
         parser.error("the cfnfix console script is not installed (pip install -e .)")
     compileall.compile_dir(str(ROOT / "cfnfix"), quiet=1)
-    files = sorted(p for p in Path(args.corpus).rglob("*") if p.is_file() and p.suffix in SUFFIXES)
+    files = corpus_files(args.corpus)
     if not files:
         parser.error(f"no templates under {args.corpus}")
     corpus_bytes = sum(p.stat().st_size for p in files)

@@ -25,20 +25,19 @@ from cfnfix.api import fix_text, run_rules  # noqa: E402
 from cfnfix.config import Settings  # noqa: E402
 from cfnfix.document import Document, load  # noqa: E402
 from cfnfix.errors import CfnfixError  # noqa: E402
+from tests.corpus import corpus_files  # noqa: E402
 
-SUFFIXES = (".yaml", ".yml", ".json", ".template")
 TODAY = "2026-11-28"
 
 
 def load_corpus(folder: str) -> list[Document]:
     """Every template of ``folder`` that parses (the corpus also holds a few non-templates)."""
     docs = []
-    for path in sorted(Path(folder).rglob("*")):
-        if path.suffix in SUFFIXES and path.is_file():
-            try:
-                docs.append(load(path.read_text(encoding="utf-8"), str(path)))
-            except (CfnfixError, UnicodeDecodeError):
-                continue
+    for path in corpus_files(folder):
+        try:
+            docs.append(load(path.read_text(encoding="utf-8"), str(path)))
+        except (CfnfixError, UnicodeDecodeError):
+            continue
     return docs
 
 

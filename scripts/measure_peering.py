@@ -18,15 +18,15 @@ from cfnfix.config import Settings  # noqa: E402
 from cfnfix.document import load, read_text  # noqa: E402
 from cfnfix.errors import CfnfixError  # noqa: E402
 from cfnfix.rules._peering import connectivity, parameter_signals, text_signals, vpc_parameters, vpcs  # noqa: E402
+from tests.corpus import corpus_files  # noqa: E402
 
-SUFFIXES = (".yaml", ".yml", ".json", ".template")
 DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 
 
 def main(argv: list[str]) -> int:
     """Print the per-template decisions and the summary; exit 0."""
     root = Path(argv[0]) if argv else DEFAULT
-    files = sorted(p for p in root.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+    files = corpus_files(root)
     settings = Settings(select=["CFX501", "CFX502"])
     read = unreadable = signalled = 0
     per_rule: dict[str, int] = {"CFX501": 0, "CFX502": 0}

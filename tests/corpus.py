@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from cfnfix.batch import SUFFIXES
+
 #: ``../shared/corpus`` beside the repository, or ``CFNFIX_CORPUS``.
 CORPUS = Path(os.environ.get("CFNFIX_CORPUS") or Path(__file__).resolve().parent.parent.parent / "shared" / "corpus")
-SUFFIXES = (".yaml", ".yml", ".json", ".template")
 
 
-def corpus_files() -> list[Path]:
-    """Every template file of the corpus, sorted."""
-    return sorted(p for p in CORPUS.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+def corpus_files(folder: Path | str = CORPUS) -> list[Path]:
+    """Every template file (by name: ``*.yaml *.yml *.json *.template``) under ``folder``, sorted."""
+    return sorted(p for p in Path(folder).rglob("*") if p.suffix in SUFFIXES and p.is_file())
