@@ -15,6 +15,8 @@ from benchmarks.injected_defects import INJECTIONS, SETTINGS, run_kind
 
 from .corpus import CORPUS
 
+pytestmark = pytest.mark.corpus
+
 
 @pytest.fixture(scope="module")
 def docs() -> list:

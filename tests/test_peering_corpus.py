@@ -4,12 +4,16 @@ the guards (so this test exercises them rather than passing on silence)."""
 
 from __future__ import annotations
 
+import pytest
+
 from cfnfix.api import findings_for
 from cfnfix.config import Settings
 from cfnfix.document import load, read_text
 from cfnfix.rules._peering import parameter_signals, text_signals
 
 from .corpus import corpus_files
+
+pytestmark = pytest.mark.corpus
 
 
 def test_no_findings_on_the_corpus() -> None:
