@@ -1,6 +1,8 @@
-"""Rule registry: every :class:`Rule` subclass defined in a module of this package.
+"""Rule registry: every :class:`Rule` subclass defined in a module of this package or of one
+of its sub-packages (rule families such as ``rules/rds/``).
 
-Adding a rule means adding one module here (plus its golden cases); nothing else to edit.
+Adding a rule means adding one module here or in a family (plus its golden cases); nothing
+else to edit. Modules and packages whose name starts with ``_`` hold helpers, not rules.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ __all__ = ["Rule", "RuleContext", "all_rules", "get_rule"]
 @lru_cache(maxsize=1)
 def all_rules() -> tuple[Rule, ...]:
     """One instance of every registered rule, ordered by id."""
-    for info in pkgutil.iter_modules(__path__):
-        if not info.name.startswith("_") and info.name != "base":
-            importlib.import_module(f"{__name__}.{info.name}")
+    for info in pkgutil.walk_packages(__path__, prefix=f"{__name__}."):
+        leaf = info.name.rsplit(".", 1)[-1]
+        if not leaf.startswith("_") and info.name != f"{__name__}.base":
+            importlib.import_module(info.name)
     found: dict[str, Rule] = {}
     stack = list(Rule.__subclasses__())
     while stack:
