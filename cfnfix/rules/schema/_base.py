@@ -1,0 +1,49 @@
+"""What every schema rule shares: it runs only where cfn-lint's schemas can be read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ...findings import Finding
+from ..base import Rule, RuleContext
+from ._schemas import unavailable_reason
+
+NEEDS = """
+## Needs cfn-lint's schemas
+This rule reads the CloudFormation resource schemas that cfn-lint ships (region us-east-1),
+as data files: cfn-lint itself is not run. Without cfn-lint installed
+(`pip install 'cfnfix[lint]'`) it finds nothing.
+"""
+
+
+class SchemaRule(Rule):
+    """A rule that needs cfn-lint's bundled schemas; silent (and says why) without them."""
+
+    def __init__(self) -> None:
+        reason = unavailable_reason()
+        if reason:
+            self.explanation = f"{type(self).explanation.rstrip()}\n\n## Not active here\n{reason}.\n"
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        """The findings of :meth:`scan`, or none when the schemas cannot be read."""
+        if unavailable_reason() is None and isinstance(ctx.data, dict):
+            yield from self.scan(ctx)
+
+    def scan(self, ctx: RuleContext) -> Iterator[Finding]:  # pragma: no cover - abstract
+        """Yield the findings for one template (schemas available)."""
+        raise NotImplementedError
+
+
+def show(value: Any, limit: int = 60) -> str:
+    """A short, one-line rendering of a value for a message."""
+    import json
+
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def either(names: tuple[str, ...] | list[str]) -> str:
+    """``A or B`` / ``A, B or C`` with each name quoted."""
+    quoted = [f"'{n}'" for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]

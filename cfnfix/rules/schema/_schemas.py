@@ -1,0 +1,128 @@
+"""cfn-lint's bundled CloudFormation resource schemas, read as data.
+
+cfn-lint ships, for each region, a provider file (``data/schemas/providers/<region>.json``:
+resource type → schema hash; ``sam.json`` for the SAM types) and one JSON schema per hash
+(``data/schemas/resources/<hash>.json``, the CloudFormation registry schema with cfn-lint's
+patches applied). This module finds that folder **without importing cfn-lint** (importing it
+costs about a second; :func:`importlib.util.find_spec` only locates the package), reads the
+files lazily and caches them per process. No network: a schema cfn-lint would download
+later is not seen. When cfn-lint is not installed every query answers "unknown" and the
+schema rules report nothing (:func:`unavailable_reason` says why).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "DEFAULT_REGION",
+    "attributes",
+    "data_file",
+    "resolve",
+    "resource_schema",
+    "resource_types",
+    "schema_root",
+    "unavailable_reason",
+]
+
+#: The region whose schemas the rules read (cfn-lint's default region too).
+DEFAULT_REGION = "us-east-1"
+_INSTALL = "pip install 'cfnfix[lint]'"
+
+
+@lru_cache(maxsize=1)
+def schema_root() -> Path | None:
+    """``cfnlint/data/schemas`` of the installed cfn-lint, or None when it is not installed."""
+    try:
+        spec = importlib.util.find_spec("cfnlint")
+    except (ImportError, ValueError):  # pragma: no cover - a broken installation
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for location in spec.submodule_search_locations:
+        root = Path(location) / "data" / "schemas"
+        if (root / "providers" / f"{DEFAULT_REGION}.json").is_file():
+            return root
+    return None
+
+
+def unavailable_reason() -> str | None:
+    """Why the schema rules cannot run here (None when they can)."""
+    if schema_root() is None:
+        return f"cfn-lint is not installed, so its resource schemas cannot be read: {_INSTALL}"
+    return None
+
+
+def _read(path: Path) -> Any:
+    with path.open(encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@lru_cache(maxsize=4)
+def _provider(region: str) -> dict[str, str]:
+    root = schema_root()
+    if root is None:
+        return {}
+    path = root / "providers" / f"{region}.json"
+    found: dict[str, str] = dict(_read(path if path.is_file() else root / "providers" / f"{DEFAULT_REGION}.json"))
+    sam = root / "providers" / "sam.json"
+    if sam.is_file():
+        found.update(_read(sam))
+    return found
+
+
+def resource_types(region: str = DEFAULT_REGION) -> frozenset[str]:
+    """Every resource type cfn-lint knows in ``region`` (SAM types included); empty without cfn-lint."""
+    return frozenset(_provider(region))
+
+
+@lru_cache(maxsize=1024)
+def resource_schema(type_name: str, region: str = DEFAULT_REGION) -> dict[str, Any] | None:
+    """The schema of ``type_name`` (None when unknown or cfn-lint is not installed). Do not mutate it."""
+    digest = _provider(region).get(type_name)
+    root = schema_root()
+    if digest is None or root is None:
+        return None
+    path = root / "resources" / f"{digest}.json"
+    return _read(path) if path.is_file() else None
+
+
+def data_file(*parts: str) -> Any:
+    """Another JSON data file under ``data/schemas`` (e.g. an extension schema), or None."""
+    root = schema_root()
+    if root is None:
+        return None
+    path = root.joinpath(*parts)
+    return _read(path) if path.is_file() else None
+
+
+def resolve(schema: Any, root: dict[str, Any]) -> Any:
+    """``schema`` with local ``$ref``\\ s (``#/definitions/X``) followed, at most 20 deep."""
+    for _ in range(20):
+        if not (isinstance(schema, dict) and isinstance(schema.get("$ref"), str)):
+            return schema
+        ref = schema["$ref"]
+        if not ref.startswith("#/"):
+            return {}
+        node: Any = root
+        for token in ref[2:].split("/"):
+            node = node.get(token) if isinstance(node, dict) else None
+        schema = node if node is not None else {}
+    return schema
+
+
+@lru_cache(maxsize=1024)
+def attributes(type_name: str, region: str = DEFAULT_REGION) -> tuple[str, ...]:
+    """``Fn::GetAtt`` attribute names of a type: its read-only properties, nested ones dotted."""
+    schema = resource_schema(type_name, region)
+    if schema is None:
+        return ()
+    found = []
+    for pointer in schema.get("readOnlyProperties", ()):
+        if isinstance(pointer, str) and pointer.startswith("/properties/"):
+            found.append(".".join(t for t in pointer[len("/properties/"):].split("/") if t != "*"))
+    return tuple(found)

@@ -1,0 +1,128 @@
+"""CFX701 schema-unknown-property: a property the resource type's schema does not have (E3002)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ...document.pointer import escape_token
+from ...findings import Applicability, Finding, Fix, Severity
+from .._template import Resource, resources
+from ..base import RuleContext
+from ._base import NEEDS, SchemaRule, either, show
+from ._match import closest
+from ._types import fits
+from ._walk import Node, ObjectShape, child_schema, object_shape, schema_types, walk
+
+#: Resource attributes that belong beside ``Properties``, not inside it.
+RESOURCE_ATTRIBUTES = ("DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "UpdatePolicy", "CreationPolicy", "Condition", "Metadata")
+
+
+class UnknownProperty(SchemaRule):
+    """A property name that is not in the resource type's schema at that level."""
+
+    id = "CFX701"
+    name = "schema-unknown-property"
+    severity = Severity.CRITICAL
+    summary = "Property the resource type does not have: renamed to the one meant, moved to its level, or removed (unsafe)"
+    doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-template-resource-type-ref.html"
+    fix_applicability = Applicability.SAFE
+    cfn_lint_ids = ("E3002", "E3003")
+    root_cause = "A property name was written with the wrong case, a letter too many or too few, at the wrong nesting level, or for another resource type."
+    deployment_impact = "CloudFormation rejects the template (unknown property), and a required property spelled wrong is also missing."
+    explanation = """\
+## What
+A key under a resource's `Properties` (or inside one of its nested objects) that the
+resource type's schema does not declare at that level, where the schema allows no other
+keys: cfn-lint's E3002 ("Additional properties are not allowed"). When the misspelt name
+was a required property, cfn-lint also reports E3003 (required property missing) for it;
+the rename repairs both.
+
+## Fix
+In this order, the first that applies:
+1. **Rename** to the declared property that equals it ignoring case (`RoleArn` → `RoleARN`:
+   **safe**) or, failing that, to the one declared property within one or two edits
+   (a dropped, added, swapped or wrong letter: **unsafe**, review the guess). A name
+   already present, or one whose schema wants another shape of value (a list for a
+   string), is not a candidate. The value is kept as it is.
+2. **Move** it to the one other level of the same resource where the schema has exactly
+   that name (a resource attribute such as `DependsOn` or `DeletionPolicy` written inside
+   `Properties` moves beside it): **unsafe**.
+3. **Remove** it: **unsafe**, and the fix message shows the value that is lost.
+
+When two declared names are equally close nothing is fixed and the finding lists both.
+A value is never deleted where a rename or move is possible.
+""" + NEEDS
+
+    def scan(self, ctx: RuleContext) -> Iterator[Finding]:
+        """One finding per unknown property."""
+        for res in resources(ctx.data):
+            nodes = [n for n in walk(res) if isinstance(n.value, dict)]
+            shapes = {n.tokens: object_shape(n.schema, n.root) for n in nodes}
+            for node in nodes:
+                shape = shapes[node.tokens]
+                if not shape.closed:
+                    continue
+                for key in list(node.value):
+                    if isinstance(key, str) and not shape.allows(key):
+                        yield self._judge(ctx, res, node, shape, key, nodes, shapes)
+
+    def _judge(
+        self, ctx: RuleContext, res: Resource, node: Node, shape: ObjectShape, key: str,
+        nodes: list[Node], shapes: dict[tuple[str, ...], ObjectShape],
+    ) -> Finding:
+        where = "/".join(("Properties",) + node.tokens)
+        head = f"{res.id}: '{key}' is not a property of {res.type} at {where}"
+        source = f"{node.pointer}/{escape_token(key)}"
+        value = node.value[key]
+        free = [k for k in shape.known if k not in node.value and _fits(node, k, value)]
+        match = closest(key, free)
+        if match is not None and match.unique is None:
+            return self.finding(ctx, source, f"{head}; it could be {either(match.names)}: rename it by hand", at_key=True)
+        if match is not None and match.unique is not None:
+            new = match.unique
+            also = " (a required property, so the E3003 for it goes too)" if new in shape.required else ""
+            applicability = Applicability.SAFE if match.kind == "case" else Applicability.UNSAFE
+            how = "differs only in case" if match.kind == "case" else "is the one close name"
+            fix = Fix(applicability=applicability, message=f"Rename '{key}' to '{new}'{also}", patch=[
+                {"op": "move", "from": source, "path": f"{node.pointer}/{escape_token(new)}"}])
+            return self.finding(ctx, source, f"{head}; '{new}' {how}", fix=fix, at_key=True)
+        target = self._level(res, node, key, nodes, shapes)
+        if target is not None:
+            label = "beside Properties" if target == res.pointer else "/".join(parse_rest(target, res))
+            fix = Fix(applicability=Applicability.UNSAFE, message=f"Move '{key}' to {label}", patch=[
+                {"op": "move", "from": source, "path": f"{target}/{escape_token(key)}"}])
+            return self.finding(ctx, source, f"{head}; it belongs {'beside Properties' if target == res.pointer else 'at ' + label}", fix=fix, at_key=True)
+        fix = Fix(applicability=Applicability.UNSAFE, message=f"Remove '{key}', losing its value {show(value)}", patch=[
+            {"op": "remove", "path": source}])
+        return self.finding(ctx, source, f"{head}, nor is any close name", fix=fix, at_key=True)
+
+    def _level(
+        self, res: Resource, node: Node, key: str, nodes: list[Node], shapes: dict[tuple[str, ...], ObjectShape]
+    ) -> str | None:
+        """The one other mapping of the resource where the schema declares ``key`` (None: none or several)."""
+        if not node.tokens and key in RESOURCE_ATTRIBUTES:
+            return None if key in res.body else res.pointer
+        places = [
+            other.pointer for other in nodes
+            if other.tokens != node.tokens and key in shapes[other.tokens].known and key not in other.value
+            and _related(other.tokens, node.tokens) and _fits(other, key, node.value[key])
+        ]
+        return places[0] if len(places) == 1 else None
+
+
+def _related(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """True when one path is an ancestor of the other through mappings only (no list items between)."""
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    return long[: len(short)] == short and not any(t.isdigit() for t in long[len(short):])
+
+
+def _fits(node: Node, key: str, value: object) -> bool:
+    sub = child_schema(node.schema, node.root, key)
+    return sub is None or fits(value, schema_types(sub, node.root))
+
+
+def parse_rest(pointer: str, res: Resource) -> list[str]:
+    """The tokens of ``pointer`` after the resource's own pointer (for a message)."""
+    from ...document.pointer import parse_pointer
+
+    return [str(t) for t in parse_pointer(pointer)[2:]]
