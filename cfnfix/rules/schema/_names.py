@@ -1,0 +1,56 @@
+"""The names a template can refer to: parameters, resources (with SAM's generated ones) and
+pseudo parameters; and whether a template's names can be known at all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ...references import declared_names
+from ...sam import generated_names, global_generated_names
+from .._template import has_foreach_resources, resources, section
+
+#: CloudFormation's pseudo parameters (``Ref: AWS::Region`` …).
+PSEUDO_PARAMETERS: tuple[str, ...] = (
+    "AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue", "AWS::Partition",
+    "AWS::Region", "AWS::StackId", "AWS::StackName", "AWS::URLSuffix",
+)
+_SAM = "AWS::Serverless-2016-10-31"
+
+
+@dataclass(frozen=True)
+class Names:
+    """What ``Ref`` and ``Fn::GetAtt`` may name in one template."""
+
+    parameters: frozenset[str]
+    resources: frozenset[str]
+    types: dict[str, str]
+
+    @property
+    def refable(self) -> frozenset[str]:
+        """Names a ``Ref`` or ``${X}`` may use."""
+        return self.parameters | self.resources | frozenset(PSEUDO_PARAMETERS)
+
+
+def names(data: Any) -> Names | None:
+    """The template's names, or None when they cannot be known statically (a macro other
+    than SAM, or ``Fn::ForEach`` loops that generate resources)."""
+    transform = data.get("Transform")
+    listed = transform if isinstance(transform, list) else [transform] if transform is not None else []
+    if any(t != _SAM for t in listed) or has_foreach_resources(data):
+        return None
+    declared = declared_names(data)
+    found = set(declared.get("Resources", ()))
+    globals_ = data.get("Globals")
+    sam = False
+    for res in resources(data):
+        extra = generated_names(res.id, res.body, globals_)
+        sam = sam or bool(extra) or res.type.startswith("AWS::Serverless::")
+        found.update(extra)
+    if sam:
+        found.update(global_generated_names())
+    types = {res.id: res.type for res in resources(data)}
+    return Names(frozenset(declared.get("Parameters", ())), frozenset(found), types)
+
+
+__all__ = ["PSEUDO_PARAMETERS", "Names", "names", "section"]

@@ -1,0 +1,170 @@
+"""CFX704 reference-typo: ``Ref``/``Fn::GetAtt``/``Fn::Sub`` naming nothing (E1020, E1010, E1019)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ...document.pointer import parse_pointer
+from ...findings import Applicability, Finding, Fix, Severity
+from ...references import Kind, ReferenceIndex
+from ..base import RuleContext
+from ._base import NEEDS, SchemaRule, either
+from ._match import closest
+from ._names import PSEUDO_PARAMETERS, Names, names
+from ._schemas import attributes, resource_schema
+
+_CHECK = {Kind.REF: "E1020", Kind.GETATT: "E1010", Kind.GETATT_STRING: "E1010", Kind.SUB: "E1019"}
+
+
+class ReferenceTypo(SchemaRule):
+    """A reference to a logical ID, pseudo parameter or attribute that does not exist."""
+
+    id = "CFX704"
+    name = "reference-typo"
+    severity = Severity.CRITICAL
+    summary = "Ref/GetAtt/Sub naming nothing: the one close logical ID or pseudo parameter (unsafe), an attribute in the wrong case"
+    doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-ref.html"
+    fix_applicability = Applicability.SAFE
+    cfn_lint_ids = ("E1020", "E1010", "E1019")
+    root_cause = "A logical ID, pseudo parameter or attribute name was mistyped where it is referenced."
+    deployment_impact = "CloudFormation rejects the template: the reference names nothing."
+    explanation = """\
+## What
+A `Ref` (E1020), `Fn::GetAtt` (E1010) or `${…}` in `Fn::Sub` (E1019) whose name is not a
+parameter, resource or pseudo parameter of the template, or a `Fn::GetAtt` attribute the
+resource type does not have.
+
+## Fix
+- The name differs from exactly one declared name (or pseudo parameter) in case or by one
+  or two edits: it is replaced by that name, **unsafe** (the reference then points at an
+  existing resource or parameter: review that it is the one meant).
+- The attribute differs from one of the type's attributes only in case (`Arn` for `ARN`):
+  replaced, **safe**.
+- Two names equally close: nothing is fixed; the finding lists both.
+
+Templates whose names cannot be known statically (a macro other than SAM, `Fn::ForEach`
+loops that generate resources) are left alone. Attributes are known from the resource
+schemas (read-only properties), so only types cfn-lint has a schema for are checked.
+""" + NEEDS
+
+    def scan(self, ctx: RuleContext) -> Iterator[Finding]:
+        """One finding per broken reference."""
+        known = names(ctx.data)
+        if known is None:
+            return
+        index = ReferenceIndex(ctx.data)
+        for occ in index.occurrences:
+            if occ.kind not in _CHECK:
+                continue
+            value = index.value(occ.pointer)
+            if occ.kind is Kind.REF:
+                yield from self._name(ctx, occ.pointer, occ.text, known.refable, "Ref", lambda new: new)
+            elif occ.kind is Kind.GETATT:
+                attr = _list_attr(ctx.data, occ.pointer)
+                yield from self._getatt(ctx, occ.pointer, occ.text, attr, known, lambda new: new, f"{_parent(occ.pointer)}/1")
+            elif occ.kind is Kind.GETATT_STRING:
+                head, _, attr = occ.text.partition(".")
+                yield from self._getatt(ctx, occ.pointer, head, attr or None, known, lambda new, a=attr: f"{new}.{a}", None, whole=occ.text)
+            elif occ.kind is Kind.SUB and isinstance(value, str):
+                head, dot, attr = occ.text.partition(".")
+                start, end = occ.start, occ.start + len(head)
+
+                def rewrite(new: str, s: str = value, a: int = start, b: int = end) -> str:
+                    return s[:a] + new + s[b:]
+
+                if dot:
+                    yield from self._getatt(ctx, occ.pointer, head, attr, known, rewrite, None, sub=(value, end + 1))
+                else:
+                    yield from self._name(ctx, occ.pointer, head, known.refable, "Fn::Sub", rewrite)
+        yield from self._pseudo(ctx, ctx.data, "")
+
+    def _name(
+        self, ctx: RuleContext, pointer: str, name: str, pool: frozenset[str], how: str, rewrite: Any,
+        what: str = "a parameter, resource or pseudo parameter of this template",
+    ) -> Iterator[Finding]:
+        if name in pool:
+            return
+        head = f"{how} names '{name}', which is not {what}"
+        match = closest(name, pool)
+        if match is None:
+            return  # nothing close: cfn-lint's own report says all there is to say
+        if match.unique is None:
+            yield self.finding(ctx, pointer, f"{head}; it could be {either(match.names)}")
+            return
+        new = match.unique
+        fix = Fix(applicability=Applicability.UNSAFE, message=f"Refer to '{new}'", patch=[{"op": "replace", "path": pointer, "value": rewrite(new)}])
+        yield self.finding(ctx, pointer, f"{head}; '{new}' is the one close name", fix=fix)
+
+    def _getatt(
+        self, ctx: RuleContext, pointer: str, head: str, attr: str | None, known: Names, rewrite: Any,
+        attr_pointer: str | None, *, whole: str | None = None, sub: tuple[str, int] | None = None,
+    ) -> Iterator[Finding]:
+        if head not in known.resources:
+            if head in known.parameters:
+                return
+            yield from self._name(
+                ctx, pointer, head, known.resources, "Fn::GetAtt" if sub is None else "Fn::Sub", rewrite, "a resource of this template"
+            )
+            return
+        kind = known.types.get(head)
+        if attr is None or kind is None:
+            return
+        schema = resource_schema(kind)
+        attrs = attributes(kind)
+        if schema is None or not attrs or attr in attrs or attr in (schema.get("properties") or {}) or "." in attr and kind == "AWS::CloudFormation::Stack":
+            return
+        same = [a for a in attrs if a.casefold() == attr.casefold()]
+        if len(same) != 1:
+            return
+        new = same[0]
+        if attr_pointer is not None:
+            patch = [{"op": "replace", "path": attr_pointer, "value": new}]
+        elif sub is not None:
+            text, at = sub
+            patch = [{"op": "replace", "path": pointer, "value": text[:at] + new + text[at + len(attr):]}]
+        else:
+            patch = [{"op": "replace", "path": pointer, "value": f"{head}.{new}"}]
+        fix = Fix(applicability=Applicability.SAFE, message=f"Write the attribute as '{new}'", patch=patch)
+        yield self.finding(ctx, attr_pointer or pointer, f"{head} ({kind}) has no attribute '{attr}'; '{new}' differs only in case", fix=fix)
+
+    def _pseudo(self, ctx: RuleContext, value: Any, pointer: str) -> Iterator[Finding]:
+        """``Ref: AWS::Regoin`` and ``${AWS::Regoin}``: pseudo parameters with a typo."""
+        if isinstance(value, dict):
+            for key, item in value.items():
+                here = f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}"
+                if key == "Ref" and len(value) == 1 and isinstance(item, str) and "::" in item and item not in PSEUDO_PARAMETERS:
+                    yield from self._name(ctx, here, item, frozenset(PSEUDO_PARAMETERS), "Ref", lambda new: new, "a pseudo parameter")
+                elif key == "Fn::Sub" and len(value) == 1:
+                    template = item if isinstance(item, str) else item[0] if isinstance(item, list) and item and isinstance(item[0], str) else None
+                    at = here if isinstance(item, str) else f"{here}/0"
+                    if template is not None:
+                        yield from self._sub_pseudo(ctx, at, template)
+                    if isinstance(item, list):
+                        yield from self._pseudo(ctx, item[1:], here)
+                else:
+                    yield from self._pseudo(ctx, item, here)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                yield from self._pseudo(ctx, item, f"{pointer}/{i}")
+
+    def _sub_pseudo(self, ctx: RuleContext, pointer: str, template: str) -> Iterator[Finding]:
+        from ...references import sub_variables
+
+        for var, start in sub_variables(template):
+            if "::" in var and var not in PSEUDO_PARAMETERS:
+                yield from self._name(
+                    ctx, pointer, var, frozenset(PSEUDO_PARAMETERS), "Fn::Sub",
+                    lambda new, a=start, b=start + len(var): template[:a] + new + template[b:], "a pseudo parameter",
+                )
+
+
+def _parent(pointer: str) -> str:
+    return pointer.rsplit("/", 1)[0]
+
+
+def _list_attr(data: Any, pointer: str) -> str | None:
+    node = data
+    for token in parse_pointer(_parent(pointer)):
+        node = node[int(token)] if isinstance(node, list) else node[token]
+    return node[1] if isinstance(node, list) and len(node) == 2 and isinstance(node[1], str) else None
