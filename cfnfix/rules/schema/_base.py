@@ -7,13 +7,16 @@ from typing import Any
 
 from ...findings import Finding
 from ..base import Rule, RuleContext
+from ._names import has_macro
 from ._schemas import unavailable_reason
 
 NEEDS = """
 ## Needs cfn-lint's schemas
 This rule reads the CloudFormation resource schemas that cfn-lint ships (region us-east-1),
 as data files: cfn-lint itself is not run. Without cfn-lint installed
-(`pip install 'cfnfix[lint]'`) it finds nothing.
+(`pip install 'cfnfix[lint]'`) it finds nothing. Templates with a macro (a `Transform`
+other than `AWS::Serverless-2016-10-31` or `AWS::LanguageExtensions`) are left alone: the
+macro, not CloudFormation, reads what is written.
 """
 
 
@@ -26,8 +29,9 @@ class SchemaRule(Rule):
             self.explanation = f"{type(self).explanation.rstrip()}\n\n## Not active here\n{reason}.\n"
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        """The findings of :meth:`scan`, or none when the schemas cannot be read."""
-        if unavailable_reason() is None and isinstance(ctx.data, dict):
+        """The findings of :meth:`scan`; none when the schemas cannot be read or a macro
+        (a ``Transform`` other than SAM or LanguageExtensions) rewrites the template."""
+        if unavailable_reason() is None and isinstance(ctx.data, dict) and not has_macro(ctx.data):
             yield from self.scan(ctx)
 
     def scan(self, ctx: RuleContext) -> Iterator[Finding]:  # pragma: no cover - abstract

@@ -32,6 +32,18 @@ class Names:
         return self.parameters | self.resources | frozenset(PSEUDO_PARAMETERS)
 
 
+#: Transforms that leave resource properties as CloudFormation reads them.
+_KNOWN_TRANSFORMS = (_SAM, "AWS::LanguageExtensions")
+
+
+def has_macro(data: Any) -> bool:
+    """True when a ``Transform`` other than SAM or LanguageExtensions rewrites the template
+    before CloudFormation reads it (what is written need not follow the schemas)."""
+    transform = data.get("Transform") if isinstance(data, dict) else None
+    listed = transform if isinstance(transform, list) else [transform] if transform is not None else []
+    return any(t not in _KNOWN_TRANSFORMS for t in listed)
+
+
 def names(data: Any) -> Names | None:
     """The template's names, or None when they cannot be known statically (a macro other
     than SAM, or ``Fn::ForEach`` loops that generate resources)."""
@@ -53,4 +65,4 @@ def names(data: Any) -> Names | None:
     return Names(frozenset(declared.get("Parameters", ())), frozenset(found), types)
 
 
-__all__ = ["PSEUDO_PARAMETERS", "Names", "names", "section"]
+__all__ = ["PSEUDO_PARAMETERS", "Names", "has_macro", "names", "section"]

@@ -33,7 +33,8 @@ class UnknownProperty(SchemaRule):
 ## What
 A key under a resource's `Properties` (or inside one of its nested objects) that the
 resource type's schema does not declare at that level, where the schema allows no other
-keys: cfn-lint's E3002 ("Additional properties are not allowed"). When the misspelt name
+keys: cfn-lint's E3002 ("Additional properties are not allowed"). Keys with `::` (a
+pre-processor's directive such as `Fn::Transform` or rain's `Rain::S3`) are not judged. When the misspelt name
 was a required property, cfn-lint also reports E3003 (required property missing) for it;
 the rename repairs both.
 
@@ -63,7 +64,7 @@ A value is never deleted where a rename or move is possible.
                 if not shape.closed:
                     continue
                 for key in list(node.value):
-                    if isinstance(key, str) and not shape.allows(key):
+                    if isinstance(key, str) and "::" not in key and not shape.allows(key):
                         yield self._judge(ctx, res, node, shape, key, nodes, shapes)
 
     def _judge(

@@ -45,7 +45,8 @@ short tags). **Safe** when every `${…}` in it names something of the template;
 holds other `${…}` (a shell variable in UserData), those are escaped as `${!…}` so that
 `Fn::Sub` keeps them literal: **unsafe**, review them. Strings of a Step Functions
 definition with `DefinitionSubstitutions` for the name are left alone (the service
-substitutes them), as are strings inside other intrinsic functions' name arguments.
+substitutes them), as are a nested `TemplateBody` (a template of its own) and strings
+inside other intrinsic functions' name arguments.
 """ + NEEDS
 
     def scan(self, ctx: RuleContext) -> Iterator[Finding]:
@@ -78,7 +79,7 @@ substitutes them), as are strings inside other intrinsic functions' name argumen
             if len(value) == 1 and next(iter(value)) in _OPAQUE:
                 return
             for key, item in value.items():
-                if top and key in _STATE_MACHINE and skip:
+                if (top and key in _STATE_MACHINE and skip) or key == "TemplateBody":
                     continue
                 if key == "Fn::If" and isinstance(item, list):
                     for i, branch in enumerate(item[1:], 1):
