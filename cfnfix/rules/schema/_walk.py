@@ -55,7 +55,16 @@ class ObjectShape:
 
     def allows(self, key: str) -> bool:
         """True when ``key`` is a known property or matches a pattern property."""
-        return key in self.known or any(re.search(p, key) for p in self.patterns)
+        return key in self.known or any(pattern_matches(p, key) for p in self.patterns)
+
+
+def pattern_matches(pattern: str, key: str) -> bool:
+    """``re.search`` of a schema pattern; a pattern Python cannot read (``\\p{L}``) matches
+    everything, so that no key is judged on a rule this module cannot evaluate."""
+    try:
+        return re.search(pattern, key) is not None
+    except re.error:
+        return True
 
 
 def _branches(schema: dict[str, Any], root: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -116,7 +125,7 @@ def child_schema(schema: dict[str, Any], root: dict[str, Any], key: str) -> dict
             return found if isinstance(found, dict) else None
     for node in _branches(schema, root):
         for pattern, sub in (node.get("patternProperties") or {}).items():
-            if re.search(pattern, key):
+            if pattern_matches(pattern, key):
                 found = resolve(sub, root)
                 return found if isinstance(found, dict) else None
     return None

@@ -106,7 +106,8 @@ inside other intrinsic functions' name arguments.
             message=f"Wrap the string in Fn::Sub{escaped}",
             patch=[{"op": "replace", "path": pointer, "value": {"Fn::Sub": value}}],
         )
-        return self.finding(ctx, pointer, f"{shown} is written outside Fn::Sub, so it is deployed as literal text", fix=fix)
+        verb = "is" if len(set(named)) == 1 else "are"
+        return self.finding(ctx, pointer, f"{shown} {verb} written outside Fn::Sub, so the text is deployed literally", fix=fix)
 
 
 def _resolves(var: str, known: Names) -> bool:
