@@ -35,16 +35,23 @@ _INSTALL = "pip install 'cfnfix[lint]'"
 
 
 @lru_cache(maxsize=1)
-def schema_root() -> Path | None:
-    """``cfnlint/data/schemas`` of the installed cfn-lint, or None when it is not installed."""
+def _package_dirs() -> tuple[Path, ...]:
+    """Folders of the installed ``cfnlint`` package (found, not imported); empty when absent."""
     try:
         spec = importlib.util.find_spec("cfnlint")
     except (ImportError, ValueError):  # pragma: no cover - a broken installation
-        return None
+        return ()
     if spec is None or not spec.submodule_search_locations:
-        return None
-    for location in spec.submodule_search_locations:
-        root = Path(location) / "data" / "schemas"
+        return ()
+    return tuple(Path(p) for p in spec.submodule_search_locations)
+
+
+@lru_cache(maxsize=1)
+def schema_root() -> Path | None:
+    """``cfnlint/data/schemas`` of the installed cfn-lint, or None when it is not installed
+    or keeps its schemas in another layout (cfn-lint before the per-region provider files)."""
+    for location in _package_dirs():
+        root = location / "data" / "schemas"
         if (root / "providers" / f"{DEFAULT_REGION}.json").is_file():
             return root
     return None
@@ -52,9 +59,14 @@ def schema_root() -> Path | None:
 
 def unavailable_reason() -> str | None:
     """Why the schema rules cannot run here (None when they can)."""
-    if schema_root() is None:
-        return f"cfn-lint is not installed, so its resource schemas cannot be read: {_INSTALL}"
-    return None
+    if schema_root() is not None:
+        return None
+    if _package_dirs():
+        return (
+            "the installed cfn-lint keeps its resource schemas in another layout than the one cfnfix reads "
+            f"(data/schemas/providers/<region>.json, cfn-lint 1.58): {_INSTALL}"
+        )
+    return f"cfn-lint is not installed, so its resource schemas cannot be read: {_INSTALL}"
 
 
 def _read(path: Path) -> Any:
@@ -80,9 +92,12 @@ def resource_types(region: str = DEFAULT_REGION) -> frozenset[str]:
     return frozenset(_provider(region))
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=None)
 def resource_schema(type_name: str, region: str = DEFAULT_REGION) -> dict[str, Any] | None:
-    """The schema of ``type_name`` (None when unknown or cfn-lint is not installed). Do not mutate it."""
+    """The schema of ``type_name`` (None when unknown or cfn-lint is not installed). Do not mutate it.
+
+    Kept for the life of the process (a template uses few types), so that the identity of
+    its sub-schemas can key the caches of :mod:`._walk`."""
     digest = _provider(region).get(type_name)
     root = schema_root()
     if digest is None or root is None:

@@ -10,6 +10,7 @@ nothing. Nothing in the template is evaluated.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +19,7 @@ from ...document.pointer import escape_token
 from .._template import Resource, resources
 from ._schemas import resolve, resource_schema
 
-__all__ = ["Node", "ObjectShape", "is_intrinsic", "object_shape", "schema_types", "walk", "walk_template"]
+__all__ = ["Node", "ObjectShape", "is_intrinsic", "nodes", "object_shape", "schema_types", "walk", "walk_template"]
 
 _BRANCHES = ("allOf", "anyOf", "oneOf")
 
@@ -116,8 +117,20 @@ def schema_types(schema: dict[str, Any], root: dict[str, Any]) -> set[str]:
     return found
 
 
+#: (id of schema, key) → child schema. Schemas live as long as the process (see
+#: :func:`._schemas.resource_schema`), so their ids are stable keys.
+_CHILDREN: dict[tuple[int, str], dict[str, Any] | None] = {}
+
+
 def child_schema(schema: dict[str, Any], root: dict[str, Any], key: str) -> dict[str, Any] | None:
     """The schema of property ``key`` of an object schema (first branch that declares it)."""
+    memo = (id(schema), key)
+    if memo not in _CHILDREN:
+        _CHILDREN[memo] = _child_schema(schema, root, key)
+    return _CHILDREN[memo]
+
+
+def _child_schema(schema: dict[str, Any], root: dict[str, Any], key: str) -> dict[str, Any] | None:
     for node in _branches(schema, root):
         props = node.get("properties")
         if isinstance(props, dict) and key in props:
@@ -166,6 +179,24 @@ def _walk(res: Resource, pointer: str, tokens: tuple[str, ...], value: Any, sche
         if sub is not None:
             for index, item in enumerate(value):
                 yield from _walk(res, f"{pointer}/{index}", tokens + (str(index),), item, sub, root)
+
+
+_WALKS: OrderedDict[int, tuple[Any, dict[str, list[Node]]]] = OrderedDict()
+
+
+def nodes(data: Any, resource: Resource) -> list[Node]:
+    """:func:`walk` of ``resource`` in template ``data``, computed once for all the rules that
+    read the same parse (the last few templates are remembered)."""
+    entry = _WALKS.get(id(data))
+    if entry is None or entry[0] is not data:
+        entry = (data, {})
+        _WALKS[id(data)] = entry
+        while len(_WALKS) > 8:
+            _WALKS.popitem(last=False)
+    per = entry[1]
+    if resource.id not in per or (per[resource.id] and per[resource.id][0].resource.body is not resource.body):
+        per[resource.id] = list(walk(resource))
+    return per[resource.id]
 
 
 def walk_template(data: Any) -> Iterator[Node]:

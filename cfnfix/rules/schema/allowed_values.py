@@ -10,7 +10,7 @@ from ..base import RuleContext
 from ._base import NEEDS, SchemaRule, either
 from ._match import closest
 from ._values import allowed, synonym
-from ._walk import walk
+from ._walk import nodes
 
 
 class AllowedValue(SchemaRule):
@@ -45,7 +45,7 @@ for us-east-1.
     def scan(self, ctx: RuleContext) -> Iterator[Finding]:
         """One finding per value outside its allowed list."""
         for res in resources(ctx.data):
-            for node in walk(res):
+            for node in nodes(ctx.data, res):
                 if not isinstance(node.value, str):
                     continue
                 spec = allowed(node)

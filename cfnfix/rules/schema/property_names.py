@@ -11,7 +11,7 @@ from ..base import RuleContext
 from ._base import NEEDS, SchemaRule, either, show
 from ._match import closest
 from ._types import fits
-from ._walk import Node, ObjectShape, child_schema, object_shape, schema_types, walk
+from ._walk import Node, ObjectShape, child_schema, nodes, object_shape, schema_types
 
 #: Resource attributes that belong beside ``Properties``, not inside it.
 RESOURCE_ATTRIBUTES = ("DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "UpdatePolicy", "CreationPolicy", "Condition", "Metadata")
@@ -57,15 +57,15 @@ A value is never deleted where a rename or move is possible.
     def scan(self, ctx: RuleContext) -> Iterator[Finding]:
         """One finding per unknown property."""
         for res in resources(ctx.data):
-            nodes = [n for n in walk(res) if isinstance(n.value, dict)]
-            shapes = {n.tokens: object_shape(n.schema, n.root) for n in nodes}
-            for node in nodes:
+            mappings = [n for n in nodes(ctx.data, res) if isinstance(n.value, dict)]
+            shapes = {n.tokens: object_shape(n.schema, n.root) for n in mappings}
+            for node in mappings:
                 shape = shapes[node.tokens]
                 if not shape.closed:
                     continue
                 for key in list(node.value):
                     if isinstance(key, str) and "::" not in key and not shape.allows(key):
-                        yield self._judge(ctx, res, node, shape, key, nodes, shapes)
+                        yield self._judge(ctx, res, node, shape, key, mappings, shapes)
 
     def _judge(
         self, ctx: RuleContext, res: Resource, node: Node, shape: ObjectShape, key: str,

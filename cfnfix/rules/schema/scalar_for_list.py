@@ -11,7 +11,7 @@ from .._template import resources, section
 from ..base import RuleContext
 from ._base import NEEDS, SchemaRule, show
 from ._schemas import resolve, resource_schema
-from ._walk import child_schema, is_intrinsic, schema_types, walk
+from ._walk import child_schema, is_intrinsic, nodes, schema_types
 
 _SCALARS = (str, int, float, bool)
 #: Intrinsic functions that always return one string.
@@ -49,7 +49,7 @@ lists (`Ref` of a `List<…>` or `CommaDelimitedList` parameter, `Fn::Split`, `F
         params = section(ctx.data, "Parameters")
         types = {res.id: res.type for res in resources(ctx.data)}
         for res in resources(ctx.data):
-            for node in walk(res):
+            for node in nodes(ctx.data, res):
                 if not isinstance(node.value, dict):
                     continue
                 for key, value in node.value.items():
