@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ...document.pointer import parse_pointer
+from ...document.pointer import escape_token, parse_pointer
 from ...findings import Applicability, Finding, Fix, Severity
 from ...references import Kind, ReferenceIndex
 from ..base import RuleContext
@@ -129,24 +129,31 @@ schemas (read-only properties), so only types cfn-lint has a schema for are chec
         yield self.finding(ctx, attr_pointer or pointer, f"{head} ({kind}) has no attribute '{attr}'; '{new}' differs only in case", fix=fix)
 
     def _pseudo(self, ctx: RuleContext, value: Any, pointer: str) -> Iterator[Finding]:
-        """``Ref: AWS::Regoin`` and ``${AWS::Regoin}``: pseudo parameters with a typo."""
-        if isinstance(value, dict):
-            for key, item in value.items():
-                here = f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}"
-                if key == "Ref" and len(value) == 1 and isinstance(item, str) and "::" in item and item not in PSEUDO_PARAMETERS:
+        """``Ref: AWS::Regoin`` and ``${AWS::Regoin}``: pseudo parameters with a typo (paths
+        are built only for what is found)."""
+        stack: list[tuple[Any, tuple[str, ...]]] = [(value, ())]
+        while stack:
+            node, tokens = stack.pop()
+            if isinstance(node, list):
+                stack.extend((item, (*tokens, str(i))) for i, item in enumerate(node) if isinstance(item, (dict, list)))
+                continue
+            if not isinstance(node, dict):
+                continue
+            if len(node) == 1:
+                ((key, item),) = node.items()
+                here = pointer + "".join("/" + escape_token(t) for t in (*tokens, key))
+                if key == "Ref" and isinstance(item, str) and "::" in item and item not in PSEUDO_PARAMETERS:
                     yield from self._name(ctx, here, item, frozenset(PSEUDO_PARAMETERS), "Ref", lambda new: new, "a pseudo parameter")
-                elif key == "Fn::Sub" and len(value) == 1:
-                    template = item if isinstance(item, str) else item[0] if isinstance(item, list) and item and isinstance(item[0], str) else None
-                    at = here if isinstance(item, str) else f"{here}/0"
-                    if template is not None:
-                        yield from self._sub_pseudo(ctx, at, template)
-                    if isinstance(item, list):
-                        yield from self._pseudo(ctx, item[1:], here)
-                else:
-                    yield from self._pseudo(ctx, item, here)
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
-                yield from self._pseudo(ctx, item, f"{pointer}/{i}")
+                    continue
+                if key == "Fn::Sub":
+                    if isinstance(item, str) and "::" in item:
+                        yield from self._sub_pseudo(ctx, here, item)
+                    elif isinstance(item, list) and item and isinstance(item[0], str):
+                        if "::" in item[0]:
+                            yield from self._sub_pseudo(ctx, f"{here}/0", item[0])
+                        stack.extend((sub, (*tokens, key, str(i))) for i, sub in enumerate(item[1:], 1) if isinstance(sub, (dict, list)))
+                    continue
+            stack.extend((item, (*tokens, key)) for key, item in node.items() if isinstance(item, (dict, list)))
 
     def _sub_pseudo(self, ctx: RuleContext, pointer: str, template: str) -> Iterator[Finding]:
         from ...references import sub_variables
