@@ -51,11 +51,14 @@ In this order, the first that applies:
 3. **Remove** it: **unsafe**, and the fix message shows the value that is lost.
 
 When two declared names are equally close nothing is fixed and the finding lists both.
+`SkipFinalSnapshot` on a database is left alone when the configuration asks for it
+(`rds-deletion-style = "skip-final-snapshot-property"`, see CFX201).
 A value is never deleted where a rename or move is possible.
 """ + NEEDS
 
     def scan(self, ctx: RuleContext) -> Iterator[Finding]:
         """One finding per unknown property."""
+        wanted = _configured_extras(ctx)
         for res in resources(ctx.data):
             mappings = [n for n in nodes(ctx.data, res) if isinstance(n.value, dict)]
             shapes = {n.tokens: object_shape(n.schema, n.root) for n in mappings}
@@ -64,7 +67,7 @@ A value is never deleted where a rename or move is possible.
                 if not shape.closed:
                     continue
                 for key in list(node.value):
-                    if isinstance(key, str) and "::" not in key and not shape.allows(key):
+                    if isinstance(key, str) and "::" not in key and not shape.allows(key) and (res.type, node.tokens, key) not in wanted:
                         yield self._judge(ctx, res, node, shape, key, mappings, shapes)
 
     def _judge(
@@ -109,6 +112,14 @@ A value is never deleted where a rename or move is possible.
             and _related(other.tokens, node.tokens) and _fits(other, key, node.value[key])
         ]
         return places[0] if len(places) == 1 else None
+
+
+def _configured_extras(ctx: RuleContext) -> set[tuple[str, tuple[str, ...], str]]:
+    """(type, path, key) of properties the configuration asks cfnfix itself to write although
+    the schema lacks them: ``rds-deletion-style = "skip-final-snapshot-property"`` (CFX201)."""
+    if ctx.settings.rds_deletion_style != "skip-final-snapshot-property":
+        return set()
+    return {(t, (), "SkipFinalSnapshot") for t in ("AWS::RDS::DBCluster", "AWS::RDS::DBInstance", "AWS::Neptune::DBCluster", "AWS::DocDB::DBCluster")}
 
 
 def _related(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
