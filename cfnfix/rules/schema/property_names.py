@@ -43,8 +43,9 @@ In this order, the first that applies:
 1. **Rename** to the declared property that equals it ignoring case (`RoleArn` → `RoleARN`:
    **safe**) or, failing that, to the one declared property within one or two edits
    (a dropped, added, swapped or wrong letter: **unsafe**, review the guess). A name
-   already present, or one whose schema wants another shape of value (a list for a
-   string), is not a candidate. The value is kept as it is.
+   already present is not a candidate. The value is kept as it is; when the meant
+   property takes another shape of value (a list for a string) the finding says so and
+   nothing is fixed.
 2. **Move** it to the one other level of the same resource where the schema has exactly
    that name (a resource attribute such as `DependsOn` or `DeletionPolicy` written inside
    `Properties` moves beside it): **unsafe**.
@@ -78,8 +79,14 @@ A value is never deleted where a rename or move is possible.
         head = f"{res.id}: '{key}' is not a property of {res.type} at {where}"
         source = f"{node.pointer}/{escape_token(key)}"
         value = node.value[key]
-        free = [k for k in shape.known if k not in node.value and _fits(node, k, value)]
+        free = [k for k in shape.known if k not in node.value]
         match = closest(key, free)
+        if match is not None and match.unique is not None and not _fits(node, match.unique, value):
+            new = match.unique
+            return self.finding(
+                ctx, source, f"{head}; '{new}' is the close name, but it takes another kind of value: rename and reshape it by hand",
+                at_key=True,
+            )
         if match is not None and match.unique is None:
             return self.finding(ctx, source, f"{head}; it could be {either(match.names)}: rename it by hand", at_key=True)
         if match is not None and match.unique is not None:
