@@ -8,7 +8,7 @@ from typing import Any
 
 from ...references import declared_names
 from ...sam import generated_names, global_generated_names
-from .._template import has_foreach_resources, resources, section
+from .._template import has_foreach_resources, resources
 
 #: CloudFormation's pseudo parameters (``Ref: AWS::Region`` …).
 PSEUDO_PARAMETERS: tuple[str, ...] = (
@@ -65,4 +65,4 @@ def names(data: Any) -> Names | None:
     return Names(frozenset(declared.get("Parameters", ())), frozenset(found), types)
 
 
-__all__ = ["PSEUDO_PARAMETERS", "Names", "has_macro", "names", "section"]
+__all__ = ["PSEUDO_PARAMETERS", "Names", "has_macro", "names"]
