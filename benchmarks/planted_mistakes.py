@@ -5,11 +5,11 @@ planted at sites of ``../shared/corpus``, one mistake per template at a time, wi
 cfnfix's own ``apply_patch`` (the planted text keeps its format):
 
 ====================  ======================================================================
-property-case         a property name with its case changed (``queueName``)
-property-letter       a property name with its middle letter dropped (``QueueNme``)
+property-case         a property name with its case changed (``queueName``, ``QUEUENAME``)
+property-letter       a property name with one letter (not the first) dropped (``QueueNme``)
 enum-case             an allowed value with its case changed (``pay_per_request``)
-ref-typo              a ``Ref`` to a parameter or resource with its middle letter dropped
-getatt-typo           the logical ID of a ``Fn::GetAtt`` with its middle letter dropped
+ref-typo              a ``Ref`` to a parameter or resource with one letter dropped
+getatt-typo           the logical ID of a ``Fn::GetAtt`` with one letter dropped
 lost-sub              a ``Fn::Sub`` string written as the plain string
 scalar-for-list       a one-item list written as its item
 type-case             a resource type with its last part lowercased (``AWS::SQS::queue``)
@@ -26,7 +26,9 @@ planted text with the schema rules and unsafe fixes (``select = ["CFX7"]``), and
   (so a pre-existing problem the same rules fix does not count against it).
 
 It also counts fixed templates with a new cfn-lint error and second runs that change
-anything. Sites are taken in a fixed order (a hash of file and path), at most one per
+anything. Which letter is dropped and how the case changes are fixed by the name (a hash),
+so some planted names are equally close to two real ones (``Subnet1`` → ``Subnet``) and
+must stay unfixed: those count as neither repaired nor restored. Sites are taken in a fixed order (a hash of file and path), at most one per
 template and kind; ``--per-kind N`` keeps the first N of each kind (0: all). Templates
 with a macro (a ``Transform`` other than SAM or LanguageExtensions) are left out: the
 schema rules do not judge what a macro rewrites.
@@ -69,15 +71,29 @@ Op = dict[str, Any]
 Planter = Callable[[Any], Iterator[tuple[str, list[Op]]]]
 
 
-def _drop_middle(name: str) -> str:
-    """``name`` without its middle letter."""
-    i = len(name) // 2
+def _pick(text: str, n: int) -> int:
+    """A number in ``range(n)`` fixed by ``text`` (the same on every run and machine)."""
+    return int(hashlib.sha256(text.encode()).hexdigest(), 16) % n
+
+
+def _drop_letter(name: str) -> str:
+    """``name`` without one of its letters after the first (which one is fixed by the name):
+    a dropped last letter can make two names equally close (``Subnet1``/``Subnet2``)."""
+    i = 1 + _pick(name, len(name) - 1)
     return name[:i] + name[i + 1 :]
 
 
 def _recase(name: str) -> str:
-    """``name`` with its case changed: lower case, or upper case when it already is."""
-    return name.lower() if name.lower() != name else name.upper()
+    """``name`` with its case changed in one of three ways fixed by the name: all lower case,
+    the first letter flipped, or all upper case."""
+    if not name:
+        return name
+    options = [name.lower(), name[0].swapcase() + name[1:], name.upper()]
+    start = _pick(name, 3)
+    for k in range(3):
+        if options[(start + k) % 3] != name:
+            return options[(start + k) % 3]
+    return name
 
 
 def _property_sites(data: Any, rename: Callable[[str], str]) -> Iterator[tuple[str, list[Op]]]:
@@ -103,7 +119,7 @@ def property_case(data: Any) -> Iterator[tuple[str, list[Op]]]:
 
 def property_letter(data: Any) -> Iterator[tuple[str, list[Op]]]:
     """Property names with a letter dropped."""
-    return _property_sites(data, _drop_middle)
+    return _property_sites(data, _drop_letter)
 
 
 def enum_case(data: Any) -> Iterator[tuple[str, list[Op]]]:
@@ -143,7 +159,7 @@ def ref_typo(data: Any) -> Iterator[tuple[str, list[Op]]]:
     for pointer, fn in _intrinsics(data):
         target = fn.get("Ref")
         if isinstance(target, str) and target in (known.parameters | known.resources) and len(target) >= 3:
-            new = _drop_middle(target)
+            new = _drop_letter(target)
             if new not in known.refable:
                 yield pointer, [{"op": "replace", "path": f"{pointer}/Ref", "value": new}]
 
@@ -156,13 +172,13 @@ def getatt_typo(data: Any) -> Iterator[tuple[str, list[Op]]]:
     for pointer, fn in _intrinsics(data):
         arg = fn.get("Fn::GetAtt")
         if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str) and arg[0] in known.resources and len(arg[0]) >= 3:
-            new = _drop_middle(arg[0])
+            new = _drop_letter(arg[0])
             if new not in known.refable:
                 yield pointer, [{"op": "replace", "path": f"{pointer}/Fn::GetAtt/0", "value": new}]
         elif isinstance(arg, str) and "." in arg:
             head, _, attr = arg.partition(".")
-            if head in known.resources and len(head) >= 3 and _drop_middle(head) not in known.refable:
-                yield pointer, [{"op": "replace", "path": f"{pointer}/Fn::GetAtt", "value": f"{_drop_middle(head)}.{attr}"}]
+            if head in known.resources and len(head) >= 3 and _drop_letter(head) not in known.refable:
+                yield pointer, [{"op": "replace", "path": f"{pointer}/Fn::GetAtt", "value": f"{_drop_letter(head)}.{attr}"}]
 
 
 def lost_sub(data: Any) -> Iterator[tuple[str, list[Op]]]:
