@@ -2,8 +2,8 @@
 
 For every template: does it load; does the empty patch return it byte for byte; and for
 each generated patch (replace a leaf, add a property, remove a key, add to a list, rename
-a resource — tests/engine_patches.py) is the output's data equal to jsonpatch's result,
-and does the diff touch only the patched nodes' lines (tests/touched.py)? Prints the
+a resource — devtools/engine_patches.py) is the output's data equal to jsonpatch's result,
+and does the diff touch only the patched nodes' lines (devtools/touched.py)? Prints the
 percentages and the mean time per patch. The engine runs strict (no second-opinion
 retry), so every figure is the planner's own.
 """
@@ -25,9 +25,9 @@ from cfnfix import apply_patch  # noqa: E402
 from cfnfix.document import load, parse_text, read_text  # noqa: E402
 from cfnfix.errors import CfnfixError  # noqa: E402
 from cfnfix.patch import engine  # noqa: E402
-from tests.corpus import corpus_files  # noqa: E402
-from tests.engine_patches import generated_patches  # noqa: E402
-from tests.touched import untouched_violations  # noqa: E402
+from devtools.corpus import corpus_files  # noqa: E402
+from devtools.engine_patches import generated_patches  # noqa: E402
+from devtools.touched import untouched_violations  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

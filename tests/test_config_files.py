@@ -9,7 +9,7 @@ import pytest
 from cfnfix import ConfigError, Settings, check
 from cfnfix.config_files import ConfigResolver, find_config, load_config_file
 
-from .cli_fixtures import TEMPLATE
+from .support.cli_fixtures import TEMPLATE
 
 pytestmark = pytest.mark.usefixtures("demo_rules")
 

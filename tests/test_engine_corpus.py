@@ -17,9 +17,9 @@ from cfnfix import apply_patch
 from cfnfix.document import load, parse_text, read_text
 from cfnfix.patch import engine
 
-from .corpus import corpus_files
-from .engine_patches import generated_patches
-from .touched import untouched_violations
+from devtools.corpus import corpus_files
+from devtools.engine_patches import generated_patches
+from devtools.touched import untouched_violations
 
 pytestmark = pytest.mark.corpus
 

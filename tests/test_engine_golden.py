@@ -8,8 +8,8 @@ from cfnfix import apply_patch
 from cfnfix.document import load
 from cfnfix.patch import engine
 
-from .golden_cases import Case, discover_engine, engine_ops
-from .touched import untouched_violations
+from devtools.golden_cases import Case, discover_engine, engine_ops
+from devtools.touched import untouched_violations
 
 CASES = discover_engine()
 

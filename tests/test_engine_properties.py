@@ -18,8 +18,8 @@ from cfnfix import apply_patch
 from cfnfix.document import load, parse_text
 from cfnfix.patch import engine
 
-from .strategies import json_documents, operations, yaml_documents
-from .touched import untouched_violations
+from .support.strategies import json_documents, operations, yaml_documents
+from devtools.touched import untouched_violations
 
 
 

@@ -12,7 +12,7 @@ import yaml
 from cfnfix import Applicability, ConfigError, Settings, check, fix
 from cfnfix.rules import get_rule
 
-from .lint import lint_errors
+from devtools.lint_oracle import lint_errors
 
 RULE_IDS = ["CFX201", "CFX301", "CFX302", "CFX303", "CFX304"]
 

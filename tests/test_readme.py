@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .cli_fixtures import CLEAN, ROOT
+from .support.cli_fixtures import CLEAN, ROOT
 
 if sys.version_info >= (3, 11):
     import tomllib

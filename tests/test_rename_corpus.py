@@ -3,7 +3,7 @@
 For each file the rename machinery of CFX101 renames the first resource to a free name
 (``<Old>Renamed``) with every reference, the engine applies the patch, and:
 - the text equals jsonpatch's result on the data, and the diff touches only the key's line
-  and the lines of the rewritten references (tests/touched.py);
+  and the lines of the rewritten references (devtools/touched.py);
 - re-indexing the output finds no reference left to the old name and as many references to
   the new one as were rewritten;
 - cfn-lint reports no new error (an existing error whose message lists resource names is
@@ -25,14 +25,14 @@ import pytest
 
 from cfnfix import apply_patch
 from cfnfix.document import load, read_text
-from cfnfix.naming import NameAllocator, sam_suffixes
+from cfnfix.template.naming import NameAllocator, sam_suffixes
 from cfnfix.patch import engine
-from cfnfix.references import FOREACH_PREFIX, ReferenceIndex
-from cfnfix.rename import rename_plan
+from cfnfix.template.references import FOREACH_PREFIX, ReferenceIndex
+from cfnfix.template.rename import rename_plan
 
-from .corpus import corpus_files
-from .lint import new_lint_errors
-from .touched import untouched_violations
+from devtools.corpus import corpus_files
+from devtools.lint_oracle import new_lint_errors
+from devtools.touched import untouched_violations
 
 pytestmark = pytest.mark.corpus
 

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from ..findings import Applicability, Finding, Severity
-from ..naming import MAX_LENGTH, allowed_characters, plan_renames
-from ..references import ReferenceIndex
-from ..rename import rename_plan
+from ..template.naming import MAX_LENGTH, allowed_characters, plan_renames
+from ..template.references import ReferenceIndex
+from ..template.rename import rename_plan
 from .base import Rule, RuleContext
 
 _GUIDE = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..document.pointer import escape_token
-from ..references import Kind, ReferenceIndex
+from .references import Kind, ReferenceIndex
 
 #: Quotas that a fix adding entries must respect (CloudFormation limits page).
 MAX_RESOURCES = 500

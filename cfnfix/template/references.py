@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from .document.pointer import escape_token, parse_pointer
+from ..document.pointer import escape_token, parse_pointer
 
 __all__ = [
     "FOREACH_PREFIX",

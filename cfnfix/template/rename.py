@@ -19,8 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .document.pointer import escape_token, make_pointer
-from .findings import Applicability, Fix
+from ..document.pointer import escape_token, make_pointer
+from ..findings import Applicability, Fix
 from .naming import NameAllocator, invalid_reason, sam_suffixes
 from .references import SECTIONS, Reference, ReferenceIndex
 

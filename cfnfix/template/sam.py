@@ -4,7 +4,7 @@ SAM turns ``MyFn`` (``AWS::Serverless::Function``) into ``MyFn`` plus generated 
 such as ``MyFnRole`` or ``MyFnAliaslive``, which the template may reference by that ID or by
 a *referenceable property* (``!Ref MyFn.Alias``). A renamer must rename those references
 with the resource and must never pick a name that collides with a generated one. The table
-lives in ``cfnfix/data/sam_generated.json``.
+lives in ``cfnfix/template/sam_generated.json``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ _GLOBALS_KEY = {
 
 @lru_cache(maxsize=1)
 def _table() -> dict[str, Any]:
-    text = resources.files("cfnfix").joinpath("data/sam_generated.json").read_text(encoding="utf-8")
+    text = resources.files(__package__).joinpath("sam_generated.json").read_text(encoding="utf-8")
     table: dict[str, Any] = json.loads(text)
     return table
 

@@ -35,7 +35,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 #: Sections whose keys are names that must not collide when seeds are merged.
 NAMED_SECTIONS = ("Parameters", "Mappings", "Conditions", "Resources", "Outputs", "Rules")
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..document.pointer import make_pointer
+from ...document.pointer import make_pointer
 
 LAMBDA = "AWS::Lambda::Function"
 SERVERLESS = "AWS::Serverless::Function"

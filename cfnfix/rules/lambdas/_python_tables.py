@@ -1,6 +1,6 @@
 """The bundled Python tables: standard library module names per version
-(``cfnfix/data/python_stdlib.json``) and what Lambda provides or which distribution an
-import needs (``cfnfix/data/python_distributions.json``). Regenerate them with
+(``cfnfix/rules/lambdas/data/python_stdlib.json``) and what Lambda provides or which distribution an
+import needs (``cfnfix/rules/lambdas/data/python_distributions.json``). Regenerate them with
 ``scripts/gen_python_stdlib.py`` and ``scripts/gen_python_distributions.py``.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 
 
 def _load(name: str) -> Any:
-    return json.loads((resources.files("cfnfix") / "data" / name).read_text(encoding="utf-8"))
+    return json.loads((resources.files(__package__) / "data" / name).read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..findings import Finding, Severity
+from ...findings import Finding, Severity
 from ._lambda_inline import inline_python
-from .base import Rule, RuleContext
+from ..base import Rule, RuleContext
 
 
 class LambdaInlineCodeUnanalysable(Rule):

@@ -9,8 +9,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..document.pointer import make_pointer
-from ..findings import Applicability, Finding, Fix, Severity
+from ...document.pointer import make_pointer
+from ...findings import Applicability, Finding, Fix, Severity
 from ._lambda import MAX_LAYERS, Function
 from ._lambda_inline import InlinePython, inline_python
 from ._python_code import Import
@@ -24,7 +24,7 @@ from ._python_tables import (
     runtime_provided,
     stdlib,
 )
-from .base import Rule, RuleContext
+from ..base import Rule, RuleContext
 
 #: A Lambda layer *version* ARN (the schema's pattern for ``Layers`` items without the
 #: ``awslayer`` form, which cfn-lint W3702 warns may not be available).

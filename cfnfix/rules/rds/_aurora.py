@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..config import Settings
-from ..errors import ConfigError
+from ...config import Settings
+from ...errors import ConfigError
 from ._aurora_tables import default_target, is_deprecated, is_known
 from ._rds import engine as engine_of
 from ._rds import Resource, literal, parameter_default, ref_target

@@ -25,7 +25,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..document.pointer import make_pointer
+from ...document.pointer import make_pointer
 from ._aurora import Target
 from ._aurora_tables import FAMILY_80, translate_parameter, v3_class_successor
 from ._rds import engine as engine_of

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..document.pointer import make_pointer
+from ...document.pointer import make_pointer
 
 CLUSTER = "AWS::RDS::DBCluster"
 INSTANCE = "AWS::RDS::DBInstance"

@@ -8,12 +8,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Severity
 from ._aurora import legacy, pg_strategy, target
 from ._aurora_tables import is_deprecated, table_date
 from ._aurora_upgrade import plan_upgrade
 from ._rds import CLUSTER, GLOBAL_CLUSTER, of_type
-from .base import Rule, RuleContext
+from ..base import Rule, RuleContext
 
 
 class AuroraMysqlEndOfSupportOptions(BaseModel):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Severity
 from ._aurora import AURORA_MYSQL_ENGINES, engine_version
 from ._aurora_tables import v3_class_successor
 from ._rds import engine as engine_of
 from ._rds import INSTANCE, Resource, cluster_of, literal, of_type, parameter_default, ref_target
-from .base import Rule, RuleContext
+from ..base import Rule, RuleContext
 
 
 class AuroraMysqlV3InstanceClass(Rule):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..findings import Applicability, Finding, Severity
+from ...findings import Applicability, Finding, Severity
 from ._rds import engine as engine_of
 from ._rds import CLUSTER, literal, of_type
-from .base import Rule, RuleContext
+from ..base import Rule, RuleContext
 
 
 class AuroraServerlessV1(Rule):

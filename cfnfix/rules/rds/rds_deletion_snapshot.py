@@ -7,9 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Severity
 from ._rds import CLUSTER, INSTANCE, Resource, literal, resources
-from .base import Rule, RuleContext
+from ..base import Rule, RuleContext
 
 #: Types whose *documented* default DeletionPolicy is ``Snapshot`` (DB instances only when
 #: they are not cluster members). Neptune and DocumentDB clusters default to ``Delete``.

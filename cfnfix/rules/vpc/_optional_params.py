@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..document.pointer import escape_token
-from ._template import parameter_uses, section
+from ...document.pointer import escape_token
+from ...template.model import parameter_uses, section
 
 #: The parameter type CloudFormation validates against the account: it cannot be empty.
 VPC_ID_TYPE = "AWS::EC2::VPC::Id"

@@ -12,13 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..document.pointer import escape_token
-from ..findings import Applicability, Fix
-from ..naming import NameAllocator, readable_name
+from ...document.pointer import escape_token
+from ...findings import Applicability, Fix
+from ...template.naming import NameAllocator, readable_name
 from ._optional_params import VPC_ID_TYPE, optional_ops, unconditional_uses
 from ._peering import PEERING_TYPE, ROUTE_TYPE, PeerRole, peer_parameters, route_tables
 from ._placeholders import account_placeholder, id_placeholder
-from ._template import (
+from ...template.model import (
     MAX_OUTPUTS,
     MAX_PARAMETERS,
     MAX_RESOURCES,

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from ..document.pointer import escape_token
-from ._template import (
+from ...document.pointer import escape_token
+from ...template.model import (
     Resource,
     getatt_target,
     iter_strings,

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Severity
 from ._optional_peer import NoFix, build
 from ._peering import (
     PEERING_TYPE,
@@ -20,7 +20,7 @@ from ._peering import (
     vpc_parameters,
     vpcs,
 )
-from .base import Rule, RuleContext
+from ..base import Rule, RuleContext
 
 #: Signals named in a finding message before "…".
 _SHOWN_SIGNALS = 4
