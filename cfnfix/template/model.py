@@ -1,7 +1,9 @@
-"""Small read-only helpers over a template's plain data: sections, resources, references, names.
+"""The one read-only model of a template's plain data: sections, resources, references, literals, quotas.
 
 Everything here tolerates malformed templates (a section that is not a mapping reads as
-empty) and never mutates the data it is given (the parse is cached and shared).
+empty) and never mutates the data it is given (the parse is cached and shared). Values are
+long form (``{"Ref": "X"}``) and intrinsic functions are never evaluated: a value that is
+not a literal reads as unknown (``None``).
 """
 
 from __future__ import annotations
@@ -11,9 +13,29 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..document.pointer import escape_token
-from .references import Kind, ReferenceIndex
+from .references import SECTIONS, Kind, ReferenceIndex
 
-#: Quotas that a fix adding entries must respect (CloudFormation limits page).
+__all__ = [
+    "MAX_OUTPUTS",
+    "MAX_PARAMETERS",
+    "MAX_RESOURCES",
+    "SECTIONS",
+    "Resource",
+    "getatt_target",
+    "has_foreach_resources",
+    "iter_strings",
+    "literal",
+    "of_type",
+    "parameter_default",
+    "parameter_uses",
+    "ref_target",
+    "resource_map",
+    "resource_types",
+    "resources",
+    "section",
+]
+
+#: Quotas that a fix adding entries must respect (docs/cloudformation/quotas.md).
 MAX_RESOURCES = 500
 MAX_PARAMETERS = 200
 MAX_OUTPUTS = 200
@@ -55,6 +77,10 @@ class Resource:
         """JSON Pointer of the resource."""
         return "/Resources/" + escape_token(self.id)
 
+    def prop_pointer(self, name: str) -> str:
+        """JSON Pointer of one property."""
+        return f"{self.pointer}/Properties/{escape_token(name)}"
+
 
 def resources(data: Any) -> list[Resource]:
     """The resources of the template in document order (``Fn::ForEach`` loops left out)."""
@@ -63,6 +89,33 @@ def resources(data: Any) -> list[Resource]:
         for key, body in section(data, "Resources").items()
         if isinstance(body, dict) and not key.startswith("Fn::ForEach::")
     ]
+
+
+def resource_map(data: Any) -> dict[str, Resource]:
+    """Every resource with a string ``Type``, by logical ID (``Fn::ForEach`` loops left out)."""
+    return {res.id: res for res in resources(data) if isinstance(res.body.get("Type"), str)}
+
+
+def of_type(data: Any, *types: str) -> Iterator[Resource]:
+    """Resources of the given types, in template order."""
+    for res in resources(data):
+        if res.type in types:
+            yield res
+
+
+def literal(value: Any) -> str | None:
+    """A scalar as CloudFormation reads it (``5.7`` → ``"5.7"``, ``False`` → ``"false"``); None for intrinsics."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    return None
+
+
+def parameter_default(data: Any, name: str) -> str | None:
+    """The literal ``Default`` of template parameter ``name``, or None."""
+    spec = section(data, "Parameters").get(name)
+    return literal(spec.get("Default")) if isinstance(spec, dict) else None
 
 
 def resource_types(data: Any) -> Iterator[str]:

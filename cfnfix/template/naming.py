@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -203,21 +203,42 @@ class NameAllocator:
                 return False
         return True
 
+    def candidates(self, base: str, suffixes: Iterable[str] = ()) -> Iterator[str]:
+        """``base``, ``base2``, ``base3`` … cut to fit 255 characters (with the longest suffix), free or not.
+
+        Finite: each taken name can rule out at most ``1 + len(suffixes)`` candidates, so one
+        more candidate than that many is enough, and no more are given: a caller looking for a
+        free one (or an existing one to share) always stops. ``base`` is made alphanumeric
+        (:func:`readable_name`); when nothing is left, ``Name``.
+        """
+        suffixes = list(suffixes)
+        limit = MAX_LENGTH - max((len(s) for s in suffixes), default=0)  # generated IDs must fit too
+        if limit < 10:
+            raise ValueError(f"no room for a name: a generated suffix is {MAX_LENGTH - limit} characters long")
+        base = readable_name(base) or "Name"
+        wanted = len(self._taken) * (1 + len(suffixes)) + 1
+        seen: set[str] = set()  # a cut base can repeat a candidate (``…a1``+``2`` = ``…a``+``12``)
+        n = 1
+        while len(seen) < wanted:
+            tail = "" if n == 1 else str(n)
+            n += 1
+            candidate = base[: limit - len(tail)] + tail
+            if candidate.lower() not in seen:
+                seen.add(candidate.lower())
+                yield candidate
+
     def allocate(self, base: str, suffixes: Iterable[str] = ()) -> str:
         """The first free name of ``base``, ``base2``, ``base3`` … (each ≤ 255 characters), reserved.
 
         ``suffixes``: SAM-generated suffixes the name will carry; those names must be free too.
+        Bounded: see :meth:`candidates`.
         """
         suffixes = list(suffixes)
-        limit = MAX_LENGTH - max((len(s) for s in suffixes), default=0)  # generated IDs must fit too
-        n = 1
-        while True:
-            tail = "" if n == 1 else str(n)
-            candidate = base[: limit - len(tail)] + tail
+        for candidate in self.candidates(base, suffixes):
             if self.is_free(candidate, suffixes):
                 self.reserve(candidate, suffixes)
                 return candidate
-            n += 1
+        raise AssertionError("unreachable: more candidates than taken names can rule out")  # pragma: no cover
 
     def reserve(self, name: str, suffixes: Iterable[str] = ()) -> None:
         """Mark ``name`` (and ``name + s`` for each suffix) as used."""

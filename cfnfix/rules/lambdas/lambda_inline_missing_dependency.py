@@ -24,15 +24,13 @@ from ._python_tables import (
     runtime_provided,
     stdlib,
 )
+from ...template.model import MAX_PARAMETERS
+from ...template.naming import MAX_LENGTH, NameAllocator
 from ..base import Rule, RuleContext
 
 #: A Lambda layer *version* ARN (the schema's pattern for ``Layers`` items without the
 #: ``awslayer`` form, which cfn-lint W3702 warns may not be available).
 LAYER_ARN_PATTERN = r"^arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:[a-zA-Z0-9_-]+:[0-9]+$"
-#: CloudFormation's limit on parameters per template.
-MAX_PARAMETERS = 200
-#: Template sections whose keys share the logical-ID namespace a new parameter must avoid.
-SECTIONS = ("Parameters", "Resources", "Outputs", "Mappings", "Conditions", "Rules")
 
 
 class Options(BaseModel):
@@ -164,25 +162,20 @@ def parameter_spec(missing: Missing) -> dict[str, Any]:
     }
 
 
-def parameter_name(data: dict[str, Any], dist: Distribution, reserved: set[str]) -> tuple[str, bool]:
-    """(name, exists): an existing String parameter ``<Stem>LayerArn[N]`` to share, or a free name."""
+def parameter_name(data: dict[str, Any], dist: Distribution, names: NameAllocator, chosen: set[str]) -> tuple[str, bool]:
+    """(name, exists): an existing String parameter ``<Stem>LayerArn[N]`` not ``chosen`` yet, to
+    share, or a new name from the template's allocator (reserved there)."""
     found = data.get("Parameters")
     params: dict[str, Any] = found if isinstance(found, dict) else {}
-    taken = set(reserved)
-    for section in SECTIONS:
-        block = data.get(section)
-        if isinstance(block, dict):
-            taken.update(block)
-    stem = (dist.stem or "Package")[: 255 - len("LayerArn") - 4]
-    n = 1
-    while True:
-        name = f"{stem}LayerArn{n if n > 1 else ''}"
+    stem = (dist.stem or "Package")[: MAX_LENGTH - len("LayerArn") - 4]
+    for name in names.candidates(f"{stem}LayerArn"):
         spec = params.get(name)
-        if isinstance(spec, dict) and spec.get("Type") == "String" and name not in reserved:
+        if isinstance(spec, dict) and spec.get("Type") == "String" and name not in chosen:
             return name, True
-        if name not in taken:
+        if names.is_free(name):
+            names.reserve(name)
             return name, False
-        n += 1
+    raise AssertionError("unreachable: candidates() always offers a free name")  # pragma: no cover
 
 
 class LambdaInlineMissingDependency(Rule):
@@ -289,10 +282,11 @@ rewritten as `import cfnresponse`.
         if params is not None and not isinstance(params, dict):
             return None, "the template's Parameters section is not a mapping"
         chosen: list[tuple[str, bool, Missing]] = []
-        reserved: set[str] = set()
+        names = NameAllocator(data)
+        taken: set[str] = set()
         for m in missing:
-            name, exists = parameter_name(data, m.distribution, reserved)
-            reserved.add(name)
+            name, exists = parameter_name(data, m.distribution, names, taken)
+            taken.add(name)
             chosen.append((name, exists, m))
         new = {name: parameter_spec(m) for name, exists, m in chosen if not exists}
         if len(params or {}) + len(new) > MAX_PARAMETERS:

@@ -9,7 +9,7 @@ from ...config import Settings
 from ...errors import ConfigError
 from ._aurora_tables import default_target, is_deprecated, is_known
 from ._rds import engine as engine_of
-from ._rds import Resource, literal, parameter_default, ref_target
+from ...template.model import Resource, literal, parameter_default, ref_target
 
 #: Engines of Aurora MySQL (``aurora`` is version 1, MySQL 5.6-compatible).
 AURORA_MYSQL_ENGINES = ("aurora", "aurora-mysql")

@@ -29,18 +29,9 @@ from ...document.pointer import make_pointer
 from ._aurora import Target
 from ._aurora_tables import FAMILY_80, translate_parameter, v3_class_successor
 from ._rds import engine as engine_of
-from ._rds import (
-    CLUSTER_PG,
-    INSTANCE_PG,
-    PG_NAME_PROPERTY,
-    Resource,
-    all_logical_names,
-    cluster_members,
-    literal,
-    parameter_default,
-    ref_target,
-    resources,
-)
+from ._rds import CLUSTER_PG, INSTANCE_PG, PG_NAME_PROPERTY, cluster_members
+from ...template.model import Resource, literal, parameter_default, ref_target, resource_map
+from ...template.naming import NameAllocator
 
 #: Families that 8.0 replaces, and the default groups that go with them.
 LEGACY_FAMILIES = ("aurora5.6", "aurora-mysql5.7")
@@ -69,7 +60,8 @@ class _Planner:
     plan: UpgradePlan = field(default_factory=UpgradePlan)
     migrated: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Old parameter-group id → the value that now refers to its 8.0 group."""
-    taken: set[str] = field(default_factory=set)
+    names: NameAllocator | None = None
+    """New logical IDs (set by :meth:`run`)."""
 
     def op(self, op: str, path: str, value: Any = None) -> None:
         entry: dict[str, Any] = {"op": op, "path": path}
@@ -104,7 +96,7 @@ class _Planner:
             )
             return None
         rid = ref_target(value)
-        group = resources(self.data).get(rid or "")
+        group = resource_map(self.data).get(rid or "")
         if group is None or group.type != pg_type:
             source = f"parameter {rid}" if rid else "a computed value"
             self.plan.blockers.append(
@@ -174,19 +166,18 @@ class _Planner:
         return {"Ref": group.id}
 
     def migrate_to_new(self, group: Resource, params: dict[str, Any]) -> dict[str, Any]:
-        all_resources = resources(self.data)
-        new_id = group.id + NEW_GROUP_SUFFIX
-        n = 2
-        while True:
-            existing = all_resources.get(new_id)
+        existing_groups = resource_map(self.data)
+        assert self.names is not None
+        for new_id in self.names.candidates(group.id + NEW_GROUP_SUFFIX):
+            existing = existing_groups.get(new_id)
             if existing is not None and existing.type == group.type and literal(existing.props.get("Family")) == FAMILY_80:
                 self.plan.changes.append(f"use the existing {FAMILY_80} group {new_id} instead of {group.id}")
                 return {"Ref": new_id}
-            if new_id not in self.taken and len(new_id) <= 255:
+            if self.names.is_free(new_id):
+                self.names.reserve(new_id)
                 break
-            new_id = f"{group.id}{NEW_GROUP_SUFFIX}{n}"
-            n += 1
-        self.taken.add(new_id)
+        else:  # pragma: no cover - candidates() always offers a free name
+            raise AssertionError("no free logical ID")
         body = copy.deepcopy(group.body)
         props = body["Properties"]
         props["Family"] = FAMILY_80
@@ -251,7 +242,7 @@ class _Planner:
 
     def run(self) -> UpgradePlan:
         cluster = self.cluster
-        self.taken = set(all_logical_names(self.data))
+        self.names = NameAllocator(self.data)
         self.check_blockers()
         members = cluster_members(self.data, cluster)
         for inst in members:

@@ -8,7 +8,8 @@ from ...findings import Applicability, Finding, Fix, Severity
 from ._aurora import Target, legacy, target
 from ._aurora_tables import is_deprecated, table_date, usable_versions, version_key
 from ._rds import engine as engine_of
-from ._rds import CLUSTER, INSTANCE, Resource, literal, of_type
+from ._rds import CLUSTER, INSTANCE
+from ...template.model import Resource, literal, of_type
 from ..base import Rule, RuleContext
 
 

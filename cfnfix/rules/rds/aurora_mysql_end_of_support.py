@@ -12,7 +12,8 @@ from ...findings import Applicability, Finding, Fix, Severity
 from ._aurora import legacy, pg_strategy, target
 from ._aurora_tables import is_deprecated, table_date
 from ._aurora_upgrade import plan_upgrade
-from ._rds import CLUSTER, GLOBAL_CLUSTER, of_type
+from ._rds import CLUSTER, GLOBAL_CLUSTER
+from ...template.model import of_type
 from ..base import Rule, RuleContext
 
 

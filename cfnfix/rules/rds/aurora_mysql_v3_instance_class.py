@@ -8,7 +8,8 @@ from ...findings import Applicability, Finding, Fix, Severity
 from ._aurora import AURORA_MYSQL_ENGINES, engine_version
 from ._aurora_tables import v3_class_successor
 from ._rds import engine as engine_of
-from ._rds import INSTANCE, Resource, cluster_of, literal, of_type, parameter_default, ref_target
+from ._rds import INSTANCE, cluster_of
+from ...template.model import Resource, literal, of_type, parameter_default, ref_target
 from ..base import Rule, RuleContext
 
 

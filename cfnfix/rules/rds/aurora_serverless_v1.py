@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from ...findings import Applicability, Finding, Severity
 from ._rds import engine as engine_of
-from ._rds import CLUSTER, literal, of_type
+from ._rds import CLUSTER
+from ...template.model import literal, of_type
 from ..base import Rule, RuleContext
 
 

@@ -8,7 +8,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ...findings import Applicability, Finding, Fix, Severity
-from ._rds import CLUSTER, INSTANCE, Resource, literal, resources
+from ._rds import CLUSTER, INSTANCE
+from ...template.model import Resource, literal, resource_map
 from ..base import Rule, RuleContext
 
 #: Types whose *documented* default DeletionPolicy is ``Snapshot`` (DB instances only when
@@ -98,7 +99,7 @@ it, so the fix is applied only with `--unsafe-fixes`.
         """One finding per deletable database that would still leave a snapshot."""
         types = self._types(ctx)
         skip_style = ctx.settings.rds_deletion_style == "skip-final-snapshot-property"
-        for res in resources(ctx.data).values():
+        for res in resource_map(ctx.data).values():
             if res.type not in types or not _applies(res):
                 continue
             if skip_style and res.props.get("SkipFinalSnapshot") is True:
