@@ -445,5 +445,14 @@ def _root(
 
 def main() -> None:
     """Run the command line (the console script enters through :mod:`cfnfix.__main__`,
-    which answers ``--version`` before this module and typer are imported)."""
+    which answers ``--version`` before this module and typer are imported).
+
+    A deprecation meant for users (``FutureWarning``, e.g. a configuration key that moved) is
+    one ``warning: …`` line on stderr."""
+    import warnings
+
+    def show(message: Warning | str, category: type[Warning], *_: object, **__: object) -> None:
+        _err(f"warning: {message}")
+
+    warnings.showwarning = show  # type: ignore[assignment]
     app(prog_name="cfnfix")

@@ -233,7 +233,7 @@ rewritten as `import cfnresponse`.
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         """One finding per function with imports its runtime and layers do not provide."""
-        options = Options.model_validate(ctx.options)
+        options: Options = ctx.options
         extra = frozenset(options.provided)
         for item in inline_python(ctx.data):
             if item.analysis is None or item.analysis.problem or item.analysis.undecidable:

@@ -206,7 +206,7 @@ when moving to nodejs18.x or later, which ship SDK v3 only.
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         """One finding per place a deprecated runtime is written."""
-        options = Options.model_validate(ctx.options)
+        options: Options = ctx.options
         today = options.day()
         users: dict[str, list[Function]] = {}
         runtimes: dict[str, Any] = {}

@@ -5,17 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ...config import Settings
-from ...errors import ConfigError
+from pydantic import BaseModel, ConfigDict, Field
+
 from ._aurora_tables import default_target, is_deprecated, is_known
 from ._rds import engine as engine_of
 from ...template.model import Resource, literal, parameter_default, ref_target
 
 #: Engines of Aurora MySQL (``aurora`` is version 1, MySQL 5.6-compatible).
 AURORA_MYSQL_ENGINES = ("aurora", "aurora-mysql")
-
-#: Rule option of CFX301 choosing how parameter groups move to 8.0.
-PG_STRATEGIES = ("new", "in-place")
 
 
 @dataclass(frozen=True)
@@ -95,16 +92,19 @@ class Target:
         return is_deprecated(self.version)
 
 
-def target(settings: Settings) -> Target:
-    """The configured ``aurora-mysql-target``, else the bundled default."""
-    if settings.aurora_mysql_target:
-        return Target(settings.aurora_mysql_target, pinned=True)
+def target(pinned: str | None) -> Target:
+    """The pinned ``aurora-mysql-target`` rule option, else the bundled default."""
+    if pinned:
+        return Target(pinned, pinned=True)
     return Target(default_target(), pinned=False)
 
 
-def pg_strategy(options: dict[str, Any]) -> str:
-    """The ``parameter-groups`` rule option (``new`` by default)."""
-    value = options.get("parameter-groups", "new")
-    if value not in PG_STRATEGIES:
-        raise ConfigError(f"rule option parameter-groups must be one of {', '.join(PG_STRATEGIES)}, not {value!r}")
-    return str(value)
+class TargetOption(BaseModel):
+    """The ``aurora-mysql-target`` option shared by CFX301 and CFX303."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    aurora_mysql_target: str | None = Field(
+        None,
+        alias="aurora-mysql-target",
+        description="Aurora MySQL 8.0 engine version to upgrade to (default: from the bundled lifecycle table).",
+    )

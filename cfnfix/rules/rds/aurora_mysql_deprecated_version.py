@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...findings import Applicability, Finding, Fix, Severity
-from ._aurora import Target, legacy, target
+from ._aurora import Target, TargetOption, legacy, target
 from ._aurora_tables import is_deprecated, table_date, usable_versions, version_key
 from ._rds import engine as engine_of
 from ._rds import CLUSTER, INSTANCE
 from ...template.model import Resource, literal, of_type
 from ..base import Rule, RuleContext
+
+
+class AuroraMysqlDeprecatedVersionOptions(TargetOption):
+    """Options of CFX303 (``[rules.aurora-mysql-deprecated-version]``)."""
 
 
 class AuroraMysqlDeprecatedVersion(Rule):
@@ -22,6 +26,7 @@ class AuroraMysqlDeprecatedVersion(Rule):
     summary = "Aurora MySQL 8.0 version that can no longer create clusters (or a deprecated pinned target)"
     doc_url = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Updates.Versions.html"
     fix_applicability = Applicability.UNSAFE
+    options_model = AuroraMysqlDeprecatedVersionOptions
     cfn_lint_ids = ("W3690",)
     root_cause = "The pinned Aurora MySQL 8.0 minor version was deprecated; bare 8.0 is an alias, not a pin."
     deployment_impact = "Creating the cluster fails (cannot be used to create new clusters); running clusters get force-upgraded."
@@ -54,7 +59,7 @@ change behaviour; applied only with `--unsafe-fixes`.
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         """Findings for deprecated 8.0 versions and for a deprecated pinned target."""
-        tgt = target(ctx.settings)
+        tgt = target(ctx.options.aurora_mysql_target)
         for res in of_type(ctx.data, CLUSTER, INSTANCE):
             old = legacy(ctx.data, res)
             if old is not None and res.type == CLUSTER and tgt.pinned and (tgt.deprecated or tgt.problem):

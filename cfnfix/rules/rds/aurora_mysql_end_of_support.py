@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from ...findings import Applicability, Finding, Fix, Severity
-from ._aurora import legacy, pg_strategy, target
+from ._aurora import TargetOption, legacy, target
 from ._aurora_tables import is_deprecated, table_date
 from ._aurora_upgrade import plan_upgrade
 from ._rds import CLUSTER, GLOBAL_CLUSTER
@@ -17,10 +17,9 @@ from ...template.model import of_type
 from ..base import Rule, RuleContext
 
 
-class AuroraMysqlEndOfSupportOptions(BaseModel):
+class AuroraMysqlEndOfSupportOptions(TargetOption):
     """Options of CFX301 (``[rules.aurora-mysql-end-of-support]``)."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     parameter_groups: Literal["new", "in-place"] = Field(
         "new",
         alias="parameter-groups",
@@ -105,8 +104,9 @@ and test before applying; applied only with `--unsafe-fixes`.
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         """One finding per 5.6/5.7 cluster or global cluster."""
-        tgt = target(ctx.settings)
-        strategy = pg_strategy(ctx.options)
+        options: AuroraMysqlEndOfSupportOptions = ctx.options
+        tgt = target(options.aurora_mysql_target)
+        strategy = options.parameter_groups
         for res in of_type(ctx.data, CLUSTER, GLOBAL_CLUSTER):
             old = legacy(ctx.data, res)
             if old is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,7 +24,13 @@ _NO_SNAPSHOT_INSTANCE_PROPS = ("DBClusterIdentifier", "SourceDBInstanceIdentifie
 class RdsDeletionSnapshotOptions(BaseModel):
     """Options of CFX201 (``[rules.rds-deletion-snapshot]``)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    rds_deletion_style: Literal["deletion-policy", "skip-final-snapshot-property"] = Field(
+        "deletion-policy",
+        alias="rds-deletion-style",
+        description="How the fix makes the database deletable: DeletionPolicy/UpdateReplacePolicy Delete (valid), "
+        "or the SkipFinalSnapshot property some pipelines expect (fails schema validation, E3002).",
+    )
     types: list[str] = Field(
         default_factory=list,
         description="More resource types that must state a DeletionPolicy when DeletionProtection is false "
@@ -92,13 +98,13 @@ it, so the fix is applied only with `--unsafe-fixes`.
 """
 
     def _types(self, ctx: RuleContext) -> tuple[str, ...]:
-        extra = ctx.options.get("types", [])
-        return SNAPSHOT_DEFAULT_TYPES + tuple(t for t in extra if isinstance(t, str))
+        options: RdsDeletionSnapshotOptions = ctx.options
+        return SNAPSHOT_DEFAULT_TYPES + tuple(options.types)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         """One finding per deletable database that would still leave a snapshot."""
         types = self._types(ctx)
-        skip_style = ctx.settings.rds_deletion_style == "skip-final-snapshot-property"
+        skip_style = ctx.options.rds_deletion_style == "skip-final-snapshot-property"
         for res in resource_map(ctx.data).values():
             if res.type not in types or not _applies(res):
                 continue

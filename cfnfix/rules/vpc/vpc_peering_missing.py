@@ -139,7 +139,7 @@ VPC; the two CIDRs must not overlap. Security groups are not opened by the fix.
         if not isinstance(data, dict):
             return
         signals = parameter_signals(data)
-        if ctx.options.get("text-signals", ctx.options.get("text_signals", True)):
+        if ctx.options.text_signals:
             signals += text_signals(data)
         if not signals or connectivity(data).reasons:
             return
