@@ -23,10 +23,9 @@ from typing import Any
 import jsonpatch
 import pytest
 
-from cfnfix import apply_patch
+from cfnfix import apply_patch as _apply_patch
 from cfnfix.document import load, read_text
 from cfnfix.template.naming import NameAllocator, sam_suffixes
-from cfnfix.patch import engine
 from cfnfix.template.references import FOREACH_PREFIX, ReferenceIndex
 from cfnfix.template.rename import rename_plan
 
@@ -39,10 +38,9 @@ pytestmark = pytest.mark.corpus
 FILES = corpus_files()
 
 
-@pytest.fixture(autouse=True)
-def _strict(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The engine's fast path must handle every rename (no step-by-step second opinion)."""
-    monkeypatch.setattr(engine, "STRICT", True)
+def apply_patch(text: str, patch: list[dict[str, Any]], **kw: Any) -> str:
+    """The fast planner alone: a verification failure is an error, not retried step by step."""
+    return _apply_patch(text, patch, strict=True, **kw)
 
 
 def _first_resource(data: dict[str, Any]) -> str | None:
