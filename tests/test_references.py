@@ -1,4 +1,4 @@
-"""cfnfix.template.references: every reference site of domain notes §1.2, and what is not a reference."""
+"""cfnfix.template.references: every reference site of docs/cloudformation/logical-ids.md ("Where a name is referenced"), and what is not a reference."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""CFX101 invalid-logical-id: a logical name CloudFormation rejects, renamed with every reference."""
+"""CFX101 invalid-logical-id: a logical name CloudFormation rejects, renamed with every reference.
+
+Background: docs/cloudformation/logical-ids.md.
+"""
 
 from __future__ import annotations
 

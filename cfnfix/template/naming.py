@@ -1,7 +1,7 @@
 """Logical names: which are valid, and readable, collision-free replacements for the rest.
 
-Rules (domain notes §1.1): names in Parameters, Resources, Outputs, Mappings and Rules
-match ``^[A-Za-z0-9]{1,255}$``; Conditions are accepted with ``&`` and ``_`` too (as cfn-lint
+Rules (docs/cloudformation/logical-ids.md, "Naming rules" and "Namespaces"): names in
+Parameters, Resources, Outputs, Mappings and Rules match ``^[A-Za-z0-9]{1,255}$``; Conditions are accepted with ``&`` and ``_`` too (as cfn-lint
 does) but generated names are always alphanumeric. A new name must differ — ignoring
 case, so that no case-only variants appear — from every name in every section, from
 ``Fn::ForEach`` loop names and the keys the loops generate, from ``ParameterLabels`` keys,

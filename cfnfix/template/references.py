@@ -1,7 +1,8 @@
 """Who points at whom: every place a template refers to a logical ID by name.
 
 :class:`ReferenceIndex` walks a template's plain data (CloudFormation long form) once and
-records each *occurrence* of a name in a reference position (domain notes §1.2):
+records each *occurrence* of a name in a reference position
+(docs/cloudformation/logical-ids.md, "Where a name is referenced"):
 
 ========================  ==========================================  ===================
 kind                      where                                       names in section

@@ -12,6 +12,8 @@ Safety: renaming the logical ID of a deployed resource replaces it (CloudFormati
 a new physical resource and deletes the old one); renaming a parameter breaks callers that
 pass it. An ID that CloudFormation rejects was never deployed, so renaming it is safe; any
 other rename is unsafe (:func:`rename_applicability`).
+
+Background: docs/cloudformation/logical-ids.md.
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ such as ``MyFnRole`` or ``MyFnAliaslive``, which the template may reference by t
 a *referenceable property* (``!Ref MyFn.Alias``). A renamer must rename those references
 with the resource and must never pick a name that collides with a generated one. The table
 lives in ``cfnfix/template/sam_generated.json``.
+
+Background: docs/cloudformation/logical-ids.md.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 ``AWS::Lambda::Function`` keeps inline code in ``Code.ZipFile``; SAM's
 ``AWS::Serverless::Function`` keeps it in ``InlineCode`` and may inherit ``Runtime`` and
 ``Layers`` from ``Globals.Function`` (SAM adds the global layers to the function's own).
+
+Background: docs/cloudformation/lambda.md.
 """
 
 from __future__ import annotations

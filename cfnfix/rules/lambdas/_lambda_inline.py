@@ -1,4 +1,7 @@
-"""Inline Python code of the template's functions, read and parsed once per code text."""
+"""Inline Python code of the template's functions, read and parsed once per code text.
+
+Background: docs/cloudformation/lambda.md.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,8 @@
 """Inline Python code of a Lambda function: read it from the template, find its imports.
 
 The code is only ever parsed with :mod:`ast`; nothing in it is executed or imported.
+
+Background: docs/cloudformation/lambda.md.
 """
 
 from __future__ import annotations

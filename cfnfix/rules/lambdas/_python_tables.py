@@ -2,6 +2,8 @@
 (``cfnfix/rules/lambdas/data/python_stdlib.json``) and what Lambda provides or which distribution an
 import needs (``cfnfix/rules/lambdas/data/python_distributions.json``). Regenerate them with
 ``scripts/gen_python_stdlib.py`` and ``scripts/gen_python_distributions.py``.
+
+Background: docs/cloudformation/lambda.md.
 """
 
 from __future__ import annotations

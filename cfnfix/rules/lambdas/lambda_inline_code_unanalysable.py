@@ -1,4 +1,7 @@
-"""CFX403 lambda-inline-code-unanalysable: inline Python code cfnfix cannot check."""
+"""CFX403 lambda-inline-code-unanalysable: inline Python code cfnfix cannot check.
+
+Background: docs/cloudformation/lambda.md.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""CFX401 lambda-inline-missing-dependency: inline Python code imports what the runtime lacks."""
+"""CFX401 lambda-inline-missing-dependency: inline Python code imports what the runtime lacks.
+
+Background: docs/cloudformation/lambda.md.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""CFX402 lambda-inline-syntax-error: inline Python code that does not parse."""
+"""CFX402 lambda-inline-syntax-error: inline Python code that does not parse.
+
+Background: docs/cloudformation/lambda.md.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""CFX601 lambda-runtime-deprecated: a Python or Node.js runtime past its deprecation date."""
+"""CFX601 lambda-runtime-deprecated: a Python or Node.js runtime past its deprecation date.
+
+Background: docs/cloudformation/lambda.md.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""What an Aurora MySQL cluster runs, and which upgrade target applies (shared by CFX30x)."""
+"""What an Aurora MySQL cluster runs, and which upgrade target applies (shared by CFX30x).
+
+Background: docs/cloudformation/rds.md.
+"""
 
 from __future__ import annotations
 

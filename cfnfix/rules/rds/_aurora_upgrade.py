@@ -17,6 +17,8 @@ The plan changes everything that must move together in one stack update:
 
 Anything that cannot be moved safely becomes a *blocker* (a sentence); a plan with
 blockers must not be offered as a fix.
+
+Background: docs/cloudformation/rds.md.
 """
 
 from __future__ import annotations

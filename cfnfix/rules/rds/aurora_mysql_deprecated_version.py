@@ -1,4 +1,7 @@
-"""CFX303 aurora-mysql-deprecated-version: an 8.0 version (or the pinned target) that cannot create clusters."""
+"""CFX303 aurora-mysql-deprecated-version: an 8.0 version (or the pinned target) that cannot create clusters.
+
+Background: docs/cloudformation/rds.md.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""CFX301 aurora-mysql-end-of-support: Aurora MySQL 5.6 / 5.7 clusters, upgraded to 8.0."""
+"""CFX301 aurora-mysql-end-of-support: Aurora MySQL 5.6 / 5.7 clusters, upgraded to 8.0.
+
+Background: docs/cloudformation/rds.md.
+"""
 
 from __future__ import annotations
 

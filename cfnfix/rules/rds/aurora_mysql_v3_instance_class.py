@@ -1,4 +1,7 @@
-"""CFX304 aurora-mysql-v3-instance-class: Aurora MySQL instances on a class version 3 does not offer."""
+"""CFX304 aurora-mysql-v3-instance-class: Aurora MySQL instances on a class version 3 does not offer.
+
+Background: docs/cloudformation/rds.md.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""CFX302 aurora-serverless-v1: ``EngineMode: serverless`` clusters (Aurora Serverless v1, end of life)."""
+"""CFX302 aurora-serverless-v1: ``EngineMode: serverless`` clusters (Aurora Serverless v1, end of life).
+
+Background: docs/cloudformation/rds.md.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""CFX201 rds-deletion-snapshot: an RDS database meant to be deletable still keeps a final snapshot."""
+"""CFX201 rds-deletion-snapshot: an RDS database meant to be deletable still keeps a final snapshot.
+
+Background: docs/cloudformation/rds.md.
+"""
 
 from __future__ import annotations
 

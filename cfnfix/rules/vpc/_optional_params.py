@@ -2,6 +2,8 @@
 
 Used by both peering rules: the optional-peer pattern needs peer parameters that may be
 left empty, and a placeholder default becomes empty under that pattern.
+
+Background: docs/cloudformation/vpc-peering.md.
 """
 
 from __future__ import annotations

@@ -1,4 +1,6 @@
-"""The optional-peer pattern as one JSON Patch (domain notes §5).
+"""The optional-peer pattern as one JSON Patch.
+
+Background: docs/cloudformation/vpc-peering.md, "The optional-peer pattern".
 
 Empty-default peer parameters (existing ones reused), a Rules assertion that a peer VPC
 comes with its CIDR, conditions (including the ``Fn::And`` that keeps cfn-lint from

@@ -2,6 +2,8 @@
 already connects (or is meant to connect) its VPC to another one.
 
 Shared by CFX501 (vpc-peering-missing) and CFX502 (vpc-peer-placeholder-id). Read-only.
+
+Background: docs/cloudformation/vpc-peering.md.
 """
 
 from __future__ import annotations

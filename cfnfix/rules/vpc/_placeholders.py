@@ -4,6 +4,8 @@ Real VPC and peering connection IDs are ``vpc-``/``pcx-`` plus 8 (older) or 17 l
 hexadecimal characters, random; account IDs are 12 digits. Placeholders are the values
 that documentation and generators write instead: ``vpc-xxxxxxxx``, ``vpc-00000000``,
 ``vpc-12345678``, ``pcx-1a2b3c4d``, ``123456789012``.
+
+Background: docs/cloudformation/vpc-peering.md.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""CFX502 vpc-peer-placeholder-id: ``vpc-xxxxxxxx``, ``pcx-12345678`` and friends where a peer ID belongs."""
+"""CFX502 vpc-peer-placeholder-id: ``vpc-xxxxxxxx``, ``pcx-12345678`` and friends where a peer ID belongs.
+
+Background: docs/cloudformation/vpc-peering.md.
+"""
 
 from __future__ import annotations
 

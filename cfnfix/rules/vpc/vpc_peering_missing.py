@@ -1,4 +1,7 @@
-"""CFX501 vpc-peering-missing: a template that means to peer its VPC but creates no peering connection."""
+"""CFX501 vpc-peering-missing: a template that means to peer its VPC but creates no peering connection.
+
+Background: docs/cloudformation/vpc-peering.md.
+"""
 
 from __future__ import annotations
 
