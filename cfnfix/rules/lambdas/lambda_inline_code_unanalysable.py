@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...findings import Finding, Severity
-from ._lambda_inline import inline_python
 from ..base import Rule, RuleContext
+from ._lambda_inline import inline_python
 
 
 class LambdaInlineCodeUnanalysable(Rule):

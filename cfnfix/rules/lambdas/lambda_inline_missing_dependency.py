@@ -14,6 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ...document.pointer import make_pointer
 from ...findings import Applicability, Finding, Fix, Severity
+from ...template.model import MAX_PARAMETERS
+from ...template.naming import MAX_LENGTH, NameAllocator
+from ..base import Rule, RuleContext
 from ._lambda import MAX_LAYERS, Function
 from ._lambda_inline import InlinePython, inline_python
 from ._python_code import Import
@@ -27,9 +30,6 @@ from ._python_tables import (
     runtime_provided,
     stdlib,
 )
-from ...template.model import MAX_PARAMETERS
-from ...template.naming import MAX_LENGTH, NameAllocator
-from ..base import Rule, RuleContext
 
 #: A Lambda layer *version* ARN (the schema's pattern for ``Layers`` items without the
 #: ``awslayer`` form, which cfn-lint W3702 warns may not be available).

@@ -14,11 +14,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ...findings import Applicability, Finding, Fix, Severity
+from ..base import Rule, RuleContext
 from ._lambda import Function, functions
 from ._python_code import analyse, read_source
 from ._python_tables import stdlib
 from ._runtime_tables import Lifecycle, family, lifecycle, supported
-from ..base import Rule, RuleContext
 
 _SEVERITY = {
     "deprecated": Severity.MEDIUM,

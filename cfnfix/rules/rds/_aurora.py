@@ -10,9 +10,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ...template.model import Resource, literal, parameter_default, ref_target
 from ._aurora_tables import default_target, is_deprecated, is_known
 from ._rds import engine as engine_of
-from ...template.model import Resource, literal, parameter_default, ref_target
 
 #: Engines of Aurora MySQL (``aurora`` is version 1, MySQL 5.6-compatible).
 AURORA_MYSQL_ENGINES = ("aurora", "aurora-mysql")

@@ -28,12 +28,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...document.pointer import make_pointer
-from ._aurora import Target
-from ._aurora_tables import FAMILY_80, translate_parameter, v3_class_successor
-from ._rds import engine as engine_of
-from ._rds import CLUSTER_PG, INSTANCE_PG, PG_NAME_PROPERTY, cluster_members
 from ...template.model import Resource, literal, parameter_default, ref_target, resource_map
 from ...template.naming import NameAllocator
+from ._aurora import Target
+from ._aurora_tables import FAMILY_80, translate_parameter, v3_class_successor
+from ._rds import CLUSTER_PG, INSTANCE_PG, PG_NAME_PROPERTY, cluster_members
+from ._rds import engine as engine_of
 
 #: Families that 8.0 replaces, and the default groups that go with them.
 LEGACY_FAMILIES = ("aurora5.6", "aurora-mysql5.7")

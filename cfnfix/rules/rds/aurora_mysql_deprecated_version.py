@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...findings import Applicability, Finding, Fix, Severity
-from ._aurora import Target, TargetOption, legacy, target
-from ._aurora_tables import is_deprecated, table_date, usable_versions, version_key
-from ._rds import engine as engine_of
-from ._rds import CLUSTER, INSTANCE
 from ...template.model import Resource, literal, of_type
 from ..base import Rule, RuleContext
+from ._aurora import Target, TargetOption, legacy, target
+from ._aurora_tables import is_deprecated, table_date, usable_versions, version_key
+from ._rds import CLUSTER, INSTANCE
+from ._rds import engine as engine_of
 
 
 class AuroraMysqlDeprecatedVersionOptions(TargetOption):

@@ -12,12 +12,12 @@ from typing import Literal
 from pydantic import Field
 
 from ...findings import Applicability, Finding, Fix, Severity
+from ...template.model import of_type
+from ..base import Rule, RuleContext
 from ._aurora import TargetOption, legacy, target
 from ._aurora_tables import is_deprecated, table_date
 from ._aurora_upgrade import plan_upgrade
 from ._rds import CLUSTER, GLOBAL_CLUSTER
-from ...template.model import of_type
-from ..base import Rule, RuleContext
 
 
 class AuroraMysqlEndOfSupportOptions(TargetOption):

@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...findings import Applicability, Finding, Fix, Severity
-from ._aurora import AURORA_MYSQL_ENGINES, engine_version
-from ._aurora_tables import v3_class_successor
-from ._rds import engine as engine_of
-from ._rds import INSTANCE, cluster_of
 from ...template.model import Resource, literal, of_type, parameter_default, ref_target
 from ..base import Rule, RuleContext
+from ._aurora import AURORA_MYSQL_ENGINES, engine_version
+from ._aurora_tables import v3_class_successor
+from ._rds import INSTANCE, cluster_of
+from ._rds import engine as engine_of
 
 
 class AuroraMysqlV3InstanceClass(Rule):

@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...findings import Applicability, Finding, Severity
-from ._rds import engine as engine_of
-from ._rds import CLUSTER
 from ...template.model import literal, of_type
 from ..base import Rule, RuleContext
+from ._rds import CLUSTER
+from ._rds import engine as engine_of
 
 
 class AuroraServerlessV1(Rule):

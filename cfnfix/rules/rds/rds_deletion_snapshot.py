@@ -11,9 +11,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ...findings import Applicability, Finding, Fix, Severity
-from ._rds import CLUSTER, INSTANCE
 from ...template.model import Resource, literal, resource_map
 from ..base import Rule, RuleContext
+from ._rds import CLUSTER, INSTANCE
 
 #: Types whose *documented* default DeletionPolicy is ``Snapshot`` (DB instances only when
 #: they are not cluster members). Neptune and DocumentDB clusters default to ``Delete``.

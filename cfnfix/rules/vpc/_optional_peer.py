@@ -16,10 +16,6 @@ from typing import Any
 
 from ...document.pointer import escape_token
 from ...findings import Applicability, Fix
-from ...template.naming import NameAllocator, readable_name
-from ._optional_params import VPC_ID_TYPE, optional_ops, unconditional_uses
-from ._peering import PEERING_TYPE, ROUTE_TYPE, PeerRole, peer_parameters, route_tables
-from ._placeholders import account_placeholder, id_placeholder
 from ...template.model import (
     MAX_OUTPUTS,
     MAX_PARAMETERS,
@@ -28,6 +24,10 @@ from ...template.model import (
     has_foreach_resources,
     section,
 )
+from ...template.naming import NameAllocator, readable_name
+from ._optional_params import VPC_ID_TYPE, optional_ops, unconditional_uses
+from ._peering import PEERING_TYPE, ROUTE_TYPE, PeerRole, peer_parameters, route_tables
+from ._placeholders import account_placeholder, id_placeholder
 
 #: The roles a peering connection uses, in the order parameters are added.
 ROLES = (PeerRole.VPC_ID, PeerRole.CIDR, PeerRole.OWNER, PeerRole.REGION, PeerRole.ROLE_ARN)

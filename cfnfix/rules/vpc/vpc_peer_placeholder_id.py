@@ -9,14 +9,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ...document.pointer import escape_token
 from ...findings import Applicability, Finding, Fix, Severity
+from ...template.model import Resource, iter_strings, ref_target, resources, section
+from ..base import Rule, RuleContext
 from ._optional_params import VPC_ID_TYPE, optional_ops, unconditional_uses
 from ._optional_peer import PATTERNS
 from ._peering import PEERING_TYPE, PeerRole, peer_role
 from ._placeholders import account_placeholder, id_placeholder
-from ...document.pointer import escape_token
-from ...template.model import Resource, iter_strings, ref_target, resources, section
-from ..base import Rule, RuleContext
 
 #: Properties of a peering connection that hold IDs, and what they hold.
 PEERING_ID_PROPERTIES = {"VpcId": "id", "PeerVpcId": "id", "PeerOwnerId": "account"}

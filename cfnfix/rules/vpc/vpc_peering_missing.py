@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pydantic import BaseModel, ConfigDict, Field
 
 from ...findings import Applicability, Finding, Fix, Severity
+from ..base import Rule, RuleContext
 from ._optional_peer import NoFix, build
 from ._peering import (
     PEERING_TYPE,
@@ -23,7 +24,6 @@ from ._peering import (
     vpc_parameters,
     vpcs,
 )
-from ..base import Rule, RuleContext
 
 #: Signals named in a finding message before "…".
 _SHOWN_SIGNALS = 4
