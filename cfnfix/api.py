@@ -138,10 +138,12 @@ def run_rules(document: Document, settings: Settings) -> list[Finding]:
     Suppressions written in the template's Metadata are not applied here (see
     :func:`findings_for`).
     """
+    from .impact import with_impact
+
     findings: list[Finding] = []
     for rule in selected_rules(settings):
         ctx = RuleContext(document, settings, settings.rule_options(rule.id, rule.name))
-        findings.extend(rule.check(ctx))
+        findings.extend(with_impact(f, document.data) for f in rule.check(ctx))
     findings.sort(key=Finding.sort_key)
     return findings
 

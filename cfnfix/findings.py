@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .impact.model import ResourceImpact
+
 
 class Severity(str, Enum):
     """How bad a finding is. ``critical``: CloudFormation rejects the template or the stack
@@ -44,6 +46,14 @@ class Fix(BaseModel):
     applicability: Applicability
     message: str = Field(description="One line saying what the fix does.")
     patch: list[dict[str, Any]] = Field(description="RFC 6902 JSON Patch operations.")
+    impact: list[ResourceImpact] = Field(
+        default_factory=list,
+        description="What the fix does to a deployed stack, per resource it touches (computed by "
+        "cfnfix.impact from the patch and the resource schemas; empty for a fix without a patch).",
+    )
+    unsafe_reason: str | None = Field(
+        None, description="Why a fix its rule calls safe is unsafe: its impact destroys a stateful resource's data."
+    )
 
 
 class Finding(BaseModel):
