@@ -74,16 +74,17 @@ def _apply(before: dict[str, Any], patch: list[dict[str, Any]]) -> Any:
     return jsonpatch.apply_patch(doc, copy.deepcopy(patch), in_place=True)
 
 
-def _renames(patch: list[dict[str, Any]]) -> dict[str, str]:
-    """New logical ID → old one, for each ``move`` of a whole resource (chains followed)."""
-    old_of: dict[str, str] = {}
+def _renames(patch: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
+    """Section → {new name: old name}, for each ``move`` of a whole entry of a template section
+    (a renamed resource, parameter, mapping, condition or output; chains followed)."""
+    old_of: dict[str, dict[str, str]] = {}
     for op in patch:
         if op.get("op") != "move":
             continue
         src, dst = parse_pointer(op.get("from", "")), parse_pointer(op.get("path", ""))
-        if len(src) == len(dst) == 2 and src[0] == dst[0] == "Resources" and src[1] != dst[1]:
-            origin = old_of.pop(src[1], src[1])
-            old_of[dst[1]] = origin
+        if len(src) == len(dst) == 2 and src[0] == dst[0] and src[1] != dst[1]:
+            section = old_of.setdefault(src[0], {})
+            section[dst[1]] = section.pop(src[1], src[1])
     return old_of
 
 
@@ -135,28 +136,51 @@ def _renamed(value: Any, new_of: dict[str, str]) -> Any:
     if len(value) == 1:
         (key, arg), = value.items()
         if key == "Ref" and isinstance(arg, str):
-            return {key: new_of.get(arg, arg)}
+            return {key: _rename_var(arg, new_of)}  # SAM: X.Alias, X.Version
         if key == "Fn::GetAtt":
             if isinstance(arg, str):
                 head, dot, rest = arg.partition(".")
                 return {key: new_of.get(head, head) + dot + rest}
             if isinstance(arg, list) and arg and isinstance(arg[0], str):
                 return {key: [new_of.get(arg[0], arg[0]), *(_renamed(v, new_of) for v in arg[1:])]}
+        if key in ("Fn::FindInMap", "Fn::If") and isinstance(arg, list) and arg and isinstance(arg[0], str):
+            return {key: [new_of.get(arg[0], arg[0]), *(_renamed(v, new_of) for v in arg[1:])]}
         if key == "Fn::Sub":
+            # names the variable map defines shadow template names inside the string
+            defined = arg[1] if isinstance(arg, list) and len(arg) > 1 and isinstance(arg[1], dict) else {}
+            visible = {k: v for k, v in new_of.items() if k not in defined}
+
             def sub(text: Any) -> Any:
                 if not isinstance(text, str):
                     return text
-                return _SUB_VAR.sub(lambda m: "${" + _rename_var(m.group(1), new_of) + "}", text)
+                return _SUB_VAR.sub(lambda m: "${" + _rename_var(m.group(1), visible) + "}", text)
 
             if isinstance(arg, list) and arg:
                 return {key: [sub(arg[0]), *(_renamed(v, new_of) for v in arg[1:])]}
             return {key: sub(arg)}
-    return {k: _renamed(v, new_of) for k, v in value.items()}
+    return {
+        # a SAM connector names its ends as {Id: LogicalId}
+        k: new_of.get(v, v) if k == "Id" and isinstance(v, str) else _renamed(v, new_of)
+        for k, v in value.items()
+    }
+
+
+def _attribute(value: Any, new_of: dict[str, str]) -> Any:
+    """A resource attribute with renamed names rewritten (``DependsOn`` and ``Condition`` name them as plain strings)."""
+    if isinstance(value, str):
+        return new_of.get(value, value)
+    if isinstance(value, list):
+        return [new_of.get(v, v) if isinstance(v, str) else _renamed(v, new_of) for v in value]
+    return _renamed(value, new_of)
 
 
 def _rename_var(var: str, new_of: dict[str, str]) -> str:
-    head, dot, rest = var.partition(".")
-    return new_of.get(head, head) + dot + rest
+    """``Name`` or ``Name.Attr`` (blanks around it kept, as in ``${ Name }``) with ``Name`` renamed."""
+    core = var.strip()
+    head, dot, rest = core.partition(".")
+    lead = var[: len(var) - len(var.lstrip())]
+    trail = var[len(var.rstrip()) :]
+    return lead + new_of.get(head, head) + dot + rest + trail
 
 
 def _at(value: Any, pattern: Path) -> list[tuple[Path, Any]]:
@@ -187,13 +211,17 @@ _MISSING = object()
 class _Comparison:
     """One before/after comparison (see :func:`impact_of`)."""
 
-    def __init__(self, before: Any, after: Any, old_of: dict[str, str]) -> None:
+    def __init__(self, before: Any, after: Any, renames: dict[str, dict[str, str]]) -> None:
         self.before = _resources(before)
         self.after = _resources(after)
-        self.old_of = {new: old for new, old in old_of.items() if old in self.before and new in self.after}
-        self.new_of = {old: new for new, old in self.old_of.items()}
-        # renames of IDs CloudFormation rejects replace nothing: no deployed stack has them
-        self.free = {old: new for old, new in self.new_of.items() if not _VALID_ID.match(old)}
+        resources = renames.get("Resources", {})
+        self.old_of = {new: old for new, old in resources.items() if old in self.before and new in self.after}
+        #: every rename, any section: old name → new name (references to them are compared through it)
+        self.new_of = {old: new for section in renames.values() for new, old in section.items()}
+        # Only a resource renamed from a valid logical ID is a new resource on a deployed stack.
+        # A name CloudFormation rejects was never deployed; a renamed parameter, mapping or
+        # condition keeps its value, so what refers to it sees no change.
+        self.free = {old: new for old, new in self.new_of.items() if old not in self.old_of.values() or not _VALID_ID.match(old)}
         self.results: dict[str, ResourceImpact] = {}
 
     def run(self) -> list[ResourceImpact]:
@@ -220,7 +248,7 @@ class _Comparison:
             return
         raw = self._properties_change(new_type, old_body.get("Properties"), body.get("Properties"), dict(self.free))
         kept = self._properties_change(new_type, old_body.get("Properties"), body.get("Properties"), self.new_of)
-        attributes = [a for a in _ATTRIBUTES if _renamed(old_body.get(a, _MISSING), self.new_of) != body.get(a, _MISSING)]
+        attributes = [a for a in _ATTRIBUTES if _attribute(old_body.get(a, _MISSING), self.new_of) != body.get(a, _MISSING)]
         if old_id != new_id:
             if old_id in self.free:
                 cause = f"new logical ID (was {old_id!r}, which CloudFormation rejects, so no deployed stack has it): nothing to replace"
