@@ -30,7 +30,7 @@ import jsonpatch
 
 from ..document.pointer import parse_pointer
 from .model import Change, ResourceImpact
-from .tables import holds_data, replacement
+from .tables import generated_type, holds_data, replacement
 
 _VALID_ID = re.compile(r"[A-Za-z0-9]+\Z")
 _SUB_VAR = re.compile(r"\$\{([^!}][^}]*)\}")
@@ -47,6 +47,18 @@ def impact_of(before: Any, patch: list[dict[str, Any]]) -> list[ResourceImpact]:
         return []
     after = _apply(before, patch)
     return _Comparison(before, after, _renames(patch)).run()
+
+
+#: SAM ``Globals`` sections and the resource types they apply to.
+_GLOBALS = {
+    "Function": "AWS::Serverless::Function",
+    "Api": "AWS::Serverless::Api",
+    "HttpApi": "AWS::Serverless::HttpApi",
+    "SimpleTable": "AWS::Serverless::SimpleTable",
+    "StateMachine": "AWS::Serverless::StateMachine",
+    "LayerVersion": "AWS::Serverless::LayerVersion",
+    "CapacityProvider": "AWS::Serverless::CapacityProvider",
+}
 
 
 def _apply(before: dict[str, Any], patch: list[dict[str, Any]]) -> Any:
@@ -223,6 +235,8 @@ class _Comparison:
         # condition keeps its value, so what refers to it sees no change.
         self.free = {old: new for old, new in self.new_of.items() if old not in self.old_of.values() or not _VALID_ID.match(old)}
         self.results: dict[str, ResourceImpact] = {}
+        self.globals_before = before.get("Globals") if isinstance(before, dict) else None
+        self.globals_after = after.get("Globals") if isinstance(after, dict) else None
 
     def run(self) -> list[ResourceImpact]:
         for new_id, body in self.after.items():
@@ -235,6 +249,7 @@ class _Comparison:
         for old_id, body in self.before.items():
             if old_id not in self.after and old_id not in self.new_of:
                 self._put(old_id, body.get("Type"), Change.REMOVED, "no longer in the template", deleted=True)
+        self._globals()
         self._propagate()
         order = {k: i for i, k in enumerate([*self.after, *self.before])}
         return sorted(self.results.values(), key=lambda r: order.get(r.logical_id, len(order)))
@@ -276,6 +291,9 @@ class _Comparison:
         if not changed:
             return None
         table = replacement(resource_type) if isinstance(resource_type, str) else None
+        if table is None and isinstance(resource_type, str):
+            generated = generated_type(resource_type, changed)
+            table = replacement(generated) if generated else None
         if table is None:
             return Change.MAY_BE_REPLACED, f"no resource schema for {resource_type}: replacement cannot be ruled out", changed
         b = before if isinstance(before, dict) else {}
@@ -289,6 +307,20 @@ class _Comparison:
                 noun = "is" if len(hit) == 1 else "are"
                 return change, f"{', '.join(hit)} {noun} {verb}" if verb == "create-only" else f"{', '.join(hit)} {verb}", hit
         return Change.UPDATED, f"{', '.join(changed)} change{'s' if len(changed) == 1 else ''}", changed
+
+    def _globals(self) -> None:
+        """A SAM ``Globals`` entry applies to every resource of its type that does not set it."""
+        b = self.globals_before if isinstance(self.globals_before, dict) else {}
+        a = self.globals_after if isinstance(self.globals_after, dict) else {}
+        for kind in _changed_keys(b, a):
+            resource_type = _GLOBALS.get(kind)
+            for key in _changed_keys(b.get(kind), a.get(kind)) if resource_type else ():
+                for logical_id, body in self.after.items():
+                    own = body.get("Properties")
+                    if body.get("Type") != resource_type or logical_id in self.results or (isinstance(own, dict) and key in own):
+                        continue
+                    change, cause, props = self._properties_change(resource_type, {key: b.get(kind, {}).get(key)}, {key: a.get(kind, {}).get(key)}, {})  # type: ignore[misc]
+                    self._put(logical_id, resource_type, change, f"Globals {kind} {key} applies here: {cause}", props)
 
     # ------------------------------------------------------------------ dependents
 

@@ -55,3 +55,17 @@ def holds_data(resource_type: str | None) -> str | None:
         return None
     entry = _stateful_table().get(resource_type)
     return entry["holds"] if entry else None
+
+
+@lru_cache(maxsize=1)
+def _passthrough_table() -> dict[str, Any]:
+    return _read("sam_passthrough.json")["types"]
+
+
+def generated_type(resource_type: str, changed: list[str]) -> str | None:
+    """The type a SAM resource becomes, when every changed property is passed to it unchanged
+    (``Runtime`` of an ``AWS::Serverless::Function`` is the generated function's ``Runtime``)."""
+    entry = _passthrough_table().get(resource_type)
+    if entry is None or not set(changed) <= set(entry["properties"]):
+        return None
+    return str(entry["generates"])
