@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import Change, ResourceImpact
+from ..findings import Change, ResourceImpact
 
 __all__ = ["Change", "ResourceImpact", "impact_of", "unsafe_reason", "with_impact"]
 
 
 def __getattr__(name: str) -> Any:
-    # the computation (and jsonpatch) loads only when a fix is assessed, not when the
-    # model is imported by cfnfix.findings
+    # the computation (and jsonpatch) loads only when a fix is assessed
     if name in ("impact_of", "unsafe_reason", "with_impact"):
         from . import compute, safety
 

@@ -29,7 +29,7 @@ from typing import Any
 import jsonpatch
 
 from ..document.pointer import parse_pointer
-from .model import Change, ResourceImpact
+from ..findings import Change, ResourceImpact
 from .tables import generated_type, holds_data, replacement
 
 _VALID_ID = re.compile(r"[A-Za-z0-9]+\Z")

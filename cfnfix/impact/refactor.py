@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from .model import ResourceImpact
+from ..findings import ResourceImpact
 
 #: What CloudFormation accepts as a stack name (CreateStack's StackName).
 STACK_NAME = re.compile(r"[A-Za-z][-A-Za-z0-9]{0,127}\Z")

@@ -7,9 +7,8 @@ from typing import Any
 from jsonpatch import JsonPatchException
 from jsonpointer import JsonPointerException
 
-from ..findings import Applicability, Finding
+from ..findings import Applicability, Finding, ResourceImpact
 from .compute import impact_of
-from .model import ResourceImpact
 
 
 def unsafe_reason(impact: list[ResourceImpact]) -> str | None:
