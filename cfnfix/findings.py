@@ -36,7 +36,7 @@ class Applicability(str, Enum):
     NONE = "none"
 
 
-class Change(str, Enum):
+class ResourceChange(str, Enum):
     """How CloudFormation would carry out a change to one resource on a deployed stack.
 
     Ordered from harmless to destructive (:attr:`rank`)."""
@@ -51,7 +51,7 @@ class Change(str, Enum):
     @property
     def rank(self) -> int:
         """0 (updated in place) … 5 (removed)."""
-        return list(Change).index(self)
+        return list(ResourceChange).index(self)
 
 
 class ResourceImpact(BaseModel):
@@ -61,7 +61,7 @@ class ResourceImpact(BaseModel):
 
     logical_id: str = Field(description="The resource's logical ID after the change (its new ID when renamed).")
     resource_type: str | None = Field(None, description="The resource type after the change (before, when removed).")
-    change: Change
+    change: ResourceChange
     cause: str = Field(description="Why, in a few words: the property that forces a replacement, the rename, …")
     properties: list[str] = Field(default_factory=list, description="Properties (paths under Properties) behind the change.")
     renamed_from: str | None = Field(None, description="The old logical ID, when the resource is renamed.")
@@ -76,7 +76,7 @@ class ResourceImpact(BaseModel):
     @property
     def destroys_data(self) -> bool:
         """True when the change may delete the data of a stateful resource (without a refactor)."""
-        return self.stateful and self.change in (Change.REMOVED, Change.REPLACED, Change.MAY_BE_REPLACED, Change.RENAMED)
+        return self.stateful and self.change in (ResourceChange.REMOVED, ResourceChange.REPLACED, ResourceChange.MAY_BE_REPLACED, ResourceChange.RENAMED)
 
     def describe(self) -> str:
         """One line for people: ``OrdersCluster (AWS::RDS::DBCluster): replaced — Family is create-only``."""

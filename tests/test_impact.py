@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cfnfix.findings import Applicability, Finding, Fix, Severity
-from cfnfix.impact import Change, impact_of, unsafe_reason, with_impact
+from cfnfix.impact import ResourceChange, impact_of, unsafe_reason, with_impact
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 
@@ -54,23 +54,23 @@ def _op(op: str, path: str, value: Any = None, src: str | None = None) -> dict[s
     return out
 
 
-CASES: list[tuple[str, list[dict[str, Any]], list[tuple[str, Change]]]] = [
+CASES: list[tuple[str, list[dict[str, Any]], list[tuple[str, ResourceChange]]]] = [
     ("create-only property", [_op("replace", "/Resources/Params/Properties/Family", "aurora-mysql8.0")],
-     [("Cluster", Change.UPDATED), ("Params", Change.REPLACED)]),
+     [("Cluster", ResourceChange.UPDATED), ("Params", ResourceChange.REPLACED)]),
     ("in-place property", [_op("replace", "/Resources/Cluster/Properties/EngineVersion", "8.0.mysql_aurora.3.08.2")],
-     [("Cluster", Change.UPDATED)]),
+     [("Cluster", ResourceChange.UPDATED)]),
     ("conditional create-only", [_op("replace", "/Resources/Cluster/Properties/Engine", "aurora-postgresql")],
-     [("Cluster", Change.MAY_BE_REPLACED)]),
-    ("attribute only", [_op("add", "/Resources/Cluster/DeletionPolicy", "Delete")], [("Cluster", Change.UPDATED)]),
-    ("type change", [_op("replace", "/Resources/Topic/Type", "AWS::SQS::Queue")], [("Topic", Change.REPLACED)]),
-    ("removal", [_op("remove", "/Resources/Bucket")], [("Bucket", Change.REMOVED)]),
-    ("addition", [_op("add", "/Resources/New", {"Type": "AWS::SNS::Topic"})], [("New", Change.ADDED)]),
+     [("Cluster", ResourceChange.MAY_BE_REPLACED)]),
+    ("attribute only", [_op("add", "/Resources/Cluster/DeletionPolicy", "Delete")], [("Cluster", ResourceChange.UPDATED)]),
+    ("type change", [_op("replace", "/Resources/Topic/Type", "AWS::SQS::Queue")], [("Topic", ResourceChange.REPLACED)]),
+    ("removal", [_op("remove", "/Resources/Bucket")], [("Bucket", ResourceChange.REMOVED)]),
+    ("addition", [_op("add", "/Resources/New", {"Type": "AWS::SNS::Topic"})], [("New", ResourceChange.ADDED)]),
     ("replacement propagates through a create-only reference",
      [_op("add", "/Resources/Subnets/Properties/DBSubnetGroupName", "named")],
-     [("Subnets", Change.REPLACED), ("Cluster", Change.REPLACED)]),
+     [("Subnets", ResourceChange.REPLACED), ("Cluster", ResourceChange.REPLACED)]),
     ("valid rename: renamed, dependents replaced unless refactored",
      [_op("move", "/Resources/Subnets2", src="/Resources/Subnets"), _op("replace", "/Resources/Cluster/Properties/DBSubnetGroupName", {"Ref": "Subnets2"})],
-     [("Subnets2", Change.RENAMED), ("Cluster", Change.REPLACED)]),
+     [("Subnets2", ResourceChange.RENAMED), ("Cluster", ResourceChange.REPLACED)]),
     ("rename of a parameter CloudFormation rejects changes no value",
      [_op("move", "/Parameters/BadName", src="/Parameters/bad-name"), _op("replace", "/Resources/Topic/Properties/DisplayName", {"Ref": "BadName"})],
      []),
@@ -82,21 +82,21 @@ CASES: list[tuple[str, list[dict[str, Any]], list[tuple[str, Change]]]] = [
       _op("replace", "/Resources/Cluster/Properties/DatabaseName", {"Fn::Sub": "${Stage}db"})],
      []),
     ("a different Sub value replaces the bucket", [_op("replace", "/Resources/Bucket/Properties/BucketName", {"Fn::Sub": "${Env}-data2"})],
-     [("Bucket", Change.REPLACED)]),
-    ("SAM property passed to the generated function", [_op("replace", "/Resources/Fn/Properties/Runtime", "python3.12")], [("Fn", Change.UPDATED)]),
-    ("SAM property without a schema", [_op("add", "/Resources/Fn/Properties/Events", {})], [("Fn", Change.MAY_BE_REPLACED)]),
-    ("SAM create-only property of the generated function", [_op("add", "/Resources/Fn/Properties/FunctionName", "f")], [("Fn", Change.REPLACED)]),
+     [("Bucket", ResourceChange.REPLACED)]),
+    ("SAM property passed to the generated function", [_op("replace", "/Resources/Fn/Properties/Runtime", "python3.12")], [("Fn", ResourceChange.UPDATED)]),
+    ("SAM property without a schema", [_op("add", "/Resources/Fn/Properties/Events", {})], [("Fn", ResourceChange.MAY_BE_REPLACED)]),
+    ("SAM create-only property of the generated function", [_op("add", "/Resources/Fn/Properties/FunctionName", "f")], [("Fn", ResourceChange.REPLACED)]),
     ("nested create-only path", [_op("replace", "/Resources/Batch/Properties/ComputeResources/SpotIamFleetRole", "r2")],
-     [("Batch", Change.REPLACED)]),
+     [("Batch", ResourceChange.REPLACED)]),
     ("nested in-place beside a create-only path", [_op("replace", "/Resources/Batch/Properties/ComputeResources/Subnets", ["t"])],
-     [("Batch", Change.MAY_BE_REPLACED)]),  # ComputeResources/Subnets is conditional create-only
+     [("Batch", ResourceChange.MAY_BE_REPLACED)]),  # ComputeResources/Subnets is conditional create-only
     ("DependsOn follows a rename", [_op("move", "/Resources/Bucket2", src="/Resources/Bucket"), _op("replace", "/Resources/Queue/DependsOn/0", "Bucket2")],
-     [("Bucket2", Change.RENAMED)]),
+     [("Bucket2", ResourceChange.RENAMED)]),
 ]
 
 
 @pytest.mark.parametrize("name,patch,expected", CASES, ids=[c[0] for c in CASES])
-def test_impact_table(name: str, patch: list[dict[str, Any]], expected: list[tuple[str, Change]]) -> None:
+def test_impact_table(name: str, patch: list[dict[str, Any]], expected: list[tuple[str, ResourceChange]]) -> None:
     before = json.loads(json.dumps(BASE))
     got = impact_of(before, patch)
     assert sorted((r.logical_id, r.change) for r in got) == sorted(expected)

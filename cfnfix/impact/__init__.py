@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..findings import Change, ResourceImpact
+from ..findings import ResourceChange, ResourceImpact
 
-__all__ = ["Change", "ResourceImpact", "impact_of", "unsafe_reason", "with_impact"]
+__all__ = ["ResourceChange", "ResourceImpact", "impact_of", "unsafe_reason", "with_impact"]
 
 
 def __getattr__(name: str) -> Any:

@@ -29,8 +29,8 @@ from typing import Any
 import jsonpatch
 
 from ..document.pointer import parse_pointer
-from ..findings import Change, ResourceImpact
-from .tables import generated_type, holds_data, replacement
+from ..findings import ResourceChange, ResourceImpact
+from .tables import generated_type, holds_data, interruption, replacement
 
 _VALID_ID = re.compile(r"[A-Za-z0-9]+\Z")
 _SUB_VAR = re.compile(r"\$\{([^!}][^}]*)\}")
@@ -243,12 +243,12 @@ class _Comparison:
             old_id = self.old_of.get(new_id, new_id)
             old_body = self.before.get(old_id)
             if old_body is None:
-                self._put(new_id, body.get("Type"), Change.ADDED, "new resource")
+                self._put(new_id, body.get("Type"), ResourceChange.ADDED, "new resource")
                 continue
             self._compare(old_id, new_id, old_body, body)
         for old_id, body in self.before.items():
             if old_id not in self.after and old_id not in self.new_of:
-                self._put(old_id, body.get("Type"), Change.REMOVED, "no longer in the template", deleted=True)
+                self._put(old_id, body.get("Type"), ResourceChange.REMOVED, "no longer in the template", deleted=True)
         self._globals()
         self._propagate()
         order = {k: i for i, k in enumerate([*self.after, *self.before])}
@@ -259,7 +259,7 @@ class _Comparison:
     def _compare(self, old_id: str, new_id: str, old_body: dict[str, Any], body: dict[str, Any]) -> None:
         old_type, new_type = old_body.get("Type"), body.get("Type")
         if old_type != new_type:
-            self._put(new_id, new_type, Change.REPLACED, f"Type changes from {old_type} to {new_type}", renamed_from=self._from(old_id, new_id))
+            self._put(new_id, new_type, ResourceChange.REPLACED, f"Type changes from {old_type} to {new_type}", renamed_from=self._from(old_id, new_id))
             return
         raw = self._properties_change(new_type, old_body.get("Properties"), body.get("Properties"), dict(self.free))
         kept = self._properties_change(new_type, old_body.get("Properties"), body.get("Properties"), self.new_of)
@@ -267,25 +267,27 @@ class _Comparison:
         if old_id != new_id:
             if old_id in self.free:
                 cause = f"new logical ID (was {old_id!r}, which CloudFormation rejects, so no deployed stack has it): nothing to replace"
-                if kept is not None and kept[0] is not Change.UPDATED:
+                if kept is not None and kept[0] is not ResourceChange.UPDATED:
                     self._put(new_id, new_type, kept[0], f"{kept[1]}; {cause}", kept[2], renamed_from=old_id)
                 else:
-                    self._put(new_id, new_type, Change.RENAMED, cause, kept[2] if kept else [], renamed_from=old_id, free=True)
+                    self._put(new_id, new_type, ResourceChange.RENAMED, cause, kept[2] if kept else [], renamed_from=old_id, free=True)
                 return
-            avoid = kept is None or kept[0] is Change.UPDATED
+            avoid = kept is None or kept[0] is ResourceChange.UPDATED
             cause = f"new logical ID (was {old_id}): CloudFormation creates it anew and deletes the old one"
-            self._put(new_id, new_type, Change.RENAMED, cause, kept[2] if kept else [], renamed_from=old_id, refactor=avoid)
+            self._put(new_id, new_type, ResourceChange.RENAMED, cause, kept[2] if kept else [], renamed_from=old_id, refactor=avoid)
             return
         if raw is not None:
             change, cause, props = raw
-            refactor = change.rank >= Change.MAY_BE_REPLACED.rank and (kept is None or kept[0] is Change.UPDATED)
+            refactor = change.rank >= ResourceChange.MAY_BE_REPLACED.rank and (kept is None or kept[0] is ResourceChange.UPDATED)
+            if attributes:
+                cause += f"; {', '.join(attributes)} set"
             self._put(new_id, new_type, change, cause, props, refactor=refactor)
         elif attributes:
-            self._put(new_id, new_type, Change.UPDATED, f"{', '.join(attributes)} only: the resource itself is not touched")
+            self._put(new_id, new_type, ResourceChange.UPDATED, f"{', '.join(attributes)} only: the resource itself is not touched")
 
     def _properties_change(
         self, resource_type: Any, before: Any, after: Any, new_of: dict[str, str]
-    ) -> tuple[Change, str, list[str]] | None:
+    ) -> tuple[ResourceChange, str, list[str]] | None:
         before = _renamed(before, new_of)
         changed = _changed_keys(before, after)
         if not changed:
@@ -295,18 +297,20 @@ class _Comparison:
             generated = generated_type(resource_type, changed)
             table = replacement(generated) if generated else None
         if table is None:
-            return Change.MAY_BE_REPLACED, f"no resource schema for {resource_type}: replacement cannot be ruled out", changed
+            return ResourceChange.MAY_BE_REPLACED, f"no resource schema for {resource_type}: replacement cannot be ruled out", changed
         b = before if isinstance(before, dict) else {}
         a = after if isinstance(after, dict) else {}
         for patterns, change, verb in (
-            (table.create_only, Change.REPLACED, "create-only"),
-            (table.conditional, Change.MAY_BE_REPLACED, "may require replacement"),
+            (table.create_only, ResourceChange.REPLACED, "create-only"),
+            (table.conditional, ResourceChange.MAY_BE_REPLACED, "may require replacement"),
         ):
             hit = ["/".join(p) for p in patterns if _at(b, p) != _at(a, p)]
             if hit:
                 noun = "is" if len(hit) == 1 else "are"
                 return change, f"{', '.join(hit)} {noun} {verb}" if verb == "create-only" else f"{', '.join(hit)} {verb}", hit
-        return Change.UPDATED, f"{', '.join(changed)} change{'s' if len(changed) == 1 else ''}", changed
+        cause = f"{', '.join(changed)} change{'s' if len(changed) == 1 else ''}"
+        notes = [n for n in (interruption(resource_type, k) for k in changed) if n]
+        return ResourceChange.UPDATED, cause + "".join(f": {n}" for n in dict.fromkeys(notes)), changed
 
     def _globals(self) -> None:
         """A SAM ``Globals`` entry applies to every resource of its type that does not set it."""
@@ -331,7 +335,7 @@ class _Comparison:
             replaced = {
                 r.logical_id
                 for r in self.results.values()
-                if r.change in (Change.REPLACED,) and r.logical_id not in done and r.logical_id in self.after
+                if r.change in (ResourceChange.REPLACED,) and r.logical_id not in done and r.logical_id in self.after
             }
             if not replaced:
                 return
@@ -350,11 +354,11 @@ class _Comparison:
                 forced = [k for k in hits if k in create_only]
                 target = ", ".join(sorted(replaced & {t for k in hits for t in _targets(props[k])}))
                 if forced:
-                    change, cause, props_hit = Change.REPLACED, f"{', '.join(forced)} refers to {target}, which is replaced", forced
+                    change, cause, props_hit = ResourceChange.REPLACED, f"{', '.join(forced)} refers to {target}, which is replaced", forced
                 elif table is None:
-                    change, cause, props_hit = Change.MAY_BE_REPLACED, f"{', '.join(hits)} refers to {target}, which is replaced", hits
+                    change, cause, props_hit = ResourceChange.MAY_BE_REPLACED, f"{', '.join(hits)} refers to {target}, which is replaced", hits
                 else:
-                    change, cause, props_hit = Change.UPDATED, f"{', '.join(hits)} refers to {target}, which is replaced", hits
+                    change, cause, props_hit = ResourceChange.UPDATED, f"{', '.join(hits)} refers to {target}, which is replaced", hits
                 current = self.results.get(dep_id)
                 if current is None or current.change.rank < change.rank:
                     self._put(dep_id, body.get("Type"), change, cause, props_hit)
@@ -368,7 +372,7 @@ class _Comparison:
         self,
         logical_id: str,
         resource_type: Any,
-        change: Change,
+        change: ResourceChange,
         cause: str,
         properties: list[str] | None = None,
         *,

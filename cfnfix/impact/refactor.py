@@ -46,3 +46,30 @@ def refactor_mappings(impact: Iterable[ResourceImpact], stack_name: str) -> list
 def needs_no_mapping(impact: Iterable[ResourceImpact]) -> list[ResourceImpact]:
     """Renamed resources whose old logical ID no deployed stack can have (nothing to map)."""
     return [e for e in impact if e.renamed_from is not None and not _LOGICAL_ID.match(e.renamed_from)]
+
+
+def mapping_for_run(
+    results: Iterable[tuple[str, list[ResourceImpact]]], stack_name: str
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The mapping for one stack from ``(file, impact)`` of each changed template, and notes
+    for people (renames that need no mapping). Raises ``ValueError`` when renames in more
+    than one template need mappings: a mapping file describes one stack."""
+    mappings: list[dict[str, Any]] = []
+    notes: list[str] = []
+    files_with_mappings = []
+    for file, impact in results:
+        found = refactor_mappings(impact, stack_name)
+        if found:
+            files_with_mappings.append(file)
+            mappings.extend(found)
+        for entry in needs_no_mapping(impact):
+            notes.append(
+                f"{file}: {entry.renamed_from!r} → {entry.logical_id} needs no mapping: CloudFormation rejects the old ID, "
+                "so no deployed stack has it"
+            )
+    if len(files_with_mappings) > 1:
+        raise ValueError(
+            f"renames in {len(files_with_mappings)} templates ({', '.join(files_with_mappings)}): a refactor mapping "
+            "describes one stack, so run cfnfix apply --refactor-mapping once per template"
+        )
+    return mappings, notes

@@ -69,3 +69,15 @@ def generated_type(resource_type: str, changed: list[str]) -> str | None:
     if entry is None or not set(changed) <= set(entry["properties"]):
         return None
     return str(entry["generates"])
+
+
+@lru_cache(maxsize=1)
+def _interruptions() -> dict[str, Any]:
+    return _read("update_interruptions.json")["types"]
+
+
+def interruption(resource_type: str | None, prop: str) -> str | None:
+    """What an in-place update of ``prop`` does to a running ``resource_type`` (downtime,
+    restart), or None when it updates without interruption as far as cfnfix knows."""
+    entry = _interruptions().get(resource_type or "", {}).get(prop)
+    return str(entry["note"]) if entry else None
