@@ -90,6 +90,9 @@ CASES: list[tuple[str, list[dict[str, Any]], list[tuple[str, ResourceChange]]]] 
      [("Batch", ResourceChange.REPLACED)]),
     ("nested in-place beside a create-only path", [_op("replace", "/Resources/Batch/Properties/ComputeResources/Subnets", ["t"])],
      [("Batch", ResourceChange.MAY_BE_REPLACED)]),  # ComputeResources/Subnets is conditional create-only
+    ("an entry moved, then changed at its new place",
+     [_op("move", "/Resources/Bucket2", src="/Resources/Bucket"), _op("add", "/Resources/Bucket2/Properties/Tags", [])],
+     [("Bucket2", ResourceChange.RENAMED), ("Queue", ResourceChange.UPDATED)]),  # its DependsOn still names Bucket
     ("DependsOn follows a rename", [_op("move", "/Resources/Bucket2", src="/Resources/Bucket"), _op("replace", "/Resources/Queue/DependsOn/0", "Bucket2")],
      [("Bucket2", ResourceChange.RENAMED)]),
 ]

@@ -63,7 +63,8 @@ _GLOBALS = {
 
 def _apply(before: dict[str, Any], patch: list[dict[str, Any]]) -> Any:
     """``patch`` applied to a copy of ``before`` that shares every entry the patch cannot
-    reach (a section's entries are copied only when an operation goes inside them)."""
+    reach (a section's entries are copied only when an operation names them). ``before`` is
+    often the parse cache's data: it must never change."""
     doc = dict(before)
     copied: set[tuple[str, str]] = set()
     for op in patch:
@@ -77,7 +78,9 @@ def _apply(before: dict[str, Any], patch: list[dict[str, Any]]) -> Any:
             if isinstance(doc.get(section), dict) and (section, "") not in copied:
                 doc[section] = dict(doc[section])
                 copied.add((section, ""))
-            if len(tokens) > 2 and isinstance(doc.get(section), dict) and (section, tokens[1]) not in copied:
+            # an entry is copied even when the operation replaces or moves it whole: a moved
+            # entry may be changed by a later operation at its new place
+            if len(tokens) > 1 and isinstance(doc.get(section), dict) and (section, tokens[1]) not in copied:
                 if tokens[1] in doc[section]:
                     doc[section][tokens[1]] = copy.deepcopy(doc[section][tokens[1]])
                 copied.add((section, tokens[1]))
