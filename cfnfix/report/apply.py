@@ -90,7 +90,7 @@ def render_apply(outcomes: Sequence[FileOutcome], mode: Mode, ctx: ReportContext
         stdout = "".join(r.text for r in results if r.file == STDIN)
     notes: list[tuple[str, bool]] = []
     if not ctx.quiet:
-        impact = impact_text(outcomes, ctx.color)
+        impact = impact_text(outcomes, ctx.color) if mode == "diff" else ""
         if impact:
             notes.append((impact, True))
         notes.extend((line + "\n", True) for line in unsafe_notes(outcomes, ctx.unsafe, ctx.color))
