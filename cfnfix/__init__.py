@@ -23,6 +23,8 @@ _EXPORTS: dict[str, str] = {
     "Fix": "findings",
     "FixResult": "api",
     "ParseError": "errors",
+    "ResourceChange": "findings",
+    "ResourceImpact": "findings",
     "PatchConflictError": "errors",
     "PatchError": "errors",
     "PatchTestFailedError": "errors",
@@ -48,6 +50,8 @@ __all__ = [
     "PatchConflictError",
     "PatchError",
     "PatchTestFailedError",
+    "ResourceChange",
+    "ResourceImpact",
     "Settings",
     "Severity",
     "TemplateError",
@@ -73,7 +77,7 @@ if TYPE_CHECKING:
         VerificationError,
         WriteError,
     )
-    from .findings import Applicability, Finding, Fix, Severity
+    from .findings import Applicability, Finding, Fix, ResourceChange, ResourceImpact, Severity
     from .patch import apply_patch
 
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .config import Settings
 from .document import Document, load, read_text
 from .errors import PatchError
-from .findings import Applicability, Finding
+from .findings import Applicability, Finding, ResourceImpact
 from .rules import Rule, RuleContext, all_rules
 from .suppression import apply_suppressions
 
@@ -49,6 +49,10 @@ class FixResult(BaseModel):
     failed: list[FailedFix] = Field(default_factory=list, description="Fixes dropped, with the reason.")
     passes: int = Field(0, description="Fix passes run.")
     converged: bool = Field(True, description="False when fixing stopped at a cycle or at the pass limit with fixes left.")
+    impact: list[ResourceImpact] = Field(
+        default_factory=list,
+        description="What the whole patch does to a deployed stack, per resource (docs/deployed-stack-impact.md).",
+    )
 
     @property
     def changed(self) -> bool:
@@ -138,10 +142,12 @@ def run_rules(document: Document, settings: Settings) -> list[Finding]:
     Suppressions written in the template's Metadata are not applied here (see
     :func:`findings_for`).
     """
+    from .impact import with_impact
+
     findings: list[Finding] = []
     for rule in selected_rules(settings):
         ctx = RuleContext(document, settings, rule.options_for(settings))
-        findings.extend(rule.check(ctx))
+        findings.extend(with_impact(f, document.data) for f in rule.check(ctx))
     findings.sort(key=Finding.sort_key)
     return findings
 
@@ -253,6 +259,7 @@ def fix_text(text: str, file: str | None, settings: Settings, document: Document
     failed_keys: set[tuple[str, str, str]] = set()
     if document is None:
         document = load(text, file)
+    original_data = document.data
     findings = findings_for(document, settings)
     passes = 0
     converged = True
@@ -294,6 +301,8 @@ def fix_text(text: str, file: str | None, settings: Settings, document: Document
         fixed.extend(applied)
         document = load(text, file)
         findings = findings_for(document, settings)
+    from .impact import impact_of
+
     return FixResult(
         file=file,
         original=original,
@@ -304,4 +313,5 @@ def fix_text(text: str, file: str | None, settings: Settings, document: Document
         failed=failed,
         passes=passes,
         converged=converged,
+        impact=impact_of(original_data, patch),
     )

@@ -131,6 +131,20 @@ def test_json_format_follows_the_documented_schema(cli, template: Path, tmp_path
             "applicability": "safe",
             "message": "add DeletionPolicy: Snapshot",
             "patch": [{"op": "add", "path": "/Resources/Cluster/DeletionPolicy", "value": "Snapshot"}],
+            "impact": [
+                {
+                    "logical_id": "Cluster",
+                    "resource_type": "AWS::RDS::DBCluster",
+                    "change": "updated in place",
+                    "cause": "DeletionPolicy only: the resource itself is not touched",
+                    "properties": [],
+                    "renamed_from": None,
+                    "refactor_avoids_replacement": False,
+                    "stateful": True,
+                    "holds": "database storage",
+                }
+            ],
+            "unsafe_reason": None,
         },
     }
     assert Finding.model_validate(first).model_dump(mode="json") == first, "findings round-trip"

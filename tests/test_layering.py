@@ -21,6 +21,7 @@ LAYERS: dict[str, int] = {
     "patch_input": 2,
     "patch": 2,
     "template": 2,
+    "impact": 2,
     "lint": 2,
     "rules": 3,
     "suppression": 4,

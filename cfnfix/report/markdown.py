@@ -14,7 +14,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..findings import Applicability, Finding, Severity
+from ..findings import Applicability, Finding, Fix, Severity
 from . import ReportContext, applies, plural, totals
 
 if TYPE_CHECKING:
@@ -58,10 +58,22 @@ def _fix_text(finding: Finding, ctx: ReportContext) -> list[str]:
     return [
         f"**The fix** ({how}): {fx.message}",
         "",
+        *_impact_lines(fx),
         "```json",
         json.dumps(fx.patch, indent=2, ensure_ascii=False),
         "```",
     ]
+
+
+def _impact_lines(fx: Fix) -> list[str]:
+    """**Impact on a deployed stack**: one bullet per resource the fix changes (and why it is unsafe)."""
+    if not fx.impact:
+        return []
+    lines = ["**Impact on a deployed stack:**", ""]
+    lines.extend(f"- {_cell(i.describe())}" for i in fx.impact)
+    if fx.unsafe_reason:
+        lines.append(f"- Unsafe whatever the rule says: {_cell(fx.unsafe_reason)}")
+    return [*lines, ""]
 
 
 def _finding_section(n: int, finding: Finding, ctx: ReportContext) -> list[str]:

@@ -5,7 +5,7 @@ with its location (line and column in Unicode code points: ``columnKind`` says s
 JSON Pointer as a logical location, and, when it has a fix, a SARIF ``fix`` whose
 replacement is computed by applying the fix's patch to the file's text: the smallest
 changed lines and the lines to put there. The fix's RFC 6902 operations and applicability
-are kept in the fix's ``properties``. Files that could not be checked are reported as
+are kept in the fix's ``properties``, with its impact on a deployed stack. Files that could not be checked are reported as
 ``toolExecutionNotifications`` and make ``executionSuccessful`` false.
 """
 
@@ -120,7 +120,14 @@ def _result(finding: Finding, index: int | None, outcome: FileOutcome, lines: Li
                             ],
                         }
                     ],
-                    "properties": {"applicability": fx.applicability.value, "patch": fx.patch},
+                    "properties": {
+                        "applicability": fx.applicability.value,
+                        "patch": fx.patch,
+                        # what the fix does to a deployed stack (docs/deployed-stack-impact.md)
+                        "impact": [i.model_dump(mode="json") for i in fx.impact],
+                        "impactSummary": [i.describe() for i in fx.impact],
+                        **({"unsafeReason": fx.unsafe_reason} if fx.unsafe_reason else {}),
+                    },
                 }
             ]
     return result
