@@ -7,7 +7,7 @@ import pytest
 
 from cfnfix import fix
 
-from .golden_cases import Case, discover, findings_json, patch_json, run
+from .golden_cases import Case, discover, findings_json, markdown_report, patch_json, run
 from .lint import new_lint_errors
 
 CASES = discover()
@@ -20,6 +20,9 @@ def test_golden(case: Case) -> None:
     assert result.text == case.output.read_bytes().decode("utf-8")
     assert patch_json(result.patch) == (case.root / "patch.json").read_text(encoding="utf-8")
     assert not result.failed, result.failed
+    report = case.root / "report.md"
+    if report.exists():
+        assert markdown_report(case, findings) == report.read_text(encoding="utf-8")
     settings = case.settings()
     again = fix(result.text, config=settings, unsafe=settings.unsafe_fixes)
     assert again.text == result.text, "a second run must change nothing"
