@@ -314,6 +314,11 @@ def apply(
         write_fixed(outcomes)
     _report_errors(outcomes, ecolor)
     results = [o.result for o in outcomes if o.result is not None and o.result.changed]
+    if not quiet:  # places the applied fixes could not change (a Fn::Join building a renamed ID …)
+        from .report.text import review_lines
+
+        for line in review_lines([f for r in results for f in r.fixed], ecolor):
+            _err(line)
     changed, fixed = len(results), sum(len(r.fixed) for r in results)
     if patch:
         _out(json.dumps({r.file: r.patch for r in results}, indent=2, ensure_ascii=False) + "\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 
 class Severity(str, Enum):
@@ -46,6 +46,18 @@ class Fix(BaseModel):
     patch: list[dict[str, Any]] = Field(description="RFC 6902 JSON Patch operations.")
 
 
+class Related(BaseModel):
+    """Another place of the template that a finding concerns, for the user to look at
+    (SARIF ``relatedLocations``): e.g. a ``Fn::Join`` that builds the old name of a renamed resource."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str = Field(description="JSON Pointer of the place, in the template the finding was made on.")
+    line: int = Field(ge=1)
+    column: int = Field(ge=1)
+    message: str = Field(description="One line: what is there and why to look at it.")
+
+
 class Finding(BaseModel):
     """One problem a rule found at one place of one template."""
 
@@ -61,6 +73,15 @@ class Finding(BaseModel):
     doc_url: str
     file: str | None = None
     fix: Fix | None = None
+    related: tuple[Related, ...] = Field(default=(), description="Other places to review (left out of dumps when empty).")
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """``related`` appears in dumps only when there is something in it (keeps older output unchanged)."""
+        out: dict[str, Any] = handler(self)
+        if not out.get("related"):
+            out.pop("related", None)
+        return out
 
     @property
     def fixable(self) -> bool:

@@ -120,6 +120,18 @@ def _fix_text(finding: Finding, ctx: ReportContext, text: str | None) -> list[st
     ]
 
 
+def _review(finding: Finding) -> list[str]:
+    """The places the finding asks to review (``related``), one bullet each."""
+    if not finding.related:
+        return []
+    return [
+        "**Also review:**",
+        "",
+        *(f"- line {r.line}, column {r.column} ({_code(r.path or '/')}): {r.message}" for r in finding.related),
+        "",
+    ]
+
+
 def _finding_section(n: int, finding: Finding, ctx: ReportContext, text: str | None = None) -> list[str]:
     from ..rules import get_rule
 
@@ -133,6 +145,7 @@ def _finding_section(n: int, finding: Finding, ctx: ReportContext, text: str | N
         "",
         f"**What is wrong:** {finding.message}",
         "",
+        *_review(finding),
         *_fix_text(finding, ctx, text),
     ]
     if root:

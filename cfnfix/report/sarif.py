@@ -102,6 +102,19 @@ def _result(finding: Finding, index: int | None, outcome: FileOutcome, lines: Li
         ],
         "properties": {"severity": finding.severity.value, "jsonPointer": finding.path, "ruleName": finding.rule_name},
     }
+    if finding.related:
+        result["relatedLocations"] = [
+            {
+                "id": i,
+                "physicalLocation": {
+                    "artifactLocation": {"uri": uri},
+                    "region": {"startLine": r.line, "startColumn": r.column},
+                },
+                "logicalLocations": [{"fullyQualifiedName": r.path or "/", "kind": "member"}],
+                "message": {"text": r.message},
+            }
+            for i, r in enumerate(finding.related)
+        ]
     if index is not None:
         result["ruleIndex"] = index
     fx = finding.fix
