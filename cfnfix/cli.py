@@ -83,7 +83,7 @@ Config = Annotated[
 ]
 UnsafeFixes = Annotated[bool, typer.Option("--unsafe-fixes", help="Include fixes marked unsafe.")]
 ShowUnused = Annotated[
-    bool, typer.Option("--show-unused-suppressions", help="Report cfnfix ignore entries in template Metadata that silence nothing (CFX900).")
+    bool, typer.Option("--show-unused-suppressions", help="Report suppressions (Metadata entries, # cfnfix: ignore comments) that silence nothing (CFX900).")
 ]
 TemplatesOnly = Annotated[
     bool,

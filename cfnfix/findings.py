@@ -36,6 +36,20 @@ class Applicability(str, Enum):
     NONE = "none"
 
 
+class TextEdit(BaseModel):
+    """Replace ``text[start:end]`` (character offsets in the text the finding was made on) with ``new``.
+
+    For what JSON Patch cannot say because it is not data: a YAML comment (removing an
+    unused ``# cfnfix: ignore[...]``). A fix with edits must leave the data unchanged.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    new: str = ""
+
+
 class Fix(BaseModel):
     """A repair: RFC 6902 operations on the template's plain data, and how safe they are."""
 
@@ -44,6 +58,22 @@ class Fix(BaseModel):
     applicability: Applicability
     message: str = Field(description="One line saying what the fix does.")
     patch: list[dict[str, Any]] = Field(description="RFC 6902 JSON Patch operations.")
+    edits: tuple[TextEdit, ...] = Field(
+        default=(), description="Text edits that change no data (comments); left out of dumps when empty."
+    )
+
+    @property
+    def changes(self) -> bool:
+        """True when the fix has something to apply (patch operations or text edits)."""
+        return bool(self.patch or self.edits)
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """``edits`` appears in dumps only when there are some (keeps older output unchanged)."""
+        out: dict[str, Any] = handler(self)
+        if not out.get("edits"):
+            out.pop("edits", None)
+        return out
 
 
 class Related(BaseModel):

@@ -71,7 +71,7 @@ def _before_after(finding: Finding, text: str | None) -> list[str]:
     assert finding.fix is not None
     if text is None:
         return []
-    result = fix_snippet(text, finding.fix.patch, finding.file)
+    result = fix_snippet(text, finding.fix, finding.file)
     if isinstance(result, str):
         return [f"The fix does not apply on its own ({result}); see the patch.", ""]
     language = _language(text)
@@ -93,7 +93,7 @@ def _before_after(finding: Finding, text: str | None) -> list[str]:
 
 def _fix_text(finding: Finding, ctx: ReportContext, text: str | None) -> list[str]:
     fx = finding.fix
-    if fx is None or fx.applicability is Applicability.NONE or not fx.patch:
+    if fx is None or fx.applicability is Applicability.NONE or not fx.changes:
         msg = fx.message if fx is not None else "No automatic fix: change the template by hand (see the documentation)."
         lines = [f"**The fix:** {msg}", ""]
         where = line_snippet(text, finding.line, finding.column) if text is not None else None
@@ -110,13 +110,19 @@ def _fix_text(finding: Finding, ctx: ReportContext, text: str | None) -> list[st
         f"**The fix** ({how}): {fx.message}",
         "",
         *_before_after(finding, text),
-        "<details>",
-        "<summary>RFC 6902 patch</summary>",
-        "",
-        *_block(json.dumps(fx.patch, indent=2, ensure_ascii=False), "json"),
-        "",
-        "</details>",
-        "",
+        *(
+            [
+                "<details>",
+                "<summary>RFC 6902 patch</summary>",
+                "",
+                *_block(json.dumps(fx.patch, indent=2, ensure_ascii=False), "json"),
+                "",
+                "</details>",
+                "",
+            ]
+            if fx.patch
+            else []
+        ),
     ]
 
 

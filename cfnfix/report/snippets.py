@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..findings import Fix
+
 __all__ = ["MAX_LINES", "MAX_WIDTH", "Snippet", "fix_snippet", "line_snippet", "lines_of"]
 
 #: Lines shown per side (before, after); the rest is counted, not shown.
@@ -149,13 +151,15 @@ def diff_snippet(old: str, new: str, context: int = 1) -> Snippet:
     return Snippet(before, after, omitted, tuple(sorted(changed_a)), tuple(sorted(changed_b)))
 
 
-def fix_snippet(text: str, patch: list[dict[str, Any]], file: str | None = None) -> Snippet | str:
-    """The snippet of ``patch`` applied alone to ``text`` by the engine, or why it does not apply."""
+def fix_snippet(text: str, fix: Fix | list[dict[str, Any]], file: str | None = None) -> Snippet | str:
+    """The snippet of ``fix`` (or a bare patch) applied alone to ``text`` by the engine, or why it does not apply."""
     from ..errors import CfnfixError
-    from ..patch import apply_patch
+    from ..text_edits import apply_fix
 
+    if not isinstance(fix, Fix):
+        fix = Fix(applicability="safe", message="", patch=fix)  # type: ignore[arg-type]
     try:
-        new = apply_patch(text, patch, file=file)
+        new = apply_fix(text, fix, file=file)
     except CfnfixError as exc:
         return exc.reason
     return diff_snippet(text, new)
