@@ -138,7 +138,7 @@ def test_narrow_and_wide_terminals(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "50")
     narrow = render_help(check, ctx)
     assert max(map(len, narrow.splitlines())) <= 50
-    assert "\n      --show-unused-suppressions\n          Report cfnfix" in narrow, "help below long specs"
+    assert "\n      --show-unused-suppressions\n          Report suppressions" in narrow, "help below long specs"
     monkeypatch.setenv("COLUMNS", "300")
     wide = render_help(check, ctx)
     assert max(map(len, wide.splitlines())) <= 100, "never wider than 100 columns, as clap"
