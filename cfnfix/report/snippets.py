@@ -1,7 +1,7 @@
 """Before/after snippets of a fix, as a reviewer writes them in a failure analysis.
 
-:func:`fix_snippet` applies one finding's patch alone with the patch engine (the text
-``cfnfix apply`` would write for that fix) and returns the changed lines of the input and of
+:func:`fix_snippet` applies one finding's fix alone with the patch engine (the text
+``cfnfix apply`` would write for that fix; text edits for comments) and returns the changed lines of the input and of
 the output with their line numbers and one line of context, hunk by hunk. Long lines are
 cut to a window around the first changed column; long changes are cut after
 :data:`MAX_LINES` lines per side. :func:`line_snippet` is the line a finding points at, for
@@ -26,6 +26,7 @@ MAX_WIDTH = 120
 #: Characters kept before the first changed column when a long line is cut.
 _LEAD = 30
 _LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
 
 @dataclass(frozen=True)
 class Snippet:
