@@ -141,3 +141,14 @@ def test_apply_prints_a_note_per_place_to_review(cli, tmp_path: Path) -> None:
     path.write_text(ISSUE, encoding="utf-8")
     quiet = cli("apply", "-q", "--select", "CFX101", str(path))
     assert quiet.exit_code == 1 and "note:" not in quiet.stderr
+
+
+def test_github_annotations_add_a_notice_per_place_to_review(cli, tmp_path: Path) -> None:
+    path = tmp_path / "api.yaml"
+    path.write_text(ISSUE, encoding="utf-8")
+    lines = cli("check", "-f", "github", "--select", "CFX101", str(path)).stdout.splitlines()
+    assert len(lines) == 2 and lines[0].startswith("::error ")
+    assert lines[1] == (
+        f"::notice file={path},line=9,col=18,title=CFX101 invalid-logical-id%3A review::"
+        "Fn::Join builds 'Html-Api', the old name of 'HtmlApi': the rename leaves it unchanged, review it"
+    )
