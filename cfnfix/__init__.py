@@ -26,9 +26,11 @@ _EXPORTS: dict[str, str] = {
     "PatchConflictError": "errors",
     "PatchError": "errors",
     "PatchTestFailedError": "errors",
+    "Related": "findings",
     "Settings": "config",
     "Severity": "findings",
     "TemplateError": "errors",
+    "TextEdit": "findings",
     "VerificationError": "errors",
     "WriteError": "errors",
     "apply_patch": "patch",
@@ -48,9 +50,11 @@ __all__ = [
     "PatchConflictError",
     "PatchError",
     "PatchTestFailedError",
+    "Related",
     "Settings",
     "Severity",
     "TemplateError",
+    "TextEdit",
     "VerificationError",
     "WriteError",
     "__version__",
@@ -73,7 +77,7 @@ if TYPE_CHECKING:
         VerificationError,
         WriteError,
     )
-    from .findings import Applicability, Finding, Fix, Severity
+    from .findings import Applicability, Finding, Fix, Related, Severity, TextEdit
     from .patch import apply_patch
 
 
