@@ -140,7 +140,7 @@ def run_rules(document: Document, settings: Settings) -> list[Finding]:
     """
     findings: list[Finding] = []
     for rule in selected_rules(settings):
-        ctx = RuleContext(document, settings, settings.rule_options(rule.id, rule.name))
+        ctx = RuleContext(document, settings, rule.options_for(settings))
         findings.extend(rule.check(ctx))
     findings.sort(key=Finding.sort_key)
     return findings
@@ -244,7 +244,7 @@ def fix_text(text: str, file: str | None, settings: Settings, document: Document
     a pass would return to a text seen before (a cycle), or after :data:`MAX_PASSES`.
     """
     from .patch import apply_patch  # here, not at the top: `check` never needs the patch engine
-    from .text_edits import apply_fix, apply_text_edits
+    from .patch.text_edits import apply_fix, apply_text_edits
 
     original = text
     seen = {text}

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cfnfix import Finding, check, fix
-from cfnfix.computed import MAX_VALUE, ComputedStrings, evaluate
+from cfnfix.template.computed import MAX_VALUE, ComputedStrings, evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_JSON = ROOT / "docs" / "json-output.schema.json"

@@ -10,10 +10,10 @@ from cfnfix import Settings, check, fix
 from cfnfix.document import load
 from cfnfix.errors import VerificationError
 from cfnfix.findings import TextEdit
-from cfnfix.line_suppression import directives
-from cfnfix.text_edits import apply_text_edits
+from cfnfix.patch.text_edits import apply_text_edits
+from cfnfix.suppression.comments import directives
 
-from .cli_fixtures import TEMPLATE
+from .support.cli_fixtures import TEMPLATE
 
 pytestmark = pytest.mark.usefixtures("demo_rules")
 UNUSED = Settings(show_unused_suppressions=True)

@@ -15,9 +15,9 @@ import pytest
 from cfnfix import Settings, check, fix
 from cfnfix.document import load, parse_text
 from cfnfix.errors import CfnfixError
-from cfnfix.line_suppression import directives
+from cfnfix.suppression.comments import directives
 
-from .corpus import corpus_files
+from devtools.corpus import corpus_files
 
 pytestmark = pytest.mark.corpus
 

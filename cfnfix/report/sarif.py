@@ -47,7 +47,7 @@ def replacement(text: str, fix: Fix, file: str | None = None) -> list[tuple[int,
     """The whole-line replacements a fix makes: (start offset, end offset, new text) in
     ``text``, one per changed block of lines; None when the fix does not apply or changes nothing."""
     from ..errors import CfnfixError
-    from ..text_edits import apply_fix
+    from ..patch.text_edits import apply_fix
     from ..textdiff import opcodes
 
     try:
