@@ -28,9 +28,11 @@ _EXPORTS: dict[str, str] = {
     "PatchConflictError": "errors",
     "PatchError": "errors",
     "PatchTestFailedError": "errors",
+    "Related": "findings",
     "Settings": "config",
     "Severity": "findings",
     "TemplateError": "errors",
+    "TextEdit": "findings",
     "VerificationError": "errors",
     "WriteError": "errors",
     "apply_patch": "patch",
@@ -50,11 +52,13 @@ __all__ = [
     "PatchConflictError",
     "PatchError",
     "PatchTestFailedError",
+    "Related",
     "ResourceChange",
     "ResourceImpact",
     "Settings",
     "Severity",
     "TemplateError",
+    "TextEdit",
     "VerificationError",
     "WriteError",
     "__version__",
@@ -77,7 +81,7 @@ if TYPE_CHECKING:
         VerificationError,
         WriteError,
     )
-    from .findings import Applicability, Finding, Fix, ResourceChange, ResourceImpact, Severity
+    from .findings import Applicability, Finding, Fix, Related, ResourceChange, ResourceImpact, Severity, TextEdit
     from .patch import apply_patch
 
 

@@ -209,7 +209,7 @@ def _choose(findings: list[Finding], unsafe: bool) -> list[Finding]:
     allowed = {Applicability.SAFE, Applicability.UNSAFE} if unsafe else {Applicability.SAFE}
     for finding in sorted(findings, key=lambda f: (f.severity.rank, f.line, f.column, f.rule_id)):
         fx = finding.fix
-        if fx is None or fx.applicability not in allowed or not fx.patch:
+        if fx is None or fx.applicability not in allowed or not fx.changes:
             continue
         paths = [p for op in fx.patch if op.get("op") != "test" for p in _touched(op)]
         if any(_overlaps(p, t) for p in paths for t in taken):
@@ -250,6 +250,7 @@ def fix_text(text: str, file: str | None, settings: Settings, document: Document
     a pass would return to a text seen before (a cycle), or after :data:`MAX_PASSES`.
     """
     from .patch import apply_patch  # here, not at the top: `check` never needs the patch engine
+    from .patch.text_edits import apply_fix, apply_text_edits
 
     original = text
     seen = {text}
@@ -272,24 +273,38 @@ def fix_text(text: str, file: str | None, settings: Settings, document: Document
             converged = False
             break
         passes += 1
+        edited = [f for f in chosen if f.fix is not None and f.fix.edits]
+        if edited:  # text edits (comments) go alone, on the text they were made on
+            chosen = edited
         applied: list[Finding] = list(chosen)
         ops: list[dict[str, Any]] = [op for f in chosen for op in f.fix.patch]  # type: ignore[union-attr]
         try:
             # one parse and one verification for the whole pass (the fixes do not overlap)
-            new_text = apply_patch(text, ops, file=file)
+            if edited:
+                new_text = apply_text_edits(text, [e for f in chosen for e in f.fix.edits], file=file)  # type: ignore[union-attr]
+            else:
+                new_text = apply_patch(text, ops, file=file)
         except PatchError:
             new_text = text
             applied, ops = [], []
             for finding in chosen:  # find the culprits; keep the rest
                 assert finding.fix is not None
                 try:
-                    new_text = apply_patch(new_text, finding.fix.patch, file=file)
+                    if edited:
+                        apply_fix(text, finding.fix, file=file)  # alone: their offsets are in `text`
+                    else:
+                        new_text = apply_fix(new_text, finding.fix, file=file)
                 except PatchError as exc:
                     failed.append(FailedFix(finding=finding, reason=exc.reason))
                     failed_keys.add((finding.rule_id, finding.path, finding.message))
                     continue
                 applied.append(finding)
                 ops.extend(finding.fix.patch)
+            if edited and applied:
+                try:
+                    new_text = apply_text_edits(text, [e for f in applied for e in f.fix.edits], file=file)  # type: ignore[union-attr]
+                except PatchError:
+                    applied = []
         if not applied:
             continue
         if new_text in seen:

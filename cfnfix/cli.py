@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from .cli_help import HelpCommand, HelpGroup
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
@@ -38,6 +40,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    cls=HelpGroup,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -63,7 +67,7 @@ class RulesFormat(str, Enum):
 # ---------------------------------------------------------------- options shared by commands
 Paths = Annotated[
     list[str] | None,
-    typer.Argument(help="Templates, folders (searched for templates) or - for standard input. Default: .", show_default=False),
+    typer.Argument(help="Templates, folders (searched for templates) or - for standard input.", show_default=".", metavar="PATHS"),
 ]
 Select = Annotated[
     list[str] | None,
@@ -79,7 +83,7 @@ Config = Annotated[
 ]
 UnsafeFixes = Annotated[bool, typer.Option("--unsafe-fixes", help="Include fixes marked unsafe.")]
 ShowUnused = Annotated[
-    bool, typer.Option("--show-unused-suppressions", help="Report cfnfix ignore entries in template Metadata that silence nothing (CFX900).")
+    bool, typer.Option("--show-unused-suppressions", help="Report suppressions (Metadata entries, # cfnfix: ignore comments) that silence nothing (CFX900).")
 ]
 TemplatesOnly = Annotated[
     bool,
@@ -211,10 +215,10 @@ def _report_errors(outcomes: list[FileOutcome], color: bool) -> None:
             report_error(o.error, color)
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 def check(
     paths: Paths = None,
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.", metavar="FORMAT")] = OutputFormat.text,
     select: Select = None,
     ignore: Ignore = None,
     config: Config = None,
@@ -247,7 +251,7 @@ def _exit_code(outcomes: list[FileOutcome], failing: bool) -> int:
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 def apply(
     paths: Paths = None,
     write: Annotated[bool, typer.Option("--write", "-w", help="Write the fixes in place (atomically) instead of printing a diff.")] = False,
@@ -365,9 +369,9 @@ def _write_refactor_mapping(outcomes: list[Any], path: str, stack_name: str, qui
     return True
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 def rules(
-    output_format: Annotated[RulesFormat, typer.Option("--format", "-f", help="Output format.")] = RulesFormat.text,
+    output_format: Annotated[RulesFormat, typer.Option("--format", "-f", help="Output format.", metavar="FORMAT")] = RulesFormat.text,
     no_color: NoColor = False,
 ) -> None:
     """List the rules: id, name, severity, fix, summary."""
@@ -394,7 +398,7 @@ def rules(
     console.print(table)
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 def explain(rule_id: Annotated[str, typer.Argument(metavar="ID", help="Rule id or name, e.g. CFX900 or unused-suppression.")]) -> None:
     """Explain a rule: what is wrong, why, the fix and how safe it is."""
     from .findings import Applicability
@@ -428,7 +432,7 @@ IMPACT_NOTE = (
 )
 
 
-@app.command("patch")
+@app.command("patch", cls=HelpCommand)
 def patch_command(
     file: Annotated[str, typer.Argument(metavar="FILE", help="The template (- for standard input).")],
     patch_file: Annotated[str, typer.Argument(metavar="PATCH", help="RFC 6902 patch as JSON (- for standard input).")],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 
 class Severity(str, Enum):
@@ -89,6 +89,20 @@ class ResourceImpact(BaseModel):
         return text
 
 
+class TextEdit(BaseModel):
+    """Replace ``text[start:end]`` (character offsets in the text the finding was made on) with ``new``.
+
+    For what JSON Patch cannot say because it is not data: a YAML comment (removing an
+    unused ``# cfnfix: ignore[...]``). A fix with edits must leave the data unchanged.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    new: str = ""
+
+
 class Fix(BaseModel):
     """A repair: RFC 6902 operations on the template's plain data, and how safe they are."""
 
@@ -105,6 +119,34 @@ class Fix(BaseModel):
     unsafe_reason: str | None = Field(
         None, description="Why a fix its rule calls safe is unsafe: its impact destroys a stateful resource's data."
     )
+    edits: tuple[TextEdit, ...] = Field(
+        default=(), description="Text edits that change no data (comments); left out of dumps when empty."
+    )
+
+    @property
+    def changes(self) -> bool:
+        """True when the fix has something to apply (patch operations or text edits)."""
+        return bool(self.patch or self.edits)
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """``edits`` appears in dumps only when there are some (keeps older output unchanged)."""
+        out: dict[str, Any] = handler(self)
+        if not out.get("edits"):
+            out.pop("edits", None)
+        return out
+
+
+class Related(BaseModel):
+    """Another place of the template that a finding concerns, for the user to look at
+    (SARIF ``relatedLocations``): e.g. a ``Fn::Join`` that builds the old name of a renamed resource."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str = Field(description="JSON Pointer of the place, in the template the finding was made on.")
+    line: int = Field(ge=1)
+    column: int = Field(ge=1)
+    message: str = Field(description="One line: what is there and why to look at it.")
 
 
 class Finding(BaseModel):
@@ -122,6 +164,15 @@ class Finding(BaseModel):
     doc_url: str
     file: str | None = None
     fix: Fix | None = None
+    related: tuple[Related, ...] = Field(default=(), description="Other places to review (left out of dumps when empty).")
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """``related`` appears in dumps only when there is something in it (keeps older output unchanged)."""
+        out: dict[str, Any] = handler(self)
+        if not out.get("related"):
+            out.pop("related", None)
+        return out
 
     @property
     def fixable(self) -> bool:

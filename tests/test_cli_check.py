@@ -200,6 +200,8 @@ def test_markdown_format_is_a_failure_analysis_per_template(cli, template: Path,
     assert "**Deployment impact:** Demo deployment impact." in md
     assert "**Deployment impact:** The deployment, or the deployed application, is likely to fail." in md
     assert '"path": "/Resources/Cluster/DeletionPolicy"' in md
+    assert md.count("<summary>RFC 6902 patch</summary>") == 2, "the patch is folded"
+    assert "**Before** (the fix only adds lines):" in md and "8 |       DeletionProtection: false" in md
     assert "**The fix:** No automatic fix" in md
     assert "**Impact level:** None. No findings." in md
 

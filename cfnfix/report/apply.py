@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal
 
 from . import ReportContext, plural, style
 from .diff import colorize
-from .text import finding_line
+from .text import finding_line, review_lines
 
 from ..batch import STDIN
 
@@ -94,6 +94,8 @@ def render_apply(outcomes: Sequence[FileOutcome], mode: Mode, ctx: ReportContext
         if impact:
             notes.append((impact, True))
         notes.extend((line + "\n", True) for line in unsafe_notes(outcomes, ctx.unsafe, ctx.color))
+        # places the applied fixes could not change (a Fn::Join that builds a renamed ID …), before the summary
+        notes.extend((line + "\n", True) for line in review_lines([f for r in results for f in r.fixed], ctx.color))
     if mode != "write":
         after: list[tuple[str, bool]] = list(notes)
         if not ctx.quiet:
