@@ -123,8 +123,13 @@ def build_graph(data: object, index: ReferenceIndex | None = None) -> Graph:
             continue
         if occ.kind in (Kind.REF, Kind.SUB) and "." not in occ.text and target in params:
             continue
+        text = occ.text
+        if occ.kind is Kind.GETATT:  # the list form names the attribute in the next item
+            arg = index.value(occ.pointer.rsplit("/", 1)[0])
+            if len(arg) > 1 and isinstance(arg[1], str):
+                text = f"{text}.{arg[1]}"
         edge = edges.setdefault((source, target), Edge(source, target))
-        edge.uses.append(Use(occ.pointer, occ.kind, occ.text, occ.start))
+        edge.uses.append(Use(occ.pointer, occ.kind, text, occ.start))
     return Graph([r.id for r in res], types, edges)
 
 

@@ -77,8 +77,8 @@ def try_break(plan: Plan, graph: Graph, edge: Edge, params: set[str]) -> str | N
     plan.replace.update(replace)
     for ptr, items in splices.items():
         plan.splices.setdefault(ptr, []).extend(items)
-    prop = spec["property"]
-    return f"write {edge.target}'s name and ARN from its {prop} with Fn::Sub in {edge.source} instead of referencing it"
+    what = "name" if all(u.attribute is None for u in edge.uses) else "ARN" if all(u.attribute for u in edge.uses) else "name and ARN"
+    return f"in {edge.source}, write {edge.target}'s {what} from its {spec['property']} instead of referencing {edge.target}"
 
 
 def _rewrite(
