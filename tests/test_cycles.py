@@ -208,3 +208,12 @@ def test_known_name_counts_as_the_arn_it_stands_for() -> None:
     b = {"Resources": {"B": bucket, "R": role({"Fn::Sub": "arn:${AWS::Partition}:s3:::${Name}/*"})}}
     c = {"Resources": {"B": bucket, "R": role({"Fn::Sub": "arn:${AWS::Partition}:s3:::${Other}/*"})}}
     assert permissions(a) == permissions(b) != permissions(c)
+
+
+def test_rules_of_one_list_naming_two_groups_get_their_own_names() -> None:
+    text = _text({"A": _group("A", [_from("C")]), "B": _group("B", [_from("C")]), "C": _group("C", [_from("A"), _from("B", 80)])})
+    result = fix(text, unsafe=True, select=["CFX740"])
+    data = yaml.safe_load(result.text)
+    assert data["Resources"]["CIngressFromA"]["Properties"]["SourceSecurityGroupId"] == {"Ref": "A"}
+    assert data["Resources"]["CIngressFromB"]["Properties"]["SourceSecurityGroupId"] == {"Ref": "B"}
+    assert not check(result.text, select=["CFX740"])

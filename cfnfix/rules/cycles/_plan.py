@@ -36,10 +36,10 @@ class Plan:
     replace: dict[str, Any] = field(default_factory=dict)
     #: pointer of a ``Fn::Sub`` template string → (start, end, new text) splices
     splices: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)
-    #: list pointer → indexes of the items that move out (:data:`WHOLE`: the value itself)
-    moves: dict[str, set[int]] = field(default_factory=dict)
-    #: list pointer → how its moved items become new resources
-    builders: dict[str, Builder] = field(default_factory=dict)
+    #: list pointer → {index of an item that moves out (:data:`WHOLE`: the value itself): how it
+    #: becomes a new resource}; items of one list with the same builder that is not per item
+    #: become one resource
+    moves: dict[str, dict[int, Builder]] = field(default_factory=dict)
     #: what each step does, in order (for the fix message)
     steps: list[str] = field(default_factory=list)
     #: remarks on side effects of the patch (for the fix message)
@@ -84,10 +84,14 @@ class Plan:
         """
         added: list[tuple[str, dict[str, Any]]] = []
         for lst in sorted(self.moves):
-            builder = self.builders[lst]
-            items = [self.rewritten(lst if i == WHOLE else f"{lst}/{i}") for i in sorted(self.moves[lst])]
-            for group in [[item] for item in items] if builder.per_item else [items]:
-                base, body = builder.build(group)
+            groups: dict[int, tuple[Builder, list[Any]]] = {}
+            for i in sorted(self.moves[lst]):
+                builder = self.moves[lst][i]
+                item = self.rewritten(lst if i == WHOLE else f"{lst}/{i}")
+                key = i if builder.per_item else id(builder)
+                groups.setdefault(key, (builder, []))[1].append(item)
+            for builder, items in groups.values():
+                base, body = builder.build(items)
                 added.append((names.allocate(base), body))
         removals, gone = self._removals()
         ops: list[dict[str, Any]] = []

@@ -42,8 +42,8 @@ def try_break(plan: Plan, graph: Graph, edge: Edge) -> str | None:
         else:
             return None
     for lst, indexes in picked.items():
-        plan.moves.setdefault(lst, set()).update(indexes)
-        plan.builders[lst] = Builder(_builder(plan.data, edge.source, edge.target, lst, attach, plan.reserved), per_item=False)
+        builder = Builder(_builder(plan.data, edge.source, edge.target, lst, attach, plan.reserved), per_item=False)
+        plan.moves.setdefault(lst, {}).update(dict.fromkeys(indexes, builder))
     count = sum(len(i) for i in picked.values())
     return f"move {count} policy statement{'s' if count > 1 else ''} of {edge.source} naming {edge.target} into an AWS::IAM::Policy attached to it"
 

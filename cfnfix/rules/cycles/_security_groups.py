@@ -39,8 +39,8 @@ def try_break(plan: Plan, graph: Graph, edge: Edge) -> str | None:
         picked.setdefault(lst, set()).add(index)
     for lst, indexes in picked.items():
         kind = parse_pointer(lst)[-1]
-        plan.moves.setdefault(lst, set()).update(indexes)
-        plan.builders[lst] = Builder(_builder(edge.source, edge.target, kind, plan.data), per_item=True)
+        builder = Builder(_builder(edge.source, edge.target, kind, plan.data), per_item=True)
+        plan.moves.setdefault(lst, {}).update(dict.fromkeys(indexes, builder))
     count = sum(len(i) for i in picked.values())
     kinds = " and ".join(sorted({"ingress" if k.endswith("Ingress") else "egress" for k in (parse_pointer(p)[-1] for p in picked)}))
     types = " / ".join(sorted({rules[parse_pointer(p)[-1]]["type"] for p in picked}))
