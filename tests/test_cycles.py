@@ -12,6 +12,7 @@ import yaml
 
 from benchmarks.planted_cycles import permissions
 from cfnfix import check, fix
+from cfnfix.document import load
 from cfnfix.rules.cycles._graph import build_graph, chain, components, shortest_cycle
 from cfnfix.rules.cycles._tables import tables
 
@@ -217,3 +218,18 @@ def test_rules_of_one_list_naming_two_groups_get_their_own_names() -> None:
     assert data["Resources"]["CIngressFromA"]["Properties"]["SourceSecurityGroupId"] == {"Ref": "A"}
     assert data["Resources"]["CIngressFromB"]["Properties"]["SourceSecurityGroupId"] == {"Ref": "B"}
     assert not check(result.text, select=["CFX740"])
+
+
+def test_every_fixed_golden_case_has_no_cycle_left_and_the_same_permissions() -> None:
+    from .golden_cases import discover, run
+
+    cases = [c for c in discover() if c.root.parent.name == "dependency-cycle"]
+    fixed = 0
+    for case in cases:
+        _, result = run(case)
+        if not result.changed:
+            continue
+        fixed += 1
+        assert not check(result.text, select=["CFX740"]), case.id
+        assert permissions(load(result.original).data) == permissions(load(result.text).data), case.id
+    assert fixed >= 9
