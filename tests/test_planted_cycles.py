@@ -19,7 +19,7 @@ from .corpus import CORPUS
 pytestmark = pytest.mark.corpus
 
 #: Fixed templates per shape that cfn-lint checks here (about 0.3 s each).
-LINT_SAMPLE = 4
+LINT_SAMPLE = 3
 
 
 @pytest.fixture(scope="module")
