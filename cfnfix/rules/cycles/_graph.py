@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from ...document.pointer import escape_token, parse_pointer
@@ -91,16 +92,19 @@ class Graph:
     nodes: list[str]
     types: dict[str, str]
     edges: dict[tuple[str, str], Edge]
-
-    def successors(self, node: str, removed: frozenset[tuple[str, str]] | set[tuple[str, str]] = frozenset()) -> list[str]:
-        """Targets of ``node``'s edges, in the order they were first seen."""
-        return [t for (s, t) in self._out.get(node, ()) if (s, t) not in removed]
+    order: dict[str, int] = field(init=False)
+    """Position of each resource in the template."""
+    _out: dict[str, list[tuple[str, str]]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._out: dict[str, list[tuple[str, str]]] = {}
+        self._out = {}
         for key in self.edges:
             self._out.setdefault(key[0], []).append(key)
         self.order = {name: i for i, name in enumerate(self.nodes)}
+
+    def successors(self, node: str, removed: AbstractSet[tuple[str, str]] = frozenset()) -> list[str]:
+        """Targets of ``node``'s edges that are not ``removed``, in the order they were first seen."""
+        return [t for (s, t) in self._out.get(node, ()) if (s, t) not in removed]
 
 
 def build_graph(data: object, index: ReferenceIndex | None = None) -> Graph:

@@ -18,11 +18,15 @@ from ...naming import NameAllocator
 from ._tables import tables
 
 
+#: (rewritten items) → (logical-ID base, resource body) of the new resource they become.
+BuildFn = Callable[[list[Any]], tuple[str, dict[str, Any]]]
+
+
 @dataclass(frozen=True)
 class Builder:
     """Turns moved items into a new resource: one resource per item, or one for all of them."""
 
-    build: Callable[[list[Any]], tuple[str, dict[str, Any]]]
+    build: BuildFn
     """(rewritten items) → (logical-ID base, resource body)."""
     per_item: bool
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from ...document.pointer import escape_token, parse_pointer
 from ._graph import Edge, Graph
-from ._plan import WHOLE, Builder, Plan
+from ._plan import WHOLE, Builder, BuildFn, Plan
 from ._tables import tables
 
 MAX_POLICY_NAME = 128
@@ -53,7 +53,7 @@ def _literal(statement: Any) -> bool:
     return isinstance(statement, dict) and "Effect" in statement
 
 
-def _builder(data: Any, principal: str, target: str, lst: str, attach: str, plan_names: dict[str, set[str]]):  # noqa: ANN202 - a closure
+def _builder(data: Any, principal: str, target: str, lst: str, attach: str, plan_names: dict[str, set[str]]) -> BuildFn:
     res = data["Resources"][principal]
     condition = res.get("Condition") if isinstance(res.get("Condition"), str) else None
     document = _value(data, lst.rsplit("/", 1)[0])

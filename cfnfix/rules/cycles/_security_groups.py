@@ -12,7 +12,7 @@ from typing import Any
 
 from ...document.pointer import escape_token, parse_pointer
 from ._graph import Edge, Graph
-from ._plan import Builder, Plan
+from ._plan import Builder, BuildFn, Plan
 from ._tables import tables
 
 GROUP = "AWS::EC2::SecurityGroup"
@@ -52,7 +52,7 @@ def _movable(item: Any, properties: list[str]) -> bool:
     return isinstance(item, dict) and bool(item) and all(k in properties for k in item)
 
 
-def _builder(group: str, peer: str, kind: str, data: Any):  # noqa: ANN202 - a closure
+def _builder(group: str, peer: str, kind: str, data: Any) -> BuildFn:
     spec = tables()["security_group_rules"][kind]
     condition = _condition(data, group)
 
@@ -61,7 +61,7 @@ def _builder(group: str, peer: str, kind: str, data: Any):  # noqa: ANN202 - a c
         if condition is not None:
             body["Condition"] = condition
         body["Properties"] = {"GroupId": {"Fn::GetAtt": [group, "GroupId"]}, **items[0]}
-        return f"{group}{spec['base']}{peer}", body
+        return f"{group}{spec['base']}{'Self' if peer == group else peer}", body
 
     return build
 
