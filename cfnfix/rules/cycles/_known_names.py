@@ -10,6 +10,7 @@ whose ``SourceArn`` is ``!GetAtt Bucket.Arn``.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,6 +80,26 @@ def try_break(plan: Plan, graph: Graph, edge: Edge, params: set[str]) -> str | N
         plan.splices.setdefault(ptr, []).extend(items)
     what = "name" if all(u.attribute is None for u in edge.uses) else "ARN" if all(u.attribute for u in edge.uses) else "name and ARN"
     return f"in {edge.source}, write {edge.target}'s {what} from its {spec['property']} instead of referencing {edge.target}"
+
+
+def naming_hint(plan: Plan, graph: Graph, edges: list[Edge]) -> str | None:
+    """For a circle without a fix: the link that a name property on its target would break, as advice."""
+    for edge in edges:
+        spec = tables()["known_names"].get(graph.types.get(edge.target, ""))
+        if spec is None or known_name(plan.data, edge.target, set()) is not None:
+            continue
+        named = copy.deepcopy(plan.data)
+        named["Resources"][edge.target].setdefault("Properties", {})
+        if not isinstance(named["Resources"][edge.target]["Properties"], dict):
+            continue
+        named["Resources"][edge.target]["Properties"][spec["property"]] = "name"
+        if try_break(Plan(named), graph, edge, set()) is not None:
+            what = "name" if all(u.attribute is None for u in edge.uses) else "ARN"
+            return (
+                f"give {edge.target} a {spec['property']} (a new name replaces a deployed {edge.target}) and "
+                f"{edge.source} can write its {what} from that name with Fn::Sub instead of referencing it"
+            )
+    return None
 
 
 def _rewrite(

@@ -75,7 +75,10 @@ if it has no standard way out, the others are tried. New resources get names fro
 project's name allocator (`AppSgIngressFromLbSg`, `FunctionRolePolicyForBucket`).
 
 Circles with no standard way out are reported with their chain and no fix, among them a
-circle made of `DependsOn` only: remove the `DependsOn` that is not needed.
+circle made of `DependsOn` only (remove the `DependsOn` that is not needed) and a reference
+to an unnamed bucket (function, topic …): the message says which name property would let
+the reference be written from the name; naming it is left to you, since a new name
+replaces a deployed resource.
 
 ## Safety: unsafe
 On a stack that is already deployed, the moved rules and statements are deleted from the
@@ -110,7 +113,11 @@ custom resource a `DependsOn` on the policy. Review the diff before applying it 
                 if all(e.depends_on_only for e in edges):
                     message += "; every link is a DependsOn: remove the one that is not needed"
                 else:
-                    message += "; no standard way out: change one of these references by hand"
+                    hint = _known_names.naming_hint(Plan(data), graph, edges)
+                    if hint is not None:
+                        message += f"; no standard way out as written: {hint}"
+                    else:
+                        message += "; no standard way out: change one of these references by hand"
             yield self.finding(ctx, "/Resources/" + escape_token(cycle[0]), message, fix=fix, at_key=True)
 
 
