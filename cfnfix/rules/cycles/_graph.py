@@ -137,12 +137,11 @@ def build_graph(data: object, index: ReferenceIndex | None = None) -> Graph:
     return Graph([r.id for r in res], types, edges)
 
 
-def components(graph: Graph, removed: Iterable[tuple[str, str]] = (), within: Iterable[str] | None = None) -> list[list[str]]:
+def components(graph: Graph, removed: Iterable[tuple[str, str]] = ()) -> list[list[str]]:
     """Strongly connected components that hold a cycle (two or more nodes, or a self-loop),
     each in template order, ordered by their first member (iterative Tarjan)."""
     gone = set(removed)
-    allowed = set(within) if within is not None else None
-    nodes = [n for n in graph.nodes if allowed is None or n in allowed]
+    nodes = graph.nodes
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     on_stack: set[str] = set()
@@ -160,7 +159,7 @@ def components(graph: Graph, removed: Iterable[tuple[str, str]] = (), within: It
                 counter += 1
                 stack.append(node)
                 on_stack.add(node)
-            succ = [t for t in graph.successors(node, gone) if allowed is None or t in allowed]
+            succ = graph.successors(node, gone)
             if i < len(succ):
                 work.append((node, i + 1))
                 nxt = succ[i]

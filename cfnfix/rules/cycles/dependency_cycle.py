@@ -145,8 +145,9 @@ def _fix(data: Any, graph: Graph, knot: list[str], params: set[str], names: Name
         else:
             return None
     patch, added = plan.patch(names)
-    if components(build_graph(jsonpatch.apply_patch(data, patch)), within=knot):
-        return None  # defensive: the patched template must be free of this knot
+    touched = set(knot) | set(added)
+    if any(touched & set(k) for k in components(build_graph(jsonpatch.apply_patch(data, patch)))):
+        return None  # defensive: no circle may be left through the knot or the new resources
     message = "; ".join(plan.steps + plan.notes)
     message = message[0].upper() + message[1:]
     if added:
