@@ -233,3 +233,15 @@ def test_every_fixed_golden_case_has_no_cycle_left_and_the_same_permissions() ->
         assert not check(result.text, select=["CFX740"]), case.id
         assert permissions(load(result.original).data) == permissions(load(result.text).data), case.id
     assert fixed >= 9
+
+
+def test_a_named_topic_is_written_as_the_arn_its_ref_returns_and_a_queue_url_is_not_guessed() -> None:
+    topic = {"Type": "AWS::SNS::Topic", "DependsOn": "Sub", "Properties": {"TopicName": "alerts"}}
+    sub = {"Type": "AWS::SNS::Subscription", "Properties": {"TopicArn": {"Ref": "Topic"}, "Protocol": "email", "Endpoint": "a@example.com"}}
+    result = fix(_text({"Topic": topic, "Sub": sub}), unsafe=True, select=["CFX740"])
+    data = yaml.safe_load(result.text)
+    assert data["Resources"]["Sub"]["Properties"]["TopicArn"] == {"Fn::Sub": "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:alerts"}
+    queue = {"Type": "AWS::SQS::Queue", "DependsOn": "Policy", "Properties": {"QueueName": "jobs"}}
+    policy = {"Type": "AWS::SQS::QueuePolicy", "Properties": {"Queues": [{"Ref": "Queue"}], "PolicyDocument": {"Statement": []}}}
+    (finding,) = check(_text({"Queue": queue, "Policy": policy}), select=["CFX740"])
+    assert finding.fix is None
