@@ -50,8 +50,8 @@ from cfnfix.config import Settings  # noqa: E402
 from cfnfix.document import Document, load  # noqa: E402
 from cfnfix.document.pointer import escape_token  # noqa: E402
 from cfnfix.errors import CfnfixError  # noqa: E402
-from cfnfix.references import sub_variables  # noqa: E402
-from cfnfix.rules._template import Resource, getatt_target, ref_target, resources  # noqa: E402
+from cfnfix.template.references import sub_variables  # noqa: E402
+from cfnfix.template.model import Resource, getatt_target, ref_target, resources  # noqa: E402
 from cfnfix.rules.cycles._tables import tables  # noqa: E402
 
 Planter = Callable[[dict[str, Any]], list[dict[str, Any]]]
@@ -304,7 +304,7 @@ def new_lint_errors(before: str, after: str, added: set[str]) -> set[tuple[str, 
     """cfn-lint errors of ``after`` that ``before`` did not have, reading messages that list every
     resource (``'X' is not one of [...]``, for a name that was already wrong) without the
     resources the fix added."""
-    from tests.lint import lint_errors
+    from devtools.lint_oracle import lint_errors
 
     def without_added(errors: set[tuple[str, str]]) -> set[tuple[str, str]]:
         out = set()

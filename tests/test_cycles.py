@@ -16,7 +16,7 @@ from cfnfix.document import load
 from cfnfix.rules.cycles._graph import build_graph, chain, components, shortest_cycle
 from cfnfix.rules.cycles._tables import tables
 
-from .lint import lint_errors
+from devtools.lint_oracle import lint_errors
 
 SELECT = {"select": ["CFX740"], "unsafe_fixes": True}
 
@@ -221,7 +221,7 @@ def test_rules_of_one_list_naming_two_groups_get_their_own_names() -> None:
 
 
 def test_every_fixed_golden_case_has_no_cycle_left_and_the_same_permissions() -> None:
-    from .golden_cases import discover, run
+    from devtools.golden_cases import discover, run
 
     cases = [c for c in discover() if c.root.parent.name == "dependency-cycle"]
     fixed = 0

@@ -14,7 +14,7 @@ import pytest
 from benchmarks.corpus_fixes import load_corpus
 from benchmarks.planted_cycles import PLANTERS, run_shape
 
-from .corpus import CORPUS
+from devtools.corpus import CORPUS
 
 pytestmark = pytest.mark.corpus
 

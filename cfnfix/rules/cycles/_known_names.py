@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...document.pointer import parse_pointer
-from ...references import Kind, sub_variables
+from ...template.references import Kind, sub_variables
 from ._graph import Edge, Graph, Use
 from ._plan import Plan
 from ._tables import tables

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...document.pointer import escape_token, parse_pointer
-from ...naming import NameAllocator
+from ...template.naming import NameAllocator
 from ._tables import tables
 
 

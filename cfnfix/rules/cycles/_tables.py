@@ -1,4 +1,4 @@
-"""The data file of the cycle rule (``cfnfix/data/dependency_cycles.toml``), read once."""
+"""The data file of the cycle rule (``cfnfix/rules/cycles/data/dependency_cycles.toml``), read once."""
 
 from __future__ import annotations
 
@@ -16,5 +16,5 @@ else:  # pragma: no cover
 @lru_cache(maxsize=1)
 def tables() -> dict[str, Any]:
     """The parsed table: ``security_group_rules``, ``principals``, ``known_names``."""
-    text = resources.files("cfnfix").joinpath("data/dependency_cycles.toml").read_text(encoding="utf-8")
+    text = resources.files(__package__).joinpath("data/dependency_cycles.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)

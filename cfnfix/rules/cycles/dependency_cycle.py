@@ -1,4 +1,7 @@
-"""CFX740 dependency-cycle: resources that depend on each other in a circle."""
+"""CFX740 dependency-cycle: resources that depend on each other in a circle.
+
+Background: docs/cloudformation/dependency-cycles.md.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +12,8 @@ import jsonpatch
 
 from ...document.pointer import escape_token
 from ...findings import Applicability, Finding, Fix, Severity
-from ...naming import NameAllocator
-from ...references import ReferenceIndex
+from ...template.naming import NameAllocator
+from ...template.references import ReferenceIndex
 from ..base import Rule, RuleContext
 from . import _known_names, _policies, _security_groups
 from ._graph import Edge, Graph, build_graph, chain, components, cycle_edges, shortest_cycle
@@ -86,7 +89,7 @@ group or role and created again as separate resources: traffic or access they al
 briefly missing during the update. A function that a custom resource invokes while the
 stack is created may now run before the new `AWS::IAM::Policy` is attached; give that
 custom resource a `DependsOn` on the policy. Review the diff before applying it with
-`--unsafe-fixes`. See `docs/dependency-cycles.md`.
+`--unsafe-fixes`. See `docs/cloudformation/dependency-cycles.md`.
 """
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
