@@ -56,7 +56,7 @@ from cfnfix.config import Settings  # noqa: E402
 from cfnfix.document import Document, load  # noqa: E402
 from cfnfix.document.pointer import escape_token  # noqa: E402
 from cfnfix.errors import CfnfixError  # noqa: E402
-from cfnfix.rules._template import resources, section  # noqa: E402
+from cfnfix.template.model import resources, section  # noqa: E402
 from cfnfix.rules.schema._names import has_macro, names  # noqa: E402
 from cfnfix.rules.schema._schemas import resource_types  # noqa: E402
 from cfnfix.rules.schema._values import allowed  # noqa: E402

@@ -12,7 +12,7 @@ import pytest
 from benchmarks.corpus_fixes import load_corpus
 from benchmarks.planted_mistakes import KINDS, run
 
-from .corpus import CORPUS
+from devtools.corpus import CORPUS
 
 pytestmark = pytest.mark.corpus
 

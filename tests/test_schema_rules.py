@@ -19,8 +19,8 @@ from cfnfix.rules.schema._match import closest, distance
 from cfnfix.rules.schema.property_names import UnknownProperty
 from cfnfix.rules.schema.txt_record import split
 
-from .golden_cases import GOLDEN
-from .lint import lint_errors
+from devtools.golden_cases import GOLDEN
+from devtools.lint_oracle import lint_errors
 
 SCHEMA_RULES = [r for r in all_rules() if isinstance(r, SchemaRule)]
 

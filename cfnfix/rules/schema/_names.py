@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ...references import declared_names
-from ...sam import generated_names, global_generated_names
-from .._template import has_foreach_resources, resources
+from ...template.references import declared_names
+from ...template.sam import generated_names, global_generated_names
+from ...template.model import has_foreach_resources, resources
 
 #: CloudFormation's pseudo parameters (``Ref: AWS::Region`` …).
 PSEUDO_PARAMETERS: tuple[str, ...] = (

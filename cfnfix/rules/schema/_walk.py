@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...document.pointer import escape_token
-from .._template import Resource, resources
+from ...template.model import Resource, resources
 from ._schemas import resolve, resource_schema
 
 __all__ = ["Node", "ObjectShape", "is_intrinsic", "nodes", "object_shape", "schema_types", "walk", "walk_template"]

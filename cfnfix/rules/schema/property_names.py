@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ...document.pointer import escape_token
 from ...findings import Applicability, Finding, Fix, Severity
-from .._template import Resource, resources
+from ...template.model import Resource, resources
 from ..base import RuleContext
 from ._base import NEEDS, SchemaRule, either, show
 from ._match import closest

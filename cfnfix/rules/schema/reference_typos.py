@@ -7,7 +7,7 @@ from typing import Any
 
 from ...document.pointer import escape_token, parse_pointer
 from ...findings import Applicability, Finding, Fix, Severity
-from ...references import Kind, ReferenceIndex
+from ...template.references import Kind, ReferenceIndex
 from ..base import RuleContext
 from ._base import NEEDS, SchemaRule, either
 from ._match import closest
@@ -156,7 +156,7 @@ schemas (read-only properties), so only types cfn-lint has a schema for are chec
             stack.extend((item, (*tokens, key)) for key, item in node.items() if isinstance(item, (dict, list)))
 
     def _sub_pseudo(self, ctx: RuleContext, pointer: str, template: str) -> Iterator[Finding]:
-        from ...references import sub_variables
+        from ...template.references import sub_variables
 
         for var, start in sub_variables(template):
             if "::" in var and var not in PSEUDO_PARAMETERS:

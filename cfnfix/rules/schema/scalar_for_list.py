@@ -7,7 +7,7 @@ from typing import Any
 
 from ...document.pointer import escape_token
 from ...findings import Applicability, Finding, Fix, Severity
-from .._template import resources, section
+from ...template.model import resources, section
 from ..base import RuleContext
 from ._base import NEEDS, SchemaRule, show
 from ._schemas import resolve, resource_schema

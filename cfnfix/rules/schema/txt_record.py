@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ...findings import Applicability, Finding, Fix, Severity
-from .._template import resources
+from ...template.model import resources
 from ..base import RuleContext
 from ._base import NEEDS, SchemaRule
 

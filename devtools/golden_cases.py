@@ -1,0 +1,137 @@
+"""Golden cases: discovery, running and (re)writing expected files.
+
+Engine cases, ``golden/engine/<case>/``: ``input.<ext>``, ``ops.json`` (the patch) and
+``output.<ext>`` (expected text of ``apply_patch``, byte for byte).
+
+Layout of one rule case, ``golden/<group>/<case>/``::
+
+    input.yaml | input.json          the template (any extension cfnfix reads)
+    config.toml                      optional: settings as in .cfnfix.toml (e.g. select, unsafe-fixes)
+    findings.json                    expected findings of ``check`` on the input
+    output.<same extension>          expected text after ``fix`` (byte for byte)
+    patch.json                       expected combined RFC 6902 patch of ``fix``
+    lint-expected.json               optional: cfn-lint errors the output may newly have, as
+                                     ``[[rule id, message], ...]`` (only for settings whose
+                                     documented output is invalid, e.g. SkipFinalSnapshot)
+    report.md                        optional: expected ``cfnfix check --format markdown`` of
+                                     the input (named ``input.<ext>``); to add one, create an
+                                     empty ``report.md`` and run ``scripts/update_golden.py``
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from cfnfix.api import FixResult, check, fix
+from cfnfix.config import Settings
+from cfnfix.findings import Finding
+
+GOLDEN = Path(__file__).resolve().parent.parent / "golden"
+
+
+@dataclass
+class Case:
+    """One golden case folder."""
+
+    root: Path
+
+    @property
+    def id(self) -> str:
+        return f"{self.root.parent.name}/{self.root.name}"
+
+    @property
+    def input(self) -> Path:
+        (found,) = [p for p in self.root.iterdir() if p.stem == "input"]
+        return found
+
+    @property
+    def output(self) -> Path:
+        return self.root / ("output" + self.input.suffix)
+
+    def settings(self) -> Settings:
+        cfg = self.root / "config.toml"
+        if not cfg.exists():
+            return Settings()
+        return Settings.model_validate(tomllib.loads(cfg.read_text(encoding="utf-8")))
+
+    def expected_lint_errors(self) -> set[tuple[str, str]]:
+        """New cfn-lint errors the output is documented to have (``lint-expected.json``), usually none."""
+        path = self.root / "lint-expected.json"
+        if not path.exists():
+            return set()
+        return {(rule, message) for rule, message in json.loads(path.read_text(encoding="utf-8"))}
+
+    def input_text(self) -> str:
+        return self.input.read_bytes().decode("utf-8")
+
+
+def discover() -> list[Case]:
+    """Every rule case folder under ``golden/`` (an ``input.*`` file and no ``ops.json``)."""
+    return sorted(
+        (Case(p.parent) for p in GOLDEN.glob("*/*/input.*") if not (p.parent / "ops.json").exists()),
+        key=lambda c: c.id,
+    )
+
+
+def discover_engine() -> list[Case]:
+    """Every engine case folder (an ``input.*`` file and an ``ops.json`` patch)."""
+    return sorted((Case(p.parent) for p in GOLDEN.glob("*/*/ops.json")), key=lambda c: c.id)
+
+
+def engine_ops(case: Case) -> list[dict[str, Any]]:
+    """The patch an engine case applies."""
+    return json.loads((case.root / "ops.json").read_text(encoding="utf-8"))
+
+
+def write_engine(case: Case) -> None:
+    """(Re)write an engine case's expected output from current behaviour."""
+    from cfnfix import apply_patch
+
+    case.output.write_bytes(apply_patch(case.input_text(), engine_ops(case)).encode("utf-8"))
+
+
+def findings_json(findings: list[Finding]) -> str:
+    """Canonical text of a findings list (what ``findings.json`` holds)."""
+    return json.dumps([f.model_dump(mode="json") for f in findings], indent=2, ensure_ascii=False) + "\n"
+
+
+def patch_json(patch: list[dict[str, Any]]) -> str:
+    """Canonical text of a patch (what ``patch.json`` holds)."""
+    return json.dumps(patch, indent=2, ensure_ascii=False) + "\n"
+
+
+def run(case: Case) -> tuple[list[Finding], FixResult]:
+    """Check and fix the case's input with its settings."""
+    settings = case.settings()
+    text = case.input_text()
+    return check(text, config=settings), fix(text, config=settings, unsafe=settings.unsafe_fixes)
+
+
+def markdown_report(case: Case, findings: list[Finding]) -> str:
+    """``cfnfix check --format markdown`` of the case's input (file name ``input.<ext>``)."""
+    from cfnfix.batch import FileOutcome
+    from cfnfix.report import ReportContext, render
+
+    unsafe = case.settings().unsafe_fixes
+    outcome = FileOutcome(case.input.name, text=case.input_text(), findings=findings, unsafe=unsafe)
+    return render("markdown", [outcome], ReportContext(unsafe=unsafe))
+
+
+def write(case: Case) -> None:
+    """(Re)write the expected files from current behaviour. Review the diff before committing."""
+    findings, result = run(case)
+    (case.root / "findings.json").write_bytes(findings_json(findings).encode("utf-8"))
+    case.output.write_bytes(result.text.encode("utf-8"))
+    (case.root / "patch.json").write_bytes(patch_json(result.patch).encode("utf-8"))
+    report = case.root / "report.md"
+    if report.exists():
+        report.write_bytes(markdown_report(case, findings).encode("utf-8"))
