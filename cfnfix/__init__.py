@@ -15,6 +15,7 @@ __version__ = "0.1.0"
 
 #: Public name → the module that defines it.
 _EXPORTS: dict[str, str] = {
+    "AnchoredEditError": "errors",
     "Applicability": "findings",
     "CfnfixError": "errors",
     "ConfigError": "errors",
@@ -22,10 +23,12 @@ _EXPORTS: dict[str, str] = {
     "Finding": "findings",
     "Fix": "findings",
     "FixResult": "api",
+    "LintRefusalError": "errors",
     "ParseError": "errors",
     "PatchConflictError": "errors",
     "PatchError": "errors",
     "PatchTestFailedError": "errors",
+    "PatchVerificationError": "errors",
     "Settings": "config",
     "Severity": "findings",
     "TemplateError": "errors",
@@ -37,6 +40,7 @@ _EXPORTS: dict[str, str] = {
 }
 
 __all__ = [
+    "AnchoredEditError",
     "Applicability",
     "CfnfixError",
     "ConfigError",
@@ -44,10 +48,12 @@ __all__ = [
     "Finding",
     "Fix",
     "FixResult",
+    "LintRefusalError",
     "ParseError",
     "PatchConflictError",
     "PatchError",
     "PatchTestFailedError",
+    "PatchVerificationError",
     "Settings",
     "Severity",
     "TemplateError",
@@ -63,12 +69,15 @@ if TYPE_CHECKING:
     from .api import FailedFix, FixResult, check, fix
     from .config import Settings
     from .errors import (
+        AnchoredEditError,
         CfnfixError,
         ConfigError,
+        LintRefusalError,
         ParseError,
         PatchConflictError,
         PatchError,
         PatchTestFailedError,
+        PatchVerificationError,
         TemplateError,
         VerificationError,
         WriteError,

@@ -157,7 +157,7 @@ def run_job(job: Job) -> FileOutcome:
         if recognise and not looks_like_template(text):
             out.skipped = True
             return out
-        if recognise and not is_template(parse_cached(text, name)[2]):
+        if recognise and not is_template(parse_cached(text, name, nodes=False)[2]):
             out.skipped = True
             return out
         document = load(text, name)
@@ -183,13 +183,13 @@ def run_job(job: Job) -> FileOutcome:
 
 def _verify(out: FileOutcome, regions: tuple[str, ...]) -> None:
     """Refuse the fix of a file when cfn-lint finds an error in it that the original does not have."""
-    from .errors import VerificationError
+    from .errors import LintRefusalError
     from .lint import new_errors, refusal, renames
 
     assert out.result is not None
     new = new_errors(out.result.original, out.result.text, regions, renamed=renames(out.result.patch))
     if new:
-        raise VerificationError(refusal(new), file=out.file)
+        raise LintRefusalError(refusal(new), file=out.file)
 
 
 def _origin(exc: BaseException) -> str:
