@@ -51,9 +51,10 @@ def covers(expansion: Expansion, pointer: str) -> bool:
 
 def _region(pointer: str) -> str:
     """What an operation at ``pointer`` may disturb: an array element's whole array (adding or
-    removing one shifts the indices, and so the pointers, of its siblings)."""
+    removing one shifts the indices, and so the pointers, of the siblings after it; appending
+    with ``-`` shifts none)."""
     head, _, last = pointer.rpartition("/")
-    return head if last == "-" or (last.isdigit() and last.isascii()) else pointer
+    return head if last.isdigit() and last.isascii() else pointer
 
 
 def _is_index(token: str) -> bool:

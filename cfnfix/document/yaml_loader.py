@@ -84,7 +84,7 @@ class _Frame:
         self.key: tuple[str, ScalarNode | None] | None = None  # a mapping's key waiting for its value
         self.is_map = is_map
         self.anchor: tuple[str, int] | None = None  # the collection's anchor (name, offset), if any
-        self.merges: list[Any] | None = None  # values of this mapping's merge keys, in order
+        self.merges: list[Any] | None = None  # the mappings each merge key merges, in order
 
 
 class _Anchors:
@@ -175,6 +175,7 @@ def _build(parser: Any, text: str, shift: int, file: str | None, nodes: bool) ->
                 if data is _MERGE_KEY:
                     if frame.merges is None:
                         frame.merges = []
+                    frame.merges.append(ev.start_mark.index + shift)  # replaced by the merged mappings
                     anchors = anchors or _Anchors()
                     anchors.found.append(Expansion("merge", "<<", _pointer(stack), ev.start_mark.index + shift))
                 elif data in frame.data:
@@ -252,7 +253,12 @@ def _build(parser: Any, text: str, shift: int, file: str | None, nodes: bool) ->
             if nodes:
                 frame.node.items.append((key_node, node))
             if name is _MERGE_KEY:
-                frame.merges.append((data, ev.start_mark))  # type: ignore[union-attr]
+                sources = data if isinstance(data, list) else [data]
+                if not sources or not all(isinstance(m, dict) for m in sources):
+                    raise _position_error(
+                        file, text, frame.merges[-1], "a merge key (<<) needs a mapping, an alias of one, or a list of them"  # type: ignore[index]
+                    )
+                frame.merges[-1] = sources  # type: ignore[index]
                 continue
             frame.data[name] = data
     if root is None:
@@ -291,23 +297,14 @@ def _alias(
     return ScalarNode(start, start, ev.end_mark.index + shift, "*" + name, "*", None, data), data
 
 
-def _merged(merges: list[tuple[Any, Any]], own: dict[str, Any]) -> dict[str, Any]:
+def _merged(merges: list[list[dict[str, Any]]], own: dict[str, Any]) -> dict[str, Any]:
     """A mapping's data with its merge keys applied as YAML 1.1 (and PyYAML, and cfn-lint) do:
     its own keys win; of ``<<: [*a, *b]``, ``a`` wins over ``b``; key order is first appearance
     (merged keys first)."""
-    pairs: list[tuple[str, Any]] = []
-    for value, mark in merges:
-        sources = value if isinstance(value, list) else [value]
-        if not sources or not all(isinstance(m, dict) for m in sources):
-            raise ParseError(
-                "a merge key (<<) needs a mapping, an alias of one, or a list of them",
-                line=mark.line + 1, column=mark.column + 1,
-            )
-        for source in reversed(sources):
-            pairs.extend(source.items())
     result: dict[str, Any] = {}
-    for key, value in pairs:
-        result[key] = value
+    for sources in merges:
+        for source in reversed(sources):
+            result.update(source)
     result.update(own)
     return result
 
