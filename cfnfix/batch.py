@@ -160,7 +160,7 @@ def run_job(job: Job) -> FileOutcome:
         if recognise and not is_template(parse_cached(text, name, nodes=False)[2]):
             out.skipped = True
             return out
-        document = load(text, name)
+        document = load(text, name, nodes=job.mode != "check")  # fixing needs the positions: one parse
         if job.mode == "check":
             out.findings = findings_for(document, job.settings)
         else:

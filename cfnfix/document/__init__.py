@@ -188,14 +188,17 @@ class Document:
         return self.locate(pointer)
 
 
-def load(text: str, file: str | None = None) -> Document:
+def load(text: str, file: str | None = None, *, nodes: bool = False) -> Document:
     """Parse a CloudFormation template (YAML or JSON, detected by content).
+
+    ``nodes=True`` builds the node tree (positions) at once: for callers that will need it
+    anyway (fixing), one parse instead of a data-only parse and, later, a full one.
 
     Raises :class:`~cfnfix.errors.ParseError` for malformed input and
     :class:`~cfnfix.errors.TemplateError` when the top level is not a mapping or
     ``Resources`` is there but not a mapping (CloudFormation rejects both).
     """
-    parsed = parse_cached(text, file, nodes=False)
+    parsed = parse_cached(text, file, nodes=nodes)
     fmt, root, data = parsed
     suspect = not isinstance(data, dict) or intrinsic_name(data) is not None or (
         "Resources" in data and (not isinstance(data["Resources"], dict) or intrinsic_name(data["Resources"]) is not None)

@@ -46,6 +46,7 @@ _MAX_DEPTH = 300
 _INT = _STD + "int"
 _MAX_INT_CHARS = 4000
 
+_ScalarNode = ScalarNode
 _ScalarEvent = yaml.ScalarEvent
 _SeqStart = yaml.SequenceStartEvent
 _SeqEnd = yaml.SequenceEndEvent
@@ -162,7 +163,26 @@ def _build(parser: Any, text: str, shift: int, file: str | None, nodes: bool) ->
         cls = type(ev)
         if cls is _ScalarEvent:
             is_key = bool(stack) and stack[-1].is_map and stack[-1].key is None
-            node, data = _scalar(ev, text, shift, file, canon, resolved, key=is_key, nodes=nodes)
+            if ev.tag is None and ev.anchor is None:
+                # the common case inline (no tag, no anchor): a plain string or a quoted one
+                value = ev.value
+                value = canon(value, value)
+                tag = resolved.get(value, _STR) if ev.implicit[0] else _STR
+                if tag is _STR and (not ev.implicit[0] or value in resolved):
+                    data = value
+                    if nodes:
+                        style = ev.style or ""
+                        start = ev.start_mark.index + shift
+                        end = ev.end_mark.index + shift
+                        if style == "|" or style == ">":
+                            end = _block_scalar_end(text, start, end)
+                        node = _ScalarNode(start, start, end, value, style, None, value)
+                    else:
+                        node = None
+                else:
+                    node, data = _scalar(ev, text, shift, file, canon, resolved, key=is_key, nodes=nodes)
+            else:
+                node, data = _scalar(ev, text, shift, file, canon, resolved, key=is_key, nodes=nodes)
             if ev.anchor is not None:
                 anchors = anchors or _Anchors()
                 if is_key:

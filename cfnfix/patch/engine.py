@@ -32,6 +32,7 @@ from ..document.resolve import View, step, walk
 from ..document.text import LineIndex, line_ending_at
 from ..errors import AnchoredEditError, CfnfixError, PatchConflictError, PatchError, PatchTestFailedError, PatchVerificationError, VerificationError
 from .edits import Edit, apply_edits, conflicts
+from .local_verify import verify_islands
 from .render_json import JsonRenderer
 from .render_yaml import YamlRenderer, block_literal, double_quoted, plain_ok, quoted, scalar_text, single_quoted
 from .style import Style, _dash_of, detect_style
@@ -99,8 +100,11 @@ class Planner:
         self.flushes = 0
         # The parse may be shared (cfnfix.document's cache): the planner never mutates it.
         # Containers it changes are copied first, node and data alike (copy on write).
-        fmt, root, data = parse_cached(text, file)
+        parsed = parse_cached(text, file)
+        fmt, root, data = parsed
         self.data = data
+        self.orig_data = data
+        self.expansions = parsed.expansions
         self.owned_data: set[int] = set()
         self.orig_root = root
         self.orig_lines: LineIndex | None = None
@@ -272,6 +276,11 @@ class Planner:
                 raise PatchVerificationError(
                     f"patched text cannot be saved as UTF-8: lone surrogate U+{ord(text[exc.start]):04X}", file=self.file
                 ) from None
+        if self.fast and not self.flushes and self.fmt == "yaml" and not self.expansions and LOCAL_VERIFY:
+            local = verify_islands(self.original, text, self.orig_root, self.orig_data, self.data, self.edits, self.file)
+            if local is not None:
+                remember(text, local)
+                return
         try:
             parsed = parse_text(text, self.file, self.fmt, nodes=False)  # type: ignore[arg-type]
         except CfnfixError as exc:
@@ -913,3 +922,7 @@ def apply_patch(text: str, patch: list[dict[str, Any]], *, file: str | None = No
 
 #: Tests set this to make a fast-path verification failure an error (no second opinion).
 STRICT = False
+
+#: Verify YAML output by re-parsing only the edited entries when that is provably enough
+#: (:mod:`cfnfix.patch.local_verify`); tests also run with it off.
+LOCAL_VERIFY = True
