@@ -20,9 +20,6 @@ from .suppression import apply_suppressions
 Source = Union[str, "os.PathLike[str]"]
 ConfigArg = Union[Settings, str, "os.PathLike[str]", None]
 
-#: Lines with their endings (LF, CRLF or CR only: not str.splitlines' wider set).
-_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
-
 #: Fix passes before giving up on reaching a fixed point (as ruff's MAX_ITERATIONS).
 MAX_PASSES = 10
 
@@ -59,12 +56,13 @@ class FixResult(BaseModel):
     @property
     def diff(self) -> str:
         """Unified diff from the input to the output (empty when unchanged)."""
+        from .document.text import split_lines
         from .textdiff import unified_diff
 
         name = self.file or "template"
         lines = unified_diff(
-            _LINES.findall(self.original),
-            _LINES.findall(self.text),
+            split_lines(self.original),
+            split_lines(self.text),
             fromfile=name if os.path.isabs(name) else f"a/{name}",
             tofile=name if os.path.isabs(name) else f"b/{name}",
         )

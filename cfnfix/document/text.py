@@ -76,3 +76,17 @@ def dominant_line_ending(text: str) -> str:
     cr = text.count("\r") - crlf
     best = max((lf, "\n"), (crlf, "\r\n"), (cr, "\r"))
     return best[1] if best[0] else "\n"
+
+
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines of ``text`` with their endings (LF, CRLF or CR only: not ``str.splitlines``' wider set)."""
+    if "\r" in text:
+        return _LINES.findall(text)
+    lines = [line + "\n" for line in text.split("\n")]
+    last = lines.pop()  # after the final "\n" (or the whole text): no line break of its own
+    if last != "\n":
+        lines.append(last[:-1])
+    return lines

@@ -208,11 +208,11 @@ def _build(parser: Any, text: str, shift: int, file: str | None, nodes: bool) ->
             if stack and stack[-1].is_map and stack[-1].key is None:
                 raise _err(file, ev.start_mark, "mapping keys must be plain scalars")
             is_map = cls is _MapStart
-            short = _short_tag(ev.tag, file, ev.start_mark, _MAP if is_map else _SEQ)
+            short = None if ev.tag is None else _short_tag(ev.tag, file, ev.start_mark, _MAP if is_map else _SEQ)
             coll: Any = None
             if nodes:
                 start = ev.start_mark.index + shift
-                vstart = _value_start(text, start)
+                vstart = start if ev.tag is None and ev.anchor is None else _value_start(text, start)
                 flow = bool(ev.flow_style)
                 coll = MappingNode(start, vstart, start, [], flow, short) if is_map else SequenceNode(start, vstart, start, [], flow, short)
             frame = _Frame(coll, {} if is_map else [], short, is_map)
