@@ -2,7 +2,8 @@
 
 ``--only large`` measures just the 1 MB YAML and JSON templates through the console script
 (a few seconds): ``check`` of the file named and of a folder holding it (found by the search),
-and ``apply`` (dry run) with 10 renames.
+and ``apply`` (dry run) with 10 renames; ``--script PATH`` measures another console script
+(a launcher of an older checkout, say) for before/after figures taken side by side.
 
 Prints one markdown table, from one run on the same files, side by side:
 
@@ -213,9 +214,9 @@ def _mb(n: float) -> str:
     return f"{n / 1e6:.2f} MB"
 
 
-def large_only(n: int) -> int:
+def large_only(n: int, script: str | None = None) -> int:
     """``--only large``: the 1 MB templates through the console script, as a markdown table."""
-    script = _tool("cfnfix")
+    script = script or _tool("cfnfix")
     if script is None:
         raise SystemExit("the cfnfix console script is not installed (pip install -e .)")
     compileall.compile_dir(str(ROOT / "cfnfix"), quiet=1)
@@ -238,7 +239,7 @@ def large_only(n: int) -> int:
             rows.append(("`cfnfix apply` (dry run: 10 renames)", f"{where}, 10 invalid logical IDs", timing))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"cfnfix {cfnfix.__version__}, Python {platform.python_version()}; load average {load_before[0]:.1f}; min of {n} runs; console script.\n")
+    print(f"{script}: Python {platform.python_version()}; load average {load_before[0]:.1f}; min of {n} runs.\n")
     print("| measurement | input | wall (min) | CPU (min) |")
     print("|---|---|---:|---:|")
     for what, where, timing in rows:
@@ -254,10 +255,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cold-repeat", type=int, default=20, help="runs per cold-start measurement")
     parser.add_argument("--no-cfn-lint", action="store_true", help="skip cfn-lint (it takes about a minute)")
     parser.add_argument("--only", choices=["large"], help="only the 1 MB templates through the console script")
+    parser.add_argument("--script", help="with --only large: the console script to measure (default: the installed cfnfix), e.g. a launcher of another checkout")
     args = parser.parse_args(argv)
     n = args.repeat
     if args.only == "large":
-        return large_only(n)
+        return large_only(n, args.script)
 
     cfnfix_script, lint_script = _tool("cfnfix"), _tool("cfn-lint")
     if cfnfix_script is None:
