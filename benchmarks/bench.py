@@ -2,7 +2,7 @@
 
 ``--only large`` measures just the 1 MB YAML and JSON templates through the console script
 (a few seconds): ``check`` of the file named and of a folder holding it (found by the search),
-and ``apply`` (dry run) with 10 renames; ``--script PATH`` measures another console script
+and ``apply`` (dry run) with nothing to fix and with 10 renames; ``--script PATH`` measures another console script
 (a launcher of an older checkout, say) for before/after figures taken side by side.
 
 Prints one markdown table, from one run on the same files, side by side:
@@ -234,6 +234,7 @@ def large_only(n: int, script: str | None = None) -> int:
             where = f"500 resources, {fmt.upper()}, {_mb(path.stat().st_size)}"
             rows.append(("`cfnfix check FILE`", where, run_subprocess([script, "check", "-q", str(path)], n)))
             rows.append(("`cfnfix check FOLDER` (found by the search)", where, run_subprocess([script, "check", "-q", str(folder)], n)))
+            rows.append(("`cfnfix apply` (dry run, nothing to fix)", where, run_subprocess([script, "apply", "-q", str(path)], n)))
             timing = run_subprocess([script, "apply", "-q", str(renamed)], n)
             assert timing.codes == {1}, f"apply with renames should change the file (exit 1), got {timing.codes}"
             rows.append(("`cfnfix apply` (dry run: 10 renames)", f"{where}, 10 invalid logical IDs", timing))

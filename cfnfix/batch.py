@@ -146,7 +146,7 @@ class FileOutcome:
 def run_job(job: Job) -> FileOutcome:
     """Read, recognise, check or fix one file. Never raises for bad input: errors are returned."""
     from .api import findings_for, fix_text
-    from .document import load, parse_cached, read_text
+    from .document import detect_format, load, parse_cached, read_text
 
     name = job.target.path
     out = FileOutcome(name, unsafe=job.settings.unsafe_fixes)
@@ -160,7 +160,10 @@ def run_job(job: Job) -> FileOutcome:
         if recognise and not is_template(parse_cached(text, name, nodes=False)[2]):
             out.skipped = True
             return out
-        document = load(text, name, nodes=job.mode != "check")  # fixing needs the positions: one parse
+        # A YAML file to fix is parsed with positions at once: the engine needs them for any fix,
+        # and a data-only parse first would be thrown away (JSON's data-only parse is the C
+        # decoder, cheap beside its position scanner, so JSON keeps it).
+        document = load(text, name, nodes=job.mode != "check" and detect_format(text) == "yaml")
         if job.mode == "check":
             out.findings = findings_for(document, job.settings)
         else:
