@@ -20,11 +20,10 @@ def test_hierarchy() -> None:
 
 
 def test_the_engine_raises_patch_verification_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine, "STRICT", True)
     monkeypatch.setattr(engine, "first_difference", lambda a, b: "/Resources")  # a planner bug, simulated
     monkeypatch.setattr(engine, "LOCAL_VERIFY", False)
     with pytest.raises(PatchVerificationError, match="differs from the patch's meaning"):
-        cfnfix.apply_patch("Resources: {}\n", [{"op": "add", "path": "/Outputs", "value": {}}])
+        cfnfix.apply_patch("Resources: {}\n", [{"op": "add", "path": "/Outputs", "value": {}}], strict=True)
 
 
 def test_a_cfn_lint_refusal_is_a_lint_refusal_error(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

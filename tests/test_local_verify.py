@@ -16,8 +16,8 @@ from cfnfix.patch.edits import Edit, apply_edits
 from cfnfix.patch.engine import Planner
 from cfnfix.patch.local_verify import verify_islands
 
-from .corpus import corpus_files
-from .engine_patches import generated_patches
+from devtools.corpus import corpus_files
+from devtools.engine_patches import generated_patches
 
 TEMPLATE = """\
 AWSTemplateFormatVersion: '2010-09-09'
@@ -127,7 +127,6 @@ def test_random_edits_are_never_accepted_wrongly() -> None:
 
 @pytest.fixture
 def _local(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine, "STRICT", True)
     monkeypatch.setattr(engine, "LOCAL_VERIFY", True)
 
 

@@ -13,9 +13,8 @@ import yaml
 from cfnfix import AnchoredEditError, ParseError, apply_patch
 from cfnfix.document import load, parse_text
 from cfnfix.document.expansions import Expansion, conflict
-from cfnfix.patch import engine
 
-from .golden_cases import GOLDEN
+from devtools.golden_cases import GOLDEN
 from .test_hostile_input import Untouched, assert_one_error
 
 TEMPLATE = """\
@@ -41,11 +40,6 @@ Resources:
       BucketName: d
       Tags: [{Key: x, Value: y}, *tags]
 """
-
-
-@pytest.fixture(autouse=True)
-def _strict(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine, "STRICT", True)
 
 
 def test_data_is_expanded_as_yaml_1_1_and_cfn_lint_read_it() -> None:
@@ -123,7 +117,7 @@ def test_a_quoted_merge_key_is_a_plain_key() -> None:
 )
 def test_edits_at_or_inside_anchors_aliases_and_merges_are_refused(op: dict[str, Any]) -> None:
     with pytest.raises(AnchoredEditError, match="cfnfix does not edit anchored, aliased or merged YAML") as info:
-        apply_patch(TEMPLATE, [{"op": "test", "path": "/Resources/A/Type", "value": "AWS::SQS::Queue"}, op], file="t.yaml")
+        apply_patch(TEMPLATE, [{"op": "test", "path": "/Resources/A/Type", "value": "AWS::SQS::Queue"}, op], file="t.yaml", strict=True)
     assert str(info.value).startswith("t.yaml:")
     assert "patch operation #1" in info.value.reason
 
@@ -142,7 +136,7 @@ def test_edits_at_or_inside_anchors_aliases_and_merges_are_refused(op: dict[str,
 def test_edits_beside_them_apply(ops: list[dict[str, Any]]) -> None:
     import jsonpatch
 
-    out = apply_patch(TEMPLATE, ops)
+    out = apply_patch(TEMPLATE, ops, strict=True)
     assert load(out).data == jsonpatch.apply_patch(yaml.safe_load(TEMPLATE), ops)
     assert out.count("&props") == out.count("*props") == 1 and out.count("*tags") == 2
 

@@ -885,7 +885,7 @@ def _scalar_like(value: Any) -> bool:
     return not isinstance(value, (dict, list))
 
 
-def apply_patch(text: str, patch: list[dict[str, Any]], *, file: str | None = None) -> str:
+def apply_patch(text: str, patch: list[dict[str, Any]], *, file: str | None = None, strict: bool = False) -> str:
     """Apply an RFC 6902 ``patch`` to template ``text`` and return the new text.
 
     Only the text of the nodes the operations touch changes: comments, key order,
@@ -898,6 +898,12 @@ def apply_patch(text: str, patch: list[dict[str, Any]], *, file: str | None = No
     for operations that cannot apply, :class:`~cfnfix.errors.AnchoredEditError` for one at or
     inside a YAML anchor, alias or merge key, :class:`~cfnfix.errors.PatchVerificationError` if the
     edited text would not mean what the patch means.
+
+    The fast planner places disjoint operations on one parse. Should its output fail
+    verification (a planner bug), the patch is planned again step by step, re-parsing after
+    every operation, and that result is verified in turn (docs/design.md, "Verification").
+    ``strict=True`` turns this second opinion off, so a planner bug raises instead of hiding:
+    the tests and ``benchmarks/engine_fidelity.py`` measure the fast planner alone.
     """
     if not isinstance(patch, list):
         raise PatchConflictError("a JSON Patch must be a list of operations", file=file)
@@ -914,14 +920,11 @@ def apply_patch(text: str, patch: list[dict[str, Any]], *, file: str | None = No
     try:
         return planner.run(patch)
     except VerificationError:
-        if not STRICT:
-            # the step-by-step planner (re-parse after every operation) as a second opinion
-            return Planner(text, file, fast=False).run(patch)
-        raise
+        if strict:
+            raise
+        # the step-by-step planner (re-parse after every operation) as a second opinion
+        return Planner(text, file, fast=False).run(patch)
 
-
-#: Tests set this to make a fast-path verification failure an error (no second opinion).
-STRICT = False
 
 #: Verify YAML output by re-parsing only the edited entries when that is provably enough
 #: (:mod:`cfnfix.patch.local_verify`); tests also run with it off.
