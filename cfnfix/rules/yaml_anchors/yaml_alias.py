@@ -1,4 +1,8 @@
-"""CFX850 yaml-alias: YAML aliases and merge keys, which CloudFormation itself rejects."""
+"""CFX850 yaml-alias: YAML aliases and merge keys, which CloudFormation itself rejects.
+
+Facts: docs/cloudformation/quotas.md, "YAML that CloudFormation reads"; behaviour:
+docs/yaml-anchors.md.
+"""
 
 from __future__ import annotations
 
