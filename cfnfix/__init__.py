@@ -29,9 +29,13 @@ _EXPORTS: dict[str, str] = {
     "PatchError": "errors",
     "PatchTestFailedError": "errors",
     "PatchVerificationError": "errors",
+    "Related": "findings",
+    "ResourceChange": "findings",
+    "ResourceImpact": "findings",
     "Settings": "config",
     "Severity": "findings",
     "TemplateError": "errors",
+    "TextEdit": "findings",
     "VerificationError": "errors",
     "WriteError": "errors",
     "apply_patch": "patch",
@@ -54,9 +58,13 @@ __all__ = [
     "PatchError",
     "PatchTestFailedError",
     "PatchVerificationError",
+    "Related",
+    "ResourceChange",
+    "ResourceImpact",
     "Settings",
     "Severity",
     "TemplateError",
+    "TextEdit",
     "VerificationError",
     "WriteError",
     "__version__",
@@ -82,7 +90,7 @@ if TYPE_CHECKING:
         VerificationError,
         WriteError,
     )
-    from .findings import Applicability, Finding, Fix, Severity
+    from .findings import Applicability, Finding, Fix, Related, ResourceChange, ResourceImpact, Severity, TextEdit
     from .patch import apply_patch
 
 

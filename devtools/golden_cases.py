@@ -15,6 +15,9 @@ Layout of one rule case, ``golden/<group>/<case>/``::
     lint-expected.json               optional: cfn-lint errors the output may newly have, as
                                      ``[[rule id, message], ...]`` (only for settings whose
                                      documented output is invalid, e.g. SkipFinalSnapshot)
+    report.md                        optional: expected ``cfnfix check --format markdown`` of
+                                     the input (named ``input.<ext>``); to add one, create an
+                                     empty ``report.md`` and run ``scripts/update_golden.py``
 """
 
 from __future__ import annotations
@@ -133,6 +136,16 @@ def run_refused(case: Case) -> tuple[list[Finding], str]:
     return check(text, config=settings), ""
 
 
+def markdown_report(case: Case, findings: list[Finding]) -> str:
+    """``cfnfix check --format markdown`` of the case's input (file name ``input.<ext>``)."""
+    from cfnfix.batch import FileOutcome
+    from cfnfix.report import ReportContext, render
+
+    unsafe = case.settings().unsafe_fixes
+    outcome = FileOutcome(case.input.name, text=case.input_text(), findings=findings, unsafe=unsafe)
+    return render("markdown", [outcome], ReportContext(unsafe=unsafe))
+
+
 def write(case: Case) -> None:
     """(Re)write the expected files from current behaviour. Review the diff before committing."""
     if case.refusal.exists():
@@ -144,3 +157,6 @@ def write(case: Case) -> None:
     (case.root / "findings.json").write_bytes(findings_json(findings).encode("utf-8"))
     case.output.write_bytes(result.text.encode("utf-8"))
     (case.root / "patch.json").write_bytes(patch_json(result.patch).encode("utf-8"))
+    report = case.root / "report.md"
+    if report.exists():
+        report.write_bytes(markdown_report(case, findings).encode("utf-8"))
