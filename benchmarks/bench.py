@@ -1,4 +1,9 @@
-"""Speed benchmark: ``python benchmarks/bench.py [--repeat 5] [--lint-repeat 1] [--corpus DIR]``.
+"""Speed benchmark: ``python benchmarks/bench.py [--repeat 5] [--lint-repeat 1] [--corpus DIR] [--only large]``.
+
+``--only large`` measures just the 1 MB YAML and JSON templates through the console script
+(a few seconds): ``check`` of the file named and of a folder holding it (found by the search),
+and ``apply`` (dry run) with nothing to fix and with 10 renames; ``--script PATH`` measures another console script
+(a launcher of an older checkout, say) for before/after figures taken side by side.
 
 Prints one markdown table, from one run on the same files, side by side:
 
@@ -209,6 +214,40 @@ def _mb(n: float) -> str:
     return f"{n / 1e6:.2f} MB"
 
 
+def large_only(n: int, script: str | None = None) -> int:
+    """``--only large``: the 1 MB templates through the console script, as a markdown table."""
+    script = script or _tool("cfnfix")
+    if script is None:
+        raise SystemExit("the cfnfix console script is not installed (pip install -e .)")
+    compileall.compile_dir(str(ROOT / "cfnfix"), quiet=1)
+    load_before = os.getloadavg()
+    rows: list[tuple[str, str, Timing]] = []
+    tmp = Path(tempfile.mkdtemp(prefix="cfnfix-bench-"))
+    try:
+        for fmt, text in {"yaml": generate_yaml(500), "json": generate_json(500)}.items():
+            folder = tmp / fmt
+            folder.mkdir()
+            path = folder / f"large.{fmt}"
+            path.write_text(text, encoding="utf-8")
+            renamed = tmp / f"large-renames.{fmt}"
+            renamed.write_text(with_renames(text), encoding="utf-8")
+            where = f"500 resources, {fmt.upper()}, {_mb(path.stat().st_size)}"
+            rows.append(("`cfnfix check FILE`", where, run_subprocess([script, "check", "-q", str(path)], n)))
+            rows.append(("`cfnfix check FOLDER` (found by the search)", where, run_subprocess([script, "check", "-q", str(folder)], n)))
+            rows.append(("`cfnfix apply` (dry run, nothing to fix)", where, run_subprocess([script, "apply", "-q", str(path)], n)))
+            timing = run_subprocess([script, "apply", "-q", str(renamed)], n)
+            assert timing.codes == {1}, f"apply with renames should change the file (exit 1), got {timing.codes}"
+            rows.append(("`cfnfix apply` (dry run: 10 renames)", f"{where}, 10 invalid logical IDs", timing))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"{script}: Python {platform.python_version()}; load average {load_before[0]:.1f}; min of {n} runs.\n")
+    print("| measurement | input | wall (min) | CPU (min) |")
+    print("|---|---|---:|---:|")
+    for what, where, timing in rows:
+        print(f"| {what} | {where} | {_secs(timing.wall)} | {_secs(timing.cpu)} |")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"), help="folder of templates")
@@ -216,8 +255,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lint-repeat", type=int, default=1, help="runs per cfn-lint measurement")
     parser.add_argument("--cold-repeat", type=int, default=20, help="runs per cold-start measurement")
     parser.add_argument("--no-cfn-lint", action="store_true", help="skip cfn-lint (it takes about a minute)")
+    parser.add_argument("--only", choices=["large"], help="only the 1 MB templates through the console script")
+    parser.add_argument("--script", help="with --only large: the console script to measure (default: the installed cfnfix), e.g. a launcher of another checkout")
     args = parser.parse_args(argv)
     n = args.repeat
+    if args.only == "large":
+        return large_only(n, args.script)
 
     cfnfix_script, lint_script = _tool("cfnfix"), _tool("cfn-lint")
     if cfnfix_script is None:

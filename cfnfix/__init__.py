@@ -15,6 +15,7 @@ __version__ = "0.1.0"
 
 #: Public name → the module that defines it.
 _EXPORTS: dict[str, str] = {
+    "AnchoredEditError": "errors",
     "Applicability": "findings",
     "CfnfixError": "errors",
     "ConfigError": "errors",
@@ -22,13 +23,15 @@ _EXPORTS: dict[str, str] = {
     "Finding": "findings",
     "Fix": "findings",
     "FixResult": "api",
+    "LintRefusalError": "errors",
     "ParseError": "errors",
-    "ResourceChange": "findings",
-    "ResourceImpact": "findings",
     "PatchConflictError": "errors",
     "PatchError": "errors",
     "PatchTestFailedError": "errors",
+    "PatchVerificationError": "errors",
     "Related": "findings",
+    "ResourceChange": "findings",
+    "ResourceImpact": "findings",
     "Settings": "config",
     "Severity": "findings",
     "TemplateError": "errors",
@@ -41,6 +44,7 @@ _EXPORTS: dict[str, str] = {
 }
 
 __all__ = [
+    "AnchoredEditError",
     "Applicability",
     "CfnfixError",
     "ConfigError",
@@ -48,10 +52,12 @@ __all__ = [
     "Finding",
     "Fix",
     "FixResult",
+    "LintRefusalError",
     "ParseError",
     "PatchConflictError",
     "PatchError",
     "PatchTestFailedError",
+    "PatchVerificationError",
     "Related",
     "ResourceChange",
     "ResourceImpact",
@@ -71,12 +77,15 @@ if TYPE_CHECKING:
     from .api import FailedFix, FixResult, check, fix
     from .config import Settings
     from .errors import (
+        AnchoredEditError,
         CfnfixError,
         ConfigError,
+        LintRefusalError,
         ParseError,
         PatchConflictError,
         PatchError,
         PatchTestFailedError,
+        PatchVerificationError,
         TemplateError,
         VerificationError,
         WriteError,

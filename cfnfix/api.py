@@ -11,16 +11,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .config import Settings
 from .document import Document, load, read_text
-from .errors import PatchError
+from .errors import AnchoredEditError, PatchError, TemplateError
 from .findings import Applicability, Finding, ResourceImpact
 from .rules import Rule, RuleContext, all_rules
 from .suppression import apply_suppressions
 
+#: A template: a path (``os.PathLike``, e.g. ``pathlib.Path``) is read from disk; a ``str`` is the text itself.
 Source = Union[str, "os.PathLike[str]"]
 ConfigArg = Union[Settings, str, "os.PathLike[str]", None]
-
-#: Lines with their endings (LF, CRLF or CR only: not str.splitlines' wider set).
-_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 #: Fix passes before giving up on reaching a fixed point (as ruff's MAX_ITERATIONS).
 MAX_PASSES = 10
@@ -62,12 +60,13 @@ class FixResult(BaseModel):
     @property
     def diff(self) -> str:
         """Unified diff from the input to the output (empty when unchanged)."""
+        from .document.text import split_lines
         from .textdiff import unified_diff
 
         name = self.file or "template"
         lines = unified_diff(
-            _LINES.findall(self.original),
-            _LINES.findall(self.text),
+            split_lines(self.original),
+            split_lines(self.text),
             fromfile=name if os.path.isabs(name) else f"a/{name}",
             tofile=name if os.path.isabs(name) else f"b/{name}",
         )
@@ -79,16 +78,35 @@ class FixResult(BaseModel):
 
 
 def _read_source(source: Source) -> tuple[str, str | None]:
-    """(text, file name): a PathLike, or a str naming an existing file, is read; other strings are the text."""
+    """(text, file name): a path (``os.PathLike``, e.g. :class:`pathlib.Path`) is read; a ``str`` is the text."""
     if isinstance(source, os.PathLike):
         return read_text(source), os.fspath(source)
-    if isinstance(source, str) and "\n" not in source and len(source) < 4096:
-        try:
-            if Path(source).is_file():
-                return read_text(source), source
-        except OSError:
-            pass
-    return source, None
+    if isinstance(source, str):
+        return source, None
+    raise TypeError(f"a template is text (str) or a file path (pathlib.Path), not {type(source).__name__}")
+
+
+#: A one-line str that reads as a file name rather than a template.
+_PATHLIKE_TEXT = re.compile(r"[^\r\n:{}\[\]]*\.(?:ya?ml|json|template|cfn|txt)\s*\Z", re.IGNORECASE)
+
+
+def load_source(source: Source) -> Document:
+    """The parsed template of a :func:`check` / :func:`fix` ``source`` (a path is read, a str is text).
+
+    A str that is a file name (``check("stack.yaml")``) is text to the API, so it is refused
+    as a scalar; the error then says to pass a :class:`pathlib.Path`.
+    """
+    text, file = _read_source(source)
+    try:
+        return load(text, file)
+    except TemplateError as exc:
+        if file is None and exc.reason.endswith("found a scalar") and _PATHLIKE_TEXT.match(text):
+            raise TemplateError(
+                f"{exc.reason}: a str is template text; to read the file {text.strip()!r} pass a path, "
+                f"e.g. check(Path({text.strip()!r}))",
+                line=exc.line, column=exc.column,
+            ) from None
+        raise
 
 
 def resolve_config(config: ConfigArg, file: str | None) -> Settings:
@@ -174,14 +192,16 @@ def check(
 ) -> list[Finding]:
     """Findings for one template.
 
-    ``source`` is the template text, or a path to a template file. ``config`` is
+    ``source`` is a path to a template file (``os.PathLike``, e.g. :class:`pathlib.Path`:
+    a missing file raises :class:`~cfnfix.errors.TemplateError` "no such file") or the
+    template text (a ``str`` is always text, never a file name). ``config`` is
     :class:`Settings`, a configuration file path, or None (discover it from the template's
     folder when ``source`` is a file; defaults otherwise). ``select``/``ignore`` override
     the configuration. Suppressions in the template's Metadata are honoured.
     """
-    text, file = _read_source(source)
-    settings = make_settings(resolve_config(config, file), select=select, ignore=ignore)
-    return findings_for(load(text, file), settings)
+    document = load_source(source)
+    settings = make_settings(resolve_config(config, document.file), select=select, ignore=ignore)
+    return findings_for(document, settings)
 
 
 def _touched(op: dict[str, Any]) -> list[str]:
@@ -233,11 +253,27 @@ def fix(
     marked unsafe (as does ``unsafe-fixes = true`` in the configuration). Nothing is
     written: the result holds the new text, the combined patch and the unified diff.
     """
-    text, file = _read_source(source)
+    document = load_source(source)
     settings = make_settings(
-        resolve_config(config, file), select=select, ignore=ignore, unsafe=True if unsafe else None
+        resolve_config(config, document.file), select=select, ignore=ignore, unsafe=True if unsafe else None
     )
-    return fix_text(text, file, settings)
+    return fix_text(document.text, document.file, settings, document)
+
+
+def _refuse_anchored(chosen: list[Finding], document: Document) -> None:
+    """Raise :class:`AnchoredEditError` when a chosen fix would edit a YAML anchor, alias or merge key."""
+    if not document.expansions:
+        return
+    from .document.expansions import conflict, refusal_reason
+
+    for finding in chosen:
+        assert finding.fix is not None
+        found = conflict(finding.fix.patch, document.expansions)
+        if found is not None:
+            _, op, expansion = found
+            line, col = document.lines.line_col(expansion.offset)
+            reason = refusal_reason(f"the fix of {finding.rule_id} {finding.rule_name} ({finding.line}:{finding.column})", op, expansion)
+            raise AnchoredEditError(reason, file=document.file, line=line, column=col)
 
 
 def fix_text(text: str, file: str | None, settings: Settings, document: Document | None = None) -> FixResult:
@@ -246,7 +282,9 @@ def fix_text(text: str, file: str | None, settings: Settings, document: Document
     Each pass checks the current text, picks every applicable fix whose paths do not
     overlap another's (overlapping ones wait for the next pass), and applies them as one
     patch, verified by the engine; if that fails, one by one. A fix whose patch fails to
-    apply or verify is dropped, listed in ``failed`` and not tried again. Passes stop at a fixed point, when
+    apply or verify is dropped, listed in ``failed`` and not tried again; a fix that would edit
+    a YAML anchor, alias or merge key raises :class:`~cfnfix.errors.AnchoredEditError` (the
+    whole file is refused). Passes stop at a fixed point, when
     a pass would return to a text seen before (a cycle), or after :data:`MAX_PASSES`.
     """
     from .patch import apply_patch  # here, not at the top: `check` never needs the patch engine
@@ -276,6 +314,7 @@ def fix_text(text: str, file: str | None, settings: Settings, document: Document
         edited = [f for f in chosen if f.fix is not None and f.fix.edits]
         if edited:  # text edits (comments) go alone, on the text they were made on
             chosen = edited
+        _refuse_anchored(chosen, document)
         applied: list[Finding] = list(chosen)
         ops: list[dict[str, Any]] = [op for f in chosen for op in f.fix.patch]  # type: ignore[union-attr]
         try:
@@ -284,6 +323,8 @@ def fix_text(text: str, file: str | None, settings: Settings, document: Document
                 new_text = apply_text_edits(text, [e for f in chosen for e in f.fix.edits], file=file)  # type: ignore[union-attr]
             else:
                 new_text = apply_patch(text, ops, file=file)
+        except AnchoredEditError:
+            raise  # the file is refused: fixing it would edit text that stands for data elsewhere too
         except PatchError:
             new_text = text
             applied, ops = [], []

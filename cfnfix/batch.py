@@ -146,7 +146,7 @@ class FileOutcome:
 def run_job(job: Job) -> FileOutcome:
     """Read, recognise, check or fix one file. Never raises for bad input: errors are returned."""
     from .api import findings_for, fix_text
-    from .document import load, parse_cached, read_text
+    from .document import detect_format, load, parse_cached, read_text
 
     name = job.target.path
     out = FileOutcome(name, unsafe=job.settings.unsafe_fixes)
@@ -157,10 +157,13 @@ def run_job(job: Job) -> FileOutcome:
         if recognise and not looks_like_template(text):
             out.skipped = True
             return out
-        if recognise and not is_template(parse_cached(text, name)[2]):
+        if recognise and not is_template(parse_cached(text, name, nodes=False)[2]):
             out.skipped = True
             return out
-        document = load(text, name)
+        # A YAML file to fix is parsed with positions at once: the engine needs them for any fix,
+        # and a data-only parse first would be thrown away (JSON's data-only parse is the C
+        # decoder, cheap beside its position scanner, so JSON keeps it).
+        document = load(text, name, nodes=job.mode != "check" and detect_format(text) == "yaml")
         if job.mode == "check":
             out.findings = findings_for(document, job.settings)
         else:
@@ -183,13 +186,13 @@ def run_job(job: Job) -> FileOutcome:
 
 def _verify(out: FileOutcome, regions: tuple[str, ...]) -> None:
     """Refuse the fix of a file when cfn-lint finds an error in it that the original does not have."""
-    from .errors import VerificationError
+    from .errors import LintRefusalError
     from .lint import new_errors, refusal, renames
 
     assert out.result is not None
     new = new_errors(out.result.original, out.result.text, regions, renamed=renames(out.result.patch))
     if new:
-        raise VerificationError(refusal(new), file=out.file)
+        raise LintRefusalError(refusal(new), file=out.file)
 
 
 def _origin(exc: BaseException) -> str:

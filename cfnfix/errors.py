@@ -8,7 +8,10 @@
      ├── PatchError                 an RFC 6902 patch cannot be applied
      │    ├── PatchConflictError    a path is missing, an index is out of range ...
      │    ├── PatchTestFailedError  a ``test`` operation did not hold
-     │    └── VerificationError     the edited text does not mean what the patch means
+     │    ├── AnchoredEditError     an operation would edit a YAML anchor, alias or merge key
+     │    └── VerificationError     a fixed text failed a check after it was produced
+     │         ├── PatchVerificationError  the edited text does not mean what the patch means
+     │         └── LintRefusalError        cfn-lint (``--verify``) finds a new error in the fix
      ├── ConfigError                a configuration file or option is invalid
      └── WriteError                 a fixed template could not be written (nothing changed)
 
@@ -71,8 +74,24 @@ class PatchTestFailedError(PatchError):
     """A ``test`` operation found a different value."""
 
 
+class AnchoredEditError(PatchError):
+    """A patch operation would edit at or inside a YAML anchored node, an alias or a mapping
+    with a merge key (``<<``): such text stands for data in more than one place, so an edit
+    there cannot be confined to the operation's path. ``apply`` refuses the whole file."""
+
+
 class VerificationError(PatchError):
+    """A fixed text failed a check after it was produced (base of the two cases below;
+    ``except VerificationError`` catches both)."""
+
+
+class PatchVerificationError(VerificationError):
     """The edited text, re-parsed, does not equal the patch applied to the input's data."""
+
+
+class LintRefusalError(VerificationError):
+    """``--verify``: cfn-lint reports an error in the fixed template that the original does
+    not have (or cfn-lint itself failed on it), so the fix is not written."""
 
 
 class ConfigError(CfnfixError):

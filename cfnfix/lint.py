@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .errors import ConfigError, VerificationError
+from .errors import ConfigError, LintRefusalError
 
 __all__ = [
     "DEFAULT_REGIONS",
@@ -95,7 +95,7 @@ def lint_errors(text: str, regions: tuple[str, ...] = DEFAULT_REGIONS) -> list[L
             config, rules = _runner(tuple(regions))
             matches = list(run_template_by_data(template, config, rules))
     except Exception as exc:  # noqa: BLE001 - a cfn-lint bug must not pass for "no new error"
-        raise VerificationError(f"--verify: cfn-lint failed: {type(exc).__name__}: {exc}") from None
+        raise LintRefusalError(f"--verify: cfn-lint failed: {type(exc).__name__}: {exc}") from None
     return [
         LintError(m.rule.id, m.message, m.linenumber, m.columnnumber)
         for m in matches or ()

@@ -10,6 +10,8 @@ Layout of one rule case, ``golden/<group>/<case>/``::
     findings.json                    expected findings of ``check`` on the input
     output.<same extension>          expected text after ``fix`` (byte for byte)
     patch.json                       expected combined RFC 6902 patch of ``fix``
+    error.txt                        instead of output and patch: ``fix`` refuses the file with
+                                     this error (``str(error)``), e.g. an edit inside a YAML alias
     lint-expected.json               optional: cfn-lint errors the output may newly have, as
                                      ``[[rule id, message], ...]`` (only for settings whose
                                      documented output is invalid, e.g. SkipFinalSnapshot)
@@ -73,6 +75,11 @@ class Case:
     def input_text(self) -> str:
         return self.input.read_bytes().decode("utf-8")
 
+    @property
+    def refusal(self) -> Path:
+        """``error.txt``: when it exists, ``fix`` must raise this error instead of fixing."""
+        return self.root / "error.txt"
+
 
 def discover() -> list[Case]:
     """Every rule case folder under ``golden/`` (an ``input.*`` file and no ``ops.json``)."""
@@ -116,6 +123,19 @@ def run(case: Case) -> tuple[list[Finding], FixResult]:
     return check(text, config=settings), fix(text, config=settings, unsafe=settings.unsafe_fixes)
 
 
+def run_refused(case: Case) -> tuple[list[Finding], str]:
+    """Check the case's input, and the one-line error ``fix`` refuses it with (empty: no error)."""
+    from cfnfix.errors import CfnfixError
+
+    settings = case.settings()
+    text = case.input_text()
+    try:
+        fix(text, config=settings, unsafe=settings.unsafe_fixes)
+    except CfnfixError as exc:
+        return check(text, config=settings), str(exc)
+    return check(text, config=settings), ""
+
+
 def markdown_report(case: Case, findings: list[Finding]) -> str:
     """``cfnfix check --format markdown`` of the case's input (file name ``input.<ext>``)."""
     from cfnfix.batch import FileOutcome
@@ -128,6 +148,11 @@ def markdown_report(case: Case, findings: list[Finding]) -> str:
 
 def write(case: Case) -> None:
     """(Re)write the expected files from current behaviour. Review the diff before committing."""
+    if case.refusal.exists():
+        findings, error = run_refused(case)
+        (case.root / "findings.json").write_bytes(findings_json(findings).encode("utf-8"))
+        case.refusal.write_bytes((error + "\n").encode("utf-8"))
+        return
     findings, result = run(case)
     (case.root / "findings.json").write_bytes(findings_json(findings).encode("utf-8"))
     case.output.write_bytes(result.text.encode("utf-8"))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cfnfix import ConfigError, Settings, check
+from cfnfix import ConfigError, Settings, TemplateError, check
 from cfnfix.config_files import ConfigResolver, find_config, load_config_file
 
 from .support.cli_fixtures import TEMPLATE
@@ -156,7 +156,8 @@ def test_api_discovers_configuration_for_paths_and_takes_a_config_path(tmp_path:
     path = tmp_path / "stack.yaml"
     path.write_text(TEMPLATE, encoding="utf-8")
     assert [f.rule_id for f in check(path)] == ["CFX993"]
-    assert [f.rule_id for f in check(str(path))] == ["CFX993"]
+    with pytest.raises(TemplateError, match=r"a str is template text; to read the file .* pass a path"):
+        check(str(path))  # a str is always text (issue 10 item 4)
     assert [f.rule_id for f in check(TEMPLATE)] == ["CFX991", "CFX992", "CFX993"], "text: defaults"
     assert [f.rule_id for f in check(path, config=Settings())] == ["CFX991", "CFX992", "CFX993"]
     other = tmp_path / "other.toml"

@@ -8,7 +8,7 @@ import pytest
 from cfnfix import fix
 from cfnfix.lint import renames
 
-from devtools.golden_cases import Case, discover, findings_json, markdown_report, patch_json, run
+from devtools.golden_cases import Case, discover, findings_json, markdown_report, patch_json, run, run_refused
 from devtools.lint_oracle import new_lint_errors
 
 CASES = discover()
@@ -16,6 +16,11 @@ CASES = discover()
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_golden(case: Case) -> None:
+    if case.refusal.exists():
+        findings, error = run_refused(case)
+        assert findings_json(findings) == (case.root / "findings.json").read_text(encoding="utf-8")
+        assert error + "\n" == case.refusal.read_text(encoding="utf-8"), "fix must refuse the file with this error"
+        return
     findings, result = run(case)
     assert findings_json(findings) == (case.root / "findings.json").read_text(encoding="utf-8")
     assert result.text == case.output.read_bytes().decode("utf-8")

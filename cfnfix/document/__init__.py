@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from ..errors import ParseError, TemplateError
 from .intrinsics import intrinsic_name
+from .expansions import Expansion
 from .json_loader import load_json
 from .nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .pointer import parse_pointer
@@ -20,9 +21,11 @@ from .yaml_loader import load_yaml
 
 __all__ = [
     "Document",
+    "Expansion",
     "MAX_TEMPLATE_BYTES",
     "MappingNode",
     "Node",
+    "Parsed",
     "ScalarNode",
     "SequenceNode",
     "decode_template",
@@ -44,7 +47,19 @@ def detect_format(text: str) -> Format:
     return "json" if stripped[:1] in ("{", "[") else "yaml"
 
 
-def parse_text(text: str, file: str | None = None, fmt: Format | None = None, *, nodes: bool = True) -> tuple[Format, Node | None, Any]:
+class Parsed(tuple):  # type: ignore[type-arg]
+    """(format, root node or None, plain data) of one parse; ``expansions`` lists the YAML
+    anchors, aliases and merge keys the data expands (empty for JSON and most YAML)."""
+
+    expansions: tuple[Expansion, ...]
+
+    def __new__(cls, fmt: Format, root: Node | None, data: Any, expansions: tuple[Expansion, ...] = ()) -> Parsed:
+        self = super().__new__(cls, (fmt, root, data))
+        self.expansions = expansions
+        return self
+
+
+def parse_text(text: str, file: str | None = None, fmt: Format | None = None, *, nodes: bool = True) -> Parsed:
     """Parse ``text`` into (format, root node, plain data) without checking the top level.
 
     ``fmt`` forces the format (the patch engine re-reads its output as the input's format).
@@ -62,7 +77,7 @@ def parse_text(text: str, file: str | None = None, fmt: Format | None = None, *,
             gc.enable()
 
 
-def _parse(text: str, file: str | None, fmt: Format | None, nodes: bool) -> tuple[Format, Node | None, Any]:
+def _parse(text: str, file: str | None, fmt: Format | None, nodes: bool) -> Parsed:
     detected = fmt is None
     fmt = fmt or detect_format(text)
     if fmt == "json":
@@ -73,16 +88,13 @@ def _parse(text: str, file: str | None, fmt: Format | None, nodes: bool) -> tupl
             if not (detected and exc.reason.startswith(_JSON_EXTRA)):
                 raise
             try:
-                root, data = load_yaml(text, file, nodes=nodes)
+                return Parsed("yaml", *load_yaml(text, file, nodes=nodes))
             except ParseError:
                 raise exc from None
-            return "yaml", root, data
-    else:
-        root, data = load_yaml(text, file, nodes=nodes)
-    return fmt, root, data
+        return Parsed(fmt, root, data)
+    return Parsed(fmt, *load_yaml(text, file, nodes=nodes))
 
 
-Parsed = tuple[Format, "Node | None", Any]
 _CACHE: OrderedDict[tuple[str, str | None], Parsed] = OrderedDict()
 _CACHE_SIZE = 4
 
@@ -102,7 +114,7 @@ def parse_cached(text: str, file: str | None = None, fmt: Format | None = None, 
         return hit
     result = parse_text(text, file, fmt, nodes=nodes)
     if hit is not None:
-        result = (result[0], result[1], hit[2])  # keep the data object readers already hold
+        result = Parsed(result[0], result[1], hit[2], result.expansions)  # keep the data object readers already hold
     remember(text, result, fmt)
     return result
 
@@ -130,6 +142,8 @@ class Document:
     data: Any
     file: str | None = None
     _lines: LineIndex | None = field(default=None, repr=False)
+    expansions: tuple[Expansion, ...] = ()
+    """YAML anchors, aliases and merge keys, by offset (see :mod:`cfnfix.document.expansions`)."""
 
     @property
     def root(self) -> Node:
@@ -174,19 +188,23 @@ class Document:
         return self.locate(pointer)
 
 
-def load(text: str, file: str | None = None) -> Document:
+def load(text: str, file: str | None = None, *, nodes: bool = False) -> Document:
     """Parse a CloudFormation template (YAML or JSON, detected by content).
+
+    ``nodes=True`` builds the node tree (positions) at once: for callers that will need it
+    anyway (fixing), one parse instead of a data-only parse and, later, a full one.
 
     Raises :class:`~cfnfix.errors.ParseError` for malformed input and
     :class:`~cfnfix.errors.TemplateError` when the top level is not a mapping or
     ``Resources`` is there but not a mapping (CloudFormation rejects both).
     """
-    fmt, root, data = parse_cached(text, file, nodes=False)
+    parsed = parse_cached(text, file, nodes=nodes)
+    fmt, root, data = parsed
     suspect = not isinstance(data, dict) or intrinsic_name(data) is not None or (
         "Resources" in data and (not isinstance(data["Resources"], dict) or intrinsic_name(data["Resources"]) is not None)
     )
     if not suspect:
-        return Document(text, fmt, root, data, file)
+        return Document(text, fmt, root, data, file, expansions=parsed.expansions)
     # The data look wrong, or like a short-form tag: decide (and locate) on the nodes.
     fmt, root, data = parse_cached(text, file, nodes=True)
     assert root is not None
@@ -202,7 +220,7 @@ def load(text: str, file: str | None = None) -> Document:
             f"Resources must be a mapping of logical IDs to resources, found {_kind(data['Resources'], node)}",
             file=file, line=line, column=col,
         )
-    return Document(text, fmt, root, data, file)
+    return Document(text, fmt, root, data, file, expansions=parsed.expansions)
 
 
 def _kind(data: Any, node: Node) -> str:

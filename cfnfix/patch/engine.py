@@ -9,7 +9,7 @@ only exists as a pending edit (it reaches into a new value, or its edit would to
 another edit), the pending edits are applied, the text is re-parsed, and planning
 continues on the fresh tree ("flush"). Finally the output is re-parsed and its data
 compared with the data ``jsonpatch`` produced: any difference raises
-:class:`~cfnfix.errors.VerificationError` and nothing is returned.
+:class:`~cfnfix.errors.PatchVerificationError` and nothing is returned.
 """
 
 from __future__ import annotations
@@ -24,13 +24,15 @@ import jsonpatch
 import jsonpointer
 
 from ..document import parse_cached, parse_text, remember
+from ..document.expansions import conflict, refusal_reason
 from ..document.intrinsics import tag_key
 from ..document.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ..document.pointer import make_pointer, parse_pointer
 from ..document.resolve import View, step, walk
 from ..document.text import LineIndex, line_ending_at
-from ..errors import CfnfixError, PatchConflictError, PatchError, PatchTestFailedError, VerificationError
+from ..errors import AnchoredEditError, CfnfixError, PatchConflictError, PatchError, PatchTestFailedError, PatchVerificationError, VerificationError
 from .edits import Edit, apply_edits, conflicts
+from .local_verify import verify_islands
 from .render_json import JsonRenderer
 from .render_yaml import YamlRenderer, block_literal, double_quoted, plain_ok, quoted, scalar_text, single_quoted
 from .style import Style, _dash_of, detect_style
@@ -98,8 +100,11 @@ class Planner:
         self.flushes = 0
         # The parse may be shared (cfnfix.document's cache): the planner never mutates it.
         # Containers it changes are copied first, node and data alike (copy on write).
-        fmt, root, data = parse_cached(text, file)
+        parsed = parse_cached(text, file)
+        fmt, root, data = parsed
         self.data = data
+        self.orig_data = data
+        self.expansions = parsed.expansions
         self.owned_data: set[int] = set()
         self.orig_root = root
         self.orig_lines: LineIndex | None = None
@@ -145,7 +150,7 @@ class Planner:
         try:
             fmt, root, _ = parse_text(text, self.file, self.fmt)  # type: ignore[arg-type]
         except CfnfixError as exc:
-            raise VerificationError(f"internal error: intermediate text does not parse ({exc.reason})", file=self.file) from None
+            raise PatchVerificationError(f"internal error: intermediate text does not parse ({exc.reason})", file=self.file) from None
         self.flushes += 1
         self._set_text(text, fmt, root, private=True)
 
@@ -237,7 +242,7 @@ class Planner:
             try:
                 fn(*args)
             except _Flush:
-                raise VerificationError("internal error: operation cannot be planned after re-parsing", file=self.file) from None
+                raise PatchVerificationError("internal error: operation cannot be planned after re-parsing", file=self.file) from None
 
     def _data_op(self, index: int, op: dict[str, Any], tokens: list[str], *, shown: dict[str, Any] | None = None) -> None:
         """Apply ``op`` to the plain data with jsonpatch; map its errors to ours (naming ``shown``)."""
@@ -268,16 +273,21 @@ class Planner:
             try:
                 text.encode("utf-8")
             except UnicodeEncodeError as exc:  # a lone surrogate (from a JSON "\ud800" escape)
-                raise VerificationError(
+                raise PatchVerificationError(
                     f"patched text cannot be saved as UTF-8: lone surrogate U+{ord(text[exc.start]):04X}", file=self.file
                 ) from None
+        if self.fast and not self.flushes and self.fmt == "yaml" and not self.expansions and LOCAL_VERIFY:
+            local = verify_islands(self.original, text, self.orig_root, self.orig_data, self.data, self.edits, self.file)
+            if local is not None:
+                remember(text, local)
+                return
         try:
             parsed = parse_text(text, self.file, self.fmt, nodes=False)  # type: ignore[arg-type]
         except CfnfixError as exc:
-            raise VerificationError(f"patched text does not parse: {exc}", file=self.file) from None
+            raise PatchVerificationError(f"patched text does not parse: {exc}", file=self.file) from None
         diff = first_difference(parsed[2], self.data)
         if diff is not None:
-            raise VerificationError(f"patched text differs from the patch's meaning at {diff or '/'}", file=self.file)
+            raise PatchVerificationError(f"patched text differs from the patch's meaning at {diff or '/'}", file=self.file)
         remember(text, parsed)
 
     # -- planning -------------------------------------------------------------------------
@@ -885,7 +895,8 @@ def apply_patch(text: str, patch: list[dict[str, Any]], *, file: str | None = No
 
     Raises :class:`~cfnfix.errors.ParseError` for input that does not parse,
     :class:`~cfnfix.errors.PatchConflictError` / :class:`~cfnfix.errors.PatchTestFailedError`
-    for operations that cannot apply, :class:`~cfnfix.errors.VerificationError` if the
+    for operations that cannot apply, :class:`~cfnfix.errors.AnchoredEditError` for one at or
+    inside a YAML anchor, alias or merge key, :class:`~cfnfix.errors.PatchVerificationError` if the
     edited text would not mean what the patch means.
 
     The fast planner places disjoint operations on one parse. Should its output fail
@@ -899,6 +910,12 @@ def apply_patch(text: str, patch: list[dict[str, Any]], *, file: str | None = No
     if not patch:
         parse_cached(text, file, nodes=False)  # the input must still be a template we can read
         return text
+    found = conflict(patch, parse_cached(text, file).expansions)
+    if found is not None:
+        index, op, expansion = found
+        line, col = LineIndex(text).line_col(expansion.offset)
+        reason = refusal_reason(f"patch operation #{index} ({op.get('op')})", op, expansion)
+        raise AnchoredEditError(reason, file=file, line=line, column=col)
     planner = Planner(text, file)
     try:
         return planner.run(patch)
@@ -907,3 +924,8 @@ def apply_patch(text: str, patch: list[dict[str, Any]], *, file: str | None = No
             raise
         # the step-by-step planner (re-parse after every operation) as a second opinion
         return Planner(text, file, fast=False).run(patch)
+
+
+#: Verify YAML output by re-parsing only the edited entries when that is provably enough
+#: (:mod:`cfnfix.patch.local_verify`); tests also run with it off.
+LOCAL_VERIFY = True

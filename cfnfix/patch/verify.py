@@ -10,6 +10,8 @@ from ..document.pointer import make_pointer
 
 def first_difference(a: Any, b: Any, path: tuple[str, ...] = ()) -> str | None:
     """JSON Pointer of the first place where ``a`` and ``b`` differ, or None when equal."""
+    if a is b:  # one object (parsed data shared by the input and the patched data): equal
+        return None
     if type(a) is not type(b):
         return make_pointer(path)
     if isinstance(a, dict):

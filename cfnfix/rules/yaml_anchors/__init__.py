@@ -1,0 +1,1 @@
+"""Rules about the YAML text itself: anchors, aliases and merge keys."""
