@@ -255,6 +255,20 @@ async def test_utf16_positions(tmp_path: Path) -> None:
         assert "MyBucket" in s.applied(uri, action.edit)
 
 
+async def test_changes_after_a_unicode_line_separator(tmp_path: Path) -> None:
+    """U+2028 in a string is not a line end in LSP: later changes land where the client put them."""
+    path = tmp_path / "t.json"
+    path.write_text('{\n  "Description": "a\u2028b",\n  "Resources": {\n    "My Bucket": {"Type": "AWS::S3::Bucket"}\n  }\n}\n', encoding="utf-8")
+    async with session(tmp_path) as s:
+        uri = s.open(path)
+        (d,) = await s.diagnostics(uri)
+        assert (d.range.start.line, d.range.start.character) == (3, 4)
+        at = s.texts[uri].index("My Bucket") + 2
+        s.change(uri, at, at, " ")
+        (d,) = await s.diagnostics(uri)
+        assert "'My  Bucket'" in d.message and (d.range.start.line, d.range.start.character) == (3, 4)
+
+
 async def test_close_clears_diagnostics(tmp_path: Path) -> None:
     path = _seed(tmp_path)
     async with session(tmp_path) as s:

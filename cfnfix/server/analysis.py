@@ -48,15 +48,18 @@ class Analysis:
     """True when ``findings`` are the last good ones, carried over from an earlier text."""
 
 
-def analyse(text: str, file: str | None, settings: Settings) -> Analysis:
+def analyse(text: str, file: str | None, settings: Settings, *, positions: bool = False) -> Analysis:
     """Findings of ``text`` as ``cfnfix check`` reports them for a template found in a folder.
 
-    Never raises: a text that does not parse (or a rule that fails) becomes a :class:`Problem`.
+    ``positions``: parse with the node tree at once (when findings are expected, e.g. the
+    previous version had some: locating a finding needs the nodes, so a data-only parse
+    first would be a second parse of the whole text). Never raises: a text that does not
+    parse (or a rule that fails) becomes a :class:`Problem`.
     """
     if not looks_like_template(text):
         return Analysis(text, template=False)
     try:
-        data = parse_cached(text, file, nodes=False)[2]
+        data = parse_cached(text, file, nodes=positions)[2]
         if not is_template(data):
             return Analysis(text, template=False)
         document = load(text, file)

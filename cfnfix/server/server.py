@@ -16,6 +16,7 @@ import logging
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from lsprotocol import types as lsp
@@ -26,6 +27,7 @@ from .. import __version__
 from ..errors import CfnfixError, PatchError
 from ..findings import Applicability, Finding
 from .analysis import Analysis, analyse, carry_over
+from .documents import use_lsp_lines
 from .convert import SOURCE, diagnostics, text_edits, workspace_edit
 from .fixes import FixEdits, fix_all, quick_fix
 from .positions import PositionMap
@@ -65,6 +67,8 @@ class DocState:
     preparing: asyncio.Task[None] | None = None
     fixes: dict[int, FixEdits | str] = field(default_factory=dict)
     """Quick fixes of the published analysis, by finding index (a string: why it failed)."""
+    positions: PositionMap | None = None
+    """Offsets ⇄ LSP positions of the published analysis's text."""
 
 
 class CfnfixServer(LanguageServer):
@@ -129,7 +133,8 @@ class CfnfixServer(LanguageServer):
         if error is not None:
             self.warn_once(f"cfnfix: {error} (using the defaults)")
         loop = asyncio.get_running_loop()
-        result = await loop.run_in_executor(self.engine, analyse, text, state.path, settings)
+        expect = state.analysis is not None and bool(state.analysis.findings)
+        result = await loop.run_in_executor(self.engine, partial(analyse, positions=expect), text, state.path, settings)
         if generation != state.generation or self.docs.get(state.uri) is not state:
             return  # the document changed (or closed) meanwhile: a newer analysis is on its way
         if result.problem is not None and result.problem.internal:
@@ -141,8 +146,8 @@ class CfnfixServer(LanguageServer):
         elif state.good is not None:
             result.findings, result.spans = carry_over(state.good, text)
             result.stale = True
-        state.analysis, state.version, state.fixes = result, version, {}
         positions = PositionMap(text, self.encoding())
+        state.analysis, state.version, state.fixes, state.positions = result, version, {}, positions
         self.text_document_publish_diagnostics(
             lsp.PublishDiagnosticsParams(uri=state.uri, version=version, diagnostics=diagnostics(result, positions, version))
         )
@@ -201,7 +206,8 @@ class CfnfixServer(LanguageServer):
         analysis = state.analysis
         assert analysis is not None
         only = params.context.only
-        positions = PositionMap(analysis.text, self.encoding())
+        positions = state.positions
+        assert positions is not None
         start = positions.offset(params.range.start.line, params.range.start.character)
         end = positions.offset(params.range.end.line, params.range.end.character)
         wanted = {_index_of(d) for d in params.context.diagnostics if d.source == SOURCE}
@@ -255,8 +261,8 @@ class CfnfixServer(LanguageServer):
         if isinstance(found, str):
             action.disabled = lsp.CodeActionDisabled(reason=f"the fix cannot be applied: {found}")
             return
-        positions = PositionMap(state.analysis.text, self.encoding())  # type: ignore[union-attr]
-        action.edit = workspace_edit(state.uri, state.version, text_edits(positions, found.edits), document_changes=self.document_changes())
+        assert state.positions is not None
+        action.edit = workspace_edit(state.uri, state.version, text_edits(state.positions, found.edits), document_changes=self.document_changes())
 
     async def _fill_fix_all(self, state: DocState, action: lsp.CodeAction) -> None:
         analysis = state.analysis
@@ -268,8 +274,8 @@ class CfnfixServer(LanguageServer):
         except CfnfixError as exc:
             action.disabled = lsp.CodeActionDisabled(reason=f"cannot fix: {exc.reason}")
             return
-        positions = PositionMap(analysis.text, self.encoding())
-        action.edit = workspace_edit(state.uri, state.version, text_edits(positions, edits), document_changes=self.document_changes())
+        assert state.positions is not None
+        action.edit = workspace_edit(state.uri, state.version, text_edits(state.positions, edits), document_changes=self.document_changes())
 
     # ------------------------------------------------------------------ settings
     def configure(self, raw: Any) -> None:
@@ -335,6 +341,7 @@ def create_server() -> CfnfixServer:
         elif params.root_uri:
             root = to_fs_path(params.root_uri)
         ls.store.root = root
+        use_lsp_lines(ls.workspace)
         ls.configure(params.initialization_options)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
