@@ -30,13 +30,18 @@ class Session:
         self.published: list[lsp.PublishDiagnosticsParams] = []
         self.versions: dict[str, int] = {}
         self.texts: dict[str, str] = {}
+        self.pulls: list[lsp.ConfigurationParams] = []
+
+        def configuration(ls: LanguageClient, params: lsp.ConfigurationParams) -> list[Any]:
+            self.pulls.append(params)
+            return DEFAULT_CLIENT_FEATURES[lsp.WORKSPACE_CONFIGURATION](ls, params)
 
         def diagnostics(ls: LanguageClient, params: lsp.PublishDiagnosticsParams) -> None:
             self.published.append(params)
             ls.diagnostics[params.uri] = params.diagnostics
 
-        # pytest-lsp's handlers (logs, messages, configuration), ours for diagnostics
-        register_lsp_features(client, {**DEFAULT_CLIENT_FEATURES, lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: diagnostics})
+        # pytest-lsp's handlers (logs, messages), ours for diagnostics and configuration (recorded)
+        register_lsp_features(client, {**DEFAULT_CLIENT_FEATURES, lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: diagnostics, lsp.WORKSPACE_CONFIGURATION: configuration})
 
     async def until(self, test: Callable[[], Any], timeout: float = 30.0) -> Any:
         """Wait until ``test()`` is truthy and return it."""

@@ -189,7 +189,7 @@ async def test_configuration_changes_take_effect(tmp_path: Path) -> None:
         s.configure({"selekt": ["CFX1"]})
         await s.until(lambda: any("selekt" in m.message for m in s.client.messages))
         # the configuration file changes on disk: saved in the editor, it is read again
-        s.configure({})
+        s.configure({"select": []})
         (tmp_path / ".cfnfix.toml").write_text('ignore = ["CFX4", "CFX6"]\n[rules.lambda-runtime-deprecated]\ntoday = "2026-11-28"\n', encoding="utf-8")
         s.client.text_document_did_save(lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=(tmp_path / ".cfnfix.toml").as_uri())))
         await s.until(lambda: sorted(d.code for d in s.client.diagnostics.get(uri, [])) == ["CFX101", "CFX201", "CFX301", "CFX501"])
@@ -198,12 +198,20 @@ async def test_configuration_changes_take_effect(tmp_path: Path) -> None:
 async def test_settings_pulled_from_the_client(tmp_path: Path) -> None:
     """An editor that sends no settings with didChangeConfiguration is asked (workspace/configuration)."""
     path = _seed(tmp_path)
-    async with session(tmp_path) as s:
+    async with session(tmp_path, options={"cfnfix": {"select": ["CFX1"]}}) as s:
         uri = s.open(path)
-        assert len(await s.diagnostics(uri)) == 6
+        assert [d.code for d in await s.diagnostics(uri)] == ["CFX101"]
+        # the client has no cfnfix section: the initialisation options stay
+        s.client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings=None))
+        await s.until(lambda: len(s.pulls) == 1)
+        at = s.texts[uri].index("python3.9")
+        s.change(uri, at, at, " ")
+        assert [d.code for d in await s.diagnostics(uri)] == ["CFX101"]
+        # now it has one
         s.client._configuration[""] = {"cfnfix": {"select": ["CFX2"]}}
         s.client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings=None))
         await s.until(lambda: [d.code for d in s.client.diagnostics.get(uri, [])] == ["CFX201"])
+        assert [item.section for p in s.pulls for item in p.items] == ["cfnfix", "cfnfix"]
 
 
 async def test_not_a_template_has_no_diagnostics(tmp_path: Path) -> None:

@@ -372,13 +372,17 @@ def create_server() -> CfnfixServer:
     async def did_change_configuration(ls: CfnfixServer, params: lsp.DidChangeConfigurationParams) -> None:
         raw = params.settings
         if raw is None or raw == {}:
-            if ls._client_supports("workspace", "configuration"):
-                try:
-                    answer = await ls.workspace_configuration_async(lsp.ConfigurationParams(items=[lsp.ConfigurationItem(section="cfnfix")]))
-                    raw = answer[0] if answer else None
-                except Exception:  # noqa: BLE001 - a client that cannot answer keeps the settings as they were
-                    log.debug("workspace/configuration failed: %s", traceback.format_exc())
-                    return
+            # the pull model: the client says "changed" and serves workspace/configuration
+            if not ls._client_supports("workspace", "configuration"):
+                return
+            try:
+                answer = await ls.workspace_configuration_async(lsp.ConfigurationParams(items=[lsp.ConfigurationItem(section="cfnfix")]))
+            except Exception:  # noqa: BLE001 - a client that cannot answer keeps the settings as they were
+                log.debug("workspace/configuration failed: %s", traceback.format_exc())
+                return
+            raw = answer[0] if answer else None
+            if raw is None:
+                return  # no cfnfix section: the settings given at initialisation stay
         ls.configure(raw)
         ls.reanalyse_all()
 
