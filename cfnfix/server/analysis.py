@@ -11,6 +11,7 @@ findings onto the new text so that they stay visible while the user is mid-edit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..batch import is_template, looks_like_template
 from ..config import Settings
@@ -46,6 +47,9 @@ class Analysis:
     problem: Problem | None = None
     stale: bool = False
     """True when ``findings`` are the last good ones, carried over from an earlier text."""
+    parsed: Any = field(default=None, repr=False)
+    """The parse of ``text`` with its node tree, kept while there are findings: their quick
+    fixes start from it (the shared parse cache holds only the last few texts)."""
 
 
 def analyse(text: str, file: str | None, settings: Settings, *, positions: bool = False) -> Analysis:
@@ -65,13 +69,14 @@ def analyse(text: str, file: str | None, settings: Settings, *, positions: bool 
         document = load(text, file)
         findings = _findings(document, settings)
         spans = [finding_span(document, f) for f in findings]
+        parsed = parse_cached(text, file, nodes=True) if findings else None
     except CfnfixError as exc:
         return Analysis(text, template=True, problem=Problem(exc.reason, _error_span(text, exc)))
     except RecursionError:
         return Analysis(text, template=True, problem=Problem("nesting is too deep to process", (0, 0)))
     except Exception as exc:  # noqa: BLE001 - a bug in a rule must not take the server down
         return Analysis(text, template=True, problem=Problem(f"internal error: {type(exc).__name__}: {exc} (please report this)", (0, 0), internal=True))
-    return Analysis(text, template=True, findings=findings, spans=spans)
+    return Analysis(text, template=True, findings=findings, spans=spans, parsed=parsed)
 
 
 def _findings(document: Document, settings: Settings) -> list[Finding]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from ..api import FixResult, fix_text
 from ..config import Settings
@@ -71,11 +72,23 @@ def _checked(original: str, text: str, edits: list[TextEdit], from_engine: bool)
     return FixEdits(text, edits, from_engine)
 
 
-def quick_fix(text: str, file: str | None, finding: Finding) -> FixEdits:
-    """The edits that apply ``finding``'s fix to ``text`` (raises :class:`~cfnfix.errors.PatchError`)."""
+def _reuse(text: str, parsed: Any) -> None:
+    """Put a parse of ``text`` kept by the caller back into the shared parse cache."""
+    if parsed is not None:
+        from ..document import remember
+
+        remember(text, parsed)
+
+
+def quick_fix(text: str, file: str | None, finding: Finding, parsed: Any = None) -> FixEdits:
+    """The edits that apply ``finding``'s fix to ``text`` (raises :class:`~cfnfix.errors.PatchError`).
+
+    ``parsed``: the parse of ``text`` with its nodes, when the caller kept one (it is reused).
+    """
     from ..patch.engine import Planner, apply_patch
 
     assert finding.fix is not None
+    _reuse(text, parsed)
     patch = finding.fix.patch
     planner = Planner(text, file)
     try:
@@ -90,8 +103,9 @@ def quick_fix(text: str, file: str | None, finding: Finding) -> FixEdits:
     return _checked(text, new, [TextEdit(e.start, e.end, e.new) for e in ordered], True)
 
 
-def fix_all(text: str, file: str | None, settings: Settings) -> tuple[FixResult, list[TextEdit]]:
+def fix_all(text: str, file: str | None, settings: Settings, parsed: Any = None) -> tuple[FixResult, list[TextEdit]]:
     """``cfnfix apply`` on ``text`` with ``settings`` (safe fixes, unless they allow unsafe ones) and its edits."""
+    _reuse(text, parsed)
     result = fix_text(text, file, settings)
     return result, _checked(text, result.text, diff_edits(text, result.text), False).edits
 

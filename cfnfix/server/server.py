@@ -42,7 +42,7 @@ DEBOUNCE_SECONDS = 0.05
 #: Quiet time after diagnostics before the quick fixes are computed ahead.
 PREPARE_SECONDS = 0.3
 #: At most this many quick fixes are computed ahead per document version.
-PREPARE_LIMIT = 50
+PREPARE_LIMIT = 20
 #: Code action kind of "apply every safe fix" (what editors run on save).
 FIX_ALL_KIND = "source.fixAll.cfnfix"
 #: Code action kind of a fix marked unsafe (a sub-kind of quickfix, so editors list it).
@@ -175,7 +175,7 @@ class CfnfixServer(LanguageServer):
         finding = analysis.findings[index]
         loop = asyncio.get_running_loop()
         try:
-            found = await loop.run_in_executor(self.engine, quick_fix, analysis.text, state.path, finding)
+            found = await loop.run_in_executor(self.engine, quick_fix, analysis.text, state.path, finding, analysis.parsed)
         except PatchError as exc:
             found = exc.reason
         if state.analysis is analysis:
@@ -270,7 +270,7 @@ class CfnfixServer(LanguageServer):
         settings, _ = self.store.for_document(state.path)
         loop = asyncio.get_running_loop()
         try:
-            _, edits = await loop.run_in_executor(self.engine, fix_all, analysis.text, state.path, settings)
+            _, edits = await loop.run_in_executor(self.engine, fix_all, analysis.text, state.path, settings, analysis.parsed)
         except CfnfixError as exc:
             action.disabled = lsp.CodeActionDisabled(reason=f"cannot fix: {exc.reason}")
             return
