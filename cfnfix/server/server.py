@@ -6,13 +6,15 @@ time (the parse cache is shared and not meant for concurrent use). A change is a
 after :data:`DEBOUNCE_SECONDS` of quiet; a newer change makes the result of an older
 analysis obsolete (it is dropped, never published). After diagnostics are published and
 the document stays unchanged for :data:`PREPARE_SECONDS`, the quick fixes of its findings
-are computed ahead, so that a code action request finds them ready.
+nearest the last edit are computed ahead (within :data:`PREPARE_BUDGET_SECONDS`), so that a
+code action request finds them ready.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -43,6 +45,8 @@ DEBOUNCE_SECONDS = 0.05
 PREPARE_SECONDS = 0.3
 #: At most this many quick fixes are computed ahead per document version.
 PREPARE_LIMIT = 20
+#: … and no more once this much time went into them (a 1 MB template's fix takes about 0.3 s).
+PREPARE_BUDGET_SECONDS = 1.0
 #: Code action kind of "apply every safe fix" (what editors run on save).
 FIX_ALL_KIND = "source.fixAll.cfnfix"
 #: Code action kind of a fix marked unsafe (a sub-kind of quickfix, so editors list it).
@@ -69,6 +73,8 @@ class DocState:
     """Quick fixes of the published analysis, by finding index (a string: why it failed)."""
     positions: PositionMap | None = None
     """Offsets ⇄ LSP positions of the published analysis's text."""
+    edited_line: int = 0
+    """0-based line of the last change (fixes near it are computed ahead first)."""
 
 
 class CfnfixServer(LanguageServer):
@@ -159,11 +165,16 @@ class CfnfixServer(LanguageServer):
         await asyncio.sleep(PREPARE_SECONDS)
         analysis = state.analysis
         assert analysis is not None
-        wanted = [i for i, f in enumerate(analysis.findings) if _fixable(f)][:PREPARE_LIMIT]
-        for index in wanted:
-            if generation != state.generation:
+        # nearest to the last edit first: that is where the user is
+        near = state.edited_line
+        wanted = sorted((i for i, f in enumerate(analysis.findings) if _fixable(f)), key=lambda i: abs(analysis.findings[i].line - 1 - near))
+        spent = 0.0
+        for index in wanted[:PREPARE_LIMIT]:
+            if generation != state.generation or spent > PREPARE_BUDGET_SECONDS:
                 return
+            start = time.perf_counter()
             await self.quick_fix(state, index)
+            spent += time.perf_counter() - start
 
     async def quick_fix(self, state: DocState, index: int) -> FixEdits | str:
         """The edits of finding ``index``'s fix (computed on the engine thread, then kept)."""
@@ -350,6 +361,10 @@ def create_server() -> CfnfixServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: CfnfixServer, params: lsp.DidChangeTextDocumentParams) -> None:
+        state = ls.docs.get(params.text_document.uri)
+        for change in params.content_changes:
+            if state is not None and isinstance(change, lsp.TextDocumentContentChangePartial):
+                state.edited_line = change.range.start.line
         ls.schedule(params.text_document.uri, ls.debounce)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
