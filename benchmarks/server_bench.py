@@ -37,7 +37,7 @@ from lsprotocol import types as lsp  # noqa: E402
 from benchmarks.bench import with_renames  # noqa: E402
 from benchmarks.generate_large import generate_yaml  # noqa: E402
 from cfnfix.server.server import DEBOUNCE_SECONDS, PREPARE_BUDGET_SECONDS, PREPARE_SECONDS  # noqa: E402
-from tests.lsp_session import Session, session  # noqa: E402
+from devtools.lsp_session import Session, session  # noqa: E402
 
 #: The character that changes: the last digit of a lifecycle rule's expiration (365 days).
 #: Edit i changes occurrence i mod n to a digit that occurrence has not had in this round,

@@ -28,6 +28,7 @@ LAYERS: dict[str, int] = {
     "api": 5,
     "batch": 6,
     "report": 7,
+    "server": 7,
     "cli": 8,
     "cfnfix": 9,  # the package's __init__ (the public API)
     "__main__": 9,

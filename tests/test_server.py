@@ -20,7 +20,7 @@ from typer.testing import Result
 
 from cfnfix.server.positions import PositionMap
 
-from .lsp_session import Session, session
+from devtools.lsp_session import Session, session
 
 pytestmark = pytest.mark.asyncio
 
