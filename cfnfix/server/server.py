@@ -94,10 +94,10 @@ class CfnfixServer(LanguageServer):
         return str(self.workspace.position_encoding or "utf-16")
 
     def warn_once(self, message: str, kind: lsp.MessageType = lsp.MessageType.Warning) -> None:
-        """Show ``message`` to the user, once per server run."""
-        self.window_log_message(lsp.LogMessageParams(type=kind, message=message))
+        """Show (and log) ``message`` to the user, once per server run."""
         if message not in self._shown:
             self._shown.add(message)
+            self.window_log_message(lsp.LogMessageParams(type=kind, message=message))
             self.window_show_message(lsp.ShowMessageParams(type=kind, message=message))
 
     def _client_supports(self, *names: str) -> Any:
@@ -133,6 +133,8 @@ class CfnfixServer(LanguageServer):
     async def _analyse(self, state: DocState, generation: int, delay: float) -> None:
         if delay:
             await asyncio.sleep(delay)
+        if self.docs.get(state.uri) is not state:
+            return  # closed meanwhile
         doc = self.workspace.get_text_document(state.uri)
         text, version = doc.source, doc.version
         settings, error = self.store.for_document(state.path)
