@@ -175,3 +175,14 @@ def test_other_commands_do_not_import_the_server_libraries(tmp_path: Path) -> No
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"
+
+
+def test_quick_fix_of_a_comment_is_the_rules_text_edit() -> None:
+    """A fix made of text edits (an unused suppression comment) is sent as those edits."""
+    from cfnfix.patch.text_edits import apply_fix
+
+    text = "Resources:\n  Bucket:  # cfnfix: ignore[CFX201]\n    Type: AWS::S3::Bucket\n"
+    (finding,) = [f for f in check(text, config=Settings(show_unused_suppressions=True)) if f.fix is not None and f.fix.edits]
+    result = quick_fix(text, None, finding)
+    assert result.text == apply_fix(text, finding.fix) == apply_text_edits(text, result.edits)  # type: ignore[arg-type]
+    assert "cfnfix: ignore" not in result.text and "Bucket:" in result.text

@@ -88,6 +88,12 @@ def quick_fix(text: str, file: str | None, finding: Finding, parsed: Any = None)
     from ..patch.engine import Planner, apply_patch
 
     assert finding.fix is not None
+    if finding.fix.edits:  # text edits that change no data (a comment): the rule's own edits, verified
+        from ..patch.text_edits import apply_text_edits as apply_rule_edits
+
+        new = apply_rule_edits(text, finding.fix.edits)
+        own = sorted(finding.fix.edits, key=lambda e: (e.start, e.end))
+        return _checked(text, new, [TextEdit(e.start, e.end, e.new) for e in own], True)
     _reuse(text, parsed)
     patch = finding.fix.patch
     planner = Planner(text, file)

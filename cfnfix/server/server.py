@@ -315,7 +315,7 @@ def _cfn_lint_available() -> bool:
 
 def _fixable(finding: Finding, *, safe_only: bool = False) -> bool:
     fx = finding.fix
-    if fx is None or not fx.patch:
+    if fx is None or not fx.changes:
         return False
     return fx.applicability is Applicability.SAFE or (not safe_only and fx.applicability is Applicability.UNSAFE)
 
