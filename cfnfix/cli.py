@@ -473,9 +473,9 @@ def patch_command(
 
 @app.command()
 def server() -> None:
-    """Run the language server for editors: LSP over standard input and output.
+    """Run the language server for editors (LSP over stdio).
 
-    Needs the server extra: pip install 'cfnfix\\[server]'.
+    Needs the server extra: pip install 'cfnfix[server]'.
     """
     from .server import EXTRA, missing_dependency, run
 
