@@ -471,6 +471,23 @@ def patch_command(
         raise typer.Exit(EXIT_ERROR) from None
 
 
+@app.command()
+def server() -> None:
+    """Run the language server for editors (LSP over stdio).
+
+    Needs the server extra: pip install 'cfnfix[server]'.
+    """
+    from .server import EXTRA, missing_dependency, run
+
+    missing = missing_dependency()
+    if missing is not None:
+        report_error(
+            f"cfnfix server needs {missing}, which is not installed: pip install 'cfnfix[{EXTRA}]'", use_color(False, sys.stderr)
+        )
+        raise typer.Exit(EXIT_ERROR)
+    run()
+
+
 def _version(value: bool) -> None:
     if value:
         from . import __version__

@@ -47,6 +47,7 @@ EXPECTED: dict[str, list[str]] = {
     "rules": ["-f, --format <FORMAT>", "    --no-color", "-h, --help"],
     "explain": ["<ID>", "-h, --help"],
     "patch": ["<FILE>", "<PATCH>", "-w, --write", "    --no-color", "-h, --help"],
+    "server": ["-h, --help"],
 }
 
 USAGE = {
@@ -56,6 +57,7 @@ USAGE = {
     "rules": "Usage: cfnfix rules [OPTIONS]",
     "explain": "Usage: cfnfix explain [OPTIONS] <ID>",
     "patch": "Usage: cfnfix patch [OPTIONS] <FILE> <PATCH>",
+    "server": "Usage: cfnfix server [OPTIONS]",
 }
 
 
@@ -127,7 +129,7 @@ def test_root_help_lists_commands_with_one_line_each(cli) -> None:
     assert text.startswith("Find what is broken in AWS CloudFormation templates")
     commands = text.split("Commands:\n", 1)[1].split("\n\n", 1)[0]
     assert [line.split()[0] for line in commands.splitlines() if not line.startswith("    ")] == [
-        "check", "apply", "rules", "explain", "patch"
+        "check", "apply", "rules", "explain", "patch", "server"
     ]
 
 

@@ -29,6 +29,7 @@ LAYERS: dict[str, int] = {
     "api": 5,
     "batch": 6,
     "report": 7,
+    "server": 7,
     "cli_help": 7,  # the help layout, imported by cli at start-up (typer only)
     "cli": 8,
     "cfnfix": 9,  # the package's __init__ (the public API)

@@ -111,9 +111,24 @@ def test_adding_a_rule_walkthrough_is_a_working_rule() -> None:
 def test_toml_sample_is_a_valid_configuration() -> None:
     from cfnfix.config_files import settings_from_mapping
 
-    (sample,) = re.findall(r"```toml\n(.*?)```", README, re.S)
+    (sample,) = [t for t in re.findall(r"```toml\n(.*?)```", README, re.S) if t.startswith("# .cfnfix.toml")]
     settings = settings_from_mapping(tomllib.loads(sample))
     assert settings.ignore == ["CFX9"]
+
+
+def test_editor_samples_start_the_server_with_valid_settings() -> None:
+    """The Helix and VS Code samples parse, run `cfnfix server` and pass settings the server accepts."""
+    from cfnfix.server.settings import client_settings
+
+    (helix,) = [t for t in re.findall(r"```toml\n(.*?)```", README, re.S) if "[language-server.cfnfix]" in t]
+    server = tomllib.loads(helix)["language-server"]["cfnfix"]
+    assert [server["command"], *server["args"]] == ["cfnfix", "server"]
+    client_settings(server["config"])
+    (vscode,) = [json.loads(t) for t in re.findall(r"```json\n(.*?)```", README, re.S) if "glspc" in t]
+    assert [vscode["glspc.server.command"], *vscode["glspc.server.commandArguments"]] == ["cfnfix", "server"]
+    client_settings(vscode["glspc.server.initializationOptions"])
+    lua = "".join(re.findall(r"```lua\n(.*?)```", README, re.S))
+    assert lua.count('{ "cfnfix", "server" }') == 2 and "source.fixAll.cfnfix" in lua
 
 
 def test_documented_options_exist(cli) -> None:

@@ -1,0 +1,143 @@
+"""The text edits of a fix: what an editor applies so its buffer holds what ``cfnfix apply`` writes.
+
+A quick fix for one finding is that finding's RFC 6902 patch run through the patch engine,
+exactly as one pass of ``cfnfix apply`` runs it; its edits are the engine's own: each
+operation planned as one replacement at the span of the node it touches, in the
+coordinates of the text the editor has (a rename is the key plus every reference, one
+edit each, all in one WorkspaceEdit). When the engine had to re-parse part-way (an
+operation reaching into text another operation wrote) its edits are no longer in the
+original coordinates; the edits are then the minimal difference between the original
+and the engine's verified output (lines that differ, trimmed to the characters that
+differ). Fix-all is ``cfnfix apply``'s whole fix loop (several passes, each re-checked),
+so its edits are always that difference: the same bytes, never a whole-document replace.
+
+Every function checks that the edits rebuild the engine's text exactly before it
+returns them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..api import FixResult, fix_text
+from ..config import Settings
+from ..errors import VerificationError
+from ..findings import Finding
+from ..textdiff import opcodes
+
+__all__ = ["TextEdit", "apply_text_edits", "diff_edits", "fix_all", "quick_fix"]
+
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+@dataclass(frozen=True)
+class TextEdit:
+    """Replace ``original[start:end]`` with ``new``; edits of one fix never overlap and are sorted.
+
+    Insertions at one offset are listed in the order their text appears (as LSP applies them).
+    """
+
+    start: int
+    end: int
+    new: str
+
+
+@dataclass(frozen=True)
+class FixEdits:
+    """A fix as edits of the original text, and the text they produce."""
+
+    text: str
+    edits: list[TextEdit]
+    from_engine: bool
+    """True when ``edits`` are the engine's planned edits (not a difference of texts)."""
+
+
+def apply_text_edits(text: str, edits: list[TextEdit]) -> str:
+    """``text`` with sorted, non-overlapping ``edits`` applied (what an LSP client does)."""
+    out: list[str] = []
+    pos = 0
+    for e in edits:
+        out.append(text[pos : e.start])
+        out.append(e.new)
+        pos = e.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _checked(original: str, text: str, edits: list[TextEdit], from_engine: bool) -> FixEdits:
+    if apply_text_edits(original, edits) != text:  # pragma: no cover - a bug: fall back to the difference
+        return FixEdits(text, diff_edits(original, text), False)
+    return FixEdits(text, edits, from_engine)
+
+
+def _reuse(text: str, parsed: Any) -> None:
+    """Put a parse of ``text`` kept by the caller back into the shared parse cache."""
+    if parsed is not None:
+        from ..document import remember
+
+        remember(text, parsed)
+
+
+def quick_fix(text: str, file: str | None, finding: Finding, parsed: Any = None) -> FixEdits:
+    """The edits that apply ``finding``'s fix to ``text`` (raises :class:`~cfnfix.errors.PatchError`).
+
+    ``parsed``: the parse of ``text`` with its nodes, when the caller kept one (it is reused).
+    """
+    from ..patch.engine import Planner, apply_patch
+
+    assert finding.fix is not None
+    if finding.fix.edits:  # text edits that change no data (a comment): the rule's own edits, verified
+        from ..patch.text_edits import apply_text_edits as apply_rule_edits
+
+        new = apply_rule_edits(text, finding.fix.edits)
+        own = sorted(finding.fix.edits, key=lambda e: (e.start, e.end))
+        return _checked(text, new, [TextEdit(e.start, e.end, e.new) for e in own], True)
+    _reuse(text, parsed)
+    patch = finding.fix.patch
+    planner = Planner(text, file)
+    try:
+        new = planner.run(patch)
+    except VerificationError:
+        # the engine's step-by-step second opinion (or its error, in strict mode)
+        new = apply_patch(text, patch, file=file)
+        return _checked(text, new, diff_edits(text, new), False)
+    if planner.flushes:
+        return _checked(text, new, diff_edits(text, new), False)
+    ordered = sorted(planner.edits, key=lambda e: (e.start, e.end, e.seq))
+    return _checked(text, new, [TextEdit(e.start, e.end, e.new) for e in ordered], True)
+
+
+def fix_all(text: str, file: str | None, settings: Settings, parsed: Any = None) -> tuple[FixResult, list[TextEdit]]:
+    """``cfnfix apply`` on ``text`` with ``settings`` (safe fixes, unless they allow unsafe ones) and its edits."""
+    _reuse(text, parsed)
+    result = fix_text(text, file, settings)
+    return result, _checked(text, result.text, diff_edits(text, result.text), False).edits
+
+
+def diff_edits(old: str, new: str) -> list[TextEdit]:
+    """Minimal edits from ``old`` to ``new``: differing lines (patience diff), trimmed to differing characters."""
+    if old == new:
+        return []
+    a = _LINES.findall(old)
+    b = _LINES.findall(new)
+    offsets = [0]
+    for line in a:
+        offsets.append(offsets[-1] + len(line))
+    edits: list[TextEdit] = []
+    for tag, i1, i2, j1, j2 in opcodes(a, b):
+        if tag == "equal":
+            continue
+        start, end = offsets[i1], offsets[i2]
+        chunk = "".join(b[j1:j2])
+        removed = old[start:end]
+        head = 0
+        limit = min(len(removed), len(chunk))
+        while head < limit and removed[head] == chunk[head]:
+            head += 1
+        tail = 0
+        while tail < limit - head and removed[len(removed) - 1 - tail] == chunk[len(chunk) - 1 - tail]:
+            tail += 1
+        edits.append(TextEdit(start + head, end - tail, chunk[head : len(chunk) - tail]))
+    return edits

@@ -1,0 +1,58 @@
+"""Character offsets ⇄ LSP positions (0-based line, column in the negotiated code units).
+
+The Language Server Protocol counts lines separated by ``\\n``, ``\\r\\n`` or ``\\r`` (not
+Python's wider ``str.splitlines`` set) and columns in UTF-16 code units unless the client
+and server agree on UTF-8 or UTF-32 (``positionEncoding``, LSP 3.17). cfnfix works in
+character offsets (Python string indices, a BOM included when the client sent one).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+__all__ = ["PositionMap"]
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+class PositionMap:
+    """Offsets of one text ⇄ LSP ``(line, character)`` pairs in ``encoding`` units."""
+
+    __slots__ = ("text", "starts", "encoding")
+
+    def __init__(self, text: str, encoding: str = "utf-16") -> None:
+        self.text = text
+        self.encoding = encoding
+        self.starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+
+    def _units(self, chunk: str) -> int:
+        if chunk.isascii() or self.encoding == "utf-32":
+            return len(chunk)
+        if self.encoding == "utf-8":
+            return len(chunk.encode("utf-8", "surrogatepass"))
+        return len(chunk.encode("utf-16-le", "surrogatepass")) // 2
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """0-based (line, character) of character ``offset`` (clamped to the text)."""
+        offset = max(0, min(offset, len(self.text)))
+        line = bisect.bisect_right(self.starts, offset) - 1
+        return line, self._units(self.text[self.starts[line] : offset])
+
+    def offset(self, line: int, character: int) -> int:
+        """Character offset of an LSP position; past the end of a line means its end (as the protocol says)."""
+        if line < 0:
+            return 0
+        if line >= len(self.starts):
+            return len(self.text)
+        start = self.starts[line]
+        stop = self.starts[line + 1] if line + 1 < len(self.starts) else len(self.text)
+        content = self.text[start:stop].rstrip("\r\n")
+        if content.isascii() or self.encoding == "utf-32":
+            return start + min(max(character, 0), len(content))
+        units = 0
+        for i, ch in enumerate(content):
+            if units >= character:
+                return start + i
+            units += self._units(ch)
+        return start + len(content)

@@ -1,0 +1,429 @@
+"""``cfnfix server``: the language server (pygls), its documents and its handlers.
+
+Threads: the event loop (pygls) reads and answers messages; all of cfnfix's work (parse,
+rules, patch engine) runs on one worker thread, :attr:`CfnfixServer.engine`, one job at a
+time (the parse cache is shared and not meant for concurrent use). A change is analysed
+after :data:`DEBOUNCE_SECONDS` of quiet; a newer change makes the result of an older
+analysis obsolete (it is dropped, never published). After diagnostics are published and
+the document stays unchanged for :data:`PREPARE_SECONDS`, the quick fixes of its findings
+nearest the last edit are computed ahead (within :data:`PREPARE_BUDGET_SECONDS`), so that a
+code action request finds them ready.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import traceback
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from .. import __version__
+from ..errors import CfnfixError, PatchError
+from ..findings import Applicability, Finding
+from .analysis import Analysis, analyse, carry_over
+from .documents import use_lsp_lines
+from .convert import SOURCE, diagnostics, text_edits, workspace_edit
+from .fixes import FixEdits, fix_all, quick_fix
+from .positions import PositionMap
+from .settings import SettingsStore, client_settings
+
+__all__ = ["DEBOUNCE_SECONDS", "FIX_ALL_KIND", "UNSAFE_KIND", "CfnfixServer", "create_server"]
+
+log = logging.getLogger(__name__)
+
+#: Quiet time after a change before the document is analysed again.
+DEBOUNCE_SECONDS = 0.05
+#: Quiet time after diagnostics before the quick fixes are computed ahead.
+PREPARE_SECONDS = 0.3
+#: At most this many quick fixes are computed ahead per document version.
+PREPARE_LIMIT = 20
+#: … and no more once this much time went into them (a 1 MB template's fix takes about 0.3 s).
+PREPARE_BUDGET_SECONDS = 1.0
+#: Code action kind of "apply every safe fix" (what editors run on save).
+FIX_ALL_KIND = "source.fixAll.cfnfix"
+#: Code action kind of a fix marked unsafe (a sub-kind of quickfix, so editors list it).
+UNSAFE_KIND = "quickfix.unsafe"
+_CONFIG_NAMES = (".cfnfix.toml", "pyproject.toml")
+
+
+@dataclass
+class DocState:
+    """What the server holds for one open document."""
+
+    uri: str
+    path: str | None
+    generation: int = 0
+    """Bumped by every change: an analysis of an older generation is obsolete."""
+    analysis: Analysis | None = None
+    """The published analysis (of the text of ``version``)."""
+    version: int | None = None
+    good: Analysis | None = None
+    """The last analysis that parsed (its findings are kept while the text does not parse)."""
+    pending: asyncio.Task[None] | None = None
+    preparing: asyncio.Task[None] | None = None
+    fixes: dict[int, FixEdits | str] = field(default_factory=dict)
+    """Quick fixes of the published analysis, by finding index (a string: why it failed)."""
+    positions: PositionMap | None = None
+    """Offsets ⇄ LSP positions of the published analysis's text."""
+    edited_line: int = 0
+    """0-based line of the last change (fixes near it are computed ahead first)."""
+
+
+class CfnfixServer(LanguageServer):
+    """The cfnfix language server."""
+
+    def __init__(self) -> None:
+        super().__init__("cfnfix", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
+        self.engine = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cfnfix-engine")
+        self.store = SettingsStore()
+        self.docs: dict[str, DocState] = {}
+        self.debounce = DEBOUNCE_SECONDS
+        self._shown: set[str] = set()
+
+    # ------------------------------------------------------------------ helpers
+    def encoding(self) -> str:
+        """The negotiated position encoding (``utf-16`` unless the client offered another)."""
+        return str(self.workspace.position_encoding or "utf-16")
+
+    def warn_once(self, message: str, kind: lsp.MessageType = lsp.MessageType.Warning) -> None:
+        """Show (and log) ``message`` to the user, once per server run."""
+        if message not in self._shown:
+            self._shown.add(message)
+            self.window_log_message(lsp.LogMessageParams(type=kind, message=message))
+            self.window_show_message(lsp.ShowMessageParams(type=kind, message=message))
+
+    def _client_supports(self, *names: str) -> Any:
+        node: Any = self.client_capabilities
+        for name in names:
+            node = getattr(node, name, None)
+            if node is None:
+                return None
+        return node
+
+    def document_changes(self) -> bool:
+        """True when the client takes versioned edits (``documentChanges``)."""
+        return bool(self._client_supports("workspace", "workspace_edit", "document_changes"))
+
+    def resolves_edits(self) -> bool:
+        """True when the client asks ``codeAction/resolve`` for an action's edit."""
+        props = self._client_supports("text_document", "code_action", "resolve_support", "properties")
+        return bool(props) and "edit" in props
+
+    # ------------------------------------------------------------------ analysis
+    def schedule(self, uri: str, delay: float) -> None:
+        """Analyse the document after ``delay`` seconds of quiet (a newer call replaces this one)."""
+        state = self.docs.get(uri)
+        if state is None:
+            path = to_fs_path(uri) if uri.startswith("file:") else None
+            state = self.docs[uri] = DocState(uri, path)
+        state.generation += 1
+        for task in (state.pending, state.preparing):
+            if task is not None and not task.done():
+                task.cancel()
+        state.pending = asyncio.get_running_loop().create_task(self._analyse(state, state.generation, delay))
+
+    async def _analyse(self, state: DocState, generation: int, delay: float) -> None:
+        if delay:
+            await asyncio.sleep(delay)
+        if self.docs.get(state.uri) is not state:
+            return  # closed meanwhile
+        doc = self.workspace.get_text_document(state.uri)
+        text, version = doc.source, doc.version
+        settings, error = self.store.for_document(state.path)
+        if error is not None:
+            self.warn_once(f"cfnfix: {error} (using the defaults)")
+        loop = asyncio.get_running_loop()
+        expect = state.analysis is not None and bool(state.analysis.findings)
+        result = await loop.run_in_executor(self.engine, partial(analyse, positions=expect), text, state.path, settings)
+        if generation != state.generation or self.docs.get(state.uri) is not state:
+            return  # the document changed (or closed) meanwhile: a newer analysis is on its way
+        if result.problem is not None and result.problem.internal:
+            self.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Error, message=f"{state.uri}: {result.problem.message}"))
+        if not result.template:
+            state.good = None
+        elif result.problem is None:
+            state.good = result
+        elif state.good is not None:
+            result.findings, result.spans = carry_over(state.good, text)
+            result.stale = True
+        positions = PositionMap(text, self.encoding())
+        state.analysis, state.version, state.fixes, state.positions = result, version, {}, positions
+        self.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(uri=state.uri, version=version, diagnostics=diagnostics(result, positions, version))
+        )
+        if result.findings and not result.stale:
+            state.preparing = loop.create_task(self._prepare(state, generation))
+
+    async def _prepare(self, state: DocState, generation: int) -> None:
+        """Compute the quick fixes of the published findings ahead, while nothing changes."""
+        await asyncio.sleep(PREPARE_SECONDS)
+        analysis = state.analysis
+        assert analysis is not None
+        # nearest to the last edit first: that is where the user is
+        near = state.edited_line
+        wanted = sorted((i for i, f in enumerate(analysis.findings) if _fixable(f)), key=lambda i: abs(analysis.findings[i].line - 1 - near))
+        spent = 0.0
+        for index in wanted[:PREPARE_LIMIT]:
+            if generation != state.generation or spent > PREPARE_BUDGET_SECONDS:
+                return
+            start = time.perf_counter()
+            await self.quick_fix(state, index)
+            spent += time.perf_counter() - start
+
+    async def quick_fix(self, state: DocState, index: int) -> FixEdits | str:
+        """The edits of finding ``index``'s fix (computed on the engine thread, then kept)."""
+        found = state.fixes.get(index)
+        if found is not None:
+            return found
+        analysis = state.analysis
+        assert analysis is not None
+        finding = analysis.findings[index]
+        loop = asyncio.get_running_loop()
+        try:
+            found = await loop.run_in_executor(self.engine, quick_fix, analysis.text, state.path, finding, analysis.parsed)
+        except PatchError as exc:
+            found = exc.reason
+        if state.analysis is analysis:
+            state.fixes[index] = found
+        return found
+
+    async def current(self, uri: str) -> DocState | None:
+        """The document's state once its latest text is analysed (None: unknown, not a template, or mid-edit)."""
+        state = self.docs.get(uri)
+        if state is None:
+            return None
+        if state.pending is not None and not state.pending.done():
+            try:
+                await asyncio.shield(state.pending)
+            except asyncio.CancelledError:
+                return None
+        doc = self.workspace.get_text_document(uri)
+        if state.analysis is None or state.analysis.stale or state.analysis.text != doc.source:
+            return None
+        return state
+
+    # ------------------------------------------------------------------ code actions
+    async def code_actions(self, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+        """Quick fixes for the findings in the range, and fix-all, as the client's ``only`` allows."""
+        state = await self.current(params.text_document.uri)
+        if state is None:
+            return []
+        analysis = state.analysis
+        assert analysis is not None
+        only = params.context.only
+        positions = state.positions
+        assert positions is not None
+        start = positions.offset(params.range.start.line, params.range.start.character)
+        end = positions.offset(params.range.end.line, params.range.end.character)
+        wanted = {_index_of(d) for d in params.context.diagnostics if d.source == SOURCE}
+        actions: list[lsp.CodeAction] = []
+        if _allowed(only, lsp.CodeActionKind.QuickFix) or _allowed(only, UNSAFE_KIND):
+            for index, (finding, span) in enumerate(zip(analysis.findings, analysis.spans)):
+                if not _fixable(finding):
+                    continue
+                if index not in wanted and not (span[0] <= end and start <= span[1]):
+                    continue
+                kind = lsp.CodeActionKind.QuickFix if finding.fix.applicability is Applicability.SAFE else UNSAFE_KIND  # type: ignore[union-attr]
+                if not _allowed(only, kind):
+                    continue
+                action = lsp.CodeAction(
+                    title=_title(finding),
+                    kind=kind,
+                    diagnostics=[d for d in params.context.diagnostics if _index_of(d) == index] or None,
+                    is_preferred=kind == lsp.CodeActionKind.QuickFix,
+                    data={"uri": state.uri, "version": state.version, "index": index},
+                )
+                if index in state.fixes or not self.resolves_edits():
+                    await self._fill_quick_fix(state, action, index)
+                if action.edit is not None or action.disabled is not None or self.resolves_edits():
+                    actions.append(action)
+        if _allowed(only, FIX_ALL_KIND) and any(_fixable(f, safe_only=True) for f in analysis.findings):
+            action = lsp.CodeAction(
+                title="cfnfix: fix all auto-fixable findings",
+                kind=FIX_ALL_KIND,
+                data={"uri": state.uri, "version": state.version, "fix_all": True},
+            )
+            if not self.resolves_edits():
+                await self._fill_fix_all(state, action)
+            actions.append(action)
+        return actions
+
+    async def resolve(self, action: lsp.CodeAction) -> lsp.CodeAction:
+        """Fill in the edit of an action listed earlier (``codeAction/resolve``)."""
+        data = action.data if isinstance(action.data, dict) else {}
+        state = await self.current(str(data.get("uri")))
+        if state is None or state.version != data.get("version"):
+            action.disabled = lsp.CodeActionDisabled(reason="the document changed: ask for the fix again")
+            return action
+        if data.get("fix_all"):
+            await self._fill_fix_all(state, action)
+        elif isinstance(data.get("index"), int) and 0 <= data["index"] < len(state.analysis.findings):  # type: ignore[union-attr]
+            await self._fill_quick_fix(state, action, data["index"])
+        return action
+
+    async def _fill_quick_fix(self, state: DocState, action: lsp.CodeAction, index: int) -> None:
+        found = await self.quick_fix(state, index)
+        if isinstance(found, str):
+            action.disabled = lsp.CodeActionDisabled(reason=f"the fix cannot be applied: {found}")
+            return
+        assert state.positions is not None
+        action.edit = workspace_edit(state.uri, state.version, text_edits(state.positions, found.edits), document_changes=self.document_changes())
+
+    async def _fill_fix_all(self, state: DocState, action: lsp.CodeAction) -> None:
+        analysis = state.analysis
+        assert analysis is not None
+        settings, _ = self.store.for_document(state.path)
+        loop = asyncio.get_running_loop()
+        try:
+            _, edits = await loop.run_in_executor(self.engine, fix_all, analysis.text, state.path, settings, analysis.parsed)
+        except CfnfixError as exc:
+            action.disabled = lsp.CodeActionDisabled(reason=f"cannot fix: {exc.reason}")
+            return
+        assert state.positions is not None
+        action.edit = workspace_edit(state.uri, state.version, text_edits(state.positions, edits), document_changes=self.document_changes())
+
+    # ------------------------------------------------------------------ settings
+    def configure(self, raw: Any) -> None:
+        """Take the editor's settings (a bad one is reported and the previous settings kept)."""
+        try:
+            self.store.client = client_settings(raw)
+        except CfnfixError as exc:
+            self.warn_once(f"cfnfix: {exc.reason}")
+            return
+        if self.store.client.cfn_lint and not _cfn_lint_available():
+            self.warn_once("cfnfix: the cfn-lint setting needs a cfnfix with the cfn-lint detector; cfn-lint findings are not shown")
+
+    def reanalyse_all(self) -> None:
+        """Analyse every open document again (settings or a configuration file changed)."""
+        for uri in list(self.docs):
+            self.schedule(uri, 0)
+
+
+def _cfn_lint_available() -> bool:
+    from ..config import Settings
+
+    return "cfn_lint" in Settings.model_fields
+
+
+def _fixable(finding: Finding, *, safe_only: bool = False) -> bool:
+    fx = finding.fix
+    if fx is None or not fx.changes:
+        return False
+    return fx.applicability is Applicability.SAFE or (not safe_only and fx.applicability is Applicability.UNSAFE)
+
+
+def _title(finding: Finding) -> str:
+    fx = finding.fix
+    assert fx is not None
+    if fx.applicability is Applicability.SAFE:
+        return f"{fx.message} ({finding.rule_id})"
+    return f"Unsafe fix: {fx.message} ({finding.rule_id}; changes behaviour, review it)"
+
+
+def _index_of(diagnostic: lsp.Diagnostic) -> int | None:
+    data = diagnostic.data
+    if isinstance(data, dict) and isinstance(data.get("index"), int):
+        return data["index"]
+    return None
+
+
+def _allowed(only: Any, kind: str) -> bool:
+    """True when a client's ``only`` filter admits ``kind`` (kinds are hierarchical: ``source`` admits ``source.fixAll.cfnfix``)."""
+    if not only:
+        return True
+    return any(kind == k or kind.startswith(f"{k}.") for k in map(str, only))
+
+
+def create_server() -> CfnfixServer:
+    """A server with every handler registered."""
+    server = CfnfixServer()
+
+    @server.feature(lsp.INITIALIZE)
+    def initialize(ls: CfnfixServer, params: lsp.InitializeParams) -> None:
+        root = None
+        if params.workspace_folders:
+            root = to_fs_path(params.workspace_folders[0].uri)
+        elif params.root_uri:
+            root = to_fs_path(params.root_uri)
+        ls.store.root = root
+        use_lsp_lines(ls.workspace)
+        ls.configure(params.initialization_options)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: CfnfixServer, params: lsp.DidOpenTextDocumentParams) -> None:
+        ls.schedule(params.text_document.uri, 0)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: CfnfixServer, params: lsp.DidChangeTextDocumentParams) -> None:
+        state = ls.docs.get(params.text_document.uri)
+        for change in params.content_changes:
+            if state is not None and isinstance(change, lsp.TextDocumentContentChangePartial):
+                state.edited_line = change.range.start.line
+        ls.schedule(params.text_document.uri, ls.debounce)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: CfnfixServer, params: lsp.DidSaveTextDocumentParams) -> None:
+        if params.text_document.uri.endswith(_CONFIG_NAMES):
+            ls.reanalyse_all()
+        elif params.text_document.uri in ls.docs:
+            ls.schedule(params.text_document.uri, 0)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: CfnfixServer, params: lsp.DidCloseTextDocumentParams) -> None:
+        state = ls.docs.pop(params.text_document.uri, None)
+        if state is not None:
+            for task in (state.pending, state.preparing):
+                if task is not None and not task.done():
+                    task.cancel()
+        ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(ls: CfnfixServer, params: lsp.DidChangeConfigurationParams) -> None:
+        raw = params.settings
+        if raw is None or raw == {}:
+            # the pull model: the client says "changed" and serves workspace/configuration
+            if not ls._client_supports("workspace", "configuration"):
+                return
+            try:
+                answer = await ls.workspace_configuration_async(lsp.ConfigurationParams(items=[lsp.ConfigurationItem(section="cfnfix")]))
+            except Exception:  # noqa: BLE001 - a client that cannot answer keeps the settings as they were
+                log.debug("workspace/configuration failed: %s", traceback.format_exc())
+                return
+            raw = answer[0] if answer else None
+            if raw is None:
+                return  # no cfnfix section: the settings given at initialisation stay
+        ls.configure(raw)
+        ls.reanalyse_all()
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched_files(ls: CfnfixServer, params: lsp.DidChangeWatchedFilesParams) -> None:
+        if any(change.uri.endswith(_CONFIG_NAMES) for change in params.changes):
+            ls.reanalyse_all()
+
+    @server.feature(
+        lsp.TEXT_DOCUMENT_CODE_ACTION,
+        lsp.CodeActionOptions(
+            code_action_kinds=[lsp.CodeActionKind.QuickFix, UNSAFE_KIND, FIX_ALL_KIND],
+            resolve_provider=True,
+        ),
+    )
+    async def code_action(ls: CfnfixServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+        return await ls.code_actions(params)
+
+    @server.feature(lsp.CODE_ACTION_RESOLVE)
+    async def code_action_resolve(ls: CfnfixServer, action: lsp.CodeAction) -> lsp.CodeAction:
+        return await ls.resolve(action)
+
+    @server.feature(lsp.SHUTDOWN)
+    def shutdown(ls: CfnfixServer, *args: Any) -> None:
+        ls.engine.shutdown(wait=False, cancel_futures=True)
+
+    return server

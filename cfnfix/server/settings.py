@@ -1,0 +1,142 @@
+"""The language server's settings: the project's configuration file, then the editor's overrides.
+
+The editor sends settings in ``initializationOptions`` and ``workspace/didChangeConfiguration``
+(or answers ``workspace/configuration`` for the section ``cfnfix``). They use the keys of
+``.cfnfix.toml`` (kebab-case; camelCase is accepted too, as editors' JSON settings use it):
+
+* ``select``, ``ignore``, ``unsafe-fixes``, ``show-unused-suppressions``: override the
+  configuration file, as the command-line flags do;
+* ``config``: a configuration file to use instead of discovering one (``--config``);
+* ``cfn-lint``: also report cfn-lint's findings (see :data:`CFN_LINT_AVAILABLE`).
+
+For each document the configuration file is discovered from its folder upwards exactly as
+``cfnfix check`` does (:class:`~cfnfix.config_files.ConfigResolver`); a file is re-read
+when it changes on disk.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..config import Settings
+from ..config_files import find_config, load_config_file
+from ..errors import ConfigError
+
+__all__ = ["ClientSettings", "SettingsStore", "client_settings"]
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])([A-Z])")
+
+
+def _kebab(name: str) -> str:
+    return name.replace("_", "-")
+
+
+class ClientSettings(BaseModel):
+    """Settings the editor sends (every key optional: unset keys leave the configuration file's value)."""
+
+    model_config = ConfigDict(extra="forbid", alias_generator=_kebab, populate_by_name=True, frozen=True)
+
+    select: list[str] | None = Field(None, description="Rule ids, id prefixes or names to run (overrides the configuration file).")
+    ignore: list[str] | None = Field(None, description="Rule ids, id prefixes or names to skip (overrides the configuration file).")
+    unsafe_fixes: bool | None = Field(
+        None, description="Let fix-all (source.fixAll.cfnfix) apply unsafe fixes too, as `cfnfix apply --unsafe-fixes`."
+    )
+    show_unused_suppressions: bool | None = Field(None, description="Report suppressions that silence nothing (CFX900).")
+    config: str | None = Field(None, description="Configuration file to use instead of discovery (as --config).")
+    cfn_lint: bool = Field(False, description="Also report cfn-lint's findings (needs the cfn-lint detector).")
+
+    def overrides(self) -> dict[str, Any]:
+        """The :class:`~cfnfix.config.Settings` fields this overrides."""
+        found = {
+            "select": self.select,
+            "ignore": self.ignore,
+            "unsafe_fixes": self.unsafe_fixes,
+            "show_unused_suppressions": self.show_unused_suppressions,
+        }
+        return {k: v for k, v in found.items() if v is not None}
+
+
+def _normalise(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {_CAMEL.sub(r"-\1", k).lower() if isinstance(k, str) else k: v for k, v in value.items()}
+    return value
+
+
+def client_settings(raw: Any) -> ClientSettings:
+    """Read what an editor sent: ``{"cfnfix": {...}}``, ``{"settings": {...}}`` or the keys themselves.
+
+    Raises :class:`~cfnfix.errors.ConfigError` naming the first bad key.
+    """
+    if raw is None:
+        return ClientSettings()
+    if isinstance(raw, dict):
+        for wrapper in ("cfnfix", "settings"):
+            if isinstance(raw.get(wrapper), dict) and len(raw) == 1:
+                return client_settings(raw[wrapper])
+    if not isinstance(raw, dict):
+        raise ConfigError(f"editor settings for cfnfix must be an object, got {type(raw).__name__}")
+    data = _normalise(raw)
+    for key in ("select", "ignore"):
+        if isinstance(data.get(key), str):
+            data[key] = [p.strip() for p in data[key].split(",") if p.strip()]
+    try:
+        return ClientSettings.model_validate(data, strict=True)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(p) for p in err.get("loc", ())) or "(top level)"
+        what = "unknown key" if err.get("type") == "extra_forbidden" else str(err.get("msg", "invalid value")).lower()
+        raise ConfigError(f"editor settings for cfnfix: {key}: {what}") from None
+
+
+class SettingsStore:
+    """Settings for each document: discovered configuration file (re-read when it changes) plus the editor's overrides."""
+
+    def __init__(self, client: ClientSettings | None = None, root: str | None = None) -> None:
+        self.client = client or ClientSettings()
+        self.root = root
+        self._files: dict[Path, tuple[tuple[int, int], Settings]] = {}
+
+    def config_file(self, path: str | None) -> Path | None:
+        """The configuration file that applies to a document at ``path`` (None: an unsaved document)."""
+        if self.client.config is not None:
+            config = Path(self.client.config).expanduser()
+            if not config.is_absolute() and self.root is not None:
+                config = Path(self.root) / config
+            return config
+        folder = Path(path).parent if path is not None else Path(self.root or os.getcwd())
+        return find_config(folder)
+
+    def _load(self, config: Path) -> Settings:
+        try:
+            st = config.stat()
+            stamp = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            stamp = (-1, -1)
+        cached = self._files.get(config)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        settings = load_config_file(config)  # a ConfigError propagates: the caller reports it
+        self._files[config] = (stamp, settings)
+        return settings
+
+    def for_document(self, path: str | None) -> tuple[Settings, ConfigError | None]:
+        """The settings for a document, and the error of a configuration file that could not be read.
+
+        A bad configuration file is reported and the defaults are used instead (with the
+        editor's overrides), so that the editor still shows findings.
+        """
+        error: ConfigError | None = None
+        base = Settings()
+        try:
+            config = self.config_file(path)
+            if config is not None:
+                base = self._load(config)
+        except ConfigError as exc:
+            error = exc
+        overrides = self.client.overrides()
+        return (base.model_copy(update=overrides) if overrides else base), error

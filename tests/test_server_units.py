@@ -1,0 +1,188 @@
+"""The language server's pure parts: positions, spans, carried-over findings, edits, settings; the command."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cfnfix.api import check
+from cfnfix.config import Settings
+from cfnfix.document import load
+from cfnfix.errors import ConfigError
+from cfnfix.patch import apply_patch
+from cfnfix.server.analysis import analyse, carry_over, finding_span
+from cfnfix.server.fixes import apply_text_edits, diff_edits, fix_all, quick_fix
+from cfnfix.server.positions import PositionMap
+from cfnfix.server.settings import SettingsStore, client_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "golden" / "seed-scenario" / "aurora-replication-yaml" / "input.yaml"
+
+
+@pytest.mark.parametrize(
+    ("text", "offset", "encoding", "position"),
+    [
+        ("ab\ncd", 4, "utf-16", (1, 1)),
+        ("ab\r\ncd", 5, "utf-16", (1, 1)),
+        ("ab\rcd", 4, "utf-16", (1, 1)),  # a lone CR ends a line (LSP), as in YAML
+        ("a\u2028b\nc", 4, "utf-16", (1, 0)),  # U+2028 does not (str.splitlines would split there)
+        ("\U0001f680x", 1, "utf-16", (0, 2)),  # outside the BMP: two UTF-16 units
+        ("\U0001f680x", 1, "utf-8", (0, 4)),
+        ("\U0001f680x", 1, "utf-32", (0, 1)),
+        ("é=1", 1, "utf-8", (0, 2)),
+    ],
+)
+def test_positions_round_trip(text: str, offset: int, encoding: str, position: tuple[int, int]) -> None:
+    positions = PositionMap(text, encoding)
+    assert positions.position(offset) == position
+    assert positions.offset(*position) == offset
+
+
+def test_position_past_the_end_of_a_line_is_its_end() -> None:
+    positions = PositionMap("ab\r\ncd\n")
+    assert positions.offset(0, 99) == 2
+    assert positions.offset(9, 0) == len("ab\r\ncd\n")
+    assert positions.position(10_000) == (2, 0)
+
+
+def test_finding_spans_cover_the_key_or_the_first_line() -> None:
+    text = SEED.read_text(encoding="utf-8")
+    document = load(text, None)
+    spans = {f.rule_id: text[slice(*finding_span(document, f))] for f in check(text)}
+    assert spans["CFX101"] == "SchemaSync Lambda"  # the key
+    assert spans["CFX201"] == "ReplicaCluster"  # the resource's key, not its whole body
+    assert spans["CFX301"] == "5.7.mysql_aurora.2.11.2"
+    assert spans["CFX401"] == "|"  # a block literal: its first line only
+
+
+def test_analysis_of_broken_and_foreign_texts() -> None:
+    settings = Settings()
+    broken = analyse("Resources:\n  A: [1, 2\n", None, settings)
+    assert broken.template and broken.problem is not None and not broken.findings
+    assert broken.problem.span[0] > 0
+    assert not analyse("on: [push]\n", None, settings).template  # not a template: nothing to say
+    assert not analyse("jobs: {a: [1\n", None, settings).template  # not even a broken one
+
+
+def test_carry_over_moves_spans_around_the_edit() -> None:
+    text = SEED.read_text(encoding="utf-8")
+    good = analyse(text, None, Settings())
+    at = text.index("Resources:")
+    edited = text[:at] + "X: [\n" + text[at:]
+    findings, spans = carry_over(good, edited)
+    assert findings == good.findings
+    for (s0, e0), (s1, e1) in zip(good.spans, spans):
+        assert edited[s1:e1] == text[s0:e0]
+    # an edit inside a span shrinks it to the edit's start
+    s0, e0 = good.spans[0]
+    findings, spans = carry_over(good, text[: s0 + 1] + text[s0 + 2 :])
+    assert spans[0] == (s0, e0 - 1)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("a\nb\nc\n", "a\nB\nc\n"),
+        ("a\nb\nc\n", "a\nc\n"),
+        ("a\nb\nc\n", "a\nb\nb2\nc\n"),
+        ("a\r\nb\r\n", "a\r\nb\r\nc"),
+        ("x", ""),
+        ("", "y\n"),
+        ("same\n", "same\n"),
+    ],
+)
+def test_diff_edits_rebuild_the_new_text(old: str, new: str) -> None:
+    edits = diff_edits(old, new)
+    assert apply_text_edits(old, edits) == new
+    assert all(a.end <= b.start for a, b in zip(edits, edits[1:]))
+
+
+def test_quick_fix_edits_are_the_engines_and_minimal() -> None:
+    text = SEED.read_text(encoding="utf-8")
+    (rename,) = [f for f in check(text) if f.rule_id == "CFX101"]
+    result = quick_fix(text, None, rename)
+    assert result.from_engine
+    assert result.text == apply_patch(text, rename.fix.patch)  # type: ignore[union-attr]
+    assert apply_text_edits(text, result.edits) == result.text
+    assert len(result.edits) == 4 and sum(e.end - e.start for e in result.edits) < 120
+
+
+def test_fix_all_is_apply() -> None:
+    text = SEED.read_text(encoding="utf-8")
+    settings = Settings.model_validate({"rules": {"lambda-runtime-deprecated": {"today": "2026-11-28"}}})
+    result, edits = fix_all(text, None, settings)
+    assert result.text != text and apply_text_edits(text, edits) == result.text
+    assert max(e.end - e.start for e in edits) < len(text) // 10  # never a whole-document replace
+
+
+def test_client_settings_shapes_and_errors() -> None:
+    assert client_settings(None).overrides() == {}
+    assert client_settings({"cfnfix": {"unsafeFixes": True}}).overrides() == {"unsafe_fixes": True}
+    assert client_settings({"settings": {"select": "CFX1, CFX2"}}).overrides() == {"select": ["CFX1", "CFX2"]}
+    assert client_settings({"ignore": ["CFX9"], "show-unused-suppressions": True}).overrides() == {
+        "ignore": ["CFX9"],
+        "show_unused_suppressions": True,
+    }
+    with pytest.raises(ConfigError, match="selekt: unknown key"):
+        client_settings({"selekt": ["CFX1"]})
+    with pytest.raises(ConfigError, match="unsafe-fixes"):
+        client_settings({"unsafe-fixes": "yes"})
+    with pytest.raises(ConfigError, match="must be an object"):
+        client_settings([1])
+
+
+def test_settings_store_discovers_rereads_and_survives_a_bad_file(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    doc = str(tmp_path / "sub" / "t.yaml")
+    store = SettingsStore()
+    assert store.for_document(doc) == (Settings(), None)
+    config = tmp_path / ".cfnfix.toml"
+    config.write_text('ignore = ["CFX1"]\n', encoding="utf-8")
+    assert store.for_document(doc)[0].ignore == ["CFX1"]
+    config.write_text('ignore = ["CFX1", "CFX22"]\n', encoding="utf-8")  # another size: read again
+    assert store.for_document(doc)[0].ignore == ["CFX1", "CFX22"]
+    config.write_text("ignore = [\n", encoding="utf-8")
+    settings, error = store.for_document(doc)
+    assert settings == Settings() and error is not None and "invalid TOML" in str(error)
+    store.client = client_settings({"select": ["CFX2"], "config": str(tmp_path / "other.toml")})
+    (tmp_path / "other.toml").write_text("unsafe-fixes = true\n", encoding="utf-8")
+    settings, error = store.for_document(doc)
+    assert error is None and settings.unsafe_fixes and settings.select == ["CFX2"]
+
+
+def test_server_command_without_the_extra_is_one_line(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    import cfnfix.server
+
+    monkeypatch.setattr(cfnfix.server, "missing_dependency", lambda: "pygls")
+    result = cli("server")
+    assert result.exit_code == 2
+    assert result.stderr == "error: cfnfix server needs pygls, which is not installed: pip install 'cfnfix[server]'\n"
+
+
+def test_other_commands_do_not_import_the_server_libraries(tmp_path: Path) -> None:
+    template = tmp_path / "t.yaml"
+    template.write_text("Resources:\n  B:\n    Type: AWS::S3::Bucket\n", encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from cfnfix.cli import app\n"
+        f"for args in (['check', {str(template)!r}], ['apply', {str(template)!r}], ['rules']):\n"
+        "    CliRunner().invoke(app, args)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pygls', 'lsprotocol', 'cattrs') or m.startswith('cfnfix.server')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "[]"
+
+
+def test_quick_fix_of_a_comment_is_the_rules_text_edit() -> None:
+    """A fix made of text edits (an unused suppression comment) is sent as those edits."""
+    from cfnfix.patch.text_edits import apply_fix
+
+    text = "Resources:\n  Bucket:  # cfnfix: ignore[CFX201]\n    Type: AWS::S3::Bucket\n"
+    (finding,) = [f for f in check(text, config=Settings(show_unused_suppressions=True)) if f.fix is not None and f.fix.edits]
+    result = quick_fix(text, None, finding)
+    assert result.text == apply_fix(text, finding.fix) == apply_text_edits(text, result.edits)  # type: ignore[arg-type]
+    assert "cfnfix: ignore" not in result.text and "Bucket:" in result.text
