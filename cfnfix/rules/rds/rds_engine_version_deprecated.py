@@ -13,7 +13,7 @@ from ...findings import Applicability, Finding, Fix, Severity
 from ...template.model import Resource, literal, of_type, parameter_default, ref_target
 from ..base import Rule, RuleContext
 from ._engine_versions import engines, is_deprecated, major, successor, table_date
-from ._rds import CLUSTER, INSTANCE
+from ._rds import CLUSTER, INSTANCE, cluster_of
 
 
 def _resolved(ctx: RuleContext, value: object) -> tuple[str | None, str | None]:
@@ -65,7 +65,8 @@ upgrades running databases on such versions in a maintenance window of its choos
 Set `EngineVersion` to the newest version of the **same major version** (`8.0.35` →
 newest `8.0.x`; `14.9` → newest `14.x`; `16.4-limitless` → newest `16.x-limitless`) that
 neither DB instances nor DB clusters have deprecated, so an instance and its cluster move
-to the same version. A minor upgrade within a major keeps the parameter group family and
+to the same version; a DB instance of a cluster whose own `EngineVersion` is supported
+takes the cluster's version instead. A minor upgrade within a major keeps the parameter group family and
 the SQL dialect; it is what RDS's own automatic minor upgrades do.
 
 No fix (reported only) when:
@@ -109,7 +110,8 @@ snapshot first.
             f"{what} (cfn-lint {lint}; engine-version table of {table_date()})"
         )
         pointer = res.prop_pointer("EngineVersion")
-        target = successor(engine, version)
+        theirs = self._cluster_version(ctx, res, engine, version)
+        target = theirs or successor(engine, version)
         if target is None:
             message += (
                 f"; no fix: major version {major(engine, version)} has no supported minor version left, "
@@ -127,4 +129,19 @@ snapshot first.
             message=f"Set EngineVersion to {target} (an in-place minor version upgrade: the database restarts, with downtime)",
             patch=[{"op": "replace", "path": pointer, "value": target}],
         )
-        return self.finding(ctx, pointer, message + f"; the newest supported {major(engine, version)} version is {target}", fix=fix)
+        if theirs:
+            message += f"; its DB cluster runs {theirs}"
+        else:
+            message += f"; the newest supported {major(engine, version)} version is {target}"
+        return self.finding(ctx, pointer, message, fix=fix)
+
+    @staticmethod
+    def _cluster_version(ctx: RuleContext, res: Resource, engine: str, version: str) -> str | None:
+        """For a cluster member: its cluster's literal, supported version of the same major (they must agree)."""
+        if res.type != INSTANCE:
+            return None
+        cluster = cluster_of(ctx.data, res)
+        theirs = literal(cluster.props.get("EngineVersion")) if cluster is not None else None
+        if theirs is None or is_deprecated(engine, CLUSTER, theirs) or major(engine, theirs) != major(engine, version):
+            return None
+        return theirs
