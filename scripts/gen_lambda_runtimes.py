@@ -2,13 +2,14 @@
 
 Source: the installed cfn-lint's ``cfnlint/data/AdditionalSpecs/LmbdRuntimeLifecycle.json``
 (rules W2531/E2531/E2533), read as data only — no cfn-lint code is imported or copied. For
-every Python and Node.js runtime it gives three dates (``deprecated``: end of security
+every runtime of every family (Python, Node.js, Java, .NET, Ruby, Go, OS-only ``provided``)
+it gives three dates (``deprecated``: end of security
 patches; ``create-block``: new functions refused; ``update-block``: updates refused) and
 cfn-lint's ``successor``. Lambda documents the phases at
 https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels.
 
-Other runtime families (Java, .NET, Ruby, Go, provided) are left out: cfnfix only fixes the
-interpreted runtimes whose code can move to a newer version by changing ``Runtime``.
+Which families can move by changing ``Runtime`` alone is the rule's business
+(``cfnfix/rules/lambdas/lambda_runtime_deprecated.py``), not the table's.
 ``--check`` exits 1 when the committed file differs from what this script would write
 (ignoring the date).
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import sys
 from importlib import metadata, resources
 from pathlib import Path
@@ -28,14 +30,14 @@ from _generated import write_or_check  # noqa: E402  (a sibling script module)
 
 OUT = Path(__file__).resolve().parent.parent / "cfnfix" / "rules" / "lambdas" / "data" / "lambda_runtimes.json"
 SOURCE = "data/AdditionalSpecs/LmbdRuntimeLifecycle.json"
-FAMILIES = ("python", "nodejs")
+#: Runtime name prefixes, longest first (``dotnetcore3.1`` is .NET).
+FAMILIES = ("python", "nodejs", "java", "dotnetcore", "dotnet", "ruby", "go", "provided")
 KEYS = ("deprecated", "create-block", "update-block", "successor")
 
 
 def _sort_key(name: str) -> tuple[str, tuple[int, ...]]:
     family = next(f for f in FAMILIES if name.startswith(f))
-    digits = [int(p) for p in name[len(family) :].replace(".x", "").split(".") if p.isdigit()]
-    return family, tuple(digits)
+    return family.replace("dotnetcore", "dotnet"), tuple(int(p) for p in re.findall(r"\d+", name[len(family) :]))
 
 
 def build() -> dict[str, Any]:

@@ -127,7 +127,17 @@ def test_runtime_table_matches_the_domain_notes() -> None:
     py38 = lifecycle("python3.8")
     assert py38 is not None and py38.successor == "python3.14"
     assert (str(py38.deprecated), str(py38.create_block), str(py38.update_block)) == ("2024-10-14", "2027-02-01", "2027-03-03")
-    assert all(name.startswith(("python", "nodejs")) for name in table())
+    assert {lc.family for lc in table().values()} == {"python", "nodejs", "java", "dotnet", "ruby", "go", "provided"}
+
+
+@pytest.mark.parametrize(
+    ("older", "newer"),
+    [("java8", "java8.al2"), ("java8.al2", "java11"), ("dotnetcore3.1", "dotnet6"), ("provided", "provided.al2"),
+     ("provided.al2", "provided.al2023"), ("ruby2.7", "ruby3.2"), ("ruby3.4", "ruby4.0")],
+)
+def test_versions_order_within_a_family(older: str, newer: str) -> None:
+    a, b = lifecycle(older), lifecycle(newer)
+    assert a is not None and b is not None and a.family == b.family and a.version < b.version
 
 
 @pytest.mark.parametrize(

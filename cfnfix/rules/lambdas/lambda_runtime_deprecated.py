@@ -1,4 +1,4 @@
-"""CFX601 lambda-runtime-deprecated: a Python or Node.js runtime past its deprecation date.
+"""CFX601 lambda-runtime-deprecated: a Lambda runtime (any family) past its deprecation date.
 
 Background: docs/cloudformation/lambda.md.
 """
@@ -9,14 +9,14 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ...findings import Applicability, Finding, Fix, Severity
 from ..base import Rule, RuleContext
 from ._lambda import Function, functions
-from ._python_code import analyse, read_source
+from ._python_code import Problem, analyse, read_source
 from ._python_tables import stdlib
 from ._runtime_tables import Lifecycle, family, lifecycle, supported
 
@@ -47,10 +47,15 @@ class Options(BaseModel):
     today: dt.date | str | None = Field(
         None, description="The date to judge deprecation on, YYYY-MM-DD (default: the machine's date)."
     )
-    python_target: str | None = Field(None, description="Python runtime to upgrade to (default: the newest supported).")
-    nodejs_target: str | None = Field(
-        None, description="Node.js runtime to upgrade to (default: the newest supported)."
+    target_policy: Literal["latest", "nearest"] = Field(
+        "latest",
+        description=(
+            "Which supported runtime to move to: `latest` (default: the newest, furthest from its own "
+            "deprecation, as Lambda recommends) or `nearest` (the oldest supported one newer than the current)."
+        ),
     )
+    python_target: str | None = Field(None, description="Python runtime to upgrade to (default: per target-policy).")
+    nodejs_target: str | None = Field(None, description="Node.js runtime to upgrade to (default: per target-policy).")
 
     @field_validator("today")
     @classmethod
@@ -72,6 +77,10 @@ class Options(BaseModel):
     def day(self) -> dt.date:
         """The date deprecation is judged on."""
         return self.today if isinstance(self.today, dt.date) else dt.date.today()
+
+    def pinned(self, fam: str) -> str | None:
+        """The configured target of a family, if any."""
+        return {"python": self.python_target, "nodejs": self.nodejs_target}.get(fam)
 
 
 @dataclass(frozen=True)
@@ -111,37 +120,67 @@ def _codes(users: list[Function]) -> list[str] | None:
     return texts
 
 
+def candidates(lc: Lifecycle, options: Options, today: dt.date) -> list[str]:
+    """Runtimes to try, in order: the pinned target, else the supported newer runtimes of the
+    family, newest first (``latest``) or oldest first (``nearest``)."""
+    pinned = options.pinned(lc.family)
+    if pinned:
+        return [pinned]
+    newer = [c.name for c in supported(lc.family, today) if c.version > lc.version]
+    return newer if options.target_policy == "latest" else newer[::-1]
+
+
+def _parse_problem(codes: list[str], version: tuple[int, ...]) -> Problem | None:
+    """The first inline code's syntax error under Python ``version``, or None when all parse."""
+    for code in codes:
+        problem = analyse(code, (3, version[1])).problem
+        if problem is not None:
+            return problem
+    return None
+
+
 def choose_python(lc: Lifecycle, users: list[Function], options: Options, today: dt.date) -> Choice:
-    """The Python runtime to move to: the pinned or newest supported one whose standard
-    library still has every standard module the inline code imports."""
+    """The Python runtime to move to: the first candidate (see :func:`candidates`) under which
+    every inline code parses and whose standard library still has every standard module the
+    code imports."""
     codes = _codes(users) or []
     old = (3, lc.version[1]) if lc.version[:1] == (3,) else (3, 8)
     needed: set[str] = set()
     for code in codes:
         result = analyse(code, (3, 14))
-        if result.problem is not None:
-            if lc.version[0] == 2:
-                return Choice(None, "the inline code is not Python 3 (it does not parse as such); port it first")
-            continue  # a syntax error of its own (CFX402)
-        needed |= {imp.top for imp in result.imports if imp.top in stdlib(old)}
-    pinned = options.python_target
-    candidates = [pinned] if pinned else [c.name for c in supported("python", today) if c.version > lc.version]
-    if not candidates:
+        if result.problem is None:
+            needed |= {imp.top for imp in result.imports if imp.top in stdlib(old)}
+    names = candidates(lc, options, today)
+    if not names:
         return Choice(None, "no supported Python runtime is newer")
-    for name in candidates:
+    pinned = options.pinned("python")
+    word = "newest" if options.target_policy == "latest" else "nearest"
+    first_gone: list[str] = []
+    for name in names:
         target = lifecycle(name)
         assert target is not None
+        problem = _parse_problem(codes, target.version)
+        if problem is not None:
+            if lc.version[0] == 2:
+                return Choice(None, "the inline code is not Python 3 (it does not parse as such); port it first")
+            return Choice(
+                None,
+                f"the inline code does not parse as Python 3.{target.version[1]} (line {problem.line}: "
+                f"{problem.message}; CFX402 reports it): fix it first, so the runtime is never moved to a "
+                "version the code cannot run on",
+            )
         gone = sorted(needed - stdlib((3, target.version[1])))
         if not gone:
             note = f" (the pinned target {name} is itself deprecated)" if target.phase(today) else ""
-            if name != candidates[0]:
-                lost = sorted(needed - stdlib((3, lifecycle(candidates[0]).version[1])))  # type: ignore[union-attr]
-                note = f" (the newest, {candidates[0]}, no longer has {', '.join(lost)}, which the inline code imports)"
+            if first_gone:
+                note = f" (the {word}, {names[0]}, no longer has {', '.join(first_gone)}, which the inline code imports)"
             return Choice(name, note=note)
         if pinned:
             return Choice(None, f"the inline code imports {', '.join(gone)}, which {name} no longer has")
-    newest = candidates[0]
-    gone = sorted(needed - stdlib((3, lifecycle(newest).version[1])))  # type: ignore[union-attr]
+        first_gone = first_gone or gone
+    newest = max((lifecycle(n) for n in names), key=lambda t: t.version if t else ())  # type: ignore[union-attr]
+    assert newest is not None
+    gone = sorted(needed - stdlib((3, newest.version[1])))
     return Choice(
         None,
         f"the inline code imports {', '.join(gone)}, removed from the standard library of every supported Python runtime; port it first",
@@ -149,12 +188,11 @@ def choose_python(lc: Lifecycle, users: list[Function], options: Options, today:
 
 
 def choose_nodejs(lc: Lifecycle, users: list[Function], options: Options, today: dt.date) -> Choice:
-    """The Node.js runtime to move to: the pinned or newest supported one."""
-    pinned = options.nodejs_target
-    candidates = [pinned] if pinned else [c.name for c in supported("nodejs", today) if c.version > lc.version]
-    if not candidates:
+    """The Node.js runtime to move to: the first candidate (see :func:`candidates`)."""
+    names = candidates(lc, options, today)
+    if not names:
         return Choice(None, "no supported Node.js runtime is newer")
-    name = candidates[0]
+    name = names[0]
     target = lifecycle(name)
     assert target is not None
     codes = _codes(users) or []
@@ -168,14 +206,67 @@ def choose_nodejs(lc: Lifecycle, users: list[Function], options: Options, today:
     return Choice(name, note=note)
 
 
+def choose_packaged(lc: Lifecycle, users: list[Function], options: Options, today: dt.date) -> Choice:
+    """Java, Ruby and ``provided``: the first candidate; the package is not looked into."""
+    names = candidates(lc, options, today)
+    if not names:
+        return Choice(None, f"no supported {lc.family} runtime is newer")
+    return Choice(names[0])
+
+
+def choose_dotnet(lc: Lifecycle, users: list[Function], options: Options, today: dt.date) -> Choice:
+    """.NET: never a fix, the assembly targets one framework version."""
+    names = candidates(lc, options, today)
+    if not names:
+        return Choice(None, "no supported .NET runtime is newer")
+    target = lifecycle(names[0])
+    assert target is not None
+    framework = f"net{target.version[0]}.0"
+    return Choice(
+        None,
+        f"a .NET function is compiled for one target framework; rebuild it for {framework} "
+        f"(<TargetFramework>{framework}</TargetFramework>) and set Runtime to {names[0]} together",
+    )
+
+
+def choose_go(lc: Lifecycle, users: list[Function], options: Options, today: dt.date) -> Choice:
+    """go1.x: never a fix, its successor is an OS-only runtime that needs a rebuilt package."""
+    return Choice(
+        None,
+        "Go functions move to the OS-only runtime provided.al2023, which needs more than a new Runtime: build the "
+        "binary as `bootstrap` (GOOS=linux, GOARCH matching Architectures, -tags lambda.norpc), zip it at the "
+        "package root, and set Handler to bootstrap and Runtime to provided.al2023 together",
+    )
+
+
+_CHOOSERS = {
+    "python": choose_python,
+    "nodejs": choose_nodejs,
+    "java": choose_packaged,
+    "ruby": choose_packaged,
+    "provided": choose_packaged,
+    "dotnet": choose_dotnet,
+    "go": choose_go,
+}
+
+#: What the fix message says about each family's move (why it is unsafe).
+_CAVEAT = {
+    "python": "a new language version: review and test the code",
+    "nodejs": "a new language version: review and test the code",
+    "java": "a new JVM: Java 8+ bytecode runs on it, but removed JDK APIs and changed defaults need a test run",
+    "ruby": "a new Ruby version: gems vendored for the old one (vendor/bundle/ruby/<version>) must be re-bundled; review and test",
+    "provided": "Amazon Linux 2023: the bootstrap must run there (glibc 2.34, OpenSSL 3); rebuild dynamically linked binaries and test",
+}
+
+
 class LambdaRuntimeDeprecated(Rule):
-    """A Lambda function (or SAM's global ``Runtime``) on a deprecated Python/Node.js runtime."""
+    """A Lambda function (or SAM's global ``Runtime``) on a deprecated runtime of any family."""
 
     id = "CFX601"
     name = "lambda-runtime-deprecated"
     severity = Severity.HIGH
     summary = (
-        "A Lambda function uses a deprecated Python or Node.js runtime; the fix moves it to the supported successor."
+        "A Lambda function uses a deprecated runtime; the fix moves it to a supported one of the same language where that is enough."
     )
     explanation = """\
 Lambda retires runtimes in three steps: on the **deprecation** date it stops security
@@ -185,18 +276,38 @@ can no longer be updated either, so any stack update touching them fails. The fi
 severity follows the phase on the day of the check: deprecated → medium, create blocked →
 high, update blocked → critical (cfn-lint W2531, E2531, E2533). Checked: `Runtime` of
 `AWS::Lambda::Function` and `AWS::Serverless::Function`, and SAM's `Globals.Function.Runtime`
-(reported once, where it is written). The dates come from a bundled table regenerated from
-cfn-lint 1.58's `LmbdRuntimeLifecycle.json` (`scripts/gen_lambda_runtimes.py`); the day
-can be pinned with the option `today = "2026-11-28"` (reproducible CI output).
+(reported once, where it is written), for every runtime family cfn-lint knows: Python,
+Node.js, Java, .NET, Ruby, Go and the OS-only `provided`. The dates come from a bundled
+table regenerated from cfn-lint 1.58's `LmbdRuntimeLifecycle.json`
+(`scripts/gen_lambda_runtimes.py`); the day can be pinned with the option
+`today = "2026-11-28"` (reproducible CI output).
 
-**Fix (unsafe):** set `Runtime` to the newest runtime of the same language that is not
-deprecated (cfn-lint's successor, `python3.14` / `nodejs24.x`), or to the option
-`python-target` / `nodejs-target`. A new major version can change behaviour, so the fix
-needs review and testing. For inline code cfnfix looks before it leaps: Python code that
-imports a standard module the successor removed (`imp`, `distutils`, `cgi` …) moves to the
-newest supported version that still has it, or gets no fix; code that is not Python 3 (a
-`python2.7` function) gets no fix; Node.js code that requires `aws-sdk` (SDK v2) gets no fix
-when moving to nodejs18.x or later, which ship SDK v3 only.
+**Target policy** (option `target-policy`): `latest` (the default) moves to the newest
+supported runtime of the same language (`python3.14`, `nodejs24.x`, `java25`, `ruby4.0`) —
+cfn-lint's successor and Lambda's advice: it is the furthest from its own deprecation, so
+one reviewed upgrade lasts longest instead of being repeated when the nearer version
+retires. `nearest` moves to the oldest supported runtime newer than the current one
+(`python3.9` → `python3.11`, `java8` → `java8.al2`), the smallest change in behaviour.
+`python-target` / `nodejs-target` pin one runtime.
+
+**Fix (unsafe)**, per family — a new major version can change behaviour, so every fix
+needs review and testing:
+* Python: never to a version the inline code does not parse under (Python 2 code in a
+  `python3.9` function gets no fix; CFX402 reports the syntax), nor one whose standard
+  library lost a module the code imports (`imp`, `distutils`, `cgi` …: the next candidate
+  that still has it, else no fix). Code that is not Python 3 (a `python2.7` function) gets
+  no fix.
+* Node.js: no fix when inline code requires `aws-sdk` (SDK v2) and the target is
+  nodejs18.x or later, which ship SDK v3 only.
+* Java (`java8` → `java25`/`java8.al2`): the JVM runs old bytecode, but removed JDK APIs
+  and changed defaults need a test run.
+* Ruby: gems vendored for the old version must be re-bundled.
+* `provided`, `provided.al2` → `provided.al2023`: the `bootstrap` must run on Amazon Linux
+  2023 (glibc 2.34, OpenSSL 3); statically linked binaries usually do.
+* .NET (`dotnet6`, `dotnetcore3.1`): **no fix** — the assembly is compiled for one target
+  framework; the finding says which to rebuild for (`net10.0`).
+* Go (`go1.x`): **no fix** — its successor `provided.al2023` needs the binary built as
+  `bootstrap` and `Handler: bootstrap`; the finding gives the steps.
 """
     doc_url = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels"
     fix_applicability = Applicability.UNSAFE
@@ -226,8 +337,7 @@ when moving to nodejs18.x or later, which ship SDK v3 only.
             phase = lc.phase(today) if lc else None
             if lc is None or phase is None:
                 continue
-            chooser = choose_python if lc.family == "python" else choose_nodejs
-            choice = chooser(lc, fns, options, today)
+            choice = _CHOOSERS[lc.family](lc, fns, options, today)
             if choice.runtime == runtime:
                 choice = Choice(None, f"{runtime} is the pinned target")
             where = "SAM Globals.Function" if pointer.startswith("/Globals/") else fns[0].name
@@ -237,7 +347,7 @@ when moving to nodejs18.x or later, which ship SDK v3 only.
                 message += f"; the supported successor is {choice.runtime}{choice.note}"
                 fix = Fix(
                     applicability=Applicability.UNSAFE,
-                    message=f"change Runtime to {choice.runtime} (a new language version: review and test the code)",
+                    message=f"change Runtime to {choice.runtime} ({_CAVEAT[lc.family]})",
                     patch=[{"op": "replace", "path": pointer, "value": choice.runtime}],
                 )
             else:

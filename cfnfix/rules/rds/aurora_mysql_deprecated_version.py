@@ -30,7 +30,7 @@ class AuroraMysqlDeprecatedVersion(Rule):
     doc_url = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Updates.Versions.html"
     fix_applicability = Applicability.UNSAFE
     options_model = AuroraMysqlDeprecatedVersionOptions
-    cfn_lint_ids = ("W3690",)
+    cfn_lint_ids = ("W3690", "W3691")  # W3691: its DB instances
     root_cause = "The pinned Aurora MySQL 8.0 minor version was deprecated; bare 8.0 is an alias, not a pin."
     deployment_impact = "Creating the cluster fails (cannot be used to create new clusters); running clusters get force-upgraded."
     explanation = """\
