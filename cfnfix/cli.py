@@ -78,6 +78,10 @@ Config = Annotated[
     typer.Option("--config", help="Use this configuration file (.cfnfix.toml or pyproject.toml) instead of discovery.", metavar="FILE"),
 ]
 UnsafeFixes = Annotated[bool, typer.Option("--unsafe-fixes", help="Include fixes marked unsafe.")]
+Profile = Annotated[
+    str | None,
+    typer.Option("--profile", help="Turn on a profile's opt-in rules: destroyable (ephemeral stacks). Overrides the configuration.", metavar="NAME"),
+]
 ShowUnused = Annotated[
     bool, typer.Option("--show-unused-suppressions", help="Report cfnfix ignore entries in template Metadata that silence nothing (CFX900).")
 ]
@@ -173,13 +177,21 @@ def _run(
     jobs: int,
     color: bool,
     verify: tuple[str, ...] | None = None,
+    profile: str | None = None,
 ) -> list[FileOutcome]:
     """Resolve settings, collect files, check or fix them; errors that stop the run exit 2."""
     from .batch import prepare, run_jobs
     from .config_files import ConfigResolver
     from .errors import CfnfixError
+    from .profiles import check_profile
 
+    try:
+        check_profile(profile)
+    except CfnfixError as exc:
+        report_error(exc, color)
+        raise typer.Exit(EXIT_ERROR) from None
     overrides = {
+        "profile": profile,
         "select": _split(select),
         "ignore": _split(ignore),
         "unsafe_fixes": True if unsafe_fixes else None,
@@ -219,6 +231,7 @@ def check(
     ignore: Ignore = None,
     config: Config = None,
     unsafe_fixes: UnsafeFixes = False,
+    profile: Profile = None,
     show_unused_suppressions: ShowUnused = False,
     templates_only: TemplatesOnly = False,
     quiet: Quiet = False,
@@ -232,7 +245,7 @@ def check(
     outcomes = _run(
         paths, mode="check", select=select, ignore=ignore, config=config, unsafe_fixes=unsafe_fixes,
         show_unused=show_unused_suppressions, templates_only=templates_only, quiet=quiet, jobs=jobs,
-        color=use_color(no_color, sys.stderr),
+        color=use_color(no_color, sys.stderr), profile=profile,
     )
     _report_errors(outcomes, use_color(no_color, sys.stderr))
     unsafe = unsafe_fixes or any(o.unsafe for o in outcomes)
@@ -256,6 +269,7 @@ def apply(
     ignore: Ignore = None,
     config: Config = None,
     unsafe_fixes: UnsafeFixes = False,
+    profile: Profile = None,
     show_unused_suppressions: ShowUnused = False,
     templates_only: TemplatesOnly = False,
     quiet: Quiet = False,
@@ -299,7 +313,7 @@ def apply(
     outcomes = _run(
         paths, mode="fix", select=select, ignore=ignore, config=config, unsafe_fixes=unsafe_fixes,
         show_unused=show_unused_suppressions, templates_only=templates_only, quiet=quiet, jobs=jobs, color=ecolor,
-        verify=(tuple(_split(regions) or DEFAULT_REGIONS) if verify else None),
+        verify=(tuple(_split(regions) or DEFAULT_REGIONS) if verify else None), profile=profile,
     )
     color = use_color(no_color, sys.stdout)
     for o in outcomes:
@@ -381,7 +395,9 @@ def explain(rule_id: Annotated[str, typer.Argument(metavar="ID", help="Rule id o
         f"# {rule.id} {rule.name}\n\n"
         f"Severity: {rule.severity.value}  \n"
         f"Fix: {rule.fix_applicability.value}  \n"
-        f"Documentation: <{rule.doc_url}>\n\n"
+        f"Documentation: <{rule.doc_url}>"
+        + (f"  \nProfile: {rule.profile} (runs only with `--profile {rule.profile}` or `profile = \"{rule.profile}\"`)" if rule.profile else "")
+        + "\n\n"
         f"{rule.summary}\n\n"
         f"{rule.explanation.strip()}\n"
     )
