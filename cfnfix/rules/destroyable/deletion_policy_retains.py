@@ -10,7 +10,7 @@ from ..base import RuleContext
 from ._common import RETAINING_DELETION, DestroyableRule, summary
 
 _WHAT = {
-    "Retain": "keeps the resource and its data when the stack is deleted (outside the stack, billed, with its name taken)",
+    "Retain": "keeps the resource and its data after the stack is deleted (outside the stack, still billed)",
     "RetainExceptOnCreate": "keeps the resource and its data when the stack is deleted (it is only removed if the stack's creation fails)",
     "Snapshot": "keeps a final snapshot when the stack is deleted (billed until someone deletes it)",
 }
