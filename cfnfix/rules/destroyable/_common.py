@@ -23,6 +23,9 @@ RETAINING_REPLACE = ("Retain", "Snapshot")
 
 _PREFIX = "Profile `destroyable`: "
 
+#: What :func:`outcomes` reports for ``Ref AWS::NoValue``: the attribute or property is left out.
+ABSENT = "(absent)"
+
 
 class DestroyableRule(Rule):
     """Base of the destroyable rules: in the profile, fixes unsafe (they destroy data on delete)."""
@@ -85,6 +88,8 @@ def outcomes(data: Any, value: Any, depth: int = 0) -> Outcomes:
             yes.unknown or no.unknown,
             f"Fn::If on {cond}: {yes.how} if true, {no.how} if false",
         )
+    if fn == "Ref" and arg == "AWS::NoValue":
+        return Outcomes((ABSENT,), False, "AWS::NoValue")
     if fn == "Ref" and isinstance(arg, str):
         param = section(data, "Parameters").get(arg)
         if not isinstance(param, dict):

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from ...findings import Applicability, Finding, Severity
 from .._template import resources
 from ..base import RuleContext
-from ._common import RETAINING_DELETION, RETAINING_REPLACE, DestroyableRule, outcomes, summary
+from .._template import Resource
+from ._common import ABSENT, RETAINING_DELETION, RETAINING_REPLACE, DestroyableRule, outcomes, summary
 from ._protection import MISSING, sites
 
 _POLICIES = {"DeletionPolicy": RETAINING_DELETION, "UpdateReplacePolicy": RETAINING_REPLACE}
@@ -58,7 +59,7 @@ A computed value whose every possible value is `Delete` (or protection off).
                 if not isinstance(value, (dict, list)):
                     continue
                 found = outcomes(data, value)
-                bad = [v for v in found.values if v in keeping]
+                bad = [v for v in (_policy_default(res, attr) if v == ABSENT else v for v in found.values) if v in keeping]
                 if not bad and not found.unknown:
                     continue
                 why = f"can be {' or '.join(bad)}" if bad else "cannot be read without deploying"
@@ -71,7 +72,7 @@ A computed value whose every possible value is `Delete` (or protection off).
                 if site.value is MISSING or not isinstance(site.value, (dict, list)):
                     continue
                 found = outcomes(data, site.value)
-                bad = [v for v in found.values if site.turns_on(v)]
+                bad = [v for v in found.values if (site.default_on if v == ABSENT else site.turns_on(v))]
                 if not bad and not found.unknown:
                     continue
                 why = f"can turn it on ({' or '.join(bad)})" if bad else "cannot be read without deploying"
@@ -81,3 +82,15 @@ A computed value whose every possible value is `Delete` (or protection off).
                     "it does not rewrite them"
                 )
                 yield self.finding(ctx, site.path, message)
+
+
+def _policy_default(res: Resource, attr: str) -> str:
+    """What CloudFormation does when the policy is left out (``AWS::NoValue``): Snapshot for an
+    RDS cluster or standalone instance on delete, Delete otherwise."""
+    if attr != "DeletionPolicy":
+        return "Delete"
+    if res.type == "AWS::RDS::DBCluster":
+        return "Snapshot"
+    if res.type == "AWS::RDS::DBInstance" and "DBClusterIdentifier" not in res.props:
+        return "Snapshot"
+    return "Delete"
