@@ -211,10 +211,27 @@ def _run(
     except CfnfixError as exc:
         report_error(exc, color)
         raise typer.Exit(EXIT_ERROR) from None
+    _warn_profile_rules(_split(select), {job.settings.profile for job in job_list}, color)
     show = not quiet and len(job_list) >= PROGRESS_THRESHOLD and _isatty(sys.stderr)
     with _progress(len(job_list), show) as advance:
         outcomes = run_jobs(job_list, processes=jobs, progress=advance)
     return failed + outcomes
+
+
+def _warn_profile_rules(select: list[str] | None, profiles_on: set[str | None], color: bool) -> None:
+    """Warn about rules named in ``--select`` that belong to a profile no file has on (they do not run)."""
+    if not select:
+        return
+    from .report import style
+    from .rules import get_rule
+
+    for token in select:
+        rule = get_rule(token)
+        if rule is not None and rule.profile is not None and rule.profile not in profiles_on:
+            _err(
+                f"{style('warning:', '1;33', color)} {rule.id} ({rule.name}) runs only with the {rule.profile} profile "
+                f"(--profile {rule.profile}, or profile = \"{rule.profile}\" in the configuration): not run"
+            )
 
 
 def _report_errors(outcomes: list[FileOutcome], color: bool) -> None:

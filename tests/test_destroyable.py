@@ -221,3 +221,17 @@ def test_physical_names_are_create_only_string_properties() -> None:
         prop = names[type_name]
         assert f"/properties/{prop}" in schema["createOnlyProperties"]
         assert schema["properties"][prop]["type"] == "string"
+
+
+def test_selecting_a_profile_rule_without_the_profile_warns(cli, tmp_path: Path) -> None:
+    path = tmp_path / "stack.yaml"
+    path.write_text(RDS, encoding="utf-8")
+    result = cli("check", "--select", "CFX252,deletion-policy-retains,CFX2", str(path))
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        'warning: CFX252 (rds-snapshot-default) runs only with the destroyable profile (--profile destroyable, '
+        'or profile = "destroyable" in the configuration): not run',
+        'warning: CFX250 (deletion-policy-retains) runs only with the destroyable profile (--profile destroyable, '
+        'or profile = "destroyable" in the configuration): not run',
+    ]
+    assert cli("check", "--profile", "destroyable", "--select", "CFX252", str(path)).stderr == ""
