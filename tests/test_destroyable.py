@@ -235,3 +235,11 @@ def test_selecting_a_profile_rule_without_the_profile_warns(cli, tmp_path: Path)
         'or profile = "destroyable" in the configuration): not run',
     ]
     assert cli("check", "--profile", "destroyable", "--select", "CFX252", str(path)).stderr == ""
+
+
+@pytest.mark.parametrize("rule", FAMILY, ids=[r.id for r in FAMILY])
+def test_every_family_rule_has_golden_cases_with_a_finding(rule) -> None:
+    folder = ROOT / "golden" / rule.name
+    cases = sorted(p for p in folder.iterdir() if p.is_dir())
+    assert cases, f"no golden case for {rule.id}"
+    assert any(rule.id in (c / "findings.json").read_text(encoding="utf-8") for c in cases)
