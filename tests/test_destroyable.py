@@ -243,3 +243,10 @@ def test_every_family_rule_has_golden_cases_with_a_finding(rule) -> None:
     cases = sorted(p for p in folder.iterdir() if p.is_dir())
     assert cases, f"no golden case for {rule.id}"
     assert any(rule.id in (c / "findings.json").read_text(encoding="utf-8") for c in cases)
+
+
+def test_rds_snapshot_default_option_is_validated(tmp_path: Path) -> None:
+    cfg = tmp_path / ".cfnfix.toml"
+    cfg.write_text('profile = "destroyable"\n[rules.rds-snapshot-default]\ntypes = "AWS::S3::Bucket"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"rules\.rds-snapshot-default\.types: input should be a valid list"):
+        load_config_file(cfg)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from ...findings import Applicability, Finding, Fix, Severity
 from .._template import resources
 from ..base import RuleContext
@@ -18,6 +20,18 @@ INSTANCE = "AWS::RDS::DBInstance"
 _NOT_STANDALONE = ("DBClusterIdentifier", "SourceDBInstanceIdentifier", "SourceDBClusterIdentifier")
 
 
+class RdsSnapshotDefaultOptions(BaseModel):
+    """Options of CFX252 (``[rules.rds-snapshot-default]``)."""
+
+    model_config = ConfigDict(extra="forbid")
+    types: list[str] = Field(
+        default_factory=list,
+        description="More resource types that must state DeletionPolicy: Delete explicitly although they default "
+        "to it (e.g. AWS::S3::Bucket, AWS::DynamoDB::Table, AWS::Logs::LogGroup, AWS::KMS::Key, "
+        "AWS::Neptune::DBCluster, AWS::DocDB::DBCluster), as pipelines that check for explicit policies want.",
+    )
+
+
 class RdsSnapshotDefault(DestroyableRule):
     """An RDS cluster or standalone instance with no ``DeletionPolicy`` (default ``Snapshot``)."""
 
@@ -26,6 +40,7 @@ class RdsSnapshotDefault(DestroyableRule):
     severity = Severity.MEDIUM
     summary = summary("RDS cluster or standalone instance without DeletionPolicy keeps the default Snapshot on delete")
     doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html"
+    options_model = RdsSnapshotDefaultOptions
     root_cause = (
         "CloudFormation's default DeletionPolicy is Snapshot for RDS clusters and for DB instances without "
         "DBClusterIdentifier, unlike every other type."
@@ -49,6 +64,12 @@ property: E3002) is removed. Under this profile CFX201 (`rds-deletion-snapshot`)
 reports the case `DeletionProtection: false` only, stands down; the `rds-deletion-style`
 setting does not apply here.
 
+## Option
+`[rules.rds-snapshot-default] types = ["AWS::S3::Bucket", "AWS::DynamoDB::Table", …]`
+asks for an explicit `DeletionPolicy: Delete` on more types, although they default to it
+(for pipelines, or cfn-lint's informational I3011, that want every stateful resource to
+state its policy). For those types the fix changes nothing CloudFormation does.
+
 ## Safety: unsafe
 After the fix, deleting the stack, removing the database from the template or an update
 that replaces it destroys the data **without a final snapshot**: applied only with
@@ -57,8 +78,16 @@ that replaces it destroys the data **without a final snapshot**: applied only wi
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         """One finding per RDS database that would leave a final snapshot."""
+        extra = {t for t in ctx.options.get("types", []) if isinstance(t, str)} - {CLUSTER, INSTANCE}
         for res in resources(ctx.data):
-            if res.type not in (CLUSTER, INSTANCE) or "DeletionPolicy" in res.body:
+            if res.type not in (CLUSTER, INSTANCE, *extra) or "DeletionPolicy" in res.body:
+                continue
+            if res.type in extra:
+                message = (
+                    f"{res.id} ({res.type}) has no explicit DeletionPolicy (required for this type by the rule option "
+                    "'types'; it defaults to Delete)"
+                )
+                yield self.finding(ctx, res.pointer, message, fix=_fix(res.pointer, res.body, {}), at_key=True)
                 continue
             if res.type == INSTANCE and any(k in res.props for k in _NOT_STANDALONE):
                 continue
