@@ -97,7 +97,7 @@ def measure(docs: list[Document], *, lint: bool = False, lint_limit: int | None 
         if fix_text(result.text, doc.file, config).text != result.text:
             out.unstable.append(str(doc.file))
         if lint and (lint_limit is None or out.linted < lint_limit):
-            from tests.lint import new_lint_errors
+            from devtools.lint_oracle import new_lint_errors
 
             out.linted += 1
             new = new_lint_errors(doc.text, result.text)

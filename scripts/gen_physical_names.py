@@ -1,4 +1,4 @@
-"""Regenerate ``cfnfix/data/physical_names.json`` from cfn-lint's bundled resource schemas:
+"""Regenerate ``cfnfix/rules/destroyable/data/physical_names.json`` from cfn-lint's bundled resource schemas:
 ``python scripts/gen_physical_names.py [--check]``.
 
 For each resource type of the us-east-1 provider list, the property that sets its physical
@@ -37,7 +37,7 @@ UNIQUE_BY_ID = {
     "AWS::SecretsManager::Secret": "Name",
 }
 
-OUT = Path(__file__).resolve().parent.parent / "cfnfix" / "data" / "physical_names.json"
+OUT = Path(__file__).resolve().parent.parent / "cfnfix" / "rules" / "destroyable" / "data" / "physical_names.json"
 REGION = "us-east-1"
 
 

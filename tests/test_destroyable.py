@@ -21,7 +21,7 @@ from cfnfix.profiles import PROFILES, check_profile
 from cfnfix.rules import all_rules
 from cfnfix.rules.destroyable._common import outcomes, table
 
-from .golden_cases import discover
+from devtools.golden_cases import discover
 
 ROOT = Path(__file__).resolve().parent.parent
 FAMILY = [r for r in all_rules() if r.profile == "destroyable"]
@@ -108,7 +108,7 @@ def test_no_family_rule_fires_without_the_profile(case) -> None:
 
 
 def test_fix_without_profile_changes_nothing() -> None:
-    text = (ROOT / "golden" / "destroyable-profile" / "whole-stack" / "input.yaml").read_text(encoding="utf-8")
+    text = (ROOT / "golden" / "deletion-policy-retains" / "whole-profile" / "input.yaml").read_text(encoding="utf-8")
     result = fix(text, config=Settings(select=["CFX25"]), unsafe=True)
     assert not result.changed and result.remaining == []
 

@@ -10,7 +10,7 @@ import pytest
 from benchmarks.corpus_fixes import load_corpus
 from benchmarks.destroyable_corpus import BLOCKING, measure
 
-from .corpus import CORPUS
+from devtools.corpus import CORPUS
 
 pytestmark = pytest.mark.corpus
 

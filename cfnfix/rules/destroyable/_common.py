@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 from ...document.pointer import escape_token
 from ...findings import Applicability
-from .._template import section
+from ...template.model import section
 from ..base import Rule
 
 PROFILE = "destroyable"
@@ -41,8 +41,8 @@ def summary(text: str) -> str:
 
 @lru_cache(maxsize=None)
 def table(name: str) -> dict[str, Any]:
-    """A bundled data file of ``cfnfix/data`` (``destroyable.json``, ``physical_names.json``)."""
-    text = (_files.files("cfnfix") / "data" / name).read_text(encoding="utf-8")
+    """A data file of the family's ``data/`` folder (``destroyable.json``, ``physical_names.json``)."""
+    text = (_files.files(__package__) / "data" / name).read_text(encoding="utf-8")
     return json.loads(text)  # type: ignore[no-any-return]
 
 

@@ -1,4 +1,4 @@
-"""Where each resource type keeps its deletion protection (``cfnfix/data/destroyable.json``),
+"""Where each resource type keeps its deletion protection (``cfnfix/rules/destroyable/data/destroyable.json``),
 and what a template sets there."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .._template import Resource
+from ...template.model import Resource
 from ._common import pointer, scalar, table
 
 MISSING = object()

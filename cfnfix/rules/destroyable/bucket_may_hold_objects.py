@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ...findings import Applicability, Finding, Severity
-from .._template import Resource, ref_target, resources
+from ...template.model import Resource, ref_target, resources
 from ..base import RuleContext
 from ._common import DestroyableRule, references_to, summary
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...findings import Applicability, Finding, Fix, Severity
-from .._template import resources
+from ...template.model import resources
 from ..base import RuleContext
 from ._common import RETAINING_DELETION, DestroyableRule, summary
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ...findings import Applicability, Finding, Fix, Severity
-from .._template import resources
+from ...template.model import resources
 from ..base import RuleContext
 from ._common import DestroyableRule, summary
 from ._protection import MISSING, Site, sites
@@ -31,7 +31,7 @@ Cognito user pool `DeletionProtection: ACTIVE`, EC2 `DisableApiTermination`, EMR
 `TerminationProtected`, log group, EKS, Network Firewall, CloudTrail Lake, OpenSearch
 Serverless, Verified Permissions, Incident Manager, End User Messaging… Some types have
 it **on by default**: a QLDB ledger and a Neptune Analytics graph without the property are
-protected. The table, with the documentation of each row, is `cfnfix/data/destroyable.json`
+protected. The table, with the documentation of each row, is `cfnfix/rules/destroyable/data/destroyable.json`
 (checked against cfn-lint's resource schemas, so the fix never writes a property that does
 not exist). Part of the `destroyable` profile: reported only with `--profile destroyable`.
 

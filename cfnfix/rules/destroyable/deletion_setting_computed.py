@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...findings import Applicability, Finding, Severity
-from .._template import resources
+from ...template.model import resources
 from ..base import RuleContext
-from .._template import Resource
+from ...template.model import Resource
 from ._common import ABSENT, RETAINING_DELETION, RETAINING_REPLACE, DestroyableRule, outcomes, summary
 from ._protection import MISSING, sites
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ...findings import Applicability, Finding, Severity
-from .._template import Resource, resources
+from ...template.model import Resource, resources
 from ..base import RuleContext
 from ._common import DestroyableRule, summary
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ...findings import Applicability, Finding, Fix, Severity
-from .._template import resources
+from ...template.model import resources
 from ..base import RuleContext
 from ._common import DestroyableRule, pointer, scalar, summary, table
 
@@ -24,7 +24,7 @@ class NotEmptiedOnDelete(DestroyableRule):
     explanation = """\
 ## What
 An `AWS::ECR::Repository` without `EmptyOnDelete: true`, or an `AWS::Athena::WorkGroup`
-without `RecursiveDeleteOption: true` (table: `cfnfix/data/destroyable.json`). Part of the
+without `RecursiveDeleteOption: true` (table: `cfnfix/rules/destroyable/data/destroyable.json`). Part of the
 `destroyable` profile: reported only with `--profile destroyable`.
 
 ## Why

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ...findings import Applicability, Finding, Fix, Severity
-from .._template import resources
+from ...template.model import resources
 from ..base import RuleContext
 from ._common import DestroyableRule, pointer, summary
 
@@ -78,7 +78,8 @@ that replaces it destroys the data **without a final snapshot**: applied only wi
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         """One finding per RDS database that would leave a final snapshot."""
-        extra = {t for t in ctx.options.get("types", []) if isinstance(t, str)} - {CLUSTER, INSTANCE}
+        options: RdsSnapshotDefaultOptions = ctx.options
+        extra = set(options.types) - {CLUSTER, INSTANCE}
         for res in resources(ctx.data):
             if res.type not in (CLUSTER, INSTANCE, *extra) or "DeletionPolicy" in res.body:
                 continue
