@@ -183,13 +183,11 @@ def _run(
     from .batch import prepare, run_jobs
     from .config_files import ConfigResolver
     from .errors import CfnfixError
-    from .profiles import check_profile
+    from .profiles import unknown_profile_reason
 
-    try:
-        check_profile(profile)
-    except CfnfixError as exc:
-        report_error(exc, color)
-        raise typer.Exit(EXIT_ERROR) from None
+    if profile is not None and (reason := unknown_profile_reason(profile)) is not None:
+        report_error(f"--profile: {reason}", color)
+        raise typer.Exit(EXIT_ERROR)
     overrides = {
         "profile": profile,
         "select": _split(select),

@@ -17,7 +17,7 @@ from cfnfix import check, fix
 from cfnfix.config import Settings
 from cfnfix.config_files import load_config_file
 from cfnfix.errors import ConfigError
-from cfnfix.profiles import PROFILES, check_profile
+from cfnfix.profiles import PROFILES, unknown_profile_reason
 from cfnfix.rules import all_rules
 from cfnfix.rules.destroyable._common import outcomes, table
 
@@ -63,12 +63,10 @@ def test_profile_in_pyproject(tmp_path: Path) -> None:
     assert load_config_file(cfg).profile == "destroyable"
 
 
-def test_check_profile() -> None:
-    assert check_profile(None) is None
-    assert check_profile("destroyable") == "destroyable"
+def test_unknown_profile_reason() -> None:
+    assert unknown_profile_reason("destroyable") is None
     assert set(PROFILES) == {"destroyable"}
-    with pytest.raises(ConfigError, match="--profile: unknown profile 'Destroyable'"):
-        check_profile("Destroyable")
+    assert unknown_profile_reason("Destroyable") == "unknown profile 'Destroyable' (known profiles: destroyable)"
 
 
 def test_cli_profile_flag_turns_the_rules_on(cli, tmp_path: Path) -> None:
