@@ -33,7 +33,7 @@ class ReportContext:
 def applies(finding: Finding, unsafe: bool) -> bool:
     """True when ``cfnfix apply`` would apply this finding's fix (``unsafe``: with ``--unsafe-fixes``)."""
     fx = finding.fix
-    if fx is None or not fx.patch:
+    if fx is None or not fx.changes:
         return False
     return fx.applicability is Applicability.SAFE or (unsafe and fx.applicability is Applicability.UNSAFE)
 
