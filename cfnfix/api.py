@@ -150,8 +150,8 @@ def make_settings(
 
 
 def selected_rules(settings: Settings) -> list[Rule]:
-    """The registered rules that ``settings`` selects, ordered by id."""
-    return [rule for rule in all_rules() if settings.selects(rule.id, rule.name)]
+    """The registered rules that ``settings`` selects (and whose profile is on), ordered by id."""
+    return [rule for rule in all_rules() if settings.runs(rule)]
 
 
 def run_rules(document: Document, settings: Settings) -> list[Finding]:

@@ -82,6 +82,10 @@ Config = Annotated[
     typer.Option("--config", help="Use this configuration file (.cfnfix.toml or pyproject.toml) instead of discovery.", metavar="FILE"),
 ]
 UnsafeFixes = Annotated[bool, typer.Option("--unsafe-fixes", help="Include fixes marked unsafe.")]
+Profile = Annotated[
+    str | None,
+    typer.Option("--profile", help="Turn on a profile's opt-in rules: destroyable (ephemeral stacks). Overrides the configuration.", metavar="NAME"),
+]
 ShowUnused = Annotated[
     bool, typer.Option("--show-unused-suppressions", help="Report suppressions (Metadata entries, # cfnfix: ignore comments) that silence nothing (CFX900).")
 ]
@@ -177,13 +181,19 @@ def _run(
     jobs: int,
     color: bool,
     verify: tuple[str, ...] | None = None,
+    profile: str | None = None,
 ) -> list[FileOutcome]:
     """Resolve settings, collect files, check or fix them; errors that stop the run exit 2."""
     from .batch import prepare, run_jobs
     from .config_files import ConfigResolver
     from .errors import CfnfixError
+    from .profiles import unknown_profile_reason
 
+    if profile is not None and (reason := unknown_profile_reason(profile)) is not None:
+        report_error(f"--profile: {reason}", color)
+        raise typer.Exit(EXIT_ERROR)
     overrides = {
+        "profile": profile,
         "select": _split(select),
         "ignore": _split(ignore),
         "unsafe_fixes": True if unsafe_fixes else None,
@@ -203,10 +213,27 @@ def _run(
     except CfnfixError as exc:
         report_error(exc, color)
         raise typer.Exit(EXIT_ERROR) from None
+    _warn_profile_rules(_split(select), {job.settings.profile for job in job_list}, color)
     show = not quiet and len(job_list) >= PROGRESS_THRESHOLD and _isatty(sys.stderr)
     with _progress(len(job_list), show) as advance:
         outcomes = run_jobs(job_list, processes=jobs, progress=advance)
     return failed + outcomes
+
+
+def _warn_profile_rules(select: list[str] | None, profiles_on: set[str | None], color: bool) -> None:
+    """Warn about rules named in ``--select`` that belong to a profile no file has on (they do not run)."""
+    if not select:
+        return
+    from .report import style
+    from .rules import get_rule
+
+    for token in select:
+        rule = get_rule(token)
+        if rule is not None and rule.profile is not None and rule.profile not in profiles_on:
+            _err(
+                f"{style('warning:', '1;33', color)} {rule.id} ({rule.name}) runs only with the {rule.profile} profile "
+                f"(--profile {rule.profile}, or profile = \"{rule.profile}\" in the configuration): not run"
+            )
 
 
 def _report_errors(outcomes: list[FileOutcome], color: bool) -> None:
@@ -223,6 +250,7 @@ def check(
     ignore: Ignore = None,
     config: Config = None,
     unsafe_fixes: UnsafeFixes = False,
+    profile: Profile = None,
     show_unused_suppressions: ShowUnused = False,
     templates_only: TemplatesOnly = False,
     quiet: Quiet = False,
@@ -236,7 +264,7 @@ def check(
     outcomes = _run(
         paths, mode="check", select=select, ignore=ignore, config=config, unsafe_fixes=unsafe_fixes,
         show_unused=show_unused_suppressions, templates_only=templates_only, quiet=quiet, jobs=jobs,
-        color=use_color(no_color, sys.stderr),
+        color=use_color(no_color, sys.stderr), profile=profile,
     )
     _report_errors(outcomes, use_color(no_color, sys.stderr))
     unsafe = unsafe_fixes or any(o.unsafe for o in outcomes)
@@ -260,6 +288,7 @@ def apply(
     ignore: Ignore = None,
     config: Config = None,
     unsafe_fixes: UnsafeFixes = False,
+    profile: Profile = None,
     show_unused_suppressions: ShowUnused = False,
     templates_only: TemplatesOnly = False,
     quiet: Quiet = False,
@@ -317,7 +346,7 @@ def apply(
     outcomes = _run(
         paths, mode="fix", select=select, ignore=ignore, config=config, unsafe_fixes=unsafe_fixes,
         show_unused=show_unused_suppressions, templates_only=templates_only, quiet=quiet, jobs=jobs, color=ecolor,
-        verify=(tuple(_split(regions) or DEFAULT_REGIONS) if verify else None),
+        verify=(tuple(_split(regions) or DEFAULT_REGIONS) if verify else None), profile=profile,
     )
     for line in not_applied_warnings(outcomes, ecolor):
         _err(line)
@@ -412,7 +441,9 @@ def explain(rule_id: Annotated[str, typer.Argument(metavar="ID", help="Rule id o
         f"# {rule.id} {rule.name}\n\n"
         f"Severity: {rule.severity.value}  \n"
         f"Fix: {rule.fix_applicability.value}  \n"
-        f"Documentation: <{rule.doc_url}>\n\n"
+        f"Documentation: <{rule.doc_url}>"
+        + (f"  \nProfile: {rule.profile} (runs only with `--profile {rule.profile}` or `profile = \"{rule.profile}\"`)" if rule.profile else "")
+        + "\n\n"
         f"{rule.summary}\n\n"
         f"{rule.explanation.strip()}\n"
         + (IMPACT_NOTE if rule.fix_applicability is not Applicability.NONE else "")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import warnings
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 #: Global settings that became rule options: setting key → (rule names, option key).
 DEPRECATED_GLOBALS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -44,9 +44,23 @@ class Settings(BaseModel):
         description="Report suppressions that silence nothing (CFX900): `cfnfix: {ignore: [...]}` entries in template "
         "Metadata and `# cfnfix: ignore[...]` comments.",
     )
+    profile: str | None = Field(
+        None,
+        description="Turn on a profile's opt-in rules: `destroyable` (ephemeral stacks: every resource deletable "
+        "with its stack, nothing left behind; rules CFX250-CFX269).",
+    )
     rules: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="Per-rule options, keyed by rule id or name."
     )
+
+    @field_validator("profile")
+    @classmethod
+    def _known_profile(cls, value: str | None) -> str | None:
+        from .profiles import unknown_profile_reason
+
+        if value is not None and (reason := unknown_profile_reason(value)) is not None:
+            raise ValueError(reason)
+        return value
 
     @model_validator(mode="after")
     def _warn_deprecated(self) -> Settings:
@@ -69,6 +83,17 @@ class Settings(BaseModel):
         if self.select and not hit(self.select):
             return False
         return not hit(self.ignore)
+
+    def runs(self, rule: Any) -> bool:
+        """True when ``rule`` passes ``select``/``ignore`` and its profile (if any) is on, and no
+        profile that replaces it is on (see :mod:`cfnfix.profiles`)."""
+        profile = getattr(rule, "profile", None)
+        if profile is not None and profile != self.profile:
+            return False
+        replaced = getattr(rule, "replaced_by_profile", None)
+        if replaced is not None and replaced == self.profile:
+            return False
+        return self.selects(rule.id, rule.name)
 
     def rule_options(self, rule_id: str, rule_name: str) -> dict[str, Any]:
         """Options given for one rule under ``[rules.<id>]`` or ``[rules.<name>]``, plus the value of a

@@ -75,7 +75,7 @@ def _describe(err: Any) -> str:
     kind = err.get("type", "")
     if kind == "extra_forbidden":
         return "unknown key"
-    msg = str(err.get("msg", "invalid value"))
+    msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
     return msg[0].lower() + msg[1:] if msg else "invalid value"
 
 

@@ -12,6 +12,7 @@ PACKAGE = ROOT / "cfnfix"
 #: Layer of each part of the package: a module may import its own part and lower layers only.
 LAYERS: dict[str, int] = {
     "errors": 0,
+    "profiles": 0,
     "files": 1,
     "findings": 1,
     "config": 1,

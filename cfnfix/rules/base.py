@@ -63,6 +63,11 @@ class Rule(ABC):
     """Pydantic model of this rule's options (``[rules.<id or name>]`` in the configuration):
     when set, configuration files are validated against it (unknown keys and bad values are
     errors naming the file and key), and ``ctx.options`` is an instance of it."""
+    profile: ClassVar[str | None] = None
+    """The profile this rule belongs to (``destroyable`` …): it runs only when that profile is
+    on (``profile = "…"`` or ``--profile``). None: an ordinary rule."""
+    replaced_by_profile: ClassVar[str | None] = None
+    """A profile whose rules cover this rule's problem: under it, this rule stands down."""
     root_cause: ClassVar[str] = ""
     """One or two sentences on why the problem happens (markdown report); empty: the summary."""
     deployment_impact: ClassVar[str] = ""

@@ -186,6 +186,8 @@ def _unused_findings(
     document: Document, entries: list[Suppression], used: set[Suppression], ran: set[str]
 ) -> list[Finding]:
     """CFX900 findings for cfnfix entries that silenced nothing although their rules ran."""
+    from .comments import all_ran
+
     if UNUSED_RULE_ID not in ran:
         return []
     from ..rules import get_rule
@@ -199,7 +201,7 @@ def _unused_findings(
         named = [r for r in all_rules() if entry.matches(r.id, r.name)]
         if any(r.id == UNUSED_RULE_ID for r in named):
             continue  # an entry that silences CFX900 is not judged by CFX900
-        if named and not all(r.id in ran for r in named):
+        if named and not all_ran(named, ran):
             continue  # some rule it names did not run: we cannot tell
         where = "this template" if entry.scope is None else f"resource {entry.scope!r}"
         if named:

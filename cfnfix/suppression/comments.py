@@ -23,6 +23,7 @@ import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from ..document import Document, MappingNode, ScalarNode, SequenceNode
 from ..document.nodes import Node
@@ -235,13 +236,13 @@ def unused_findings(
             continue  # a directive that silences CFX900 is not judged by CFX900
         named_by = {c: [r for r in rules if d.names(c, r.id, r.name)] for c in d.codes}
         if not d.codes:
-            if used.get(d) or not all(r.id in ran for r in rules if r.id != UNUSED_RULE_ID):
+            if used.get(d) or not all_ran([r for r in rules if r.id != UNUSED_RULE_ID], ran):
                 continue
             unused: list[str] = []
         else:
             unused = [
                 c for c in d.codes
-                if c not in used.get(d, set()) and (not named_by[c] or all(r.id in ran for r in named_by[c]))
+                if c not in used.get(d, set()) and (not named_by[c] or all_ran(named_by[c], ran))
             ]
             if not unused:
                 continue
@@ -264,3 +265,12 @@ def _why(unused: list[str], named_by: dict[str, list[object]]) -> str:
     if all(not named_by[c] for c in unused):
         return "names no cfnfix rule" if len(unused) == 1 else "name no cfnfix rule"
     return "silences nothing" if len(unused) == 1 else "silence nothing"
+
+
+def all_ran(rules: list[Any], ran: set[str]) -> bool:
+    """True when every rule a suppression names ran, so it can be judged. Rules of a profile
+    that is off (``Rule.profile``) do not count when the entry also names ordinary rules (a
+    bare ``# cfnfix: ignore``, a prefix such as ``CFX2``); an entry naming only such rules is
+    never judged."""
+    counted = [r for r in rules if getattr(r, "profile", None) is None or r.id in ran]
+    return bool(counted) and all(r.id in ran for r in counted)

@@ -51,6 +51,7 @@ class RdsDeletionSnapshot(Rule):
     doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html"
     fix_applicability = Applicability.UNSAFE
     options_model = RdsDeletionSnapshotOptions
+    replaced_by_profile = "destroyable"  # CFX252 reports every RDS database that keeps the Snapshot default
     root_cause = (
         "CloudFormation's default DeletionPolicy is Snapshot for RDS clusters and standalone instances, "
         "unlike every other type; SkipFinalSnapshot, the usual API/Terraform answer, is not a CloudFormation property."
@@ -92,6 +93,8 @@ snapshot**. `DeletionProtection: false` signals that intent, but only a human ca
 it, so the fix is applied only with `--unsafe-fixes`.
 
 ## Not reported
+* Under the `destroyable` profile this rule stands down: CFX252 (`rds-snapshot-default`)
+  reports every such database, whatever its `DeletionProtection`, with the same fix.
 * `DeletionPolicy` already set (any value, also `Snapshot` or `Retain`): an explicit choice.
 * `DeletionProtection: true`, absent, or computed: deletion is either blocked anyway or the
   intent is unknown, and the `Snapshot` default is the safe one.
