@@ -153,8 +153,13 @@ def findings_for(document: Document, settings: Settings) -> list[Finding]:
     are reported as CFX900 findings.
     """
     findings = run_rules(document, settings)
+    if settings.cfn_lint:
+        from .lint_findings import lint_findings, without_duplicates
+
+        findings = without_duplicates(findings, lint_findings(document, settings))
     kept, _ = apply_suppressions(
-        document, findings, ran=selected_rules(settings), report_unused=settings.show_unused_suppressions
+        document, findings, ran=selected_rules(settings), report_unused=settings.show_unused_suppressions,
+        linted=settings.cfn_lint,
     )
     return kept
 
@@ -253,6 +258,11 @@ def fix_text(text: str, file: str | None, settings: Settings, document: Document
     failed_keys: set[tuple[str, str, str]] = set()
     if document is None:
         document = load(text, file)
+    final_settings = settings
+    if settings.cfn_lint:
+        # cfn-lint's findings carry no fix, so they cannot change what a pass applies: the
+        # passes run without it and cfn-lint lints the final text (below) once.
+        settings = settings.model_copy(update={"cfn_lint": False})
     findings = findings_for(document, settings)
     passes = 0
     converged = True
@@ -294,6 +304,8 @@ def fix_text(text: str, file: str | None, settings: Settings, document: Document
         fixed.extend(applied)
         document = load(text, file)
         findings = findings_for(document, settings)
+    if final_settings.cfn_lint:
+        findings = findings_for(document, final_settings)
     return FixResult(
         file=file,
         original=original,

@@ -136,6 +136,8 @@ class FileOutcome:
     """True when the file is not a CloudFormation template and was left out."""
     unsafe: bool = False
     """True when unsafe fixes were on for this file (flag or configuration)."""
+    notes: list[str] = field(default_factory=list)
+    """One-line notes for stderr (``--verify``: errors the fix unmasked)."""
 
     @property
     def checked(self) -> bool:
@@ -182,14 +184,19 @@ def run_job(job: Job) -> FileOutcome:
 
 
 def _verify(out: FileOutcome, regions: tuple[str, ...]) -> None:
-    """Refuse the fix of a file when cfn-lint finds an error in it that the original does not have."""
+    """Refuse the fix of a file when cfn-lint finds an error in it that the original does not
+    have and that is about a node the fix changed; errors the fix only unmasked become a note
+    (see :mod:`cfnfix.unmasking`)."""
     from .errors import VerificationError
-    from .lint import new_errors, refusal, renames
+    from .lint import refusal
+    from .unmasking import judge, unmasked_note
 
     assert out.result is not None
-    new = new_errors(out.result.original, out.result.text, regions, renamed=renames(out.result.patch))
-    if new:
-        raise VerificationError(refusal(new), file=out.file)
+    verdict = judge(out.result.original, out.result.text, out.result.patch, regions)
+    if verdict.new:
+        raise VerificationError(refusal(verdict.new), file=out.file)
+    if verdict.unmasked:
+        out.notes.append(unmasked_note(verdict.unmasked))
 
 
 def _origin(exc: BaseException) -> str:
@@ -241,6 +248,13 @@ def run_jobs(jobs: list[Job], *, processes: int = 0, progress: Callable[[], None
     from .rules import all_rules
 
     all_rules()
+    linted = {tuple(j.settings.cfn_lint_regions) for j in jobs if j.settings.cfn_lint}
+    linted |= {j.verify for j in jobs if j.verify is not None}
+    if linted:  # cfn-lint's rules too (about a second per region set)
+        from .lint import preload
+
+        for regions in linted:
+            preload(regions)
     from concurrent.futures import ProcessPoolExecutor
 
     chunk = max(1, min(16, len(jobs) // (workers * 4)))

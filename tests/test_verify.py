@@ -139,7 +139,7 @@ def test_region_options_are_checked_before_any_file(cli: Callable[..., Result], 
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr.startswith("error: --regions: unknown AWS region 'mars-north-1' (cfn-lint knows ")
     result = cli("apply", "--regions", "us-east-1", str(good))
-    assert (result.exit_code, result.stderr) == (2, "error: --regions is for cfn-lint, which only --verify runs\n")
+    assert (result.exit_code, result.stderr) == (2, "error: --regions is for cfn-lint: use it with --cfn-lint or --verify\n")
 
 
 def test_new_errors_compare_rule_and_message_as_a_multiset() -> None:
