@@ -146,6 +146,18 @@ def run_rules(document: Document, settings: Settings) -> list[Finding]:
     return findings
 
 
+#: The rule whose fix is the text-level JSON repair (see :mod:`cfnfix.repair`).
+JSON_REPAIR = ("CFX801", "json-trailing-comma-or-comment")
+
+
+def load_template(text: str, file: str | None, settings: Settings) -> Document:
+    """Parse a template; JSON that only trailing commas or comments keep from parsing is read
+    through the repair (a :class:`~cfnfix.repair.RepairedDocument`) when CFX801 is selected."""
+    from .repair import load_document
+
+    return load_document(text, file, repair=settings.selects(*JSON_REPAIR))
+
+
 def findings_for(document: Document, settings: Settings) -> list[Finding]:
     """The findings of a parsed document after the template's own suppressions.
 
@@ -180,7 +192,7 @@ def check(
     """
     text, file = _read_source(source)
     settings = make_settings(resolve_config(config, file), select=select, ignore=ignore)
-    return findings_for(load(text, file), settings)
+    return findings_for(load_template(text, file, settings), settings)
 
 
 def _touched(op: dict[str, Any]) -> list[str]:
@@ -256,14 +268,26 @@ def fix_text(text: str, file: str | None, settings: Settings, document: Document
     fixed: list[Finding] = []
     failed: list[FailedFix] = []
     failed_keys: set[tuple[str, str, str]] = set()
+    from .repair import RepairedDocument
+
     if document is None:
-        document = load(text, file)
+        document = load_template(text, file, settings)
     final_settings = settings
     if settings.cfn_lint:
         # cfn-lint's findings carry no fix, so they cannot change what a pass applies: the
         # passes run without it and cfn-lint lints the final text (below) once.
         settings = settings.model_copy(update={"cfn_lint": False})
     findings = findings_for(document, settings)
+    if isinstance(document, RepairedDocument) and document.repair is not None:
+        # the text-level repair (CFX801) comes first: the patches apply to parseable text
+        repairs = [f for f in findings if f.rule_id == JSON_REPAIR[0]]
+        if not repairs:  # silenced in the template: the text stays unparseable
+            load(text, file)
+        text = document.repair.repaired
+        seen.add(text)
+        fixed.extend(repairs)
+        document = load(text, file)
+        findings = findings_for(document, settings)
     passes = 0
     converged = True
     while True:

@@ -147,8 +147,9 @@ class FileOutcome:
 
 def run_job(job: Job) -> FileOutcome:
     """Read, recognise, check or fix one file. Never raises for bad input: errors are returned."""
-    from .api import findings_for, fix_text
-    from .document import load, parse_cached, read_text
+    from .api import findings_for, fix_text, load_template
+    from .document import parse_cached, read_text
+    from .errors import ParseError
 
     name = job.target.path
     out = FileOutcome(name, unsafe=job.settings.unsafe_fixes)
@@ -159,10 +160,19 @@ def run_job(job: Job) -> FileOutcome:
         if recognise and not looks_like_template(text):
             out.skipped = True
             return out
-        if recognise and not is_template(parse_cached(text, name)[2]):
+        if recognise:
+            try:
+                data = parse_cached(text, name)[2]
+            except ParseError:
+                data = None  # broken: the repair may read it (then it is judged below), else the error
+            else:
+                if not is_template(data):
+                    out.skipped = True
+                    return out
+        document = load_template(text, name, job.settings)
+        if recognise and not is_template(document.data):
             out.skipped = True
             return out
-        document = load(text, name)
         if job.mode == "check":
             out.findings = findings_for(document, job.settings)
         else:

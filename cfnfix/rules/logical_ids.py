@@ -10,6 +10,7 @@ from ..naming import MAX_LENGTH, allowed_characters, plan_renames
 from ..references import ReferenceIndex
 from ..rename import rename_plan
 from .base import Rule, RuleContext
+from .hygiene._names import is_comment_entry
 
 _GUIDE = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
 
@@ -92,6 +93,8 @@ renamed here could not have been read by a parent stack either (`!GetAtt Child.O
             return
         index = ReferenceIndex(data)
         for plan in plans:
+            if is_comment_entry(plan.old, data[plan.section][plan.old]):
+                continue  # a comment written as an entry: CFX802 removes it (a rename would not deploy either)
             what, url = SECTION_INFO[plan.section]
             rename = rename_plan(data, plan.section, plan.old, plan.new, index=index)
             fix = rename.fix()
