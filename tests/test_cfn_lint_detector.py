@@ -19,15 +19,19 @@ from .test_console_script import _script
 TEMPLATE = """\
 AWSTemplateFormatVersion: "2010-09-09"
 Conditions:
-  Unused: !Equals [!Ref "AWS::Region", us-east-1]
+  Never: !Equals [a, b]
 Resources:
   Orders DB:
     Type: AWS::SQS::Queue
     Properties: {Nope: 1}
+  Volume:
+    Type: AWS::EC2::Volume
+    Condition: Never
+    Properties:
+      AvailabilityZone: us-east-1a
+      Size: 10
   Q:
     Type: AWS::SQS::Queue
-    DeletionPolicy: Retain
-    UpdateReplacePolicy: Retain
     Properties:
       QueueName: !Sub "abc"
   F:
@@ -38,6 +42,8 @@ Resources:
       Role: arn:aws:iam::123456789012:role/r
       Code: {ZipFile: "def handler(e, c): pass"}
 """
+#: cfnfix's findings and cfn-lint's that no cfnfix rule reports, in order.
+MIXED = ["W8003", "CFX101", "W3010", "CFX807", "CFX601"]
 LINTED = Settings(cfn_lint=True)
 
 
@@ -54,43 +60,43 @@ def _ids(findings: list) -> list[str]:
 
 def test_cfn_lint_matches_become_findings_with_their_own_ids() -> None:
     findings = check(TEMPLATE, config=LINTED)
-    assert _ids(findings) == ["W8001", "CFX101", "W1020", "CFX601"]
-    w1020 = findings[2]
-    assert (w1020.rule_name, w1020.severity.value, w1020.path, w1020.line, w1020.column) == (
-        "sub-isn-t-needed-if-it-doesn-t-have-a-variable-defined", "medium", "/Resources/Q/Properties/QueueName/Fn::Sub", 13, 7,
+    assert _ids(findings) == MIXED
+    w3010 = findings[2]
+    assert (w3010.rule_name, w3010.severity.value, w3010.path, w3010.line, w3010.column) == (
+        "availability-zone-properties-should-not-be-hardcoded", "medium", "/Resources/Volume/Properties/AvailabilityZone", 12, 7,
     )
-    assert w1020.message == "'Fn::Sub' isn't needed because there are no variables"
-    assert w1020.fix is None and w1020.doc_url.startswith("https://")
+    assert w3010.message == "Avoid hardcoding availability zones 'us-east-1a'"
+    assert w3010.fix is None and w3010.doc_url.startswith("https://")
 
 
 def test_one_problem_one_finding() -> None:
-    """E3001 (the name) goes with CFX101, E2531 (the runtime) with CFX601; without those rules cfn-lint's show."""
-    assert {"E3001", "E2531"}.isdisjoint(_ids(check(TEMPLATE, config=LINTED)))
-    without = check(TEMPLATE, config=LINTED, ignore=["CFX101", "CFX601"])
-    assert _ids(without) == ["W8001", "E3001", "W1020", "E2531"]
-    # E3002 ('Nope') is masked by the invalid name; renaming it unmasks it
-    assert "E3002" in _ids(fix(TEMPLATE, config=LINTED).remaining)
+    """E3001 (the name) goes with CFX101, W1020 with CFX807, E2531 (the runtime) with CFX601;
+    without those rules cfn-lint's show."""
+    assert {"E3001", "W1020", "E2531"}.isdisjoint(_ids(check(TEMPLATE, config=LINTED)))
+    without = check(TEMPLATE, config=LINTED, ignore=["CFX"])
+    assert _ids(without) == ["W8003", "E3001", "W3010", "W1020", "E2531"]
+    # 'Nope' is masked by the invalid name; renaming it unmasks it
+    assert "/Resources/OrdersDB/Properties" in {f.path[:30] for f in fix(TEMPLATE, config=LINTED).remaining}
 
 
 def test_without_the_option_nothing_of_cfn_lint_runs() -> None:
-    assert _ids(check(TEMPLATE)) == ["CFX101", "CFX601"]
+    assert _ids(check(TEMPLATE)) == ["CFX101", "CFX807", "CFX601"]
 
 
 def test_select_and_ignore_take_cfn_lint_ids_and_prefixes() -> None:
-    assert _ids(check(TEMPLATE, config=LINTED, select=["W"])) == ["W8001", "W1020"]
-    assert _ids(check(TEMPLATE, config=LINTED, ignore=["W1", "CFX"])) == ["W8001", "E3001", "E2531"]
-    assert _ids(check(TEMPLATE, config=LINTED, select=["check-if-conditions-are-used"])) == ["W8001"]
+    assert _ids(check(TEMPLATE, config=LINTED, select=["W"])) == ["W8003", "W3010", "W1020"]  # no CFX807 ran
+    assert _ids(check(TEMPLATE, config=LINTED, ignore=["W1", "CFX"])) == ["W8003", "E3001", "W3010", "E2531"]
+    name = "availability-zone-properties-should-not-be-hardcoded"
+    assert _ids(check(TEMPLATE, config=LINTED, select=[name])) == ["W3010"]
 
 
 def test_suppressions_in_the_template_silence_cfn_lint_findings() -> None:
-    text = TEMPLATE.replace(
-        "    QueueName", "    QueueName"
-    ) + "Metadata:\n  cfn-lint:\n    config:\n      ignore_checks: [W8001]\n  cfnfix:\n    ignore: [W1020, E9]\n"
+    text = TEMPLATE + "Metadata:\n  cfn-lint:\n    config:\n      ignore_checks: [W8003]\n  cfnfix:\n    ignore: [W3010, E9]\n"
     findings = check(text, config=LINTED.model_copy(update={"show_unused_suppressions": True}))
-    assert _ids(findings) == ["CFX101", "CFX601", "CFX900"]
+    assert _ids(findings) == ["CFX101", "CFX807", "CFX601", "CFX900"]
     assert findings[-1].message == "suppression 'E9' in this template silences nothing"
     # without cfn-lint, entries naming cfn-lint ids cannot be judged
-    assert _ids(check(text, config=Settings(show_unused_suppressions=True))) == ["CFX101", "CFX601"]
+    assert _ids(check(text, config=Settings(show_unused_suppressions=True))) == ["CFX101", "CFX807", "CFX601"]
 
 
 def test_every_output_format(cli: Callable[..., Result], stack: Path) -> None:
@@ -98,23 +104,25 @@ def test_every_output_format(cli: Callable[..., Result], stack: Path) -> None:
 
     text = cli("check", "--cfn-lint", str(stack))
     assert text.exit_code == 1
-    assert f"{stack}:13:7: W1020 'Fn::Sub' isn't needed because there are no variables" in text.stdout.splitlines()
+    assert f"{stack}:12:7: W3010 Avoid hardcoding availability zones 'us-east-1a'" in text.stdout.splitlines()
     doc = json.loads(cli("check", "--cfn-lint", "-f", "json", str(stack)).stdout)
-    assert [f["rule_id"] for f in doc["findings"]] == ["W8001", "CFX101", "W1020", "CFX601"]
+    assert [f["rule_id"] for f in doc["findings"]] == MIXED
+    documented = json.loads((Path(__file__).parent.parent / "docs" / "json-output.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(doc, documented)
     sarif = json.loads(cli("check", "--cfn-lint", "-f", "sarif", str(stack)).stdout)
     schema = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
     jsonschema.validate(sarif, schema)
-    assert {r["ruleId"] for r in sarif["runs"][0]["results"]} == {"W8001", "CFX101", "W1020", "CFX601"}
+    assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == MIXED
     github = cli("check", "--cfn-lint", "-f", "github", str(stack)).stdout
-    assert f"::warning file={stack},line=13,col=7,title=W1020" in github or "W1020" in github
+    assert f"file={stack},line=12,col=7" in github and "W3010" in github
     markdown = cli("check", "--cfn-lint", "-f", "markdown", str(stack)).stdout
-    assert "### 2. W8001 check-if-conditions-are-used" in markdown or "W8001 check-if-conditions-are-used" in markdown
+    assert "W3010 availability-zone-properties-should-not-be-hardcoded" in markdown
 
 
 def test_configuration_turns_it_on_with_regions(cli: Callable[..., Result], stack: Path) -> None:
     (stack.parent / ".cfnfix.toml").write_text('cfn-lint = true\ncfn-lint-regions = ["eu-west-1"]\n', encoding="utf-8")
     result = cli("check", "-f", "json", str(stack))
-    assert "W1020" in {f["rule_id"] for f in json.loads(result.stdout)["findings"]}
+    assert "W3010" in {f["rule_id"] for f in json.loads(result.stdout)["findings"]}
     (stack.parent / ".cfnfix.toml").write_text('cfn-lint = true\ncfn-lint-regions = ["mars-1"]\n', encoding="utf-8")
     bad = cli("check", str(stack))
     assert (bad.exit_code, bad.stdout) == (2, "")
@@ -177,7 +185,8 @@ def test_apply_lints_the_fixed_text(cli: Callable[..., Result], stack: Path) -> 
     fixed = stack.read_text(encoding="utf-8")
     assert "  OrdersDB:\n" in fixed
     remaining = [line.split(": ")[1].split()[0] for line in result.stdout.splitlines() if line.startswith(str(stack))]
-    assert remaining == ["W8001", "E3002", "W1020", "CFX601"], result.stdout
+    assert remaining[0] == "W8003" and remaining[2:] == ["W3010", "CFX601"], result.stdout
+    assert "'Nope'" in result.stdout.splitlines()[1], "unmasked by the rename, found by the final lint"
 
 
 def test_parallel_jobs_give_the_same_findings(cli: Callable[..., Result], tmp_path: Path) -> None:
@@ -186,10 +195,10 @@ def test_parallel_jobs_give_the_same_findings(cli: Callable[..., Result], tmp_pa
     one = cli("check", "--cfn-lint", "-j", "1", "-f", "json", str(tmp_path)).stdout
     two = cli("check", "--cfn-lint", "-j", "2", "-f", "json", str(tmp_path)).stdout
     assert json.loads(one)["findings"] == json.loads(two)["findings"]
-    assert len(json.loads(one)["findings"]) == 12
+    assert len(json.loads(one)["findings"]) == 15
 
 
 def test_console_script(stack: Path) -> None:
     result = subprocess.run([_script(), "check", "--cfn-lint", "-q", str(stack)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
-    assert [line.split(": ")[1].split()[0] for line in result.stdout.splitlines()] == ["W8001", "CFX101", "W1020", "CFX601"]
+    assert [line.split(": ")[1].split()[0] for line in result.stdout.splitlines()] == MIXED
