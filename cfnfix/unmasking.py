@@ -87,6 +87,7 @@ def judge(
     """Lint both texts and split the fixed text's extra errors into new and unmasked."""
     from .document import load
     from .lint import renames
+    from .repair import load_document
 
     verdict = Verdict()
     errors = lint_errors(after, regions)
@@ -103,7 +104,7 @@ def judge(
             extra.append(error)
     if not extra:
         return verdict
-    before_data, after_data = load(before).data, load(after).data
+    before_data, after_data = load_document(before).data, load(after).data  # the original may need the JSON repair
     moves = key_moves(patch)
     for error in extra:
         if error.rule_id not in ALWAYS_NEW and error.path and _same_node(before_data, after_data, error.path, moves, renamed):

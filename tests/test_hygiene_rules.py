@@ -135,3 +135,14 @@ def test_several_mistakes_are_fixed_in_one_apply_write(cli: Callable[..., Result
     assert lint_errors(fixed) == set()
     again = fix(fixed, config=Settings(unsafe_fixes=True, cfn_lint=True))
     assert again.text == fixed and again.remaining == []
+
+
+def test_sections_table_is_what_its_script_writes(capsys: pytest.CaptureFixture[str]) -> None:
+    import importlib.util
+
+    root = Path(__file__).resolve().parent.parent
+    spec = importlib.util.spec_from_file_location("gen_template_sections", root / "scripts" / "gen_template_sections.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--check"]) == 0, capsys.readouterr().err

@@ -272,3 +272,12 @@ def test_judge_follows_renames_and_sees_changed_nodes() -> None:
     changed = renamed.replace("ami-123", "ami-456")
     verdict = judge(UNMASKING, changed, touched)
     assert ([e.rule_id for e in verdict.new], verdict.unmasked) == (["E1152"], [])
+
+
+def test_verify_accepts_a_repaired_json_file(cli: Callable[..., Result], tmp_path: Path) -> None:
+    path = tmp_path / "t.json"
+    path.write_text('{\n  // c\n  "Resources": {"Web Server": {"Type": "AWS::EC2::Instance", "Properties": {"ImageId": "ami-1"}},}\n}\n', encoding="utf-8")
+    result = cli("apply", "--write", "--verify", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert path.read_text(encoding="utf-8") == '{\n  "Resources": {"WebServer": {"Type": "AWS::EC2::Instance", "Properties": {"ImageId": "ami-1"}}}\n}\n'
+    assert "the fix unmasked an error" in result.stderr
