@@ -56,7 +56,7 @@ import yaml  # noqa: E402
 import cfnfix  # noqa: E402
 import cfnfix.document as document  # noqa: E402
 from benchmarks.generate_large import generate_json, generate_yaml  # noqa: E402
-from tests.corpus import corpus_files  # noqa: E402
+from devtools.corpus import corpus_files  # noqa: E402
 
 #: Resources of the large template renamed to invalid logical IDs for the "with renames" rows.
 RENAMED = ("Queue003", "Table010", "ExecRole020", "Handler031", "DataBucket036", "Queue045", "Table064", "ExecRole098", "Handler151", "SecurityGroup203")

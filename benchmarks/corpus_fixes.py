@@ -25,7 +25,7 @@ from cfnfix.api import fix_text, run_rules  # noqa: E402
 from cfnfix.config import Settings  # noqa: E402
 from cfnfix.document import Document, load  # noqa: E402
 from cfnfix.errors import CfnfixError  # noqa: E402
-from tests.corpus import corpus_files  # noqa: E402
+from devtools.corpus import corpus_files  # noqa: E402
 
 TODAY = "2026-11-28"
 
@@ -85,7 +85,7 @@ def fix_all(docs: list[Document], settings: Settings, *, lint: bool) -> FixSumma
         summary.diff_lines.append(sum(1 for ln in result.diff.splitlines() if ln[:1] in "+-" and ln[:3] not in ("+++", "---")))
         if lint:
             from cfnfix.lint import renames
-            from tests.lint import new_lint_errors
+            from devtools.lint_oracle import new_lint_errors
 
             new = new_lint_errors(doc.text, result.text, renamed=renames(result.patch))
             if new:

@@ -2,8 +2,8 @@
 
 For every template: does it load; does the empty patch return it byte for byte; and for
 each generated patch (replace a leaf, add a property, remove a key, add to a list, rename
-a resource — tests/engine_patches.py) is the output's data equal to jsonpatch's result,
-and does the diff touch only the patched nodes' lines (tests/touched.py)? Prints the
+a resource — devtools/engine_patches.py) is the output's data equal to jsonpatch's result,
+and does the diff touch only the patched nodes' lines (devtools/touched.py)? Prints the
 percentages and the mean time per patch. The engine runs strict (no second-opinion
 retry), so every figure is the planner's own.
 """
@@ -21,17 +21,20 @@ sys.path.insert(0, str(ROOT))
 
 import jsonpatch  # noqa: E402
 
-from cfnfix import apply_patch  # noqa: E402
+from cfnfix import apply_patch as _apply_patch  # noqa: E402
 from cfnfix.document import load, parse_text, read_text  # noqa: E402
 from cfnfix.errors import CfnfixError  # noqa: E402
-from cfnfix.patch import engine  # noqa: E402
-from tests.corpus import corpus_files  # noqa: E402
-from tests.engine_patches import generated_patches  # noqa: E402
-from tests.touched import untouched_violations  # noqa: E402
+from devtools.corpus import corpus_files  # noqa: E402
+from devtools.engine_patches import generated_patches  # noqa: E402
+from devtools.touched import untouched_violations  # noqa: E402
+
+
+def apply_patch(text: str, patch: list, **kw: object) -> str:
+    """The fast planner alone (``strict=True``): no step-by-step second opinion."""
+    return _apply_patch(text, patch, strict=True, **kw)  # type: ignore[arg-type]
 
 
 def main(argv: list[str]) -> int:
-    engine.STRICT = True
     files = sorted(p for p in Path(argv[0]).rglob("*") if p.suffix in (".yaml", ".yml", ".json", ".template")) if argv else corpus_files()
     loads = identity = 0
     correct: Counter[str] = Counter()

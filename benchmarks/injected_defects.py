@@ -46,7 +46,7 @@ from cfnfix.config import Settings  # noqa: E402
 from cfnfix.document import Document, load  # noqa: E402
 from cfnfix.document.pointer import escape_token  # noqa: E402
 from cfnfix.errors import CfnfixError  # noqa: E402
-from cfnfix.rules._template import Resource, ref_target, resources  # noqa: E402
+from cfnfix.template.model import Resource, ref_target, resources  # noqa: E402
 
 Injector = Callable[[dict[str, Any]], list[dict[str, Any]]]
 
@@ -182,7 +182,7 @@ def run_kind(rule_id: str, docs: list[Document], settings: Settings, *, lint: bo
             problems.append(f"{doc.file}: a second run changed the text")
         if lint:
             from cfnfix.lint import renames
-            from tests.lint import new_lint_errors
+            from devtools.lint_oracle import new_lint_errors
 
             new = new_lint_errors(text, result.text, renamed=renames(result.patch))
             if new:

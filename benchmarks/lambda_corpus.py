@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.corpus_fixes import count_findings, fix_all, load_corpus  # noqa: E402
 from cfnfix.config import Settings  # noqa: E402
-from cfnfix.rules._lambda import functions  # noqa: E402
+from cfnfix.rules.lambdas._lambda import functions  # noqa: E402
 
 IDS = ["CFX401", "CFX402", "CFX403", "CFX601"]
 

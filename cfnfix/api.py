@@ -140,7 +140,7 @@ def run_rules(document: Document, settings: Settings) -> list[Finding]:
     """
     findings: list[Finding] = []
     for rule in selected_rules(settings):
-        ctx = RuleContext(document, settings, settings.rule_options(rule.id, rule.name))
+        ctx = RuleContext(document, settings, rule.options_for(settings))
         findings.extend(rule.check(ctx))
     findings.sort(key=Finding.sort_key)
     return findings

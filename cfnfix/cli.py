@@ -319,12 +319,9 @@ def apply(
     Standard input (-) with --write prints the fixed text. With --verify, cfn-lint must find
     no new error in a fixed template, or that file is left alone.
     """
-    import json
-
-    from .batch import STDIN, write_fixed
-    from .report import ReportContext, plural, style
-    from .report.diff import colorize
-    from .report.text import finding_line
+    from .batch import write_fixed
+    from .report import ReportContext, style
+    from .report.apply import not_applied_warnings, render_apply
 
     if write and patch:
         report_error("--write and --patch cannot be combined", use_color(no_color, sys.stderr))
@@ -335,45 +332,21 @@ def apply(
         show_unused=show_unused_suppressions, templates_only=templates_only, quiet=quiet, jobs=jobs, color=ecolor,
         verify=verify, cfn_lint=cfn_lint, regions=regions,
     )
-    color = use_color(no_color, sys.stdout)
-    for o in outcomes:
-        for failure in o.result.failed if o.result is not None else ():
-            f = failure.finding
-            _err(f"{style('warning:', '1;33', ecolor)} {f.file}:{f.line}:{f.column}: {f.rule_id} fix not applied: {failure.reason}")
-        if not quiet:
+    for line in not_applied_warnings(outcomes, ecolor):
+        _err(line)
+    if not quiet:
+        for o in outcomes:  # --verify: errors the fix unmasked
             for note in o.notes:
                 _err(f"{style('note:', '1;36', ecolor)} {o.file}: {note}")
     if write:
         write_fixed(outcomes)
     _report_errors(outcomes, ecolor)
-    results = [o.result for o in outcomes if o.result is not None and o.result.changed]
-    changed, fixed = len(results), sum(len(r.fixed) for r in results)
-    if patch:
-        _out(json.dumps({r.file: r.patch for r in results}, indent=2, ensure_ascii=False) + "\n")
-    elif not write:
-        _out("".join(colorize(r.diff, color) for r in results))
-    else:
-        _out("".join(r.text for r in results if r.file == STDIN))
-    remaining = [f for o in outcomes for f in o.findings]
-    errors = sum(o.error is not None for o in outcomes)
-    failed_files = f" {plural(errors, 'file')} could not be fixed." if errors else ""
-    if not write:
-        if not quiet:
-            if changed:
-                _err(f"Would fix {plural(fixed, 'finding')} in {plural(changed, 'file')}; {len(remaining)} would remain. Run with --write to apply.{failed_files}")
-            elif remaining:
-                _err(f"Nothing to fix; {plural(len(remaining), 'finding')} without an applicable fix.{failed_files}")
-            else:
-                _err(f"Nothing to fix.{failed_files}")
-        raise typer.Exit(_exit_code(outcomes, changed > 0))
-    ctx = ReportContext(color=color, quiet=quiet, unsafe=unsafe_fixes or any(o.unsafe for o in outcomes))
-    sink = _err if any(o.file == STDIN for o in outcomes) else _out
-    lines = [finding_line(f, ctx) for f in remaining]
-    if lines:
-        sink("\n".join(lines) + "\n")
-    if not quiet:
-        sink(f"Fixed {plural(fixed, 'finding')} in {plural(changed, 'file')}; {len(remaining)} remaining.{failed_files}\n")
-    raise typer.Exit(_exit_code(outcomes, bool(remaining)))
+    ctx = ReportContext(color=use_color(no_color, sys.stdout), quiet=quiet, unsafe=unsafe_fixes or any(o.unsafe for o in outcomes))
+    report = render_apply(outcomes, "write" if write else "patch" if patch else "diff", ctx)
+    _out(report.stdout)
+    for text, to_stderr in report.after:
+        (_err if to_stderr else _out)(text)
+    raise typer.Exit(_exit_code(outcomes, report.failing))
 
 
 @app.command()
@@ -502,5 +475,14 @@ def _root(
 
 def main() -> None:
     """Run the command line (the console script enters through :mod:`cfnfix.__main__`,
-    which answers ``--version`` before this module and typer are imported)."""
+    which answers ``--version`` before this module and typer are imported).
+
+    A deprecation meant for users (``FutureWarning``, e.g. a configuration key that moved) is
+    one ``warning: …`` line on stderr."""
+    import warnings
+
+    def show(message: Warning | str, category: type[Warning], *_: object, **__: object) -> None:
+        _err(f"warning: {message}")
+
+    warnings.showwarning = show  # type: ignore[assignment]
     app(prog_name="cfnfix")

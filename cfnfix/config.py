@@ -5,9 +5,16 @@ Discovery of ``.cfnfix.toml`` / ``[tool.cfnfix]`` lives in :mod:`cfnfix.config_f
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+#: Global settings that became rule options: setting key → (rule names, option key).
+DEPRECATED_GLOBALS: dict[str, tuple[tuple[str, ...], str]] = {
+    "aurora-mysql-target": (("aurora-mysql-end-of-support", "aurora-mysql-deprecated-version"), "aurora-mysql-target"),
+    "rds-deletion-style": (("rds-deletion-snapshot",), "rds-deletion-style"),
+}
 
 
 def _kebab(name: str) -> str:
@@ -23,12 +30,14 @@ class Settings(BaseModel):
     ignore: list[str] = Field(default_factory=list, description="Rule ids, id prefixes or names to skip (wins over `select`).")
     unsafe_fixes: bool = Field(False, description="Also apply fixes marked unsafe (they change behaviour or need review).")
     aurora_mysql_target: str | None = Field(
-        None, description="Aurora MySQL 8.0 engine version to upgrade to (default: from the bundled lifecycle table)."
+        None,
+        description="Deprecated: set `aurora-mysql-target` under [rules.aurora-mysql-end-of-support] and "
+        "[rules.aurora-mysql-deprecated-version]. Still read for those rules when they do not set it.",
     )
-    rds_deletion_style: Literal["deletion-policy", "skip-final-snapshot-property"] = Field(
-        "deletion-policy",
-        description="How to make RDS clusters deletable: DeletionPolicy/UpdateReplacePolicy Delete (valid), "
-        "or the SkipFinalSnapshot property some pipelines expect (fails schema validation, E3002).",
+    rds_deletion_style: Literal["deletion-policy", "skip-final-snapshot-property"] | None = Field(
+        None,
+        description="Deprecated: set `rds-deletion-style` under [rules.rds-deletion-snapshot]. Still read for "
+        "that rule when it does not set it.",
     )
     show_unused_suppressions: bool = Field(
         False, description="Report `cfnfix: {ignore: [...]}` entries in template Metadata that suppress nothing (CFX900)."
@@ -43,6 +52,18 @@ class Settings(BaseModel):
         default_factory=dict, description="Per-rule options, keyed by rule id or name."
     )
 
+    @model_validator(mode="after")
+    def _warn_deprecated(self) -> Settings:
+        for key, (rules, option) in DEPRECATED_GLOBALS.items():
+            if getattr(self, key.replace("-", "_")) is not None:
+                where = " and ".join(f"[rules.{r}]" for r in rules)
+                warnings.warn(
+                    f"the setting `{key}` is deprecated: set `{option}` under {where} instead (still read for now)",
+                    FutureWarning,
+                    stacklevel=2,
+                )
+        return self
+
     def selects(self, rule_id: str, rule_name: str = "") -> bool:
         """True when ``rule_id`` passes ``select``/``ignore`` (ids, names or id prefixes)."""
 
@@ -54,8 +75,13 @@ class Settings(BaseModel):
         return not hit(self.ignore)
 
     def rule_options(self, rule_id: str, rule_name: str) -> dict[str, Any]:
-        """Options given for one rule under ``[rules.<id>]`` or ``[rules.<name>]``."""
+        """Options given for one rule under ``[rules.<id>]`` or ``[rules.<name>]``, plus the value of a
+        deprecated global setting that became one of its options (when the rule's table does not set it)."""
         merged: dict[str, Any] = {}
+        for key, (rules, option) in DEPRECATED_GLOBALS.items():
+            value = getattr(self, key.replace("-", "_"))
+            if value is not None and rule_name in rules:
+                merged[option] = value
         merged.update(self.rules.get(rule_name, {}))
         merged.update(self.rules.get(rule_id, {}))
         return merged

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +89,14 @@ def settings_from_mapping(data: dict[str, Any], *, file: str | None = None, text
         m = re.search(r"(?m)^\s*\[\s*tool\s*\.\s*cfnfix\s*[\].]", text)
         base = m.start() if m else 0
     try:
-        settings = Settings.model_validate(data, strict=True)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", FutureWarning)
+            settings = Settings.model_validate(data, strict=True)
+        for w in caught:  # name the file (and the line) of a deprecated key
+            key = str(w.message).split("`")[1] if "`" in str(w.message) else ""
+            line = _key_line(text, key, base) if text is not None and key else None
+            shown = f"{file}:{line}" if file and line else file
+            warnings.warn(f"{shown}: {w.message}" if shown else str(w.message), w.category, stacklevel=2)
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = [str(p) for p in err.get("loc", ())]

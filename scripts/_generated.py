@@ -1,6 +1,6 @@
 """Shared tail of the ``scripts/gen_*.py`` table generators: write the table, or ``--check`` it.
 
-Each generator builds a dated JSON table under ``cfnfix/data/``. ``--check`` compares the
+Each generator builds a dated JSON table in a rule family's ``data/`` folder (``cfnfix/rules/<family>/data/``). ``--check`` compares the
 committed file with what the script would write, ignoring the ``date`` key, so CI can tell
 a stale table from a fresh one without rewriting it.
 """

@@ -1,4 +1,4 @@
-"""Regenerate ``cfnfix/data/aurora_mysql.json``: ``python scripts/gen_aurora_mysql_data.py [--check]``.
+"""Regenerate ``cfnfix/rules/rds/data/aurora_mysql.json``: ``python scripts/gen_aurora_mysql_data.py [--check]``.
 
 The table has two kinds of content:
 
@@ -30,7 +30,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _generated import write_or_check  # noqa: E402  (a sibling script module)
 
-OUT = Path(__file__).resolve().parent.parent / "cfnfix" / "data" / "aurora_mysql.json"
+OUT = Path(__file__).resolve().parent.parent / "cfnfix" / "rules" / "rds" / "data" / "aurora_mysql.json"
 ENGINE = "aurora-mysql"
 
 #: Aurora MySQL minor series designated long-term support, newest last.

@@ -1,4 +1,4 @@
-"""Regenerate ``cfnfix/data/lambda_runtimes.json``: ``python scripts/gen_lambda_runtimes.py [--check]``.
+"""Regenerate ``cfnfix/rules/lambdas/data/lambda_runtimes.json``: ``python scripts/gen_lambda_runtimes.py [--check]``.
 
 Source: the installed cfn-lint's ``cfnlint/data/AdditionalSpecs/LmbdRuntimeLifecycle.json``
 (rules W2531/E2531/E2533), read as data only — no cfn-lint code is imported or copied. For
@@ -26,7 +26,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _generated import write_or_check  # noqa: E402  (a sibling script module)
 
-OUT = Path(__file__).resolve().parent.parent / "cfnfix" / "data" / "lambda_runtimes.json"
+OUT = Path(__file__).resolve().parent.parent / "cfnfix" / "rules" / "lambdas" / "data" / "lambda_runtimes.json"
 SOURCE = "data/AdditionalSpecs/LmbdRuntimeLifecycle.json"
 FAMILIES = ("python", "nodejs")
 KEYS = ("deprecated", "create-block", "update-block", "successor")

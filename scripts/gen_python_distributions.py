@@ -1,4 +1,4 @@
-"""Regenerate ``cfnfix/data/python_distributions.json``: ``python scripts/gen_python_distributions.py [--check]``.
+"""Regenerate ``cfnfix/rules/lambdas/data/python_distributions.json``: ``python scripts/gen_python_distributions.py [--check]``.
 
 What inline Lambda code may import besides the standard library, and which PyPI
 distribution provides an import that is missing. Everything here is curated by hand, with
@@ -42,7 +42,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _generated import write_or_check  # noqa: E402  (a sibling script module)
 
-OUT = Path(__file__).resolve().parent.parent / "cfnfix" / "data" / "python_distributions.json"
+OUT = Path(__file__).resolve().parent.parent / "cfnfix" / "rules" / "lambdas" / "data" / "python_distributions.json"
 
 RUNTIME_PROVIDED = ["boto3", "botocore", "dateutil", "jmespath", "s3transfer", "six", "urllib3"]
 INLINE_PROVIDED = ["cfnresponse"]

@@ -1,4 +1,4 @@
-"""Regenerate ``cfnfix/data/python_stdlib.json``: ``python scripts/gen_python_stdlib.py [--check]``.
+"""Regenerate ``cfnfix/rules/lambdas/data/python_stdlib.json``: ``python scripts/gen_python_stdlib.py [--check]``.
 
 The table lists, for each Python version that Lambda runs (3.8 … 3.14), the top-level
 module names of the standard library. ``sys.stdlib_module_names`` answers that only for the
@@ -38,7 +38,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _generated import write_or_check  # noqa: E402  (a sibling script module)
 
-OUT = Path(__file__).resolve().parent.parent / "cfnfix" / "data" / "python_stdlib.json"
+OUT = Path(__file__).resolve().parent.parent / "cfnfix" / "rules" / "lambdas" / "data" / "python_stdlib.json"
 VERSIONS = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14"]
 STDLIBS_PIN = "2026.9.3"
 

@@ -17,8 +17,8 @@ from cfnfix.api import findings_for  # noqa: E402
 from cfnfix.config import Settings  # noqa: E402
 from cfnfix.document import load, read_text  # noqa: E402
 from cfnfix.errors import CfnfixError  # noqa: E402
-from cfnfix.rules._peering import connectivity, parameter_signals, text_signals, vpc_parameters, vpcs  # noqa: E402
-from tests.corpus import corpus_files  # noqa: E402
+from cfnfix.rules.vpc._peering import connectivity, parameter_signals, text_signals, vpc_parameters, vpcs  # noqa: E402
+from devtools.corpus import corpus_files  # noqa: E402
 
 DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 

@@ -4,6 +4,7 @@ Between ``<!-- NAME:start -->`` and ``<!-- NAME:end -->`` markers:
 
 * ``rules``: the rules table, from the rule registry;
 * ``config``: the configuration reference, from the fields of ``cfnfix.config.Settings``;
+* ``rule-options``: each rule's own options, from its ``options_model``;
 * ``example-check`` / ``example-apply``: the real output of the installed ``cfnfix`` on the
   bundled example (``examples/orders-stack.yaml``).
 
@@ -37,11 +38,12 @@ def _cfnfix(*args: str) -> str:
 
 def blocks() -> dict[str, str]:
     """Marker name → generated Markdown."""
-    from cfnfix.report.tables import rules_markdown, settings_markdown
+    from cfnfix.report.tables import rule_options_markdown, rules_markdown, settings_markdown
 
     return {
         "rules": rules_markdown(),
         "config": settings_markdown(),
+        "rule-options": rule_options_markdown(),
         "example-check": "```console\n" + _cfnfix("check", EXAMPLE) + "```\n",
         "example-apply": "```console\n" + _cfnfix("apply", EXAMPLE) + "```\n",
     }

@@ -12,7 +12,7 @@ settings.register_profile("default", max_examples=300, deadline=None, suppress_h
 settings.register_profile("long", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("CFNFIX_HYPOTHESIS", "default"))
 
-from .cli_fixtures import clean, cli, demo_rules, runner, template  # noqa: E402,F401  (fixtures)
+from .support.cli_fixtures import clean, cli, demo_rules, runner, template  # noqa: E402,F401  (fixtures)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -23,7 +23,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     """Skip a ``corpus`` test when the corpus is missing; under ``CI=true`` fail it instead."""
     if item.get_closest_marker("corpus") is None:
         return
-    from .corpus import corpus_missing_reason
+    from devtools.corpus import corpus_missing_reason
 
     reason = corpus_missing_reason()
     if reason is None:

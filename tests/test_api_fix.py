@@ -8,7 +8,7 @@ from cfnfix import fix
 from cfnfix.api import MAX_PASSES, _choose, _region
 from cfnfix.findings import Applicability, Finding, Fix, Severity
 
-from .cli_fixtures import CLEAN, TEMPLATE
+from .support.cli_fixtures import CLEAN, TEMPLATE
 
 pytestmark = pytest.mark.usefixtures("demo_rules")
 

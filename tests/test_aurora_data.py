@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cfnfix.rules._aurora_tables import (
+from cfnfix.rules.rds._aurora_tables import (
     FAMILY_80,
     default_target,
     is_deprecated,

@@ -11,7 +11,7 @@ import pytest
 
 from cfnfix import apply_patch
 
-from .cli_fixtures import CLEAN, TEMPLATE
+from .support.cli_fixtures import CLEAN, TEMPLATE
 
 pytestmark = pytest.mark.usefixtures("demo_rules")
 

@@ -10,7 +10,7 @@ import pytest
 
 from cfnfix import Finding
 
-from .cli_fixtures import CLEAN, TEMPLATE
+from .support.cli_fixtures import CLEAN, TEMPLATE
 
 pytestmark = pytest.mark.usefixtures("demo_rules")
 
@@ -393,6 +393,6 @@ def test_a_crashing_rule_is_a_one_line_error_for_that_file_only(cli, template: P
     result = cli("check", str(crash), str(template))
     assert result.exit_code == 2
     (line,) = result.stderr.splitlines()
-    assert line.startswith(f"error: {crash}: internal error in tests/demo_rules.py:")
+    assert line.startswith(f"error: {crash}: internal error in support/demo_rules.py:")
     assert line.endswith("KeyError: 'boom' (please report this)")
     assert "CFX991" in result.stdout, "the other file is still checked"

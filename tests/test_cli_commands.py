@@ -12,7 +12,7 @@ import pytest
 from cfnfix.report.sarif import replacement
 from cfnfix.rules import all_rules
 
-from .cli_fixtures import TEMPLATE
+from .support.cli_fixtures import TEMPLATE
 
 SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
 

@@ -9,7 +9,7 @@ import pytest
 from cfnfix import ConfigError, Settings, check
 from cfnfix.config_files import ConfigResolver, find_config, load_config_file
 
-from .cli_fixtures import TEMPLATE
+from .support.cli_fixtures import TEMPLATE
 
 pytestmark = pytest.mark.usefixtures("demo_rules")
 
@@ -121,8 +121,8 @@ def test_missing_or_unsuitable_explicit_config(cli, tmp_path: Path, template: Pa
 def test_per_rule_options_and_known_keys_load(tmp_path: Path) -> None:
     cfg = tmp_path / ".cfnfix.toml"
     cfg.write_text(
-        'select = ["CFX9"]\nignore = ["CFX992"]\nunsafe-fixes = true\naurora-mysql-target = "8.0.mysql_aurora.3.10.1"\n'
-        'rds-deletion-style = "deletion-policy"\nshow-unused-suppressions = true\n\n[rules.demo-pymysql]\nlevel = 2\n',
+        'select = ["CFX9"]\nignore = ["CFX992"]\nunsafe-fixes = true\n'
+        'show-unused-suppressions = true\n\n[rules.demo-pymysql]\nlevel = 2\n',
         encoding="utf-8",
     )
     settings = load_config_file(cfg)
@@ -130,8 +130,6 @@ def test_per_rule_options_and_known_keys_load(tmp_path: Path) -> None:
         select=["CFX9"],
         ignore=["CFX992"],
         unsafe_fixes=True,
-        aurora_mysql_target="8.0.mysql_aurora.3.10.1",
-        rds_deletion_style="deletion-policy",
         show_unused_suppressions=True,
         rules={"demo-pymysql": {"level": 2}},
     )

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from .cli_fixtures import CLEAN, ROOT
+from .support.cli_fixtures import CLEAN, ROOT
 
 
 def _script() -> str:

@@ -8,27 +8,28 @@ only the patched nodes' lines.
 
 from __future__ import annotations
 
+from typing import Any
+
 import copy
 
 import jsonpatch
 import pytest
 
-from cfnfix import apply_patch
+from cfnfix import apply_patch as _apply_patch
 from cfnfix.document import load, parse_text, read_text
-from cfnfix.patch import engine
 
-from .corpus import corpus_files
-from .engine_patches import generated_patches
-from .touched import untouched_violations
+from devtools.corpus import corpus_files
+from devtools.engine_patches import generated_patches
+from devtools.touched import untouched_violations
 
 pytestmark = pytest.mark.corpus
 
 FILES = corpus_files()
 
 
-@pytest.fixture(autouse=True)
-def _strict(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine, "STRICT", True)
+def apply_patch(text: str, patch: list[dict[str, Any]], **kw: Any) -> str:
+    """The fast planner alone: a verification failure is an error, not retried step by step."""
+    return _apply_patch(text, patch, strict=True, **kw)
 
 
 def test_corpus_is_there() -> None:

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from cfnfix import apply_patch
+from cfnfix import apply_patch as _apply_patch
 from cfnfix.document import load
-from cfnfix.patch import engine
 
-from .golden_cases import Case, discover_engine, engine_ops
-from .touched import untouched_violations
+from devtools.golden_cases import Case, discover_engine, engine_ops
+from devtools.touched import untouched_violations
 
 CASES = discover_engine()
 
 
-@pytest.fixture(autouse=True)
-def _strict(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine, "STRICT", True)
+def apply_patch(text: str, patch: list[dict[str, Any]], **kw: Any) -> str:
+    """The fast planner alone: a verification failure is an error, not retried step by step."""
+    return _apply_patch(text, patch, strict=True, **kw)
 
 
 def test_there_are_engine_cases() -> None:

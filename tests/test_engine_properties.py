@@ -14,18 +14,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cfnfix import apply_patch
+from cfnfix import apply_patch as _apply_patch
 from cfnfix.document import load, parse_text
-from cfnfix.patch import engine
 
-from .strategies import json_documents, operations, yaml_documents
-from .touched import untouched_violations
-
+from .support.strategies import json_documents, operations, yaml_documents
+from devtools.touched import untouched_violations
 
 
-@pytest.fixture(autouse=True)
-def _strict(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine, "STRICT", True)
+
+def apply_patch(text: str, patch: list[dict[str, Any]], **kw: Any) -> str:
+    """The fast planner alone: a verification failure is an error, not retried step by step."""
+    return _apply_patch(text, patch, strict=True, **kw)
 
 
 def _check(text: str, patch: list[dict[str, Any]], *, confined: bool) -> None:

@@ -22,7 +22,7 @@ from cfnfix.findings import Applicability
 from cfnfix.report import TEXT_REPAIR_RULES
 from cfnfix.rules import all_rules
 
-from .defect_strategies import defective_templates, seeds
+from .support.defect_strategies import defective_templates, seeds
 
 EXAMPLES = 150 if os.environ.get("CFNFIX_HYPOTHESIS", "default") == "default" else 2000
 

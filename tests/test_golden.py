@@ -7,8 +7,8 @@ import pytest
 
 from cfnfix import fix
 
-from .golden_cases import Case, discover, findings_json, patch_json, run
-from .lint import new_lint_errors
+from devtools.golden_cases import Case, discover, findings_json, patch_json, run
+from devtools.lint_oracle import new_lint_errors
 
 CASES = discover()
 

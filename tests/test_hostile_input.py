@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from .cli_fixtures import CLEAN, ROOT
+from .support.cli_fixtures import CLEAN, ROOT
 from .test_console_script import _script
 
 BOMB = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  X: {Type: AWS::S3::Bucket}\n" + "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(

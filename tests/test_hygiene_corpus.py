@@ -11,8 +11,8 @@ from cfnfix import check, fix
 from cfnfix.config import Settings
 from cfnfix.errors import CfnfixError
 
-from .corpus import corpus_files
-from .lint import new_lint_errors
+from devtools.corpus import corpus_files
+from devtools.lint_oracle import new_lint_errors
 
 pytestmark = pytest.mark.corpus
 

@@ -13,9 +13,10 @@ from cfnfix import check, fix
 from cfnfix.config import Settings
 from cfnfix.errors import ParseError
 from cfnfix.repair import RepairedDocument, load_document, repair_json
-from cfnfix.rules.hygiene._names import close_names, is_comment_key
+from cfnfix.rules.hygiene._names import close_names
+from cfnfix.template.comments import is_comment_key
 
-from .lint import lint_errors
+from devtools.lint_oracle import lint_errors
 
 BROKEN = '{\n  // storage\n  "Resources": {\n    "B": {"Type": "AWS::S3::Bucket"}, /* x */\n  },\n}\n'
 

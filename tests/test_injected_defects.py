@@ -13,7 +13,7 @@ import pytest
 from benchmarks.corpus_fixes import load_corpus
 from benchmarks.injected_defects import INJECTIONS, SETTINGS, run_kind
 
-from .corpus import CORPUS
+from devtools.corpus import CORPUS
 
 pytestmark = pytest.mark.corpus
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cfnfix.rules._python_code import analyse, read_source
+from cfnfix.rules.lambdas._python_code import analyse, read_source
 
 
 def modules(code: str, version: tuple[int, int] = (3, 12)) -> list[str]:

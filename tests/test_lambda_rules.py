@@ -15,7 +15,7 @@ from cfnfix.config_files import settings_from_mapping
 from cfnfix.errors import ConfigError
 from cfnfix.rules import get_rule
 
-from .lint import lint_errors
+from devtools.lint_oracle import lint_errors
 
 LAMBDA_IDS = ("CFX401", "CFX402", "CFX403", "CFX601")
 

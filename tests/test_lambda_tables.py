@@ -12,7 +12,7 @@ from types import ModuleType
 
 import pytest
 
-from cfnfix.rules._python_tables import (
+from cfnfix.rules.lambdas._python_tables import (
     distribution,
     import_name,
     known_layer_imports,
@@ -20,7 +20,7 @@ from cfnfix.rules._python_tables import (
     stdlib_versions,
     table_version,
 )
-from cfnfix.rules._runtime_tables import lifecycle, supported, table
+from cfnfix.rules.lambdas._runtime_tables import lifecycle, supported, table
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,7 +35,7 @@ def _script(name: str) -> ModuleType:
 
 @pytest.mark.parametrize("name", ["python_stdlib.json", "python_distributions.json", "lambda_runtimes.json"])
 def test_data_files_are_dated_and_name_their_script(name: str) -> None:
-    data = json.loads((resources.files("cfnfix") / "data" / name).read_text(encoding="utf-8"))
+    data = json.loads((resources.files("cfnfix.rules.lambdas") / "data" / name).read_text(encoding="utf-8"))
     dt.date.fromisoformat(data["date"])
     assert (ROOT / data["generated_by"]).is_file()
 
@@ -47,7 +47,7 @@ def test_tables_are_what_their_scripts_write(script: str, capsys: pytest.Capture
 
 def test_stdlib_dump_round_trips() -> None:
     gen = _script("gen_python_stdlib")
-    table = json.loads((resources.files("cfnfix") / "data" / "python_stdlib.json").read_text(encoding="utf-8"))
+    table = json.loads((resources.files("cfnfix.rules.lambdas") / "data" / "python_stdlib.json").read_text(encoding="utf-8"))
     assert json.loads(gen.dump(table)) == table
 
 
@@ -112,7 +112,7 @@ def test_unlisted_imports_are_assumed_to_be_their_own_distribution() -> None:
     [("PyMySQL", "PyMySQL"), ("psycopg2-binary", "Psycopg2Binary"), ("python-dateutil", "PythonDateutil"), ("ruamel.yaml", "RuamelYaml")],
 )
 def test_stems_are_logical_id_safe(dist: str, stem: str) -> None:
-    from cfnfix.rules._python_tables import Distribution
+    from cfnfix.rules.lambdas._python_tables import Distribution
 
     assert Distribution(dist).stem == stem
 
@@ -153,7 +153,7 @@ def test_supported_runtimes_are_newest_first() -> None:
 
 
 def test_removed_in_names_the_version_that_dropped_a_module() -> None:
-    from cfnfix.rules._python_tables import removed_in
+    from cfnfix.rules.lambdas._python_tables import removed_in
 
     assert removed_in("imp", (3, 12)) == (3, 12) and removed_in("imp", (3, 14)) == (3, 12)
     assert removed_in("cgi", (3, 13)) == (3, 13)

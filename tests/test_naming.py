@@ -1,11 +1,11 @@
-"""cfnfix.naming: validity of logical names and the new-name generator."""
+"""cfnfix.template.naming: validity of logical names and the new-name generator."""
 
 from __future__ import annotations
 
 import pytest
 
 from cfnfix.document import load
-from cfnfix.naming import MAX_LENGTH, NameAllocator, Rename, invalid_reason, is_valid, plan_renames, readable_name
+from cfnfix.template.naming import MAX_LENGTH, NameAllocator, Rename, invalid_reason, is_valid, plan_renames, readable_name
 
 
 @pytest.mark.parametrize(

@@ -15,12 +15,12 @@ from cfnfix.config_files import load_config_file
 from cfnfix.document import load
 from cfnfix.errors import ConfigError
 from cfnfix.rules import get_rule
-from cfnfix.rules._optional_params import accepts_empty, optional_ops, optional_pattern, unconditional_uses
-from cfnfix.rules._peering import PeerRole, connectivity, peer_role, text_signals
-from cfnfix.rules._placeholders import account_placeholder, id_placeholder
-from cfnfix.rules._template import parameter_uses
+from cfnfix.rules.vpc._optional_params import accepts_empty, optional_ops, optional_pattern, unconditional_uses
+from cfnfix.rules.vpc._peering import PeerRole, connectivity, peer_role, text_signals
+from cfnfix.rules.vpc._placeholders import account_placeholder, id_placeholder
+from cfnfix.template.model import parameter_uses
 
-from .golden_cases import GOLDEN
+from devtools.golden_cases import GOLDEN
 
 SELECT = ["CFX501", "CFX502"]
 

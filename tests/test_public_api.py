@@ -13,7 +13,7 @@ import pytest
 import cfnfix
 from cfnfix import FixResult, Settings, check, fix
 
-from .cli_fixtures import TEMPLATE
+from .support.cli_fixtures import TEMPLATE
 
 if sys.version_info >= (3, 11):
     import tomllib

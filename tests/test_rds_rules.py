@@ -10,9 +10,10 @@ import pytest
 import yaml
 
 from cfnfix import Applicability, ConfigError, Settings, check, fix
+from cfnfix.config_files import load_config_file
 from cfnfix.rules import get_rule
 
-from .lint import lint_errors
+from devtools.lint_oracle import lint_errors
 
 RULE_IDS = ["CFX201", "CFX301", "CFX302", "CFX303", "CFX304"]
 
@@ -80,7 +81,7 @@ def test_cfx201_accepts_string_false(value: Any) -> None:
 
 def test_cfx201_skip_style_output_has_exactly_e3002() -> None:
     text = _dump({"Resources": {"Cluster": _cluster(DeletionProtection=False)}})
-    settings = Settings(rds_deletion_style="skip-final-snapshot-property", select=["CFX201"])
+    settings = Settings(rules={"rds-deletion-snapshot": {"rds-deletion-style": "skip-final-snapshot-property"}}, select=["CFX201"])
     (finding,) = check(text, config=settings)
     assert "E3002" in finding.message and "E3002" in finding.fix.message  # type: ignore[union-attr]
     result = fix(text, config=settings, unsafe=True)
@@ -135,7 +136,8 @@ def test_cfx301_new_group_id_avoids_collisions() -> None:
 
 def test_cfx301_pinned_unknown_target_blocks_the_fix() -> None:
     text = _dump({"Resources": {"Cluster": _cluster(EngineVersion="5.7")}})
-    settings = Settings(aurora_mysql_target="8.0.mysql_aurora.3.99.9", select=["CFX301", "CFX303"])
+    pinned = {"aurora-mysql-target": "8.0.mysql_aurora.3.99.9"}
+    settings = Settings(rules={"CFX301": pinned, "CFX303": pinned}, select=["CFX301", "CFX303"])
     findings = check(text, config=settings)
     assert [f.rule_id for f in findings] == ["CFX301", "CFX303"]
     assert findings[0].fix is None and "3.99.9" in findings[0].message
@@ -143,9 +145,47 @@ def test_cfx301_pinned_unknown_target_blocks_the_fix() -> None:
 
 def test_cfx301_target_must_be_8_0() -> None:
     text = _dump({"Resources": {"Cluster": _cluster(EngineVersion="5.7")}})
-    settings = Settings(aurora_mysql_target="8.4.mysql_aurora.8.4.7", select=["CFX301"])
+    settings = Settings(rules={"CFX301": {"aurora-mysql-target": "8.4.mysql_aurora.8.4.7"}}, select=["CFX301"])
     (finding,) = check(text, config=settings)
     assert finding.fix is None and "not an Aurora MySQL 8.0" in finding.message
+
+
+def test_deprecated_global_options_still_read_with_a_warning(tmp_path: Any) -> None:
+    """``aurora-mysql-target`` and ``rds-deletion-style`` at the top level: same findings as the rule options."""
+    text = _dump({"Resources": {"Cluster": _cluster(EngineVersion="5.7", DeletionProtection=False)}})
+    old = tmp_path / "old.toml"
+    old.write_text('aurora-mysql-target = "8.0.mysql_aurora.3.99.9"\nrds-deletion-style = "skip-final-snapshot-property"\n')
+    new = tmp_path / "new.toml"
+    new.write_text(
+        '[rules.CFX301]\naurora-mysql-target = "8.0.mysql_aurora.3.99.9"\n'
+        '[rules.CFX303]\naurora-mysql-target = "8.0.mysql_aurora.3.99.9"\n'
+        '[rules.CFX201]\nrds-deletion-style = "skip-final-snapshot-property"\n'
+    )
+    with pytest.warns(FutureWarning) as record:
+        old_settings = load_config_file(old)
+    assert sorted(str(w.message).split(": ", 1)[1] for w in record) == [
+        "the setting `aurora-mysql-target` is deprecated: set `aurora-mysql-target` under "
+        "[rules.aurora-mysql-end-of-support] and [rules.aurora-mysql-deprecated-version] instead (still read for now)",
+        "the setting `rds-deletion-style` is deprecated: set `rds-deletion-style` under "
+        "[rules.rds-deletion-snapshot] instead (still read for now)",
+    ]
+    expected = [f.model_dump() for f in check(text, config=load_config_file(new))]
+    assert [f.model_dump() for f in check(text, config=old_settings)] == expected
+    assert {f["rule_id"] for f in expected} == {"CFX201", "CFX301", "CFX303"}
+    with pytest.warns(FutureWarning, match="`rds-deletion-style` is deprecated"):
+        Settings(rds_deletion_style="deletion-policy")
+
+
+def test_rule_option_wins_over_the_deprecated_global() -> None:
+    with pytest.warns(FutureWarning):
+        settings = Settings(aurora_mysql_target="8.0.mysql_aurora.3.99.9", rules={"CFX301": {"aurora-mysql-target": "8.0.mysql_aurora.3.08.0"}})
+    assert get_rule("CFX301").options_for(settings).aurora_mysql_target == "8.0.mysql_aurora.3.08.0"  # type: ignore[union-attr]
+    assert get_rule("CFX303").options_for(settings).aurora_mysql_target == "8.0.mysql_aurora.3.99.9"  # type: ignore[union-attr]
+
+
+def test_rules_receive_their_validated_options_model() -> None:
+    options = get_rule("CFX201").options_for(Settings(rules={"CFX201": {"types": ["AWS::DocDB::DBCluster"]}}))  # type: ignore[union-attr]
+    assert options.types == ["AWS::DocDB::DBCluster"] and options.rds_deletion_style == "deletion-policy"
 
 
 def test_cfx301_bad_rule_option_is_a_config_error() -> None:

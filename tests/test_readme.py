@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .cli_fixtures import CLEAN, ROOT
+from .support.cli_fixtures import CLEAN, ROOT
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -63,11 +63,49 @@ def test_quickstart_is_exactly_two_commands_matching_ci() -> None:
     assert example and (ROOT / example[1]).is_file()
 
 
+def _section(title: str) -> str:
+    m = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## )", README, re.S | re.M)
+    assert m, title
+    return m[1]
+
+
 def test_python_sample_runs(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    (code,) = re.findall(r"```python\n(.*?)```", README, re.S)
+    (code,) = re.findall(r"```python\n(.*?)```", _section("Python API"), re.S)
     monkeypatch.chdir(ROOT)
     exec(compile(code, "README.md", "exec"), {})
     assert capsys.readouterr().out
+
+
+def test_adding_a_rule_walkthrough_is_a_working_rule() -> None:
+    """The module of "Adding a rule", loaded where it says it lives, finds, fixes and validates its options."""
+    import types
+
+    from cfnfix import apply_patch
+    from cfnfix.config import Settings
+    from cfnfix.document import load
+    from cfnfix.rules import RuleContext
+
+    section = _section("Adding a rule")
+    (code,) = re.findall(r"```python\n(.*?)```", section, re.S)
+    (path,) = set(re.findall(r"`(cfnfix/rules/\w+/\w+\.py)`", section))
+    name = path.removesuffix(".py").replace("/", ".")
+    module = types.ModuleType(name)
+    module.__package__ = name.rsplit(".", 1)[0]
+    exec(compile(code, "README.md", "exec"), module.__dict__)
+    (cls,) = [v for v in vars(module).values() if isinstance(v, type) and v.__module__ == name and hasattr(v, "check")]
+    try:
+        rule = cls()
+        assert path.endswith(rule.name.replace("-", "_") + ".py")
+        assert not (ROOT / path).exists(), "the walkthrough's rule id and name must stay unused"
+        text = "Resources:\n  Db:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      Engine: aurora-mysql\n"
+        doc = load(text)
+        ctx = RuleContext(doc, Settings(), rule.options_for(Settings(rules={rule.name: {"serverless-only": True}})))
+        (finding,) = rule.check(ctx)
+        fixed = apply_patch(text, finding.fix.patch)
+        assert fixed == text + "      StorageEncrypted: true\n"
+        assert not list(rule.check(RuleContext(load(fixed), Settings(), rule.options_for(Settings()))))
+    finally:
+        cls.__abstractmethods__ = frozenset({"check"})  # retire it: never part of the registry
 
 
 def test_toml_sample_is_a_valid_configuration() -> None:

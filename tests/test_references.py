@@ -1,11 +1,11 @@
-"""cfnfix.references: every reference site of domain notes §1.2, and what is not a reference."""
+"""cfnfix.template.references: every reference site of docs/cloudformation/logical-ids.md ("Where a name is referenced"), and what is not a reference."""
 
 from __future__ import annotations
 
 import pytest
 
 from cfnfix.document import load, parse_text
-from cfnfix.references import Kind, ReferenceIndex, declared_names, sub_variables
+from cfnfix.template.references import Kind, ReferenceIndex, declared_names, sub_variables
 
 
 def index(text: str) -> ReferenceIndex:

@@ -1,4 +1,4 @@
-"""cfnfix.rename: one patch per rename — a key move plus one operation per reference."""
+"""cfnfix.template.rename: one patch per rename — a key move plus one operation per reference."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from cfnfix import apply_patch
 from cfnfix.document import load
 from cfnfix.findings import Applicability
-from cfnfix.references import ReferenceIndex
-from cfnfix.rename import RenameError, rename_applicability, rename_fix, rename_patch, rename_targets
+from cfnfix.template.references import ReferenceIndex
+from cfnfix.template.rename import RenameError, rename_applicability, rename_fix, rename_patch, rename_targets
 
 TEMPLATE = """\
 Metadata:

@@ -3,7 +3,7 @@
 For each file the rename machinery of CFX101 renames the first resource to a free name
 (``<Old>Renamed``) with every reference, the engine applies the patch, and:
 - the text equals jsonpatch's result on the data, and the diff touches only the key's line
-  and the lines of the rewritten references (tests/touched.py);
+  and the lines of the rewritten references (devtools/touched.py);
 - re-indexing the output finds no reference left to the old name and as many references to
   the new one as were rewritten;
 - cfn-lint reports no new error (an existing error whose message lists resource names is
@@ -23,26 +23,24 @@ from typing import Any
 import jsonpatch
 import pytest
 
-from cfnfix import apply_patch
+from cfnfix import apply_patch as _apply_patch
 from cfnfix.document import load, read_text
-from cfnfix.naming import NameAllocator, sam_suffixes
-from cfnfix.patch import engine
-from cfnfix.references import FOREACH_PREFIX, ReferenceIndex
-from cfnfix.rename import rename_plan
+from cfnfix.template.naming import NameAllocator, sam_suffixes
+from cfnfix.template.references import FOREACH_PREFIX, ReferenceIndex
+from cfnfix.template.rename import rename_plan
 
-from .corpus import corpus_files
-from .lint import new_lint_errors
-from .touched import untouched_violations
+from devtools.corpus import corpus_files
+from devtools.lint_oracle import new_lint_errors
+from devtools.touched import untouched_violations
 
 pytestmark = pytest.mark.corpus
 
 FILES = corpus_files()
 
 
-@pytest.fixture(autouse=True)
-def _strict(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The engine's fast path must handle every rename (no step-by-step second opinion)."""
-    monkeypatch.setattr(engine, "STRICT", True)
+def apply_patch(text: str, patch: list[dict[str, Any]], **kw: Any) -> str:
+    """The fast planner alone: a verification failure is an error, not retried step by step."""
+    return _apply_patch(text, patch, strict=True, **kw)
 
 
 def _first_resource(data: dict[str, Any]) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cfnfix import Applicability, Severity, check, fix
 from cfnfix.document import load
-from cfnfix.naming import plan_renames
+from cfnfix.template.naming import plan_renames
 from cfnfix.rules import get_rule
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from .golden_cases import GOLDEN, Case
-from .lint import lint_errors
+from devtools.golden_cases import GOLDEN, Case
+from devtools.lint_oracle import lint_errors
 
 CASES = [Case(p) for p in sorted((GOLDEN / "seed-scenario").iterdir()) if p.is_dir()]
 

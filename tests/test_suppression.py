@@ -12,7 +12,7 @@ from cfnfix.document import load
 from cfnfix.rules import get_rule
 from cfnfix.suppression import collect, scope_of
 
-from .cli_fixtures import TEMPLATE
+from .support.cli_fixtures import TEMPLATE
 
 pytestmark = pytest.mark.usefixtures("demo_rules")
 

@@ -62,7 +62,7 @@ def verify_rule() -> Iterator[None]:
     try:
         yield
     finally:
-        DemoVerify.__abstractmethods__ = frozenset({"check"})  # retire it (see tests/demo_rules.py)
+        DemoVerify.__abstractmethods__ = frozenset({"check"})  # retire it (see tests/support/demo_rules.py)
         del DemoVerify
         gc.collect()
         all_rules.cache_clear()

@@ -33,16 +33,3 @@ def escape_token(token: str) -> str:
 def make_pointer(tokens: list[str] | tuple[str, ...]) -> str:
     """Join reference tokens into a JSON Pointer."""
     return "".join("/" + escape_token(str(t)) for t in tokens)
-
-
-def array_index(token: str, length: int, *, allow_end: bool) -> int:
-    """Parse an array index token; ``-`` means ``length`` when ``allow_end``."""
-    if token == "-" and allow_end:
-        return length
-    if not token.isdigit() or (len(token) > 1 and token[0] == "0") or not token.isascii():
-        raise PatchConflictError(f"invalid array index {token!r}")
-    idx = int(token)
-    limit = length if allow_end else length - 1
-    if idx > limit:
-        raise PatchConflictError(f"array index {idx} out of range (length {length})")
-    return idx

@@ -13,7 +13,16 @@ from typing import Any
 
 from pydantic.fields import FieldInfo
 
-__all__ = ["rules_markdown", "rules_rows", "settings_markdown", "settings_rows", "toml_value", "type_name"]
+__all__ = [
+    "rule_options_markdown",
+    "rule_options_rows",
+    "rules_markdown",
+    "rules_rows",
+    "settings_markdown",
+    "settings_rows",
+    "toml_value",
+    "type_name",
+]
 
 
 def rules_rows(*, cfn_lint: bool = False) -> list[dict[str, str]]:
@@ -104,4 +113,37 @@ def settings_markdown() -> str:
     lines = ["| Key | Type | Default | Description |", "|---|---|---|---|"]
     for row in settings_rows():
         lines.append(f"| `{row['key']}` | {row['type']} | `{row['default']}` | {_cell(row['description'])} |")
+    return "\n".join(lines) + "\n"
+
+
+def rule_options_rows() -> list[dict[str, str]]:
+    """One row per rule option: rule (name), key (as written in ``[rules.<name>]``), type, default, description."""
+    from ..rules import all_rules
+
+    rows = []
+    for rule in all_rules():
+        if rule.options_model is None:
+            continue
+        for name, field in rule.options_model.model_fields.items():
+            gen = rule.options_model.model_config.get("alias_generator")
+            key = field.alias or (gen(name) if callable(gen) else name)
+            rows.append(
+                {
+                    "rule": rule.name,
+                    "key": key,
+                    "type": type_name(field.annotation),
+                    "default": toml_value(_default(field)),
+                    "description": field.description or "",
+                }
+            )
+    return rows
+
+
+def rule_options_markdown() -> str:
+    """The rules' own options as a Markdown table."""
+    lines = ["| Table | Key | Type | Default | Description |", "|---|---|---|---|---|"]
+    for row in rule_options_rows():
+        lines.append(
+            f"| `[rules.{row['rule']}]` | `{row['key']}` | {row['type']} | `{row['default']}` | {_cell(row['description'])} |"
+        )
     return "\n".join(lines) + "\n"

@@ -13,20 +13,25 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from ..config import Settings
 from ..document import Document
+from ..errors import ConfigError
 from ..findings import Applicability, Finding, Fix, Severity
 
 
 @dataclass
 class RuleContext:
-    """What a rule sees: the parsed document, the settings, and its own options."""
+    """What a rule sees: the parsed document, the settings, and its own options.
+
+    ``options`` is an instance of the rule's ``options_model`` (validated, defaults filled in),
+    or the raw mapping for a rule without one.
+    """
 
     document: Document
     settings: Settings
-    options: dict[str, Any]
+    options: Any
 
     @property
     def data(self) -> Any:
@@ -57,11 +62,27 @@ class Rule(ABC):
     options_model: ClassVar[type[BaseModel] | None] = None
     """Pydantic model of this rule's options (``[rules.<id or name>]`` in the configuration):
     when set, configuration files are validated against it (unknown keys and bad values are
-    errors naming the file and key). ``ctx.options`` stays a plain dict."""
+    errors naming the file and key), and ``ctx.options`` is an instance of it."""
     root_cause: ClassVar[str] = ""
     """One or two sentences on why the problem happens (markdown report); empty: the summary."""
     deployment_impact: ClassVar[str] = ""
     """What happens when the template is deployed as is (markdown report); empty: by severity."""
+
+    def options_for(self, settings: Settings) -> Any:
+        """This rule's options in ``settings``: an ``options_model`` instance (a plain dict without one).
+
+        Raises :class:`~cfnfix.errors.ConfigError` naming the rule and key when they do not validate
+        (configuration files are checked when read; this catches settings built in code).
+        """
+        raw = settings.rule_options(self.id, self.name)
+        if self.options_model is None:
+            return raw
+        try:
+            return self.options_model.model_validate(raw)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(["rules", self.name, *(str(p) for p in err.get("loc", ()))])
+            raise ConfigError(f"{where}: {err.get('msg', 'invalid value')}") from None
 
     @abstractmethod
     def check(self, ctx: RuleContext) -> Iterator[Finding]:

@@ -1,33 +1,15 @@
-"""Helpers of the hygiene rules: comment-like keys, close names, the sections table."""
+"""Helpers of the hygiene rules: close names, the sections table (comment keys: :mod:`cfnfix.template.comments`)."""
 
 from __future__ import annotations
 
 import json
-import re
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-#: A key that is a comment, not a name: ``/* … */``, ``// …``, ``# …``, or a run of
-#: decoration (``===== NETWORKING =====``, ``---- storage ----``).
-_COMMENT_KEY = re.compile(r"^\s*(?:/\*.*\*/|//.*|#.*|[-=*#~_+]{3,}.*)\s*$", re.DOTALL)
+from ...template.comments import is_comment_entry, is_comment_key, is_empty
 
-
-def is_comment_key(key: str) -> bool:
-    """True when ``key`` reads as a comment (see :data:`_COMMENT_KEY`)."""
-    return _COMMENT_KEY.match(key) is not None
-
-
-def is_empty(value: Any) -> bool:
-    """True for a value that carries no data: ``{}``, ``[]``, ``""``, null."""
-    return value is None or value == {} or value == [] or (isinstance(value, str) and not value.strip())
-
-
-def is_comment_entry(key: str, value: Any) -> bool:
-    """A comment written as an entry (``"/* NETWORKING */": {}``): a comment key whose value is
-    empty or a plain string (the note). Anything else under such a key is left to other rules."""
-    return is_comment_key(key) and (is_empty(value) or isinstance(value, str))
-
+__all__ = ["close_names", "is_comment_entry", "is_comment_key", "is_empty", "sections_table"]
 
 @lru_cache(maxsize=1)
 def sections_table() -> dict[str, Any]:

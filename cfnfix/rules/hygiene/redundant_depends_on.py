@@ -7,9 +7,9 @@ from typing import Any, ClassVar
 
 from ...document.pointer import make_pointer
 from ...findings import Applicability, Finding, Fix, Severity
-from ...references import sub_variables
+from ...template.model import resources
+from ...template.references import sub_variables
 from ..base import Rule, RuleContext
-from .._template import resources
 
 
 def _targets(value: Any, found: set[str]) -> None:

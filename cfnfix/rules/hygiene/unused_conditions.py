@@ -7,9 +7,9 @@ from typing import Any, ClassVar
 
 from ...document.pointer import make_pointer
 from ...findings import Applicability, Finding, Fix, Severity
-from ...references import Kind, ReferenceIndex
+from ...template.model import iter_strings
+from ...template.references import Kind, ReferenceIndex
 from ..base import Rule, RuleContext
-from .._template import iter_strings
 
 _CONDITION_KINDS = (Kind.CONDITION, Kind.IF, Kind.CONDITION_FN)
 

@@ -7,8 +7,8 @@ from typing import ClassVar
 
 from ...document.pointer import make_pointer
 from ...findings import Applicability, Finding, Fix, Severity
+from ...template.model import resources
 from ..base import Rule, RuleContext
-from .._template import resources
 
 #: Policy values valid for UpdateReplacePolicy (RetainExceptOnCreate is DeletionPolicy only).
 _REPLACE = {"Retain": "Retain", "Snapshot": "Snapshot", "RetainExceptOnCreate": "Retain"}

@@ -1,0 +1,84 @@
+"""What ``cfnfix apply`` prints: the diff, patch or fixed text, the summary sentences and warnings.
+
+The command line only routes the strings (standard output or error) and exits with the code;
+``check``'s output is rendered by the other modules of this package in the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from . import ReportContext, plural, style
+from .diff import colorize
+from .text import finding_line
+
+from ..batch import STDIN
+
+if TYPE_CHECKING:
+    from ..batch import FileOutcome
+
+__all__ = ["ApplyReport", "not_applied_warnings", "render_apply"]
+
+Mode = Literal["diff", "patch", "write"]
+
+
+@dataclass(frozen=True)
+class ApplyReport:
+    """The output of one ``cfnfix apply`` run."""
+
+    stdout: str
+    """The diff (dry run), the patches (``--patch``) or the fixed text of standard input (``--write``)."""
+    after: list[tuple[str, bool]] = field(default_factory=list)
+    """Then these texts, each ending in a newline: (text, True for standard error)."""
+    failing: bool = False
+    """Exit 1 (when no file had an error): something would change (dry run) or findings remain (``--write``)."""
+
+
+def not_applied_warnings(outcomes: Sequence[FileOutcome], color: bool) -> list[str]:
+    """``warning: file:line:col: CFX… fix not applied: reason`` for every fix that was dropped."""
+    lines = []
+    for o in outcomes:
+        for failure in o.result.failed if o.result is not None else ():
+            f = failure.finding
+            lines.append(f"{style('warning:', '1;33', color)} {f.file}:{f.line}:{f.column}: {f.rule_id} fix not applied: {failure.reason}")
+    return lines
+
+
+def render_apply(outcomes: Sequence[FileOutcome], mode: Mode, ctx: ReportContext) -> ApplyReport:
+    """The output of ``cfnfix apply`` in ``mode`` once fixes are computed (and, with ``write``, written)."""
+    results = [o.result for o in outcomes if o.result is not None and o.result.changed]
+    changed, fixed = len(results), sum(len(r.fixed) for r in results)
+    remaining = [f for o in outcomes for f in o.findings]
+    errors = sum(o.error is not None for o in outcomes)
+    failed_files = f" {plural(errors, 'file')} could not be fixed." if errors else ""
+    if mode == "patch":
+        stdout = json.dumps({r.file: r.patch for r in results}, indent=2, ensure_ascii=False) + "\n"
+    elif mode == "diff":
+        stdout = "".join(colorize(r.diff, ctx.color) for r in results)
+    else:
+        stdout = "".join(r.text for r in results if r.file == STDIN)
+    if mode != "write":
+        after: list[tuple[str, bool]] = []
+        if not ctx.quiet:
+            if changed:
+                summary = (
+                    f"Would fix {plural(fixed, 'finding')} in {plural(changed, 'file')}; {len(remaining)} would remain. "
+                    f"Run with --write to apply.{failed_files}"
+                )
+            elif remaining:
+                summary = f"Nothing to fix; {plural(len(remaining), 'finding')} without an applicable fix.{failed_files}"
+            else:
+                summary = f"Nothing to fix.{failed_files}"
+            after.append((summary + "\n", True))
+        return ApplyReport(stdout, after, failing=changed > 0)
+    to_stderr = any(o.file == STDIN for o in outcomes)  # standard output carries the fixed text
+    after = []
+    lines = [finding_line(f, ctx) for f in remaining]
+    if lines:
+        after.append(("\n".join(lines) + "\n", to_stderr))
+    if not ctx.quiet:
+        after.append((f"Fixed {plural(fixed, 'finding')} in {plural(changed, 'file')}; {len(remaining)} remaining.{failed_files}\n", to_stderr))
+    return ApplyReport(stdout, after, failing=bool(remaining))

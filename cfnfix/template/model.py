@@ -1,0 +1,188 @@
+"""The one read-only model of a template's plain data: sections, resources, references, literals, quotas.
+
+Everything here tolerates malformed templates (a section that is not a mapping reads as
+empty) and never mutates the data it is given (the parse is cached and shared). Values are
+long form (``{"Ref": "X"}``) and intrinsic functions are never evaluated: a value that is
+not a literal reads as unknown (``None``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ..document.pointer import escape_token
+from .references import SECTIONS, Kind, ReferenceIndex
+
+__all__ = [
+    "MAX_OUTPUTS",
+    "MAX_PARAMETERS",
+    "MAX_RESOURCES",
+    "SECTIONS",
+    "Resource",
+    "getatt_target",
+    "has_foreach_resources",
+    "iter_strings",
+    "literal",
+    "of_type",
+    "parameter_default",
+    "parameter_uses",
+    "ref_target",
+    "resource_map",
+    "resource_types",
+    "resources",
+    "section",
+]
+
+#: Quotas that a fix adding entries must respect (docs/cloudformation/quotas.md).
+MAX_RESOURCES = 500
+MAX_PARAMETERS = 200
+MAX_OUTPUTS = 200
+
+
+def section(data: Any, name: str) -> dict[str, Any]:
+    """A top-level section as a mapping (empty when absent or malformed)."""
+    value = data.get(name) if isinstance(data, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One entry of ``Resources`` (``Fn::ForEach`` loops excluded)."""
+
+    id: str
+    body: dict[str, Any]
+
+    @property
+    def type(self) -> str:
+        """The ``Type`` string (empty when missing or not a string)."""
+        value = self.body.get("Type")
+        return value if isinstance(value, str) else ""
+
+    @property
+    def props(self) -> dict[str, Any]:
+        """``Properties`` as a mapping (empty when absent or malformed)."""
+        value = self.body.get("Properties")
+        return value if isinstance(value, dict) else {}
+
+    @property
+    def condition(self) -> str | None:
+        """The ``Condition`` attribute, if it names a condition."""
+        value = self.body.get("Condition")
+        return value if isinstance(value, str) else None
+
+    @property
+    def pointer(self) -> str:
+        """JSON Pointer of the resource."""
+        return "/Resources/" + escape_token(self.id)
+
+    def prop_pointer(self, name: str) -> str:
+        """JSON Pointer of one property."""
+        return f"{self.pointer}/Properties/{escape_token(name)}"
+
+
+def resources(data: Any) -> list[Resource]:
+    """The resources of the template in document order (``Fn::ForEach`` loops left out)."""
+    return [
+        Resource(key, body)
+        for key, body in section(data, "Resources").items()
+        if isinstance(body, dict) and not key.startswith("Fn::ForEach::")
+    ]
+
+
+def resource_map(data: Any) -> dict[str, Resource]:
+    """Every resource with a string ``Type``, by logical ID (``Fn::ForEach`` loops left out)."""
+    return {res.id: res for res in resources(data) if isinstance(res.body.get("Type"), str)}
+
+
+def of_type(data: Any, *types: str) -> Iterator[Resource]:
+    """Resources of the given types, in template order."""
+    for res in resources(data):
+        if res.type in types:
+            yield res
+
+
+def literal(value: Any) -> str | None:
+    """A scalar as CloudFormation reads it (``5.7`` → ``"5.7"``, ``False`` → ``"false"``); None for intrinsics."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    return None
+
+
+def parameter_default(data: Any, name: str) -> str | None:
+    """The literal ``Default`` of template parameter ``name``, or None."""
+    spec = section(data, "Parameters").get(name)
+    return literal(spec.get("Default")) if isinstance(spec, dict) else None
+
+
+def resource_types(data: Any) -> Iterator[str]:
+    """Every resource ``Type`` string, including the fragments of ``Fn::ForEach`` loops."""
+    for key, body in section(data, "Resources").items():
+        if key.startswith("Fn::ForEach::"):
+            yield from _foreach_types(body)
+        elif isinstance(body, dict) and isinstance(body.get("Type"), str):
+            yield body["Type"]
+
+
+def _foreach_types(loop: Any) -> Iterator[str]:
+    if not (isinstance(loop, list) and len(loop) == 3 and isinstance(loop[2], dict)):
+        return
+    for key, body in loop[2].items():
+        if key.startswith("Fn::ForEach::"):
+            yield from _foreach_types(body)
+        elif isinstance(body, dict) and isinstance(body.get("Type"), str):
+            yield body["Type"]
+
+
+def has_foreach_resources(data: Any) -> bool:
+    """True when ``Resources`` holds a ``Fn::ForEach`` loop (its resources are not enumerable here)."""
+    return any(key.startswith("Fn::ForEach::") for key in section(data, "Resources"))
+
+
+def ref_target(value: Any) -> str | None:
+    """The logical name a value ``Ref``\\ s, or None."""
+    if isinstance(value, dict) and len(value) == 1:
+        target = value.get("Ref")
+        if isinstance(target, str):
+            return target
+    return None
+
+
+def getatt_target(value: Any) -> tuple[str, str] | None:
+    """(logical ID, attribute) of a ``Fn::GetAtt`` in list or ``"A.B"`` string form, or None."""
+    if not (isinstance(value, dict) and len(value) == 1 and "Fn::GetAtt" in value):
+        return None
+    arg = value["Fn::GetAtt"]
+    if isinstance(arg, str) and "." in arg:
+        head, _, tail = arg.partition(".")
+        return head, tail
+    if isinstance(arg, list) and len(arg) == 2 and all(isinstance(a, str) for a in arg):
+        return arg[0], arg[1]
+    return None
+
+
+def parameter_uses(data: Any, names: set[str] | frozenset[str]) -> dict[str, list[str]]:
+    """Pointers of every ``Ref``/``${X}`` use of each named parameter (shared reference index:
+    ``Fn::Sub`` variable maps shadow, ``${!X}`` is literal)."""
+    index = ReferenceIndex(data)
+    uses: dict[str, list[str]] = {}
+    for name in names:
+        found = [r.pointer for r in index.references("Parameters", name) if r.kind in (Kind.REF, Kind.SUB)]
+        if found:
+            uses[name] = found
+    return uses
+
+
+def iter_strings(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
+    """(pointer, string) for every string value (not key) inside ``value``."""
+    if isinstance(value, str):
+        yield pointer, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from iter_strings(item, f"{pointer}/{escape_token(key)}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from iter_strings(item, f"{pointer}/{index}")

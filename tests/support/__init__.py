@@ -1,0 +1,1 @@
+"""Helpers used only by the tests: CLI fixtures, demo rules, hypothesis strategies."""
