@@ -46,6 +46,7 @@ from cfnfix.config import Settings  # noqa: E402
 from cfnfix.document import Document, load  # noqa: E402
 from cfnfix.document.pointer import escape_token  # noqa: E402
 from cfnfix.errors import CfnfixError  # noqa: E402
+from cfnfix.findings import Applicability  # noqa: E402
 from cfnfix.template.model import Resource, ref_target, resources  # noqa: E402
 
 Injector = Callable[[dict[str, Any]], list[dict[str, Any]]]
@@ -171,6 +172,11 @@ def run_kind(rule_id: str, docs: list[Document], settings: Settings, *, lint: bo
             row["without a fix"] += any(f.fix is None for f in flagged)
         result = fix_text(text, doc.file, settings)
         row["dropped"] += len(result.failed)
+        for finding in result.fixed:
+            assert finding.fix is not None
+            if finding.fix.applicability is Applicability.SAFE and any(i.destroys_data for i in finding.fix.impact):
+                row["safe but destroys data"] += 1
+                problems.append(f"{doc.file}: safe fix of {finding.rule_id} replaces or removes a stateful resource")
         if not result.changed:
             continue
         row["fixed"] += 1

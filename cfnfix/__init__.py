@@ -23,12 +23,16 @@ _EXPORTS: dict[str, str] = {
     "Fix": "findings",
     "FixResult": "api",
     "ParseError": "errors",
+    "ResourceChange": "findings",
+    "ResourceImpact": "findings",
     "PatchConflictError": "errors",
     "PatchError": "errors",
     "PatchTestFailedError": "errors",
+    "Related": "findings",
     "Settings": "config",
     "Severity": "findings",
     "TemplateError": "errors",
+    "TextEdit": "findings",
     "VerificationError": "errors",
     "WriteError": "errors",
     "apply_patch": "patch",
@@ -48,9 +52,13 @@ __all__ = [
     "PatchConflictError",
     "PatchError",
     "PatchTestFailedError",
+    "Related",
+    "ResourceChange",
+    "ResourceImpact",
     "Settings",
     "Severity",
     "TemplateError",
+    "TextEdit",
     "VerificationError",
     "WriteError",
     "__version__",
@@ -73,7 +81,7 @@ if TYPE_CHECKING:
         VerificationError,
         WriteError,
     )
-    from .findings import Applicability, Finding, Fix, Severity
+    from .findings import Applicability, Finding, Fix, Related, ResourceChange, ResourceImpact, Severity, TextEdit
     from .patch import apply_patch
 
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .config import Settings
 from .document import Document, load, read_text
 from .errors import PatchError
-from .findings import Applicability, Finding
+from .findings import Applicability, Finding, ResourceImpact
 from .rules import Rule, RuleContext, all_rules
 from .suppression import apply_suppressions
 
@@ -49,6 +49,10 @@ class FixResult(BaseModel):
     failed: list[FailedFix] = Field(default_factory=list, description="Fixes dropped, with the reason.")
     passes: int = Field(0, description="Fix passes run.")
     converged: bool = Field(True, description="False when fixing stopped at a cycle or at the pass limit with fixes left.")
+    impact: list[ResourceImpact] = Field(
+        default_factory=list,
+        description="What the whole patch does to a deployed stack, per resource (docs/deployed-stack-impact.md).",
+    )
 
     @property
     def changed(self) -> bool:
@@ -138,10 +142,12 @@ def run_rules(document: Document, settings: Settings) -> list[Finding]:
     Suppressions written in the template's Metadata are not applied here (see
     :func:`findings_for`).
     """
+    from .impact import with_impact
+
     findings: list[Finding] = []
     for rule in selected_rules(settings):
         ctx = RuleContext(document, settings, rule.options_for(settings))
-        findings.extend(rule.check(ctx))
+        findings.extend(with_impact(f, document.data) for f in rule.check(ctx))
     findings.sort(key=Finding.sort_key)
     return findings
 
@@ -220,7 +226,7 @@ def _choose(findings: list[Finding], unsafe: bool) -> list[Finding]:
     allowed = {Applicability.SAFE, Applicability.UNSAFE} if unsafe else {Applicability.SAFE}
     for finding in sorted(findings, key=lambda f: (f.severity.rank, f.line, f.column, f.rule_id)):
         fx = finding.fix
-        if fx is None or fx.applicability not in allowed or not fx.patch:
+        if fx is None or fx.applicability not in allowed or not fx.changes:
             continue
         paths = [p for op in fx.patch if op.get("op") != "test" for p in _touched(op)]
         if any(_overlaps(p, t) for p in paths for t in taken):
@@ -261,6 +267,7 @@ def fix_text(text: str, file: str | None, settings: Settings, document: Document
     a pass would return to a text seen before (a cycle), or after :data:`MAX_PASSES`.
     """
     from .patch import apply_patch  # here, not at the top: `check` never needs the patch engine
+    from .patch.text_edits import apply_fix, apply_text_edits
 
     original = text
     seen = {text}
@@ -272,6 +279,7 @@ def fix_text(text: str, file: str | None, settings: Settings, document: Document
 
     if document is None:
         document = load_template(text, file, settings)
+    original_data = document.data
     final_settings = settings
     if settings.cfn_lint:
         # cfn-lint's findings carry no fix, so they cannot change what a pass applies: the
@@ -299,24 +307,38 @@ def fix_text(text: str, file: str | None, settings: Settings, document: Document
             converged = False
             break
         passes += 1
+        edited = [f for f in chosen if f.fix is not None and f.fix.edits]
+        if edited:  # text edits (comments) go alone, on the text they were made on
+            chosen = edited
         applied: list[Finding] = list(chosen)
         ops: list[dict[str, Any]] = [op for f in chosen for op in f.fix.patch]  # type: ignore[union-attr]
         try:
             # one parse and one verification for the whole pass (the fixes do not overlap)
-            new_text = apply_patch(text, ops, file=file)
+            if edited:
+                new_text = apply_text_edits(text, [e for f in chosen for e in f.fix.edits], file=file)  # type: ignore[union-attr]
+            else:
+                new_text = apply_patch(text, ops, file=file)
         except PatchError:
             new_text = text
             applied, ops = [], []
             for finding in chosen:  # find the culprits; keep the rest
                 assert finding.fix is not None
                 try:
-                    new_text = apply_patch(new_text, finding.fix.patch, file=file)
+                    if edited:
+                        apply_fix(text, finding.fix, file=file)  # alone: their offsets are in `text`
+                    else:
+                        new_text = apply_fix(new_text, finding.fix, file=file)
                 except PatchError as exc:
                     failed.append(FailedFix(finding=finding, reason=exc.reason))
                     failed_keys.add((finding.rule_id, finding.path, finding.message))
                     continue
                 applied.append(finding)
                 ops.extend(finding.fix.patch)
+            if edited and applied:
+                try:
+                    new_text = apply_text_edits(text, [e for f in applied for e in f.fix.edits], file=file)  # type: ignore[union-attr]
+                except PatchError:
+                    applied = []
         if not applied:
             continue
         if new_text in seen:
@@ -330,6 +352,8 @@ def fix_text(text: str, file: str | None, settings: Settings, document: Document
         findings = findings_for(document, settings)
     if final_settings.cfn_lint:
         findings = findings_for(document, final_settings)
+    from .impact import impact_of
+
     return FixResult(
         file=file,
         original=original,
@@ -340,4 +364,5 @@ def fix_text(text: str, file: str | None, settings: Settings, document: Document
         failed=failed,
         passes=passes,
         converged=converged,
+        impact=impact_of(original_data, patch),
     )

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from .cli_help import HelpCommand, HelpGroup
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
@@ -38,6 +40,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    cls=HelpGroup,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -63,7 +67,7 @@ class RulesFormat(str, Enum):
 # ---------------------------------------------------------------- options shared by commands
 Paths = Annotated[
     list[str] | None,
-    typer.Argument(help="Templates, folders (searched for templates) or - for standard input. Default: .", show_default=False),
+    typer.Argument(help="Templates, folders (searched for templates) or - for standard input.", show_default=".", metavar="PATHS"),
 ]
 Select = Annotated[
     list[str] | None,
@@ -79,7 +83,7 @@ Config = Annotated[
 ]
 UnsafeFixes = Annotated[bool, typer.Option("--unsafe-fixes", help="Include fixes marked unsafe.")]
 ShowUnused = Annotated[
-    bool, typer.Option("--show-unused-suppressions", help="Report cfnfix ignore entries in template Metadata that silence nothing (CFX900).")
+    bool, typer.Option("--show-unused-suppressions", help="Report suppressions (Metadata entries, # cfnfix: ignore comments) that silence nothing (CFX900).")
 ]
 TemplatesOnly = Annotated[
     bool,
@@ -250,10 +254,10 @@ def _report_errors(outcomes: list[FileOutcome], color: bool) -> None:
             report_error(o.error, color)
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 def check(
     paths: Paths = None,
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.", metavar="FORMAT")] = OutputFormat.text,
     select: Select = None,
     ignore: Ignore = None,
     config: Config = None,
@@ -288,7 +292,7 @@ def _exit_code(outcomes: list[FileOutcome], failing: bool) -> int:
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 def apply(
     paths: Paths = None,
     write: Annotated[bool, typer.Option("--write", "-w", help="Write the fixes in place (atomically) instead of printing a diff.")] = False,
@@ -312,6 +316,20 @@ def apply(
     ] = False,
     cfn_lint: CfnLint = False,
     regions: Regions = None,
+    refactor_mapping: Annotated[
+        str | None,
+        typer.Option(
+            "--refactor-mapping",
+            help="Write the CloudFormation stack-refactor resource mappings (JSON) for every resource the fixes "
+            "rename, so a deployed stack moves them to their new logical IDs instead of replacing them. "
+            "Needs --stack-name.",
+            metavar="FILE",
+        ),
+    ] = None,
+    stack_name: Annotated[
+        str | None,
+        typer.Option("--stack-name", help="The deployed stack's name, for --refactor-mapping.", metavar="NAME"),
+    ] = None,
 ) -> None:
     """Fix what can be fixed. Dry run by default: print the unified diff, exit 1 if anything would change.
 
@@ -327,6 +345,9 @@ def apply(
         report_error("--write and --patch cannot be combined", use_color(no_color, sys.stderr))
         raise typer.Exit(EXIT_ERROR)
     ecolor = use_color(no_color, sys.stderr)
+    if (refactor_mapping is None) != (stack_name is None):
+        report_error("--refactor-mapping and --stack-name go together", ecolor)
+        raise typer.Exit(EXIT_ERROR)
     outcomes = _run(
         paths, mode="fix", select=select, ignore=ignore, config=config, unsafe_fixes=unsafe_fixes,
         show_unused=show_unused_suppressions, templates_only=templates_only, quiet=quiet, jobs=jobs, color=ecolor,
@@ -343,15 +364,52 @@ def apply(
     _report_errors(outcomes, ecolor)
     ctx = ReportContext(color=use_color(no_color, sys.stdout), quiet=quiet, unsafe=unsafe_fixes or any(o.unsafe for o in outcomes))
     report = render_apply(outcomes, "write" if write else "patch" if patch else "diff", ctx)
+    if refactor_mapping is not None and stack_name is not None and not _write_refactor_mapping(outcomes, refactor_mapping, stack_name, quiet, ecolor):
+        raise typer.Exit(EXIT_ERROR)
     _out(report.stdout)
     for text, to_stderr in report.after:
         (_err if to_stderr else _out)(text)
     raise typer.Exit(_exit_code(outcomes, report.failing))
 
 
-@app.command()
+def _write_refactor_mapping(outcomes: list[Any], path: str, stack_name: str, quiet: bool, color: bool) -> bool:
+    """Write the stack-refactor mapping of this run's renames to ``path``; False after an error."""
+    import json
+
+    from .impact.refactor import mapping_for_run
+    from .writer import write_text
+
+    from .errors import CfnfixError
+
+    results = [(str(o.file), o.result.impact) for o in outcomes if o.result is not None and o.result.changed]
+    try:
+        mappings, notes = mapping_for_run(results, stack_name)
+        text = json.dumps(mappings, indent=2, ensure_ascii=False) + "\n"
+        if os.path.lexists(path):
+            write_text(path, text)  # atomic replacement, keeping the file's permissions
+        else:
+            with open(path, "x", encoding="utf-8") as fh:
+                fh.write(text)
+    except OSError as exc:
+        report_error(f"--refactor-mapping: cannot write {path}: {exc.strerror or exc}", color)
+        return False
+    except (ValueError, CfnfixError) as exc:
+        report_error(f"--refactor-mapping: {exc}", color)
+        return False
+    if not quiet:
+        for note in notes:
+            _err(f"note: {note}")
+        _err(
+            f"Wrote {len(mappings)} resource mapping{'' if len(mappings) == 1 else 's'} to {path}: "
+            f"aws cloudformation create-stack-refactor --stack-definitions StackName={stack_name},TemplateBody=file://TEMPLATE "
+            f"--resource-mappings file://{path}"
+        )
+    return True
+
+
+@app.command(cls=HelpCommand)
 def rules(
-    output_format: Annotated[RulesFormat, typer.Option("--format", "-f", help="Output format.")] = RulesFormat.text,
+    output_format: Annotated[RulesFormat, typer.Option("--format", "-f", help="Output format.", metavar="FORMAT")] = RulesFormat.text,
     no_color: NoColor = False,
     cfn_lint: Annotated[
         bool, typer.Option("--cfn-lint", help="Also list the rules of the installed cfn-lint (what --cfn-lint reports).")
@@ -387,10 +445,11 @@ def rules(
     console.print(table)
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 def explain(rule_id: Annotated[str, typer.Argument(metavar="ID", help="Rule id or name, e.g. CFX900 or unused-suppression.")]) -> None:
     """Explain a rule: what is wrong, why, the fix and how safe it is."""
     from .errors import CfnfixError
+    from .findings import Applicability
     from .rules import get_rule
 
     rule = get_rule(rule_id)
@@ -414,10 +473,24 @@ def explain(rule_id: Annotated[str, typer.Argument(metavar="ID", help="Rule id o
         f"Documentation: <{rule.doc_url}>\n\n"
         f"{rule.summary}\n\n"
         f"{rule.explanation.strip()}\n"
+        + (IMPACT_NOTE if rule.fix_applicability is not Applicability.NONE else "")
     )
 
 
-@app.command("patch")
+#: What ``explain`` adds for every rule with a fix (docs/deployed-stack-impact.md).
+IMPACT_NOTE = (
+    "\n## Impact on a deployed stack\n\n"
+    "cfnfix computes what each of these fixes does to a stack that already runs the template: for every "
+    "resource it changes, added, removed, updated in place, replaced, may be replaced or renamed, with the "
+    "property that causes it (shown after the dry-run diff, and in `--format json`, `sarif` and `markdown`). "
+    "A fix that replaces, may replace, renames or removes a resource that holds data (a database, table, "
+    "bucket, file system, queue, log group, key …) is never safe, whatever this rule says: it is applied only "
+    "with `--unsafe-fixes`, and the reason is printed. Renames can keep the deployed resource with "
+    "`cfnfix apply --refactor-mapping FILE --stack-name NAME`.\n"
+)
+
+
+@app.command("patch", cls=HelpCommand)
 def patch_command(
     file: Annotated[str, typer.Argument(metavar="FILE", help="The template (- for standard input).")],
     patch_file: Annotated[str, typer.Argument(metavar="PATCH", help="RFC 6902 patch as JSON (- for standard input).")],

@@ -40,7 +40,9 @@ class Settings(BaseModel):
         "that rule when it does not set it.",
     )
     show_unused_suppressions: bool = Field(
-        False, description="Report `cfnfix: {ignore: [...]}` entries in template Metadata that suppress nothing (CFX900)."
+        False,
+        description="Report suppressions that silence nothing (CFX900): `cfnfix: {ignore: [...]}` entries in template "
+        "Metadata and `# cfnfix: ignore[...]` comments.",
     )
     cfn_lint: bool = Field(
         False, description="Also run cfn-lint (the `cfnfix[lint]` extra) and report its matches as findings (ids such as E3002)."

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 
 class Severity(str, Enum):
@@ -36,6 +36,73 @@ class Applicability(str, Enum):
     NONE = "none"
 
 
+class ResourceChange(str, Enum):
+    """How CloudFormation would carry out a change to one resource on a deployed stack.
+
+    Ordered from harmless to destructive (:attr:`rank`)."""
+
+    UPDATED = "updated in place"
+    ADDED = "added"
+    RENAMED = "renamed"
+    MAY_BE_REPLACED = "may be replaced"
+    REPLACED = "replaced"
+    REMOVED = "removed"
+
+    @property
+    def rank(self) -> int:
+        """0 (updated in place) … 5 (removed)."""
+        return list(ResourceChange).index(self)
+
+
+class ResourceImpact(BaseModel):
+    """The effect of a change on one resource of a deployed stack."""
+
+    model_config = ConfigDict(frozen=True)
+
+    logical_id: str = Field(description="The resource's logical ID after the change (its new ID when renamed).")
+    resource_type: str | None = Field(None, description="The resource type after the change (before, when removed).")
+    change: ResourceChange
+    cause: str = Field(description="Why, in a few words: the property that forces a replacement, the rename, …")
+    properties: list[str] = Field(default_factory=list, description="Properties (paths under Properties) behind the change.")
+    renamed_from: str | None = Field(None, description="The old logical ID, when the resource is renamed.")
+    refactor_avoids_replacement: bool = Field(
+        False,
+        description="True when moving the resource to its new logical ID with a stack refactor "
+        "(cfnfix apply --refactor-mapping) keeps it: the change is then an update in place, or none.",
+    )
+    stateful: bool = Field(False, description="The type holds data (docs/deployed-stack-impact.md).")
+    holds: str | None = Field(None, description="What data the type holds, for stateful types.")
+
+    @property
+    def destroys_data(self) -> bool:
+        """True when the change may delete the data of a stateful resource (without a refactor)."""
+        return self.stateful and self.change in (ResourceChange.REMOVED, ResourceChange.REPLACED, ResourceChange.MAY_BE_REPLACED, ResourceChange.RENAMED)
+
+    def describe(self) -> str:
+        """One line for people: ``OrdersCluster (AWS::RDS::DBCluster): replaced — Family is create-only``."""
+        kind = f" ({self.resource_type})" if self.resource_type else ""
+        text = f"{self.logical_id}{kind}: {self.change.value} — {self.cause}"
+        if self.refactor_avoids_replacement:
+            text += " (no replacement with the refactor mapping)"
+        if self.destroys_data and not self.refactor_avoids_replacement:
+            text += f"; its {self.holds or 'data'} would be lost"
+        return text
+
+
+class TextEdit(BaseModel):
+    """Replace ``text[start:end]`` (character offsets in the text the finding was made on) with ``new``.
+
+    For what JSON Patch cannot say because it is not data: a YAML comment (removing an
+    unused ``# cfnfix: ignore[...]``). A fix with edits must leave the data unchanged.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    new: str = ""
+
+
 class Fix(BaseModel):
     """A repair: RFC 6902 operations on the template's plain data, and how safe they are."""
 
@@ -44,6 +111,42 @@ class Fix(BaseModel):
     applicability: Applicability
     message: str = Field(description="One line saying what the fix does.")
     patch: list[dict[str, Any]] = Field(description="RFC 6902 JSON Patch operations.")
+    impact: list[ResourceImpact] = Field(
+        default_factory=list,
+        description="What the fix does to a deployed stack, per resource it touches (computed by "
+        "cfnfix.impact from the patch and the resource schemas; empty for a fix without a patch).",
+    )
+    unsafe_reason: str | None = Field(
+        None, description="Why a fix its rule calls safe is unsafe: its impact destroys a stateful resource's data."
+    )
+    edits: tuple[TextEdit, ...] = Field(
+        default=(), description="Text edits that change no data (comments); left out of dumps when empty."
+    )
+
+    @property
+    def changes(self) -> bool:
+        """True when the fix has something to apply (patch operations or text edits)."""
+        return bool(self.patch or self.edits)
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """``edits`` appears in dumps only when there are some (keeps older output unchanged)."""
+        out: dict[str, Any] = handler(self)
+        if not out.get("edits"):
+            out.pop("edits", None)
+        return out
+
+
+class Related(BaseModel):
+    """Another place of the template that a finding concerns, for the user to look at
+    (SARIF ``relatedLocations``): e.g. a ``Fn::Join`` that builds the old name of a renamed resource."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str = Field(description="JSON Pointer of the place, in the template the finding was made on.")
+    line: int = Field(ge=1)
+    column: int = Field(ge=1)
+    message: str = Field(description="One line: what is there and why to look at it.")
 
 
 class Finding(BaseModel):
@@ -61,6 +164,15 @@ class Finding(BaseModel):
     doc_url: str
     file: str | None = None
     fix: Fix | None = None
+    related: tuple[Related, ...] = Field(default=(), description="Other places to review (left out of dumps when empty).")
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """``related`` appears in dumps only when there is something in it (keeps older output unchanged)."""
+        out: dict[str, Any] = handler(self)
+        if not out.get("related"):
+            out.pop("related", None)
+        return out
 
     @property
     def fixable(self) -> bool:

@@ -13,6 +13,9 @@ Layout of one rule case, ``golden/<group>/<case>/``::
     lint-expected.json               optional: cfn-lint errors the output may newly have, as
                                      ``[[rule id, message], ...]`` (only for settings whose
                                      documented output is invalid, e.g. SkipFinalSnapshot)
+    report.md                        optional: expected ``cfnfix check --format markdown`` of
+                                     the input (named ``input.<ext>``); to add one, create an
+                                     empty ``report.md`` and run ``scripts/update_golden.py``
 """
 
 from __future__ import annotations
@@ -113,9 +116,22 @@ def run(case: Case) -> tuple[list[Finding], FixResult]:
     return check(text, config=settings), fix(text, config=settings, unsafe=settings.unsafe_fixes)
 
 
+def markdown_report(case: Case, findings: list[Finding]) -> str:
+    """``cfnfix check --format markdown`` of the case's input (file name ``input.<ext>``)."""
+    from cfnfix.batch import FileOutcome
+    from cfnfix.report import ReportContext, render
+
+    unsafe = case.settings().unsafe_fixes
+    outcome = FileOutcome(case.input.name, text=case.input_text(), findings=findings, unsafe=unsafe)
+    return render("markdown", [outcome], ReportContext(unsafe=unsafe))
+
+
 def write(case: Case) -> None:
     """(Re)write the expected files from current behaviour. Review the diff before committing."""
     findings, result = run(case)
     (case.root / "findings.json").write_bytes(findings_json(findings).encode("utf-8"))
     case.output.write_bytes(result.text.encode("utf-8"))
     (case.root / "patch.json").write_bytes(patch_json(result.patch).encode("utf-8"))
+    report = case.root / "report.md"
+    if report.exists():
+        report.write_bytes(markdown_report(case, findings).encode("utf-8"))

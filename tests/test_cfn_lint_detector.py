@@ -31,9 +31,9 @@ Resources:
       AvailabilityZone: us-east-1a
       Size: 10
   Q:
-    Type: AWS::SQS::Queue
+    Type: AWS::SNS::Topic
     Properties:
-      QueueName: !Sub "abc"
+      DisplayName: !Sub "abc"
   F:
     Type: AWS::Lambda::Function
     Properties:

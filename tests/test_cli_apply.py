@@ -36,7 +36,12 @@ def test_dry_run_prints_only_the_diff_and_exits_1(cli, template: Path) -> None:
         "     Type: AWS::Lambda::Function\n"
         "     Properties:\n"
     )
-    assert result.stderr == "Would fix 1 finding in 1 file; 2 would remain. Run with --write to apply.\n"
+    assert result.stderr == (
+        "Impact on a deployed stack:\n"
+        f"{template}:\n"
+        "  Cluster (AWS::RDS::DBCluster): updated in place — DeletionPolicy only: the resource itself is not touched\n"
+        "Would fix 1 finding in 1 file; 2 would remain. Run with --write to apply.\n"
+    )
     assert template.read_text(encoding="utf-8") == TEMPLATE, "a dry run writes nothing"
 
 

@@ -131,6 +131,20 @@ def test_json_format_follows_the_documented_schema(cli, template: Path, tmp_path
             "applicability": "safe",
             "message": "add DeletionPolicy: Snapshot",
             "patch": [{"op": "add", "path": "/Resources/Cluster/DeletionPolicy", "value": "Snapshot"}],
+            "impact": [
+                {
+                    "logical_id": "Cluster",
+                    "resource_type": "AWS::RDS::DBCluster",
+                    "change": "updated in place",
+                    "cause": "DeletionPolicy only: the resource itself is not touched",
+                    "properties": [],
+                    "renamed_from": None,
+                    "refactor_avoids_replacement": False,
+                    "stateful": True,
+                    "holds": "database storage",
+                }
+            ],
+            "unsafe_reason": None,
         },
     }
     assert Finding.model_validate(first).model_dump(mode="json") == first, "findings round-trip"
@@ -186,6 +200,8 @@ def test_markdown_format_is_a_failure_analysis_per_template(cli, template: Path,
     assert "**Deployment impact:** Demo deployment impact." in md
     assert "**Deployment impact:** The deployment, or the deployed application, is likely to fail." in md
     assert '"path": "/Resources/Cluster/DeletionPolicy"' in md
+    assert md.count("<summary>RFC 6902 patch</summary>") == 2, "the patch is folded"
+    assert "**Before** (the fix only adds lines):" in md and "8 |       DeletionProtection: false" in md
     assert "**The fix:** No automatic fix" in md
     assert "**Impact level:** None. No findings." in md
 

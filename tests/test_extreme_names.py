@@ -128,7 +128,8 @@ def test_cfx301_new_parameter_group_for_a_long_group_id(length: int) -> None:
     group = ("Params" + "x" * MAX_LENGTH)[:length]
     text = json.dumps(_aurora(group))
     _run(text)
-    result = fix(text, unsafe=True, select=["CFX301"])
+    copy = Settings(select=["CFX301"], rules={"CFX301": {"parameter-groups": "new"}})  # the default edits in place
+    result = fix(text, unsafe=True, config=copy)
     assert result.changed
     new = set(load(result.text).data["Resources"]) - {group, "Cluster"}
     assert len(new) == 1 and all(len(n) <= MAX_LENGTH for n in new)

@@ -21,6 +21,7 @@ LAYERS: dict[str, float] = {
     "patch_input": 2,
     "patch": 2,
     "template": 2,
+    "impact": 2,
     "lint": 2,
     "repair": 2,
     "unmasking": 3,
@@ -31,6 +32,7 @@ LAYERS: dict[str, float] = {
     "api": 5,
     "batch": 6,
     "report": 7,
+    "cli_help": 7,  # the help layout, imported by cli at start-up (typer only)
     "cli": 8,
     "cfnfix": 9,  # the package's __init__ (the public API)
     "__main__": 9,

@@ -107,14 +107,23 @@ def test_cfx301_patch_applies_to_plain_data_and_lints_clean() -> None:
             "Cluster": _cluster(EngineVersion="5.7.mysql_aurora.2.11.2", DBClusterParameterGroupName={"Ref": "Params"}),
         }
     }
-    (finding,) = check(_dump(template), select=["CFX301"])
+    copy = Settings(select=["CFX301"], rules={"CFX301": {"parameter-groups": "new"}})
+    (finding,) = check(_dump(template), config=copy)
     assert finding.fix is not None
     patched = jsonpatch.apply_patch(template, finding.fix.patch)
     new_group = patched["Resources"]["ParamsMysql80"]["Properties"]
     # the 8.0 name already present wins; the 5.7 name and the query cache go
     assert new_group["Parameters"] == {"transaction_isolation": "X"}
     assert new_group["Family"] == "aurora-mysql8.0"
-    assert patched["Resources"]["Params"] == template["Resources"]["Params"]
+    assert "Params" not in patched["Resources"], "nothing uses the 5.7 group any more: it goes"
+    assert lint_errors(_dump(patched)) == set()
+    # the default ("auto") edits the group in place: only this cluster uses it and it has no custom name
+    (finding,) = check(_dump(template), select=["CFX301"])
+    assert finding.fix is not None
+    patched = jsonpatch.apply_patch(template, finding.fix.patch)
+    assert set(patched["Resources"]) == {"Params", "Cluster"}
+    assert patched["Resources"]["Params"]["Properties"]["Family"] == "aurora-mysql8.0"
+    assert patched["Resources"]["Params"]["Properties"]["Parameters"] == {"transaction_isolation": "X"}
     assert lint_errors(_dump(patched)) == set()
 
 
@@ -129,7 +138,8 @@ def test_cfx301_new_group_id_avoids_collisions() -> None:
             "Cluster": _cluster(EngineVersion="5.7", DBClusterParameterGroupName={"Ref": "Params"}),
         },
     }
-    (finding,) = check(_dump(template), select=["CFX301"])
+    copy = Settings(select=["CFX301"], rules={"CFX301": {"parameter-groups": "new"}})
+    (finding,) = check(_dump(template), config=copy)
     added = [op["path"] for op in finding.fix.patch if op["op"] == "add"]  # type: ignore[union-attr]
     assert "/Resources/ParamsMysql802" in added
 

@@ -95,6 +95,9 @@ def test_verify_dry_run_refuses_the_file_with_a_new_error(cli: Callable[..., Res
     assert result.stdout.startswith(f"--- {good}\n") and str(bad) not in result.stdout, "only the good file's diff"
     assert result.stderr.splitlines() == [
         f"error: {bad}: {NEW_ERROR}",
+        "Impact on a deployed stack:",
+        f"{good}:",
+        "  Bucket (AWS::S3::Bucket): updated in place — DeletionPolicy only: the resource itself is not touched",
         "Would fix 1 finding in 1 file; 0 would remain. Run with --write to apply. 1 file could not be fixed.",
     ]
 

@@ -37,7 +37,7 @@ TEXT_REPAIR_RULES = frozenset({"CFX801"})
 def applies(finding: Finding, unsafe: bool) -> bool:
     """True when ``cfnfix apply`` would apply this finding's fix (``unsafe``: with ``--unsafe-fixes``)."""
     fx = finding.fix
-    if fx is None or not (fx.patch or finding.rule_id in TEXT_REPAIR_RULES):
+    if fx is None or not (fx.changes or finding.rule_id in TEXT_REPAIR_RULES):
         return False
     return fx.applicability is Applicability.SAFE or (unsafe and fx.applicability is Applicability.UNSAFE)
 

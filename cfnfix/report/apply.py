@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, Literal
 
 from . import ReportContext, plural, style
 from .diff import colorize
-from .text import finding_line
+from .text import finding_line, review_lines
 
 from ..batch import STDIN
 
 if TYPE_CHECKING:
     from ..batch import FileOutcome
 
-__all__ = ["ApplyReport", "not_applied_warnings", "render_apply"]
+__all__ = ["ApplyReport", "impact_text", "not_applied_warnings", "render_apply", "unsafe_notes"]
 
 Mode = Literal["diff", "patch", "write"]
 
@@ -47,6 +47,34 @@ def not_applied_warnings(outcomes: Sequence[FileOutcome], color: bool) -> list[s
     return lines
 
 
+def impact_text(outcomes: Sequence[FileOutcome], color: bool) -> str:
+    """``Impact on a deployed stack:`` and, per changed file, one line per resource its fixes
+    change (docs/deployed-stack-impact.md); empty when nothing changed."""
+    blocks = []
+    for o in outcomes:
+        result = o.result
+        if result is None or not result.changed or not result.impact:
+            continue
+        lines = [f"  {r.describe()}" for r in result.impact]
+        blocks.append(f"{style(str(result.file), '1', color)}:\n" + "\n".join(lines) + "\n")
+    if not blocks:
+        return ""
+    return "Impact on a deployed stack:\n" + "".join(blocks)
+
+
+def unsafe_notes(outcomes: Sequence[FileOutcome], unsafe: bool, color: bool) -> list[str]:
+    """``note: file:line:col: CFX… fix is unsafe: reason`` for every fix its rule calls safe
+    that was withheld because it would destroy a stateful resource's data."""
+    if unsafe:
+        return []
+    return [
+        f"{style('note:', '1;36', color)} {f.file}:{f.line}:{f.column}: {f.rule_id} fix is unsafe (--unsafe-fixes applies it): {f.fix.unsafe_reason}"
+        for o in outcomes
+        for f in o.findings
+        if f.fix is not None and f.fix.unsafe_reason
+    ]
+
+
 def render_apply(outcomes: Sequence[FileOutcome], mode: Mode, ctx: ReportContext) -> ApplyReport:
     """The output of ``cfnfix apply`` in ``mode`` once fixes are computed (and, with ``write``, written)."""
     results = [o.result for o in outcomes if o.result is not None and o.result.changed]
@@ -60,8 +88,16 @@ def render_apply(outcomes: Sequence[FileOutcome], mode: Mode, ctx: ReportContext
         stdout = "".join(colorize(r.diff, ctx.color) for r in results)
     else:
         stdout = "".join(r.text for r in results if r.file == STDIN)
+    notes: list[tuple[str, bool]] = []
+    if not ctx.quiet:
+        impact = impact_text(outcomes, ctx.color) if mode == "diff" else ""
+        if impact:
+            notes.append((impact, True))
+        notes.extend((line + "\n", True) for line in unsafe_notes(outcomes, ctx.unsafe, ctx.color))
+        # places the applied fixes could not change (a Fn::Join that builds a renamed ID …), before the summary
+        notes.extend((line + "\n", True) for line in review_lines([f for r in results for f in r.fixed], ctx.color))
     if mode != "write":
-        after: list[tuple[str, bool]] = []
+        after: list[tuple[str, bool]] = list(notes)
         if not ctx.quiet:
             if changed:
                 summary = (
@@ -75,7 +111,7 @@ def render_apply(outcomes: Sequence[FileOutcome], mode: Mode, ctx: ReportContext
             after.append((summary + "\n", True))
         return ApplyReport(stdout, after, failing=changed > 0)
     to_stderr = any(o.file == STDIN for o in outcomes)  # standard output carries the fixed text
-    after = []
+    after = list(notes)
     lines = [finding_line(f, ctx) for f in remaining]
     if lines:
         after.append(("\n".join(lines) + "\n", to_stderr))

@@ -1,8 +1,9 @@
 """GitHub Actions workflow commands: one ``::error``/``::warning``/``::notice`` line per finding.
 
 GitHub turns them into annotations on the pull request's changed lines. Severity maps to
-the command: critical and high → ``error``, medium → ``warning``, low → ``notice``. Files
-that could not be checked get an ``::error`` with the reason.
+the command: critical and high → ``error``, medium → ``warning``, low → ``notice``. The
+places a finding asks to review (``related``: what builds a renamed ID's old name …) get a
+``::notice`` each. Files that could not be checked get an ``::error`` with the reason.
 """
 
 from __future__ import annotations
@@ -56,4 +57,7 @@ def render(outcomes: Sequence[FileOutcome], ctx: ReportContext) -> str:
                     title=f"{f.rule_id} {f.rule_name}",
                 )
             )
+            for r in f.related:
+                title = f"{f.rule_id} {f.rule_name}: review"
+                lines.append(_command("notice", r.message, file=f.file or o.file, line=r.line, col=r.column, title=title))
     return "".join(line + "\n" for line in lines)

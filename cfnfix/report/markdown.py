@@ -1,8 +1,11 @@
 """Markdown output: a failure-analysis report per template.
 
 For each template: its impact level (the worst severity found) and counts by impact, then
-one section per finding with what is wrong, the fix (applicability and the RFC 6902
-operations), the root cause, the documentation reference and the deployment impact. A
+one section per finding with what is wrong, the fix (applicability, the offending lines and
+the fixed lines as before/after snippets with line numbers — the engine's output for that
+fix alone — and the RFC 6902 operations folded in ``<details>``), the root cause, the
+documentation reference and the deployment impact. A finding without a fix shows the line
+it points at. A
 summary table over all templates comes first. Root cause and deployment impact come from
 the rule (``root_cause``, ``deployment_impact``); rules that do not set them fall back to
 their summary and to what the severity means.
@@ -11,11 +14,13 @@ their summary and to what the severity means.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..findings import Applicability, Finding, Severity
+from ..findings import Applicability, Finding, Fix, Severity
 from . import ReportContext, applies, plural, totals
+from .snippets import Snippet, fix_snippet, line_snippet
 
 if TYPE_CHECKING:
     from ..batch import FileOutcome
@@ -44,11 +49,57 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _fix_text(finding: Finding, ctx: ReportContext) -> list[str]:
+def _block(body: str, language: str) -> list[str]:
+    """A fenced code block whose fence is longer than any backtick run in ``body``."""
+    longest = max((len(m) for m in re.findall(r"`+", body)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [f"{fence}{language}", body, fence]
+
+
+def _language(text: str | None) -> str:
+    from ..document import detect_format
+
+    return detect_format(text) if text else ""
+
+
+def _snippet(label: str, snippet: Snippet, side: str, language: str) -> list[str]:
+    return [label, "", *_block(snippet.render(side), language), ""]
+
+
+def _before_after(finding: Finding, text: str | None) -> list[str]:
+    """Before/after snippets of the fix applied alone, or why they cannot be shown."""
+    assert finding.fix is not None
+    if text is None:
+        return []
+    result = fix_snippet(text, finding.fix, finding.file)
+    if isinstance(result, str):
+        return [f"The fix does not apply on its own ({result}); see the patch.", ""]
+    language = _language(text)
+    before = result.span("before")
+    after = result.span("after")
+    out = _snippet(f"**Before** ({before}):" if before else "**Before** (the fix only adds lines):", result, "before", language)
+    out += _snippet(
+        f"**After** ({after}; this fix alone, as `cfnfix apply` writes it):"
+        if after
+        else "**After** (the fix only removes lines; this fix alone, as `cfnfix apply` writes it):",
+        result,
+        "after",
+        language,
+    )
+    if result.omitted:
+        out += [f"… and {plural(result.omitted, 'more changed line')}: see the patch.", ""]
+    return out
+
+
+def _fix_text(finding: Finding, ctx: ReportContext, text: str | None) -> list[str]:
     fx = finding.fix
-    if fx is None or fx.applicability is Applicability.NONE or not fx.patch:
+    if fx is None or fx.applicability is Applicability.NONE or not fx.changes:
         msg = fx.message if fx is not None else "No automatic fix: change the template by hand (see the documentation)."
-        return [f"**The fix:** {msg}"]
+        lines = [f"**The fix:** {msg}", ""]
+        where = line_snippet(text, finding.line, finding.column) if text is not None else None
+        if where is not None and where.before:
+            lines += _snippet(f"**Where** ({where.span('before')}):", where, "before", _language(text))
+        return lines
     if fx.applicability is Applicability.SAFE:
         how = "safe: applied by `cfnfix apply`"
     elif applies(finding, ctx.unsafe):
@@ -58,13 +109,48 @@ def _fix_text(finding: Finding, ctx: ReportContext) -> list[str]:
     return [
         f"**The fix** ({how}): {fx.message}",
         "",
-        "```json",
-        json.dumps(fx.patch, indent=2, ensure_ascii=False),
-        "```",
+        *_impact_lines(fx),
+        *_before_after(finding, text),
+        *(
+            [
+                "<details>",
+                "<summary>RFC 6902 patch</summary>",
+                "",
+                *_block(json.dumps(fx.patch, indent=2, ensure_ascii=False), "json"),
+                "",
+                "</details>",
+                "",
+            ]
+            if fx.patch
+            else []
+        ),
     ]
 
 
-def _finding_section(n: int, finding: Finding, ctx: ReportContext) -> list[str]:
+def _impact_lines(fx: Fix) -> list[str]:
+    """**Impact on a deployed stack**: one bullet per resource the fix changes (and why it is unsafe)."""
+    if not fx.impact:
+        return []
+    lines = ["**Impact on a deployed stack:**", ""]
+    lines.extend(f"- {_cell(i.describe())}" for i in fx.impact)
+    if fx.unsafe_reason:
+        lines.append(f"- Unsafe whatever the rule says: {_cell(fx.unsafe_reason)}")
+    return [*lines, ""]
+
+
+def _review(finding: Finding) -> list[str]:
+    """The places the finding asks to review (``related``), one bullet each."""
+    if not finding.related:
+        return []
+    return [
+        "**Also review:**",
+        "",
+        *(f"- line {r.line}, column {r.column} ({_code(r.path or '/')}): {r.message}" for r in finding.related),
+        "",
+    ]
+
+
+def _finding_section(n: int, finding: Finding, ctx: ReportContext, text: str | None = None) -> list[str]:
     from ..rules import get_rule
 
     rule = get_rule(finding.rule_id)
@@ -77,8 +163,8 @@ def _finding_section(n: int, finding: Finding, ctx: ReportContext) -> list[str]:
         "",
         f"**What is wrong:** {finding.message}",
         "",
-        *_fix_text(finding, ctx),
-        "",
+        *_review(finding),
+        *_fix_text(finding, ctx, text),
     ]
     if root:
         lines += [f"**Root cause:** {root}", ""]
@@ -136,5 +222,5 @@ def render(outcomes: Sequence[FileOutcome], ctx: ReportContext) -> str:
         )
         out += [f"**Impact level:** {_impact(o.findings)} · {plural(len(o.findings), 'finding')} ({breakdown})", ""]
         for n, finding in enumerate(sorted(o.findings, key=lambda f: (f.severity.rank, f.line, f.column)), 1):
-            out += _finding_section(n, finding, ctx)
+            out += _finding_section(n, finding, ctx, o.text)
     return "\n".join(out).rstrip("\n") + "\n"

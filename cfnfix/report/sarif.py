@@ -5,7 +5,7 @@ with its location (line and column in Unicode code points: ``columnKind`` says s
 JSON Pointer as a logical location, and, when it has a fix, a SARIF ``fix`` whose
 replacement is computed by applying the fix's patch to the file's text: the smallest
 changed lines and the lines to put there. The fix's RFC 6902 operations and applicability
-are kept in the fix's ``properties``. Files that could not be checked are reported as
+are kept in the fix's ``properties``, with its impact on a deployed stack. Files that could not be checked are reported as
 ``toolExecutionNotifications`` and make ``executionSuccessful`` false.
 """
 
@@ -47,11 +47,11 @@ def replacement(text: str, fix: Fix, file: str | None = None) -> list[tuple[int,
     """The whole-line replacements a fix makes: (start offset, end offset, new text) in
     ``text``, one per changed block of lines; None when the fix does not apply or changes nothing."""
     from ..errors import CfnfixError
-    from ..patch import apply_patch
+    from ..patch.text_edits import apply_fix
     from ..textdiff import opcodes
 
     try:
-        new = apply_patch(text, fix.patch, file=file)
+        new = apply_fix(text, fix, file=file)
     except CfnfixError:
         return None
     if new == text:
@@ -102,10 +102,23 @@ def _result(finding: Finding, index: int | None, outcome: FileOutcome, lines: Li
         ],
         "properties": {"severity": finding.severity.value, "jsonPointer": finding.path, "ruleName": finding.rule_name},
     }
+    if finding.related:
+        result["relatedLocations"] = [
+            {
+                "id": i,
+                "physicalLocation": {
+                    "artifactLocation": {"uri": uri},
+                    "region": {"startLine": r.line, "startColumn": r.column},
+                },
+                "logicalLocations": [{"fullyQualifiedName": r.path or "/", "kind": "member"}],
+                "message": {"text": r.message},
+            }
+            for i, r in enumerate(finding.related)
+        ]
     if index is not None:
         result["ruleIndex"] = index
     fx = finding.fix
-    if fx is not None and fx.patch and outcome.text is not None and lines is not None:
+    if fx is not None and fx.changes and outcome.text is not None and lines is not None:
         reps = replacement(outcome.text, fx, outcome.file)
         if reps:
             result["fixes"] = [
@@ -120,7 +133,14 @@ def _result(finding: Finding, index: int | None, outcome: FileOutcome, lines: Li
                             ],
                         }
                     ],
-                    "properties": {"applicability": fx.applicability.value, "patch": fx.patch},
+                    "properties": {
+                        "applicability": fx.applicability.value,
+                        "patch": fx.patch,
+                        # what the fix does to a deployed stack (docs/deployed-stack-impact.md)
+                        "impact": [i.model_dump(mode="json") for i in fx.impact],
+                        "impactSummary": [i.describe() for i in fx.impact],
+                        **({"unsafeReason": fx.unsafe_reason} if fx.unsafe_reason else {}),
+                    },
                 }
             ]
     return result

@@ -15,7 +15,7 @@ from . import ReportContext, applies, plural, style, totals
 if TYPE_CHECKING:
     from ..batch import FileOutcome
 
-__all__ = ["finding_line", "render", "summary"]
+__all__ = ["finding_line", "render", "review_lines", "summary"]
 
 _SEVERITY_STYLE = {"critical": "1;31", "high": "31", "medium": "33", "low": "36"}
 
@@ -27,6 +27,19 @@ def finding_line(finding: Finding, ctx: ReportContext) -> str:
     rule = style(finding.rule_id, _SEVERITY_STYLE[finding.severity.value], on)
     marker = " " + style("[*]", "36", on) if applies(finding, ctx.unsafe) else ""
     return f"{where} {rule}{marker} {finding.message}"
+
+
+def review_lines(findings: Sequence[Finding], color: bool = False) -> list[str]:
+    """``note: file:line:col: ID message`` for each place a finding asks to review (its ``related``).
+
+    ``cfnfix apply`` prints them for the fixes it applied: what a fix could not change
+    (a ``Fn::Join`` that builds a renamed resource's old name) and the user must look at.
+    """
+    return [
+        f"{style('note:', '1;36', color)} {f.file or '<string>'}:{r.line}:{r.column}: {f.rule_id} {r.message}"
+        for f in findings
+        for r in f.related
+    ]
 
 
 def summary(outcomes: Sequence[FileOutcome], ctx: ReportContext) -> str:

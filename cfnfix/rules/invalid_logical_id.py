@@ -6,14 +6,18 @@ Background: docs/cloudformation/logical-ids.md.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from ..findings import Applicability, Finding, Severity
+from ..findings import Applicability, Finding, Related, Severity
 from ..template.comments import is_comment_entry
+from ..template.computed import Computed, ComputedStrings
 from ..template.naming import MAX_LENGTH, allowed_characters, plan_renames
 from ..template.references import ReferenceIndex
 from ..template.rename import rename_plan
 from .base import Rule, RuleContext
+
+if TYPE_CHECKING:
+    from ..document import Document
 
 _GUIDE = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
 
@@ -28,6 +32,32 @@ SECTION_INFO: dict[str, tuple[str, str]] = {
 }
 
 _MAX_MENTIONS = 3
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _count(references: int, computed: int) -> str:
+    """``3 references``, or with computed ones: ``1 computed reference the rename cannot follow``."""
+    if not computed:
+        return _plural(references, "reference")
+    built = f"{_plural(computed, 'computed reference')} the rename cannot follow"
+    return built if not references else f"{_plural(references, 'reference')} and {built}"
+
+
+def _related(doc: Document, computed: list[Computed], mentions: list[str], old: str, new: str) -> tuple[Related, ...]:
+    """Places to review after the rename: functions that build the old name, then plain-text mentions."""
+    out = []
+    for c in computed:
+        line, column = doc.locate(c.pointer)
+        message = f"{c.function} builds {_show(old)}, the old name of {_show(new)}: the rename leaves it unchanged, review it"
+        out.append(Related(path=c.pointer, line=line, column=column, message=message))
+    for pointer in mentions:
+        line, column = doc.locate(pointer)
+        message = f"plain text mentions {_show(old)}, the old name of {_show(new)}: left unchanged, review it"
+        out.append(Related(path=pointer, line=line, column=column, message=message))
+    return tuple(out)
 
 
 def _show(name: str, limit: int = 60) -> str:
@@ -78,7 +108,11 @@ function, `Fn::FindInMap`, `AWS::CloudFormation::Interface` parameter groups and
 `Fn::ValueOf` in `Rules`, SAM connectors, blue/green hook IDs, and references to the IDs SAM
 derives from a renamed serverless resource (`MyFnRole`, `MyFn.Alias`). Nothing else changes.
 Plain text that merely mentions the name (UserData `--resource X`, descriptions) is listed in
-the finding and left as it is: review it.
+the finding and left as it is: review it. So are places that *build* the old name from
+literal pieces (`!Join ['-', [Html, Api]]` or `!Sub 'Html-Api'` for `Html-Api`): they are not
+references (CloudFormation does not look up a string), the rename cannot follow them, and
+they are counted as computed references and listed (`cfnfix apply` prints a `note:` for
+each); most likely they were meant as a `Ref`.
 
 ## Safety
 Renaming the logical ID of a deployed resource replaces the resource, and renaming a
@@ -95,6 +129,7 @@ renamed here could not have been read by a parent stack either (`!GetAtt Child.O
         if not plans:
             return
         index = ReferenceIndex(data)
+        computed_index = ComputedStrings(data)
         for plan in plans:
             if is_comment_entry(plan.old, data[plan.section][plan.old]):
                 continue  # a comment written as an entry: CFX802 removes it (a rename would not deploy either)
@@ -102,6 +137,7 @@ renamed here could not have been read by a parent stack either (`!GetAtt Child.O
             rename = rename_plan(data, plan.section, plan.old, plan.new, index=index)
             fix = rename.fix()
             count = len(rename.references)
+            computed = computed_index.equal_to(plan.old)
             if plan.reason.startswith("is ") and "long" in plan.reason:
                 problem = f"{plan.reason}: CloudFormation accepts at most {MAX_LENGTH} and rejects the template"
             else:
@@ -111,13 +147,27 @@ renamed here could not have been read by a parent stack either (`!GetAtt Child.O
                 )
             message = (
                 f"{what} logical ID {_show(plan.old)} {problem}; rename it to {_show(plan.new)} "
-                f"({count} reference{'' if count == 1 else 's'})."
+                f"({_count(count, len(computed))})."
             )
-            mentions = index.mentions(plan.old)
+            if computed:
+                shown = ", ".join(f"{c.pointer} ({c.function})" for c in computed[:_MAX_MENTIONS])
+                more = f" and {len(computed) - _MAX_MENTIONS} more" if len(computed) > _MAX_MENTIONS else ""
+                message += f" Fn::Join/Fn::Sub build the old name, which the rename leaves unchanged, review it: {shown}{more}."
+                noun = "reference" if count == 1 else "references"
+                fix = fix.model_copy(
+                    update={
+                        "message": f"Rename {plan.old!r} to {plan.new!r}"
+                        + (f" and update {count} {noun}" if count else "")
+                        + f"; {_plural(len(computed), 'computed reference')} left for review"
+                    }
+                )
+            inside = tuple(c.pointer + "/" for c in computed)
+            mentions = [m for m in index.mentions(plan.old) if not m.startswith(inside)]
             if mentions:
                 shown = ", ".join(mentions[:_MAX_MENTIONS])
                 more = f" and {len(mentions) - _MAX_MENTIONS} more" if len(mentions) > _MAX_MENTIONS else ""
                 message += f" Plain text mentioning it is left unchanged, review it: {shown}{more}."
             path = fix.patch[0]["from"]
             finding = self.finding(ctx, path, message, fix=fix, at_key=True)
-            yield finding.model_copy(update={"doc_url": url})
+            related = _related(ctx.document, computed, mentions, plan.old, plan.new)
+            yield finding.model_copy(update={"doc_url": url, "related": related})

@@ -1,4 +1,4 @@
-"""CFX900 unused-suppression: a ``cfnfix: {ignore: [...]}`` entry that silences nothing."""
+"""CFX900 unused-suppression: a ``cfnfix: {ignore: [...]}`` entry or ``# cfnfix: ignore[...]`` comment that silences nothing."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ class UnusedSuppression(Rule):
     id = "CFX900"
     name = "unused-suppression"
     severity = Severity.LOW
-    summary = "A `cfnfix: {ignore: [...]}` entry in Metadata silences nothing (with --show-unused-suppressions)."
+    summary = "A `cfnfix: {ignore: [...]}` Metadata entry or `# cfnfix: ignore[...]` comment silences nothing (with --show-unused-suppressions)."
     explanation = """\
 A template can silence cfnfix rules in its `Metadata`, for the whole template or for one
 resource:
@@ -25,17 +25,27 @@ Metadata:
     ignore: [CFX101]        # ids, names or id prefixes
 ```
 
+In YAML, a comment on the line a finding points at, or on the resource's key line, does the
+same for that line or that resource:
+
+```yaml
+  OrdersCluster:   # cfnfix: ignore[CFX201, aurora-mysql-end-of-support]
+```
+
 An entry that silences no finding is noise at best, and at worst hides the next real
 problem of that kind. With `--show-unused-suppressions` (or `show-unused-suppressions = true`
 in the configuration) each such entry is reported; the safe fix deletes it (and the
-`cfnfix` block or the `Metadata` it leaves empty). Entries are only judged when every rule
-they name ran, so `--select` never makes an entry look unused. cfn-lint's `ignore_checks`
-entries are never reported: cfn-lint reads them too.
+`cfnfix` block or the `Metadata` it leaves empty). For a comment, the fix deletes the
+comment (the whole line when it stands alone), or only the ids in it that silence nothing;
+a comment that is not a valid directive (`# cfnfix: ignore CFX201`, brackets missing) is
+reported without a fix. Entries are only judged when every rule they name ran, so
+`--select` never makes an entry look unused (a bare `# cfnfix: ignore` names every rule).
+cfn-lint's `ignore_checks` entries are never reported: cfn-lint reads them too.
 """
     doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-metadata.html"
     fix_applicability = Applicability.SAFE
     root_cause = "The finding the entry was written for has been fixed, or the entry names the wrong rule."
-    deployment_impact = "None: Metadata entries for cfnfix do not change what CloudFormation deploys."
+    deployment_impact = "None: cfnfix suppressions (Metadata entries, comments) do not change what CloudFormation deploys."
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         """Nothing here: the API reports unused entries once every other rule has run."""

@@ -7,6 +7,7 @@ CFX994 demo-broken-fix        high    a fix whose patch cannot apply (when Metad
 CFX995 demo-crash             low     raises KeyError (when Metadata has DemoCrash)
 CFX996 demo-flip              low     a fix that undoes itself (Metadata DemoFlip: A ⇄ B)
 CFX997 demo-count             low     a fix that never converges (Metadata DemoCount: n → n + 1)
+CFX998 demo-bucket-name       low     "safe" fix that renames a bucket (when Metadata has DemoBucketName): replaces it
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from cfnfix.findings import Applicability, Finding, Fix, Severity
 from cfnfix.rules import Rule, RuleContext, all_rules
 from cfnfix.suppression import cfn_lint_ids
 
-DEMO_IDS = ("CFX991", "CFX992", "CFX993", "CFX994", "CFX995", "CFX996", "CFX997")
+DEMO_IDS = ("CFX991", "CFX992", "CFX993", "CFX994", "CFX995", "CFX996", "CFX997", "CFX998")
 
 
 def _resources(ctx: RuleContext, kind: str) -> Iterator[tuple[str, dict]]:
@@ -166,7 +167,28 @@ def _define() -> list[type[Rule]]:
                 fix = Fix(applicability=Applicability.SAFE, message="count", patch=[{"op": "replace", "path": "/Metadata/DemoCount", "value": n + 1}])
                 yield self.finding(ctx, "/Metadata/DemoCount", f"count is {n}", fix=fix)
 
-    classes: list[type[Rule]] = [DemoDeletionPolicy, DemoProtection, DemoPymysql, DemoBrokenFix, DemoCrash, DemoFlip, DemoCount]
+    class DemoBucketName(Rule):
+        id = "CFX998"
+        name = "demo-bucket-name"
+        severity = Severity.LOW
+        summary = "Demo: a fix its rule calls safe that replaces a bucket."
+        explanation = "Demo rule for tests."
+        doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html"
+        fix_applicability = Applicability.SAFE
+
+        def check(self, ctx: RuleContext) -> Iterator[Finding]:
+            meta = ctx.data.get("Metadata")
+            if not (isinstance(meta, dict) and isinstance(meta.get("DemoBucketName"), str)):
+                return
+            for name, res in _resources(ctx, "AWS::S3::Bucket"):
+                props = res.get("Properties")
+                if isinstance(props, dict) and props.get("BucketName") != meta["DemoBucketName"]:
+                    path = make_pointer(["Resources", name, "Properties", "BucketName"])
+                    op = "replace" if "BucketName" in props else "add"
+                    fix = Fix(applicability=Applicability.SAFE, message="rename the bucket", patch=[{"op": op, "path": path, "value": meta["DemoBucketName"]}])
+                    yield self.finding(ctx, make_pointer(["Resources", name]), "bucket name differs", fix=fix, at_key=True)
+
+    classes: list[type[Rule]] = [DemoDeletionPolicy, DemoProtection, DemoPymysql, DemoBrokenFix, DemoCrash, DemoFlip, DemoCount, DemoBucketName]
     for cls in classes:
         # the registry only takes rules from modules of the cfnfix.rules package
         cls.__module__ = "cfnfix.rules._demo"

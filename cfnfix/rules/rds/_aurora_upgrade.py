@@ -27,9 +27,10 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...document.pointer import make_pointer
+from ...document.pointer import make_pointer, parse_pointer
 from ...template.model import Resource, literal, parameter_default, ref_target, resource_map
 from ...template.naming import NameAllocator
+from ...template.references import ReferenceIndex
 from ._aurora import Target
 from ._aurora_tables import FAMILY_80, translate_parameter, v3_class_successor
 from ._rds import CLUSTER_PG, INSTANCE_PG, PG_NAME_PROPERTY, cluster_members
@@ -64,6 +65,14 @@ class _Planner:
     """Old parameter-group id → the value that now refers to its 8.0 group."""
     names: NameAllocator | None = None
     """New logical IDs (set by :meth:`run`)."""
+    index: ReferenceIndex | None = None
+    """Every reference of the template (set by :meth:`run`)."""
+    ours: tuple[str, ...] = ()
+    """Properties this plan rewrites (a group or parameter used only there moves with the upgrade)."""
+    retired: list[str] = field(default_factory=list)
+    """Legacy groups that nothing uses once the plan is applied: removed at the end."""
+    moved_parameters: set[str] = field(default_factory=set)
+    """Template parameters whose instance classes this plan already moved."""
 
     def op(self, op: str, path: str, value: Any = None) -> None:
         entry: dict[str, Any] = {"op": op, "path": path}
@@ -124,7 +133,32 @@ class _Planner:
             return {"Ref": group.id}
         if self.strategy == "in-place":
             return self.migrate_in_place(group, params)
-        return self.migrate_to_new(group, params)
+        others = self.used_elsewhere("Resources", group.id)
+        named = PG_NAME_PROPERTY[group.type] in group.props
+        if self.strategy == "auto" and not others and not named and self.existing_copy(group) is None:
+            return self.migrate_in_place(group, params)
+        ref = self.migrate_to_new(group, params)
+        if ref == {"Ref": group.id}:
+            return ref
+        if others:
+            self.plan.changes.append(f"{group.id} stays for {', '.join(others)}, which this upgrade does not move")
+        else:
+            self.retired.append(group.id)
+        return ref
+
+    def used_elsewhere(self, section: str, name: str) -> list[str]:
+        """Where ``name`` is referred to outside the properties this plan rewrites (resource IDs,
+        or the section of the template), in document order, each once."""
+        assert self.index is not None
+        found: list[str] = []
+        for ref in self.index.references(section, name):
+            if any(ref.pointer == own or ref.pointer.startswith(own + "/") for own in self.ours):
+                continue
+            tokens = parse_pointer(ref.pointer)
+            where = tokens[1] if len(tokens) > 1 and tokens[0] == "Resources" else tokens[0] if tokens else "the template"
+            if where not in found:
+                found.append(where)
+        return found
 
     def translate(self, params: dict[str, Any]) -> tuple[list[tuple[str, str]], list[str]]:
         """(renames, removals) that 8.0 needs in ``params``."""
@@ -167,14 +201,26 @@ class _Planner:
         )
         return {"Ref": group.id}
 
-    def migrate_to_new(self, group: Resource, params: dict[str, Any]) -> dict[str, Any]:
+    def existing_copy(self, group: Resource) -> str | None:
+        """The logical ID of an 8.0 copy of ``group`` already in the template (an earlier
+        upgrade of a cluster that shared it), or None."""
         existing_groups = resource_map(self.data)
         assert self.names is not None
         for new_id in self.names.candidates(group.id + NEW_GROUP_SUFFIX):
             existing = existing_groups.get(new_id)
             if existing is not None and existing.type == group.type and literal(existing.props.get("Family")) == FAMILY_80:
-                self.plan.changes.append(f"use the existing {FAMILY_80} group {new_id} instead of {group.id}")
-                return {"Ref": new_id}
+                return new_id
+            if existing is None:
+                return None
+        return None
+
+    def migrate_to_new(self, group: Resource, params: dict[str, Any]) -> dict[str, Any]:
+        assert self.names is not None
+        copied = self.existing_copy(group)
+        if copied is not None:
+            self.plan.changes.append(f"use the existing {FAMILY_80} group {copied} instead of {group.id}")
+            return {"Ref": copied}
+        for new_id in self.names.candidates(group.id + NEW_GROUP_SUFFIX):
             if self.names.is_free(new_id):
                 self.names.reserve(new_id)
                 break
@@ -196,11 +242,10 @@ class _Planner:
         note = ""
         if name_prop in props:
             del props[name_prop]
-            note = f" with a generated name ({group.id} keeps its custom {name_prop})"
+            note = f" with a generated name (a replacement cannot take {group.id}'s custom {name_prop})"
         self.op("add", make_pointer(["Resources", new_id]), body)
         self.plan.changes.append(
-            f"new {FAMILY_80} group {new_id} copied from {group.id}{note}{self.describe_params(renames, removals)}; "
-            f"remove {group.id} in a later update"
+            f"new {FAMILY_80} group {new_id} copied from {group.id}{note}{self.describe_params(renames, removals)}"
         )
         return {"Ref": new_id}
 
@@ -233,7 +278,9 @@ class _Planner:
         param = ref_target(raw)
         if cls is None and param is not None:
             cls = parameter_default(self.data, param)
-        if cls is not None and (successor := v3_class_successor(cls)) is not None:
+        if param is not None and literal(raw) is None and self.move_class_parameter(inst, param):
+            pass
+        elif cls is not None and (successor := v3_class_successor(cls)) is not None:
             where = f" (default of parameter {param})" if param else ""
             self.plan.blockers.append(
                 f"instance {inst.id} uses {cls}{where}, which Aurora MySQL version 3 does not offer: "
@@ -242,11 +289,60 @@ class _Planner:
         if "EngineVersion" in inst.props and literal(inst.props["EngineVersion"]) is None:
             self.plan.blockers.append(f"instance {inst.id} takes EngineVersion from a computed value")
 
+    def move_class_parameter(self, inst: Resource, param: str) -> bool:
+        """Move the instance classes that template parameter ``param`` offers to ones version 3
+        has: ``AllowedValues`` lose the classes it lacks (gaining the successor of the default),
+        and a default it lacks becomes that successor. False when ``param`` is not a template
+        parameter used only for the classes of this cluster's instances (the caller reports)."""
+        params = self.data.get("Parameters") if isinstance(self.data, dict) else None
+        spec = params.get(param) if isinstance(params, dict) else None
+        if not isinstance(spec, dict) or self.used_elsewhere("Parameters", param):
+            return False
+        if param in self.moved_parameters:
+            return True
+        default = spec.get("Default")
+        allowed = spec.get("AllowedValues")
+        if (default is not None and not isinstance(default, str)) or (
+            allowed is not None and not (isinstance(allowed, list) and all(isinstance(c, str) for c in allowed))
+        ):
+            return False
+        self.moved_parameters.add(param)
+        base = ["Parameters", param]
+        changes: list[str] = []
+        successor = v3_class_successor(default) if default is not None else None
+        if isinstance(allowed, list):
+            dropped = [i for i, c in enumerate(allowed) if v3_class_successor(c) is not None]
+            for i in reversed(dropped):
+                self.op("remove", make_pointer(base + ["AllowedValues", str(i)]))
+            kept = [c for i, c in enumerate(allowed) if i not in dropped]
+            if dropped:
+                changes.append(f"AllowedValues without {', '.join(allowed[i] for i in dropped)}")
+            new_values = [c for c in ([successor] if successor else []) if c not in kept]
+            if not kept and not new_values:
+                new_values = sorted({str(v3_class_successor(allowed[i])) for i in dropped})
+            for c in new_values:
+                self.op("add", make_pointer(base + ["AllowedValues", "-"]), c)
+            if new_values:
+                changes.append(f"AllowedValues + {', '.join(new_values)}")
+        if successor is not None:
+            self.op("replace", make_pointer(base + ["Default"]), successor)
+            changes.append(f"Default {default} → {successor}")
+        if changes:
+            self.plan.changes.append(f"parameter {param} (instance classes that version 3 offers): {'; '.join(changes)}")
+        return True
+
     def run(self) -> UpgradePlan:
         cluster = self.cluster
         self.names = NameAllocator(self.data)
-        self.check_blockers()
+        self.index = ReferenceIndex(self.data)
+        self.moved_parameters = set()
         members = cluster_members(self.data, cluster)
+        self.ours = (
+            cluster.prop_pointer("DBClusterParameterGroupName"),
+            cluster.prop_pointer("DBInstanceParameterGroupName"),
+            *(inst.prop_pointer(p) for inst in members for p in ("DBParameterGroupName", "DBInstanceClass")),
+        )
+        self.check_blockers()
         for inst in members:
             self.member_blockers(inst)
         if engine_of(cluster) == "aurora":
@@ -272,6 +368,9 @@ class _Planner:
         if instance_pg is not None and instance_pg != current:
             self.set_prop(cluster, "DBInstanceParameterGroupName", instance_pg)
             self.plan.changes.append("cluster DBInstanceParameterGroupName → the 8.0 instance parameter group")
+        for group_id in self.retired:
+            self.op("remove", make_pointer(["Resources", group_id]))
+            self.plan.changes.append(f"{group_id} removed: nothing uses it once the upgrade moves to its 8.0 copy")
         return self.plan
 
     def move_member(self, inst: Resource) -> None:

@@ -23,11 +23,12 @@ from ._rds import CLUSTER, GLOBAL_CLUSTER
 class AuroraMysqlEndOfSupportOptions(TargetOption):
     """Options of CFX301 (``[rules.aurora-mysql-end-of-support]``)."""
 
-    parameter_groups: Literal["new", "in-place"] = Field(
-        "new",
+    parameter_groups: Literal["auto", "new", "in-place"] = Field(
+        "auto",
         alias="parameter-groups",
-        description="new: add aurora-mysql8.0 copies of the parameter groups; in-place: rewrite Family "
-        "(CloudFormation replaces the group; impossible for custom-named groups).",
+        description="auto: edit a group in place when only the upgraded cluster and its instances use it and it "
+        "has no custom name, else add an aurora-mysql8.0 copy (removing the old group once nothing uses it); "
+        "new: always copy; in-place: always edit Family in place (impossible for custom-named groups).",
     )
 
 
@@ -70,15 +71,23 @@ from cfn-lint's engine-version data by `scripts/gen_aurora_mysql_data.py`) toget
 everything that has to move with it in the same update:
 
 * `Engine: aurora` → `aurora-mysql`; `EngineVersion` → the target, always as a string;
-* parameter groups (`Family` is create-only): by default a **new** `aurora-mysql8.0` copy
-  of each referenced `DBClusterParameterGroup` / `DBParameterGroup` is added under the
-  logical id `<Old>Mysql80`, with parameters renamed (`tx_isolation` →
-  `transaction_isolation`, `slave_*` → `replica_*` …) or removed (query cache,
-  `innodb_file_format*` …) from the bundled table, and without a custom name (the old
-  group keeps it; remove the old group in a later update). Rule option
-  `parameter-groups = "in-place"` rewrites `Family` in place instead (CloudFormation
-  replaces the group; impossible for a custom-named group). `default.aurora-mysql5.7`
-  becomes `default.aurora-mysql8.0`;
+* parameter groups (`Family` is create-only), as a person would (rule option
+  `parameter-groups`, default `auto`):
+  - a group that only this cluster and its instances use, without a custom name, is **edited
+    in place**: `Family` → `aurora-mysql8.0`, parameters renamed (`tx_isolation` →
+    `transaction_isolation`, `slave_*` → `replica_*` …) or removed (query cache,
+    `innodb_file_format*` …) from the bundled table. Comments and layout stay;
+    CloudFormation replaces the (stateless) group during the update;
+  - a custom-named group (a replacement cannot take the same name) or one shared with
+    resources this upgrade does not move is **copied** to an 8.0 group under the logical ID
+    `<Old>Mysql80` (an 8.0 copy already there is reused), without the custom name; the old
+    group is **removed** once nothing refers to it, and kept (with a note) while something
+    still does. A fixed template never creates a 5.6/5.7 group it does not use;
+  - `parameter-groups = "new"` always copies, `"in-place"` always edits (impossible for a
+    custom-named group). `default.aurora-mysql5.7` becomes `default.aurora-mysql8.0`;
+* instance classes offered through a template parameter (an instance's `DBInstanceClass:
+  !Ref InstanceClass` used for nothing else): classes version 3 does not offer leave its
+  `AllowedValues`, and a `Default` it does not offer becomes the nearest class it does;
 * `DBInstanceParameterGroupName` on the cluster when its instances use a template
   parameter group (RDS refuses a major upgrade with custom instance groups otherwise);
 * each member `AWS::RDS::DBInstance`: `Engine`, `EngineVersion` (if set), `DBParameterGroupName`.
@@ -90,8 +99,9 @@ everything that has to move with it in the same update:
 `EngineMode: serverless` (Serverless v1 has no 8.0; CFX302), a global database member or
 `AWS::RDS::GlobalCluster`, an instance class version 3 lacks (db.r3, db.r4, db.t2,
 db.t3.small; CFX304 fixes those first), an engine version or parameter group that comes from
-a template parameter or lives outside the template, a custom-named group with
-`parameter-groups = "in-place"`, and a configured target that is not a known 8.0 version.
+a template parameter used elsewhere or lives outside the template, a custom-named group
+with `parameter-groups = "in-place"`, and a configured target that is not a known 8.0
+version.
 
 Version 1 clusters that were still running at end of life were upgraded to version 2 by
 AWS, so a live stack with `Engine: aurora` has drifted: check the real engine first. There

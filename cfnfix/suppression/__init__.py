@@ -10,6 +10,9 @@ resource only: findings whose JSON Pointer starts with ``/Resources/<LogicalId>`
         config:
           ignore_checks: [E3001]                              # cfn-lint ids or prefixes
 
+Comments in YAML (``# cfnfix: ignore[CFX201]`` on the finding's line or the resource's key
+line) are read by :mod:`cfnfix.suppression.comments` and honoured here too.
+
 A cfn-lint id silences the cfnfix rules mapped to it: by the rule's ``cfn_lint_ids`` class
 attribute and by the data table ``cfnfix/data/cfn_lint_ids.toml``.
 
@@ -28,10 +31,10 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Literal
 
-from .document import Document
-from .document.pointer import make_pointer, parse_pointer
-from .findings import Applicability, Finding, Fix
-from .rules import Rule, all_rules
+from ..document import Document
+from ..document.pointer import make_pointer, parse_pointer
+from ..findings import Applicability, Finding, Fix
+from ..rules import Rule, all_rules
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -173,24 +176,34 @@ def apply_suppressions(
     """(kept, suppressed) findings; with ``report_unused``, kept includes CFX900 findings.
 
     ``linted``: cfn-lint ran as a detector, so entries naming cfn-lint ids can be judged."""
+    from . import comments as line_suppression
+
     entries = collect(document.data)
-    if not entries:
+    comments = line_suppression.directives(document)  # `# cfnfix: ignore[...]` (YAML)
+    if not entries and not comments:
         return findings, []
     used: set[Suppression] = set()
+    used_codes: dict[line_suppression.LineDirective, set[str]] = {}
     kept: list[Finding] = []
     suppressed: list[Finding] = []
     for finding in findings:
         hits = [s for s in entries if s.covers(finding)]
-        if hits:
+        line_hits = [d for d in comments if d.covers(finding)]
+        for d in line_hits:
+            codes = [c for c in d.codes if d.names(c, finding.rule_id, finding.rule_name)] or ["*"]
+            used_codes.setdefault(d, set()).update(codes)
+        if hits or line_hits:
             used.update(hits)
             suppressed.append(finding)
         else:
             kept.append(finding)
     if report_unused:
-        unused = _unused_findings(document, entries, used, {r.id for r in ran}, linted)
+        ran_ids = {r.id for r in ran}
+        unused = _unused_findings(document, entries, used, ran_ids, linted)
+        unused += line_suppression.unused_findings(document, comments, used_codes, ran_ids)
         for finding in unused:
-            hits = [s for s in entries if s.covers(finding)]
-            if hits:
+            others = [d for d in comments if (d.line, d.column) != (finding.line, finding.column)]  # not itself
+            if any(s.covers(finding) for s in entries) or any(d.covers(finding) for d in others):
                 suppressed.append(finding)
             else:
                 kept.append(finding)
@@ -204,7 +217,7 @@ def _unused_findings(
     """CFX900 findings for cfnfix entries that silenced nothing although their rules ran."""
     if UNUSED_RULE_ID not in ran:
         return []
-    from .rules import get_rule
+    from ..rules import get_rule
 
     rule = get_rule(UNUSED_RULE_ID)
     assert rule is not None

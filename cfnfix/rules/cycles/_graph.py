@@ -1,0 +1,229 @@
+"""The resource dependency graph CloudFormation builds, and its cycles.
+
+Edges come from the shared :class:`~cfnfix.references.ReferenceIndex` (no second walker):
+a resource depends on another when anything under its entry names that resource through
+``Ref``, ``Fn::GetAtt`` (list or ``"A.B"`` form), ``Fn::Sub`` (``${A}``, ``${A.B}``) or
+``DependsOn``. ``Ref``/``${X}`` to a parameter of the same name is not an edge (the index
+binds it to the parameter). ``AWS::Serverless::*`` resources are left out, as cfn-lint
+does: the SAM transform replaces them with other resources and other edges.
+
+A cycle is reported as its shortest instance (breadth-first search from every node of a
+strongly connected component), starting at the member that comes first in the template.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
+
+from ...document.pointer import escape_token, parse_pointer
+from ...template.references import Kind, ReferenceIndex
+from ...template.model import resources
+
+_EDGE_KINDS = frozenset({Kind.REF, Kind.GETATT, Kind.GETATT_STRING, Kind.SUB, Kind.DEPENDS_ON})
+
+#: What a use's pointer ends in below the property that holds it (left out of "via").
+_FUNCTION_TAILS: dict[Kind, tuple[str, ...]] = {
+    Kind.REF: ("/Ref",),
+    Kind.GETATT: ("/Fn::GetAtt/0",),
+    Kind.GETATT_STRING: ("/Fn::GetAtt",),
+    Kind.SUB: ("/Fn::Sub/0", "/Fn::Sub"),
+    Kind.DEPENDS_ON: (),
+}
+
+
+@dataclass(frozen=True)
+class Use:
+    """One place where ``source`` names ``target``: the string at ``pointer`` (``text`` as written)."""
+
+    pointer: str
+    kind: Kind
+    text: str
+    start: int = 0
+
+    @property
+    def attribute(self) -> str | None:
+        """The attribute after the first dot (``GetAtt``/``${X.Attr}``), or None for a plain name."""
+        head, dot, tail = self.text.partition(".")
+        return tail if dot else None
+
+
+@dataclass
+class Edge:
+    """``source`` depends on ``target``, through one or more :class:`Use`\\ s."""
+
+    source: str
+    target: str
+    uses: list[Use] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """(source, target)."""
+        return (self.source, self.target)
+
+    @property
+    def depends_on_only(self) -> bool:
+        """True when every use is a ``DependsOn`` entry."""
+        return all(u.kind is Kind.DEPENDS_ON for u in self.uses)
+
+    def via(self) -> str:
+        """Where the dependency is written, relative to the source resource (first use, and a count)."""
+        prefix = "/Resources/" + escape_token(self.source) + "/"
+        first = self.uses[0]
+        where = first.pointer[len(prefix) :] if first.pointer.startswith(prefix) else first.pointer
+        for tail in _FUNCTION_TAILS[first.kind]:
+            if where.endswith(tail):
+                where = where[: -len(tail)]
+                break
+        if first.kind is Kind.SUB:
+            where += " (${" + first.text + "})"
+        if first.kind is Kind.DEPENDS_ON:
+            where = "DependsOn"
+        more = len(self.uses) - 1
+        return where + (f" (+{more} more)" if more else "")
+
+
+@dataclass
+class Graph:
+    """Resources (in template order) and the edges between them."""
+
+    nodes: list[str]
+    types: dict[str, str]
+    edges: dict[tuple[str, str], Edge]
+    order: dict[str, int] = field(init=False)
+    """Position of each resource in the template."""
+    _out: dict[str, list[tuple[str, str]]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._out = {}
+        for key in self.edges:
+            self._out.setdefault(key[0], []).append(key)
+        self.order = {name: i for i, name in enumerate(self.nodes)}
+
+    def successors(self, node: str, removed: AbstractSet[tuple[str, str]] = frozenset()) -> list[str]:
+        """Targets of ``node``'s edges that are not ``removed``, in the order they were first seen."""
+        return [t for (s, t) in self._out.get(node, ()) if (s, t) not in removed]
+
+
+def build_graph(data: object, index: ReferenceIndex | None = None) -> Graph:
+    """The dependency graph of a template's resources (SAM resources and ``Fn::ForEach`` left out)."""
+    res = [r for r in resources(data) if not r.type.startswith("AWS::Serverless::")]
+    names = {r.id for r in res}
+    types = {r.id: r.type for r in res}
+    index = index if index is not None else ReferenceIndex(data)
+    params = set(index.declared.get("Parameters", ()))
+    edges: dict[tuple[str, str], Edge] = {}
+    for occ in index.occurrences:
+        if occ.kind not in _EDGE_KINDS or not occ.pointer.startswith("/Resources/"):
+            continue
+        tokens = parse_pointer(occ.pointer)
+        source = tokens[1]
+        if source not in names:
+            continue
+        target = occ.text.split(".", 1)[0] if occ.kind is not Kind.DEPENDS_ON else occ.text
+        if target not in names:
+            continue
+        if occ.kind in (Kind.REF, Kind.SUB) and "." not in occ.text and target in params:
+            continue
+        text = occ.text
+        if occ.kind is Kind.GETATT:  # the list form names the attribute in the next item
+            arg = index.value(occ.pointer.rsplit("/", 1)[0])
+            if len(arg) > 1 and isinstance(arg[1], str):
+                text = f"{text}.{arg[1]}"
+        edge = edges.setdefault((source, target), Edge(source, target))
+        edge.uses.append(Use(occ.pointer, occ.kind, text, occ.start))
+    return Graph([r.id for r in res], types, edges)
+
+
+def components(graph: Graph, removed: Iterable[tuple[str, str]] = ()) -> list[list[str]]:
+    """Strongly connected components that hold a cycle (two or more nodes, or a self-loop),
+    each in template order, ordered by their first member (iterative Tarjan)."""
+    gone = set(removed)
+    nodes = graph.nodes
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    found: list[list[str]] = []
+    counter = 0
+    for root in nodes:
+        if root in index:
+            continue
+        work: list[tuple[str, int]] = [(root, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            succ = graph.successors(node, gone)
+            if i < len(succ):
+                work.append((node, i + 1))
+                nxt = succ[i]
+                if nxt not in index:
+                    work.append((nxt, 0))
+                elif nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            if low[node] == index[node]:
+                comp = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    comp.append(member)
+                    if member == node:
+                        break
+                if len(comp) > 1 or (node, node) in graph.edges and (node, node) not in gone:
+                    found.append(sorted(comp, key=graph.order.__getitem__))
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return sorted(found, key=lambda c: graph.order[c[0]])
+
+
+def shortest_cycle(graph: Graph, members: list[str], removed: Iterable[tuple[str, str]] = ()) -> list[str] | None:
+    """The shortest cycle inside ``members`` as ``[A, B, …]`` (closing back to ``A``), starting at
+    the member that comes first in the template; None when the members hold no cycle."""
+    gone = set(removed)
+    inside = set(members)
+    best: list[str] | None = None
+    for start in members:  # template order: the first start of a shortest cycle is its earliest member
+        if (start, start) in graph.edges and (start, start) not in gone:
+            return [start]
+        parent: dict[str, str] = {}
+        queue = deque([start])
+        seen = {start}
+        path: list[str] | None = None
+        while queue and path is None:
+            node = queue.popleft()
+            for nxt in graph.successors(node, gone):
+                if nxt not in inside or graph.order[nxt] < graph.order[start]:
+                    continue
+                if nxt == start:
+                    path = [node]
+                    while path[-1] != start:
+                        path.append(parent[path[-1]])
+                    path.reverse()
+                    break
+                if nxt not in seen:
+                    seen.add(nxt)
+                    parent[nxt] = node
+                    queue.append(nxt)
+        if path is not None and (best is None or len(path) < len(best)):
+            best = path
+    return best
+
+
+def cycle_edges(graph: Graph, cycle: list[str]) -> list[Edge]:
+    """The edges of ``cycle`` in chain order, the closing edge (back to the start) last."""
+    return [graph.edges[(cycle[i], cycle[(i + 1) % len(cycle)])] for i in range(len(cycle))]
+
+
+def chain(graph: Graph, cycle: list[str]) -> str:
+    """``A → B → A (A → B via Properties/…; B → A via DependsOn)``."""
+    names = " → ".join([*cycle, cycle[0]])
+    vias = "; ".join(f"{e.source} → {e.target} via {e.via()}" for e in cycle_edges(graph, cycle))
+    return f"{names} ({vias})"
