@@ -11,7 +11,9 @@ Prints one markdown table, from one run on the same files, side by side:
   (``../shared/corpus``), as subprocesses of the installed console script and in-process
   (the typer app called in this interpreter, parse cache cleared before each run);
 * cfn-lint over the same file list (a subprocess of the installed ``cfn-lint``, region
-  us-east-1, its default);
+  us-east-1, its default), and ``cfnfix check --cfn-lint`` over it (cfn-lint as a detector,
+  in one process and with ``--jobs 2``): the target is at most 1.2× cfn-lint's own time
+  (``--cfn-lint-only`` measures just these three rows);
 * a bare PyYAML ``CSafeLoader`` pass over the same files (read + parse, in-process) as the
   floor: the libyaml event stream (what cfnfix builds its nodes from), and for comparison
   ``yaml.load`` to Python objects (where a PyYAML-based linter starts);
@@ -248,6 +250,20 @@ def large_only(n: int, script: str | None = None) -> int:
     return 0
 
 
+def _lint_rows(
+    add: Callable[..., None], where: str, lint: Timing, script: str, names: Sequence[str], repeat: int
+) -> None:
+    """``cfnfix check --cfn-lint`` in one process and with two jobs, against cfn-lint's own time."""
+    for jobs in ("1", "2"):
+        timing = run_subprocess([script, "check", "-q", "--cfn-lint", "--jobs", jobs, *names], repeat)
+        ratio = timing.wall / lint.wall
+        ok = "✓" if ratio <= 1.2 else "✗"
+        add(
+            f"`cfnfix check --cfn-lint --jobs {jobs}`, console script", where, timing,
+            f"RSS {_mb(timing.rss or 0)}", f"≤ 1.2× cfn-lint: {ratio:.2f}× wall, {timing.cpu / lint.cpu:.2f}× CPU {ok}",
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"), help="folder of templates")
@@ -257,6 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-cfn-lint", action="store_true", help="skip cfn-lint (it takes about a minute)")
     parser.add_argument("--only", choices=["large"], help="only the 1 MB templates through the console script")
     parser.add_argument("--script", help="with --only large: the console script to measure (default: the installed cfnfix), e.g. a launcher of another checkout")
+    parser.add_argument("--cfn-lint-only", action="store_true", help="only cfn-lint and `cfnfix check --cfn-lint` over the corpus")
     args = parser.parse_args(argv)
     n = args.repeat
     if args.only == "large":
@@ -282,6 +299,14 @@ def main(argv: list[str] | None = None) -> int:
 
     # ---------------------------------------------------------------- corpus
     where = f"corpus: {len(files)} files, {_mb(corpus_bytes)}"
+    if args.cfn_lint_only:
+        if lint_script is None:
+            parser.error("cfn-lint is not installed (pip install -e '.[lint]')")
+        lint_corpus = run_subprocess([lint_script, "--regions", "us-east-1", "--", *names], args.lint_repeat)
+        add("cfn-lint, console script", where, lint_corpus, f"RSS {_mb(lint_corpus.rss or 0)}")
+        _lint_rows(add, where, lint_corpus, cfnfix_script, names, args.lint_repeat)
+        _print(rows, started, load_before, n, args)
+        return 0
     add(FLOOR_EVENTS, where, run_inprocess(floor(files, construct=False), n))
     add(FLOOR_LOAD, where, run_inprocess(floor(files, construct=True), n))
     check_script = run_subprocess([cfnfix_script, "check", "-q", *names], n)
@@ -300,6 +325,7 @@ def main(argv: list[str] | None = None) -> int:
     add("`cfnfix apply` (dry run), console script", where, apply_script, f"RSS {_mb(apply_script.rss or 0)}")
     if lint_corpus is not None:
         add("cfn-lint, console script", where, lint_corpus, f"RSS {_mb(lint_corpus.rss or 0)}")
+        _lint_rows(add, where, lint_corpus, cfnfix_script, names, args.lint_repeat)
 
     # ---------------------------------------------------------------- the 1 MB template
     tmp = Path(tempfile.mkdtemp(prefix="cfnfix-bench-"))
@@ -349,6 +375,12 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
+    _print(rows, started, load_before, n, args)
+    return 0
+
+
+def _print(rows: list[tuple[str, str, Timing | None, str, str]], started: datetime, load_before: Any, n: int, args: Any) -> None:
+    """The header line and the markdown table."""
     load_after = os.getloadavg()
     print(
         f"cfnfix {cfnfix.__version__}, Python {platform.python_version()}, PyYAML {yaml.__version__} "
@@ -364,8 +396,6 @@ def main(argv: list[str] | None = None) -> int:
         odd = [c for c in timing.codes if c not in (0, 1)]
         note = f" (exit {', '.join(map(str, sorted(odd)))})" if odd and "cfn-lint" not in what and "floor" not in what else ""
         print(f"| {what}{note} | {where} | {timing.runs} | {_secs(timing.wall)} | {_secs(timing.cpu)} | {memory} | {target} |")
-    return 0
-
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -90,15 +90,21 @@ def _read_source(source: Source) -> tuple[str, str | None]:
 _PATHLIKE_TEXT = re.compile(r"[^\r\n:{}\[\]]*\.(?:ya?ml|json|template|cfn|txt)\s*\Z", re.IGNORECASE)
 
 
-def load_source(source: Source) -> Document:
+def load_source(source: Source, settings: Settings | None = None) -> Document:
     """The parsed template of a :func:`check` / :func:`fix` ``source`` (a path is read, a str is text).
 
     A str that is a file name (``check("stack.yaml")``) is text to the API, so it is refused
-    as a scalar; the error then says to pass a :class:`pathlib.Path`.
+    as a scalar; the error then says to pass a :class:`pathlib.Path`. With ``settings``, JSON
+    that only needs the CFX801 repair is read through it (:func:`load_template`).
     """
     text, file = _read_source(source)
+    return _load_text(text, file, settings)
+
+
+def _load_text(text: str, file: str | None, settings: Settings | None) -> Document:
+    """:func:`load_source` once the source is read."""
     try:
-        return load(text, file)
+        return load_template(text, file, settings) if settings is not None else load(text, file)
     except TemplateError as exc:
         if file is None and exc.reason.endswith("found a scalar") and _PATHLIKE_TEXT.match(text):
             raise TemplateError(
@@ -170,6 +176,19 @@ def run_rules(document: Document, settings: Settings) -> list[Finding]:
     return findings
 
 
+#: The rule whose fix is the text-level JSON repair (see :mod:`cfnfix.repair`).
+JSON_REPAIR = ("CFX801", "json-trailing-comma-or-comment")
+
+
+def load_template(text: str, file: str | None, settings: Settings, *, nodes: bool = False) -> Document:
+    """Parse a template (``nodes``: with positions at once); JSON that only trailing commas or
+    comments keep from parsing is read through the repair (a
+    :class:`~cfnfix.repair.RepairedDocument`) when CFX801 is selected."""
+    from .repair import load_document
+
+    return load_document(text, file, repair=settings.selects(*JSON_REPAIR), nodes=nodes)
+
+
 def findings_for(document: Document, settings: Settings) -> list[Finding]:
     """The findings of a parsed document after the template's own suppressions.
 
@@ -177,8 +196,13 @@ def findings_for(document: Document, settings: Settings) -> list[Finding]:
     are reported as CFX900 findings.
     """
     findings = run_rules(document, settings)
+    if settings.cfn_lint:
+        from .lint_findings import lint_findings, without_duplicates
+
+        findings = without_duplicates(findings, lint_findings(document, settings))
     kept, _ = apply_suppressions(
-        document, findings, ran=selected_rules(settings), report_unused=settings.show_unused_suppressions
+        document, findings, ran=selected_rules(settings), report_unused=settings.show_unused_suppressions,
+        linted=settings.cfn_lint,
     )
     return kept
 
@@ -199,9 +223,9 @@ def check(
     folder when ``source`` is a file; defaults otherwise). ``select``/``ignore`` override
     the configuration. Suppressions in the template's Metadata are honoured.
     """
-    document = load_source(source)
-    settings = make_settings(resolve_config(config, document.file), select=select, ignore=ignore)
-    return findings_for(document, settings)
+    text, file = _read_source(source)
+    settings = make_settings(resolve_config(config, file), select=select, ignore=ignore)
+    return findings_for(_load_text(text, file, settings), settings)
 
 
 def _touched(op: dict[str, Any]) -> list[str]:
@@ -253,11 +277,9 @@ def fix(
     marked unsafe (as does ``unsafe-fixes = true`` in the configuration). Nothing is
     written: the result holds the new text, the combined patch and the unified diff.
     """
-    document = load_source(source)
-    settings = make_settings(
-        resolve_config(config, document.file), select=select, ignore=ignore, unsafe=True if unsafe else None
-    )
-    return fix_text(document.text, document.file, settings, document)
+    text, file = _read_source(source)
+    settings = make_settings(resolve_config(config, file), select=select, ignore=ignore, unsafe=True if unsafe else None)
+    return fix_text(text, file, settings, _load_text(text, file, settings))
 
 
 def _refuse_anchored(chosen: list[Finding], document: Document) -> None:
@@ -296,10 +318,27 @@ def fix_text(text: str, file: str | None, settings: Settings, document: Document
     fixed: list[Finding] = []
     failed: list[FailedFix] = []
     failed_keys: set[tuple[str, str, str]] = set()
+    from .repair import RepairedDocument
+
     if document is None:
-        document = load(text, file)
+        document = load_template(text, file, settings)
     original_data = document.data
+    final_settings = settings
+    if settings.cfn_lint:
+        # cfn-lint's findings carry no fix, so they cannot change what a pass applies: the
+        # passes run without it and cfn-lint lints the final text (below) once.
+        settings = settings.model_copy(update={"cfn_lint": False})
     findings = findings_for(document, settings)
+    if isinstance(document, RepairedDocument) and document.repair is not None:
+        # the text-level repair (CFX801) comes first: the patches apply to parseable text
+        repairs = [f for f in findings if f.rule_id == JSON_REPAIR[0]]
+        if not repairs:  # silenced in the template: the text stays unparseable
+            load(text, file)
+        text = document.repair.repaired
+        seen.add(text)
+        fixed.extend(repairs)
+        document = load(text, file)
+        findings = findings_for(document, settings)
     passes = 0
     converged = True
     while True:
@@ -357,6 +396,8 @@ def fix_text(text: str, file: str | None, settings: Settings, document: Document
         fixed.extend(applied)
         document = load(text, file)
         findings = findings_for(document, settings)
+    if final_settings.cfn_lint:
+        findings = findings_for(document, final_settings)
     from .impact import impact_of
 
     return FixResult(

@@ -136,6 +136,8 @@ class FileOutcome:
     """True when the file is not a CloudFormation template and was left out."""
     unsafe: bool = False
     """True when unsafe fixes were on for this file (flag or configuration)."""
+    notes: list[str] = field(default_factory=list)
+    """One-line notes for stderr (``--verify``: errors the fix unmasked)."""
 
     @property
     def checked(self) -> bool:
@@ -145,8 +147,9 @@ class FileOutcome:
 
 def run_job(job: Job) -> FileOutcome:
     """Read, recognise, check or fix one file. Never raises for bad input: errors are returned."""
-    from .api import findings_for, fix_text
-    from .document import detect_format, load, parse_cached, read_text
+    from .api import findings_for, fix_text, load_template
+    from .document import detect_format, parse_cached, read_text
+    from .errors import ParseError
 
     name = job.target.path
     out = FileOutcome(name, unsafe=job.settings.unsafe_fixes)
@@ -157,13 +160,22 @@ def run_job(job: Job) -> FileOutcome:
         if recognise and not looks_like_template(text):
             out.skipped = True
             return out
-        if recognise and not is_template(parse_cached(text, name, nodes=False)[2]):
-            out.skipped = True
-            return out
+        if recognise:
+            try:
+                data = parse_cached(text, name, nodes=False)[2]
+            except ParseError:
+                data = None  # broken: the repair may read it (then it is judged below), else the error
+            else:
+                if not is_template(data):
+                    out.skipped = True
+                    return out
         # A YAML file to fix is parsed with positions at once: the engine needs them for any fix,
         # and a data-only parse first would be thrown away (JSON's data-only parse is the C
         # decoder, cheap beside its position scanner, so JSON keeps it).
-        document = load(text, name, nodes=job.mode != "check" and detect_format(text) == "yaml")
+        document = load_template(text, name, job.settings, nodes=job.mode != "check" and detect_format(text) == "yaml")
+        if recognise and not is_template(document.data):
+            out.skipped = True
+            return out
         if job.mode == "check":
             out.findings = findings_for(document, job.settings)
         else:
@@ -185,14 +197,19 @@ def run_job(job: Job) -> FileOutcome:
 
 
 def _verify(out: FileOutcome, regions: tuple[str, ...]) -> None:
-    """Refuse the fix of a file when cfn-lint finds an error in it that the original does not have."""
+    """Refuse the fix of a file when cfn-lint finds an error in it that the original does not
+    have and that is about a node the fix changed; errors the fix only unmasked become a note
+    (see :mod:`cfnfix.unmasking`)."""
     from .errors import LintRefusalError
-    from .lint import new_errors, refusal, renames
+    from .lint import refusal
+    from .unmasking import judge, unmasked_note
 
     assert out.result is not None
-    new = new_errors(out.result.original, out.result.text, regions, renamed=renames(out.result.patch))
-    if new:
-        raise LintRefusalError(refusal(new), file=out.file)
+    verdict = judge(out.result.original, out.result.text, out.result.patch, regions)
+    if verdict.new:
+        raise LintRefusalError(refusal(verdict.new), file=out.file)
+    if verdict.unmasked:
+        out.notes.append(unmasked_note(verdict.unmasked))
 
 
 def _origin(exc: BaseException) -> str:
@@ -244,6 +261,13 @@ def run_jobs(jobs: list[Job], *, processes: int = 0, progress: Callable[[], None
     from .rules import all_rules
 
     all_rules()
+    linted = {tuple(j.settings.cfn_lint_regions) for j in jobs if j.settings.cfn_lint}
+    linted |= {j.verify for j in jobs if j.verify is not None}
+    if linted:  # cfn-lint's rules too (about a second per region set)
+        from .lint import preload
+
+        for regions in linted:
+            preload(regions)
     from concurrent.futures import ProcessPoolExecutor
 
     chunk = max(1, min(16, len(jobs) // (workers * 4)))

@@ -99,6 +99,18 @@ Jobs = Annotated[
     int,
     typer.Option("--jobs", "-j", min=0, help="Processes to use; 0: automatic (several for many files on 4+ CPUs).", metavar="N"),
 ]
+CfnLint = Annotated[
+    bool,
+    typer.Option(
+        "--cfn-lint",
+        help="Also run cfn-lint (pip install 'cfnfix[lint]') and report its matches as findings (E3002 and the like); "
+        "a problem a cfnfix rule also reports is shown once.",
+    ),
+]
+Regions = Annotated[
+    list[str] | None,
+    typer.Option("--regions", help="Regions cfn-lint checks against with --cfn-lint or --verify (default: us-east-1), comma-separated or repeated.", metavar="REGIONS"),
+]
 
 
 def use_color(no_color: bool, stream: Any) -> bool:
@@ -180,7 +192,9 @@ def _run(
     quiet: bool,
     jobs: int,
     color: bool,
-    verify: tuple[str, ...] | None = None,
+    verify: bool = False,
+    cfn_lint: bool = False,
+    regions: list[str] | None = None,
     profile: str | None = None,
 ) -> list[FileOutcome]:
     """Resolve settings, collect files, check or fix them; errors that stop the run exit 2."""
@@ -198,18 +212,21 @@ def _run(
         "ignore": _split(ignore),
         "unsafe_fixes": True if unsafe_fixes else None,
         "show_unused_suppressions": True if show_unused else None,
+        "cfn_lint": True if cfn_lint else None,
+        "cfn_lint_regions": _split(regions) if regions else None,
     }
     resolver = ConfigResolver(config, overrides)
     try:
         if config is not None:
             resolver.for_path(config)  # a bad --config fails before any file is read
-        if verify is not None:
-            from .lint import validate_regions
+        if cfn_lint or verify:
+            from .lint import require
 
-            verify = validate_regions(verify)  # cfn-lint missing or an unknown region: before any file
+            require("--cfn-lint" if cfn_lint else "--verify")  # before any file is read
         job_list, failed = prepare(
-            paths or ["."], mode=mode, settings_for=resolver.for_path, templates_only=templates_only, verify=verify  # type: ignore[arg-type]
+            paths or ["."], mode=mode, settings_for=resolver.for_path, templates_only=templates_only  # type: ignore[arg-type]
         )
+        _lint_setup(job_list, verify=verify, regions=regions, flag=cfn_lint)
     except CfnfixError as exc:
         report_error(exc, color)
         raise typer.Exit(EXIT_ERROR) from None
@@ -236,6 +253,28 @@ def _warn_profile_rules(select: list[str] | None, profiles_on: set[str | None], 
             )
 
 
+def _lint_setup(job_list: list[Any], *, verify: bool, regions: list[str] | None, flag: bool = False) -> None:
+    """Check cfn-lint and its regions once, before any file, for every job that runs it
+    (``--cfn-lint``, ``cfn-lint = true`` in a configuration, ``--verify``)."""
+    from .errors import CfnfixError
+
+    users = [job for job in job_list if job.settings.cfn_lint or verify]
+    if regions and not users:
+        raise CfnfixError("--regions is for cfn-lint: use it with --cfn-lint or --verify")
+    checked: set[tuple[str, ...]] = set()
+    for job in users:
+        wanted = tuple(job.settings.cfn_lint_regions)
+        if wanted not in checked:
+            from .lint import validate_regions
+
+            what = "--regions" if regions else "cfn-lint-regions"
+            need = "--cfn-lint" if flag else "cfn-lint = true" if job.settings.cfn_lint else "--verify"
+            validate_regions(wanted, need, option=what)
+            checked.add(wanted)
+        if verify:
+            job.verify = wanted
+
+
 def _report_errors(outcomes: list[FileOutcome], color: bool) -> None:
     for o in outcomes:
         if o.error is not None:
@@ -256,6 +295,8 @@ def check(
     quiet: Quiet = False,
     no_color: NoColor = False,
     jobs: Jobs = 0,
+    cfn_lint: CfnLint = False,
+    regions: Regions = None,
 ) -> None:
     """Report what is wrong. Exit 0: no findings; 1: findings; 2: an error in any file."""
     from .report import ReportContext, render
@@ -264,7 +305,7 @@ def check(
     outcomes = _run(
         paths, mode="check", select=select, ignore=ignore, config=config, unsafe_fixes=unsafe_fixes,
         show_unused=show_unused_suppressions, templates_only=templates_only, quiet=quiet, jobs=jobs,
-        color=use_color(no_color, sys.stderr), profile=profile,
+        color=use_color(no_color, sys.stderr), cfn_lint=cfn_lint, regions=regions, profile=profile,
     )
     _report_errors(outcomes, use_color(no_color, sys.stderr))
     unsafe = unsafe_fixes or any(o.unsafe for o in outcomes)
@@ -302,10 +343,8 @@ def apply(
             "has a cfn-lint error the original does not have is not fixed (an error, exit 2).",
         ),
     ] = False,
-    regions: Annotated[
-        list[str] | None,
-        typer.Option("--regions", help="Regions cfn-lint checks against with --verify (default: us-east-1), comma-separated or repeated.", metavar="REGIONS"),
-    ] = None,
+    cfn_lint: CfnLint = False,
+    regions: Regions = None,
     refactor_mapping: Annotated[
         str | None,
         typer.Option(
@@ -328,28 +367,27 @@ def apply(
     no new error in a fixed template, or that file is left alone.
     """
     from .batch import write_fixed
-    from .report import ReportContext
+    from .report import ReportContext, style
     from .report.apply import not_applied_warnings, render_apply
 
     if write and patch:
         report_error("--write and --patch cannot be combined", use_color(no_color, sys.stderr))
         raise typer.Exit(EXIT_ERROR)
-    if regions and not verify:
-        report_error("--regions is for cfn-lint, which only --verify runs", use_color(no_color, sys.stderr))
-        raise typer.Exit(EXIT_ERROR)
     ecolor = use_color(no_color, sys.stderr)
     if (refactor_mapping is None) != (stack_name is None):
         report_error("--refactor-mapping and --stack-name go together", ecolor)
         raise typer.Exit(EXIT_ERROR)
-    from .lint import DEFAULT_REGIONS
-
     outcomes = _run(
         paths, mode="fix", select=select, ignore=ignore, config=config, unsafe_fixes=unsafe_fixes,
         show_unused=show_unused_suppressions, templates_only=templates_only, quiet=quiet, jobs=jobs, color=ecolor,
-        verify=(tuple(_split(regions) or DEFAULT_REGIONS) if verify else None), profile=profile,
+        verify=verify, cfn_lint=cfn_lint, regions=regions, profile=profile,
     )
     for line in not_applied_warnings(outcomes, ecolor):
         _err(line)
+    if not quiet:
+        for o in outcomes:  # --verify: errors the fix unmasked
+            for note in o.notes:
+                _err(f"{style('note:', '1;36', ecolor)} {o.file}: {note}")
     if write:
         write_fixed(outcomes)
     _report_errors(outcomes, ecolor)
@@ -402,17 +440,26 @@ def _write_refactor_mapping(outcomes: list[Any], path: str, stack_name: str, qui
 def rules(
     output_format: Annotated[RulesFormat, typer.Option("--format", "-f", help="Output format.", metavar="FORMAT")] = RulesFormat.text,
     no_color: NoColor = False,
+    cfn_lint: Annotated[
+        bool, typer.Option("--cfn-lint", help="Also list the rules of the installed cfn-lint (what --cfn-lint reports).")
+    ] = False,
 ) -> None:
     """List the rules: id, name, severity, fix, summary."""
+    from .errors import CfnfixError
     from .report.tables import rules_markdown, rules_rows
 
+    try:
+        rows = rules_rows(cfn_lint=cfn_lint)
+    except CfnfixError as exc:
+        report_error(exc, use_color(no_color, sys.stderr))
+        raise typer.Exit(EXIT_ERROR) from None
     if output_format is RulesFormat.json:
         import json
 
-        _out(json.dumps(rules_rows(), indent=2, ensure_ascii=False) + "\n")
+        _out(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
         return
     if output_format is RulesFormat.markdown:
-        _out(rules_markdown())
+        _out(rules_markdown(rows))
         return
     from rich.console import Console
     from rich.table import Table
@@ -421,7 +468,7 @@ def rules(
     table = Table(box=None, header_style="bold" if color else "", pad_edge=False)
     for column in ("ID", "Name", "Severity", "Fix", "Summary"):
         table.add_column(column, overflow="fold")
-    for row in rules_rows():
+    for row in rows:
         table.add_row(row["id"], row["name"], row["severity"], row["fix"], row["summary"])
     console = Console(file=sys.stdout, force_terminal=color, no_color=not color, highlight=False, width=None if color else 200)
     console.print(table)
@@ -430,12 +477,23 @@ def rules(
 @app.command(cls=HelpCommand)
 def explain(rule_id: Annotated[str, typer.Argument(metavar="ID", help="Rule id or name, e.g. CFX900 or unused-suppression.")]) -> None:
     """Explain a rule: what is wrong, why, the fix and how safe it is."""
+    from .errors import CfnfixError
     from .findings import Applicability
     from .rules import get_rule
 
     rule = get_rule(rule_id)
     if rule is None:
-        report_error(f"unknown rule {rule_id!r} (see `cfnfix rules`)", use_color(False, sys.stderr))
+        from .lint_findings import cfn_lint_rule, is_cfn_lint_id
+
+        if is_cfn_lint_id(rule_id.upper()):  # a cfn-lint rule (what --cfn-lint reports)
+            try:
+                rule = cfn_lint_rule(rule_id)
+            except CfnfixError as exc:
+                report_error(exc, use_color(False, sys.stderr))
+                raise typer.Exit(EXIT_ERROR) from None
+    if rule is None:
+        see = "`cfnfix rules --cfn-lint`" if rule_id[:1].upper() in "EWI" and rule_id[1:].isdigit() else "`cfnfix rules`"
+        report_error(f"unknown rule {rule_id!r} (see {see})", use_color(False, sys.stderr))
         raise typer.Exit(EXIT_ERROR)
     _out(
         f"# {rule.id} {rule.name}\n\n"

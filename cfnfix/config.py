@@ -49,6 +49,12 @@ class Settings(BaseModel):
         description="Turn on a profile's opt-in rules: `destroyable` (ephemeral stacks: every resource deletable "
         "with its stack, nothing left behind; rules CFX250-CFX269).",
     )
+    cfn_lint: bool = Field(
+        False, description="Also run cfn-lint (the `cfnfix[lint]` extra) and report its matches as findings (ids such as E3002)."
+    )
+    cfn_lint_regions: list[str] = Field(
+        default_factory=lambda: ["us-east-1"], description="Regions cfn-lint checks against (`--cfn-lint`, `--verify`)."
+    )
     rules: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="Per-rule options, keyed by rule id or name."
     )

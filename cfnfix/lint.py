@@ -25,6 +25,8 @@ from .errors import ConfigError, LintRefusalError
 __all__ = [
     "DEFAULT_REGIONS",
     "LintError",
+    "LintMatch",
+    "lint_matches",
     "lint_errors",
     "new_errors",
     "refusal",
@@ -40,37 +42,46 @@ _INSTALL = "pip install 'cfnfix[lint]'"
 
 
 @dataclass(frozen=True)
-class LintError:
-    """One cfn-lint error: rule id, message and 1-based position in the linted text."""
+class LintMatch:
+    """One cfn-lint match: rule id, message, 1-based position in the linted text, JSON
+    Pointer of the node it is about (``""``: the template) and cfn-lint's level
+    (``error``, ``warning``, ``informational``)."""
 
     rule_id: str
     message: str
     line: int
     column: int
+    path: str = ""
+    level: str = "error"
 
     def __str__(self) -> str:
         return f"{self.rule_id} {self.message} (line {self.line})"
 
 
-def require() -> None:
-    """Raise :class:`~cfnfix.errors.ConfigError` when cfn-lint is not installed."""
+#: The name :func:`lint_errors` and ``--verify`` use for a match (they only keep errors).
+LintError = LintMatch
+
+
+def require(what: str = "--verify") -> None:
+    """Raise :class:`~cfnfix.errors.ConfigError` naming the extra when cfn-lint is not installed."""
     try:
         import cfnlint  # noqa: F401
         import cfnlint.api  # noqa: F401
     except ImportError:
-        raise ConfigError(f"--verify needs cfn-lint, which is not installed: {_INSTALL}") from None
+        raise ConfigError(f"{what} needs cfn-lint, which is not installed: {_INSTALL}") from None
 
 
-def validate_regions(regions: tuple[str, ...]) -> tuple[str, ...]:
-    """``regions`` when cfn-lint knows them all, else a :class:`~cfnfix.errors.ConfigError`."""
-    require()
+def validate_regions(regions: tuple[str, ...], what: str = "--verify", *, option: str = "--regions") -> tuple[str, ...]:
+    """``regions`` when cfn-lint knows them all, else a :class:`~cfnfix.errors.ConfigError`
+    (``what``: the option that needs cfn-lint; ``option``: where the regions came from)."""
+    require(what)
     from cfnlint.helpers import REGIONS
 
     unknown = [r for r in regions if r not in REGIONS]
     if unknown:
-        raise ConfigError(f"--regions: unknown AWS region {', '.join(map(repr, unknown))} (cfn-lint knows {len(REGIONS)} regions, e.g. us-east-1)")
+        raise ConfigError(f"{option}: unknown AWS region {', '.join(map(repr, unknown))} (cfn-lint knows {len(REGIONS)} regions, e.g. us-east-1)")
     if not regions:
-        raise ConfigError("--regions: name at least one region")
+        raise ConfigError(f"{option}: name at least one region")
     return regions
 
 
@@ -83,9 +94,26 @@ def _runner(regions: tuple[str, ...]) -> tuple[Any, Any]:
     return config, Runner(config).rules
 
 
-def lint_errors(text: str, regions: tuple[str, ...] = DEFAULT_REGIONS) -> list[LintError]:
-    """The errors (``E…``) cfn-lint reports for template ``text``, in cfn-lint's order."""
-    require()
+def preload(regions: tuple[str, ...] = DEFAULT_REGIONS) -> None:
+    """Load cfn-lint's rules for ``regions`` now (before worker processes fork: they share them)."""
+    _runner(tuple(regions))
+
+
+def _pointer(path: Any) -> str:
+    from .document.pointer import make_pointer
+
+    if not isinstance(path, (list, tuple)):
+        return ""
+    return make_pointer([str(p) for p in path])
+
+
+def lint_matches(text: str, regions: tuple[str, ...] = DEFAULT_REGIONS, *, what: str = "--verify") -> list[LintMatch]:
+    """Every match (errors, warnings, informational) cfn-lint reports for ``text``, in cfn-lint's order.
+
+    Raises :class:`~cfnfix.errors.VerificationError` (``what``: the option that asked)
+    when cfn-lint itself fails.
+    """
+    require(what)
     from cfnlint.decode.decode import decode_str
     from cfnlint.runner import run_template_by_data
 
@@ -94,13 +122,20 @@ def lint_errors(text: str, regions: tuple[str, ...] = DEFAULT_REGIONS) -> list[L
         if not matches and template is not None:
             config, rules = _runner(tuple(regions))
             matches = list(run_template_by_data(template, config, rules))
+        return [
+            LintMatch(
+                m.rule.id, m.message, m.linenumber, m.columnnumber,
+                _pointer(getattr(m, "path", None)), str(getattr(m.rule, "severity", "error")).lower(),
+            )
+            for m in matches or ()
+        ]
     except Exception as exc:  # noqa: BLE001 - a cfn-lint bug must not pass for "no new error"
-        raise LintRefusalError(f"--verify: cfn-lint failed: {type(exc).__name__}: {exc}") from None
-    return [
-        LintError(m.rule.id, m.message, m.linenumber, m.columnnumber)
-        for m in matches or ()
-        if m.rule.id.startswith("E")
-    ]
+        raise LintRefusalError(f"{what}: cfn-lint failed: {type(exc).__name__}: {exc}") from None
+
+
+def lint_errors(text: str, regions: tuple[str, ...] = DEFAULT_REGIONS) -> list[LintError]:
+    """The errors (``E…``) cfn-lint reports for template ``text``, in cfn-lint's order."""
+    return [m for m in lint_matches(text, regions) if m.rule_id.startswith("E")]
 
 
 def renames(patch: list[dict[str, Any]]) -> dict[str, str]:

@@ -51,7 +51,7 @@ def test_unsafe_fixes_marks_unsafe_fixes_as_fixable(cli, template: Path) -> None
         ("Resources: [\n", ":2:1:", "invalid YAML"),
         ("Resources:\n  A: 1\n  A: 2\n", ":3:3:", "duplicate key 'A'"),
         ("- Resources\n", ":1:1:", "a template must be a mapping"),
-        ('{"Resources": {},}', ":1:18:", "trailing comma"),
+        ('{"Resources": {},} x', ":1:18:", "trailing comma"),
         ("", ":1:1:", "empty template"),
         ("Resources:\n  A: !!python/object:os.system x\n", ":2:6:", "unsupported tag"),
         ("Resources:\n\tA: 1\n", ":2:1:", "invalid YAML"),

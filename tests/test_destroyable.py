@@ -101,8 +101,9 @@ def test_cli_profile_flag_overrides_configuration(cli, tmp_path: Path) -> None:
 @pytest.mark.parametrize("case", discover(), ids=[c.id for c in discover()])
 def test_no_family_rule_fires_without_the_profile(case) -> None:
     """Every golden input, all family rules selected, no profile: nothing."""
-    settings = case.settings().model_copy(update={"profile": None, "select": ["CFX25", "CFX26"], "ignore": []})
-    assert check(case.input_text(), config=settings) == []
+    # CFX801 reads the JSON inputs that need its repair (trailing commas, comments)
+    settings = case.settings().model_copy(update={"profile": None, "select": ["CFX25", "CFX26", "CFX801"], "ignore": []})
+    assert [f for f in check(case.input_text(), config=settings) if f.rule_id != "CFX801"] == []
 
 
 def test_fix_without_profile_changes_nothing() -> None:

@@ -32,7 +32,10 @@ def test_a_cfn_lint_refusal_is_a_lint_refusal_error(cli, tmp_path: Path, monkeyp
 
     path = tmp_path / "stack.yaml"
     path.write_text("Resources:\n  My_Bucket:\n    Type: AWS::S3::Bucket\n", encoding="utf-8")
-    monkeypatch.setattr(lint, "new_errors", lambda *a, **k: [lint.LintError("E3002", "invented", 3, 5)])
+    import cfnfix.unmasking as unmasking
+
+    invented = lint.LintMatch("E3002", "invented", 3, 5, "/Resources/MyBucket/Properties", "error")
+    monkeypatch.setattr(unmasking, "judge", lambda *a, **k: unmasking.Verdict(new=[invented]))
     out = batch.FileOutcome(str(path), unsafe=False)
     out.result = cfnfix.fix(path, select=["CFX101"])
     with pytest.raises(LintRefusalError) as info:

@@ -56,11 +56,12 @@ CASES: list[tuple[str, str | bytes, str, str]] = [
     ("comments.yaml", "# Resources:\n#   nothing\n", ":1:1:", "empty template"),
     ("control.yaml", "Resources:\n  é: \x07bell\n", ":2:6:", "invalid YAML: character U+0007 is not allowed (control characters are not allowed)"),
     # malformed JSON
-    ("comment.json", '{"Resources": {} // none\n}', ":1:18:", "invalid JSON"),
+    # comments and trailing commas alone are repaired (CFX801); with another error they stay errors
+    ("comment.json", '{"Resources": {} // none\n} x', ":1:18:", "invalid JSON"),
     ("nan.json", '{"Resources": {"A": {"Properties": {"N": NaN}}}}', ":1:42:", "invalid JSON: expected a value, found 'N'"),
     ("single-quotes.json", "{'Resources': {}}", ":1:2:", "invalid JSON: expected a string key"),
     ("unterminated.json", '{"Resources": {"A": "x\n}}', ":1:21:", "unterminated string"),
-    ("trailing-comma.json", '{"Resources": {"A": [1, 2,]}}', ":1:27:", "trailing comma before ']'"),
+    ("trailing-comma.json", '{"Resources": {"A": [1, 2,]}}\n"more"', ":1:27:", "trailing comma before ']'"),
     ("dup.json", '{"Resources": {}, "Resources": {}}', ":1:19:", "duplicate key 'Resources'"),
     ("top-list.json", "[]", ":1:1:", "a template must be a mapping at the top level, found a list"),
     ("deep.json", '{"Resources": {"A": ' + '{"a": ' * 400 + "1" + "}" * 402, ":1:", "nesting deeper than 300 levels"),

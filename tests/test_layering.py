@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "cfnfix"
 
 #: Layer of each part of the package: a module may import its own part and lower layers only.
-LAYERS: dict[str, int] = {
+LAYERS: dict[str, float] = {
     "errors": 0,
     "profiles": 0,
     "files": 1,
@@ -24,8 +24,11 @@ LAYERS: dict[str, int] = {
     "template": 2,
     "impact": 2,
     "lint": 2,
+    "repair": 2,
+    "unmasking": 3,
     "rules": 3,
     "suppression": 4,
+    "lint_findings": 4.5,  # cfn-lint's matches as findings: over suppression's id tables, under the API
     "config_files": 4,
     "api": 5,
     "batch": 6,

@@ -142,7 +142,7 @@ def test_region_options_are_checked_before_any_file(cli: Callable[..., Result], 
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr.startswith("error: --regions: unknown AWS region 'mars-north-1' (cfn-lint knows ")
     result = cli("apply", "--regions", "us-east-1", str(good))
-    assert (result.exit_code, result.stderr) == (2, "error: --regions is for cfn-lint, which only --verify runs\n")
+    assert (result.exit_code, result.stderr) == (2, "error: --regions is for cfn-lint: use it with --cfn-lint or --verify\n")
 
 
 def test_new_errors_compare_rule_and_message_as_a_multiset() -> None:
@@ -229,3 +229,58 @@ def test_renamed_logical_ids_are_read_under_their_old_names(cli: Callable[..., R
     ]
     assert renames(patch) == {"QueueZ": "Queue A"}
     assert rename_names("QueueZ, QueueZZ and [QueueZ]", {"QueueZ": "Queue A"}) == "Queue A, QueueZZ and [Queue A]"
+
+
+UNMASKING = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Web Server:
+    Type: AWS::EC2::Instance
+    Properties:
+      ImageId: ami-123
+      InstanceType: t3.micro
+  Bucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: !Ref "Web Server"
+"""
+
+
+def test_errors_the_fix_only_unmasked_do_not_refuse_the_file(cli: Callable[..., Result], tmp_path: Path) -> None:
+    """cfn-lint does not look inside a resource whose logical ID it rejects: after the rename it
+    sees the AMI id pattern error, which was there all along. The fix is kept and the note says so."""
+    path = tmp_path / "t.yaml"
+    path.write_text(UNMASKING, encoding="utf-8")
+    result = cli("apply", "--write", "--verify", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "  WebServer:\n" in path.read_text(encoding="utf-8")
+    assert result.stderr.splitlines()[0] == (
+        f"note: {path}: the fix unmasked an error cfn-lint could not see before (not caused by the fix): "
+        "E1152 'ami-123' is not a 'AWS::EC2::Image.Id' with pattern '^ami-([0-9a-z]{8}|[0-9a-z]{17})$' (line 6)"
+    )
+
+
+def test_judge_follows_renames_and_sees_changed_nodes() -> None:
+    from cfnfix.unmasking import judge
+
+    renamed = UNMASKING.replace("Web Server", "WebServer")
+    patch = [
+        {"op": "move", "from": "/Resources/Web Server", "path": "/Resources/WebServer"},
+        {"op": "replace", "path": "/Resources/Bucket/Properties/BucketName/Ref", "value": "WebServer"},
+    ]
+    verdict = judge(UNMASKING, renamed, patch)
+    assert ([e.rule_id for e in verdict.unmasked], verdict.new) == (["E1152"], [])
+    # the same text, but the fix is said to have written the ImageId: then the error is the fix's
+    touched = [*patch, {"op": "replace", "path": "/Resources/WebServer/Properties/ImageId", "value": "ami-123"}]
+    changed = renamed.replace("ami-123", "ami-456")
+    verdict = judge(UNMASKING, changed, touched)
+    assert ([e.rule_id for e in verdict.new], verdict.unmasked) == (["E1152"], [])
+
+
+def test_verify_accepts_a_repaired_json_file(cli: Callable[..., Result], tmp_path: Path) -> None:
+    path = tmp_path / "t.json"
+    path.write_text('{\n  // c\n  "Resources": {"Web Server": {"Type": "AWS::EC2::Instance", "Properties": {"ImageId": "ami-1"}},}\n}\n', encoding="utf-8")
+    result = cli("apply", "--write", "--verify", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert path.read_text(encoding="utf-8") == '{\n  "Resources": {"WebServer": {"Type": "AWS::EC2::Instance", "Properties": {"ImageId": "ami-1"}}}\n}\n'
+    assert "the fix unmasked an error" in result.stderr

@@ -180,6 +180,18 @@ def _renamed(value: Any, new_of: dict[str, str]) -> Any:
     }
 
 
+def _canonical(value: Any) -> Any:
+    """``value`` with each ``Fn::Sub`` of a string without variables written as the string it
+    yields (``${!Literal}`` → ``${Literal}``): the same value to CloudFormation."""
+    if isinstance(value, list):
+        return [_canonical(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if len(value) == 1 and isinstance(value.get("Fn::Sub"), str) and not _SUB_VAR.search(value["Fn::Sub"]):
+        return value["Fn::Sub"].replace("${!", "${")
+    return {k: _canonical(v) for k, v in value.items()}
+
+
 def _attribute(value: Any, new_of: dict[str, str]) -> Any:
     """A resource attribute with renamed names rewritten (``DependsOn`` and ``Condition`` name them as plain strings)."""
     if isinstance(value, str):
@@ -291,7 +303,8 @@ class _Comparison:
     def _properties_change(
         self, resource_type: Any, before: Any, after: Any, new_of: dict[str, str]
     ) -> tuple[ResourceChange, str, list[str]] | None:
-        before = _renamed(before, new_of)
+        before = _canonical(_renamed(before, new_of))
+        after = _canonical(after)
         changed = _changed_keys(before, after)
         if not changed:
             return None

@@ -25,10 +25,16 @@ __all__ = [
 ]
 
 
-def rules_rows() -> list[dict[str, str]]:
-    """One row per registered rule: id, name, severity, fix (safe/unsafe/none), summary."""
+def rules_rows(*, cfn_lint: bool = False) -> list[dict[str, str]]:
+    """One row per registered rule: id, name, severity, fix (safe/unsafe/none), summary;
+    with ``cfn_lint``, then one per rule of the installed cfn-lint (imports it)."""
     from ..rules import all_rules
 
+    listed: list[Any] = list(all_rules())
+    if cfn_lint:
+        from ..lint_findings import cfn_lint_rules
+
+        listed.extend(cfn_lint_rules())
     return [
         {
             "id": r.id,
@@ -37,7 +43,7 @@ def rules_rows() -> list[dict[str, str]]:
             "fix": r.fix_applicability.value,
             "summary": r.summary,
         }
-        for r in all_rules()
+        for r in listed
     ]
 
 
@@ -45,10 +51,10 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def rules_markdown() -> str:
-    """The rules as a Markdown table."""
+def rules_markdown(rows: list[dict[str, str]] | None = None) -> str:
+    """The rules (``rows``, default :func:`rules_rows`) as a Markdown table."""
     lines = ["| ID | Name | Severity | Fix | Summary |", "|---|---|---|---|---|"]
-    for row in rules_rows():
+    for row in rows if rows is not None else rules_rows():
         lines.append(f"| {row['id']} | `{row['name']}` | {row['severity']} | {row['fix']} | {_cell(row['summary'])} |")
     return "\n".join(lines) + "\n"
 

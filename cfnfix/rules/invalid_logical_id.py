@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
 from ..findings import Applicability, Finding, Related, Severity
+from ..template.comments import is_comment_entry
 from ..template.computed import Computed, ComputedStrings
 from ..template.naming import MAX_LENGTH, allowed_characters, plan_renames
 from ..template.references import ReferenceIndex
@@ -130,6 +131,8 @@ renamed here could not have been read by a parent stack either (`!GetAtt Child.O
         index = ReferenceIndex(data)
         computed_index = ComputedStrings(data)
         for plan in plans:
+            if is_comment_entry(plan.old, data[plan.section][plan.old]):
+                continue  # a comment written as an entry: CFX802 removes it (a rename would not deploy either)
             what, url = SECTION_INFO[plan.section]
             rename = rename_plan(data, plan.section, plan.old, plan.new, index=index)
             fix = rename.fix()

@@ -41,7 +41,16 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-__all__ = ["UNUSED_RULE_ID", "Suppression", "apply_suppressions", "cfn_lint_ids", "cfn_lint_table", "collect", "scope_of"]
+__all__ = [
+    "UNUSED_RULE_ID",
+    "Suppression",
+    "apply_suppressions",
+    "cfn_lint_ids",
+    "cfn_lint_table",
+    "collect",
+    "same_problem_ids",
+    "scope_of",
+]
 
 #: Id of the rule that reports unused suppressions (see :mod:`cfnfix.rules.unused_suppression`).
 UNUSED_RULE_ID = "CFX900"
@@ -63,6 +72,8 @@ class Suppression:
         """True when this entry names the rule."""
         if self.kind == "cfnfix":
             return rule_id.startswith(self.code) or self.code == rule_name
+        if not rule_id.startswith("CFX"):  # a cfn-lint finding (--cfn-lint): its own id
+            return rule_id.startswith(self.code)
         return any(cl.startswith(self.code) for cl in cfn_lint_ids().get(rule_id, ()))
 
     def covers(self, finding: Finding) -> bool:
@@ -83,11 +94,26 @@ def scope_of(pointer: str) -> str | None:
     return tokens[1] if len(tokens) >= 2 else None
 
 
-def cfn_lint_table() -> dict[str, list[str]]:
-    """The data table ``cfnfix/data/cfn_lint_ids.toml``: cfnfix rule id or name → cfn-lint ids."""
+def cfn_lint_table(table: str = "rules") -> dict[str, list[str]]:
+    """A table of ``cfnfix/data/cfn_lint_ids.toml``: cfnfix rule id or name → cfn-lint ids
+    (``rules``: the suppression mapping; ``same-problem``: only for showing one finding, not two)."""
     text = resources.files("cfnfix").joinpath("data/cfn_lint_ids.toml").read_text(encoding="utf-8")
-    rules = tomllib.loads(text).get("rules", {})
+    rules = tomllib.loads(text).get(table, {})
     return {str(k): [str(i) for i in v] for k, v in rules.items()}
+
+
+@lru_cache(maxsize=1)
+def same_problem_ids() -> dict[str, tuple[str, ...]]:
+    """cfnfix rule id → cfn-lint ids whose matches at the same (or an enclosing) path are the
+    same problem, beyond :func:`cfn_lint_ids` (``[same-problem]`` of the data table): with
+    ``--cfn-lint`` they are shown once, but ``ignore_checks`` of those ids does not silence the rule."""
+    mapped = cfn_lint_table("same-problem")
+    out: dict[str, tuple[str, ...]] = {}
+    for rule in all_rules():
+        ids = [*mapped.get(rule.id, ()), *mapped.get(rule.name, ())]
+        if ids:
+            out[rule.id] = tuple(dict.fromkeys(ids))
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -145,8 +171,11 @@ def apply_suppressions(
     *,
     ran: Iterable[Rule],
     report_unused: bool,
+    linted: bool = False,
 ) -> tuple[list[Finding], list[Finding]]:
-    """(kept, suppressed) findings; with ``report_unused``, kept includes CFX900 findings."""
+    """(kept, suppressed) findings; with ``report_unused``, kept includes CFX900 findings.
+
+    ``linted``: cfn-lint ran as a detector, so entries naming cfn-lint ids can be judged."""
     from . import comments as line_suppression
 
     entries = collect(document.data)
@@ -160,7 +189,8 @@ def apply_suppressions(
     for finding in findings:
         hits = [s for s in entries if s.covers(finding)]
         line_hits = [d for d in comments if d.covers(finding)]
-        for d in line_hits:
+        # a comment over a finding that Metadata already silences is redundant: not counted as used
+        for d in line_hits if not hits else ():
             codes = [c for c in d.codes if d.names(c, finding.rule_id, finding.rule_name)] or ["*"]
             used_codes.setdefault(d, set()).update(codes)
         if hits or line_hits:
@@ -170,7 +200,7 @@ def apply_suppressions(
             kept.append(finding)
     if report_unused:
         ran_ids = {r.id for r in ran}
-        unused = _unused_findings(document, entries, used, ran_ids)
+        unused = _unused_findings(document, entries, used, ran_ids, linted)
         unused += line_suppression.unused_findings(document, comments, used_codes, ran_ids)
         for finding in unused:
             others = [d for d in comments if (d.line, d.column) != (finding.line, finding.column)]  # not itself
@@ -183,7 +213,7 @@ def apply_suppressions(
 
 
 def _unused_findings(
-    document: Document, entries: list[Suppression], used: set[Suppression], ran: set[str]
+    document: Document, entries: list[Suppression], used: set[Suppression], ran: set[str], linted: bool = False
 ) -> list[Finding]:
     """CFX900 findings for cfnfix entries that silenced nothing although their rules ran."""
     from .comments import all_ran
@@ -203,8 +233,14 @@ def _unused_findings(
             continue  # an entry that silences CFX900 is not judged by CFX900
         if named and not all_ran(named, ran):
             continue  # some rule it names did not run: we cannot tell
+        if not named and entry.code[:1] in ("E", "W", "I") and entry.code[1:].isdigit():
+            if not linted:
+                continue  # names cfn-lint rules, which did not run (no --cfn-lint): we cannot tell
+            named_lint = True
+        else:
+            named_lint = False
         where = "this template" if entry.scope is None else f"resource {entry.scope!r}"
-        if named:
+        if named or named_lint:
             message = f"suppression {entry.code!r} in {where} silences nothing"
         else:
             message = f"suppression {entry.code!r} in {where} names no cfnfix rule"

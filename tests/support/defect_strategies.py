@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 
 from cfnfix.config import Settings
 from cfnfix.document import load
+from cfnfix.repair import load_document
 
 from .strategies import Emitter
 
@@ -67,7 +68,7 @@ def seeds() -> tuple[Seed, ...]:
         case = path.parent
         if case.parent.name == "engine" or (case / "ops.json").exists():
             continue
-        data = load(path.read_bytes().decode("utf-8")).data
+        data = load_document(path.read_bytes().decode("utf-8")).data  # JSON with comments: its repaired data
         found.append(Seed(f"{case.parent.name}/{case.name}", data, _options(case)))
     example = ROOT / "examples" / "orders-stack.yaml"
     found.append(Seed("examples/orders-stack", load(example.read_text(encoding="utf-8")).data, {}))

@@ -1,0 +1,78 @@
+"""CFX808 update-replace-policy-missing: DeletionPolicy without the matching UpdateReplacePolicy (cfn-lint W3011)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import ClassVar
+
+from ...document.pointer import make_pointer
+from ...findings import Applicability, Finding, Fix, Severity
+from ...template.model import resources
+from ..base import Rule, RuleContext
+
+#: Policy values valid for UpdateReplacePolicy (RetainExceptOnCreate is DeletionPolicy only).
+_REPLACE = {"Retain": "Retain", "Snapshot": "Snapshot", "RetainExceptOnCreate": "Retain"}
+_DELETE = {"Retain": "Retain", "Snapshot": "Snapshot"}
+#: Types cfn-lint exempts (a new version replaces nothing).
+_EXEMPT = ("AWS::Lambda::Version", "AWS::Lambda::LayerVersion")
+
+
+class UpdateReplacePolicyMissing(Rule):
+    """Give a resource that protects its data on deletion the same protection on replacement (and back)."""
+
+    id = "CFX808"
+    name = "update-replace-policy-missing"
+    severity = Severity.MEDIUM
+    summary = "DeletionPolicy Retain/Snapshot without UpdateReplacePolicy (or the reverse): the data is lost on replacement"
+    doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatereplacepolicy.html"
+    fix_applicability = Applicability.UNSAFE
+    cfn_lint_ids = ("W3011",)
+    root_cause = "DeletionPolicy is well known; UpdateReplacePolicy, which covers the same data when an update replaces the resource, is not."
+    deployment_impact = (
+        "An update that replaces the resource (a changed name, engine, key schema …) deletes the old one and its data, "
+        "although the DeletionPolicy says to keep it."
+    )
+    explanation: ClassVar[str] = """\
+## What is wrong
+`DeletionPolicy: Retain` (or `Snapshot`) keeps a resource's data when the stack deletes it.
+When an *update* replaces the resource (a property that requires replacement changed),
+CloudFormation deletes the old one according to `UpdateReplacePolicy`, whose default is
+`Delete`: the data the DeletionPolicy was meant to protect is lost (cfn-lint W3011). The
+reverse — `UpdateReplacePolicy` without `DeletionPolicy` — has the same hole on deletion.
+
+## The fix
+The missing attribute is added with the same value: `UpdateReplacePolicy: Retain` next to
+`DeletionPolicy: Retain`, `Snapshot` next to `Snapshot`; `DeletionPolicy:
+RetainExceptOnCreate` gets `UpdateReplacePolicy: Retain` (the one it has). A policy written
+with an intrinsic function is left alone; so are `AWS::Lambda::Version` and
+`AWS::Lambda::LayerVersion` (as cfn-lint does).
+
+## Safety
+**Unsafe**: after the fix, an update that replaces the resource keeps the old one (and its
+cost, and its name, which may make the replacement fail when the name is fixed) instead of
+deleting it. That is what the existing policy asks for, but it changes what an update does:
+review it.
+"""
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        """One finding per resource with one policy and not the other."""
+        for res in resources(ctx.data):
+            if res.type in _EXEMPT:
+                continue
+            has_delete, has_replace = "DeletionPolicy" in res.body, "UpdateReplacePolicy" in res.body
+            if has_delete == has_replace:
+                continue
+            source, missing, table = (
+                ("DeletionPolicy", "UpdateReplacePolicy", _REPLACE) if has_delete else ("UpdateReplacePolicy", "DeletionPolicy", _DELETE)
+            )
+            value = res.body[source]
+            if not isinstance(value, str) or value not in table:
+                continue
+            new = table[value]
+            fix = Fix(
+                applicability=Applicability.UNSAFE,
+                message=f"add {missing}: {new}",
+                patch=[{"op": "add", "path": make_pointer(["Resources", res.id, missing]), "value": new}],
+            )
+            message = f"{res.id} has {source}: {value} but no {missing}, so its data is deleted when {'an update replaces it' if has_delete else 'the stack deletes it'}; add {missing}: {new}"
+            yield self.finding(ctx, make_pointer(["Resources", res.id, source]), message, fix=fix, at_key=True)
