@@ -257,6 +257,10 @@ class _Comparison:
         for new_id, body in self.after.items():
             old_id = self.old_of.get(new_id, new_id)
             old_body = self.before.get(old_id)
+            if old_body is body and not self.new_of:
+                # an entry the patch does not reach is shared, not copied (see _apply); with
+                # renames it is still compared: it may name an old name the patch left behind
+                continue
             if old_body is None:
                 self._put(new_id, body.get("Type"), ResourceChange.ADDED, "new resource")
                 continue
