@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,11 +29,19 @@ def conflicts(a: Edit, b: Edit) -> bool:
     return a.start <= b.end and b.start <= a.end
 
 
-def apply_edits(text: str, edits: list[Edit]) -> str:
-    """Apply non-conflicting edits (any order given) and return the new text."""
-    if not edits:
-        return text
-    ordered = sorted(edits, key=lambda e: (e.start, e.end, e.seq))
+class Splice(Protocol):
+    """Anything that replaces ``text[start:end]`` with ``new`` (engine, fix and editor edits)."""
+
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def new(self) -> str: ...
+
+
+def splice(text: str, ordered: Iterable[Splice]) -> str:
+    """``text`` with edits applied in the order given: sorted by offset, not overlapping."""
     out: list[str] = []
     pos = 0
     for edit in ordered:
@@ -40,3 +50,10 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
         pos = edit.end
     out.append(text[pos:])
     return "".join(out)
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    """Apply non-conflicting edits (any order given) and return the new text."""
+    if not edits:
+        return text
+    return splice(text, sorted(edits, key=lambda e: (e.start, e.end, e.seq)))

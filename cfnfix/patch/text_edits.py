@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from ..errors import PatchConflictError, VerificationError
 from ..findings import Fix, TextEdit
+from .edits import splice
 
 __all__ = ["apply_fix", "apply_text_edits"]
 
@@ -33,13 +34,7 @@ def apply_text_edits(text: str, edits: Sequence[TextEdit], *, file: str | None =
         if not 0 <= edit.start <= edit.end <= len(text) or edit.start < last:
             raise PatchConflictError(f"text edit {edit.start}-{edit.end} is outside the text or overlaps another", file=file)
         last = edit.end
-    out: list[str] = []
-    pos = 0
-    for edit in ordered:
-        out += [text[pos : edit.start], edit.new]
-        pos = edit.end
-    out.append(text[pos:])
-    new = "".join(out)
+    new = splice(text, ordered)
     if new == text:
         return text
     fmt, _, before = parse_cached(text, file, nodes=False)

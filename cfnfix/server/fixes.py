@@ -25,6 +25,7 @@ from ..api import FixResult, fix_text
 from ..config import Settings
 from ..errors import VerificationError
 from ..findings import Finding
+from ..patch.edits import splice
 from ..textdiff import opcodes
 
 __all__ = ["TextEdit", "apply_text_edits", "diff_edits", "fix_all", "quick_fix"]
@@ -56,14 +57,7 @@ class FixEdits:
 
 def apply_text_edits(text: str, edits: list[TextEdit]) -> str:
     """``text`` with sorted, non-overlapping ``edits`` applied (what an LSP client does)."""
-    out: list[str] = []
-    pos = 0
-    for e in edits:
-        out.append(text[pos : e.start])
-        out.append(e.new)
-        pos = e.end
-    out.append(text[pos:])
-    return "".join(out)
+    return splice(text, edits)
 
 
 def _checked(original: str, text: str, edits: list[TextEdit], from_engine: bool) -> FixEdits:
