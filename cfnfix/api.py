@@ -160,18 +160,24 @@ def selected_rules(settings: Settings) -> list[Rule]:
     return [rule for rule in all_rules() if settings.runs(rule)]
 
 
-def run_rules(document: Document, settings: Settings) -> list[Finding]:
+def run_rules(document: Document, settings: Settings, *, impact: bool = True) -> list[Finding]:
     """Run every selected rule on a parsed document; findings sorted by position.
 
     Suppressions written in the template's Metadata are not applied here (see
-    :func:`findings_for`).
+    :func:`findings_for`). ``impact=False`` leaves each fix's impact uncomputed (and its
+    applicability as the rule declared it): for a caller that shows findings first and
+    asks :func:`cfnfix.impact.with_impact` for a fix only when it is about to offer it
+    (the language server).
     """
     from .impact import with_impact
 
     findings: list[Finding] = []
     for rule in selected_rules(settings):
         ctx = RuleContext(document, settings, rule.options_for(settings))
-        findings.extend(with_impact(f, document.data) for f in rule.check(ctx))
+        if impact:
+            findings.extend(with_impact(f, document.data) for f in rule.check(ctx))
+        else:
+            findings.extend(rule.check(ctx))
     findings.sort(key=Finding.sort_key)
     return findings
 
@@ -195,14 +201,26 @@ def findings_for(document: Document, settings: Settings) -> list[Finding]:
     With ``settings.show_unused_suppressions``, suppression entries that silence nothing
     are reported as CFX900 findings.
     """
-    findings = run_rules(document, settings)
+    linted = None
     if settings.cfn_lint:
-        from .lint_findings import lint_findings, without_duplicates
+        from .lint_findings import lint_findings
 
-        findings = without_duplicates(findings, lint_findings(document, settings))
+        linted = lint_findings(document, settings)
+    return kept_findings(document, settings, run_rules(document, settings), linted)
+
+
+def kept_findings(document: Document, settings: Settings, own: list[Finding], linted: list[Finding] | None = None) -> list[Finding]:
+    """:func:`findings_for` from its parts: the rules' findings (:func:`run_rules`) and
+    cfn-lint's (``linted``, None when cfn-lint did not run), one finding per problem, after
+    the template's own suppressions (a caller that lints apart, e.g. the language server)."""
+    findings = own
+    if linted is not None:
+        from .lint_findings import without_duplicates
+
+        findings = without_duplicates(own, linted)
     kept, _ = apply_suppressions(
         document, findings, ran=selected_rules(settings), report_unused=settings.show_unused_suppressions,
-        linted=settings.cfn_lint,
+        linted=linted is not None,
     )
     return kept
 

@@ -10,9 +10,11 @@ findings onto the new text so that they stay visible while the user is mid-edit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ..api import kept_findings, run_rules
 from ..batch import is_template, looks_like_template
 from ..config import Settings
 from ..document import Document, MappingNode, ScalarNode, load, parse_cached
@@ -21,7 +23,7 @@ from ..document.text import LineIndex
 from ..errors import CfnfixError
 from ..findings import Finding
 
-__all__ = ["Analysis", "Problem", "analyse", "carry_over", "finding_span"]
+__all__ = ["Analysis", "Problem", "analyse", "carry_over", "finding_span", "impacted", "with_impacts", "with_lint"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,16 @@ class Analysis:
     parsed: Any = field(default=None, repr=False)
     """The parse of ``text`` with its node tree, kept while there are findings: their quick
     fixes start from it (the shared parse cache holds only the last few texts)."""
+    document: Document | None = field(default=None, repr=False)
+    """The parsed template (None when the text did not parse)."""
+    own: list[Finding] = field(default_factory=list, repr=False)
+    """The rules' findings before the template's suppressions: cfn-lint's are merged with these
+    (:func:`with_lint`), as ``cfnfix check --cfn-lint`` merges them."""
+    linted: bool = False
+    """True when cfn-lint's findings are merged in."""
+    impacted: dict[int, Finding] = field(default_factory=dict, repr=False)
+    """Findings with their fix's impact computed (by ``id`` of the finding in ``findings``):
+    diagnostics do not need it, a code action does (:func:`with_impacts`)."""
 
 
 def analyse(text: str, file: str | None, settings: Settings, *, positions: bool = False) -> Analysis:
@@ -57,8 +69,10 @@ def analyse(text: str, file: str | None, settings: Settings, *, positions: bool 
 
     ``positions``: parse with the node tree at once (when findings are expected, e.g. the
     previous version had some: locating a finding needs the nodes, so a data-only parse
-    first would be a second parse of the whole text). Never raises: a text that does not
-    parse (or a rule that fails) becomes a :class:`Problem`.
+    first would be a second parse of the whole text). cfn-lint never runs here (it is
+    merged in later, :func:`with_lint`) and the fixes' impact is left for the code actions
+    (:func:`with_impacts`). Never raises: a text that does not parse (or a rule that fails)
+    becomes a :class:`Problem`.
     """
     if not looks_like_template(text):
         return Analysis(text, template=False)
@@ -67,7 +81,8 @@ def analyse(text: str, file: str | None, settings: Settings, *, positions: bool 
         if not is_template(data):
             return Analysis(text, template=False)
         document = load(text, file)
-        findings = _findings(document, settings)
+        own = run_rules(document, settings, impact=False)
+        findings = kept_findings(document, settings, own)
         spans = [finding_span(document, f) for f in findings]
         parsed = parse_cached(text, file, nodes=True) if findings else None
     except CfnfixError as exc:
@@ -75,14 +90,55 @@ def analyse(text: str, file: str | None, settings: Settings, *, positions: bool 
     except RecursionError:
         return Analysis(text, template=True, problem=Problem("nesting is too deep to process", (0, 0)))
     except Exception as exc:  # noqa: BLE001 - a bug in a rule must not take the server down
-        return Analysis(text, template=True, problem=Problem(f"internal error: {type(exc).__name__}: {exc} (please report this)", (0, 0), internal=True))
-    return Analysis(text, template=True, findings=findings, spans=spans, parsed=parsed)
+        return Analysis(text, template=True, problem=_internal(exc))
+    return Analysis(text, template=True, findings=findings, spans=spans, parsed=parsed, document=document, own=own)
 
 
-def _findings(document: Document, settings: Settings) -> list[Finding]:
-    from ..api import findings_for
+def _internal(exc: Exception) -> Problem:
+    return Problem(f"internal error: {type(exc).__name__}: {exc} (please report this)", (0, 0), internal=True)
 
-    return findings_for(document, settings)
+
+def with_lint(analysis: Analysis, settings: Settings, linted: list[Finding]) -> Analysis:
+    """``analysis`` with cfn-lint's findings merged in: what ``cfnfix check --cfn-lint`` reports
+    (one finding per problem, then the template's suppressions, which may now judge entries
+    naming cfn-lint ids). The findings already there keep their spans, fixes and impacts."""
+    document = analysis.document
+    assert document is not None and analysis.problem is None
+    try:
+        findings = kept_findings(document, settings, analysis.own, linted)
+        known = {id(f): span for f, span in zip(analysis.findings, analysis.spans)}
+        spans = [known.get(id(f)) or finding_span(document, f) for f in findings]
+        parsed = analysis.parsed
+        if parsed is None and findings:
+            parsed = parse_cached(analysis.text, document.file, nodes=True)
+    except Exception as exc:  # noqa: BLE001 - as in analyse: reported, never raised
+        return replace(analysis, problem=_internal(exc))
+    kept = {id(f) for f in findings}
+    impacts = {key: f for key, f in analysis.impacted.items() if key in kept}
+    return replace(analysis, findings=findings, spans=spans, parsed=parsed, linted=True, impacted=impacts)
+
+
+def with_impacts(analysis: Analysis, indices: Iterable[int]) -> None:
+    """Compute the fix impact of the findings at ``indices`` (once each; kept in ``analysis.impacted``).
+
+    The impact can make a fix its rule calls safe unsafe (it would destroy data on a
+    deployed stack), so a code action needs it before it names its kind.
+    """
+    from ..impact import with_impact
+
+    document = analysis.document
+    if document is None:
+        return
+    for index in indices:
+        finding = analysis.findings[index]
+        if id(finding) not in analysis.impacted:
+            analysis.impacted[id(finding)] = with_impact(finding, document.data)
+
+
+def impacted(analysis: Analysis, index: int) -> Finding:
+    """Finding ``index`` with its fix's impact when computed (else as its rule made it)."""
+    finding = analysis.findings[index]
+    return analysis.impacted.get(id(finding), finding)
 
 
 def _error_span(text: str, exc: CfnfixError) -> tuple[int, int]:

@@ -5,14 +5,17 @@ from __future__ import annotations
 from lsprotocol import types as lsp
 
 from ..findings import Finding, Severity
+from ..lint_findings import is_cfn_lint_id
 from .analysis import Analysis, Problem
 from .fixes import TextEdit
 from .positions import PositionMap
 
-__all__ = ["SOURCE", "diagnostics", "lsp_range", "text_edits", "workspace_edit"]
+__all__ = ["LINT_SOURCE", "SOURCE", "diagnostics", "lsp_range", "text_edits", "workspace_edit"]
 
-#: ``Diagnostic.source`` of every diagnostic the server publishes.
+#: ``Diagnostic.source`` of the diagnostics of cfnfix's rules and parser.
 SOURCE = "cfnfix"
+#: ``Diagnostic.source`` of cfn-lint's findings (``cfn-lint = true``); their code is cfn-lint's rule id.
+LINT_SOURCE = "cfn-lint"
 #: Code of the diagnostic for a text that does not parse (not a rule id).
 PARSE_ERROR = "parse-error"
 
@@ -47,7 +50,7 @@ def finding_diagnostic(finding: Finding, rng: lsp.Range, index: int, version: in
         severity=_SEVERITY[finding.severity],
         code=finding.rule_id,
         code_description=lsp.CodeDescription(href=finding.doc_url),
-        source=SOURCE,
+        source=LINT_SOURCE if is_cfn_lint_id(finding.rule_id) else SOURCE,
         tags=tags or None,
         data={"index": index, "version": version, "rule": finding.rule_name},
     )

@@ -17,6 +17,7 @@ import logging
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -26,11 +27,13 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from .. import __version__
-from ..errors import CfnfixError, PatchError
+from ..config import Settings
+from ..errors import CfnfixError, ConfigError, PatchError
 from ..findings import Applicability, Finding
-from .analysis import Analysis, analyse, carry_over
+from .analysis import Analysis, analyse, carry_over, impacted, with_impacts, with_lint
 from .documents import use_lsp_lines
-from .convert import SOURCE, diagnostics, text_edits, workspace_edit
+from .convert import LINT_SOURCE, SOURCE, diagnostics, text_edits, workspace_edit
+from .linting import LintWorker, cfn_lint_installed
 from .fixes import FixEdits, fix_all, quick_fix
 from .positions import PositionMap
 from .settings import SettingsStore, client_settings
@@ -69,12 +72,18 @@ class DocState:
     """The last analysis that parsed (its findings are kept while the text does not parse)."""
     pending: asyncio.Task[None] | None = None
     preparing: asyncio.Task[None] | None = None
+    running: asyncio.Future[Any] | None = None
+    """The analysis job on the engine thread (at most one per document)."""
     fixes: dict[int, FixEdits | str] = field(default_factory=dict)
-    """Quick fixes of the published analysis, by finding index (a string: why it failed)."""
+    """Quick fixes of the published analysis, by ``id`` of the finding (a string: why it failed)."""
     positions: PositionMap | None = None
     """Offsets ⇄ LSP positions of the published analysis's text."""
     edited_line: int = 0
     """0-based line of the last change (fixes near it are computed ahead first)."""
+    linting: bool = False
+    """A cfn-lint run for this document is in flight (at most one)."""
+    lint_again: bool = False
+    """A newer analysis was published while cfn-lint ran: lint again when it is done."""
 
 
 class CfnfixServer(LanguageServer):
@@ -86,7 +95,11 @@ class CfnfixServer(LanguageServer):
         self.store = SettingsStore()
         self.docs: dict[str, DocState] = {}
         self.debounce = DEBOUNCE_SECONDS
+        self.linter = LintWorker()
+        self.lint_missing = False
+        """True once cfn-lint turned out not to be installed (the user was told once)."""
         self._shown: set[str] = set()
+        self._lint_tasks: set[asyncio.Task[None]] = set()
 
     # ------------------------------------------------------------------ helpers
     def encoding(self) -> str:
@@ -133,6 +146,11 @@ class CfnfixServer(LanguageServer):
     async def _analyse(self, state: DocState, generation: int, delay: float) -> None:
         if delay:
             await asyncio.sleep(delay)
+        running = state.running
+        if running is not None and not running.done():
+            # one analysis per document at a time: the running one (of an older text) ends
+            # first and its result is dropped; changes meanwhile cancel this task, not it
+            await asyncio.wait([running])
         if self.docs.get(state.uri) is not state:
             return  # closed meanwhile
         doc = self.workspace.get_text_document(state.uri)
@@ -142,7 +160,9 @@ class CfnfixServer(LanguageServer):
             self.warn_once(f"cfnfix: {error} (using the defaults)")
         loop = asyncio.get_running_loop()
         expect = state.analysis is not None and bool(state.analysis.findings)
-        result = await loop.run_in_executor(self.engine, partial(analyse, positions=expect), text, state.path, settings)
+        job = loop.run_in_executor(self.engine, partial(_analysis_job, text, state.path, settings, expect, state.good, self.encoding(), version))
+        state.running = job
+        result, positions, published = await asyncio.shield(job)
         if generation != state.generation or self.docs.get(state.uri) is not state:
             return  # the document changed (or closed) meanwhile: a newer analysis is on its way
         if result.problem is not None and result.problem.internal:
@@ -151,19 +171,67 @@ class CfnfixServer(LanguageServer):
             state.good = None
         elif result.problem is None:
             state.good = result
-        elif state.good is not None:
-            result.findings, result.spans = carry_over(state.good, text)
-            result.stale = True
-        positions = PositionMap(text, self.encoding())
         state.analysis, state.version, state.fixes, state.positions = result, version, {}, positions
-        self.text_document_publish_diagnostics(
-            lsp.PublishDiagnosticsParams(uri=state.uri, version=version, diagnostics=diagnostics(result, positions, version))
-        )
+        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=state.uri, version=version, diagnostics=published))
+        if settings.cfn_lint and result.document is not None and result.problem is None:
+            self._want_lint(state)
         if result.findings and not result.stale:
             state.preparing = loop.create_task(self._prepare(state, generation))
 
+    # ------------------------------------------------------------------ cfn-lint
+    def _want_lint(self, state: DocState) -> None:
+        """Lint the published analysis with cfn-lint (in the lint process) and publish again with its findings."""
+        if self.lint_missing:
+            return
+        if not cfn_lint_installed():
+            self.lint_missing = True
+            self.warn_once(_LINT_MISSING)
+            return
+        if state.linting:
+            state.lint_again = True  # the run in flight is for an older text: its result is dropped
+            return
+        state.linting = True
+        task = asyncio.get_running_loop().create_task(self._lint(state))
+        self._lint_tasks.add(task)
+        task.add_done_callback(self._lint_tasks.discard)
+
+    async def _lint(self, state: DocState) -> None:
+        try:
+            while True:
+                state.lint_again = False
+                analysis, version, positions = state.analysis, state.version, state.positions
+                settings, _ = self.store.for_document(state.path)
+                if analysis is None or analysis.document is None or analysis.problem is not None or analysis.linted or not settings.cfn_lint:
+                    return
+                try:
+                    linted = await self.linter.lint(analysis.text, state.path, settings)
+                except ConfigError:  # cfn-lint is not installed where the worker runs
+                    self.lint_missing = True
+                    self.warn_once(_LINT_MISSING)
+                    return
+                except CfnfixError as exc:  # cfn-lint failed on this text
+                    self.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Warning, message=f"{state.uri}: {exc.reason}"))
+                    linted = None
+                except BrokenProcessPool:
+                    self.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Error, message="cfnfix: the cfn-lint process died; it is restarted for the next change"))
+                    linted = None
+                if self.docs.get(state.uri) is not state:
+                    return
+                if linted is not None and state.analysis is analysis and not state.lint_again:
+                    loop = asyncio.get_running_loop()
+                    merged, published = await loop.run_in_executor(self.engine, _lint_job, analysis, settings, linted, positions, version)
+                    if state.analysis is analysis and self.docs.get(state.uri) is state:  # still the text it linted
+                        state.analysis = merged
+                        if merged.problem is None:
+                            state.good = merged
+                        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=state.uri, version=version, diagnostics=published))
+                if not state.lint_again:
+                    return
+        finally:
+            state.linting = False
+
     async def _prepare(self, state: DocState, generation: int) -> None:
-        """Compute the quick fixes of the published findings ahead, while nothing changes."""
+        """Compute the quick fixes of the published findings (and their impact) ahead, while nothing changes."""
         await asyncio.sleep(PREPARE_SECONDS)
         analysis = state.analysis
         assert analysis is not None
@@ -172,27 +240,38 @@ class CfnfixServer(LanguageServer):
         wanted = sorted((i for i, f in enumerate(analysis.findings) if _fixable(f)), key=lambda i: abs(analysis.findings[i].line - 1 - near))
         spent = 0.0
         for index in wanted[:PREPARE_LIMIT]:
-            if generation != state.generation or spent > PREPARE_BUDGET_SECONDS:
+            if generation != state.generation or spent > PREPARE_BUDGET_SECONDS or state.analysis is None:
                 return
             start = time.perf_counter()
-            await self.quick_fix(state, index)
+            analysis = state.analysis
+            await self.impacts(state, [index])
+            if state.analysis is analysis and index < len(analysis.findings):
+                await self.quick_fix(state, index)
             spent += time.perf_counter() - start
+
+    async def impacts(self, state: DocState, indices: list[int]) -> None:
+        """Compute the impact of the fixes of findings ``indices`` of the published analysis (engine thread)."""
+        analysis = state.analysis
+        assert analysis is not None
+        todo = [i for i in indices if id(analysis.findings[i]) not in analysis.impacted and _fixable(analysis.findings[i])]
+        if todo:
+            await asyncio.get_running_loop().run_in_executor(self.engine, with_impacts, analysis, todo)
 
     async def quick_fix(self, state: DocState, index: int) -> FixEdits | str:
         """The edits of finding ``index``'s fix (computed on the engine thread, then kept)."""
-        found = state.fixes.get(index)
-        if found is not None:
-            return found
         analysis = state.analysis
         assert analysis is not None
         finding = analysis.findings[index]
+        found = state.fixes.get(id(finding))
+        if found is not None:
+            return found
         loop = asyncio.get_running_loop()
         try:
             found = await loop.run_in_executor(self.engine, quick_fix, analysis.text, state.path, finding, analysis.parsed)
         except PatchError as exc:
             found = exc.reason
-        if state.analysis is analysis:
-            state.fixes[index] = found
+        if state.analysis is not None and any(f is finding for f in state.analysis.findings):
+            state.fixes[id(finding)] = found
         return found
 
     async def current(self, uri: str) -> DocState | None:
@@ -223,29 +302,34 @@ class CfnfixServer(LanguageServer):
         assert positions is not None
         start = positions.offset(params.range.start.line, params.range.start.character)
         end = positions.offset(params.range.end.line, params.range.end.character)
-        wanted = {_index_of(d) for d in params.context.diagnostics if d.source == SOURCE}
+        wanted = {_index_of(d, analysis) for d in params.context.diagnostics if d.source in (SOURCE, LINT_SOURCE)}
         actions: list[lsp.CodeAction] = []
         if _allowed(only, lsp.CodeActionKind.QuickFix) or _allowed(only, UNSAFE_KIND):
-            for index, (finding, span) in enumerate(zip(analysis.findings, analysis.spans)):
-                if not _fixable(finding):
-                    continue
-                if index not in wanted and not (span[0] <= end and start <= span[1]):
-                    continue
+            indices = [
+                i
+                for i, (finding, span) in enumerate(zip(analysis.findings, analysis.spans))
+                if _fixable(finding) and (i in wanted or (span[0] <= end and start <= span[1]))
+            ]
+            await self.impacts(state, indices)  # a fix's kind (safe or not) depends on its impact
+            for index in indices:
+                finding = impacted(analysis, index)
                 kind = lsp.CodeActionKind.QuickFix if finding.fix.applicability is Applicability.SAFE else UNSAFE_KIND  # type: ignore[union-attr]
                 if not _allowed(only, kind):
                     continue
                 action = lsp.CodeAction(
                     title=_title(finding),
                     kind=kind,
-                    diagnostics=[d for d in params.context.diagnostics if _index_of(d) == index] or None,
+                    diagnostics=[d for d in params.context.diagnostics if _index_of(d, analysis) == index] or None,
                     is_preferred=kind == lsp.CodeActionKind.QuickFix,
-                    data={"uri": state.uri, "version": state.version, "index": index},
+                    data={"uri": state.uri, "version": state.version, "index": index, "rule": finding.rule_name},
                 )
-                if index in state.fixes or not self.resolves_edits():
+                if id(analysis.findings[index]) in state.fixes or not self.resolves_edits():
                     await self._fill_quick_fix(state, action, index)
                 if action.edit is not None or action.disabled is not None or self.resolves_edits():
                     actions.append(action)
-        if _allowed(only, FIX_ALL_KIND) and any(_fixable(f, safe_only=True) for f in analysis.findings):
+        # fix-all is offered when a fix is safe as far as known (an impact not yet computed can
+        # only make a safe fix unsafe: fix-all then leaves it, as `cfnfix apply` does)
+        if _allowed(only, FIX_ALL_KIND) and any(_fixable(impacted(analysis, i), safe_only=True) for i in range(len(analysis.findings))):
             action = lsp.CodeAction(
                 title="cfnfix: fix all auto-fixable findings",
                 kind=FIX_ALL_KIND,
@@ -265,8 +349,8 @@ class CfnfixServer(LanguageServer):
             return action
         if data.get("fix_all"):
             await self._fill_fix_all(state, action)
-        elif isinstance(data.get("index"), int) and 0 <= data["index"] < len(state.analysis.findings):  # type: ignore[union-attr]
-            await self._fill_quick_fix(state, action, data["index"])
+        elif (index := _data_index(data, state.analysis)) is not None:  # type: ignore[arg-type]
+            await self._fill_quick_fix(state, action, index)
         return action
 
     async def _fill_quick_fix(self, state: DocState, action: lsp.CodeAction, index: int) -> None:
@@ -281,6 +365,9 @@ class CfnfixServer(LanguageServer):
         analysis = state.analysis
         assert analysis is not None
         settings, _ = self.store.for_document(state.path)
+        # cfn-lint's findings carry no fix: fix-all's text does not depend on them (and
+        # cfn-lint on the fixed text would hold up the engine)
+        settings = settings.model_copy(update={"cfn_lint": False})
         loop = asyncio.get_running_loop()
         try:
             _, edits = await loop.run_in_executor(self.engine, fix_all, analysis.text, state.path, settings, analysis.parsed)
@@ -298,8 +385,9 @@ class CfnfixServer(LanguageServer):
         except CfnfixError as exc:
             self.warn_once(f"cfnfix: {exc.reason}")
             return
-        if self.store.client.cfn_lint and not _cfn_lint_available():
-            self.warn_once("cfnfix: the cfn-lint setting needs a cfnfix with the cfn-lint detector; cfn-lint findings are not shown")
+        if self.store.client.cfn_lint and not cfn_lint_installed():
+            self.lint_missing = True
+            self.warn_once(_LINT_MISSING)
 
     def reanalyse_all(self) -> None:
         """Analyse every open document again (settings or a configuration file changed)."""
@@ -307,10 +395,31 @@ class CfnfixServer(LanguageServer):
             self.schedule(uri, 0)
 
 
-def _cfn_lint_available() -> bool:
-    from ..config import Settings
+#: What the user is told (once) when cfn-lint is asked for and not installed.
+_LINT_MISSING = "cfnfix: cfn-lint = true needs cfn-lint, which is not installed: pip install 'cfnfix[lint]'; cfn-lint's findings are not shown"
 
-    return "cfn_lint" in Settings.model_fields
+
+def _analysis_job(
+    text: str, path: str | None, settings: Settings, expect: bool, good: Analysis | None, encoding: str, version: int | None
+) -> tuple[Analysis, PositionMap, list[lsp.Diagnostic]]:
+    """One change's work on the engine thread: the analysis, its positions and its diagnostics.
+
+    A text that does not parse keeps ``good``'s findings, moved onto it (:func:`carry_over`).
+    """
+    result = analyse(text, path, settings, positions=expect)
+    if result.template and result.problem is not None and good is not None:
+        result.findings, result.spans = carry_over(good, text)
+        result.stale = True
+    positions = PositionMap(text, encoding)
+    return result, positions, diagnostics(result, positions, version)
+
+
+def _lint_job(
+    analysis: Analysis, settings: Settings, linted: list[Finding], positions: PositionMap, version: int | None
+) -> tuple[Analysis, list[lsp.Diagnostic]]:
+    """cfn-lint's findings merged into an analysis, and its diagnostics (engine thread)."""
+    merged = with_lint(analysis, settings, linted)
+    return merged, diagnostics(merged, positions, version)
 
 
 def _fixable(finding: Finding, *, safe_only: bool = False) -> bool:
@@ -328,10 +437,17 @@ def _title(finding: Finding) -> str:
     return f"Unsafe fix: {fx.message} ({finding.rule_id}; changes behaviour, review it)"
 
 
-def _index_of(diagnostic: lsp.Diagnostic) -> int | None:
-    data = diagnostic.data
+def _index_of(diagnostic: lsp.Diagnostic, analysis: Analysis) -> int | None:
+    """The index of the finding a diagnostic stands for, when it still names the same rule."""
+    return _data_index(diagnostic.data, analysis)
+
+
+def _data_index(data: Any, analysis: Analysis) -> int | None:
+    """The finding index in a diagnostic's or an action's ``data`` (None: none, or no longer that finding)."""
     if isinstance(data, dict) and isinstance(data.get("index"), int):
-        return data["index"]
+        index = data["index"]
+        if 0 <= index < len(analysis.findings) and data.get("rule") in (None, analysis.findings[index].rule_name):
+            return index
     return None
 
 
@@ -424,6 +540,7 @@ def create_server() -> CfnfixServer:
 
     @server.feature(lsp.SHUTDOWN)
     def shutdown(ls: CfnfixServer, *args: Any) -> None:
+        ls.linter.close()
         ls.engine.shutdown(wait=False, cancel_futures=True)
 
     return server

@@ -7,7 +7,8 @@ The editor sends settings in ``initializationOptions`` and ``workspace/didChange
 * ``select``, ``ignore``, ``unsafe-fixes``, ``show-unused-suppressions``: override the
   configuration file, as the command-line flags do;
 * ``config``: a configuration file to use instead of discovering one (``--config``);
-* ``cfn-lint``: also report cfn-lint's findings (see :data:`CFN_LINT_AVAILABLE`).
+* ``cfn-lint``, ``cfn-lint-regions``: also report cfn-lint's findings (``cfnfix check
+  --cfn-lint``), computed in a process of their own and published after cfnfix's.
 
 For each document the configuration file is discovered from its folder upwards exactly as
 ``cfnfix check`` does (:class:`~cfnfix.config_files.ConfigResolver`); a file is re-read
@@ -48,7 +49,10 @@ class ClientSettings(BaseModel):
     )
     show_unused_suppressions: bool | None = Field(None, description="Report suppressions that silence nothing (CFX900).")
     config: str | None = Field(None, description="Configuration file to use instead of discovery (as --config).")
-    cfn_lint: bool = Field(False, description="Also report cfn-lint's findings (needs the cfn-lint detector).")
+    cfn_lint: bool | None = Field(
+        None, description="Also report cfn-lint's findings, as `cfnfix check --cfn-lint` (needs the `lint` extra)."
+    )
+    cfn_lint_regions: list[str] | None = Field(None, description="Regions cfn-lint checks against (as --regions).")
 
     def overrides(self) -> dict[str, Any]:
         """The :class:`~cfnfix.config.Settings` fields this overrides."""
@@ -57,6 +61,8 @@ class ClientSettings(BaseModel):
             "ignore": self.ignore,
             "unsafe_fixes": self.unsafe_fixes,
             "show_unused_suppressions": self.show_unused_suppressions,
+            "cfn_lint": self.cfn_lint,
+            "cfn_lint_regions": self.cfn_lint_regions,
         }
         return {k: v for k, v in found.items() if v is not None}
 
@@ -81,7 +87,7 @@ def client_settings(raw: Any) -> ClientSettings:
     if not isinstance(raw, dict):
         raise ConfigError(f"editor settings for cfnfix must be an object, got {type(raw).__name__}")
     data = _normalise(raw)
-    for key in ("select", "ignore"):
+    for key in ("select", "ignore", "cfn-lint-regions"):
         if isinstance(data.get(key), str):
             data[key] = [p.strip() for p in data[key].split(",") if p.strip()]
     try:
