@@ -142,12 +142,13 @@ class Session:
 
 @contextlib.asynccontextmanager
 async def session(
-    root: Path, *, options: Any = None, capabilities: lsp.ClientCapabilities | None = None
+    root: Path, *, options: Any = None, capabilities: lsp.ClientCapabilities | None = None, env: dict[str, str] | None = None
 ) -> AsyncIterator[Session]:
-    """A server started in ``root``, initialised with ``capabilities`` (default: VS Code's) and ``options``."""
+    """A server started in ``root``, initialised with ``capabilities`` (default: VS Code's) and ``options``
+    (``env``: the server's environment, default this process's)."""
     s = Session()
     lsp_client = s.client
-    await lsp_client.start_io(*SERVER, cwd=str(root))
+    await lsp_client.start_io(*SERVER, cwd=str(root), **({"env": env} if env is not None else {}))
     capabilities = capabilities or client_capabilities("visual-studio-code")
     await lsp_client.initialize_session(
         lsp.InitializeParams(
