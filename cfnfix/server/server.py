@@ -31,11 +31,11 @@ from ..config import Settings
 from ..errors import CfnfixError, ConfigError, PatchError
 from ..findings import Applicability, Finding
 from .analysis import Analysis, analyse, carry_over, impacted, with_impacts, with_lint
-from .documents import use_lsp_lines
+from .documents import LspTextDocument, use_lsp_lines
 from .convert import LINT_SOURCE, SOURCE, diagnostics, text_edits, workspace_edit
 from .linting import LintWorker, cfn_lint_installed
 from .fixes import FixEdits, fix_all, quick_fix
-from .positions import PositionMap
+from .positions import PositionMap, encoding_name
 from .settings import SettingsStore, client_settings
 
 __all__ = ["DEBOUNCE_SECONDS", "FIX_ALL_KIND", "UNSAFE_KIND", "CfnfixServer", "create_server"]
@@ -104,7 +104,7 @@ class CfnfixServer(LanguageServer):
     # ------------------------------------------------------------------ helpers
     def encoding(self) -> str:
         """The negotiated position encoding (``utf-16`` unless the client offered another)."""
-        return str(self.workspace.position_encoding or "utf-16")
+        return encoding_name(self.workspace.position_encoding)
 
     def warn_once(self, message: str, kind: lsp.MessageType = lsp.MessageType.Warning) -> None:
         """Show (and log) ``message`` to the user, once per server run."""
@@ -172,6 +172,8 @@ class CfnfixServer(LanguageServer):
         elif result.problem is None:
             state.good = result
         state.analysis, state.version, state.fixes, state.positions = result, version, {}, positions
+        if isinstance(doc, LspTextDocument):
+            doc.adopt(positions)  # the next change finds its offsets with them
         self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=state.uri, version=version, diagnostics=published))
         if settings.cfn_lint and result.document is not None and result.problem is None:
             self._want_lint(state)
