@@ -53,7 +53,7 @@ schemas (read-only properties), so only types cfn-lint has a schema for are chec
         known = names(ctx.data)
         if known is None:
             return
-        index = ReferenceIndex(ctx.data)
+        index = ReferenceIndex.of(ctx.data)
         for occ in index.occurrences:
             if occ.kind not in _CHECK:
                 continue
