@@ -42,6 +42,7 @@ The module reads data only: nothing from the template is ever evaluated.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -225,6 +226,7 @@ class ReferenceIndex:
     _texts: dict[str, str] = field(default_factory=dict, repr=False)
     _consumed: set[str] = field(default_factory=set, repr=False)
     _by_name: dict[str, list[Occurrence]] | None = field(default=None, repr=False)
+    _joined: tuple[str, list[int], list[tuple[str, str]]] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.declared = declared_names(self.data)
@@ -284,10 +286,25 @@ class ReferenceIndex:
         """Pointers of plain strings (not reference positions) that contain ``name`` as a word."""
         if not name:
             return []
+        if self._joined is None:
+            # every text in one string: one C-level search per name instead of a test of
+            # each of the (1 MB template: 24,000) texts
+            starts, offset = [], 0
+            for text in self._texts.values():
+                starts.append(offset)
+                offset += len(text) + 1
+            self._joined = ("\0".join(self._texts.values()), starts, list(self._texts.items()))
+        joined, starts, items = self._joined
         pattern = _mention_pattern(name)
-        # `name in text` first: a plain substring test rules out nearly every text at a
-        # fraction of the regex's cost (1 MB template: 24,000 texts per renamed name)
-        return [p for p, text in self._texts.items() if name in text and p not in self._consumed and pattern.search(text)]
+        found: list[str] = []
+        at = joined.find(name)
+        while at != -1:
+            i = bisect.bisect_right(starts, at) - 1
+            pointer, text = items[i]
+            if pointer not in self._consumed and pattern.search(text):
+                found.append(pointer)
+            at = joined.find(name, starts[i + 1]) if i + 1 < len(starts) else -1
+        return found
 
     def value(self, pointer: str) -> Any:
         """The data at ``pointer`` (the string a :class:`Reference` points into)."""

@@ -86,8 +86,22 @@ def _branches(schema: dict[str, Any], root: dict[str, Any]) -> Iterator[dict[str
                 stack.append(node[key])
 
 
+#: Schemas live as long as the process (see :func:`._schemas.resource_schema`), so their ids
+#: are stable keys: what is derived from one schema is derived once.
+_SHAPES: dict[int, ObjectShape] = {}
+_TYPES: dict[int, frozenset[str]] = {}
+_ITEMS: dict[int, dict[str, Any] | None] = {}
+
+
 def object_shape(schema: dict[str, Any], root: dict[str, Any]) -> ObjectShape:
     """The property names an object schema (and its branches) declares."""
+    shape = _SHAPES.get(id(schema))
+    if shape is None:
+        shape = _SHAPES[id(schema)] = _object_shape(schema, root)
+    return shape
+
+
+def _object_shape(schema: dict[str, Any], root: dict[str, Any]) -> ObjectShape:
     known: dict[str, None] = {}
     patterns: list[str] = []
     required: list[str] = []
@@ -105,8 +119,15 @@ def object_shape(schema: dict[str, Any], root: dict[str, Any]) -> ObjectShape:
     return ObjectShape(tuple(known), closed and bool(known), tuple(patterns), tuple(required))
 
 
-def schema_types(schema: dict[str, Any], root: dict[str, Any]) -> set[str]:
+def schema_types(schema: dict[str, Any], root: dict[str, Any]) -> frozenset[str]:
     """The JSON types a schema admits (empty: unconstrained)."""
+    found = _TYPES.get(id(schema))
+    if found is None:
+        found = _TYPES[id(schema)] = frozenset(_schema_types(schema, root))
+    return found
+
+
+def _schema_types(schema: dict[str, Any], root: dict[str, Any]) -> set[str]:
     found: set[str] = set()
     for node in _branches(schema, root):
         kind = node.get("type")
@@ -146,6 +167,12 @@ def _child_schema(schema: dict[str, Any], root: dict[str, Any], key: str) -> dic
 
 def item_schema(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any] | None:
     """The schema of an array schema's items."""
+    if id(schema) not in _ITEMS:
+        _ITEMS[id(schema)] = _item_schema(schema, root)
+    return _ITEMS[id(schema)]
+
+
+def _item_schema(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any] | None:
     for node in _branches(schema, root):
         items = node.get("items")
         if isinstance(items, dict):
