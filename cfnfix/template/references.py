@@ -224,6 +224,10 @@ class ReferenceIndex:
     occurrences: list[Occurrence] = field(default_factory=list)
     declared: dict[str, list[str]] = field(default_factory=dict)
     _texts: dict[str, str] = field(default_factory=dict, repr=False)
+    pseudo: list[Occurrence] = field(default_factory=list)
+    """Names with ``::`` in ``Ref`` and ``${…}`` (pseudo parameters, ``AWS::Region``, or typos of them)."""
+    subs: list[tuple[str, Any]] = field(default_factory=list)
+    """(pointer of the ``{"Fn::Sub": …}`` mapping, its argument) of every ``Fn::Sub`` walked, in document order."""
     _consumed: set[str] = field(default_factory=set, repr=False)
     _by_name: dict[str, list[Occurrence]] | None = field(default=None, repr=False)
     _joined: tuple[str, list[int], list[tuple[str, str]]] | None = field(default=None, repr=False)
@@ -536,6 +540,8 @@ class ReferenceIndex:
             self._expr(arg, path, scope.plain())
         elif "::" in arg or arg in scope.shadow:
             self._consumed.add(path)  # pseudo parameter or loop variable
+            if "::" in arg:
+                self.pseudo.append(Occurrence(path, Kind.REF, arg))
         else:
             self._occ(path, Kind.REF, arg)
 
@@ -553,6 +559,7 @@ class ReferenceIndex:
         self._expr(arg, path, scope.plain())
 
     def _fn_sub(self, arg: Any, path: str, scope: _Scope) -> None:
+        self.subs.append((path[: -len("/Fn::Sub")], arg))
         if isinstance(arg, str):
             self._sub_template(arg, path, scope.shadow)
             return
@@ -571,6 +578,8 @@ class ReferenceIndex:
         for var, start in sub_variables(template):
             name = _name_part(var)
             blanked[start : start + len(var)] = " " * len(var)
+            if "::" in var:
+                self.pseudo.append(Occurrence(path, Kind.SUB, var, start))
             if "::" in name or var in shadow or name in shadow:
                 continue
             self._occ(path, Kind.SUB, var, start)
