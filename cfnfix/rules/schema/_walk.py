@@ -208,22 +208,26 @@ def _walk(res: Resource, pointer: str, tokens: tuple[str, ...], value: Any, sche
                 yield from _walk(res, f"{pointer}/{index}", tokens + (str(index),), item, sub, root)
 
 
-_WALKS: OrderedDict[int, tuple[Any, dict[str, list[Node]]]] = OrderedDict()
+#: (logical ID, id of the body) → (body, its walk). A body is keyed by identity: the data of a
+#: fixed template shares every entry the fix did not touch (the engine's local verification
+#: rebuilds it so), so a second check walks only what changed.
+_WALKS: OrderedDict[tuple[str, int], tuple[Any, list[Node]]] = OrderedDict()
+_WALKS_SIZE = 4096
 
 
 def nodes(data: Any, resource: Resource) -> list[Node]:
-    """:func:`walk` of ``resource`` in template ``data``, computed once for all the rules that
-    read the same parse (the last few templates are remembered)."""
-    entry = _WALKS.get(id(data))
-    if entry is None or entry[0] is not data:
-        entry = (data, {})
-        _WALKS[id(data)] = entry
-        while len(_WALKS) > 8:
-            _WALKS.popitem(last=False)
-    per = entry[1]
-    if resource.id not in per or (per[resource.id] and per[resource.id][0].resource.body is not resource.body):
-        per[resource.id] = list(walk(resource))
-    return per[resource.id]
+    """:func:`walk` of ``resource`` (of template ``data``), computed once for all the rules
+    that read it and for later checks of templates that share its body (read-only data)."""
+    key = (resource.id, id(resource.body))
+    entry = _WALKS.get(key)
+    if entry is not None and entry[0] is resource.body:
+        _WALKS.move_to_end(key)
+        return entry[1]
+    found = list(walk(resource))
+    _WALKS[key] = (resource.body, found)
+    while len(_WALKS) > _WALKS_SIZE:
+        _WALKS.popitem(last=False)
+    return found
 
 
 def walk_template(data: Any) -> Iterator[Node]:
