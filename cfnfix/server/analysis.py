@@ -17,11 +17,12 @@ from typing import Any
 from ..api import kept_findings, run_rules
 from ..batch import is_template, looks_like_template
 from ..config import Settings
-from ..document import Document, MappingNode, ScalarNode, load, parse_cached
+from ..document import Document, MappingNode, ScalarNode, load, parse_cached, remember
 from ..document.pointer import parse_pointer
 from ..document.text import LineIndex
 from ..errors import CfnfixError
 from ..findings import Finding
+from .reparse import reparse
 
 __all__ = ["Analysis", "Problem", "analyse", "carry_over", "finding_span", "impacted", "with_impacts", "with_lint"]
 
@@ -50,8 +51,8 @@ class Analysis:
     stale: bool = False
     """True when ``findings`` are the last good ones, carried over from an earlier text."""
     parsed: Any = field(default=None, repr=False)
-    """The parse of ``text`` with its node tree, kept while there are findings: their quick
-    fixes start from it (the shared parse cache holds only the last few texts)."""
+    """The parse of ``text`` with its node tree: quick fixes start from it and the next edit
+    is re-parsed from it (the shared parse cache holds only the last few texts)."""
     document: Document | None = field(default=None, repr=False)
     """The parsed template (None when the text did not parse)."""
     own: list[Finding] = field(default_factory=list, repr=False)
@@ -64,27 +65,32 @@ class Analysis:
     diagnostics do not need it, a code action does (:func:`with_impacts`)."""
 
 
-def analyse(text: str, file: str | None, settings: Settings, *, positions: bool = False) -> Analysis:
+def analyse(text: str, file: str | None, settings: Settings, *, previous: Analysis | None = None) -> Analysis:
     """Findings of ``text`` as ``cfnfix check`` reports them for a template found in a folder.
 
-    ``positions``: parse with the node tree at once (when findings are expected, e.g. the
-    previous version had some: locating a finding needs the nodes, so a data-only parse
-    first would be a second parse of the whole text). cfn-lint never runs here (it is
-    merged in later, :func:`with_lint`) and the fixes' impact is left for the code actions
-    (:func:`with_impacts`). Never raises: a text that does not parse (or a rule that fails)
-    becomes a :class:`Problem`.
+    The text is parsed with its node tree (findings are located with it, quick fixes start
+    from it, and the next edit re-parses from it): when ``previous`` (an analysis of an
+    earlier text of the document that parsed) is given and the edit stays inside one entry
+    of a top-level section, only that entry is parsed again (:func:`~.reparse.reparse`).
+    cfn-lint never runs here (it is merged in later, :func:`with_lint`) and the fixes'
+    impact is left for the code actions (:func:`with_impacts`). Never raises: a text that
+    does not parse (or a rule that fails) becomes a :class:`Problem`.
     """
     if not looks_like_template(text):
         return Analysis(text, template=False)
     try:
-        data = parse_cached(text, file, nodes=positions)[2]
+        if previous is not None and previous.parsed is not None:
+            found = previous.parsed if previous.text == text else reparse(previous.text, previous.parsed, text, file)
+            if found is not None:
+                remember(text, found)
+        data = parse_cached(text, file, nodes=True)[2]
         if not is_template(data):
             return Analysis(text, template=False)
         document = load(text, file)
         own = run_rules(document, settings, impact=False)
         findings = kept_findings(document, settings, own)
         spans = [finding_span(document, f) for f in findings]
-        parsed = parse_cached(text, file, nodes=True) if findings else None
+        parsed = parse_cached(text, file, nodes=True)
     except CfnfixError as exc:
         return Analysis(text, template=True, problem=Problem(exc.reason, _error_span(text, exc)))
     except RecursionError:

@@ -159,8 +159,7 @@ class CfnfixServer(LanguageServer):
         if error is not None:
             self.warn_once(f"cfnfix: {error} (using the defaults)")
         loop = asyncio.get_running_loop()
-        expect = state.analysis is not None and bool(state.analysis.findings)
-        job = loop.run_in_executor(self.engine, partial(_analysis_job, text, state.path, settings, expect, state.good, self.encoding(), version))
+        job = loop.run_in_executor(self.engine, partial(_analysis_job, text, state.path, settings, state.good, self.encoding(), version))
         state.running = job
         result, positions, published = await asyncio.shield(job)
         if generation != state.generation or self.docs.get(state.uri) is not state:
@@ -402,13 +401,15 @@ _LINT_MISSING = "cfnfix: cfn-lint = true needs cfn-lint, which is not installed:
 
 
 def _analysis_job(
-    text: str, path: str | None, settings: Settings, expect: bool, good: Analysis | None, encoding: str, version: int | None
+    text: str, path: str | None, settings: Settings, good: Analysis | None, encoding: str, version: int | None
 ) -> tuple[Analysis, PositionMap, list[lsp.Diagnostic]]:
     """One change's work on the engine thread: the analysis, its positions and its diagnostics.
 
-    A text that does not parse keeps ``good``'s findings, moved onto it (:func:`carry_over`).
+    The text is re-parsed from ``good`` (the last analysis that parsed) where the edit
+    allows; a text that does not parse keeps ``good``'s findings, moved onto it
+    (:func:`carry_over`).
     """
-    result = analyse(text, path, settings, positions=expect)
+    result = analyse(text, path, settings, previous=good)
     if result.template and result.problem is not None and good is not None:
         result.findings, result.spans = carry_over(good, text)
         result.stale = True
