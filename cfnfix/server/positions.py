@@ -30,10 +30,14 @@ class PositionMap:
 
     __slots__ = ("text", "starts", "encoding")
 
-    def __init__(self, text: str, encoding: str = "utf-16") -> None:
+    def __init__(self, text: str, encoding: str = "utf-16", starts: list[int] | None = None) -> None:
+        """``starts``: the line starts of ``text`` when already known (a :class:`~cfnfix.document.text.LineIndex`'s
+        of a text without a byte order mark: the same line ends)."""
         self.text = text
         self.encoding = encoding
-        if "\r" in text:
+        if starts is not None:
+            self.starts = starts
+        elif "\r" in text:
             self.starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
         else:  # LF only: summing line lengths is several times faster than collecting regex matches
             starts = list(accumulate([len(line) + 1 for line in text.split("\n")], initial=0))

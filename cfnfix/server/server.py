@@ -413,7 +413,9 @@ def _analysis_job(
     if result.template and result.problem is not None and good is not None:
         result.findings, result.spans = carry_over(good, text)
         result.stale = True
-    positions = PositionMap(text, encoding)
+    document = result.document
+    reuse = document is not None and document.text is text and not text.startswith("\ufeff")
+    positions = PositionMap(text, encoding, document.lines.starts if reuse else None)  # type: ignore[union-attr]
     return result, positions, diagnostics(result, positions, version)
 
 
