@@ -11,7 +11,9 @@ each fixed by a rename of the key and its references). It prints:
   has been idle. The debounce is included, not set to 0: the server waits
   ``DEBOUNCE_SECONDS`` (50 ms, printed with the figure) for another keystroke before it
   starts, so the work itself took the figure minus that. The server's CPU time for the
-  change is printed too (less sensitive to other load on the machine than wall time);
+  change is printed too (less sensitive to other load on the machine than wall time). The
+  change replaces a digit (the text keeps its length); a second figure types one (an
+  insertion: every offset after it moves);
 * code actions for one finding: ``textDocument/codeAction`` on a finding's range, plus
   ``codeAction/resolve`` when the action comes without its edit, (a) for the finding nearest
   the last edit after the server has been idle (its fix is computed ahead), (b) for the first
@@ -102,6 +104,19 @@ async def _edit(s: Session, uri: str, edits: Edits) -> float:
     return time.perf_counter() - start
 
 
+async def _insert(s: Session, uri: str, n: int) -> float:
+    """Type one character (an insertion: the text grows, later offsets move); seconds until its diagnostics arrive."""
+    text = s.texts[uri]
+    at = -1
+    for _ in range(n + 1):
+        at = text.find(ANCHOR, at + 1)
+    at += len(ANCHOR)
+    start = time.perf_counter()
+    version = s.change(uri, at, at, "1")
+    await s.until(lambda: s.latest(uri, version), timeout=120)
+    return time.perf_counter() - start
+
+
 def _nearest(s: Session, uri: str, edits: Edits) -> lsp.Diagnostic:
     """The finding nearest the last edit (where the user's cursor is)."""
     line = s.texts[uri].count("\n", 0, edits.last)
@@ -144,6 +159,16 @@ async def measure(path: Path, runs: int, *, actions: bool) -> list[str]:
         findings = [d for d in s.latest(uri).diagnostics if d.source == "cfnfix"]  # type: ignore[union-attr]
         out.append(f"  diagnostics after a one-character change ({len(findings)} findings), wall: {_summary(changes)}; debounce {_ms(DEBOUNCE_SECONDS)} included")
         out.append(f"  server CPU time for that change (10 ms clock ticks): {_summary(cpu)}")
+        typed: list[float] = []
+        cpu = []
+        for i in range(runs):
+            await asyncio.sleep(PREPARE_SECONDS + 3.0)
+            before = _cpu(pid)
+            typed.append(await _insert(s, uri, (i * 37) % len(edits.sites)))
+            cpu.append(_cpu(pid) - before)
+        out.append(f"  diagnostics after typing one character (an insertion), wall: {_summary(typed)}; debounce {_ms(DEBOUNCE_SECONDS)} included")
+        out.append(f"  server CPU time for that change (10 ms clock ticks): {_summary(cpu)}")
+        edits = Edits(s.texts[uri])  # the insertions moved the sites
         if actions and first:
             ready: list[float] = []
             cold: list[float] = []

@@ -240,3 +240,29 @@ def test_incremental_changes_land_where_the_protocol_says(encoding: str) -> None
         doc.apply_change(change)
         text = text[:start] + new + text[max(start, end) :]
         assert doc.source == text
+
+
+def test_garbage_cycles_left_by_an_analysis_are_collected() -> None:
+    """The collector is off during an analysis and its leftovers frozen; a collection still finds their cycles."""
+    import gc
+    import weakref
+
+    from cfnfix.server.server import _Collector
+
+    class Node:
+        pass
+
+    collector = _Collector()
+    was = gc.isenabled()
+    with collector.held():
+        assert not gc.isenabled()
+        a, b = Node(), Node()
+        a.other, b.other = b, a  # a cycle only the collector can free
+        gone = weakref.ref(a)
+        del a, b
+    assert gc.isenabled() == was and collector.held_since_collect == 1
+    gc.collect()
+    assert gone() is not None  # frozen: ordinary collections skip it
+    collector.collect()
+    assert gone() is None and collector.held_since_collect == 0
+    gc.unfreeze()
