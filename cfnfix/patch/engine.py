@@ -10,6 +10,11 @@ another edit), the pending edits are applied, the text is re-parsed, and plannin
 continues on the fresh tree ("flush"). Finally the output is re-parsed and its data
 compared with the data ``jsonpatch`` produced: any difference raises
 :class:`~cfnfix.errors.PatchVerificationError` and nothing is returned.
+
+The planner is the same for every format: it decides which node an operation touches and
+keeps the tree, the edits and their order. Where an edit goes and what text it writes —
+a new entry's line, a removed member's comma, a replaced value's span — is asked of the
+file format's :class:`~cfnfix.patch.layout.Layout` (``layout_json.py``, ``layout_yaml.py``).
 """
 
 from __future__ import annotations
@@ -91,6 +96,7 @@ class Planner:
         self.layout: Layout = self._layout(text, self.lines, self._tree)
 
     def _tree(self) -> Node:
+        """The working tree as it stands (the layout reads the file's style off it)."""
         return self.root
 
     def current_text(self) -> str:
@@ -417,6 +423,7 @@ class Planner:
         return True
 
     def _insert(self, insertion: Insertion, owner: MappingNode | SequenceNode) -> int:
+        """Register ``insertion`` as an edit of ``owner``; its offset."""
         pos = insertion.pos
         self._edit(pos, pos, insertion.text, owner, own_line=insertion.own_line)
         return pos

@@ -83,7 +83,7 @@ class Layout(ABC):
         return end, new
 
     @abstractmethod
-    def replacement(self, node: Node, value: Any, container: MappingNode | SequenceNode | None) -> tuple[int, int, str]:
+    def replacement(self, node: Node, value: Any, container: Node | None) -> tuple[int, int, str]:
         """(start, end, text) that writes ``value`` in place of ``node`` (a member of ``container``)."""
 
     @abstractmethod

@@ -30,7 +30,7 @@ class JsonLayout(Layout):
             self._renderer = JsonRenderer(self.style)
         return self._renderer
 
-    def replacement(self, node: Node, value: Any, container: MappingNode | SequenceNode | None) -> tuple[int, int, str]:
+    def replacement(self, node: Node, value: Any, container: Node | None) -> tuple[int, int, str]:
         """The value's span; inline when its container is on one line, else indented under the value's line."""
         text, ls = self.text, self.lines.line_start(node.start)
         base = text[ls : ls + len(text[ls : node.start]) - len(text[ls : node.start].lstrip(" \t"))]

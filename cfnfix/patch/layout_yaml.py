@@ -66,7 +66,7 @@ class YamlLayout(Layout):
         return end, new
 
     # replace ------------------------------------------------------------------------------
-    def replacement(self, node: Node, value: Any, container: MappingNode | SequenceNode | None) -> tuple[int, int, str]:
+    def replacement(self, node: Node, value: Any, container: Node | None) -> tuple[int, int, str]:
         """After the key's ``:`` or the item's ``-`` (so they keep their line), else the node's span."""
         text, lines, y = self.text, self.lines, self.render
         in_flow = isinstance(container, (MappingNode, SequenceNode)) and container.flow
