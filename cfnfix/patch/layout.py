@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from functools import cached_property
 from typing import Any, ClassVar, NamedTuple
 
 from ..document.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -68,14 +69,11 @@ class Layout(ABC):
         self.text = text
         self.lines = lines
         self._tree = tree
-        self._style: Style | None = None
 
-    @property
+    @cached_property
     def style(self) -> Style:
         """The file's style (line ending, indentation, quoting …), read when first needed."""
-        if self._style is None:
-            self._style = detect_style(self.text, self.fmt, self._tree(), self.lines)
-        return self._style
+        return detect_style(self.text, self.fmt, self._tree(), self.lines)
 
     # -- what the planner asks ------------------------------------------------------------
     def finish(self, end: int, new: str) -> tuple[int, str]:

@@ -8,6 +8,7 @@ collection, so a removed member takes one adjacent comma with it.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from ..document.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -21,14 +22,10 @@ class JsonLayout(Layout):
 
     fmt = "json"
 
-    _renderer: JsonRenderer | None = None
-
-    @property
+    @cached_property
     def render(self) -> JsonRenderer:
         """The renderer for this file's style."""
-        if self._renderer is None:
-            self._renderer = JsonRenderer(self.style)
-        return self._renderer
+        return JsonRenderer(self.style)
 
     def replacement(self, node: Node, value: Any, container: Node | None) -> tuple[int, int, str]:
         """The value's span; inline when its container is on one line, else indented under the value's line."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import cached_property
 from typing import Any
 
 from ..document.intrinsics import tag_key
@@ -35,14 +36,10 @@ class YamlLayout(Layout):
     fmt = "yaml"
     verifies_locally = True
 
-    _renderer: YamlRenderer | None = None
-
-    @property
+    @cached_property
     def render(self) -> YamlRenderer:
         """The renderer for this file's style."""
-        if self._renderer is None:
-            self._renderer = YamlRenderer(self.style)
-        return self._renderer
+        return YamlRenderer(self.style)
 
     def finish(self, end: int, new: str) -> tuple[int, str]:
         """A block literal runs to the end of its last line: keep what followed the old node out of it.
@@ -314,7 +311,11 @@ class YamlLayout(Layout):
 
     # rename -------------------------------------------------------------------------------
     def key_text(self, key: ScalarNode, name: str, mapping: MappingNode) -> str:
-        """The new name in the old key's quotes where they still fit, else plain or quoted as needed."""
+        """The new name in the old key's quotes where they still fit, else plain or quoted as needed.
+
+        ``scalar_text`` decides the same way but takes the style first: a plain rename (the
+        common fix) never needs the style, so it is only read for a name that needs quotes.
+        """
         kept = _kept_quote(key)
         if kept == "'":
             single = single_quoted(name)
