@@ -2,7 +2,9 @@
 
 ``--only large`` measures just the 1 MB YAML and JSON templates through the console script
 (a few seconds): ``check`` of the file named and of a folder holding it (found by the search),
-and ``apply`` (dry run) with nothing to fix and with 10 renames; ``--script PATH`` measures another console script
+and ``apply`` (dry run) with nothing to fix and with 10 renames; above them, the floors every
+row stands on (``apply`` of a one-resource template: start-up alone; the YAML position parse
+and bare libyaml events of the 1 MB template, in-process); ``--script PATH`` measures another console script
 (a launcher of an older checkout, say) for before/after figures taken side by side.
 
 Prints one markdown table, from one run on the same files, side by side:
@@ -226,7 +228,17 @@ def large_only(n: int, script: str | None = None) -> int:
     rows: list[tuple[str, str, Timing]] = []
     tmp = Path(tempfile.mkdtemp(prefix="cfnfix-bench-"))
     try:
-        for fmt, text in {"yaml": generate_yaml(500), "json": generate_json(500)}.items():
+        # the floor under every row: start-up (interpreter, imports, rule registry) on a
+        # one-resource template, and the position parse of the 1 MB YAML in this process
+        tiny = tmp / "tiny.yaml"
+        tiny.write_text("Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n", encoding="utf-8")
+        rows.append(("floor: `cfnfix apply` (start-up)", "1 resource, YAML", run_subprocess([script, "apply", "-q", str(tiny)], n)))
+        large_yaml = generate_yaml(500)
+        rows.append(("floor: YAML parse with positions, in-process", "500 resources, YAML", run_inprocess(
+            lambda: document.parse_text(large_yaml, "large.yaml", nodes=True), n)))
+        rows.append(("floor: libyaml events alone (`CSafeLoader`), in-process", "500 resources, YAML", run_inprocess(
+            lambda: sum(1 for _ in yaml.parse(large_yaml, Loader=yaml.CSafeLoader)), n)))
+        for fmt, text in {"yaml": large_yaml, "json": generate_json(500)}.items():
             folder = tmp / fmt
             folder.mkdir()
             path = folder / f"large.{fmt}"

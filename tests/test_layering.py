@@ -22,7 +22,7 @@ LAYERS: dict[str, float] = {
     "patch_input": 2,
     "patch": 2,
     "template": 2,
-    "impact": 2,
+    "impact": 2.5,  # reads the shared reference index of `template`
     "lint": 2,
     "repair": 2,
     "unmasking": 3,

@@ -30,6 +30,7 @@ import jsonpatch
 
 from ..document.pointer import parse_pointer
 from ..findings import ResourceChange, ResourceImpact
+from ..template.references import ReferenceIndex
 from .tables import generated_type, holds_data, interruption, replacement
 
 _VALID_ID = re.compile(r"[A-Za-z0-9]+\Z")
@@ -250,16 +251,19 @@ class _Comparison:
         # condition keeps its value, so what refers to it sees no change.
         self.free = {old: new for old, new in self.new_of.items() if old not in self.old_of.values() or not _VALID_ID.match(old)}
         self.results: dict[str, ResourceImpact] = {}
+        self.data_before = before
         self.globals_before = before.get("Globals") if isinstance(before, dict) else None
         self.globals_after = after.get("Globals") if isinstance(after, dict) else None
 
     def run(self) -> list[ResourceImpact]:
+        naming_old = self._naming_old()
         for new_id, body in self.after.items():
             old_id = self.old_of.get(new_id, new_id)
             old_body = self.before.get(old_id)
-            if old_body is body and not self.new_of:
-                # an entry the patch does not reach is shared, not copied (see _apply); with
-                # renames it is still compared: it may name an old name the patch left behind
+            if old_body is body and new_id not in naming_old:
+                # an entry the patch does not reach is shared, not copied (see _apply); one
+                # that refers to a renamed name is still compared: the patch may have left
+                # that reference behind
                 continue
             if old_body is None:
                 self._put(new_id, body.get("Type"), ResourceChange.ADDED, "new resource")
@@ -272,6 +276,20 @@ class _Comparison:
         self._propagate()
         order = {k: i for i, k in enumerate([*self.after, *self.before])}
         return sorted(self.results.values(), key=lambda r: order.get(r.logical_id, len(order)))
+
+    def _naming_old(self) -> set[str]:
+        """Resources of the template before the patch that refer to a name the patch renames
+        (found through the shared reference index, not by comparing every resource)."""
+        if not self.new_of:
+            return set()
+        index = ReferenceIndex.of(self.data_before)
+        found: set[str] = set()
+        for old in self.new_of:
+            for occ in index.named(old):
+                tokens = parse_pointer(occ.pointer)
+                if len(tokens) > 1 and tokens[0] == "Resources":
+                    found.add(tokens[1])
+        return found
 
     # ------------------------------------------------------------------ one resource
 

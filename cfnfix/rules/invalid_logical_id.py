@@ -128,7 +128,7 @@ renamed here could not have been read by a parent stack either (`!GetAtt Child.O
         plans = plan_renames(data)
         if not plans:
             return
-        index = ReferenceIndex(data)
+        index = ReferenceIndex.of(data)
         computed_index = ComputedStrings(data)
         for plan in plans:
             if is_comment_entry(plan.old, data[plan.section][plan.old]):

@@ -167,7 +167,7 @@ def getatt_target(value: Any) -> tuple[str, str] | None:
 def parameter_uses(data: Any, names: set[str] | frozenset[str]) -> dict[str, list[str]]:
     """Pointers of every ``Ref``/``${X}`` use of each named parameter (shared reference index:
     ``Fn::Sub`` variable maps shadow, ``${!X}`` is literal)."""
-    index = ReferenceIndex(data)
+    index = ReferenceIndex.of(data)
     uses: dict[str, list[str]] = {}
     for name in names:
         found = [r.pointer for r in index.references("Parameters", name) if r.kind in (Kind.REF, Kind.SUB)]

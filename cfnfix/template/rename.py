@@ -119,7 +119,7 @@ def rename_plan(
 ) -> RenamePlan:
     """:func:`rename_patch` together with the references it rewrites (in document order)."""
     _check(data, section, old, new)
-    index = index if index is not None else ReferenceIndex(data)
+    index = index if index is not None else ReferenceIndex.of(data)
     old_ptr, new_ptr = make_pointer([section, old]), make_pointer([section, new])
 
     def relocated(pointer: str) -> str:

@@ -112,7 +112,7 @@ def build_graph(data: object, index: ReferenceIndex | None = None) -> Graph:
     res = [r for r in resources(data) if not r.type.startswith("AWS::Serverless::")]
     names = {r.id for r in res}
     types = {r.id: r.type for r in res}
-    index = index if index is not None else ReferenceIndex(data)
+    index = index if index is not None else ReferenceIndex.of(data)
     params = set(index.declared.get("Parameters", ()))
     edges: dict[tuple[str, str], Edge] = {}
     for occ in index.occurrences:

@@ -97,7 +97,7 @@ custom resource a `DependsOn` on the policy. Review the diff before applying it 
         data = ctx.data
         if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
             return
-        index = ReferenceIndex(data)
+        index = ReferenceIndex.of(data)
         graph = build_graph(data, index)
         knots = components(graph)
         if not knots:

@@ -6,11 +6,13 @@ import re
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-from ...document.pointer import escape_token
+from ...template.references import ReferenceIndex
 from ...findings import Applicability, Finding, Fix, Severity
 from ..base import Rule, RuleContext
 
 _VARIABLE = re.compile(r"\$\{(?!!)")
+#: Where a Sub is read (the shared reference index walks these and more).
+_SECTIONS = ("Resources", "Outputs", "Conditions", "Metadata", "Globals")
 
 
 def _plain(arg: Any) -> str | None:
@@ -20,21 +22,6 @@ def _plain(arg: Any) -> str | None:
     if not isinstance(arg, str) or _VARIABLE.search(arg):
         return None
     return arg.replace("${!", "${")
-
-
-def _subs(value: Any, pointer: str) -> Iterator[tuple[str, str]]:
-    """(pointer of the ``{"Fn::Sub": …}`` node, its plain value) for each variable-free Sub."""
-    if isinstance(value, dict):
-        if len(value) == 1 and "Fn::Sub" in value:
-            plain = _plain(value["Fn::Sub"])
-            if plain is not None:
-                yield pointer, plain
-                return
-        for key, item in value.items():
-            yield from _subs(item, f"{pointer}/{escape_token(key)}")
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _subs(item, f"{pointer}/{i}")
 
 
 class SubWithoutVariables(Rule):
@@ -69,10 +56,11 @@ with an empty variable map (`[text, {}]`) is treated the same; a non-empty map i
         data = ctx.data
         if not isinstance(data, dict):
             return
-        for section in ("Resources", "Outputs", "Conditions", "Metadata", "Globals"):
-            block = data.get(section)
-            if not isinstance(block, (dict, list)):
+        for pointer, arg in ReferenceIndex.of(data).subs:
+            if pointer[1:].split("/", 1)[0] not in _SECTIONS:
                 continue
-            for pointer, plain in _subs(block, f"/{section}"):
-                fix = Fix(applicability=Applicability.SAFE, message="use the plain string", patch=[{"op": "replace", "path": pointer, "value": plain}])
-                yield self.finding(ctx, pointer, f"Fn::Sub of {plain!r} has no variables: write the plain string", fix=fix)
+            plain = _plain(arg)
+            if plain is None:
+                continue
+            fix = Fix(applicability=Applicability.SAFE, message="use the plain string", patch=[{"op": "replace", "path": pointer, "value": plain}])
+            yield self.finding(ctx, pointer, f"Fn::Sub of {plain!r} has no variables: write the plain string", fix=fix)

@@ -55,7 +55,7 @@ cfnfix might not recognise) is kept.
         conditions = data.get("Conditions") if isinstance(data, dict) else None
         if not isinstance(conditions, dict) or not conditions:
             return
-        index = ReferenceIndex(data)
+        index = ReferenceIndex.of(data)
         used = {occ.text for occ in index.occurrences if occ.kind in _CONDITION_KINDS}
         unused = [n for n in conditions if n not in used and not _mentioned_elsewhere(data, n)]
         for name in unused:

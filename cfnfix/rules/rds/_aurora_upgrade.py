@@ -334,7 +334,7 @@ class _Planner:
     def run(self) -> UpgradePlan:
         cluster = self.cluster
         self.names = NameAllocator(self.data)
-        self.index = ReferenceIndex(self.data)
+        self.index = ReferenceIndex.of(self.data)
         self.moved_parameters = set()
         members = cluster_members(self.data, cluster)
         self.ours = (

@@ -122,12 +122,17 @@ def resolve(schema: Any, root: dict[str, Any]) -> Any:
             return schema
         ref = schema["$ref"]
         if not ref.startswith("#/"):
-            return {}
+            return _NOTHING
         node: Any = root
         for token in ref[2:].split("/"):
             node = node.get(token) if isinstance(node, dict) else None
-        schema = node if node is not None else {}
+        schema = node if node is not None else _NOTHING
     return schema
+
+
+#: The schema that says nothing, one shared object (never changed): callers key caches by the
+#: identity of schemas, so a fresh ``{}`` (whose id a later object may reuse) must not appear.
+_NOTHING: dict[str, Any] = {}
 
 
 @lru_cache(maxsize=1024)

@@ -86,8 +86,22 @@ def _branches(schema: dict[str, Any], root: dict[str, Any]) -> Iterator[dict[str
                 stack.append(node[key])
 
 
+#: Schemas live as long as the process (see :func:`._schemas.resource_schema`), so their ids
+#: are stable keys: what is derived from one schema is derived once.
+_SHAPES: dict[int, ObjectShape] = {}
+_TYPES: dict[int, frozenset[str]] = {}
+_ITEMS: dict[int, dict[str, Any] | None] = {}
+
+
 def object_shape(schema: dict[str, Any], root: dict[str, Any]) -> ObjectShape:
     """The property names an object schema (and its branches) declares."""
+    shape = _SHAPES.get(id(schema))
+    if shape is None:
+        shape = _SHAPES[id(schema)] = _object_shape(schema, root)
+    return shape
+
+
+def _object_shape(schema: dict[str, Any], root: dict[str, Any]) -> ObjectShape:
     known: dict[str, None] = {}
     patterns: list[str] = []
     required: list[str] = []
@@ -105,8 +119,15 @@ def object_shape(schema: dict[str, Any], root: dict[str, Any]) -> ObjectShape:
     return ObjectShape(tuple(known), closed and bool(known), tuple(patterns), tuple(required))
 
 
-def schema_types(schema: dict[str, Any], root: dict[str, Any]) -> set[str]:
+def schema_types(schema: dict[str, Any], root: dict[str, Any]) -> frozenset[str]:
     """The JSON types a schema admits (empty: unconstrained)."""
+    found = _TYPES.get(id(schema))
+    if found is None:
+        found = _TYPES[id(schema)] = frozenset(_schema_types(schema, root))
+    return found
+
+
+def _schema_types(schema: dict[str, Any], root: dict[str, Any]) -> set[str]:
     found: set[str] = set()
     for node in _branches(schema, root):
         kind = node.get("type")
@@ -146,6 +167,12 @@ def _child_schema(schema: dict[str, Any], root: dict[str, Any], key: str) -> dic
 
 def item_schema(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any] | None:
     """The schema of an array schema's items."""
+    if id(schema) not in _ITEMS:
+        _ITEMS[id(schema)] = _item_schema(schema, root)
+    return _ITEMS[id(schema)]
+
+
+def _item_schema(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any] | None:
     for node in _branches(schema, root):
         items = node.get("items")
         if isinstance(items, dict):
@@ -181,22 +208,26 @@ def _walk(res: Resource, pointer: str, tokens: tuple[str, ...], value: Any, sche
                 yield from _walk(res, f"{pointer}/{index}", tokens + (str(index),), item, sub, root)
 
 
-_WALKS: OrderedDict[int, tuple[Any, dict[str, list[Node]]]] = OrderedDict()
+#: (logical ID, id of the body) → (body, its walk). A body is keyed by identity: the data of a
+#: fixed template shares every entry the fix did not touch (the engine's local verification
+#: rebuilds it so), so a second check walks only what changed.
+_WALKS: OrderedDict[tuple[str, int], tuple[Any, list[Node]]] = OrderedDict()
+_WALKS_SIZE = 4096
 
 
 def nodes(data: Any, resource: Resource) -> list[Node]:
-    """:func:`walk` of ``resource`` in template ``data``, computed once for all the rules that
-    read the same parse (the last few templates are remembered)."""
-    entry = _WALKS.get(id(data))
-    if entry is None or entry[0] is not data:
-        entry = (data, {})
-        _WALKS[id(data)] = entry
-        while len(_WALKS) > 8:
-            _WALKS.popitem(last=False)
-    per = entry[1]
-    if resource.id not in per or (per[resource.id] and per[resource.id][0].resource.body is not resource.body):
-        per[resource.id] = list(walk(resource))
-    return per[resource.id]
+    """:func:`walk` of ``resource`` (of template ``data``), computed once for all the rules
+    that read it and for later checks of templates that share its body (read-only data)."""
+    key = (resource.id, id(resource.body))
+    entry = _WALKS.get(key)
+    if entry is not None and entry[0] is resource.body:
+        _WALKS.move_to_end(key)
+        return entry[1]
+    found = list(walk(resource))
+    _WALKS[key] = (resource.body, found)
+    while len(_WALKS) > _WALKS_SIZE:
+        _WALKS.popitem(last=False)
+    return found
 
 
 def walk_template(data: Any) -> Iterator[Node]:

@@ -7,13 +7,15 @@ from typing import Any
 
 from ...document.pointer import escape_token, parse_pointer
 from ...findings import Applicability, Finding, Fix, Severity
-from ...template.references import Kind, ReferenceIndex
+from ...template.references import Kind, ReferenceIndex, sub_variables
 from ..base import RuleContext
 from ._base import NEEDS, SchemaRule, either
 from ._match import closest
 from ._names import PSEUDO_PARAMETERS, Names, names
 from ._schemas import attributes, resource_schema
 
+#: Template sections the reference index keeps as plain text: searched on their own for pseudo parameters.
+_UNINDEXED = ("Parameters", "Mappings", "Transform")
 _CHECK = {Kind.REF: "E1020", Kind.GETATT: "E1010", Kind.GETATT_STRING: "E1010", Kind.SUB: "E1019"}
 
 
@@ -53,7 +55,7 @@ schemas (read-only properties), so only types cfn-lint has a schema for are chec
         known = names(ctx.data)
         if known is None:
             return
-        index = ReferenceIndex(ctx.data)
+        index = ReferenceIndex.of(ctx.data)
         for occ in index.occurrences:
             if occ.kind not in _CHECK:
                 continue
@@ -77,7 +79,16 @@ schemas (read-only properties), so only types cfn-lint has a schema for are chec
                     yield from self._getatt(ctx, occ.pointer, head, attr, known, rewrite, None, sub=(value, end + 1))
                 else:
                     yield from self._name(ctx, occ.pointer, head, known.refable, "Fn::Sub", rewrite)
-        yield from self._pseudo(ctx, ctx.data, "")
+        for occ in index.pseudo:
+            if occ.text in PSEUDO_PARAMETERS:
+                continue
+            if occ.kind is Kind.REF:
+                yield from self._name(ctx, occ.pointer, occ.text, frozenset(PSEUDO_PARAMETERS), "Ref", lambda new: new, "a pseudo parameter")
+            else:
+                yield from self._sub_pseudo(ctx, occ.pointer, index.value(occ.pointer), occ.text, occ.start)
+        for section in _UNINDEXED:  # where the index reads no functions (none belong there)
+            if section in ctx.data:
+                yield from self._pseudo(ctx, ctx.data[section], f"/{section}")
 
     def _name(
         self, ctx: RuleContext, pointer: str, name: str, pool: frozenset[str], how: str, rewrite: Any,
@@ -147,23 +158,24 @@ schemas (read-only properties), so only types cfn-lint has a schema for are chec
                     continue
                 if key == "Fn::Sub":
                     if isinstance(item, str) and "::" in item:
-                        yield from self._sub_pseudo(ctx, here, item)
+                        yield from self._sub_pseudos(ctx, here, item)
                     elif isinstance(item, list) and item and isinstance(item[0], str):
                         if "::" in item[0]:
-                            yield from self._sub_pseudo(ctx, f"{here}/0", item[0])
+                            yield from self._sub_pseudos(ctx, f"{here}/0", item[0])
                         stack.extend((sub, (*tokens, key, str(i))) for i, sub in enumerate(item[1:], 1) if isinstance(sub, (dict, list)))
                     continue
             stack.extend((item, (*tokens, key)) for key, item in node.items() if isinstance(item, (dict, list)))
 
-    def _sub_pseudo(self, ctx: RuleContext, pointer: str, template: str) -> Iterator[Finding]:
-        from ...template.references import sub_variables
+    def _sub_pseudo(self, ctx: RuleContext, pointer: str, template: str, var: str, start: int) -> Iterator[Finding]:
+        yield from self._name(
+            ctx, pointer, var, frozenset(PSEUDO_PARAMETERS), "Fn::Sub",
+            lambda new, a=start, b=start + len(var): template[:a] + new + template[b:], "a pseudo parameter",
+        )
 
+    def _sub_pseudos(self, ctx: RuleContext, pointer: str, template: str) -> Iterator[Finding]:
         for var, start in sub_variables(template):
             if "::" in var and var not in PSEUDO_PARAMETERS:
-                yield from self._name(
-                    ctx, pointer, var, frozenset(PSEUDO_PARAMETERS), "Fn::Sub",
-                    lambda new, a=start, b=start + len(var): template[:a] + new + template[b:], "a pseudo parameter",
-                )
+                yield from self._sub_pseudo(ctx, pointer, template, var, start)
 
 
 def _parent(pointer: str) -> str:

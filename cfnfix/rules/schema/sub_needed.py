@@ -88,6 +88,8 @@ inside other intrinsic functions' name arguments.
                 yield from self._walk(ctx, item, f"{pointer}/{escape_token(key)}", known, skip)
 
     def _string(self, ctx: RuleContext, text: str, pointer: str, known: Names) -> Finding | None:
+        if "${" not in text:
+            return None
         named: list[str] = []
         other: list[str] = []
         for m in _TOKEN.finditer(text):
