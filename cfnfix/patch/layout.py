@@ -58,7 +58,8 @@ class Layout(ABC):
 
     The planner makes one per text it plans on (the original, then each re-parse after a
     flush). ``tree`` gives the working tree's root when the style is first needed: the style
-    is read off the tree as the patch has left it so far, as it always was.
+    is read off the tree as the operations planned so far have left it. Any method may raise
+    :class:`Flush` when it can only place its text against real text, not a pending edit.
     """
 
     fmt: ClassVar[str]
@@ -111,7 +112,8 @@ class Layout(ABC):
     # -- shared by both formats: flow collections ------------------------------------------
     @staticmethod
     def member_bounds(container: MappingNode | SequenceNode, index: int) -> tuple[int, int]:
-        """Start and end of member ``index`` (a mapping entry from its key to the end of its value)."""
+        """Start and end of member ``index`` (a mapping entry from its key to the end of its value);
+        :class:`Flush` for a member this patch added."""
         item = container.items[index]
         if isinstance(container, MappingNode):
             key, value = item  # type: ignore[misc]
