@@ -233,6 +233,8 @@ def large_only(n: int, script: str | None = None) -> int:
         tiny = tmp / "tiny.yaml"
         tiny.write_text("Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n", encoding="utf-8")
         rows.append(("floor: `cfnfix apply` (start-up)", "1 resource, YAML", run_subprocess([script, "apply", "-q", str(tiny)], n)))
+        rows.append(("floor: the interpreter importing typer and pydantic (as the CLI does)", "—", run_subprocess(
+            [sys.executable, "-c", "import typer, typer._adapters, pydantic; pydantic.BaseModel"], n)))
         large_yaml = generate_yaml(500)
         rows.append(("floor: YAML parse with positions, in-process", "500 resources, YAML", run_inprocess(
             lambda: document.parse_text(large_yaml, "large.yaml", nodes=True), n)))

@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
@@ -203,6 +204,11 @@ def _at(pointer: str, *tokens: Any) -> str:
     return pointer
 
 
+#: (pointer, id of the body) → (body, occurrences, texts, consumed, pseudo, subs) of one resource
+#: (see :meth:`ReferenceIndex._resource_kept`), least recently used first.
+_KEPT: OrderedDict[tuple[str, int], tuple[Any, list[Occurrence], dict[str, str], set[str], list[Occurrence], list[tuple[str, Any]]]] = OrderedDict()
+_KEPT_SIZE = 4096
+
 #: Recently indexed templates (data object, index), newest first; identity, not equality, decides.
 _SHARED: list[tuple[Any, "ReferenceIndex"]] = []
 _SHARED_SIZE = 4
@@ -333,7 +339,7 @@ class ReferenceIndex:
         for key, value in data.items():
             path = _at("", key)
             if key == "Resources":
-                self._section(value, path, self._resource)
+                self._section(value, path, self._resource_kept)
             elif key == "Outputs":
                 self._section(value, path, self._output)
             elif key == "Conditions":
@@ -376,6 +382,35 @@ class ReferenceIndex:
             self._entries(loop[2], _at(path, "2"), handler, inner)
         else:
             self._expr(loop[2], _at(path, "2"), inner)
+
+    def _resource_kept(self, res: Any, path: str, scope: _Scope) -> None:
+        """:meth:`_resource` of a top-level resource, its results kept by the identity of its
+        body: a template that shares the body (the data of a fixed template shares every
+        entry the fix did not touch, an editor's re-parse every entry not edited) is indexed
+        without walking it again. Data is read-only, so the same body means the same results."""
+        if not isinstance(res, dict) or scope.shadow or scope.condition_fn:
+            self._resource(res, path, scope)
+            return
+        key = (path, id(res))
+        kept = _KEPT.get(key)
+        if kept is None or kept[0] is not res:
+            outer = (self.occurrences, self._texts, self._consumed, self.pseudo, self.subs)
+            self.occurrences, self._texts, self._consumed, self.pseudo, self.subs = [], {}, set(), [], []
+            try:
+                self._resource(res, path, scope)
+                kept = (res, self.occurrences, self._texts, self._consumed, self.pseudo, self.subs)
+            finally:
+                self.occurrences, self._texts, self._consumed, self.pseudo, self.subs = outer
+            _KEPT[key] = kept
+            while len(_KEPT) > _KEPT_SIZE:
+                _KEPT.popitem(last=False)
+        else:
+            _KEPT.move_to_end(key)
+        self.occurrences.extend(kept[1])
+        self._texts.update(kept[2])
+        self._consumed.update(kept[3])
+        self.pseudo.extend(kept[4])
+        self.subs.extend(kept[5])
 
     def _resource(self, res: Any, path: str, scope: _Scope) -> None:
         if not isinstance(res, dict):

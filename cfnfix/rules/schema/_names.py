@@ -4,6 +4,7 @@ pseudo parameters; and whether a template's names can be known at all."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from ...template.references import declared_names
@@ -26,7 +27,7 @@ class Names:
     resources: frozenset[str]
     types: dict[str, str]
 
-    @property
+    @cached_property
     def refable(self) -> frozenset[str]:
         """Names a ``Ref`` or ``${X}`` may use."""
         return self.parameters | self.resources | frozenset(PSEUDO_PARAMETERS)
