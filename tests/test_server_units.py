@@ -266,3 +266,20 @@ def test_garbage_cycles_left_by_an_analysis_are_collected() -> None:
     collector.collect()
     assert gone() is None and collector.held_since_collect == 0
     gc.unfreeze()
+
+
+def test_positions_after_an_edit_equal_fresh_ones() -> None:
+    import random
+
+    rng = random.Random(5)
+    text = SEED.read_text(encoding="utf-8")
+    positions = PositionMap(text)
+    for _ in range(500):
+        at = rng.randrange(len(text) + 1)
+        end = min(len(text), at + rng.choice([0, 0, 1, 3, 40]))
+        new = "".join(rng.choice(["a", "\n", " ", "\n\n", "é"]) for _ in range(rng.randrange(3)))
+        text = text[:at] + new + text[end:]
+        positions = PositionMap.after_edit(positions, text)
+        assert positions.starts == PositionMap(text).starts
+    crlf = PositionMap.after_edit(PositionMap("a\r\nb"), "a\r\nbc\r\n")
+    assert crlf.starts == [0, 3, 7]

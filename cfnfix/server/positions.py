@@ -44,6 +44,29 @@ class PositionMap:
             starts.pop()  # the end of the last line starts no line
             self.starts = starts
 
+    @classmethod
+    def after_edit(cls, previous: PositionMap, text: str) -> PositionMap:
+        """The map of ``text``, an edit of ``previous.text``: the line starts before the edit
+        are kept, those after it moved by the change in length, only the edited region is
+        scanned (a keystroke in a 1 MB text: well under a millisecond instead of several)."""
+        old = previous.text
+        if "\r" in old or "\r" in text:
+            return cls(text, previous.encoding)
+        from .reparse import edit_region
+
+        start, old_end, new_end = edit_region(old, text)
+        delta = new_end - old_end
+        starts = previous.starts
+        keep = bisect.bisect_right(starts, start)  # starts <= start: their line breaks come before the edit
+        tail = bisect.bisect_right(starts, old_end)  # starts > old_end: after it
+        found = []
+        at = text.find("\n", start, new_end)
+        while at != -1:
+            found.append(at + 1)
+            at = text.find("\n", at + 1, new_end)
+        moved = [s + delta for s in starts[tail:]] if delta else starts[tail:]
+        return cls(text, previous.encoding, starts[:keep] + found + moved)
+
     def _units(self, chunk: str) -> int:
         if chunk.isascii() or self.encoding == "utf-32":
             return len(chunk)

@@ -167,7 +167,9 @@ class CfnfixServer(LanguageServer):
         if error is not None:
             self.warn_once(f"cfnfix: {error} (using the defaults)")
         loop = asyncio.get_running_loop()
-        job = loop.run_in_executor(self.engine, partial(_analysis_job, text, state.path, settings, state.good, self.encoding(), version))
+        job = loop.run_in_executor(
+            self.engine, partial(_analysis_job, text, state.path, settings, state.good, self.encoding(), version, state.positions)
+        )
         state.running = job
         result, positions, published = await asyncio.shield(job)
         if generation != state.generation or self.docs.get(state.uri) is not state:
@@ -421,7 +423,8 @@ _LINT_MISSING = "cfnfix: cfn-lint = true needs cfn-lint, which is not installed:
 
 
 def _analysis_job(
-    text: str, path: str | None, settings: Settings, good: Analysis | None, encoding: str, version: int | None
+    text: str, path: str | None, settings: Settings, good: Analysis | None, encoding: str, version: int | None,
+    previous: PositionMap | None = None,
 ) -> tuple[Analysis, PositionMap, list[lsp.Diagnostic]]:
     """One change's work on the engine thread: the analysis, its positions and its diagnostics.
 
@@ -431,7 +434,7 @@ def _analysis_job(
     :class:`_Collector`).
     """
     with _COLLECTOR.held():
-        return _analysis(text, path, settings, good, encoding, version)
+        return _analysis(text, path, settings, good, encoding, version, previous)
 
 
 class _Collector:
@@ -478,15 +481,20 @@ _COLLECTOR = _Collector()
 
 
 def _analysis(
-    text: str, path: str | None, settings: Settings, good: Analysis | None, encoding: str, version: int | None
+    text: str, path: str | None, settings: Settings, good: Analysis | None, encoding: str, version: int | None,
+    previous: PositionMap | None,
 ) -> tuple[Analysis, PositionMap, list[lsp.Diagnostic]]:
     result = analyse(text, path, settings, previous=good)
     if result.template and result.problem is not None and good is not None:
         result.findings, result.spans = carry_over(good, text)
         result.stale = True
     document = result.document
-    reuse = document is not None and document.text is text and not text.startswith("\ufeff")
-    positions = PositionMap(text, encoding, document.lines.starts if reuse else None)  # type: ignore[union-attr]
+    if document is not None and document._lines is not None and document.text is text and not text.startswith("\ufeff"):
+        positions = PositionMap(text, encoding, document.lines.starts)  # the rules built the line index
+    elif previous is not None and previous.encoding == encoding:
+        positions = PositionMap.after_edit(previous, text)
+    else:
+        positions = PositionMap(text, encoding)
     return result, positions, diagnostics(result, positions, version)
 
 
