@@ -70,7 +70,16 @@ async def test_cfn_lint_from_the_config_file_equals_check(tmp_path: Path, cli: C
         assert _linted(first) == []  # cfnfix's own first, without waiting for cfn-lint …
         assert [d.code for d in first.diagnostics] == [f["rule_id"] for f in expected if f["rule_id"] != "W2001"]
         merged = await _lint_published(s, uri, 1)  # … then again with cfn-lint's merged in
-    _assert_equal(list(merged.diagnostics), expected)
+        _assert_equal(list(merged.diagnostics), expected)
+        # cfn-lint's finding sits before the others (7:3): the quick fixes still find theirs
+        (rename,) = [d for d in merged.diagnostics if d.code == "CFX101"]
+        (action,) = [a for a in await s.code_actions(uri, rename.range, [rename]) if a.kind == "quickfix"]
+        assert "SchemaSyncLambda" in action.title
+        fixed = s.applied(uri, action.edit)
+    copy = tmp_path / "copy.yaml"
+    shutil.copy(path, copy)
+    assert cli("apply", "--write", "-q", "--select", "CFX101", str(copy)).exit_code in (0, 1)
+    assert fixed == copy.read_text(encoding="utf-8")
 
 
 async def test_a_change_while_cfn_lint_runs_and_the_setting_toggled(tmp_path: Path, cli: Callable[..., Result]) -> None:

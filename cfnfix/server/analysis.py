@@ -120,7 +120,9 @@ def with_lint(analysis: Analysis, settings: Settings, linted: list[Finding]) -> 
     except Exception as exc:  # noqa: BLE001 - as in analyse: reported, never raised
         return replace(analysis, problem=_internal(exc))
     kept = {id(f) for f in findings}
-    impacts = {key: f for key, f in analysis.impacted.items() if key in kept}
+    impacts = analysis.impacted  # shared: an impact computed for the older object counts for this one
+    for key in [key for key in impacts if key not in kept]:
+        del impacts[key]  # a finding no longer there (its id may be reused)
     return replace(analysis, findings=findings, spans=spans, parsed=parsed, linted=True, impacted=impacts)
 
 

@@ -222,7 +222,7 @@ class CfnfixServer(LanguageServer):
         try:
             while True:
                 state.lint_again = False
-                analysis, version, positions = state.analysis, state.version, state.positions
+                analysis, version, positions, generation = state.analysis, state.version, state.positions, state.generation
                 settings, _ = self.store.for_document(state.path)
                 if analysis is None or analysis.document is None or analysis.problem is not None or analysis.linted or not settings.cfn_lint:
                     return
@@ -240,10 +240,10 @@ class CfnfixServer(LanguageServer):
                     linted = None
                 if self.docs.get(state.uri) is not state:
                     return
-                if linted is not None and state.analysis is analysis and not state.lint_again:
+                if linted is not None and self._still(state, analysis, generation):
                     loop = asyncio.get_running_loop()
                     merged, published = await loop.run_in_executor(self.engine, _lint_job, analysis, settings, linted, positions, version)
-                    if state.analysis is analysis and self.docs.get(state.uri) is state:  # still the text it linted
+                    if self._still(state, analysis, generation):
                         state.analysis = merged
                         if merged.problem is None:
                             state.good = merged
@@ -253,6 +253,11 @@ class CfnfixServer(LanguageServer):
         finally:
             state.linting = False
 
+    def _still(self, state: DocState, analysis: Analysis, generation: int) -> bool:
+        """True when ``analysis`` is still the document's latest: published, and no change (or
+        settings change) since, even one whose analysis has not finished yet."""
+        return state.analysis is analysis and state.generation == generation and not state.lint_again and self.docs.get(state.uri) is state
+
     async def _prepare(self, state: DocState, generation: int) -> None:
         """Compute the quick fixes of the published findings (and their impact) ahead, while nothing changes."""
         await asyncio.sleep(PREPARE_SECONDS)
@@ -260,15 +265,18 @@ class CfnfixServer(LanguageServer):
         assert analysis is not None
         # nearest to the last edit first: that is where the user is
         near = state.edited_line
-        wanted = sorted((i for i, f in enumerate(analysis.findings) if _fixable(f)), key=lambda i: abs(analysis.findings[i].line - 1 - near))
+        wanted = sorted((f for f in analysis.findings if _fixable(f)), key=lambda f: abs(f.line - 1 - near))
         spent = 0.0
-        for index in wanted[:PREPARE_LIMIT]:
+        for finding in wanted[:PREPARE_LIMIT]:
             if generation != state.generation or spent > PREPARE_BUDGET_SECONDS or state.analysis is None:
                 return
+            # by identity: cfn-lint's findings merged in meanwhile move the indices
+            index = next((i for i, f in enumerate(state.analysis.findings) if f is finding), None)
+            if index is None:
+                continue
             start = time.perf_counter()
-            analysis = state.analysis
             await self.impacts(state, [index])
-            if state.analysis is analysis and index < len(analysis.findings):
+            if generation == state.generation and state.analysis is not None and index < len(state.analysis.findings) and state.analysis.findings[index] is finding:
                 await self.quick_fix(state, index)
             spent += time.perf_counter() - start
 
