@@ -1,4 +1,4 @@
-"""The server's re-parse of one edited entry equals a full parse (``cfnfix/server/reparse.py``).
+"""The server's re-parse of one edited entry equals a full parse (``cfnfix/server/reparse.py``), YAML and JSON.
 
 Many random edits (characters YAML gives meaning to included) of real templates: whenever
 :func:`reparse` returns a parse, a full parse of the edited text succeeds and has the same
@@ -29,6 +29,7 @@ SEED = ROOT / "golden" / "seed-scenario" / "aurora-replication-yaml" / "input.ya
 
 #: What an edit inserts: plain text, and the characters that change YAML's structure.
 PIECES = ["a", "Z9", " ", "  ", "\n", "\n    ", ": ", ":", "- ", "#", "'", '"', "{", "}", "[", "]", ",", "!Ref ", "&x ", "*x", "|", ">", "\t", "---", "\ufeff"]
+PIECES += ['"k": 1', ', "x"', "true", "\\", "-1e5", "null"]  # JSON's own
 
 
 def _same_nodes(a: Any, b: Any, path: str = "") -> None:
@@ -94,7 +95,27 @@ def _check_edits(text: str, rng: random.Random, count: int) -> int:
 
 
 def test_random_edits_of_the_seed_template() -> None:
-    assert _check_edits(SEED.read_text(encoding="utf-8"), random.Random(14), 1500) > 200
+    assert _check_edits(SEED.read_text(encoding="utf-8"), random.Random(14), 1500) > 100
+
+
+def test_random_edits_of_the_seed_template_in_json() -> None:
+    text = (SEED.parent.parent / "aurora-replication-json" / "input.json").read_text(encoding="utf-8")
+    assert _check_edits(text, random.Random(15), 1500) > 100
+
+
+def test_edits_of_the_large_json_template() -> None:
+    from benchmarks.generate_large import generate_json
+
+    text = generate_json(15)
+    assert _check_edits(text, random.Random(8), 200) > 50
+    at = text.index('"ExpirationInDays": 365') + len('"ExpirationInDays": 36')
+    parsed = parse_text(text, nodes=True)
+    for new in (text[:at] + "6" + text[at + 1 :], text[:at] + "66" + text[at + 1 :], text[:at] + text[at + 1 :]):
+        found = reparse(text, parsed, new)
+        assert found is not None
+        full = parse_text(new, nodes=True)
+        _same_data(found[2], full[2])
+        _same_nodes(found[1], full[1])
 
 
 def test_edits_of_the_large_template_are_reparsed() -> None:
@@ -102,7 +123,7 @@ def test_edits_of_the_large_template_are_reparsed() -> None:
 
     text = generate_yaml(15)
     rng = random.Random(7)
-    assert _check_edits(text, rng, 200) > 100
+    assert _check_edits(text, rng, 200) > 50
     # the benchmark's edit: a digit for a digit, and typing a character inside a resource
     at = text.index("ExpirationInDays: 365") + len("ExpirationInDays: 36")
     parsed = parse_text(text, nodes=True)
@@ -139,7 +160,7 @@ def test_random_edits_of_corpus_templates() -> None:
     template of the corpus, 150 edits each, from that seed (a few minutes; docs/server.md)."""
     full = os.environ.get("CFNFIX_REPARSE_FULL")
     rng = random.Random(int(full) if full else 2026)
-    files = [p for p in corpus_files() if p.suffix in (".yaml", ".yml")]
+    files = [p for p in corpus_files() if p.suffix in (".yaml", ".yml", ".json", ".template")]
     reparsed = 0
     for path in files if full else rng.sample(files, 60):
         text = path.read_text(encoding="utf-8")
