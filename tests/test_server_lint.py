@@ -133,3 +133,24 @@ async def test_cfn_lint_not_installed(tmp_path: Path) -> None:
     assert "pip install 'cfnfix[lint]'" in message.message
     assert [m.message for m in s.client.messages if "cfn-lint" in m.message] == [message.message]  # once
     assert not any(_linted(p) for p in s.published)
+
+
+async def test_the_lint_process_is_started_again_when_it_dies() -> None:
+    import asyncio
+
+    from cfnfix.config import Settings
+    from cfnfix.server.linting import LintWorker, LintWorkerDied
+
+    text = (SEED / "input.yaml").read_text(encoding="utf-8")
+    worker = LintWorker()
+    try:
+        first = [f.rule_id for f in await worker.lint(text, None, Settings())]
+        assert "W2001" in first
+        running = asyncio.ensure_future(worker.lint(text, None, Settings()))
+        await asyncio.sleep(0.01)
+        worker._process.kill()  # dies while it lints
+        with pytest.raises(LintWorkerDied):
+            await running
+        assert [f.rule_id for f in await worker.lint(text, None, Settings())] == first  # a new process
+    finally:
+        worker.close()

@@ -15,13 +15,13 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import Connection
+from typing import Any
 
 from ..config import Settings
 from ..findings import Finding
 
-__all__ = ["LintWorker", "cfn_lint_installed", "lint_text"]
+__all__ = ["LintWorker", "LintWorkerDied", "cfn_lint_installed", "lint_text"]
 
 
 def cfn_lint_installed() -> bool:
@@ -49,44 +49,84 @@ def lint_text(text: str, file: str | None, settings: Settings) -> list[Finding]:
     return lint_findings(document, settings)
 
 
-def _start(regions: tuple[str, ...]) -> None:
-    """Worker start-up: load cfn-lint's rules before the first template arrives."""
+def _serve(conn: Connection, regions: tuple[str, ...]) -> None:
+    """The worker process: load cfn-lint's rules, then answer ``(text, file, settings)`` requests
+    with ``("ok", findings)`` or ``("error", CfnfixError)`` until the server goes away."""
+    from ..errors import CfnfixError, LintRefusalError
     from ..lint import preload
 
     try:
         preload(regions)
     except Exception:  # noqa: BLE001 - not installed or broken: lint_text says so, with the reason
         pass
+    while True:
+        try:
+            text, file, settings = conn.recv()
+        except (EOFError, OSError):
+            return  # the server is gone
+        try:
+            answer: tuple[str, Any] = ("ok", lint_text(text, file, settings))
+        except CfnfixError as exc:
+            answer = ("error", exc)
+        except Exception as exc:  # noqa: BLE001 - reported to the server, which shows it
+            answer = ("error", LintRefusalError(f"cfn-lint failed: {type(exc).__name__}: {exc}"))
+        try:
+            conn.send(answer)
+        except (OSError, ValueError):
+            return
+
+
+class LintWorkerDied(RuntimeError):
+    """The worker process ended while it was linting (it is started again for the next text)."""
 
 
 class LintWorker:
-    """One child process that runs cfn-lint for every document of the server, one text at a time."""
+    """One child process that runs cfn-lint for every document of the server, one text at a time.
+
+    A plain process and a pipe (not a process pool): nothing that needs cleaning up when the
+    server ends at once, and the child is killed outright when the server shuts down.
+    """
 
     def __init__(self) -> None:
-        self._pool: ProcessPoolExecutor | None = None
+        self._process: Any = None
+        self._conn: Connection | None = None
+        self._lock: asyncio.Lock | None = None
+
+    def _start(self, regions: tuple[str, ...]) -> Connection:
+        context = multiprocessing.get_context("spawn")
+        ours, theirs = context.Pipe()
+        self._process = context.Process(target=_serve, args=(theirs, regions), name="cfnfix-lint", daemon=True)
+        self._process.start()
+        theirs.close()
+        self._conn = ours
+        return ours
 
     async def lint(self, text: str, file: str | None, settings: Settings) -> list[Finding]:
-        """cfn-lint's findings for ``text`` (see :func:`lint_text`); the child is restarted if it died."""
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                max_workers=1,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_start,
-                initargs=(tuple(settings.cfn_lint_regions),),
-            )
-        loop = asyncio.get_running_loop()
-        try:
-            return await loop.run_in_executor(self._pool, lint_text, text, file, settings)
-        except BrokenProcessPool:
-            self._pool = None
-            raise
+        """cfn-lint's findings for ``text`` (see :func:`lint_text`; its errors are raised here).
+
+        Raises :class:`LintWorkerDied` when the child ended meanwhile."""
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        async with self._lock:  # one text at a time through the pipe
+            conn = self._conn
+            if conn is None or self._process is None or not self._process.is_alive():
+                conn = self._start(tuple(settings.cfn_lint_regions))
+            loop = asyncio.get_running_loop()
+            try:
+                conn.send((text, file, settings))
+                kind, payload = await loop.run_in_executor(None, conn.recv)
+            except (EOFError, OSError) as exc:
+                self.close()
+                raise LintWorkerDied(str(exc) or "the cfn-lint process ended") from None
+        if kind == "error":
+            raise payload
+        return payload  # type: ignore[no-any-return]
 
     def close(self) -> None:
         """Stop the child at once (a run in progress is abandoned)."""
-        pool, self._pool = self._pool, None
-        if pool is None:
-            return
-        children = multiprocessing.active_children()
-        pool.shutdown(wait=False, cancel_futures=True)
-        for child in children:
-            child.kill()
+        process, conn = self._process, self._conn
+        self._process = self._conn = None
+        if process is not None and process.is_alive():
+            process.kill()
+        if conn is not None:
+            conn.close()

@@ -19,7 +19,6 @@ import logging
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -36,7 +35,7 @@ from ..findings import Applicability, Finding
 from .analysis import Analysis, analyse, carry_over, impacted, with_impacts, with_lint
 from .documents import LspTextDocument, use_lsp_lines
 from .convert import LINT_SOURCE, SOURCE, diagnostics, text_edits, workspace_edit
-from .linting import LintWorker, cfn_lint_installed
+from .linting import LintWorker, LintWorkerDied, cfn_lint_installed
 from .fixes import FixEdits, fix_all, quick_fix
 from .positions import PositionMap, encoding_name
 from .settings import SettingsStore, client_settings
@@ -235,7 +234,7 @@ class CfnfixServer(LanguageServer):
                 except CfnfixError as exc:  # cfn-lint failed on this text
                     self.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Warning, message=f"{state.uri}: {exc.reason}"))
                     linted = None
-                except BrokenProcessPool:
+                except LintWorkerDied:
                     self.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Error, message="cfnfix: the cfn-lint process died; it is restarted for the next change"))
                     linted = None
                 if self.docs.get(state.uri) is not state:
