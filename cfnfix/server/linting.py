@@ -19,9 +19,10 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from ..config import Settings
+from ..errors import ConfigError
 from ..findings import Finding
 
-__all__ = ["LintWorker", "LintWorkerDied", "cfn_lint_installed", "lint_text"]
+__all__ = ["CfnLintMissing", "LintWorker", "LintWorkerDied", "cfn_lint_installed", "lint_text"]
 
 
 def cfn_lint_installed() -> bool:
@@ -29,19 +30,28 @@ def cfn_lint_installed() -> bool:
     return importlib.util.find_spec("cfnlint") is not None
 
 
+class CfnLintMissing(ConfigError):
+    """cfn-lint is not installed where the worker runs."""
+
+
 def lint_text(text: str, file: str | None, settings: Settings) -> list[Finding]:
     """cfn-lint's findings for ``text`` (in the worker process).
 
-    Raises :class:`~cfnfix.errors.ConfigError` when cfn-lint is not installed and
+    Raises :class:`CfnLintMissing` when cfn-lint is not installed, :class:`~cfnfix.errors.ConfigError`
+    for a region cfn-lint does not know, and
     :class:`~cfnfix.errors.LintRefusalError` when it fails; a text that does not parse
     (the server does not ask for one) has none.
     """
     from ..document import load
-    from ..errors import ParseError, TemplateError
-    from ..lint import require
+    from ..errors import ConfigError, ParseError, TemplateError
+    from ..lint import require, validate_regions
     from ..lint_findings import lint_findings
 
-    require("cfn-lint = true")
+    try:
+        require("cfn-lint = true")
+    except ConfigError as exc:
+        raise CfnLintMissing(exc.reason) from None
+    validate_regions(tuple(settings.cfn_lint_regions), "cfn-lint = true", option="cfn-lint-regions")
     try:
         document = load(text, file)
     except (ParseError, TemplateError):

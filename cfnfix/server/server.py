@@ -35,7 +35,7 @@ from ..findings import Applicability, Finding
 from .analysis import Analysis, analyse, carry_over, impacted, with_impacts, with_lint
 from .documents import LspTextDocument, use_lsp_lines
 from .convert import LINT_SOURCE, SOURCE, diagnostics, text_edits, workspace_edit
-from .linting import LintWorker, LintWorkerDied, cfn_lint_installed
+from .linting import CfnLintMissing, LintWorker, LintWorkerDied, cfn_lint_installed
 from .fixes import FixEdits, fix_all, quick_fix
 from .positions import PositionMap, encoding_name
 from .settings import SettingsStore, client_settings
@@ -227,9 +227,12 @@ class CfnfixServer(LanguageServer):
                     return
                 try:
                     linted = await self.linter.lint(analysis.text, state.path, settings)
-                except ConfigError:  # cfn-lint is not installed where the worker runs
+                except CfnLintMissing:  # cfn-lint is not installed where the worker runs
                     self.lint_missing = True
                     self.warn_once(_LINT_MISSING)
+                    return
+                except ConfigError as exc:  # e.g. a region cfn-lint does not know: shown once, cfnfix's findings stay
+                    self.warn_once(f"cfnfix: {exc.reason}")
                     return
                 except CfnfixError as exc:  # cfn-lint failed on this text
                     self.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Warning, message=f"{state.uri}: {exc.reason}"))
