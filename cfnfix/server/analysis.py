@@ -22,7 +22,7 @@ from ..document.pointer import parse_pointer
 from ..document.text import LineIndex
 from ..errors import CfnfixError
 from ..findings import Finding
-from .reparse import reparse
+from .reparse import edit_region, reparse
 
 __all__ = ["Analysis", "Problem", "analyse", "carry_over", "finding_span", "impacted", "with_impacts", "with_lint"]
 
@@ -204,30 +204,8 @@ def carry_over(previous: Analysis, text: str) -> tuple[list[Finding], list[tuple
     old = previous.text
     if old == text:
         return list(previous.findings), list(previous.spans)
-    limit = min(len(old), len(text))
-    head = 0
-    step = 4096
-    while head < limit:  # common prefix, block by block, then character by character
-        n = min(step, limit - head)
-        if old[head : head + n] == text[head : head + n]:
-            head += n
-        elif n > 1:
-            step = max(1, n // 2)
-        else:
-            break
-    tail = 0
-    limit = min(len(old), len(text)) - head
-    step = 4096
-    while tail < limit:
-        n = min(step, limit - tail)
-        if old[len(old) - tail - n : len(old) - tail] == text[len(text) - tail - n : len(text) - tail]:
-            tail += n
-        elif n > 1:
-            step = max(1, n // 2)
-        else:
-            break
-    old_end = len(old) - tail
-    delta = len(text) - len(old)
+    head, old_end, new_end = edit_region(old, text)
+    delta = new_end - old_end
 
     def move(offset: int) -> int:
         if offset <= head:
