@@ -19,6 +19,7 @@ each fixed by a rename of the key and its references). It prints:
   the last edit after the server has been idle (its fix is computed ahead), (b) for the first
   finding right after a change, the request alone (the edit left to resolve) and (c) with
   the resolve (the fix computed then);
+* with ``--json``, the first figures for the same template as JSON (1.4 MB);
 * memory: the server's resident set size (``/proc/PID/status``, Linux) after each block of
   edits over ``--edits`` one-character edits of the 1 MB document, each waited for.
 """
@@ -41,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from lsprotocol import types as lsp  # noqa: E402
 
 from benchmarks.bench import with_renames  # noqa: E402
-from benchmarks.generate_large import generate_yaml  # noqa: E402
+from benchmarks.generate_large import generate_json, generate_yaml  # noqa: E402
 from cfnfix.server.server import DEBOUNCE_SECONDS, PREPARE_BUDGET_SECONDS, PREPARE_SECONDS  # noqa: E402
 from devtools.lsp_session import Session, session  # noqa: E402
 
@@ -49,6 +50,12 @@ from devtools.lsp_session import Session, session  # noqa: E402
 #: Edit i changes occurrence i mod n to a digit that occurrence has not had in this round,
 #: so every version is a new text (no parse is ever answered from the parse cache).
 ANCHOR = "ExpirationInDays: 36"
+#: The same place in the JSON form of the template (``--json``).
+JSON_ANCHOR = '"ExpirationInDays": 36'
+
+
+def _anchor(text: str) -> str:
+    return JSON_ANCHOR if text.lstrip().startswith("{") else ANCHOR
 
 
 class Edits:
@@ -56,10 +63,11 @@ class Edits:
 
     def __init__(self, text: str) -> None:
         self.sites = []
-        at = text.find(ANCHOR)
+        anchor = _anchor(text)
+        at = text.find(anchor)
         while at != -1:
-            self.sites.append(at + len(ANCHOR))
-            at = text.find(ANCHOR, at + 1)
+            self.sites.append(at + len(anchor))
+            at = text.find(anchor, at + 1)
         self.count = 0
         self.last = 0
 
@@ -107,10 +115,11 @@ async def _edit(s: Session, uri: str, edits: Edits) -> float:
 async def _insert(s: Session, uri: str, n: int) -> float:
     """Type one character (an insertion: the text grows, later offsets move); seconds until its diagnostics arrive."""
     text = s.texts[uri]
+    anchor = _anchor(text)
     at = -1
     for _ in range(n + 1):
-        at = text.find(ANCHOR, at + 1)
-    at += len(ANCHOR)
+        at = text.find(anchor, at + 1)
+    at += len(anchor)
     start = time.perf_counter()
     version = s.change(uri, at, at, "1")
     await s.until(lambda: s.latest(uri, version), timeout=120)
@@ -220,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10, help="measurements per figure (default 10)")
     parser.add_argument("--edits", type=int, default=200, help="edits for the memory figure (default 200; 0: skip)")
+    parser.add_argument("--json", action="store_true", help="also the same template as JSON (1.4 MB, no finding)")
     args = parser.parse_args(argv)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
@@ -238,6 +248,11 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(asyncio.run(measure(clean, args.runs, actions=False))))
         print(f"1 MB template with 10 invalid logical IDs ({len(renamed.read_bytes()) / 2**20:.2f} MB):")
         print("\n".join(asyncio.run(measure(renamed, args.runs, actions=True))))
+        if args.json:
+            as_json = folder / "large.json"
+            as_json.write_text(generate_json(500), encoding="utf-8")
+            print(f"the same template as JSON ({len(as_json.read_bytes()) / 2**20:.2f} MB):")
+            print("\n".join(asyncio.run(measure(as_json, args.runs, actions=False))))
         if args.edits:
             print(f"memory over {args.edits} edits of the 1 MB template with 10 invalid logical IDs:")
             print("\n".join(asyncio.run(memory(renamed, args.edits))))
