@@ -247,12 +247,12 @@ def test_garbage_cycles_left_by_an_analysis_are_collected() -> None:
     import gc
     import weakref
 
-    from cfnfix.server.server import _Collector
+    from cfnfix.server.collector import Collector
 
     class Node:
         pass
 
-    collector = _Collector()
+    collector = Collector()
     was = gc.isenabled()
     with collector.held():
         assert not gc.isenabled()

@@ -13,13 +13,10 @@ code action request finds them ready.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import gc
 import logging
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -34,6 +31,7 @@ from ..errors import CfnfixError, ConfigError, PatchError
 from ..findings import Applicability, Finding
 from .analysis import Analysis, analyse, carry_over, impacted, with_impacts, with_lint
 from .documents import LspTextDocument, use_lsp_lines
+from .collector import COLLECTOR
 from .convert import LINT_SOURCE, SOURCE, diagnostics, text_edits, workspace_edit
 from .linting import CfnLintMissing, LintWorker, LintWorkerDied, cfn_lint_installed
 from .fixes import FixEdits, fix_all, quick_fix
@@ -52,10 +50,8 @@ PREPARE_SECONDS = 0.3
 PREPARE_LIMIT = 20
 #: … and no more once this much time went into them (a 1 MB template's fix takes about 0.3 s).
 PREPARE_BUDGET_SECONDS = 1.0
-#: Quiet time after which the cyclic garbage collector runs (see ``_Collector``).
+#: Quiet time after which the cyclic garbage collector runs (see :mod:`.collector`).
 COLLECT_IDLE_SECONDS = 2.0
-#: … and at the latest after this many analyses.
-COLLECT_EVERY = 50
 #: Code action kind of "apply every safe fix" (what editors run on save).
 FIX_ALL_KIND = "source.fixAll.cfnfix"
 #: Code action kind of a fix marked unsafe (a sub-kind of quickfix, so editors list it).
@@ -197,8 +193,8 @@ class CfnfixServer(LanguageServer):
 
     async def _collect_later(self) -> None:
         await asyncio.sleep(COLLECT_IDLE_SECONDS)
-        if _COLLECTOR.held_since_collect:
-            await asyncio.get_running_loop().run_in_executor(self.engine, _COLLECTOR.collect)
+        if COLLECTOR.held_since_collect:
+            await asyncio.get_running_loop().run_in_executor(self.engine, COLLECTOR.collect)
 
     # ------------------------------------------------------------------ cfn-lint
     def _want_lint(self, state: DocState) -> None:
@@ -441,53 +437,12 @@ def _analysis_job(
     The text is re-parsed from ``good`` (the last analysis that parsed) where the edit
     allows; a text that does not parse keeps ``good``'s findings, moved onto it
     (:func:`carry_over`). The cyclic garbage collector is held off meanwhile (see
-    :class:`_Collector`).
+    :mod:`.collector`).
     """
-    with _COLLECTOR.held():
+    with COLLECTOR.held():
         return _analysis(text, path, settings, good, encoding, version, previous)
 
 
-class _Collector:
-    """When Python's cyclic garbage collector runs in the server.
-
-    A 1 MB template is about a million objects (parse, nodes, rule indexes), kept for as
-    long as the document is open. The collector's full passes walk all of them again and
-    again while a change is analysed (measured: 160-460 ms for an analysis that takes 130-210 ms
-    without them). The parse and the findings are trees, freed by reference counting the moment
-    a newer analysis replaces them; the collector is only needed for the rare cycle. So an
-    analysis runs with the collector off and ends by moving what it leaves to the permanent
-    generation (:func:`gc.freeze`), which later passes skip; the cycles are collected after
-    :data:`COLLECT_IDLE_SECONDS` without a change (:meth:`CfnfixServer.collect_when_idle`), or
-    every :data:`COLLECT_EVERY` analyses when changes never stop.
-    """
-
-    def __init__(self) -> None:
-        self.held_since_collect = 0
-
-    @contextlib.contextmanager
-    def held(self) -> Iterator[None]:
-        """Run the body with the collector off; freeze what is left after it."""
-        if self.held_since_collect >= COLLECT_EVERY:
-            self.collect()
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            yield
-        finally:
-            self.held_since_collect += 1
-            gc.freeze()
-            if enabled:
-                gc.enable()
-
-    def collect(self) -> None:
-        """Collect every cycle (frozen objects included), then freeze the survivors again."""
-        gc.unfreeze()
-        gc.collect()
-        gc.freeze()
-        self.held_since_collect = 0
-
-
-_COLLECTOR = _Collector()
 
 
 def _analysis(
