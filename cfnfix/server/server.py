@@ -2,12 +2,16 @@
 
 Threads: the event loop (pygls) reads and answers messages; all of cfnfix's work (parse,
 rules, patch engine) runs on one worker thread, :attr:`CfnfixServer.engine`, one job at a
-time (the parse cache is shared and not meant for concurrent use). A change is analysed
-after :data:`DEBOUNCE_SECONDS` of quiet; a newer change makes the result of an older
-analysis obsolete (it is dropped, never published). After diagnostics are published and
-the document stays unchanged for :data:`PREPARE_SECONDS`, the quick fixes of its findings
-nearest the last edit are computed ahead (within :data:`PREPARE_BUDGET_SECONDS`), so that a
-code action request finds them ready.
+time (the parse cache is shared and not meant for concurrent use); cfn-lint runs in a
+process of its own (:mod:`.linting`). A change is analysed after :data:`DEBOUNCE_SECONDS`
+of quiet, once the document's previous analysis (if one runs) has ended; a newer change
+makes the result of an older analysis obsolete (it is dropped, never published). An
+analysis re-parses only the edited entry when it can (:mod:`.reparse`) and builds the
+positions and diagnostics too, so the event loop only publishes them. With cfn-lint on,
+its findings are merged in and published again for the same version. After diagnostics
+are published and the document stays unchanged for :data:`PREPARE_SECONDS`, the quick
+fixes (and their impact) of its findings nearest the last edit are computed ahead (within
+:data:`PREPARE_BUDGET_SECONDS`), so that a code action request finds them ready.
 """
 
 from __future__ import annotations
