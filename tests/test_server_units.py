@@ -283,3 +283,38 @@ def test_positions_after_an_edit_equal_fresh_ones() -> None:
         assert positions.starts == PositionMap(text).starts
     crlf = PositionMap.after_edit(PositionMap("a\r\nb"), "a\r\nbc\r\n")
     assert crlf.starts == [0, 3, 7]
+
+
+@pytest.mark.asyncio
+async def test_a_cfn_lint_result_is_dropped_once_the_document_changed() -> None:
+    """Even when the change's own analysis has not been published yet (the race the end-to-end test cannot time)."""
+    from cfnfix.server.positions import PositionMap
+    from cfnfix.server.server import CfnfixServer, DocState
+    from cfnfix.server.settings import client_settings
+
+    server = CfnfixServer()
+    server.store.client = client_settings({"cfn-lint": True})
+    text = SEED.read_text(encoding="utf-8")
+    published: list[object] = []
+    server.text_document_publish_diagnostics = published.append  # type: ignore[method-assign]
+    lint: list = []  # no cfn-lint needed: it "found" nothing
+
+    for change_meanwhile in (True, False):
+        state = DocState("file:///t.yaml", None)
+        state.analysis = analyse(text, None, Settings())
+        state.version, state.positions = 1, PositionMap(text)
+        server.docs[state.uri] = state
+
+        async def fake_lint(text: str, file: object, settings: object, state: DocState = state, bump: bool = change_meanwhile) -> list:
+            if bump:
+                state.generation += 1  # a change arrived; its analysis is still running
+            return lint
+
+        server.linter.lint = fake_lint  # type: ignore[method-assign]
+        before = state.analysis
+        await server._lint(state)
+        if change_meanwhile:
+            assert published == [] and state.analysis is before
+        else:
+            assert len(published) == 1 and state.analysis is not before and state.analysis.linted
+    server.engine.shutdown(wait=True)
