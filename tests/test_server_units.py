@@ -318,3 +318,55 @@ async def test_a_cfn_lint_result_is_dropped_once_the_document_changed() -> None:
         else:
             assert len(published) == 1 and state.analysis is not before and state.analysis.linted
     server.engine.shutdown(wait=True)
+
+
+@pytest.mark.asyncio
+async def test_typing_during_a_slow_analysis_queues_at_most_one_more(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Changes every 60 ms (past the 50 ms debounce) while each analysis takes 200 ms: the
+    analyses run one after the other, each of the latest text, and the last version is published."""
+    import asyncio
+    import threading
+    import time
+
+    from lsprotocol import types as lsp
+    from pygls.workspace import Workspace
+
+    import cfnfix.server.server as server_module
+    from cfnfix.server.analysis import Analysis
+    from cfnfix.server.documents import use_lsp_lines
+    from cfnfix.server.server import CfnfixServer
+
+    calls: list[int | None] = []
+    running = threading.Semaphore(1)
+
+    def slow_job(text: str, path: object, settings: object, good: object, encoding: str, version: int | None, previous: object = None) -> tuple:
+        assert running.acquire(blocking=False), "two analyses of one document at once"
+        try:
+            calls.append(version)
+            time.sleep(0.2)
+            return Analysis(text, template=False), PositionMap(text), []
+        finally:
+            running.release()
+
+    monkeypatch.setattr(server_module, "_analysis_job", slow_job)
+    server = CfnfixServer()
+    server.protocol._workspace = Workspace(None)
+    use_lsp_lines(server.workspace)
+    published: list[lsp.PublishDiagnosticsParams] = []
+    server.text_document_publish_diagnostics = published.append  # type: ignore[method-assign]
+    uri = "file:///t.yaml"
+    server.workspace.put_text_document(lsp.TextDocumentItem(uri=uri, language_id="yaml", version=0, text="a: 1\n"))
+    for version in range(1, 11):
+        server.workspace.update_text_document(
+            lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            lsp.TextDocumentContentChangePartial(range=lsp.Range(start=lsp.Position(line=0, character=3), end=lsp.Position(line=0, character=4)), text=str(version % 10)),
+        )
+        server.schedule(uri, server.debounce)
+        await asyncio.sleep(0.06)
+    deadline = time.monotonic() + 10
+    while not (published and published[-1].version == 10):
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.02)
+    assert len(calls) <= 5 and calls[-1] == 10  # one per change would be 10
+    assert [p.version for p in published] == [10]  # older results were dropped
+    server.engine.shutdown(wait=True)
