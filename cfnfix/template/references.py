@@ -204,9 +204,10 @@ def _at(pointer: str, *tokens: Any) -> str:
     return pointer
 
 
-#: (pointer, id of the body) → (body, occurrences, texts, consumed, pseudo, subs) of one resource
-#: (see :meth:`ReferenceIndex._resource_kept`), least recently used first.
-_KEPT: OrderedDict[tuple[str, int], tuple[Any, list[Occurrence], dict[str, str], set[str], list[Occurrence], list[tuple[str, Any]]]] = OrderedDict()
+#: Pointer of a resource → (body, occurrences, texts, consumed, pseudo, subs) of its latest body
+#: (see :meth:`ReferenceIndex._resource_kept`), least recently used first: one entry per
+#: resource, so an editor's many versions of one template do not pile up.
+_KEPT: OrderedDict[str, tuple[Any, list[Occurrence], dict[str, str], set[str], list[Occurrence], list[tuple[str, Any]]]] = OrderedDict()
 _KEPT_SIZE = 4096
 
 #: Recently indexed templates (data object, index), newest first; identity, not equality, decides.
@@ -391,7 +392,7 @@ class ReferenceIndex:
         if not isinstance(res, dict) or scope.shadow or scope.condition_fn:
             self._resource(res, path, scope)
             return
-        key = (path, id(res))
+        key = path
         kept = _KEPT.get(key)
         if kept is None or kept[0] is not res:
             outer = (self.occurrences, self._texts, self._consumed, self.pseudo, self.subs)

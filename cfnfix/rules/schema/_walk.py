@@ -208,17 +208,18 @@ def _walk(res: Resource, pointer: str, tokens: tuple[str, ...], value: Any, sche
                 yield from _walk(res, f"{pointer}/{index}", tokens + (str(index),), item, sub, root)
 
 
-#: (logical ID, id of the body) → (body, its walk). A body is keyed by identity: the data of a
-#: fixed template shares every entry the fix did not touch (the engine's local verification
-#: rebuilds it so), so a second check walks only what changed.
-_WALKS: OrderedDict[tuple[str, int], tuple[Any, list[Node]]] = OrderedDict()
+#: Logical ID → (body, its walk) of the latest body seen under that ID; a hit needs the same
+#: body object: the data of a fixed template shares every entry the fix did not touch (the
+#: engine's local verification rebuilds it so), so a second check walks only what changed.
+#: One entry per ID bounds the memory of an editor's many versions of one template.
+_WALKS: OrderedDict[str, tuple[Any, list[Node]]] = OrderedDict()
 _WALKS_SIZE = 4096
 
 
 def nodes(data: Any, resource: Resource) -> list[Node]:
     """:func:`walk` of ``resource`` (of template ``data``), computed once for all the rules
     that read it and for later checks of templates that share its body (read-only data)."""
-    key = (resource.id, id(resource.body))
+    key = resource.id
     entry = _WALKS.get(key)
     if entry is not None and entry[0] is resource.body:
         _WALKS.move_to_end(key)
