@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import gc
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ..document import Parsed, parse_text
@@ -93,20 +94,11 @@ def reparse(old: str, parsed: Parsed, new: str, file: str | None = None) -> Pars
         return None
     if old.startswith("\ufeff") or new.startswith("\ufeff") or "\r" in new:
         return None
-    start, old_end, new_end = edit_region(old, new)
-    delta = new_end - old_end
-    # the top-level entry whose value holds the edit, then the entry of that value
-    items = root.items  # type: ignore[union-attr]
-    top = _entry_at(items, start)
-    if top is None:
+    found = _edited_entry(old, new, root, lambda k, v: _block_mapping(v) and bool(_SECTION_KEY.match(k.value)) and k.style == "")
+    if found is None:
         return None
-    section_key, section = items[top]
-    if not _block_mapping(section) or not _SECTION_KEY.match(section_key.value) or section_key.style != "":
-        return None
-    entries = section.items  # type: ignore[union-attr]
-    index = _entry_at(entries, start)
-    if index is None:
-        return None
+    start, old_end, delta, items, top, entries, index = found
+    section_key = items[top][0]
     key = entries[index][0]
     region_start = old.rfind("\n", 0, key.start) + 1
     indent = key.start - region_start
@@ -207,6 +199,28 @@ def _object(node: Any) -> bool:
     return type(node) is MappingNode and node.flow and node.tag is None and node.close >= 0
 
 
+def _edited_entry(
+    old: str, new: str, root: Node, section_ok: Callable[[ScalarNode, Node], bool]
+) -> tuple[int, int, int, list[Any], int, list[Any], int] | None:
+    """Where the edit from ``old`` to ``new`` lies: (edit start, its end in ``old``, the change
+    in length, the root's entries, the index of the top-level entry whose value holds it, that
+    section's entries, the index of the entry holding it); None when the edit is not inside an
+    entry of a section that ``section_ok(key, value)`` accepts."""
+    start, old_end, new_end = edit_region(old, new)
+    items = root.items  # type: ignore[union-attr]
+    top = _entry_at(items, start)
+    if top is None:
+        return None
+    section_key, section = items[top]
+    if not section_ok(section_key, section):
+        return None
+    entries = section.items  # type: ignore[union-attr]
+    index = _entry_at(entries, start)
+    if index is None:
+        return None
+    return start, old_end, new_end - old_end, items, top, entries, index
+
+
 def _reparse_json(old: str, parsed: Parsed, new: str, file: str | None) -> Parsed | None:
     """:func:`reparse` for JSON: the edited entry is ``"key": value`` of a top-level object's
     object, from its key's opening quote to the end of its value; it is parsed as
@@ -217,19 +231,11 @@ def _reparse_json(old: str, parsed: Parsed, new: str, file: str | None) -> Parse
     _, root, data = parsed
     if root is None or not _object(root) or not isinstance(data, dict) or old.startswith("\ufeff") or new.startswith("\ufeff"):
         return None
-    start, old_end, new_end = edit_region(old, new)
-    delta = new_end - old_end
-    items = root.items  # type: ignore[union-attr]
-    top = _entry_at(items, start)
-    if top is None:
+    found = _edited_entry(old, new, root, lambda k, v: _object(v) and isinstance(data.get(k.value), dict))
+    if found is None:
         return None
-    section_key, section = items[top]
-    if not _object(section) or not isinstance(data.get(section_key.value), dict):
-        return None
-    entries = section.items  # type: ignore[union-attr]
-    index = _entry_at(entries, start)
-    if index is None:
-        return None
+    start, old_end, delta, items, top, entries, index = found
+    section_key = items[top][0]
     key, value = entries[index]
     if start < key.start or old_end > value.end:
         return None  # the edit reaches past the entry
