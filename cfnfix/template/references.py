@@ -44,13 +44,13 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
 from ..document.pointer import escape_token, parse_pointer
+from .kept import KeptByIdentity
 
 __all__ = [
     "FOREACH_PREFIX",
@@ -204,15 +204,13 @@ def _at(pointer: str, *tokens: Any) -> str:
     return pointer
 
 
-#: Pointer of a resource → (body, occurrences, texts, consumed, pseudo, subs) of its latest body
-#: (see :meth:`ReferenceIndex._resource_kept`), least recently used first: one entry per
-#: resource, so an editor's many versions of one template do not pile up.
-_KEPT: OrderedDict[str, tuple[Any, list[Occurrence], dict[str, str], set[str], list[Occurrence], list[tuple[str, Any]]]] = OrderedDict()
-_KEPT_SIZE = 4096
+#: Pointer of a resource → (occurrences, texts, consumed, pseudo, subs) of its latest body
+#: (see :meth:`ReferenceIndex._resource_kept`): one entry per resource, so an editor's many
+#: versions of one template do not pile up.
+_KEPT: KeptByIdentity[tuple[list[Occurrence], dict[str, str], set[str], list[Occurrence], list[tuple[str, Any]]]] = KeptByIdentity(4096)
 
-#: Recently indexed templates (data object, index), newest first; identity, not equality, decides.
-_SHARED: list[tuple[Any, "ReferenceIndex"]] = []
-_SHARED_SIZE = 4
+#: The indexes of the last few templates, by the identity of their data.
+_SHARED: KeptByIdentity[ReferenceIndex] = KeptByIdentity(4)
 
 
 def _name_part(text: str) -> str:
@@ -249,13 +247,8 @@ class ReferenceIndex:
         """The index of ``data``, shared: one walk serves every rule, the renamer and the
         impact of a fix. ``data`` must be read-only from then on (as a parsed document's
         data is); a template changed in place needs ``ReferenceIndex(data)``."""
-        for held, index in _SHARED:
-            if held is data:
-                return index
-        index = cls(data)
-        _SHARED.insert(0, (data, index))
-        del _SHARED[_SHARED_SIZE:]
-        return index
+        index = _SHARED.get(id(data), data)
+        return index if index is not None else _SHARED.put(id(data), data, cls(data))
 
     # ------------------------------------------------------------------ queries
 
@@ -392,26 +385,21 @@ class ReferenceIndex:
         if not isinstance(res, dict) or scope.shadow or scope.condition_fn:
             self._resource(res, path, scope)
             return
-        key = path
-        kept = _KEPT.get(key)
-        if kept is None or kept[0] is not res:
+        kept = _KEPT.get(path, res)
+        if kept is None:
             outer = (self.occurrences, self._texts, self._consumed, self.pseudo, self.subs)
             self.occurrences, self._texts, self._consumed, self.pseudo, self.subs = [], {}, set(), [], []
             try:
                 self._resource(res, path, scope)
-                kept = (res, self.occurrences, self._texts, self._consumed, self.pseudo, self.subs)
+                kept = _KEPT.put(path, res, (self.occurrences, self._texts, self._consumed, self.pseudo, self.subs))
             finally:
                 self.occurrences, self._texts, self._consumed, self.pseudo, self.subs = outer
-            _KEPT[key] = kept
-            while len(_KEPT) > _KEPT_SIZE:
-                _KEPT.popitem(last=False)
-        else:
-            _KEPT.move_to_end(key)
-        self.occurrences.extend(kept[1])
-        self._texts.update(kept[2])
-        self._consumed.update(kept[3])
-        self.pseudo.extend(kept[4])
-        self.subs.extend(kept[5])
+        occurrences, texts, consumed, pseudo, subs = kept
+        self.occurrences.extend(occurrences)
+        self._texts.update(texts)
+        self._consumed.update(consumed)
+        self.pseudo.extend(pseudo)
+        self.subs.extend(subs)
 
     def _resource(self, res: Any, path: str, scope: _Scope) -> None:
         if not isinstance(res, dict):

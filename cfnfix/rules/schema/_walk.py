@@ -10,18 +10,20 @@ nothing. Nothing in the template is evaluated.
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from functools import wraps
+from typing import Any, TypeVar
 
 from ...document.pointer import escape_token
+from ...template.kept import KeptByIdentity
 from ...template.model import Resource, resources
 from ._schemas import resolve, resource_schema
 
 __all__ = ["Node", "ObjectShape", "is_intrinsic", "nodes", "object_shape", "schema_types", "walk", "walk_template"]
 
 _BRANCHES = ("allOf", "anyOf", "oneOf")
+T = TypeVar("T")
 
 
 def is_intrinsic(value: Any) -> bool:
@@ -86,22 +88,25 @@ def _branches(schema: dict[str, Any], root: dict[str, Any]) -> Iterator[dict[str
                 stack.append(node[key])
 
 
-#: Schemas live as long as the process (see :func:`._schemas.resource_schema`), so their ids
-#: are stable keys: what is derived from one schema is derived once.
-_SHAPES: dict[int, ObjectShape] = {}
-_TYPES: dict[int, frozenset[str]] = {}
-_ITEMS: dict[int, dict[str, Any] | None] = {}
+def _per_schema(derive: Callable[..., T]) -> Callable[..., T]:
+    """``derive(schema, root, *more)`` computed once per schema (and ``more``). Schemas live
+    as long as the process (see :func:`._schemas.resource_schema`), so their ids are stable
+    keys: what is derived from one schema is derived once."""
+    memo: dict[tuple[Any, ...], T] = {}
+
+    @wraps(derive)
+    def once(schema: dict[str, Any], root: dict[str, Any], *more: Any) -> T:
+        key = (id(schema), *more)
+        if key not in memo:
+            memo[key] = derive(schema, root, *more)
+        return memo[key]
+
+    return once
 
 
+@_per_schema
 def object_shape(schema: dict[str, Any], root: dict[str, Any]) -> ObjectShape:
     """The property names an object schema (and its branches) declares."""
-    shape = _SHAPES.get(id(schema))
-    if shape is None:
-        shape = _SHAPES[id(schema)] = _object_shape(schema, root)
-    return shape
-
-
-def _object_shape(schema: dict[str, Any], root: dict[str, Any]) -> ObjectShape:
     known: dict[str, None] = {}
     patterns: list[str] = []
     required: list[str] = []
@@ -119,15 +124,9 @@ def _object_shape(schema: dict[str, Any], root: dict[str, Any]) -> ObjectShape:
     return ObjectShape(tuple(known), closed and bool(known), tuple(patterns), tuple(required))
 
 
+@_per_schema
 def schema_types(schema: dict[str, Any], root: dict[str, Any]) -> frozenset[str]:
     """The JSON types a schema admits (empty: unconstrained)."""
-    found = _TYPES.get(id(schema))
-    if found is None:
-        found = _TYPES[id(schema)] = frozenset(_schema_types(schema, root))
-    return found
-
-
-def _schema_types(schema: dict[str, Any], root: dict[str, Any]) -> set[str]:
     found: set[str] = set()
     for node in _branches(schema, root):
         kind = node.get("type")
@@ -135,23 +134,12 @@ def _schema_types(schema: dict[str, Any], root: dict[str, Any]) -> set[str]:
             found.add(kind)
         elif isinstance(kind, list):
             found.update(k for k in kind if isinstance(k, str))
-    return found
+    return frozenset(found)
 
 
-#: (id of schema, key) → child schema. Schemas live as long as the process (see
-#: :func:`._schemas.resource_schema`), so their ids are stable keys.
-_CHILDREN: dict[tuple[int, str], dict[str, Any] | None] = {}
-
-
+@_per_schema
 def child_schema(schema: dict[str, Any], root: dict[str, Any], key: str) -> dict[str, Any] | None:
     """The schema of property ``key`` of an object schema (first branch that declares it)."""
-    memo = (id(schema), key)
-    if memo not in _CHILDREN:
-        _CHILDREN[memo] = _child_schema(schema, root, key)
-    return _CHILDREN[memo]
-
-
-def _child_schema(schema: dict[str, Any], root: dict[str, Any], key: str) -> dict[str, Any] | None:
     for node in _branches(schema, root):
         props = node.get("properties")
         if isinstance(props, dict) and key in props:
@@ -165,14 +153,9 @@ def _child_schema(schema: dict[str, Any], root: dict[str, Any], key: str) -> dic
     return None
 
 
+@_per_schema
 def item_schema(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any] | None:
     """The schema of an array schema's items."""
-    if id(schema) not in _ITEMS:
-        _ITEMS[id(schema)] = _item_schema(schema, root)
-    return _ITEMS[id(schema)]
-
-
-def _item_schema(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any] | None:
     for node in _branches(schema, root):
         items = node.get("items")
         if isinstance(items, dict):
@@ -208,27 +191,18 @@ def _walk(res: Resource, pointer: str, tokens: tuple[str, ...], value: Any, sche
                 yield from _walk(res, f"{pointer}/{index}", tokens + (str(index),), item, sub, root)
 
 
-#: Logical ID → (body, its walk) of the latest body seen under that ID; a hit needs the same
-#: body object: the data of a fixed template shares every entry the fix did not touch (the
+#: Logical ID → the walk of the latest body seen under that ID; a hit needs the same body
+#: object: the data of a fixed template shares every entry the fix did not touch (the
 #: engine's local verification rebuilds it so), so a second check walks only what changed.
 #: One entry per ID bounds the memory of an editor's many versions of one template.
-_WALKS: OrderedDict[str, tuple[Any, list[Node]]] = OrderedDict()
-_WALKS_SIZE = 4096
+_WALKS: KeptByIdentity[list[Node]] = KeptByIdentity(4096)
 
 
 def nodes(data: Any, resource: Resource) -> list[Node]:
     """:func:`walk` of ``resource`` (of template ``data``), computed once for all the rules
     that read it and for later checks of templates that share its body (read-only data)."""
-    key = resource.id
-    entry = _WALKS.get(key)
-    if entry is not None and entry[0] is resource.body:
-        _WALKS.move_to_end(key)
-        return entry[1]
-    found = list(walk(resource))
-    _WALKS[key] = (resource.body, found)
-    while len(_WALKS) > _WALKS_SIZE:
-        _WALKS.popitem(last=False)
-    return found
+    found = _WALKS.get(resource.id, resource.body)
+    return found if found is not None else _WALKS.put(resource.id, resource.body, list(walk(resource)))
 
 
 def walk_template(data: Any) -> Iterator[Node]:
