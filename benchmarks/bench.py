@@ -66,7 +66,18 @@ from benchmarks.generate_large import generate_json, generate_yaml  # noqa: E402
 from devtools.corpus import corpus_files  # noqa: E402
 
 #: Resources of the large template renamed to invalid logical IDs for the "with renames" rows.
-RENAMED = ("Queue003", "Table010", "ExecRole020", "Handler031", "DataBucket036", "Queue045", "Table064", "ExecRole098", "Handler151", "SecurityGroup203")
+RENAMED = (
+    "Queue003",
+    "Table010",
+    "ExecRole020",
+    "Handler031",
+    "DataBucket036",
+    "Queue045",
+    "Table064",
+    "ExecRole098",
+    "Handler151",
+    "SecurityGroup203",
+)
 
 
 FLOOR_EVENTS = "floor: PyYAML `CSafeLoader` read + parse (libyaml events), in-process"
@@ -111,7 +122,9 @@ def run_subprocess(cmd: Sequence[str], repeat: int) -> Timing:
         walls.append(time.perf_counter() - start)
         cpus.append(usage.ru_utime + usage.ru_stime)
         codes.add(os.waitstatus_to_exitcode(status))
-    out = subprocess.run([sys.executable, "-I", "-S", "-c", _LAUNCHER, *cmd], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", _LAUNCHER, *cmd], capture_output=True, text=True, check=True
+    )
     rss = int(out.stdout) * (1 if sys.platform == "darwin" else 1024)
     return Timing(min(walls), min(cpus), repeat, rss, frozenset(codes))
 
@@ -179,7 +192,7 @@ def floor(paths: Sequence[Path], *, construct: bool) -> Callable[[], int]:
             text = path.read_bytes().decode("utf-8")
             try:
                 if construct:
-                    yaml.load(text, Loader=_FloorLoader)  # noqa: S506 - a CSafeLoader subclass
+                    yaml.load(text, Loader=_FloorLoader)
                 else:
                     for _ in yaml.parse(text, Loader=yaml.CSafeLoader):
                         pass
@@ -232,14 +245,37 @@ def large_only(n: int, script: str | None = None) -> int:
         # one-resource template, and the position parse of the 1 MB YAML in this process
         tiny = tmp / "tiny.yaml"
         tiny.write_text("Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n", encoding="utf-8")
-        rows.append(("floor: `cfnfix apply` (start-up)", "1 resource, YAML", run_subprocess([script, "apply", "-q", str(tiny)], n)))
-        rows.append(("floor: the interpreter importing typer and pydantic (as the CLI does)", "—", run_subprocess(
-            [sys.executable, "-c", "import typer, typer._adapters, pydantic; pydantic.BaseModel"], n)))
+        rows.append(
+            (
+                "floor: `cfnfix apply` (start-up)",
+                "1 resource, YAML",
+                run_subprocess([script, "apply", "-q", str(tiny)], n),
+            )
+        )
+        rows.append(
+            (
+                "floor: the interpreter importing typer and pydantic (as the CLI does)",
+                "—",
+                run_subprocess(
+                    [sys.executable, "-c", "import typer, typer._adapters, pydantic; pydantic.BaseModel"], n
+                ),
+            )
+        )
         large_yaml = generate_yaml(500)
-        rows.append(("floor: YAML parse with positions, in-process", "500 resources, YAML", run_inprocess(
-            lambda: document.parse_text(large_yaml, "large.yaml", nodes=True), n)))
-        rows.append(("floor: libyaml events alone (`CSafeLoader`), in-process", "500 resources, YAML", run_inprocess(
-            lambda: sum(1 for _ in yaml.parse(large_yaml, Loader=yaml.CSafeLoader)), n)))
+        rows.append(
+            (
+                "floor: YAML parse with positions, in-process",
+                "500 resources, YAML",
+                run_inprocess(lambda: document.parse_text(large_yaml, "large.yaml", nodes=True), n),
+            )
+        )
+        rows.append(
+            (
+                "floor: libyaml events alone (`CSafeLoader`), in-process",
+                "500 resources, YAML",
+                run_inprocess(lambda: sum(1 for _ in yaml.parse(large_yaml, Loader=yaml.CSafeLoader)), n),
+            )
+        )
         for fmt, text in {"yaml": large_yaml, "json": generate_json(500)}.items():
             folder = tmp / fmt
             folder.mkdir()
@@ -249,8 +285,20 @@ def large_only(n: int, script: str | None = None) -> int:
             renamed.write_text(with_renames(text), encoding="utf-8")
             where = f"500 resources, {fmt.upper()}, {_mb(path.stat().st_size)}"
             rows.append(("`cfnfix check FILE`", where, run_subprocess([script, "check", "-q", str(path)], n)))
-            rows.append(("`cfnfix check FOLDER` (found by the search)", where, run_subprocess([script, "check", "-q", str(folder)], n)))
-            rows.append(("`cfnfix apply` (dry run, nothing to fix)", where, run_subprocess([script, "apply", "-q", str(path)], n)))
+            rows.append(
+                (
+                    "`cfnfix check FOLDER` (found by the search)",
+                    where,
+                    run_subprocess([script, "check", "-q", str(folder)], n),
+                )
+            )
+            rows.append(
+                (
+                    "`cfnfix apply` (dry run, nothing to fix)",
+                    where,
+                    run_subprocess([script, "apply", "-q", str(path)], n),
+                )
+            )
             timing = run_subprocess([script, "apply", "-q", str(renamed)], n)
             assert timing.codes == {1}, f"apply with renames should change the file (exit 1), got {timing.codes}"
             rows.append(("`cfnfix apply` (dry run: 10 renames)", f"{where}, 10 invalid logical IDs", timing))
@@ -273,8 +321,11 @@ def _lint_rows(
         ratio = timing.wall / lint.wall
         ok = "✓" if ratio <= 1.2 else "✗"
         add(
-            f"`cfnfix check --cfn-lint --jobs {jobs}`, console script", where, timing,
-            f"RSS {_mb(timing.rss or 0)}", f"≤ 1.2× cfn-lint: {ratio:.2f}× wall, {timing.cpu / lint.cpu:.2f}× CPU {ok}",
+            f"`cfnfix check --cfn-lint --jobs {jobs}`, console script",
+            where,
+            timing,
+            f"RSS {_mb(timing.rss or 0)}",
+            f"≤ 1.2× cfn-lint: {ratio:.2f}× wall, {timing.cpu / lint.cpu:.2f}× CPU {ok}",
         )
 
 
@@ -286,8 +337,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cold-repeat", type=int, default=20, help="runs per cold-start measurement")
     parser.add_argument("--no-cfn-lint", action="store_true", help="skip cfn-lint (it takes about a minute)")
     parser.add_argument("--only", choices=["large"], help="only the 1 MB templates through the console script")
-    parser.add_argument("--script", help="with --only large: the console script to measure (default: the installed cfnfix), e.g. a launcher of another checkout")
-    parser.add_argument("--cfn-lint-only", action="store_true", help="only cfn-lint and `cfnfix check --cfn-lint` over the corpus")
+    parser.add_argument(
+        "--script",
+        help="with --only large: the console script to measure (default: the installed cfnfix), e.g. a launcher of another checkout",
+    )
+    parser.add_argument(
+        "--cfn-lint-only", action="store_true", help="only cfn-lint and `cfnfix check --cfn-lint` over the corpus"
+    )
     args = parser.parse_args(argv)
     n = args.repeat
     if args.only == "large":
@@ -345,7 +401,10 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="cfnfix-bench-"))
     try:
         tiny = tmp / "tiny.yaml"
-        tiny.write_text("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Bucket:\n    Type: AWS::S3::Bucket\n", encoding="utf-8")
+        tiny.write_text(
+            "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Bucket:\n    Type: AWS::S3::Bucket\n",
+            encoding="utf-8",
+        )
         baseline = run_subprocess([cfnfix_script, "apply", "-q", str(tiny)], 1).rss or 0
         large = {"yaml": generate_yaml(500), "json": generate_json(500)}
         for fmt, text in large.items():
@@ -360,27 +419,57 @@ def main(argv: list[str] | None = None) -> int:
             add("`cfnfix check`, in-process", where, run_inprocess(cli_inprocess("check", "-q", str(path)), n))
             timing = run_subprocess([cfnfix_script, "check", "-q", str(path)], n)
             peak = traced_peak(cli_inprocess("check", "-q", str(path)))
-            add("`cfnfix check`, console script", where, timing, _memory(timing, baseline, peak, size), f"memory < 10× {'✓' if peak < 10 * size else '✗'}")
-            add("`cfnfix apply` (dry run), in-process", where, run_inprocess(cli_inprocess("apply", "-q", str(path)), n))
+            add(
+                "`cfnfix check`, console script",
+                where,
+                timing,
+                _memory(timing, baseline, peak, size),
+                f"memory < 10× {'✓' if peak < 10 * size else '✗'}",
+            )
+            add(
+                "`cfnfix apply` (dry run), in-process", where, run_inprocess(cli_inprocess("apply", "-q", str(path)), n)
+            )
             timing = run_subprocess([cfnfix_script, "apply", "-q", str(path)], n)
             peak = traced_peak(cli_inprocess("apply", "-q", str(path)))
-            add("`cfnfix apply` (dry run), console script", where, timing, _memory(timing, baseline, peak, size), _targets(timing, peak, size))
+            add(
+                "`cfnfix apply` (dry run), console script",
+                where,
+                timing,
+                _memory(timing, baseline, peak, size),
+                _targets(timing, peak, size),
+            )
             where_r = f"{where}, 10 invalid logical IDs"
             timing_in = run_inprocess(cli_inprocess("apply", "-q", str(renamed)), n)
             assert timing_in.codes == {1}, f"apply with renames should change the file (exit 1), got {timing_in.codes}"
             add("`cfnfix apply` (dry run: 10 renames), in-process", where_r, timing_in)
             timing = run_subprocess([cfnfix_script, "apply", "-q", str(renamed)], n)
             peak = traced_peak(cli_inprocess("apply", "-q", str(renamed)))
-            add("`cfnfix apply` (dry run: 10 renames), console script", where_r, timing, _memory(timing, baseline, peak, size), _targets(timing, peak, size))
+            add(
+                "`cfnfix apply` (dry run: 10 renames), console script",
+                where_r,
+                timing,
+                _memory(timing, baseline, peak, size),
+                _targets(timing, peak, size),
+            )
             if lint_script and not args.no_cfn_lint:
                 timing = run_subprocess([lint_script, "--regions", "us-east-1", "--", str(path)], args.lint_repeat)
                 add("cfn-lint, console script", where, timing, f"RSS {_mb(timing.rss or 0)}")
 
         # ------------------------------------------------------------ cold start
         cold = args.cold_repeat
-        add("cold start: `python -c pass` (the interpreter alone)", "—", run_subprocess([sys.executable, "-c", "pass"], cold))
+        add(
+            "cold start: `python -c pass` (the interpreter alone)",
+            "—",
+            run_subprocess([sys.executable, "-c", "pass"], cold),
+        )
         timing = run_subprocess([cfnfix_script, "--version"], cold)
-        add("cold start: `cfnfix --version`", "—", timing, f"RSS {_mb(timing.rss or 0)}", f"< 150 ms {'✓' if timing.wall < 0.150 else '✗'}")
+        add(
+            "cold start: `cfnfix --version`",
+            "—",
+            timing,
+            f"RSS {_mb(timing.rss or 0)}",
+            f"< 150 ms {'✓' if timing.wall < 0.150 else '✗'}",
+        )
         timing = run_subprocess([cfnfix_script, "check", "-q", str(tiny)], max(3, cold // 2))
         add("cold start: `cfnfix check` of a one-resource template", "1 file", timing, f"RSS {_mb(timing.rss or 0)}")
         if lint_script and not args.no_cfn_lint:
@@ -393,7 +482,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _print(rows: list[tuple[str, str, Timing | None, str, str]], started: datetime, load_before: Any, n: int, args: Any) -> None:
+def _print(
+    rows: list[tuple[str, str, Timing | None, str, str]], started: datetime, load_before: Any, n: int, args: Any
+) -> None:
     """The header line and the markdown table."""
     load_after = os.getloadavg()
     print(
@@ -408,8 +499,15 @@ def _print(rows: list[tuple[str, str, Timing | None, str, str]], started: dateti
         if timing is None:
             continue
         odd = [c for c in timing.codes if c not in (0, 1)]
-        note = f" (exit {', '.join(map(str, sorted(odd)))})" if odd and "cfn-lint" not in what and "floor" not in what else ""
-        print(f"| {what}{note} | {where} | {timing.runs} | {_secs(timing.wall)} | {_secs(timing.cpu)} | {memory} | {target} |")
+        note = (
+            f" (exit {', '.join(map(str, sorted(odd)))})"
+            if odd and "cfn-lint" not in what and "floor" not in what
+            else ""
+        )
+        print(
+            f"| {what}{note} | {where} | {timing.runs} | {_secs(timing.wall)} | {_secs(timing.cpu)} | {memory} | {target} |"
+        )
+
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -82,7 +82,9 @@ def fix_all(docs: list[Document], settings: Settings, *, lint: bool) -> FixSumma
         summary.changed += 1
         if fix_text(result.text, doc.file, settings).text != result.text:
             summary.unstable.append(str(doc.file))
-        summary.diff_lines.append(sum(1 for ln in result.diff.splitlines() if ln[:1] in "+-" and ln[:3] not in ("+++", "---")))
+        summary.diff_lines.append(
+            sum(1 for ln in result.diff.splitlines() if ln[:1] in "+-" and ln[:3] not in ("+++", "---"))
+        )
         if lint:
             from cfnfix.lint import renames
             from devtools.lint_oracle import new_lint_errors

@@ -13,8 +13,9 @@ import argparse
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -43,7 +44,11 @@ def fix_patch(data: dict[str, Any]) -> list[dict[str, Any]]:
     """A patch shaped like a typical fix: rename + references, attributes, a parameter."""
     return [
         {"op": "move", "from": "/Resources/Queue003", "path": "/Resources/IngestQueue003"},
-        {"op": "replace", "path": "/Resources/Handler001/Properties/Environment/Variables/QUEUE_URL/Ref", "value": "IngestQueue003"},
+        {
+            "op": "replace",
+            "path": "/Resources/Handler001/Properties/Environment/Variables/QUEUE_URL/Ref",
+            "value": "IngestQueue003",
+        },
         {"op": "add", "path": "/Resources/Table004/Properties/Tags", "value": [{"Key": "fixed", "Value": "yes"}]},
         {"op": "add", "path": "/Resources/DataBucket000/Metadata/Reviewed", "value": True},
         {"op": "add", "path": "/Parameters/LayerArn", "value": {"Type": "String", "Default": ""}},
@@ -68,9 +73,17 @@ def main(argv: list[str] | None = None) -> int:
         row(f"{fmt}: load", size, *timed(lambda: load(text), n))
         patch = fix_patch(load(text).data)
         row(f"{fmt}: apply 5-operation fix patch (verified)", size, *timed(lambda: apply_patch(text, patch), n))
-        row(f"{fmt}: load, then apply that patch (as cfnfix fix)", size, *timed(lambda: (load(text), apply_patch(text, patch)), n))
+        row(
+            f"{fmt}: load, then apply that patch (as cfnfix fix)",
+            size,
+            *timed(lambda: (load(text), apply_patch(text, patch)), n),
+        )
         if fmt == "yaml":
-            row("yaml: compose, PyYAML CSafeLoader (libyaml)", size, *timed(lambda: yaml.compose(text, Loader=yaml.CSafeLoader), n))
+            row(
+                "yaml: compose, PyYAML CSafeLoader (libyaml)",
+                size,
+                *timed(lambda: yaml.compose(text, Loader=yaml.CSafeLoader), n),
+            )
             try:
                 from ruamel.yaml import YAML
 
@@ -84,7 +97,9 @@ def main(argv: list[str] | None = None) -> int:
         per = []
         for t in texts:
             per.append(timed(lambda: load(t), 1)[1])
-        print(f"| corpus: load, mean of {len(texts)} files | {total / 1e6:6.2f} MB | | {statistics.mean(per) * 1000:8.2f} ms |")
+        print(
+            f"| corpus: load, mean of {len(texts)} files | {total / 1e6:6.2f} MB | | {statistics.mean(per) * 1000:8.2f} ms |"
+        )
     return 0
 
 

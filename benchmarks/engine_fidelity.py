@@ -35,7 +35,11 @@ def apply_patch(text: str, patch: list, **kw: object) -> str:
 
 
 def main(argv: list[str]) -> int:
-    files = sorted(p for p in Path(argv[0]).rglob("*") if p.suffix in (".yaml", ".yml", ".json", ".template")) if argv else corpus_files()
+    files = (
+        sorted(p for p in Path(argv[0]).rglob("*") if p.suffix in (".yaml", ".yml", ".json", ".template"))
+        if argv
+        else corpus_files()
+    )
     loads = identity = 0
     correct: Counter[str] = Counter()
     confined: Counter[str] = Counter()
@@ -76,8 +80,12 @@ def main(argv: list[str]) -> int:
     print("| patch | templates | correct (= jsonpatch) | confined (touched lines only) |")
     print("|---|---|---|---|")
     for kind in total:
-        print(f"| {kind} | {total[kind]} | {100 * correct[kind] / total[kind]:.1f}% | {100 * confined[kind] / total[kind]:.1f}% |")
-    print(f"| all | {patches} | {100 * sum(correct.values()) / patches:.1f}% | {100 * sum(confined.values()) / patches:.1f}% |")
+        print(
+            f"| {kind} | {total[kind]} | {100 * correct[kind] / total[kind]:.1f}% | {100 * confined[kind] / total[kind]:.1f}% |"
+        )
+    print(
+        f"| all | {patches} | {100 * sum(correct.values()) / patches:.1f}% | {100 * sum(confined.values()) / patches:.1f}% |"
+    )
     print(f"\nmean {1000 * seconds / patches:.2f} ms per patch (parse, plan, apply, verify)")
     return 0 if loads == identity == n and sum(correct.values()) == sum(confined.values()) == patches else 1
 

@@ -119,7 +119,7 @@ def _resource_yaml(i: int) -> list[str]:
             "      MessageRetentionPeriod: 1209600",
             "      KmsMasterKeyId: alias/aws/sqs",
             "      RedrivePolicy:",
-            f"        deadLetterTargetArn: !GetAtt DeadLetter.Arn",
+            "        deadLetterTargetArn: !GetAtt DeadLetter.Arn",
             "        maxReceiveCount: 5",
             "      Tags:",
             "        - {Key: team, Value: !Ref Team}",

@@ -65,7 +65,11 @@ def _with_properties(data: Any) -> list[Resource]:
 
 def _set(res: Resource, key: str, value: Any) -> dict[str, Any]:
     """Set property ``key`` of ``res`` (replace or add)."""
-    return {"op": "replace" if key in res.props else "add", "path": f"{res.pointer}/Properties/{escape_token(key)}", "value": value}
+    return {
+        "op": "replace" if key in res.props else "add",
+        "path": f"{res.pointer}/Properties/{escape_token(key)}",
+        "value": value,
+    }
 
 
 def rds_deletion(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -77,7 +81,11 @@ def rds_deletion(data: dict[str, Any]) -> list[dict[str, Any]]:
         if res.type.endswith("DBInstance") and "DBClusterIdentifier" in res.props:
             continue  # a cluster member: the cluster's policy is what counts
         ops.append(_set(res, "DeletionProtection", False))
-        ops += [{"op": "remove", "path": f"{res.pointer}/{k}"} for k in ("DeletionPolicy", "UpdateReplacePolicy") if k in res.body]
+        ops += [
+            {"op": "remove", "path": f"{res.pointer}/{k}"}
+            for k in ("DeletionPolicy", "UpdateReplacePolicy")
+            if k in res.body
+        ]
     return ops
 
 
@@ -130,7 +138,9 @@ def peer_parameter(data: dict[str, Any]) -> list[dict[str, Any]]:
     if isinstance(params, dict) and "PeerVpcId" in params:
         return []
     ops: list[dict[str, Any]] = [] if isinstance(params, dict) else [{"op": "add", "path": "/Parameters", "value": {}}]
-    return ops + [{"op": "add", "path": "/Parameters/PeerVpcId", "value": {"Type": "String", "Description": "VPC to peer with"}}]
+    return ops + [
+        {"op": "add", "path": "/Parameters/PeerVpcId", "value": {"Type": "String", "Description": "VPC to peer with"}}
+    ]
 
 
 def placeholder_peer(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -151,7 +161,9 @@ INJECTIONS: dict[str, Injector] = {
 }
 
 
-def run_kind(rule_id: str, docs: list[Document], settings: Settings, *, lint: bool) -> tuple[collections.Counter[str], list[str]]:
+def run_kind(
+    rule_id: str, docs: list[Document], settings: Settings, *, lint: bool
+) -> tuple[collections.Counter[str], list[str]]:
     """Inject ``rule_id``'s defect into every document where it can exist and fix it: counts and problems."""
     inject = INJECTIONS[rule_id]
     row: collections.Counter[str] = collections.Counter()

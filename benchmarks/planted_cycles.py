@@ -48,11 +48,10 @@ from cfnfix import apply_patch  # noqa: E402
 from cfnfix.api import findings_for, fix_text  # noqa: E402
 from cfnfix.config import Settings  # noqa: E402
 from cfnfix.document import Document, load  # noqa: E402
-from cfnfix.document.pointer import escape_token  # noqa: E402
 from cfnfix.errors import CfnfixError  # noqa: E402
-from cfnfix.template.references import sub_variables  # noqa: E402
-from cfnfix.template.model import Resource, getatt_target, ref_target, resources  # noqa: E402
 from cfnfix.rules.cycles._tables import tables  # noqa: E402
+from cfnfix.template.model import Resource, getatt_target, ref_target, resources  # noqa: E402
+from cfnfix.template.references import sub_variables  # noqa: E402
 
 Planter = Callable[[dict[str, Any]], list[dict[str, Any]]]
 
@@ -101,7 +100,9 @@ def plant_self(data: dict[str, Any]) -> list[dict[str, Any]]:
     groups = _groups(data)
     if len(groups) != 1 or len([r for r in resources(data) if r.type == _GROUP]) != 1:
         return []
-    return [_append(groups[0], "SecurityGroupIngress", {"IpProtocol": "-1", "SourceSecurityGroupId": {"Ref": groups[0].id}})]
+    return [
+        _append(groups[0], "SecurityGroupIngress", {"IpProtocol": "-1", "SourceSecurityGroupId": {"Ref": groups[0].id}})
+    ]
 
 
 def plant_role(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -120,15 +121,28 @@ def plant_role(data: dict[str, Any]) -> list[dict[str, Any]]:
         if isinstance(policies, list) and policies and isinstance(policies[0], dict):
             doc = policies[0].get("PolicyDocument")
             if isinstance(doc, dict) and isinstance(doc.get("Statement"), list):
-                return [{"op": "add", "path": f"{role.pointer}/Properties/Policies/0/PolicyDocument/Statement/-", "value": statement}]
+                return [
+                    {
+                        "op": "add",
+                        "path": f"{role.pointer}/Properties/Policies/0/PolicyDocument/Statement/-",
+                        "value": statement,
+                    }
+                ]
         if policies is not None and not isinstance(policies, list):
             continue
-        policy = {"PolicyName": "planted-invoke-self", "PolicyDocument": {"Version": "2012-10-17", "Statement": [statement]}}
+        policy = {
+            "PolicyName": "planted-invoke-self",
+            "PolicyDocument": {"Version": "2012-10-17", "Statement": [statement]},
+        }
         return [_append(role, "Policies", policy)]
     return []
 
 
-PLANTERS: dict[str, Planter] = {"security groups": plant_groups, "self-reference": plant_self, "role policy": plant_role}
+PLANTERS: dict[str, Planter] = {
+    "security groups": plant_groups,
+    "self-reference": plant_self,
+    "role policy": plant_role,
+}
 
 
 # ---------------------------------------------------------------------------- permissions as data
@@ -190,7 +204,9 @@ def canonical(value: Any, data: Any) -> Any:
                 close = arg.index("}", start) + 1
                 head, _, attr = var.partition(".")
                 out.append(arg[last:open_])
-                out.append(_reference_text(data, head, attr or None) if head in data.get("Resources", {}) else "${" + var + "}")
+                out.append(
+                    _reference_text(data, head, attr or None) if head in data.get("Resources", {}) else "${" + var + "}"
+                )
                 last = close
             return "".join(out) + arg[last:]
     return {k: canonical(v, data) for k, v in value.items()}
@@ -205,7 +221,9 @@ _ALLOW_ALL = "(EC2 default: all traffic out)"
 
 def security_rules(data: Any) -> set[tuple[str, str, str]]:
     """(group, ingress|egress, rule) for every rule of every group, inline or separate."""
-    placeholder = json.dumps(canonical(dict(tables()["security_group_rules"]["SecurityGroupEgress"]["placeholder"]), data), sort_keys=True)
+    placeholder = json.dumps(
+        canonical(dict(tables()["security_group_rules"]["SecurityGroupEgress"]["placeholder"]), data), sort_keys=True
+    )
     rules: set[tuple[str, str, str]] = set()
     for res in resources(data):
         if res.type == _GROUP:
@@ -221,7 +239,13 @@ def security_rules(data: Any) -> set[tuple[str, str, str]]:
         elif res.type in ("AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress"):
             group = canonical(res.props.get("GroupId"), data)
             item = {k: v for k, v in res.props.items() if k not in ("GroupId", "GroupName")}
-            rules.add((str(group).removeprefix("${").removesuffix(".GroupId}"), "ingress" if res.type.endswith("Ingress") else "egress", _key(item, data)))
+            rules.add(
+                (
+                    str(group).removeprefix("${").removesuffix(".GroupId}"),
+                    "ingress" if res.type.endswith("Ingress") else "egress",
+                    _key(item, data),
+                )
+            )
     return rules
 
 
@@ -256,7 +280,9 @@ def permissions(data: Any) -> tuple[set[Any], set[Any]]:
 # ---------------------------------------------------------------------------- the run
 
 
-def run_shape(shape: str, docs: list[Document], *, lint: bool, lint_sample: int | None = None) -> tuple[collections.Counter[str], list[str]]:
+def run_shape(
+    shape: str, docs: list[Document], *, lint: bool, lint_sample: int | None = None
+) -> tuple[collections.Counter[str], list[str]]:
     """Plant ``shape`` wherever it can exist and fix it: counts and problems."""
     plant = PLANTERS[shape]
     row: collections.Counter[str] = collections.Counter()

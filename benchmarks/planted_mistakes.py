@@ -56,13 +56,13 @@ from cfnfix.config import Settings  # noqa: E402
 from cfnfix.document import Document, load  # noqa: E402
 from cfnfix.document.pointer import escape_token  # noqa: E402
 from cfnfix.errors import CfnfixError  # noqa: E402
-from cfnfix.template.model import resources, section  # noqa: E402
 from cfnfix.rules.schema._names import has_macro, names  # noqa: E402
 from cfnfix.rules.schema._schemas import resource_types  # noqa: E402
 from cfnfix.rules.schema._values import allowed  # noqa: E402
 from cfnfix.rules.schema._walk import child_schema, object_shape, schema_types, walk  # noqa: E402
 from cfnfix.rules.schema.scalar_for_list import _single  # noqa: E402
 from cfnfix.rules.schema.sub_needed import _TOKEN, _resolves  # noqa: E402
+from cfnfix.template.model import resources, section  # noqa: E402
 
 #: How the measurement fixes: the schema rules only, unsafe fixes included.
 SETTINGS = Settings(unsafe_fixes=True, select=["CFX7"])
@@ -171,14 +171,23 @@ def getatt_typo(data: Any) -> Iterator[tuple[str, list[Op]]]:
         return
     for pointer, fn in _intrinsics(data):
         arg = fn.get("Fn::GetAtt")
-        if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str) and arg[0] in known.resources and len(arg[0]) >= 3:
+        if (
+            isinstance(arg, list)
+            and len(arg) == 2
+            and isinstance(arg[0], str)
+            and arg[0] in known.resources
+            and len(arg[0]) >= 3
+        ):
             new = _drop_letter(arg[0])
             if new not in known.refable:
                 yield pointer, [{"op": "replace", "path": f"{pointer}/Fn::GetAtt/0", "value": new}]
         elif isinstance(arg, str) and "." in arg:
             head, _, attr = arg.partition(".")
             if head in known.resources and len(head) >= 3 and _drop_letter(head) not in known.refable:
-                yield pointer, [{"op": "replace", "path": f"{pointer}/Fn::GetAtt", "value": f"{_drop_letter(head)}.{attr}"}]
+                yield (
+                    pointer,
+                    [{"op": "replace", "path": f"{pointer}/Fn::GetAtt", "value": f"{_drop_letter(head)}.{attr}"}],
+                )
 
 
 def lost_sub(data: Any) -> Iterator[tuple[str, list[Op]]]:
@@ -281,7 +290,9 @@ class Linter:
         return self._cache[text]
 
 
-def measure(site: Site, lint: Linter, settings: Settings = SETTINGS, problems: list[str] | None = None) -> dict[str, bool]:
+def measure(
+    site: Site, lint: Linter, settings: Settings = SETTINGS, problems: list[str] | None = None
+) -> dict[str, bool]:
     """What happened at one site: planted, repaired, restored, new error, second run changed
     (a line for each site that was not repaired and restored is added to ``problems``)."""
     before = lint(site.doc.text)
@@ -304,7 +315,10 @@ def measure(site: Site, lint: Linter, settings: Settings = SETTINGS, problems: l
 
 
 def run(
-    docs: list[Document], per_kind: int = 0, kinds: list[str] | None = None, problems: list[str] | None = None,
+    docs: list[Document],
+    per_kind: int = 0,
+    kinds: list[str] | None = None,
+    problems: list[str] | None = None,
     max_bytes: int = 0,
 ) -> dict[str, collections.Counter[str]]:
     """Plant, fix and judge every kind: kind → counts (sites not repaired or restored: ``problems``)."""
@@ -348,7 +362,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
     parser.add_argument("--per-kind", type=int, default=0, help="sites per kind (0: every template with a site)")
     parser.add_argument("--kind", action="append", choices=list(KINDS), help="only these kinds")
-    parser.add_argument("--max-bytes", type=int, default=0, help="only templates of at most this many characters (0: any)")
+    parser.add_argument(
+        "--max-bytes", type=int, default=0, help="only templates of at most this many characters (0: any)"
+    )
     parser.add_argument("--verbose", action="store_true", help="list the sites not repaired or not restored")
     args = parser.parse_args(argv)
     start = time.perf_counter()

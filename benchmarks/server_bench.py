@@ -39,12 +39,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from lsprotocol import types as lsp  # noqa: E402
+from lsprotocol import types as lsp
 
-from benchmarks.bench import with_renames  # noqa: E402
-from benchmarks.generate_large import generate_json, generate_yaml  # noqa: E402
-from cfnfix.server.server import DEBOUNCE_SECONDS, PREPARE_BUDGET_SECONDS, PREPARE_SECONDS  # noqa: E402
-from devtools.lsp_session import Session, session  # noqa: E402
+from benchmarks.bench import with_renames
+from benchmarks.generate_large import generate_json, generate_yaml
+from cfnfix.server.server import DEBOUNCE_SECONDS, PREPARE_BUDGET_SECONDS, PREPARE_SECONDS
+from devtools.lsp_session import Session, session
 
 #: The character that changes: the last digit of a lifecycle rule's expiration (365 days).
 #: Edit i changes occurrence i mod n to a digit that occurrence has not had in this round,
@@ -137,7 +137,9 @@ async def _code_action(s: Session, uri: str, diagnostic: lsp.Diagnostic, *, reso
     start = time.perf_counter()
     result = await s.client.text_document_code_action_async(
         lsp.CodeActionParams(
-            text_document=lsp.TextDocumentIdentifier(uri=uri), range=diagnostic.range, context=lsp.CodeActionContext(diagnostics=[diagnostic])
+            text_document=lsp.TextDocumentIdentifier(uri=uri),
+            range=diagnostic.range,
+            context=lsp.CodeActionContext(diagnostics=[diagnostic]),
         )
     )
     action = next(a for a in result or [] if isinstance(a, lsp.CodeAction) and a.kind == "quickfix")
@@ -166,7 +168,9 @@ async def measure(path: Path, runs: int, *, actions: bool) -> list[str]:
             changes.append(await _edit(s, uri, edits))
             cpu.append(_cpu(pid) - before)
         findings = [d for d in s.latest(uri).diagnostics if d.source == "cfnfix"]  # type: ignore[union-attr]
-        out.append(f"  diagnostics after a one-character change ({len(findings)} findings), wall: {_summary(changes)}; debounce {_ms(DEBOUNCE_SECONDS)} included")
+        out.append(
+            f"  diagnostics after a one-character change ({len(findings)} findings), wall: {_summary(changes)}; debounce {_ms(DEBOUNCE_SECONDS)} included"
+        )
         out.append(f"  server CPU time for that change (10 ms clock ticks): {_summary(cpu)}")
         typed: list[float] = []
         cpu = []
@@ -175,7 +179,9 @@ async def measure(path: Path, runs: int, *, actions: bool) -> list[str]:
             before = _cpu(pid)
             typed.append(await _insert(s, uri, (i * 37) % len(edits.sites)))
             cpu.append(_cpu(pid) - before)
-        out.append(f"  diagnostics after typing one character (an insertion), wall: {_summary(typed)}; debounce {_ms(DEBOUNCE_SECONDS)} included")
+        out.append(
+            f"  diagnostics after typing one character (an insertion), wall: {_summary(typed)}; debounce {_ms(DEBOUNCE_SECONDS)} included"
+        )
         out.append(f"  server CPU time for that change (10 ms clock ticks): {_summary(cpu)}")
         edits = Edits(s.texts[uri])  # the insertions moved the sites
         if actions and first:
@@ -193,13 +199,19 @@ async def measure(path: Path, runs: int, *, actions: bool) -> list[str]:
                 cold.append(took)
                 await _edit(s, uri, edits)
                 diagnostic = _nearest(s, uri, edits)
-                await asyncio.sleep(PREPARE_SECONDS + PREPARE_BUDGET_SECONDS + 2.0)  # idle: the fixes near the edit are computed ahead
+                await asyncio.sleep(
+                    PREPARE_SECONDS + PREPARE_BUDGET_SECONDS + 2.0
+                )  # idle: the fixes near the edit are computed ahead
                 took, resolved = await _code_action(s, uri, diagnostic)
                 assert not resolved
                 ready.append(took)
             out.append(f"  code action for one finding, server idle (fix computed ahead): {_summary(ready)}")
-            out.append(f"  code action for one finding, right after a change, request only (the edit left to codeAction/resolve): {_summary(request)}")
-            out.append(f"  code action for one finding, right after a change, request + resolve (the fix computed then): {_summary(cold)}")
+            out.append(
+                f"  code action for one finding, right after a change, request only (the edit left to codeAction/resolve): {_summary(request)}"
+            )
+            out.append(
+                f"  code action for one finding, right after a change, request + resolve (the fix computed then): {_summary(cold)}"
+            )
     return out
 
 

@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         try:
             result = fix_text(text, str(path), settings)
-        except Exception:  # noqa: BLE001 - not a template: cfnfix refuses it, skip
+        except Exception:
             continue
         linted += 1
         old = lint_ids(text)

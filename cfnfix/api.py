@@ -46,7 +46,9 @@ class FixResult(BaseModel):
     remaining: list[Finding] = Field(description="Findings in the fixed text.")
     failed: list[FailedFix] = Field(default_factory=list, description="Fixes dropped, with the reason.")
     passes: int = Field(0, description="Fix passes run.")
-    converged: bool = Field(True, description="False when fixing stopped at a cycle or at the pass limit with fixes left.")
+    converged: bool = Field(
+        True, description="False when fixing stopped at a cycle or at the pass limit with fixes left."
+    )
     impact: list[ResourceImpact] = Field(
         default_factory=list,
         description="What the whole patch does to a deployed stack, per resource (docs/deployed-stack-impact.md).",
@@ -110,7 +112,8 @@ def _load_text(text: str, file: str | None, settings: Settings | None) -> Docume
             raise TemplateError(
                 f"{exc.reason}: a str is template text; to read the file {text.strip()!r} pass a path, "
                 f"e.g. check(Path({text.strip()!r}))",
-                line=exc.line, column=exc.column,
+                line=exc.line,
+                column=exc.column,
             ) from None
         raise
 
@@ -209,7 +212,9 @@ def findings_for(document: Document, settings: Settings) -> list[Finding]:
     return kept_findings(document, settings, run_rules(document, settings), linted)
 
 
-def kept_findings(document: Document, settings: Settings, own: list[Finding], linted: list[Finding] | None = None) -> list[Finding]:
+def kept_findings(
+    document: Document, settings: Settings, own: list[Finding], linted: list[Finding] | None = None
+) -> list[Finding]:
     """:func:`findings_for` from its parts: the rules' findings (:func:`run_rules`) and
     cfn-lint's (``linted``, None when cfn-lint did not run), one finding per problem, after
     the template's own suppressions (a caller that lints apart, e.g. the language server)."""
@@ -219,7 +224,10 @@ def kept_findings(document: Document, settings: Settings, own: list[Finding], li
 
         findings = without_duplicates(own, linted)
     kept, _ = apply_suppressions(
-        document, findings, ran=selected_rules(settings), report_unused=settings.show_unused_suppressions,
+        document,
+        findings,
+        ran=selected_rules(settings),
+        report_unused=settings.show_unused_suppressions,
         linted=linted is not None,
     )
     return kept
@@ -296,7 +304,9 @@ def fix(
     written: the result holds the new text, the combined patch and the unified diff.
     """
     text, file = _read_source(source)
-    settings = make_settings(resolve_config(config, file), select=select, ignore=ignore, unsafe=True if unsafe else None)
+    settings = make_settings(
+        resolve_config(config, file), select=select, ignore=ignore, unsafe=True if unsafe else None
+    )
     return fix_text(text, file, settings, _load_text(text, file, settings))
 
 
@@ -312,7 +322,9 @@ def _refuse_anchored(chosen: list[Finding], document: Document) -> None:
         if found is not None:
             _, op, expansion = found
             line, col = document.lines.line_col(expansion.offset)
-            reason = refusal_reason(f"the fix of {finding.rule_id} {finding.rule_name} ({finding.line}:{finding.column})", op, expansion)
+            reason = refusal_reason(
+                f"the fix of {finding.rule_id} {finding.rule_name} ({finding.line}:{finding.column})", op, expansion
+            )
             raise AnchoredEditError(reason, file=document.file, line=line, column=col)
 
 

@@ -193,7 +193,7 @@ def run_job(job: Job) -> FileOutcome:
         out.error = exc.with_file(name)
     except RecursionError:
         out.error = TemplateError("nesting is too deep to process", file=name)
-    except Exception as exc:  # noqa: BLE001 - a bug in a rule must not stop the other files
+    except Exception as exc:
         where = _origin(exc)
         out.error = CfnfixError(f"internal error{where}: {type(exc).__name__}: {exc} (please report this)", file=name)
     if out.error is not None:  # a file with an error is reported as such, never written
@@ -224,7 +224,9 @@ def _origin(exc: BaseException) -> str:
     import sysconfig
 
     libraries = tuple(
-        os.path.realpath(p) for p in {sysconfig.get_path(k) for k in ("stdlib", "platstdlib", "purelib", "platlib")} if p
+        os.path.realpath(p)
+        for p in {sysconfig.get_path(k) for k in ("stdlib", "platstdlib", "purelib", "platlib")}
+        if p
     )
     here = os.path.dirname(os.path.realpath(__file__))
     tb = exc.__traceback__

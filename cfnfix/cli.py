@@ -67,37 +67,60 @@ class RulesFormat(str, Enum):
 # ---------------------------------------------------------------- options shared by commands
 Paths = Annotated[
     list[str] | None,
-    typer.Argument(help="Templates, folders (searched for templates) or - for standard input.", show_default=".", metavar="PATHS"),
+    typer.Argument(
+        help="Templates, folders (searched for templates) or - for standard input.", show_default=".", metavar="PATHS"
+    ),
 ]
 Select = Annotated[
     list[str] | None,
-    typer.Option("--select", help="Only these rules: ids, id prefixes or names, comma-separated or repeated.", metavar="IDS"),
+    typer.Option(
+        "--select", help="Only these rules: ids, id prefixes or names, comma-separated or repeated.", metavar="IDS"
+    ),
 ]
 Ignore = Annotated[
     list[str] | None,
-    typer.Option("--ignore", help="Skip these rules: ids, id prefixes or names, comma-separated or repeated.", metavar="IDS"),
+    typer.Option(
+        "--ignore", help="Skip these rules: ids, id prefixes or names, comma-separated or repeated.", metavar="IDS"
+    ),
 ]
 Config = Annotated[
     str | None,
-    typer.Option("--config", help="Use this configuration file (.cfnfix.toml or pyproject.toml) instead of discovery.", metavar="FILE"),
+    typer.Option(
+        "--config",
+        help="Use this configuration file (.cfnfix.toml or pyproject.toml) instead of discovery.",
+        metavar="FILE",
+    ),
 ]
 UnsafeFixes = Annotated[bool, typer.Option("--unsafe-fixes", help="Include fixes marked unsafe.")]
 Profile = Annotated[
     str | None,
-    typer.Option("--profile", help="Turn on a profile's opt-in rules: destroyable (ephemeral stacks). Overrides the configuration.", metavar="NAME"),
+    typer.Option(
+        "--profile",
+        help="Turn on a profile's opt-in rules: destroyable (ephemeral stacks). Overrides the configuration.",
+        metavar="NAME",
+    ),
 ]
 ShowUnused = Annotated[
-    bool, typer.Option("--show-unused-suppressions", help="Report suppressions (Metadata entries, # cfnfix: ignore comments) that silence nothing (CFX900).")
+    bool,
+    typer.Option(
+        "--show-unused-suppressions",
+        help="Report suppressions (Metadata entries, # cfnfix: ignore comments) that silence nothing (CFX900).",
+    ),
 ]
 TemplatesOnly = Annotated[
     bool,
-    typer.Option("--templates-only", help="Also skip files named explicitly when they are not CloudFormation templates (for pre-commit)."),
+    typer.Option(
+        "--templates-only",
+        help="Also skip files named explicitly when they are not CloudFormation templates (for pre-commit).",
+    ),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print findings and errors only: no summary, no progress.")]
 NoColor = Annotated[bool, typer.Option("--no-color", help="No colours (also: the NO_COLOR environment variable).")]
 Jobs = Annotated[
     int,
-    typer.Option("--jobs", "-j", min=0, help="Processes to use; 0: automatic (several for many files on 4+ CPUs).", metavar="N"),
+    typer.Option(
+        "--jobs", "-j", min=0, help="Processes to use; 0: automatic (several for many files on 4+ CPUs).", metavar="N"
+    ),
 ]
 CfnLint = Annotated[
     bool,
@@ -109,7 +132,11 @@ CfnLint = Annotated[
 ]
 Regions = Annotated[
     list[str] | None,
-    typer.Option("--regions", help="Regions cfn-lint checks against with --cfn-lint or --verify (default: us-east-1), comma-separated or repeated.", metavar="REGIONS"),
+    typer.Option(
+        "--regions",
+        help="Regions cfn-lint checks against with --cfn-lint or --verify (default: us-east-1), comma-separated or repeated.",
+        metavar="REGIONS",
+    ),
 ]
 
 
@@ -172,8 +199,12 @@ def _progress(total: int, enabled: bool) -> Iterator[Callable[[], None] | None]:
     )
 
     with Progress(
-        TextColumn("cfnfix"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=Console(stderr=True), transient=True,
+        TextColumn("cfnfix"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
     ) as bar:
         task = bar.add_task("files", total=total)
         yield lambda: bar.advance(task)
@@ -224,7 +255,10 @@ def _run(
 
             require("--cfn-lint" if cfn_lint else "--verify")  # before any file is read
         job_list, failed = prepare(
-            paths or ["."], mode=mode, settings_for=resolver.for_path, templates_only=templates_only  # type: ignore[arg-type]
+            paths or ["."],
+            mode=mode,
+            settings_for=resolver.for_path,
+            templates_only=templates_only,  # type: ignore[arg-type]
         )
         _lint_setup(job_list, verify=verify, regions=regions, flag=cfn_lint)
     except CfnfixError as exc:
@@ -249,7 +283,7 @@ def _warn_profile_rules(select: list[str] | None, profiles_on: set[str | None], 
         if rule is not None and rule.profile is not None and rule.profile not in profiles_on:
             _err(
                 f"{style('warning:', '1;33', color)} {rule.id} ({rule.name}) runs only with the {rule.profile} profile "
-                f"(--profile {rule.profile}, or profile = \"{rule.profile}\" in the configuration): not run"
+                f'(--profile {rule.profile}, or profile = "{rule.profile}" in the configuration): not run'
             )
 
 
@@ -284,7 +318,9 @@ def _report_errors(outcomes: list[FileOutcome], color: bool) -> None:
 @app.command(cls=HelpCommand)
 def check(
     paths: Paths = None,
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.", metavar="FORMAT")] = OutputFormat.text,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Output format.", metavar="FORMAT")
+    ] = OutputFormat.text,
     select: Select = None,
     ignore: Ignore = None,
     config: Config = None,
@@ -303,9 +339,20 @@ def check(
 
     color = use_color(no_color, sys.stdout) and output_format is OutputFormat.text
     outcomes = _run(
-        paths, mode="check", select=select, ignore=ignore, config=config, unsafe_fixes=unsafe_fixes,
-        show_unused=show_unused_suppressions, templates_only=templates_only, quiet=quiet, jobs=jobs,
-        color=use_color(no_color, sys.stderr), cfn_lint=cfn_lint, regions=regions, profile=profile,
+        paths,
+        mode="check",
+        select=select,
+        ignore=ignore,
+        config=config,
+        unsafe_fixes=unsafe_fixes,
+        show_unused=show_unused_suppressions,
+        templates_only=templates_only,
+        quiet=quiet,
+        jobs=jobs,
+        color=use_color(no_color, sys.stderr),
+        cfn_lint=cfn_lint,
+        regions=regions,
+        profile=profile,
     )
     _report_errors(outcomes, use_color(no_color, sys.stderr))
     unsafe = unsafe_fixes or any(o.unsafe for o in outcomes)
@@ -323,8 +370,12 @@ def _exit_code(outcomes: list[FileOutcome], failing: bool) -> int:
 @app.command(cls=HelpCommand)
 def apply(
     paths: Paths = None,
-    write: Annotated[bool, typer.Option("--write", "-w", help="Write the fixes in place (atomically) instead of printing a diff.")] = False,
-    patch: Annotated[bool, typer.Option("--patch", help="Print the RFC 6902 patch of each file (JSON) instead of the diff.")] = False,
+    write: Annotated[
+        bool, typer.Option("--write", "-w", help="Write the fixes in place (atomically) instead of printing a diff.")
+    ] = False,
+    patch: Annotated[
+        bool, typer.Option("--patch", help="Print the RFC 6902 patch of each file (JSON) instead of the diff.")
+    ] = False,
     select: Select = None,
     ignore: Ignore = None,
     config: Config = None,
@@ -378,9 +429,21 @@ def apply(
         report_error("--refactor-mapping and --stack-name go together", ecolor)
         raise typer.Exit(EXIT_ERROR)
     outcomes = _run(
-        paths, mode="fix", select=select, ignore=ignore, config=config, unsafe_fixes=unsafe_fixes,
-        show_unused=show_unused_suppressions, templates_only=templates_only, quiet=quiet, jobs=jobs, color=ecolor,
-        verify=verify, cfn_lint=cfn_lint, regions=regions, profile=profile,
+        paths,
+        mode="fix",
+        select=select,
+        ignore=ignore,
+        config=config,
+        unsafe_fixes=unsafe_fixes,
+        show_unused=show_unused_suppressions,
+        templates_only=templates_only,
+        quiet=quiet,
+        jobs=jobs,
+        color=ecolor,
+        verify=verify,
+        cfn_lint=cfn_lint,
+        regions=regions,
+        profile=profile,
     )
     for line in not_applied_warnings(outcomes, ecolor):
         _err(line)
@@ -391,9 +454,15 @@ def apply(
     if write:
         write_fixed(outcomes)
     _report_errors(outcomes, ecolor)
-    ctx = ReportContext(color=use_color(no_color, sys.stdout), quiet=quiet, unsafe=unsafe_fixes or any(o.unsafe for o in outcomes))
+    ctx = ReportContext(
+        color=use_color(no_color, sys.stdout), quiet=quiet, unsafe=unsafe_fixes or any(o.unsafe for o in outcomes)
+    )
     report = render_apply(outcomes, "write" if write else "patch" if patch else "diff", ctx)
-    if refactor_mapping is not None and stack_name is not None and not _write_refactor_mapping(outcomes, refactor_mapping, stack_name, quiet, ecolor):
+    if (
+        refactor_mapping is not None
+        and stack_name is not None
+        and not _write_refactor_mapping(outcomes, refactor_mapping, stack_name, quiet, ecolor)
+    ):
         raise typer.Exit(EXIT_ERROR)
     _out(report.stdout)
     for text, to_stderr in report.after:
@@ -405,10 +474,9 @@ def _write_refactor_mapping(outcomes: list[Any], path: str, stack_name: str, qui
     """Write the stack-refactor mapping of this run's renames to ``path``; False after an error."""
     import json
 
+    from .errors import CfnfixError
     from .impact.refactor import mapping_for_run
     from .writer import write_text
-
-    from .errors import CfnfixError
 
     results = [(str(o.file), o.result.impact) for o in outcomes if o.result is not None and o.result.changed]
     try:
@@ -438,10 +506,13 @@ def _write_refactor_mapping(outcomes: list[Any], path: str, stack_name: str, qui
 
 @app.command(cls=HelpCommand)
 def rules(
-    output_format: Annotated[RulesFormat, typer.Option("--format", "-f", help="Output format.", metavar="FORMAT")] = RulesFormat.text,
+    output_format: Annotated[
+        RulesFormat, typer.Option("--format", "-f", help="Output format.", metavar="FORMAT")
+    ] = RulesFormat.text,
     no_color: NoColor = False,
     cfn_lint: Annotated[
-        bool, typer.Option("--cfn-lint", help="Also list the rules of the installed cfn-lint (what --cfn-lint reports).")
+        bool,
+        typer.Option("--cfn-lint", help="Also list the rules of the installed cfn-lint (what --cfn-lint reports)."),
     ] = False,
 ) -> None:
     """List the rules: id, name, severity, fix, summary."""
@@ -470,12 +541,16 @@ def rules(
         table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(row["id"], row["name"], row["severity"], row["fix"], row["summary"])
-    console = Console(file=sys.stdout, force_terminal=color, no_color=not color, highlight=False, width=None if color else 200)
+    console = Console(
+        file=sys.stdout, force_terminal=color, no_color=not color, highlight=False, width=None if color else 200
+    )
     console.print(table)
 
 
 @app.command(cls=HelpCommand)
-def explain(rule_id: Annotated[str, typer.Argument(metavar="ID", help="Rule id or name, e.g. CFX900 or unused-suppression.")]) -> None:
+def explain(
+    rule_id: Annotated[str, typer.Argument(metavar="ID", help="Rule id or name, e.g. CFX900 or unused-suppression.")],
+) -> None:
     """Explain a rule: what is wrong, why, the fix and how safe it is."""
     from .errors import CfnfixError
     from .findings import Applicability
@@ -492,7 +567,9 @@ def explain(rule_id: Annotated[str, typer.Argument(metavar="ID", help="Rule id o
                 report_error(exc, use_color(False, sys.stderr))
                 raise typer.Exit(EXIT_ERROR) from None
     if rule is None:
-        see = "`cfnfix rules --cfn-lint`" if rule_id[:1].upper() in "EWI" and rule_id[1:].isdigit() else "`cfnfix rules`"
+        see = (
+            "`cfnfix rules --cfn-lint`" if rule_id[:1].upper() in "EWI" and rule_id[1:].isdigit() else "`cfnfix rules`"
+        )
         report_error(f"unknown rule {rule_id!r} (see {see})", use_color(False, sys.stderr))
         raise typer.Exit(EXIT_ERROR)
     _out(
@@ -500,11 +577,14 @@ def explain(rule_id: Annotated[str, typer.Argument(metavar="ID", help="Rule id o
         f"Severity: {rule.severity.value}  \n"
         f"Fix: {rule.fix_applicability.value}  \n"
         f"Documentation: <{rule.doc_url}>"
-        + (f"  \nProfile: {rule.profile} (runs only with `--profile {rule.profile}` or `profile = \"{rule.profile}\"`)" if rule.profile else "")
+        + (
+            f'  \nProfile: {rule.profile} (runs only with `--profile {rule.profile}` or `profile = "{rule.profile}"`)'
+            if rule.profile
+            else ""
+        )
         + "\n\n"
         f"{rule.summary}\n\n"
-        f"{rule.explanation.strip()}\n"
-        + (IMPACT_NOTE if rule.fix_applicability is not Applicability.NONE else "")
+        f"{rule.explanation.strip()}\n" + (IMPACT_NOTE if rule.fix_applicability is not Applicability.NONE else "")
     )
 
 
@@ -525,7 +605,9 @@ IMPACT_NOTE = (
 def patch_command(
     file: Annotated[str, typer.Argument(metavar="FILE", help="The template (- for standard input).")],
     patch_file: Annotated[str, typer.Argument(metavar="PATCH", help="RFC 6902 patch as JSON (- for standard input).")],
-    write: Annotated[bool, typer.Option("--write", "-w", help="Write the result in place (atomically) instead of printing it.")] = False,
+    write: Annotated[
+        bool, typer.Option("--write", "-w", help="Write the result in place (atomically) instead of printing it.")
+    ] = False,
     no_color: NoColor = False,
 ) -> None:
     """Apply an RFC 6902 JSON Patch to a template, changing only what the patch changes.
@@ -571,7 +653,8 @@ def server() -> None:
     missing = missing_dependency()
     if missing is not None:
         report_error(
-            f"cfnfix server needs {missing}, which is not installed: pip install 'cfnfix[{EXTRA}]'", use_color(False, sys.stderr)
+            f"cfnfix server needs {missing}, which is not installed: pip install 'cfnfix[{EXTRA}]'",
+            use_color(False, sys.stderr),
         )
         raise typer.Exit(EXIT_ERROR)
     run()

@@ -27,8 +27,12 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", alias_generator=_kebab, populate_by_name=True, frozen=True)
 
     select: list[str] = Field(default_factory=list, description="Rule ids, id prefixes or names to run (empty: all).")
-    ignore: list[str] = Field(default_factory=list, description="Rule ids, id prefixes or names to skip (wins over `select`).")
-    unsafe_fixes: bool = Field(False, description="Also apply fixes marked unsafe (they change behaviour or need review).")
+    ignore: list[str] = Field(
+        default_factory=list, description="Rule ids, id prefixes or names to skip (wins over `select`)."
+    )
+    unsafe_fixes: bool = Field(
+        False, description="Also apply fixes marked unsafe (they change behaviour or need review)."
+    )
     aurora_mysql_target: str | None = Field(
         None,
         description="Deprecated: set `aurora-mysql-target` under [rules.aurora-mysql-end-of-support] and "
@@ -50,7 +54,8 @@ class Settings(BaseModel):
         "with its stack, nothing left behind; rules CFX250-CFX269).",
     )
     cfn_lint: bool = Field(
-        False, description="Also run cfn-lint (the `cfnfix[lint]` extra) and report its matches as findings (ids such as E3002)."
+        False,
+        description="Also run cfn-lint (the `cfnfix[lint]` extra) and report its matches as findings (ids such as E3002).",
     )
     cfn_lint_regions: list[str] = Field(
         default_factory=lambda: ["us-east-1"], description="Regions cfn-lint checks against (`--cfn-lint`, `--verify`)."

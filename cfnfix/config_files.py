@@ -79,7 +79,9 @@ def _describe(err: Any) -> str:
     return msg[0].lower() + msg[1:] if msg else "invalid value"
 
 
-def settings_from_mapping(data: dict[str, Any], *, file: str | None = None, text: str | None = None, prefix: str = "") -> Settings:
+def settings_from_mapping(
+    data: dict[str, Any], *, file: str | None = None, text: str | None = None, prefix: str = ""
+) -> Settings:
     """Validate a configuration mapping (as read from TOML) into :class:`Settings`.
 
     ``prefix`` (``tool.cfnfix.``) is prepended to key names in error messages.
@@ -165,7 +167,9 @@ class ConfigResolver:
     many files reads each configuration file once.
     """
 
-    def __init__(self, config_file: str | os.PathLike[str] | None = None, overrides: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, config_file: str | os.PathLike[str] | None = None, overrides: dict[str, Any] | None = None
+    ) -> None:
         self.config_file = config_file
         self.overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
         self._by_folder: dict[Path, Path | None] = {}

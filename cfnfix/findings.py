@@ -63,7 +63,9 @@ class ResourceImpact(BaseModel):
     resource_type: str | None = Field(None, description="The resource type after the change (before, when removed).")
     change: ResourceChange
     cause: str = Field(description="Why, in a few words: the property that forces a replacement, the rename, …")
-    properties: list[str] = Field(default_factory=list, description="Properties (paths under Properties) behind the change.")
+    properties: list[str] = Field(
+        default_factory=list, description="Properties (paths under Properties) behind the change."
+    )
     renamed_from: str | None = Field(None, description="The old logical ID, when the resource is renamed.")
     refactor_avoids_replacement: bool = Field(
         False,
@@ -76,7 +78,12 @@ class ResourceImpact(BaseModel):
     @property
     def destroys_data(self) -> bool:
         """True when the change may delete the data of a stateful resource (without a refactor)."""
-        return self.stateful and self.change in (ResourceChange.REMOVED, ResourceChange.REPLACED, ResourceChange.MAY_BE_REPLACED, ResourceChange.RENAMED)
+        return self.stateful and self.change in (
+            ResourceChange.REMOVED,
+            ResourceChange.REPLACED,
+            ResourceChange.MAY_BE_REPLACED,
+            ResourceChange.RENAMED,
+        )
 
     def describe(self) -> str:
         """One line for people: ``OrdersCluster (AWS::RDS::DBCluster): replaced — Family is create-only``."""
@@ -164,7 +171,9 @@ class Finding(BaseModel):
     doc_url: str
     file: str | None = None
     fix: Fix | None = None
-    related: tuple[Related, ...] = Field(default=(), description="Other places to review (left out of dumps when empty).")
+    related: tuple[Related, ...] = Field(
+        default=(), description="Other places to review (left out of dumps when empty)."
+    )
 
     @model_serializer(mode="wrap")
     def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:

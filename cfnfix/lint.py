@@ -65,7 +65,7 @@ LintError = LintMatch
 def require(what: str = "--verify") -> None:
     """Raise :class:`~cfnfix.errors.ConfigError` naming the extra when cfn-lint is not installed."""
     try:
-        import cfnlint  # noqa: F401
+        import cfnlint
         import cfnlint.api  # noqa: F401
     except ImportError:
         raise ConfigError(f"{what} needs cfn-lint, which is not installed: {_INSTALL}") from None
@@ -79,7 +79,9 @@ def validate_regions(regions: tuple[str, ...], what: str = "--verify", *, option
 
     unknown = [r for r in regions if r not in REGIONS]
     if unknown:
-        raise ConfigError(f"{option}: unknown AWS region {', '.join(map(repr, unknown))} (cfn-lint knows {len(REGIONS)} regions, e.g. us-east-1)")
+        raise ConfigError(
+            f"{option}: unknown AWS region {', '.join(map(repr, unknown))} (cfn-lint knows {len(REGIONS)} regions, e.g. us-east-1)"
+        )
     if not regions:
         raise ConfigError(f"{option}: name at least one region")
     return regions
@@ -124,12 +126,16 @@ def lint_matches(text: str, regions: tuple[str, ...] = DEFAULT_REGIONS, *, what:
             matches = list(run_template_by_data(template, config, rules))
         return [
             LintMatch(
-                m.rule.id, m.message, m.linenumber, m.columnnumber,
-                _pointer(getattr(m, "path", None)), str(getattr(m.rule, "severity", "error")).lower(),
+                m.rule.id,
+                m.message,
+                m.linenumber,
+                m.columnnumber,
+                _pointer(getattr(m, "path", None)),
+                str(getattr(m.rule, "severity", "error")).lower(),
             )
             for m in matches or ()
         ]
-    except Exception as exc:  # noqa: BLE001 - a cfn-lint bug must not pass for "no new error"
+    except Exception as exc:
         raise LintRefusalError(f"{what}: cfn-lint failed: {type(exc).__name__}: {exc}") from None
 
 
@@ -155,7 +161,9 @@ def rename_names(message: str, renamed: dict[str, str]) -> str:
     """``message`` with each new name of ``renamed`` (a whole word) read as its old name."""
     if not renamed:
         return message
-    pattern = re.compile(r"(?<![A-Za-z0-9])(" + "|".join(map(re.escape, sorted(renamed, key=len, reverse=True))) + r")(?![A-Za-z0-9])")
+    pattern = re.compile(
+        r"(?<![A-Za-z0-9])(" + "|".join(map(re.escape, sorted(renamed, key=len, reverse=True))) + r")(?![A-Za-z0-9])"
+    )
     return pattern.sub(lambda m: renamed[m.group(1)], message)
 
 

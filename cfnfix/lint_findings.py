@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any, ClassVar
 
 from .config import Settings
@@ -27,7 +27,15 @@ from .document import Document
 from .findings import Applicability, Finding, Severity
 from .rules.base import Rule, RuleContext
 
-__all__ = ["SEVERITY", "CfnLintRule", "cfn_lint_rule", "cfn_lint_rules", "is_cfn_lint_id", "lint_findings", "without_duplicates"]
+__all__ = [
+    "SEVERITY",
+    "CfnLintRule",
+    "cfn_lint_rule",
+    "cfn_lint_rules",
+    "is_cfn_lint_id",
+    "lint_findings",
+    "without_duplicates",
+]
 
 #: cfn-lint level → cfnfix severity. An error usually means CloudFormation rejects the
 #: template or the deployment fails (``high``; cfnfix keeps ``critical`` for its own rules,
@@ -89,7 +97,7 @@ def _sources() -> dict[str, Any]:
     return dict(rules.items())
 
 
-@lru_cache(maxsize=None)
+@cache
 def cfn_lint_rule(rule_id: str) -> CfnLintRule | None:
     """cfn-lint's rule ``rule_id`` (case-insensitive), or None (imports cfn-lint)."""
     source = _sources().get(rule_id.upper())

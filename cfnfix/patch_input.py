@@ -6,8 +6,8 @@ import json
 import os
 from typing import Any
 
-from .files import read_utf8
 from .errors import PatchError
+from .files import read_utf8
 
 __all__ = ["parse_patch", "read_patch"]
 

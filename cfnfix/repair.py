@@ -119,7 +119,7 @@ def _remove(text: str, removals: tuple[Removal, ...]) -> str:
     offset = 0
     for line in text.splitlines(keepends=True):
         body = line.rstrip("\r\n")
-        ending = line[len(body):]
+        ending = line[len(body) :]
         gone = removed[offset : offset + len(body)]
         offset += len(line)
         if not any(gone):

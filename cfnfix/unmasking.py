@@ -54,7 +54,7 @@ def key_moves(patch: list[dict[str, Any]]) -> list[tuple[list[str], list[str]]]:
 def _old_path(tokens: list[str], moves: list[tuple[list[str], list[str]]]) -> list[str]:
     for new, old in reversed(moves):
         if tokens[: len(new)] == new:
-            tokens = old + tokens[len(new):]
+            tokens = old + tokens[len(new) :]
     return tokens
 
 
@@ -69,7 +69,9 @@ def _at(data: Any, tokens: list[str]) -> Any:
     return data
 
 
-def _same_node(before: Any, after: Any, path: str, moves: list[tuple[list[str], list[str]]], renamed: dict[str, str]) -> bool:
+def _same_node(
+    before: Any, after: Any, path: str, moves: list[tuple[list[str], list[str]]], renamed: dict[str, str]
+) -> bool:
     tokens = parse_pointer(path)
     if not tokens:
         return False  # the whole template: a fix always changes it
@@ -81,9 +83,7 @@ def _same_node(before: Any, after: Any, path: str, moves: list[tuple[list[str], 
     return rename_names(dump, renamed) == json.dumps(old, sort_keys=True, ensure_ascii=False)
 
 
-def judge(
-    before: str, after: str, patch: list[dict[str, Any]], regions: tuple[str, ...] = DEFAULT_REGIONS
-) -> Verdict:
+def judge(before: str, after: str, patch: list[dict[str, Any]], regions: tuple[str, ...] = DEFAULT_REGIONS) -> Verdict:
     """Lint both texts and split the fixed text's extra errors into new and unmasked."""
     from .document import load
     from .lint import renames
@@ -107,7 +107,11 @@ def judge(
     before_data, after_data = load_document(before).data, load(after).data  # the original may need the JSON repair
     moves = key_moves(patch)
     for error in extra:
-        if error.rule_id not in ALWAYS_NEW and error.path and _same_node(before_data, after_data, error.path, moves, renamed):
+        if (
+            error.rule_id not in ALWAYS_NEW
+            and error.path
+            and _same_node(before_data, after_data, error.path, moves, renamed)
+        ):
             verdict.unmasked.append(error)
         else:
             verdict.new.append(error)
@@ -120,4 +124,3 @@ def unmasked_note(errors: list[LintMatch], shown: int = 3) -> str:
     more = f"; and {len(errors) - shown} more" if len(errors) > shown else ""
     what = "an error" if len(errors) == 1 else f"{len(errors)} errors"
     return f"the fix unmasked {what} cfn-lint could not see before (not caused by the fix): {listed}{more}"
-

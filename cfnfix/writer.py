@@ -65,11 +65,15 @@ def write_text(path: str | os.PathLike[str], text: str, *, expected: str | None 
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise WriteError(f"cannot write: the text cannot be saved as UTF-8 (lone surrogate at offset {exc.start})", file=name) from None
+        raise WriteError(
+            f"cannot write: the text cannot be saved as UTF-8 (lone surrogate at offset {exc.start})", file=name
+        ) from None
     try:
         fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(target) + ".", suffix=TEMP_SUFFIX, dir=folder)
     except OSError as exc:
-        raise WriteError(f"cannot write: cannot create a temporary file in {folder}: {_reason(exc)}", file=name) from None
+        raise WriteError(
+            f"cannot write: cannot create a temporary file in {folder}: {_reason(exc)}", file=name
+        ) from None
     try:
         try:
             view = memoryview(data)

@@ -49,16 +49,24 @@ def generated_patches(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     props = res.get("Properties") if isinstance(res, dict) else None
     if isinstance(props, dict):
         patches["add-property"] = [
-            {"op": "add", "path": make_pointer(base + ["Properties", "CfnfixAdded"]), "value": {"Key": "yes", "List": ["a", {"Ref": "AWS::Region"}]}}
+            {
+                "op": "add",
+                "path": make_pointer(base + ["Properties", "CfnfixAdded"]),
+                "value": {"Key": "yes", "List": ["a", {"Ref": "AWS::Region"}]},
+            }
         ]
     elif isinstance(res, dict):
-        patches["add-property"] = [{"op": "add", "path": make_pointer(base + ["Properties"]), "value": {"CfnfixAdded": "010"}}]
+        patches["add-property"] = [
+            {"op": "add", "path": make_pointer(base + ["Properties"]), "value": {"CfnfixAdded": "010"}}
+        ]
     if isinstance(res, dict) and res:
         victim = list(res)[-1]
         patches["remove-key"] = [{"op": "remove", "path": make_pointer(base + [victim])}]
     lst = _first_list(data.get("Resources"), ["Resources"])
     if lst:
-        patches["add-to-list"] = [{"op": "add", "path": make_pointer(lst + ["-"]), "value": {"Fn::Sub": "${AWS::StackName}-added"}}]
+        patches["add-to-list"] = [
+            {"op": "add", "path": make_pointer(lst + ["-"]), "value": {"Fn::Sub": "${AWS::StackName}-added"}}
+        ]
     else:
         patches["add-to-list"] = [{"op": "add", "path": make_pointer(base + ["DependsOn"]), "value": [name]}]
     new = name + "Renamed"

@@ -41,7 +41,14 @@ class Session:
             ls.diagnostics[params.uri] = params.diagnostics
 
         # pytest-lsp's handlers (logs, messages), ours for diagnostics and configuration (recorded)
-        register_lsp_features(client, {**DEFAULT_CLIENT_FEATURES, lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: diagnostics, lsp.WORKSPACE_CONFIGURATION: configuration})
+        register_lsp_features(
+            client,
+            {
+                **DEFAULT_CLIENT_FEATURES,
+                lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: diagnostics,
+                lsp.WORKSPACE_CONFIGURATION: configuration,
+            },
+        )
 
     async def until(self, test: Callable[[], Any], timeout: float = 30.0) -> Any:
         """Wait until ``test()`` is truthy and return it."""
@@ -75,7 +82,9 @@ class Session:
         self.texts[uri] = text
         language = "json" if path.suffix == ".json" else "yaml"
         self.client.text_document_did_open(
-            lsp.DidOpenTextDocumentParams(text_document=lsp.TextDocumentItem(uri=uri, language_id=language, version=1, text=text))
+            lsp.DidOpenTextDocumentParams(
+                text_document=lsp.TextDocumentItem(uri=uri, language_id=language, version=1, text=text)
+            )
         )
         return uri
 
@@ -99,7 +108,9 @@ class Session:
         """Send the whole new text as one incremental change."""
         return self.change(uri, 0, len(self.texts[uri]), text)
 
-    async def code_actions(self, uri: str, rng: lsp.Range, diagnostics: list[lsp.Diagnostic], only: list[str] | None = None) -> list[lsp.CodeAction]:
+    async def code_actions(
+        self, uri: str, rng: lsp.Range, diagnostics: list[lsp.Diagnostic], only: list[str] | None = None
+    ) -> list[lsp.CodeAction]:
         """``textDocument/codeAction`` for ``rng``, each action resolved when it has no edit yet."""
         result = await self.client.text_document_code_action_async(
             lsp.CodeActionParams(
@@ -129,7 +140,11 @@ class Session:
             edits = edit.changes[uri]
         positions = PositionMap(text)
         offsets = [
-            TextEdit(positions.offset(e.range.start.line, e.range.start.character), positions.offset(e.range.end.line, e.range.end.character), e.new_text)
+            TextEdit(
+                positions.offset(e.range.start.line, e.range.start.character),
+                positions.offset(e.range.end.line, e.range.end.character),
+                e.new_text,
+            )
             for e in edits
         ]
         assert all(a.end <= b.start for a, b in zip(offsets, offsets[1:])), "edits overlap or are out of order"
@@ -142,7 +157,11 @@ class Session:
 
 @contextlib.asynccontextmanager
 async def session(
-    root: Path, *, options: Any = None, capabilities: lsp.ClientCapabilities | None = None, env: dict[str, str] | None = None
+    root: Path,
+    *,
+    options: Any = None,
+    capabilities: lsp.ClientCapabilities | None = None,
+    env: dict[str, str] | None = None,
 ) -> AsyncIterator[Session]:
     """A server started in ``root``, initialised with ``capabilities`` (default: VS Code's) and ``options``
     (``env``: the server's environment, default this process's)."""

@@ -135,7 +135,12 @@ def allowed_lines(doc: Document, patch: list[dict[str, Any]]) -> set[int]:
                 allowed |= _lines_of(doc, doc.root.start, doc.root.end)
                 continue
             allowed |= _container_lines(doc, tokens[:-1])
-            if len(tokens) == 1 and not exists and isinstance(doc.root, MappingNode) and (not doc.root.flow or doc.format == "json"):
+            if (
+                len(tokens) == 1
+                and not exists
+                and isinstance(doc.root, MappingNode)
+                and (not doc.root.flow or doc.format == "json")
+            ):
                 # a new top-level section goes in template section order: before any
                 # top-level key (and the comments right above it)
                 for key, _ in doc.root.items:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _generated import write_or_check  # noqa: E402  (a sibling script module)
+from _generated import write_or_check
 
 OUT = Path(__file__).resolve().parent.parent / "cfnfix" / "rules" / "rds" / "data" / "aurora_mysql.json"
 ENGINE = "aurora-mysql"

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _generated import write_or_check  # noqa: E402  (a sibling script module)
+from _generated import write_or_check
 
 OUT = Path(__file__).resolve().parent.parent / "cfnfix" / "rules" / "lambdas" / "data" / "lambda_runtimes.json"
 SOURCE = "data/AdditionalSpecs/LmbdRuntimeLifecycle.json"

@@ -26,7 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _generated import write_or_check  # noqa: E402
+from _generated import write_or_check
 
 #: Types keyed by a generated id whose names are still unique in the account and Region
 #: (CreateSecret and CreateStackSet refuse a name that exists; a macro's name "must be unique

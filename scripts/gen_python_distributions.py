@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _generated import write_or_check  # noqa: E402  (a sibling script module)
+from _generated import write_or_check
 
 OUT = Path(__file__).resolve().parent.parent / "cfnfix" / "rules" / "lambdas" / "data" / "python_distributions.json"
 
@@ -61,7 +61,10 @@ IMPORTS: dict[str, tuple[str, str]] = {
     "cassandra": ("cassandra-driver", ""),
     "cgi": ("legacy-cgi", "cgi left the standard library in Python 3.13; legacy-cgi is its maintained fork."),
     "cgitb": ("legacy-cgi", "cgitb left the standard library in Python 3.13; legacy-cgi is its maintained fork."),
-    "confluent_kafka": ("confluent-kafka", "Compiled: the layer needs a manylinux wheel for the function's Python version and architecture."),
+    "confluent_kafka": (
+        "confluent-kafka",
+        "Compiled: the layer needs a manylinux wheel for the function's Python version and architecture.",
+    ),
     "Crypto": ("pycryptodome", ""),
     "Cryptodome": ("pycryptodomex", ""),
     "cv2": ("opencv-python-headless", "Compiled; the headless build has no GUI libraries, which Lambda does not have."),
@@ -76,7 +79,10 @@ IMPORTS: dict[str, tuple[str, str]] = {
     "googleapiclient": ("google-api-python-client", ""),
     "gremlin_python": ("gremlinpython", ""),
     "gridfs": ("pymongo", ""),
-    "grpc": ("grpcio", "Compiled: the layer needs a manylinux wheel for the function's Python version and architecture."),
+    "grpc": (
+        "grpcio",
+        "Compiled: the layer needs a manylinux wheel for the function's Python version and architecture.",
+    ),
     "jinja2": ("Jinja2", ""),
     "jose": ("python-jose", ""),
     "jwt": ("PyJWT", ""),
@@ -91,10 +97,16 @@ IMPORTS: dict[str, tuple[str, str]] = {
     "OpenSSL": ("pyOpenSSL", ""),
     "opensearchpy": ("opensearch-py", ""),
     "pkg_resources": ("setuptools", ""),
-    "PIL": ("Pillow", "Compiled: the layer needs a manylinux wheel for the function's Python version and architecture."),
+    "PIL": (
+        "Pillow",
+        "Compiled: the layer needs a manylinux wheel for the function's Python version and architecture.",
+    ),
     "pptx": ("python-pptx", ""),
     "psycopg": ("psycopg", "Install psycopg[binary] for Lambda (no libpq there)."),
-    "psycopg2": ("psycopg2-binary", "Compiled: the layer needs a manylinux wheel for the function's Python version and architecture."),
+    "psycopg2": (
+        "psycopg2-binary",
+        "Compiled: the layer needs a manylinux wheel for the function's Python version and architecture.",
+    ),
     "pymysql": ("PyMySQL", ""),
     "redshift_connector": ("redshift-connector", ""),
     "requests_aws4auth": ("requests-aws4auth", ""),
@@ -117,8 +129,17 @@ KNOWN_LAYERS: list[dict[str, Any]] = [
         "name": "AWS SDK for pandas",
         "pattern": "AWSSDKPandas|AWSDataWrangler",
         "imports": [
-            "awswrangler", "gremlin_python", "numpy", "opensearchpy", "openpyxl", "pandas", "pg8000",
-            "pyarrow", "pymysql", "redshift_connector", "requests_aws4auth",
+            "awswrangler",
+            "gremlin_python",
+            "numpy",
+            "opensearchpy",
+            "openpyxl",
+            "pandas",
+            "pg8000",
+            "pyarrow",
+            "pymysql",
+            "redshift_connector",
+            "requests_aws4auth",
         ],
         "source": "https://aws-sdk-pandas.readthedocs.io/en/stable/layers.html ; aws/aws-sdk-pandas "
         "building/lambda/build-lambda-layer.sh (extras redshift, mysql, postgres, gremlin, opensearch, openpyxl)",

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _generated import write_or_check  # noqa: E402  (a sibling script module)
+from _generated import write_or_check
 
 OUT = Path(__file__).resolve().parent.parent / "cfnfix" / "rules" / "rds" / "data" / "rds_engine_versions.json"
 KINDS = {"AWS::RDS::DBInstance": "aws_rds_dbinstance", "AWS::RDS::DBCluster": "aws_rds_dbcluster"}
@@ -53,7 +53,9 @@ def _enums(doc: Any, *, deprecated: bool) -> dict[str, list[str]]:
         holder = props if deprecated else branch.get("then", {}).get("properties", {})
         enum = holder.get("EngineVersion", {}).get("enum")
         if enum is None:
-            raise SystemExit(f"cfn-lint data has no EngineVersion enum for {engine}: its layout changed, update this script")
+            raise SystemExit(
+                f"cfn-lint data has no EngineVersion enum for {engine}: its layout changed, update this script"
+            )
         out[engine] = [str(v) for v in enum]
     if not out:
         raise SystemExit("cfn-lint engine data has no engine branches: its layout changed, update this script")
@@ -72,7 +74,10 @@ def build(today: str) -> dict[str, Any]:
     for kind, folder in KINDS.items():
         valid = _enums(_cfnlint_file(folder, "engine_version.json"), deprecated=False)
         deprecated = _enums(_cfnlint_file(folder, "engine_version_deprecated.json"), deprecated=True)
-        files += [f"cfnlint/data/schemas/extensions/{folder}/{n}" for n in ("engine_version.json", "engine_version_deprecated.json")]
+        files += [
+            f"cfnlint/data/schemas/extensions/{folder}/{n}"
+            for n in ("engine_version.json", "engine_version_deprecated.json")
+        ]
         for engine in sorted(set(deprecated) - EXCLUDED):
             engines.setdefault(engine, {})[kind] = {
                 "valid": sorted(set(valid.get(engine, [])), key=lambda v: (version_key(v), v)),

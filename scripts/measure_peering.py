@@ -13,12 +13,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cfnfix.api import findings_for  # noqa: E402
-from cfnfix.config import Settings  # noqa: E402
-from cfnfix.document import load, read_text  # noqa: E402
-from cfnfix.errors import CfnfixError  # noqa: E402
-from cfnfix.rules.vpc._peering import connectivity, parameter_signals, text_signals, vpc_parameters, vpcs  # noqa: E402
-from devtools.corpus import corpus_files  # noqa: E402
+from cfnfix.api import findings_for
+from cfnfix.config import Settings
+from cfnfix.document import load, read_text
+from cfnfix.errors import CfnfixError
+from cfnfix.rules.vpc._peering import connectivity, parameter_signals, text_signals, vpc_parameters, vpcs
+from devtools.corpus import corpus_files
 
 DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 

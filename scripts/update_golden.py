@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from devtools.golden_cases import discover, discover_engine, write, write_engine  # noqa: E402
+from devtools.golden_cases import discover, discover_engine, write, write_engine
 
 
 def main(argv: list[str]) -> int:

@@ -16,7 +16,9 @@ from .support.cli_fixtures import clean, cli, demo_rules, runner, template  # no
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "corpus: needs the shared corpus of real templates (../shared/corpus or CFNFIX_CORPUS)")
+    config.addinivalue_line(
+        "markers", "corpus: needs the shared corpus of real templates (../shared/corpus or CFNFIX_CORPUS)"
+    )
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

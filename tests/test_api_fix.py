@@ -37,7 +37,14 @@ def test_a_failing_fix_does_not_stop_the_others() -> None:
 
 def _finding(path: str, patch: list[dict], applicability: Applicability = Applicability.SAFE) -> Finding:
     return Finding(
-        rule_id="CFX999", rule_name="x", severity=Severity.LOW, path=path, line=1, column=1, message=path, doc_url="u",
+        rule_id="CFX999",
+        rule_name="x",
+        severity=Severity.LOW,
+        path=path,
+        line=1,
+        column=1,
+        message=path,
+        doc_url="u",
         fix=Fix(applicability=applicability, message="m", patch=patch),
     )
 

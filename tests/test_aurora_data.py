@@ -95,7 +95,10 @@ def _cfn_lint_classes(engine_version_pattern: str) -> set[str]:
     )
     for branch in json.loads(path.read_text(encoding="utf-8"))["allOf"]:
         props = branch["if"]["properties"]
-        if props["Engine"].get("const") == "aurora-mysql" and props["EngineVersion"]["pattern"] == engine_version_pattern:
+        if (
+            props["Engine"].get("const") == "aurora-mysql"
+            and props["EngineVersion"]["pattern"] == engine_version_pattern
+        ):
             return set(branch["then"]["properties"]["DBInstanceClass"]["enum"])
     raise AssertionError("branch not found")
 

@@ -63,7 +63,11 @@ def test_cfn_lint_matches_become_findings_with_their_own_ids() -> None:
     assert _ids(findings) == MIXED
     w3010 = findings[3]
     assert (w3010.rule_name, w3010.severity.value, w3010.path, w3010.line, w3010.column) == (
-        "availability-zone-properties-should-not-be-hardcoded", "medium", "/Resources/Volume/Properties/AvailabilityZone", 12, 7,
+        "availability-zone-properties-should-not-be-hardcoded",
+        "medium",
+        "/Resources/Volume/Properties/AvailabilityZone",
+        12,
+        7,
     )
     assert w3010.message == "Avoid hardcoding availability zones 'us-east-1a'"
     assert w3010.fix is None and w3010.doc_url.startswith("https://")
@@ -91,7 +95,10 @@ def test_select_and_ignore_take_cfn_lint_ids_and_prefixes() -> None:
 
 
 def test_suppressions_in_the_template_silence_cfn_lint_findings() -> None:
-    text = TEMPLATE + "Metadata:\n  cfn-lint:\n    config:\n      ignore_checks: [W8003]\n  cfnfix:\n    ignore: [W3010, E9]\n"
+    text = (
+        TEMPLATE
+        + "Metadata:\n  cfn-lint:\n    config:\n      ignore_checks: [W8003]\n  cfnfix:\n    ignore: [W3010, E9]\n"
+    )
     findings = check(text, config=LINTED.model_copy(update={"show_unused_suppressions": True}))
     assert _ids(findings) == ["CFX101", "CFX701", "CFX807", "CFX601", "CFX900"]
     assert findings[-1].message == "suppression 'E9' in this template silences nothing"
@@ -107,7 +114,9 @@ def test_every_output_format(cli: Callable[..., Result], stack: Path) -> None:
     assert f"{stack}:12:7: W3010 Avoid hardcoding availability zones 'us-east-1a'" in text.stdout.splitlines()
     doc = json.loads(cli("check", "--cfn-lint", "-f", "json", str(stack)).stdout)
     assert [f["rule_id"] for f in doc["findings"]] == MIXED
-    documented = json.loads((Path(__file__).parent.parent / "docs" / "json-output.schema.json").read_text(encoding="utf-8"))
+    documented = json.loads(
+        (Path(__file__).parent.parent / "docs" / "json-output.schema.json").read_text(encoding="utf-8")
+    )
     jsonschema.validate(doc, documented)
     sarif = json.loads(cli("check", "--cfn-lint", "-f", "sarif", str(stack)).stdout)
     schema = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
@@ -133,7 +142,10 @@ def test_configuration_turns_it_on_with_regions(cli: Callable[..., Result], stac
 
 def test_regions_without_cfn_lint_is_an_error(cli: Callable[..., Result], stack: Path) -> None:
     result = cli("check", "--regions", "eu-west-1", str(stack))
-    assert (result.exit_code, result.stderr) == (2, "error: --regions is for cfn-lint: use it with --cfn-lint or --verify\n")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "error: --regions is for cfn-lint: use it with --cfn-lint or --verify\n",
+    )
 
 
 def test_missing_cfn_lint_is_one_line_naming_the_extra(
@@ -147,7 +159,9 @@ def test_missing_cfn_lint_is_one_line_naming_the_extra(
     assert result.stderr == "error: --cfn-lint needs cfn-lint, which is not installed: pip install 'cfnfix[lint]'\n"
     (stack.parent / ".cfnfix.toml").write_text("cfn-lint = true\n", encoding="utf-8")
     result = cli("apply", "--write", str(stack))
-    assert result.stderr == "error: cfn-lint = true needs cfn-lint, which is not installed: pip install 'cfnfix[lint]'\n"
+    assert (
+        result.stderr == "error: cfn-lint = true needs cfn-lint, which is not installed: pip install 'cfnfix[lint]'\n"
+    )
     assert stack.read_bytes() == before
 
 
@@ -199,6 +213,8 @@ def test_parallel_jobs_give_the_same_findings(cli: Callable[..., Result], tmp_pa
 
 
 def test_console_script(stack: Path) -> None:
-    result = subprocess.run([_script(), "check", "--cfn-lint", "-q", str(stack)], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [_script(), "check", "--cfn-lint", "-q", str(stack)], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 1
     assert [line.split(": ")[1].split()[0] for line in result.stdout.splitlines()] == MIXED

@@ -148,7 +148,9 @@ def test_a_fix_that_cannot_apply_is_dropped_and_reported(cli, tmp_path: Path) ->
     assert result.exit_code == 1
     assert f"warning: {path}:2:3: CFX994 fix not applied: " in result.stderr
     after = path.read_text(encoding="utf-8")
-    assert after == before.replace("      DeletionProtection: false\n", "      DeletionProtection: false\n    DeletionPolicy: Snapshot\n")
+    assert after == before.replace(
+        "      DeletionProtection: false\n", "      DeletionProtection: false\n    DeletionPolicy: Snapshot\n"
+    )
     assert f"{path}:2:3: CFX994 [*] demo broken fix" in result.stdout
 
 

@@ -55,12 +55,19 @@ def test_unsafe_fixes_marks_unsafe_fixes_as_fixable(cli, template: Path) -> None
         ("", ":1:1:", "empty template"),
         ("Resources:\n  A: !!python/object:os.system x\n", ":2:6:", "unsupported tag"),
         ("Resources:\n\tA: 1\n", ":2:1:", "invalid YAML"),
-        ("Resources:\n  X: 1\na: &a [x, x]\n" + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(20)), ":18:12:", "YAML aliases expand to more than 250,000 nodes"),
+        (
+            "Resources:\n  X: 1\na: &a [x, x]\n"
+            + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(20)),
+            ":18:12:",
+            "YAML aliases expand to more than 250,000 nodes",
+        ),
         ('{"Resources": ' + "[" * 5000 + "]" * 5000 + "}", ":1:", "nesting deeper than"),
         ("Resources: " + "[" * 5000 + "]" * 5000 + "\n", ":1:", "nesting depth"),
     ],
 )
-def test_exit_2_on_a_broken_file_with_one_line_error(cli, tmp_path: Path, content: str, where: str, reason: str) -> None:
+def test_exit_2_on_a_broken_file_with_one_line_error(
+    cli, tmp_path: Path, content: str, where: str, reason: str
+) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(content, encoding="utf-8")
     before = bad.read_bytes()
@@ -166,7 +173,9 @@ def test_github_format_emits_workflow_commands(cli, template: Path) -> None:
     lines = result.stdout.splitlines()
     assert len(lines) == 3
     assert lines[0].startswith(f"::error file={template},line=4,col=3,title=CFX991 demo-deletion-policy::")
-    assert lines[0].endswith("(fix: cfnfix apply)%0Ahttps://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html")
+    assert lines[0].endswith(
+        "(fix: cfnfix apply)%0Ahttps://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html"
+    )
     assert lines[1].startswith(f"::warning file={template},line=8,col=27,")
     assert "(fix: cfnfix apply --unsafe-fixes)" in lines[1]
     assert lines[2].startswith(f"::notice file={template},line=16,col=18,")
@@ -181,7 +190,9 @@ def test_github_format_escapes_and_reports_errors(cli, tmp_path: Path) -> None:
     bad.write_text("Resources: [", encoding="utf-8")
     result = cli("check", "--format", "github", str(bad))
     assert result.exit_code == 2
-    assert result.stdout.startswith(f"::error file={str(bad).replace(',', '%2C')},line=2,col=1,title=cfnfix%3A cannot check::invalid YAML")
+    assert result.stdout.startswith(
+        f"::error file={str(bad).replace(',', '%2C')},line=2,col=1,title=cfnfix%3A cannot check::invalid YAML"
+    )
 
 
 def test_markdown_format_is_a_failure_analysis_per_template(cli, template: Path, clean: Path) -> None:
@@ -193,7 +204,13 @@ def test_markdown_format_is_a_failure_analysis_per_template(cli, template: Path,
     assert f"| `{template}` | High | 0 | 1 | 1 | 1 | 1 |" in md
     assert f"| `{clean}` | None | 0 | 0 | 0 | 0 | 0 |" in md
     assert "**Impact level:** High · 3 findings (1 high, 1 medium, 1 low)" in md
-    for heading in ("**What is wrong:**", "**The fix", "**Root cause:**", "**Documentation:**", "**Deployment impact:**"):
+    for heading in (
+        "**What is wrong:**",
+        "**The fix",
+        "**Root cause:**",
+        "**Documentation:**",
+        "**Deployment impact:**",
+    ):
         assert md.count(heading) == 3, heading
     assert "**Root cause:** Demo root cause." in md  # the rule's own
     assert "**Root cause:** Demo: inline code imports pymysql." in md  # falls back to the summary
@@ -310,11 +327,15 @@ def test_parallel_workers_see_the_same_files(tmp_path: Path) -> None:
 def test_folders_are_searched_for_templates_only(cli, tmp_path: Path) -> None:
     (tmp_path / "sub" / "deeper").mkdir(parents=True)
     (tmp_path / "sub" / "deeper" / "stack.template").write_text(TEMPLATE, encoding="utf-8")
-    (tmp_path / "sub" / "stack.json").write_text('{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {}}', encoding="utf-8")
+    (tmp_path / "sub" / "stack.json").write_text(
+        '{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {}}', encoding="utf-8"
+    )
     (tmp_path / "workflow.yml").write_text("on: push\njobs: {a: &x {b: 1}, c: *x}\n", encoding="utf-8")
     (tmp_path / "k8s.yaml").write_text("kind: Pod\n---\nkind: Service\n", encoding="utf-8")
     (tmp_path / "compose.yaml").write_text("services:\n  db:\n    deploy:\n      resources: {}\n", encoding="utf-8")
-    (tmp_path / "notcfn.yaml").write_text("Resources: [a, b]\n", encoding="utf-8")  # mentions the key, is not a template
+    (tmp_path / "notcfn.yaml").write_text(
+        "Resources: [a, b]\n", encoding="utf-8"
+    )  # mentions the key, is not a template
     (tmp_path / "notes.txt").write_text(TEMPLATE, encoding="utf-8")
     (tmp_path / ".hidden").mkdir()
     (tmp_path / ".hidden" / "stack.yaml").write_text(TEMPLATE, encoding="utf-8")
@@ -329,7 +350,9 @@ def test_folders_are_searched_for_templates_only(cli, tmp_path: Path) -> None:
 
 
 def test_a_broken_template_found_in_a_folder_is_an_error(cli, tmp_path: Path) -> None:
-    (tmp_path / "broken.yaml").write_text("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  A: [\n", encoding="utf-8")
+    (tmp_path / "broken.yaml").write_text(
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  A: [\n", encoding="utf-8"
+    )
     result = cli("check", str(tmp_path))
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {tmp_path / 'broken.yaml'}:")

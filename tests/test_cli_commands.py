@@ -32,7 +32,13 @@ def test_rules_table_lists_every_rule(cli) -> None:
 def test_rules_json_and_markdown(cli) -> None:
     rows = json.loads(cli("rules", "--format", "json").stdout)
     assert [r["id"] for r in rows] == [r.id for r in all_rules()]
-    assert {"id": "CFX992", "name": "demo-protection", "severity": "medium", "fix": "unsafe", "summary": "Demo: DeletionProtection is false."} in rows
+    assert {
+        "id": "CFX992",
+        "name": "demo-protection",
+        "severity": "medium",
+        "fix": "unsafe",
+        "summary": "Demo: DeletionProtection is false.",
+    } in rows
     md = cli("rules", "-f", "markdown").stdout
     assert "| CFX993 | `demo-pymysql` | low | none | Demo: inline code imports pymysql. |" in md
 
@@ -40,7 +46,9 @@ def test_rules_json_and_markdown(cli) -> None:
 def test_explain_prints_the_rule(cli) -> None:
     result = cli("explain", "CFX900")
     assert result.exit_code == 0
-    assert result.stdout.startswith("# CFX900 unused-suppression\n\nSeverity: low  \nFix: safe  \nDocumentation: <https://")
+    assert result.stdout.startswith(
+        "# CFX900 unused-suppression\n\nSeverity: low  \nFix: safe  \nDocumentation: <https://"
+    )
     assert "--show-unused-suppressions" in result.stdout
     assert cli("explain", "unused-suppression").stdout == result.stdout
     assert cli("explain", "cfx900").stdout == result.stdout
@@ -87,7 +95,10 @@ def test_patch_template_from_stdin(cli, tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert "DeletionPolicy: Snapshot" in result.stdout
     assert cli("patch", "-", "-", input="").exit_code == 2
-    assert cli("patch", "--write", "-", str(patch), input=TEMPLATE).stderr == "error: --write needs a file, not standard input\n"
+    assert (
+        cli("patch", "--write", "-", str(patch), input=TEMPLATE).stderr
+        == "error: --write needs a file, not standard input\n"
+    )
 
 
 @pytest.mark.parametrize(
@@ -124,8 +135,14 @@ def test_patch_that_does_not_apply_exits_2_with_position(cli, template: Path) ->
 
 
 def test_patch_missing_files(cli, template: Path, tmp_path: Path) -> None:
-    assert cli("patch", str(tmp_path / "no.yaml"), "-", input="[]").stderr == f"error: {tmp_path / 'no.yaml'}: no such file\n"
-    assert cli("patch", str(template), str(tmp_path / "no.json")).stderr == f"error: {tmp_path / 'no.json'}: no such file\n"
+    assert (
+        cli("patch", str(tmp_path / "no.yaml"), "-", input="[]").stderr
+        == f"error: {tmp_path / 'no.yaml'}: no such file\n"
+    )
+    assert (
+        cli("patch", str(template), str(tmp_path / "no.json")).stderr
+        == f"error: {tmp_path / 'no.json'}: no such file\n"
+    )
 
 
 def test_patch_object_with_several_files_picks_the_entry(cli, template: Path) -> None:

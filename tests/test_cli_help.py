@@ -129,7 +129,12 @@ def test_root_help_lists_commands_with_one_line_each(cli) -> None:
     assert text.startswith("Find what is broken in AWS CloudFormation templates")
     commands = text.split("Commands:\n", 1)[1].split("\n\n", 1)[0]
     assert [line.split()[0] for line in commands.splitlines() if not line.startswith("    ")] == [
-        "check", "apply", "rules", "explain", "patch", "server"
+        "check",
+        "apply",
+        "rules",
+        "explain",
+        "patch",
+        "server",
     ]
 
 

@@ -62,9 +62,14 @@ def test_dry_run_prints_the_impact_after_the_diff_on_stderr(cli, tmp_path: Path)
     assert "Impact" not in quiet.stderr
 
 
-def test_a_safe_fix_that_replaces_a_bucket_is_withheld_with_the_reason(cli, demo_rules: list[str], tmp_path: Path) -> None:
+def test_a_safe_fix_that_replaces_a_bucket_is_withheld_with_the_reason(
+    cli, demo_rules: list[str], tmp_path: Path
+) -> None:
     path = tmp_path / "t.yaml"
-    path.write_text("Metadata:\n  DemoBucketName: new-name\nResources:\n  Data:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: old-name\n", encoding="utf-8")
+    path.write_text(
+        "Metadata:\n  DemoBucketName: new-name\nResources:\n  Data:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: old-name\n",
+        encoding="utf-8",
+    )
     result = cli("apply", str(path))
     assert result.exit_code == 0, "nothing is applied without --unsafe-fixes"
     assert result.stdout == ""
@@ -74,21 +79,34 @@ def test_a_safe_fix_that_replaces_a_bucket_is_withheld_with_the_reason(cli, demo
     ) in result.stderr.splitlines()
     unsafe = cli("apply", "--unsafe-fixes", str(path))
     assert unsafe.exit_code == 1 and "+    Properties:" not in unsafe.stdout and "new-name" in unsafe.stdout
-    assert "  Data (AWS::S3::Bucket): replaced — BucketName is create-only; its objects would be lost" in unsafe.stderr.splitlines()
+    assert (
+        "  Data (AWS::S3::Bucket): replaced — BucketName is create-only; its objects would be lost"
+        in unsafe.stderr.splitlines()
+    )
     listed = cli("check", "--format", "json", str(path))
     fix = json.loads(listed.stdout)["findings"][0]["fix"]
     assert fix["applicability"] == "unsafe" and fix["unsafe_reason"].startswith("on a deployed stack Data")
 
 
 def test_refactor_mapping_for_a_rename_has_the_api_shape() -> None:
-    before = {"Resources": {"Queue": {"Type": "AWS::SQS::Queue"}, "Alarm": {"Type": "AWS::CloudWatch::Alarm", "Properties": {"Dimensions": [{"Name": "Q", "Value": {"Ref": "Queue"}}]}}}}
+    before = {
+        "Resources": {
+            "Queue": {"Type": "AWS::SQS::Queue"},
+            "Alarm": {
+                "Type": "AWS::CloudWatch::Alarm",
+                "Properties": {"Dimensions": [{"Name": "Q", "Value": {"Ref": "Queue"}}]},
+            },
+        }
+    }
     patch = [
         {"op": "move", "from": "/Resources/Queue", "path": "/Resources/OrdersQueue"},
         {"op": "replace", "path": "/Resources/Alarm/Properties/Dimensions/0/Value/Ref", "value": "OrdersQueue"},
     ]
     impact = impact_of(before, patch)
     renamed = next(i for i in impact if i.renamed_from)
-    assert renamed.refactor_avoids_replacement and renamed.destroys_data  # a queue: only the refactor keeps its messages
+    assert (
+        renamed.refactor_avoids_replacement and renamed.destroys_data
+    )  # a queue: only the refactor keeps its messages
     mappings = refactor_mappings(impact, "orders-prod")
     jsonschema.validate(mappings, RESOURCE_MAPPINGS)
     assert mappings == [

@@ -32,7 +32,9 @@ def test_pyproject_tool_table_and_nearest_file_wins(cli, tmp_path: Path) -> None
     (tmp_path / ".cfnfix.toml").write_text('select = ["CFX993"]\n', encoding="utf-8")
     sub = tmp_path / "svc"
     sub.mkdir()
-    (sub / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.cfnfix]\nselect = ["CFX991"]\n', encoding="utf-8")
+    (sub / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.cfnfix]\nselect = ["CFX991"]\n', encoding="utf-8"
+    )
     (sub / "stack.yaml").write_text(TEMPLATE, encoding="utf-8")
     (tmp_path / "top.yaml").write_text(TEMPLATE, encoding="utf-8")
     result = cli("check", str(sub / "stack.yaml"), str(tmp_path / "top.yaml"))
@@ -80,13 +82,19 @@ def test_stdin_discovers_from_the_current_folder(cli, tmp_path: Path, monkeypatc
     ("content", "message"),
     [
         ("selekt = []\n", ".cfnfix.toml:1: selekt: unknown key"),
-        ('\n\nrds-deletion-style = "nope"\n', ".cfnfix.toml:3: rds-deletion-style: input should be 'deletion-policy' or 'skip-final-snapshot-property' (got 'nope')"),
+        (
+            '\n\nrds-deletion-style = "nope"\n',
+            ".cfnfix.toml:3: rds-deletion-style: input should be 'deletion-policy' or 'skip-final-snapshot-property' (got 'nope')",
+        ),
         ('unsafe-fixes = "yes"\n', ".cfnfix.toml:1: unsafe-fixes: input should be a valid boolean (got 'yes')"),
         ('select = "CFX1"\n', ".cfnfix.toml:1: select: input should be a valid list (got 'CFX1')"),
         ("select = [1]\n", ".cfnfix.toml:1: select.0: input should be a valid string (got 1)"),
-        ('[rules.CFX999]\nx = 1\n', ".cfnfix.toml:1: rules.CFX999: unknown rule (see `cfnfix rules`)"),
+        ("[rules.CFX999]\nx = 1\n", ".cfnfix.toml:1: rules.CFX999: unknown rule (see `cfnfix rules`)"),
         ("select = [\n", ".cfnfix.toml:2:1: invalid TOML:"),
-        ('[rules.demo-pymysql]\nlevel = "high"\n', ".cfnfix.toml:2: rules.demo-pymysql.level: input should be a valid integer (got 'high')"),
+        (
+            '[rules.demo-pymysql]\nlevel = "high"\n',
+            ".cfnfix.toml:2: rules.demo-pymysql.level: input should be a valid integer (got 'high')",
+        ),
         ("[rules.CFX993]\nlevl = 2\n", ".cfnfix.toml:2: rules.CFX993.levl: unknown key"),
     ],
 )
@@ -101,11 +109,16 @@ def test_bad_configuration_exits_2_naming_file_and_key(cli, tmp_path: Path, cont
 
 
 def test_bad_pyproject_key_is_named_with_its_table(cli, tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nselect = 1\n\n[tool.cfnfix]\nselect = 1\n', encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\nselect = 1\n\n[tool.cfnfix]\nselect = 1\n', encoding="utf-8"
+    )
     (tmp_path / "stack.yaml").write_text(TEMPLATE, encoding="utf-8")
     result = cli("check", str(tmp_path / "stack.yaml"))
     assert result.exit_code == 2
-    assert result.stderr == f"error: {tmp_path / 'pyproject.toml'}:6: tool.cfnfix.select: input should be a valid list (got 1)\n"
+    assert (
+        result.stderr
+        == f"error: {tmp_path / 'pyproject.toml'}:6: tool.cfnfix.select: input should be a valid list (got 1)\n"
+    )
 
 
 def test_missing_or_unsuitable_explicit_config(cli, tmp_path: Path, template: Path) -> None:
@@ -122,7 +135,7 @@ def test_per_rule_options_and_known_keys_load(tmp_path: Path) -> None:
     cfg = tmp_path / ".cfnfix.toml"
     cfg.write_text(
         'select = ["CFX9"]\nignore = ["CFX992"]\nunsafe-fixes = true\n'
-        'show-unused-suppressions = true\n\n[rules.demo-pymysql]\nlevel = 2\n',
+        "show-unused-suppressions = true\n\n[rules.demo-pymysql]\nlevel = 2\n",
         encoding="utf-8",
     )
     settings = load_config_file(cfg)

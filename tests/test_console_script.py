@@ -63,7 +63,12 @@ def test_exit_codes_end_to_end(tmp_path: Path) -> None:
 def test_patch_from_stdin(tmp_path: Path) -> None:
     clean = tmp_path / "clean.yaml"
     clean.write_text(CLEAN, encoding="utf-8")
-    result = run("patch", str(clean), "-", input='[{"op": "replace", "path": "/Resources/Bucket/Type", "value": "AWS::SQS::Queue"}]')
+    result = run(
+        "patch",
+        str(clean),
+        "-",
+        input='[{"op": "replace", "path": "/Resources/Bucket/Type", "value": "AWS::SQS::Queue"}]',
+    )
     assert result.returncode == 0
     assert result.stdout == CLEAN.replace("AWS::S3::Bucket", "AWS::SQS::Queue")
 
@@ -101,5 +106,7 @@ def test_version_imports_neither_typer_nor_pydantic() -> None:
     assert result.stdout == f"cfnfix {cfnfix.__version__}\n[]\n"
     module = subprocess.run([sys.executable, "-m", "cfnfix", "--version"], capture_output=True, text=True, timeout=60)
     assert module.stdout == f"cfnfix {cfnfix.__version__}\n"
-    rules = subprocess.run([sys.executable, "-m", "cfnfix", "rules", "--format", "json"], capture_output=True, text=True, timeout=60)
+    rules = subprocess.run(
+        [sys.executable, "-m", "cfnfix", "rules", "--format", "json"], capture_output=True, text=True, timeout=60
+    )
     assert rules.returncode == 0 and json.loads(rules.stdout)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
 import yaml
 
 from benchmarks.planted_cycles import permissions
@@ -15,7 +14,6 @@ from cfnfix import check, fix
 from cfnfix.document import load
 from cfnfix.rules.cycles._graph import build_graph, chain, components, shortest_cycle
 from cfnfix.rules.cycles._tables import tables
-
 from devtools.lint_oracle import lint_errors
 
 SELECT = {"select": ["CFX740"], "unsafe_fixes": True}
@@ -27,7 +25,9 @@ class _NoAliases(yaml.SafeDumper):
 
 
 def _text(resources: dict[str, Any], **extra: Any) -> str:
-    return yaml.dump({"AWSTemplateFormatVersion": "2010-09-09", **extra, "Resources": resources}, Dumper=_NoAliases, sort_keys=False)
+    return yaml.dump(
+        {"AWSTemplateFormatVersion": "2010-09-09", **extra, "Resources": resources}, Dumper=_NoAliases, sort_keys=False
+    )
 
 
 def _queue(*depends: str) -> dict[str, Any]:
@@ -37,7 +37,9 @@ def _queue(*depends: str) -> dict[str, Any]:
     return body
 
 
-def _group(name: str, ingress: list[Any] | None = None, egress: list[Any] | None = None, **attrs: Any) -> dict[str, Any]:
+def _group(
+    name: str, ingress: list[Any] | None = None, egress: list[Any] | None = None, **attrs: Any
+) -> dict[str, Any]:
     props: dict[str, Any] = {"GroupDescription": name, "VpcId": "vpc-0123456789abcdef0"}
     if ingress is not None:
         props["SecurityGroupIngress"] = ingress
@@ -80,7 +82,10 @@ def test_not_edges_literals_shadowed_names_parameters_and_sam() -> None:
     data = {
         "Parameters": {"B": {"Type": "String"}},
         "Resources": {
-            "A": {"Type": "T", "Properties": {"X": {"Fn::Sub": "${!C}"}, "Y": {"Fn::Sub": ["${C}", {"C": "x"}]}, "Z": {"Ref": "B"}}},
+            "A": {
+                "Type": "T",
+                "Properties": {"X": {"Fn::Sub": "${!C}"}, "Y": {"Fn::Sub": ["${C}", {"C": "x"}]}, "Z": {"Ref": "B"}},
+            },
             "C": {"Type": "T", "Properties": {"X": {"Ref": "A"}}},
             "F": {"Type": "AWS::Serverless::Function", "Properties": {"X": {"Ref": "G"}}},
             "G": {"Type": "T", "Properties": {"X": {"Ref": "F"}}},
@@ -92,7 +97,10 @@ def test_not_edges_literals_shadowed_names_parameters_and_sam() -> None:
 def test_two_knots_are_two_findings() -> None:
     text = _text({"A": _queue("B"), "B": _queue("A"), "C": _queue("D"), "D": _queue("C")})
     findings = check(text, config=None, select=["CFX740"])
-    assert [f.message.split(" (")[0] for f in findings] == ["Circular dependency: A → B → A", "Circular dependency: C → D → C"]
+    assert [f.message.split(" (")[0] for f in findings] == [
+        "Circular dependency: A → B → A",
+        "Circular dependency: C → D → C",
+    ]
     assert all(f.fix is None and "DependsOn" in f.message for f in findings)
 
 
@@ -151,14 +159,27 @@ def test_new_policy_name_differs_from_every_inline_one() -> None:
     role = {
         "Type": "AWS::IAM::Role",
         "Properties": {
-            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+            "AssumeRolePolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+                ],
+            },
             "Policies": [
                 {"PolicyName": "RolePolicyForFn", "PolicyDocument": {"Statement": [statement]}},
                 {"PolicyName": "b", "PolicyDocument": {"Statement": [statement]}},
             ],
         },
     }
-    fn = {"Type": "AWS::Lambda::Function", "Properties": {"Runtime": "python3.12", "Handler": "i.h", "Role": {"Fn::GetAtt": ["Role", "Arn"]}, "Code": {"ZipFile": "x"}}}
+    fn = {
+        "Type": "AWS::Lambda::Function",
+        "Properties": {
+            "Runtime": "python3.12",
+            "Handler": "i.h",
+            "Role": {"Fn::GetAtt": ["Role", "Arn"]},
+            "Code": {"ZipFile": "x"},
+        },
+    }
     result = fix(_text({"Role": role, "Fn": fn}), unsafe=True, select=["CFX740"])
     data = yaml.safe_load(result.text)
     assert "Policies" not in data["Resources"]["Role"]["Properties"]
@@ -192,11 +213,24 @@ def test_permission_comparison_sees_the_default_egress_rule_and_lost_statements(
     without = {"Resources": {"A": _group("A", egress=[])}}
     placeholder = {"Resources": {"A": _group("A", egress=[{"CidrIp": "127.0.0.1/32", "IpProtocol": "-1"}])}}
     separate = json.loads(json.dumps(placeholder))
-    separate["Resources"]["R"] = {"Type": "AWS::EC2::SecurityGroupEgress", "Properties": {"GroupId": {"Fn::GetAtt": ["A", "GroupId"]}, **egress}}
+    separate["Resources"]["R"] = {
+        "Type": "AWS::EC2::SecurityGroupEgress",
+        "Properties": {"GroupId": {"Fn::GetAtt": ["A", "GroupId"]}, **egress},
+    }
     assert permissions(with_rule) == permissions(separate)
     assert permissions(without) != permissions(placeholder)
     assert permissions(with_rule) != permissions(placeholder)
-    role = {"Type": "AWS::IAM::Role", "Properties": {"Policies": [{"PolicyName": "p", "PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}}]}}
+    role = {
+        "Type": "AWS::IAM::Role",
+        "Properties": {
+            "Policies": [
+                {
+                    "PolicyName": "p",
+                    "PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]},
+                }
+            ]
+        },
+    }
     empty = {"Type": "AWS::IAM::Role", "Properties": {}}
     assert permissions({"Resources": {"R": role}}) != permissions({"Resources": {"R": empty}})
 
@@ -204,7 +238,13 @@ def test_permission_comparison_sees_the_default_egress_rule_and_lost_statements(
 def test_known_name_counts_as_the_arn_it_stands_for() -> None:
     bucket = {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": {"Ref": "Name"}}}
     stmt = lambda resource: {"Effect": "Allow", "Action": "s3:GetObject", "Resource": resource}  # noqa: E731
-    role = lambda resource: {"Type": "AWS::IAM::Role", "Properties": {"Policies": [{"PolicyName": "p", "PolicyDocument": {"Statement": [stmt(resource)]}}]}}  # noqa: E731
+
+    def role(resource: object) -> dict[str, object]:
+        return {
+            "Type": "AWS::IAM::Role",
+            "Properties": {"Policies": [{"PolicyName": "p", "PolicyDocument": {"Statement": [stmt(resource)]}}]},
+        }
+
     a = {"Resources": {"B": bucket, "R": role({"Fn::Sub": "${B.Arn}/*"})}}
     b = {"Resources": {"B": bucket, "R": role({"Fn::Sub": "arn:${AWS::Partition}:s3:::${Name}/*"})}}
     c = {"Resources": {"B": bucket, "R": role({"Fn::Sub": "arn:${AWS::Partition}:s3:::${Other}/*"})}}
@@ -212,7 +252,9 @@ def test_known_name_counts_as_the_arn_it_stands_for() -> None:
 
 
 def test_rules_of_one_list_naming_two_groups_get_their_own_names() -> None:
-    text = _text({"A": _group("A", [_from("C")]), "B": _group("B", [_from("C")]), "C": _group("C", [_from("A"), _from("B", 80)])})
+    text = _text(
+        {"A": _group("A", [_from("C")]), "B": _group("B", [_from("C")]), "C": _group("C", [_from("A"), _from("B", 80)])}
+    )
     result = fix(text, unsafe=True, select=["CFX740"])
     data = yaml.safe_load(result.text)
     assert data["Resources"]["CIngressFromA"]["Properties"]["SourceSecurityGroupId"] == {"Ref": "A"}
@@ -237,11 +279,19 @@ def test_every_fixed_golden_case_has_no_cycle_left_and_the_same_permissions() ->
 
 def test_a_named_topic_is_written_as_the_arn_its_ref_returns_and_a_queue_url_is_not_guessed() -> None:
     topic = {"Type": "AWS::SNS::Topic", "DependsOn": "Sub", "Properties": {"TopicName": "alerts"}}
-    sub = {"Type": "AWS::SNS::Subscription", "Properties": {"TopicArn": {"Ref": "Topic"}, "Protocol": "email", "Endpoint": "a@example.com"}}
+    sub = {
+        "Type": "AWS::SNS::Subscription",
+        "Properties": {"TopicArn": {"Ref": "Topic"}, "Protocol": "email", "Endpoint": "a@example.com"},
+    }
     result = fix(_text({"Topic": topic, "Sub": sub}), unsafe=True, select=["CFX740"])
     data = yaml.safe_load(result.text)
-    assert data["Resources"]["Sub"]["Properties"]["TopicArn"] == {"Fn::Sub": "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:alerts"}
+    assert data["Resources"]["Sub"]["Properties"]["TopicArn"] == {
+        "Fn::Sub": "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:alerts"
+    }
     queue = {"Type": "AWS::SQS::Queue", "DependsOn": "Policy", "Properties": {"QueueName": "jobs"}}
-    policy = {"Type": "AWS::SQS::QueuePolicy", "Properties": {"Queues": [{"Ref": "Queue"}], "PolicyDocument": {"Statement": []}}}
+    policy = {
+        "Type": "AWS::SQS::QueuePolicy",
+        "Properties": {"Queues": [{"Ref": "Queue"}], "PolicyDocument": {"Statement": []}},
+    }
     (finding,) = check(_text({"Queue": queue, "Policy": policy}), select=["CFX740"])
     assert finding.fix is None

@@ -20,7 +20,6 @@ from cfnfix.errors import ConfigError
 from cfnfix.profiles import PROFILES, unknown_profile_reason
 from cfnfix.rules import all_rules
 from cfnfix.rules.destroyable._common import outcomes, table
-
 from devtools.golden_cases import discover
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,7 +101,9 @@ def test_cli_profile_flag_overrides_configuration(cli, tmp_path: Path) -> None:
 def test_no_family_rule_fires_without_the_profile(case) -> None:
     """Every golden input, all family rules selected, no profile: nothing."""
     # CFX801 reads the JSON inputs that need its repair (trailing commas, comments)
-    settings = case.settings().model_copy(update={"profile": None, "select": ["CFX25", "CFX26", "CFX801"], "ignore": []})
+    settings = case.settings().model_copy(
+        update={"profile": None, "select": ["CFX25", "CFX26", "CFX801"], "ignore": []}
+    )
     assert [f for f in check(case.input_text(), config=settings) if f.rule_id != "CFX801"] == []
 
 
@@ -145,7 +146,12 @@ def test_explain_of_an_ordinary_rule_has_no_profile_line(cli) -> None:
 
 # ------------------------------------------------------------------ reading computed values
 def test_outcomes_reads_if_branches_and_parameters() -> None:
-    data = {"Parameters": {"P": {"Type": "String", "AllowedValues": ["Retain", "Delete"]}, "Q": {"Type": "String", "Default": "Snapshot"}}}
+    data = {
+        "Parameters": {
+            "P": {"Type": "String", "AllowedValues": ["Retain", "Delete"]},
+            "Q": {"Type": "String", "Default": "Snapshot"},
+        }
+    }
     assert outcomes(data, {"Fn::If": ["C", "Retain", {"Ref": "P"}]}).values == ("Retain", "Delete")
     q = outcomes(data, {"Ref": "Q"})
     assert q.values == ("Snapshot",) and q.unknown
@@ -228,9 +234,9 @@ def test_selecting_a_profile_rule_without_the_profile_warns(cli, tmp_path: Path)
     result = cli("check", "--select", "CFX252,deletion-policy-retains,CFX2", str(path))
     assert result.exit_code == 0
     assert result.stderr.splitlines() == [
-        'warning: CFX252 (rds-snapshot-default) runs only with the destroyable profile (--profile destroyable, '
+        "warning: CFX252 (rds-snapshot-default) runs only with the destroyable profile (--profile destroyable, "
         'or profile = "destroyable" in the configuration): not run',
-        'warning: CFX250 (deletion-policy-retains) runs only with the destroyable profile (--profile destroyable, '
+        "warning: CFX250 (deletion-policy-retains) runs only with the destroyable profile (--profile destroyable, "
         'or profile = "destroyable" in the configuration): not run',
     ]
     assert cli("check", "--profile", "destroyable", "--select", "CFX252", str(path)).stderr == ""
@@ -246,6 +252,8 @@ def test_every_family_rule_has_golden_cases_with_a_finding(rule) -> None:
 
 def test_rds_snapshot_default_option_is_validated(tmp_path: Path) -> None:
     cfg = tmp_path / ".cfnfix.toml"
-    cfg.write_text('profile = "destroyable"\n[rules.rds-snapshot-default]\ntypes = "AWS::S3::Bucket"\n', encoding="utf-8")
+    cfg.write_text(
+        'profile = "destroyable"\n[rules.rds-snapshot-default]\ntypes = "AWS::S3::Bucket"\n', encoding="utf-8"
+    )
     with pytest.raises(ConfigError, match=r"rules\.rds-snapshot-default\.types: input should be a valid list"):
         load_config_file(cfg)

@@ -9,7 +9,6 @@ import pytest
 
 from benchmarks.corpus_fixes import load_corpus
 from benchmarks.destroyable_corpus import BLOCKING, measure
-
 from devtools.corpus import CORPUS
 
 pytestmark = pytest.mark.corpus

@@ -8,16 +8,14 @@ only the patched nodes' lines.
 
 from __future__ import annotations
 
-from typing import Any
-
 import copy
+from typing import Any
 
 import jsonpatch
 import pytest
 
 from cfnfix import apply_patch as _apply_patch
 from cfnfix.document import load, parse_text, read_text
-
 from devtools.corpus import corpus_files
 from devtools.engine_patches import generated_patches
 from devtools.touched import untouched_violations
@@ -36,7 +34,9 @@ def test_corpus_is_there() -> None:
     assert len(FILES) >= 290
 
 
-@pytest.mark.parametrize("path", FILES or [None], ids=[str(p.relative_to(p.parents[1])) for p in FILES] or ["no-corpus"])
+@pytest.mark.parametrize(
+    "path", FILES or [None], ids=[str(p.relative_to(p.parents[1])) for p in FILES] or ["no-corpus"]
+)
 def test_corpus_template(path) -> None:  # type: ignore[no-untyped-def]
     text = read_text(path)
     doc = load(text, str(path))

@@ -8,7 +8,6 @@ import pytest
 
 from cfnfix import apply_patch as _apply_patch
 from cfnfix.document import load
-
 from devtools.golden_cases import Case, discover_engine, engine_ops
 from devtools.touched import untouched_violations
 

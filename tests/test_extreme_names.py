@@ -112,7 +112,11 @@ def _aurora(group_id: str, cluster_id: str = "Cluster") -> dict[str, Any]:
         "Resources": {
             group_id: {
                 "Type": "AWS::RDS::DBClusterParameterGroup",
-                "Properties": {"Family": "aurora-mysql5.7", "Description": "d", "Parameters": {"tx_isolation": "READ-COMMITTED"}},
+                "Properties": {
+                    "Family": "aurora-mysql5.7",
+                    "Description": "d",
+                    "Parameters": {"tx_isolation": "READ-COMMITTED"},
+                },
             },
             cluster_id: {
                 "Type": "AWS::RDS::DBCluster",
@@ -147,12 +151,40 @@ def test_cfx301_when_every_short_candidate_is_taken() -> None:
 def test_non_ascii_and_names_colliding_after_cleaning() -> None:
     resources = {
         name: {"Type": "AWS::SNS::Topic"}
-        for name in ["a-b", "a b", "A_B", "ab", "AB2", "Bücket", "Bucket", "日本", "日本語", "Ωmega", "Ω", "x" * 300, "x-" * 200]
+        for name in [
+            "a-b",
+            "a b",
+            "A_B",
+            "ab",
+            "AB2",
+            "Bücket",
+            "Bucket",
+            "日本",
+            "日本語",
+            "Ωmega",
+            "Ω",
+            "x" * 300,
+            "x-" * 200,
+        ]
     }
-    resources["Fn"] = {"Type": "AWS::Lambda::Function", "Properties": {"Runtime": "python3.12", "Handler": "index.h",
-                       "Role": {"Fn::GetAtt": ["a-b", "Arn"]}, "Code": {"ZipFile": "import pymysql\n"}}}
-    _run(json.dumps({"Parameters": {"p-1": {"Type": "String"}, "P1": {"Type": "String"}, "ПАРАМ": {"Type": "String"}},
-                     "Conditions": {"c-1": {"Fn::Equals": [{"Ref": "p-1"}, ""]}}, "Resources": resources}))
+    resources["Fn"] = {
+        "Type": "AWS::Lambda::Function",
+        "Properties": {
+            "Runtime": "python3.12",
+            "Handler": "index.h",
+            "Role": {"Fn::GetAtt": ["a-b", "Arn"]},
+            "Code": {"ZipFile": "import pymysql\n"},
+        },
+    }
+    _run(
+        json.dumps(
+            {
+                "Parameters": {"p-1": {"Type": "String"}, "P1": {"Type": "String"}, "ПАРАМ": {"Type": "String"}},
+                "Conditions": {"c-1": {"Fn::Equals": [{"Ref": "p-1"}, ""]}},
+                "Resources": resources,
+            }
+        )
+    )
 
 
 def test_sam_names_and_foreach_loops() -> None:
@@ -161,8 +193,15 @@ def test_sam_names_and_foreach_loops() -> None:
         {
             "Transform": ["AWS::Serverless-2016-10-31", "AWS::LanguageExtensions"],
             "Resources": {
-                f"{long}-x": {"Type": "AWS::Serverless::Function", "Properties": {"Runtime": "python3.8", "Handler": "index.h",
-                              "InlineCode": "import yaml\n", "AutoPublishAlias": "live"}},
+                f"{long}-x": {
+                    "Type": "AWS::Serverless::Function",
+                    "Properties": {
+                        "Runtime": "python3.8",
+                        "Handler": "index.h",
+                        "InlineCode": "import yaml\n",
+                        "AutoPublishAlias": "live",
+                    },
+                },
                 long + "X": {"Type": "AWS::SNS::Topic"},
                 "Fn::ForEach::Topics": ["N", ["A", "B"], {"Q${N}-x": {"Type": "AWS::SNS::Topic"}}],
             },
@@ -180,7 +219,11 @@ def _peering(resources: int, parameters: int) -> dict[str, Any]:
             "Rt": {"Type": "AWS::EC2::RouteTable", "Properties": {"VpcId": {"Ref": "Vpc"}}},
         },
     }
-    data["Parameters"]["PeerVpcId"] = {"Type": "String", "Description": "VPC peering: the peer VPC", "Default": "vpc-xxxxxxxx"}
+    data["Parameters"]["PeerVpcId"] = {
+        "Type": "String",
+        "Description": "VPC peering: the peer VPC",
+        "Default": "vpc-xxxxxxxx",
+    }
     for i in range(resources - 2):
         data["Resources"][f"T{i:03d}"] = {"Type": "AWS::SNS::Topic"}
     return data
@@ -189,8 +232,15 @@ def _peering(resources: int, parameters: int) -> dict[str, Any]:
 @pytest.mark.parametrize(("resources", "parameters"), [(498, 150), (500, 150), (50, 199), (50, 200)])
 def test_templates_at_the_quotas(resources: int, parameters: int) -> None:
     data = _peering(resources, parameters)
-    data["Resources"]["Fn"] = {"Type": "AWS::Lambda::Function", "Properties": {"Runtime": "python3.8", "Handler": "index.h",
-                               "Role": "arn:aws:iam::123456789012:role/r", "Code": {"ZipFile": "import pymysql, yaml\n"}}}
+    data["Resources"]["Fn"] = {
+        "Type": "AWS::Lambda::Function",
+        "Properties": {
+            "Runtime": "python3.8",
+            "Handler": "index.h",
+            "Role": "arn:aws:iam::123456789012:role/r",
+            "Code": {"ZipFile": "import pymysql, yaml\n"},
+        },
+    }
     data["Resources"].update(_aurora("Pg" + "q" * 250, "Db")["Resources"])
     _run(json.dumps(data))
     _run(json.dumps(_peering(resources, parameters)))
@@ -205,7 +255,11 @@ _alnum_st = st.text(st.sampled_from("abcXYZ019"), min_size=1, max_size=MAX_LENGT
 @settings(max_examples=150)
 @given(
     taken=st.lists(_alnum_st | _names_st, max_size=30),
-    requests=st.lists(st.tuples(_alnum_st | _names_st, st.lists(st.sampled_from(["Role", "Alias", "Version", "Url"]), max_size=2)), min_size=1, max_size=8),
+    requests=st.lists(
+        st.tuples(_alnum_st | _names_st, st.lists(st.sampled_from(["Role", "Alias", "Version", "Url"]), max_size=2)),
+        min_size=1,
+        max_size=8,
+    ),
 )
 def test_allocator_gives_valid_distinct_free_names(taken: list[str], requests: list[tuple[str, list[str]]]) -> None:
     data = {"Resources": {t: {"Type": "AWS::SNS::Topic"} for t in taken if t}}
@@ -230,7 +284,7 @@ def test_allocator_candidates_are_finite_and_enough(base: str, count: int) -> No
     for _ in range(count):
         allocator.allocate(base)
     candidates = list(allocator.candidates(base))
-    assert len(candidates) == len(set(c.lower() for c in candidates)) <= count + 1
+    assert len(candidates) == len({c.lower() for c in candidates}) <= count + 1
     assert any(allocator.is_free(c) for c in candidates)
 
 
@@ -238,4 +292,3 @@ def test_allocator_is_deterministic() -> None:
     data = {"Resources": {"A": {"Type": "AWS::SNS::Topic"}, "a2": {"Type": "AWS::SNS::Topic"}}}
     first, second = NameAllocator(data), NameAllocator(data)
     assert [first.allocate("A") for _ in range(3)] == [second.allocate("A") for _ in range(3)] == ["A3", "A4", "A5"]
-

@@ -7,8 +7,7 @@ from typing import ClassVar
 
 import pytest
 
-from cfnfix import api
-from cfnfix import Applicability, Fix, Settings, Severity, fix
+from cfnfix import Applicability, Fix, Settings, Severity, api, fix
 from cfnfix.rules import Rule, RuleContext, all_rules
 
 TEMPLATE = """Resources:
@@ -40,7 +39,11 @@ class AddRetain(_TestRule):
                     ctx,
                     f"/Resources/{name}",
                     f"{name} has no DeletionPolicy",
-                    fix=Fix(applicability=Applicability.SAFE, message="retain", patch=[{"op": "add", "path": f"/Resources/{name}/DeletionPolicy", "value": "Retain"}]),
+                    fix=Fix(
+                        applicability=Applicability.SAFE,
+                        message="retain",
+                        patch=[{"op": "add", "path": f"/Resources/{name}/DeletionPolicy", "value": "Retain"}],
+                    ),
                     at_key=True,
                 )
 
@@ -59,7 +62,11 @@ class TagEverything(_TestRule):
                     ctx,
                     f"/Resources/{name}",
                     "untagged",
-                    fix=Fix(applicability=Applicability.SAFE, message="tag", patch=[{"op": "add", "path": f"/Resources/{name}", "value": dict(res, Metadata={"t": 1})}]),
+                    fix=Fix(
+                        applicability=Applicability.SAFE,
+                        message="tag",
+                        patch=[{"op": "add", "path": f"/Resources/{name}", "value": dict(res, Metadata={"t": 1})}],
+                    ),
                 )
 
 
@@ -70,7 +77,12 @@ class Broken(_TestRule):
     name = "test-broken"
 
     def check(self, ctx: RuleContext) -> Iterator:  # type: ignore[type-arg]
-        yield self.finding(ctx, "/Resources", "broken", fix=Fix(applicability=Applicability.SAFE, message="x", patch=[{"op": "remove", "path": "/Nope"}]))
+        yield self.finding(
+            ctx,
+            "/Resources",
+            "broken",
+            fix=Fix(applicability=Applicability.SAFE, message="x", patch=[{"op": "remove", "path": "/Nope"}]),
+        )
 
 
 class Flip(_TestRule):
@@ -82,7 +94,16 @@ class Flip(_TestRule):
     def check(self, ctx: RuleContext) -> Iterator:  # type: ignore[type-arg]
         value = ctx.data.get("Description", "a")
         new = "b" if value == "a" else "a"
-        yield self.finding(ctx, "", "flip", fix=Fix(applicability=Applicability.SAFE, message="flip", patch=[{"op": "add", "path": "/Description", "value": new}]))
+        yield self.finding(
+            ctx,
+            "",
+            "flip",
+            fix=Fix(
+                applicability=Applicability.SAFE,
+                message="flip",
+                patch=[{"op": "add", "path": "/Description", "value": new}],
+            ),
+        )
 
 
 class Risky(_TestRule):
@@ -94,7 +115,16 @@ class Risky(_TestRule):
 
     def check(self, ctx: RuleContext) -> Iterator:  # type: ignore[type-arg]
         if "Outputs" not in ctx.data:
-            yield self.finding(ctx, "", "no outputs", fix=Fix(applicability=Applicability.UNSAFE, message="add", patch=[{"op": "add", "path": "/Outputs", "value": {}}]))
+            yield self.finding(
+                ctx,
+                "",
+                "no outputs",
+                fix=Fix(
+                    applicability=Applicability.UNSAFE,
+                    message="add",
+                    patch=[{"op": "add", "path": "/Outputs", "value": {}}],
+                ),
+            )
 
 
 @pytest.fixture(autouse=True)

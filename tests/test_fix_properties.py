@@ -50,7 +50,11 @@ def test_fix_converges_is_idempotent_and_leaves_nothing_fixable(case: tuple[str,
     assert again.patch == [] and again.fixed == []
     # nothing left that `cfnfix apply` would fix
     allowed = _applies(config)
-    left = [f for f in check(result.text, config=config) if f.fix is not None and f.fix.applicability in allowed and f.fix.patch]
+    left = [
+        f
+        for f in check(result.text, config=config)
+        if f.fix is not None and f.fix.applicability in allowed and f.fix.patch
+    ]
     assert left == [], [(f.rule_id, f.path, f.message) for f in left]
     assert [f.model_dump() for f in result.remaining] == [f.model_dump() for f in check(result.text, config=config)]
 

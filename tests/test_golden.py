@@ -7,7 +7,6 @@ import pytest
 
 from cfnfix import fix
 from cfnfix.lint import renames
-
 from devtools.golden_cases import Case, discover, findings_json, markdown_report, patch_json, run, run_refused
 from devtools.lint_oracle import new_lint_errors
 
@@ -32,7 +31,9 @@ def test_golden(case: Case) -> None:
     settings = case.settings()
     again = fix(result.text, config=settings, unsafe=settings.unsafe_fixes)
     assert again.text == result.text, "a second run must change nothing"
-    assert not [f for f in again.remaining if f.fixable and (settings.unsafe_fixes or f.fix.applicability.value == "safe")]
+    assert not [
+        f for f in again.remaining if f.fixable and (settings.unsafe_fixes or f.fix.applicability.value == "safe")
+    ]
     if result.changed:
         # as `apply --verify`: an error that was there before is not new because it names a renamed ID
         renamed = renames(result.patch)

@@ -26,24 +26,35 @@ from typer.testing import Result
 from .support.cli_fixtures import CLEAN, ROOT
 from .test_console_script import _script
 
-BOMB = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  X: {Type: AWS::S3::Bucket}\n" + "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
-    f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 10)
+BOMB = (
+    "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  X: {Type: AWS::S3::Bucket}\n"
+    + "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+    + "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 10))
 )
 """Billion laughs: 10^9 strings if aliases were expanded (refused once they pass 250,000 nodes)."""
 
 
 def _deep_block(depth: int) -> str:
-    return "Resources:\n" + "".join(" " * (2 * (i + 1)) + "a:\n" for i in range(depth)) + " " * (2 * depth + 2) + "b: 1\n"
+    return (
+        "Resources:\n" + "".join(" " * (2 * (i + 1)) + "a:\n" for i in range(depth)) + " " * (2 * depth + 2) + "b: 1\n"
+    )
 
 
 def _deep_sequence(depth: int) -> str:
-    return "Resources:\n  A:\n" + "".join(" " * (4 + 2 * i) + "-\n" for i in range(depth)) + " " * (4 + 2 * depth) + "x\n"
+    return (
+        "Resources:\n  A:\n" + "".join(" " * (4 + 2 * i) + "-\n" for i in range(depth)) + " " * (4 + 2 * depth) + "x\n"
+    )
 
 
 # (file name, content, expected "where" after the file name, text the reason contains)
 CASES: list[tuple[str, str | bytes, str, str]] = [
     # Resources must be a mapping: CloudFormation rejects anything else, so it is an error
-    ("res-list.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nResources: [a, b]\n", ":2:12:", "Resources must be a mapping of logical IDs to resources, found a list"),
+    (
+        "res-list.yaml",
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources: [a, b]\n",
+        ":2:12:",
+        "Resources must be a mapping of logical IDs to resources, found a list",
+    ),
     ("res-null.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n", ":2:1:", "found nothing (null)"),
     ("res-scalar.json", '{"Resources": "none"}', ":1:15:", "found a scalar"),
     ("res-ref.yaml", "Resources: !Ref Other\n", ":1:12:", "found the intrinsic function !Ref"),
@@ -54,18 +65,33 @@ CASES: list[tuple[str, str | bytes, str, str]] = [
     ("bom-only.yaml", b"\xef\xbb\xbf", ":1:1:", "empty template"),
     ("whitespace.yaml", " \n\t\n\n", ":", "invalid YAML"),
     ("comments.yaml", "# Resources:\n#   nothing\n", ":1:1:", "empty template"),
-    ("control.yaml", "Resources:\n  é: \x07bell\n", ":2:6:", "invalid YAML: character U+0007 is not allowed (control characters are not allowed)"),
+    (
+        "control.yaml",
+        "Resources:\n  é: \x07bell\n",
+        ":2:6:",
+        "invalid YAML: character U+0007 is not allowed (control characters are not allowed)",
+    ),
     # malformed JSON
     # comments and trailing commas alone are repaired (CFX801); with another error they stay errors
     ("comment.json", '{"Resources": {} // none\n} x', ":1:18:", "invalid JSON"),
-    ("nan.json", '{"Resources": {"A": {"Properties": {"N": NaN}}}}', ":1:42:", "invalid JSON: expected a value, found 'N'"),
+    (
+        "nan.json",
+        '{"Resources": {"A": {"Properties": {"N": NaN}}}}',
+        ":1:42:",
+        "invalid JSON: expected a value, found 'N'",
+    ),
     ("single-quotes.json", "{'Resources': {}}", ":1:2:", "invalid JSON: expected a string key"),
     ("unterminated.json", '{"Resources": {"A": "x\n}}', ":1:21:", "unterminated string"),
     ("trailing-comma.json", '{"Resources": {"A": [1, 2,]}}\n"more"', ":1:27:", "trailing comma before ']'"),
     ("dup.json", '{"Resources": {}, "Resources": {}}', ":1:19:", "duplicate key 'Resources'"),
     ("top-list.json", "[]", ":1:1:", "a template must be a mapping at the top level, found a list"),
     ("deep.json", '{"Resources": {"A": ' + '{"a": ' * 400 + "1" + "}" * 402, ":1:", "nesting deeper than 300 levels"),
-    ("huge-int.json", '{"Resources": {"A": {"Properties": {"N": 1' + "0" * 5000 + "}}}}", ":1:42:", "number too long to read (5001 characters)"),
+    (
+        "huge-int.json",
+        '{"Resources": {"A": {"Properties": {"N": 1' + "0" * 5000 + "}}}}",
+        ":1:42:",
+        "number too long to read (5001 characters)",
+    ),
     # malformed YAML
     ("tab-indent.yaml", "Resources:\n  A:\n\tType: x\n", ":3:1:", "invalid YAML"),
     ("dup-top.yaml", "Resources: {}\nResources: {}\n", ":2:1:", "duplicate key 'Resources'"),
@@ -75,18 +101,53 @@ CASES: list[tuple[str, str | bytes, str, str]] = [
     ("key-seq.yaml", "Resources:\n  ? [a, b]\n  : x\n", ":2:5:", "mapping keys must be plain scalars"),
     ("deep-block.yaml", _deep_block(400), ":301:", "nesting deeper than 300 levels"),
     ("deep-seq.yaml", _deep_sequence(400), ":301:", "nesting deeper than 300 levels"),
-    ("huge-int.yaml", "Resources:\n  A:\n    N: 1" + "0" * 5000 + "\n", ":3:8:", "number too long to read (5001 characters)"),
+    (
+        "huge-int.yaml",
+        "Resources:\n  A:\n    N: 1" + "0" * 5000 + "\n",
+        ":3:8:",
+        "number too long to read (5001 characters)",
+    ),
     ("surrogate.yaml", 'Resources:\n  A: "\\ud800"\n', ":2:9:", "invalid YAML"),
     # tags: never constructed, always refused with a position
-    ("unknown-tag.yaml", "Resources:\n  A: !Foo x\n", ":2:6:", "unknown tag !Foo: not a CloudFormation intrinsic function"),
-    ("py-name.yaml", "Resources:\n  A: !!python/name:os.system x\n", ":2:6:", "unsupported tag !!python/name:os.system on a scalar"),
-    ("py-apply.yaml", "Resources:\n  A: !!python/object/apply:os.system [touch pwned]\n", ":2:6:", "unsupported tag !!python/object/apply:os.system on a sequence"),
-    ("py-new.yaml", "Resources:\n  A: !!python/object/new:os.system {args: [x]}\n", ":2:6:", "unsupported tag !!python/object/new:os.system on a mapping"),
+    (
+        "unknown-tag.yaml",
+        "Resources:\n  A: !Foo x\n",
+        ":2:6:",
+        "unknown tag !Foo: not a CloudFormation intrinsic function",
+    ),
+    (
+        "py-name.yaml",
+        "Resources:\n  A: !!python/name:os.system x\n",
+        ":2:6:",
+        "unsupported tag !!python/name:os.system on a scalar",
+    ),
+    (
+        "py-apply.yaml",
+        "Resources:\n  A: !!python/object/apply:os.system [touch pwned]\n",
+        ":2:6:",
+        "unsupported tag !!python/object/apply:os.system on a sequence",
+    ),
+    (
+        "py-new.yaml",
+        "Resources:\n  A: !!python/object/new:os.system {args: [x]}\n",
+        ":2:6:",
+        "unsupported tag !!python/object/new:os.system on a mapping",
+    ),
     ("binary-tag.yaml", "Resources:\n  A: !!binary aGVsbG8=\n", ":2:6:", "unsupported tag !!binary"),
     ("set-tag.yaml", "Resources:\n  A: !!set {a, b}\n", ":2:6:", "unsupported tag !!set on a mapping"),
     ("tag-key.yaml", "Resources:\n  !Ref A: x\n", ":2:3:", "tag !Ref is not allowed on a mapping key"),
-    ("tag-directive.yaml", "%TAG ! tag:yaml.org,2002:python/object/apply:\n---\nResources:\n  A: !os.system [x]\n", ":4:6:", "unsupported tag !!python/object/apply:os.system"),
-    ("verbatim-tag.yaml", "Resources:\n  A: !<tag:yaml.org,2002:python/none> x\n", ":2:6:", "unsupported tag !!python/none"),
+    (
+        "tag-directive.yaml",
+        "%TAG ! tag:yaml.org,2002:python/object/apply:\n---\nResources:\n  A: !os.system [x]\n",
+        ":4:6:",
+        "unsupported tag !!python/object/apply:os.system",
+    ),
+    (
+        "verbatim-tag.yaml",
+        "Resources:\n  A: !<tag:yaml.org,2002:python/none> x\n",
+        ":2:6:",
+        "unsupported tag !!python/none",
+    ),
     ("undefined-alias.yaml", "Resources:\n  A: &a {Type: x}\n  B: *b\n", ":3:6:", "undefined YAML alias *b"),
     ("recursive-alias.yaml", "Resources:\n  A: &a {Type: x, B: *a}\n", ":2:22:", "refers to a node that contains it"),
 ]
@@ -133,7 +194,9 @@ def assert_one_error(result: Result | subprocess.CompletedProcess[str], prefix: 
 
 
 @pytest.mark.parametrize(("name", "content", "where", "reason"), _cases())
-def test_broken_file_is_one_error_and_left_untouched(cli: Callable[..., Result], tmp_path: Path, name: str, content: str | bytes, where: str, reason: str) -> None:
+def test_broken_file_is_one_error_and_left_untouched(
+    cli: Callable[..., Result], tmp_path: Path, name: str, content: str | bytes, where: str, reason: str
+) -> None:
     path = tmp_path / name
     _write(path, content)
     before = Untouched(path)
@@ -155,7 +218,9 @@ def test_broken_files_among_good_ones_through_the_console_script(tmp_path: Path)
         broken[str(path)] = (where, reason, Untouched(path))
     result = subprocess.run(
         [_script(), "apply", "--write", "--show-unused-suppressions", str(good), *broken],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
@@ -167,7 +232,9 @@ def test_broken_files_among_good_ones_through_the_console_script(tmp_path: Path)
     assert good.read_text(encoding="utf-8") == CLEAN, "the good file is still fixed"
 
 
-def test_resources_not_a_mapping_in_a_folder_is_skipped_unless_it_is_a_template(cli: Callable[..., Result], tmp_path: Path) -> None:
+def test_resources_not_a_mapping_in_a_folder_is_skipped_unless_it_is_a_template(
+    cli: Callable[..., Result], tmp_path: Path
+) -> None:
     """A file found in a folder with only ``Resources: [...]`` is not a template (skipped); with
     ``AWSTemplateFormatVersion`` it is a broken template (error)."""
     (tmp_path / "list.yaml").write_text("Resources: [a, b]\n", encoding="utf-8")
@@ -217,7 +284,9 @@ def test_alias_bomb_under_a_memory_limit_in_a_subprocess(tmp_path: Path) -> None
     def limit() -> None:  # pragma: no cover - runs in the child
         resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
 
-    result = subprocess.run([_script(), "check", str(path)], capture_output=True, text=True, timeout=60, preexec_fn=limit)
+    result = subprocess.run(
+        [_script(), "check", str(path)], capture_output=True, text=True, timeout=60, preexec_fn=limit
+    )
     assert_one_error(result, f"error: {path}:9:15:", "YAML aliases expand to more than 250,000 nodes")
 
 
@@ -250,14 +319,22 @@ def test_one_megabyte_templates(cli: Callable[..., Result], tmp_path: Path) -> N
         before.check()
 
 
-def test_oversized_input_is_refused(cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_oversized_input_is_refused(
+    cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import cfnfix.document as document
 
     monkeypatch.setattr(document, "MAX_TEMPLATE_BYTES", 1000)
     path = tmp_path / "big.yaml"
     path.write_text("Resources: {}\n" + "# padding\n" * 200, encoding="utf-8")
-    assert_one_error(cli("check", str(path)), f"error: {path}: larger than 0 MB, not a template", "CloudFormation accepts at most 1 MB")
-    assert_one_error(cli("check", "-", input="Resources: {}\n" + "#" * 2000), "error: <stdin>: larger than", "not a template")
+    assert_one_error(
+        cli("check", str(path)),
+        f"error: {path}: larger than 0 MB, not a template",
+        "CloudFormation accepts at most 1 MB",
+    )
+    assert_one_error(
+        cli("check", "-", input="Resources: {}\n" + "#" * 2000), "error: <stdin>: larger than", "not a template"
+    )
     monkeypatch.undo()
     assert cli("check", str(path)).exit_code == 0
 
@@ -296,7 +373,9 @@ def test_unreadable_file_through_the_console_script(tmp_path: Path) -> None:
     os.chmod(path, 0)
     try:
         if os.geteuid() != 0:
-            result = subprocess.run([_script(), "apply", "--write", str(path)], capture_output=True, text=True, timeout=60)
+            result = subprocess.run(
+                [_script(), "apply", "--write", str(path)], capture_output=True, text=True, timeout=60
+            )
         else:
             wrapper = (
                 "import errno, os, sys\n"
@@ -309,14 +388,18 @@ def test_unreadable_file_through_the_console_script(tmp_path: Path) -> None:
                 "from cfnfix.cli import main\n"
                 "main()\n"
             )
-            result = subprocess.run([sys.executable, "-c", wrapper, str(path)], capture_output=True, text=True, timeout=60)
+            result = subprocess.run(
+                [sys.executable, "-c", wrapper, str(path)], capture_output=True, text=True, timeout=60
+            )
     finally:
         os.chmod(path, 0o644)
     assert_one_error(result, f"error: {path}: permission denied: cannot read the file", "")
     assert path.read_text(encoding="utf-8") == CLEAN
 
 
-def test_a_read_error_after_opening(cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_read_error_after_opening(
+    cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """EIO while reading (a failing disk) is one line naming the file."""
     path = tmp_path / "eio.yaml"
     path.write_text(CLEAN, encoding="utf-8")
@@ -386,12 +469,18 @@ def test_fifo_through_the_console_script_does_not_hang(tmp_path: Path) -> None:
 def test_dangling_and_looping_symlinks_are_errors(cli: Callable[..., Result], tmp_path: Path) -> None:
     dangling = tmp_path / "dangling.yaml"
     dangling.symlink_to("nowhere.yaml")
-    assert_one_error(cli("apply", "--write", str(dangling)), f"error: {dangling}: broken symbolic link: its target 'nowhere.yaml' does not exist", "")
+    assert_one_error(
+        cli("apply", "--write", str(dangling)),
+        f"error: {dangling}: broken symbolic link: its target 'nowhere.yaml' does not exist",
+        "",
+    )
     assert dangling.is_symlink() and not (tmp_path / "nowhere.yaml").exists()
     loop = tmp_path / "loop.yaml"
     loop.symlink_to(tmp_path / "loop2.yaml")
     (tmp_path / "loop2.yaml").symlink_to(loop)
-    assert_one_error(cli("check", str(loop)), f"error: {loop}: cannot read the file: Too many levels of symbolic links", "")
+    assert_one_error(
+        cli("check", str(loop)), f"error: {loop}: cannot read the file: Too many levels of symbolic links", ""
+    )
 
 
 def test_symlink_into_another_folder_writes_the_target_there(tmp_path: Path) -> None:
@@ -405,7 +494,12 @@ def test_symlink_into_another_folder_writes_the_target_there(tmp_path: Path) -> 
     os.chmod(target, 0o640)
     link = link_dir / "stack.yaml"
     link.symlink_to(os.path.relpath(target, link_dir))
-    result = subprocess.run([_script(), "apply", "--write", "--show-unused-suppressions", str(link)], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [_script(), "apply", "--write", "--show-unused-suppressions", str(link)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert link.is_symlink() and os.readlink(link) == os.path.relpath(target, link_dir)
     assert target.read_text(encoding="utf-8") == CLEAN
@@ -419,14 +513,21 @@ def test_read_only_file_with_write_through_the_console_script(tmp_path: Path) ->
     os.chmod(path, 0o444)
     before = Untouched(path)
     try:
-        result = subprocess.run([_script(), "apply", "--write", "--show-unused-suppressions", str(path)], capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            [_script(), "apply", "--write", "--show-unused-suppressions", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     finally:
         os.chmod(path, 0o644)
     assert_one_error(result, f"error: {path}: cannot write: the file is read-only (permission denied)", "")
     before.check()
 
 
-def test_a_folder_that_refuses_the_temporary_file(cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_folder_that_refuses_the_temporary_file(
+    cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A read-only folder (simulated: root may write anywhere) is one error; the file is untouched."""
     import tempfile
 
@@ -439,7 +540,9 @@ def test_a_folder_that_refuses_the_temporary_file(cli: Callable[..., Result], tm
 
     monkeypatch.setattr(tempfile, "mkstemp", refuse)
     result = cli("apply", "--write", "--show-unused-suppressions", str(path))
-    assert_one_error(result, f"error: {path}: cannot write: cannot create a temporary file in {tmp_path}: Permission denied", "")
+    assert_one_error(
+        result, f"error: {path}: cannot write: cannot create a temporary file in {tmp_path}: Permission denied", ""
+    )
     before.check()
 
 
@@ -449,13 +552,19 @@ def test_a_folder_that_refuses_the_temporary_file(cli: Callable[..., Result], tm
     [
         ('[{"op": "add", "path": "/Resources/B/X", "value": "\\ud800"}]', "contains a lone surrogate U+D800"),
         ('[{"op": "add", "path": "/Resources/B/\\udfff", "value": 1}]', "contains a lone surrogate U+DFFF"),
-        ('[{"op": "add", "path": "/Resources/B/X", "value": 1' + "0" * 5000 + "}]", "invalid JSON patch: Exceeds the limit (4300 digits)"),
+        (
+            '[{"op": "add", "path": "/Resources/B/X", "value": 1' + "0" * 5000 + "}]",
+            "invalid JSON patch: Exceeds the limit (4300 digits)",
+        ),
         ('[{"op": "add", "path": "/Resources/B/X", "value": NaN}]', "value cannot be written as JSON"),
     ],
     ids=["surrogate-value", "surrogate-key", "huge-int", "nan-in-json"],
 )
 def test_hostile_patches(cli: Callable[..., Result], tmp_path: Path, patch: str, reason: str) -> None:
-    for ext, text in (("json", '{"Resources": {"B": {"Type": "AWS::S3::Bucket"}}, "Description": "é"}'), ("yaml", CLEAN.replace("Bucket:", "B:"))):
+    for ext, text in (
+        ("json", '{"Resources": {"B": {"Type": "AWS::S3::Bucket"}}, "Description": "é"}'),
+        ("yaml", CLEAN.replace("Bucket:", "B:")),
+    ):
         if "NaN" in patch and ext == "yaml":
             continue  # YAML has .nan
         path = tmp_path / f"t.{ext}"

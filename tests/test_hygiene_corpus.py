@@ -10,7 +10,6 @@ import pytest
 from cfnfix import check, fix
 from cfnfix.config import Settings
 from cfnfix.errors import CfnfixError
-
 from devtools.corpus import corpus_files
 from devtools.lint_oracle import new_lint_errors
 

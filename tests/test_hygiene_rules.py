@@ -15,7 +15,6 @@ from cfnfix.errors import ParseError
 from cfnfix.repair import RepairedDocument, load_document, repair_json
 from cfnfix.rules.hygiene._names import close_names
 from cfnfix.template.comments import is_comment_key
-
 from devtools.lint_oracle import lint_errors
 
 BROKEN = '{\n  // storage\n  "Resources": {\n    "B": {"Type": "AWS::S3::Bucket"}, /* x */\n  },\n}\n'
@@ -26,7 +25,10 @@ def test_the_masked_text_keeps_every_position() -> None:
     assert repair is not None
     assert len(repair.masked) == len(BROKEN)
     assert [(r.kind, BROKEN[r.start : r.end]) for r in repair.removals] == [
-        ("line comment", "// storage"), ("trailing comma", ","), ("block comment", "/* x */"), ("trailing comma", ","),
+        ("line comment", "// storage"),
+        ("trailing comma", ","),
+        ("block comment", "/* x */"),
+        ("trailing comma", ","),
     ]
     assert repair.repaired == '{\n  "Resources": {\n    "B": {"Type": "AWS::S3::Bucket"}\n  }\n}\n'
     doc = load_document(BROKEN)
@@ -61,7 +63,9 @@ def test_ignoring_cfx801_keeps_the_parse_error() -> None:
     assert [f.rule_id for f in check(BROKEN)] == ["CFX801"] * 4
 
 
-def test_apply_write_repairs_the_file_and_a_second_run_changes_nothing(cli: Callable[..., Result], tmp_path: Path) -> None:
+def test_apply_write_repairs_the_file_and_a_second_run_changes_nothing(
+    cli: Callable[..., Result], tmp_path: Path
+) -> None:
     folder = tmp_path / "stacks"
     folder.mkdir()
     path = folder / "t.json"
@@ -90,7 +94,10 @@ def test_comment_keys() -> None:
 
 def test_cfx101_leaves_comment_keys_to_cfx802() -> None:
     text = '{"Resources": {"/* == NET == */": {}, "Bad-Name": {"Type": "AWS::SNS::Topic"}}}'
-    assert [(f.rule_id, f.path) for f in check(text)] == [("CFX802", "/Resources/~1* == NET == *~1"), ("CFX101", "/Resources/Bad-Name")]
+    assert [(f.rule_id, f.path) for f in check(text)] == [
+        ("CFX802", "/Resources/~1* == NET == *~1"),
+        ("CFX101", "/Resources/Bad-Name"),
+    ]
 
 
 MANY = """\
@@ -129,9 +136,14 @@ def test_several_mistakes_are_fixed_in_one_apply_write(cli: Callable[..., Result
     result = cli("apply", "--write", "--unsafe-fixes", "--cfn-lint", str(path))
     fixed = path.read_text(encoding="utf-8")
     assert result.exit_code == 0, result.stdout + result.stderr
-    for gone in ("//", "Parameter\"", "Unused", "/*", "Data Bucket", '"DependsOn"', '"Fn::Sub": "x = 1"', ",}"):
+    for gone in ("//", 'Parameter"', "Unused", "/*", "Data Bucket", '"DependsOn"', '"Fn::Sub": "x = 1"', ",}"):
         assert gone not in fixed, gone
-    for there in ('"Parameters"', '"DataBucket"', '"UpdateReplacePolicy": "Retain"', '"Transform": "AWS::Serverless-2016-10-31"'):
+    for there in (
+        '"Parameters"',
+        '"DataBucket"',
+        '"UpdateReplacePolicy": "Retain"',
+        '"Transform": "AWS::Serverless-2016-10-31"',
+    ):
         assert there in fixed, there
     assert lint_errors(fixed) == set()
     again = fix(fixed, config=Settings(unsafe_fixes=True, cfn_lint=True))
@@ -142,7 +154,9 @@ def test_sections_table_is_what_its_script_writes(capsys: pytest.CaptureFixture[
     import importlib.util
 
     root = Path(__file__).resolve().parent.parent
-    spec = importlib.util.spec_from_file_location("gen_template_sections", root / "scripts" / "gen_template_sections.py")
+    spec = importlib.util.spec_from_file_location(
+        "gen_template_sections", root / "scripts" / "gen_template_sections.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

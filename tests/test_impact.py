@@ -5,7 +5,7 @@ rule (a fix that may destroy a stateful resource's data is never safe)."""
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -23,8 +23,14 @@ BASE: dict[str, Any] = {
     "Parameters": {"Env": {"Type": "String"}, "bad-name": {"Type": "String"}},
     "Mappings": {"Amis": {"us-east-1": {"Id": "ami-1"}}},
     "Resources": {
-        "Subnets": {"Type": "AWS::RDS::DBSubnetGroup", "Properties": {"DBSubnetGroupDescription": "d", "SubnetIds": ["a"]}},
-        "Params": {"Type": "AWS::RDS::DBClusterParameterGroup", "Properties": {"Family": "aurora-mysql5.7", "Description": "p", "Parameters": {}}},
+        "Subnets": {
+            "Type": "AWS::RDS::DBSubnetGroup",
+            "Properties": {"DBSubnetGroupDescription": "d", "SubnetIds": ["a"]},
+        },
+        "Params": {
+            "Type": "AWS::RDS::DBClusterParameterGroup",
+            "Properties": {"Family": "aurora-mysql5.7", "Description": "p", "Parameters": {}},
+        },
         "Cluster": {
             "Type": "AWS::RDS::DBCluster",
             "Properties": {
@@ -37,9 +43,19 @@ BASE: dict[str, Any] = {
         },
         "Bucket": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": {"Fn::Sub": "${Env}-data"}}},
         "Topic": {"Type": "AWS::SNS::Topic", "Properties": {"DisplayName": {"Ref": "bad-name"}}},
-        "Host": {"Type": "AWS::EC2::Instance", "Properties": {"ImageId": {"Fn::FindInMap": ["Amis", "us-east-1", "Id"]}}},
+        "Host": {
+            "Type": "AWS::EC2::Instance",
+            "Properties": {"ImageId": {"Fn::FindInMap": ["Amis", "us-east-1", "Id"]}},
+        },
         "Fn": {"Type": "AWS::Serverless::Function", "Properties": {"Runtime": "python3.9"}},
-        "Batch": {"Type": "AWS::Batch::ComputeEnvironment", "Properties": {"Type": "MANAGED", "Tags": {"a": "b"}, "ComputeResources": {"Subnets": ["s"], "SpotIamFleetRole": "r"}}},
+        "Batch": {
+            "Type": "AWS::Batch::ComputeEnvironment",
+            "Properties": {
+                "Type": "MANAGED",
+                "Tags": {"a": "b"},
+                "ComputeResources": {"Subnets": ["s"], "SpotIamFleetRole": "r"},
+            },
+        },
         "Queue": {"Type": "AWS::SQS::Queue", "DependsOn": ["Bucket"]},
     },
 }
@@ -55,49 +71,121 @@ def _op(op: str, path: str, value: Any = None, src: str | None = None) -> dict[s
 
 
 CASES: list[tuple[str, list[dict[str, Any]], list[tuple[str, ResourceChange]]]] = [
-    ("create-only property", [_op("replace", "/Resources/Params/Properties/Family", "aurora-mysql8.0")],
-     [("Cluster", ResourceChange.UPDATED), ("Params", ResourceChange.REPLACED)]),
-    ("in-place property", [_op("replace", "/Resources/Cluster/Properties/EngineVersion", "8.0.mysql_aurora.3.08.2")],
-     [("Cluster", ResourceChange.UPDATED)]),
-    ("conditional create-only", [_op("replace", "/Resources/Cluster/Properties/Engine", "aurora-postgresql")],
-     [("Cluster", ResourceChange.MAY_BE_REPLACED)]),
-    ("attribute only", [_op("add", "/Resources/Cluster/DeletionPolicy", "Delete")], [("Cluster", ResourceChange.UPDATED)]),
+    (
+        "create-only property",
+        [_op("replace", "/Resources/Params/Properties/Family", "aurora-mysql8.0")],
+        [("Cluster", ResourceChange.UPDATED), ("Params", ResourceChange.REPLACED)],
+    ),
+    (
+        "in-place property",
+        [_op("replace", "/Resources/Cluster/Properties/EngineVersion", "8.0.mysql_aurora.3.08.2")],
+        [("Cluster", ResourceChange.UPDATED)],
+    ),
+    (
+        "conditional create-only",
+        [_op("replace", "/Resources/Cluster/Properties/Engine", "aurora-postgresql")],
+        [("Cluster", ResourceChange.MAY_BE_REPLACED)],
+    ),
+    (
+        "attribute only",
+        [_op("add", "/Resources/Cluster/DeletionPolicy", "Delete")],
+        [("Cluster", ResourceChange.UPDATED)],
+    ),
     ("type change", [_op("replace", "/Resources/Topic/Type", "AWS::SQS::Queue")], [("Topic", ResourceChange.REPLACED)]),
     ("removal", [_op("remove", "/Resources/Bucket")], [("Bucket", ResourceChange.REMOVED)]),
     ("addition", [_op("add", "/Resources/New", {"Type": "AWS::SNS::Topic"})], [("New", ResourceChange.ADDED)]),
-    ("replacement propagates through a create-only reference",
-     [_op("add", "/Resources/Subnets/Properties/DBSubnetGroupName", "named")],
-     [("Subnets", ResourceChange.REPLACED), ("Cluster", ResourceChange.REPLACED)]),
-    ("valid rename: renamed, dependents replaced unless refactored",
-     [_op("move", "/Resources/Subnets2", src="/Resources/Subnets"), _op("replace", "/Resources/Cluster/Properties/DBSubnetGroupName", {"Ref": "Subnets2"})],
-     [("Subnets2", ResourceChange.RENAMED), ("Cluster", ResourceChange.REPLACED)]),
-    ("rename of a parameter CloudFormation rejects changes no value",
-     [_op("move", "/Parameters/BadName", src="/Parameters/bad-name"), _op("replace", "/Resources/Topic/Properties/DisplayName", {"Ref": "BadName"})],
-     []),
-    ("rename of a mapping keeps FindInMap values",
-     [_op("move", "/Mappings/AmiIds", src="/Mappings/Amis"), _op("replace", "/Resources/Host/Properties/ImageId/Fn::FindInMap/0", "AmiIds")],
-     []),
-    ("Sub variable renamed with its parameter",
-     [_op("move", "/Parameters/Stage", src="/Parameters/Env"), _op("replace", "/Resources/Bucket/Properties/BucketName", {"Fn::Sub": "${Stage}-data"}),
-      _op("replace", "/Resources/Cluster/Properties/DatabaseName", {"Fn::Sub": "${Stage}db"})],
-     []),
-    ("a different Sub value replaces the bucket", [_op("replace", "/Resources/Bucket/Properties/BucketName", {"Fn::Sub": "${Env}-data2"})],
-     [("Bucket", ResourceChange.REPLACED)]),
-    ("Fn::Sub without variables is the same value", [_op("replace", "/Resources/Bucket/Properties/BucketName", {"Fn::Sub": "${Env}-data"}),
-     _op("replace", "/Resources/Topic/Properties/DisplayName", {"Fn::Sub": "${!Literal}"})],
-     [("Topic", ResourceChange.UPDATED)]),
-    ("SAM property passed to the generated function", [_op("replace", "/Resources/Fn/Properties/Runtime", "python3.12")], [("Fn", ResourceChange.UPDATED)]),
-    ("SAM property without a schema", [_op("add", "/Resources/Fn/Properties/Events", {})], [("Fn", ResourceChange.MAY_BE_REPLACED)]),
-    ("SAM create-only property of the generated function", [_op("add", "/Resources/Fn/Properties/FunctionName", "f")], [("Fn", ResourceChange.REPLACED)]),
-    ("nested create-only path", [_op("replace", "/Resources/Batch/Properties/ComputeResources/SpotIamFleetRole", "r2")],
-     [("Batch", ResourceChange.REPLACED)]),
-    ("nested in-place beside a create-only path", [_op("replace", "/Resources/Batch/Properties/ComputeResources/Subnets", ["t"])],
-     [("Batch", ResourceChange.MAY_BE_REPLACED)]),  # ComputeResources/Subnets is conditional create-only
-    ("an entry moved, then changed at its new place",
-     [_op("move", "/Resources/Bucket2", src="/Resources/Bucket"), _op("add", "/Resources/Bucket2/Properties/Tags", [])],
-     [("Bucket2", ResourceChange.RENAMED), ("Queue", ResourceChange.UPDATED)]),  # its DependsOn still names Bucket
-    ("DependsOn follows a rename", [_op("move", "/Resources/Bucket2", src="/Resources/Bucket"), _op("replace", "/Resources/Queue/DependsOn/0", "Bucket2")],
-     [("Bucket2", ResourceChange.RENAMED)]),
+    (
+        "replacement propagates through a create-only reference",
+        [_op("add", "/Resources/Subnets/Properties/DBSubnetGroupName", "named")],
+        [("Subnets", ResourceChange.REPLACED), ("Cluster", ResourceChange.REPLACED)],
+    ),
+    (
+        "valid rename: renamed, dependents replaced unless refactored",
+        [
+            _op("move", "/Resources/Subnets2", src="/Resources/Subnets"),
+            _op("replace", "/Resources/Cluster/Properties/DBSubnetGroupName", {"Ref": "Subnets2"}),
+        ],
+        [("Subnets2", ResourceChange.RENAMED), ("Cluster", ResourceChange.REPLACED)],
+    ),
+    (
+        "rename of a parameter CloudFormation rejects changes no value",
+        [
+            _op("move", "/Parameters/BadName", src="/Parameters/bad-name"),
+            _op("replace", "/Resources/Topic/Properties/DisplayName", {"Ref": "BadName"}),
+        ],
+        [],
+    ),
+    (
+        "rename of a mapping keeps FindInMap values",
+        [
+            _op("move", "/Mappings/AmiIds", src="/Mappings/Amis"),
+            _op("replace", "/Resources/Host/Properties/ImageId/Fn::FindInMap/0", "AmiIds"),
+        ],
+        [],
+    ),
+    (
+        "Sub variable renamed with its parameter",
+        [
+            _op("move", "/Parameters/Stage", src="/Parameters/Env"),
+            _op("replace", "/Resources/Bucket/Properties/BucketName", {"Fn::Sub": "${Stage}-data"}),
+            _op("replace", "/Resources/Cluster/Properties/DatabaseName", {"Fn::Sub": "${Stage}db"}),
+        ],
+        [],
+    ),
+    (
+        "a different Sub value replaces the bucket",
+        [_op("replace", "/Resources/Bucket/Properties/BucketName", {"Fn::Sub": "${Env}-data2"})],
+        [("Bucket", ResourceChange.REPLACED)],
+    ),
+    (
+        "Fn::Sub without variables is the same value",
+        [
+            _op("replace", "/Resources/Bucket/Properties/BucketName", {"Fn::Sub": "${Env}-data"}),
+            _op("replace", "/Resources/Topic/Properties/DisplayName", {"Fn::Sub": "${!Literal}"}),
+        ],
+        [("Topic", ResourceChange.UPDATED)],
+    ),
+    (
+        "SAM property passed to the generated function",
+        [_op("replace", "/Resources/Fn/Properties/Runtime", "python3.12")],
+        [("Fn", ResourceChange.UPDATED)],
+    ),
+    (
+        "SAM property without a schema",
+        [_op("add", "/Resources/Fn/Properties/Events", {})],
+        [("Fn", ResourceChange.MAY_BE_REPLACED)],
+    ),
+    (
+        "SAM create-only property of the generated function",
+        [_op("add", "/Resources/Fn/Properties/FunctionName", "f")],
+        [("Fn", ResourceChange.REPLACED)],
+    ),
+    (
+        "nested create-only path",
+        [_op("replace", "/Resources/Batch/Properties/ComputeResources/SpotIamFleetRole", "r2")],
+        [("Batch", ResourceChange.REPLACED)],
+    ),
+    (
+        "nested in-place beside a create-only path",
+        [_op("replace", "/Resources/Batch/Properties/ComputeResources/Subnets", ["t"])],
+        [("Batch", ResourceChange.MAY_BE_REPLACED)],
+    ),  # ComputeResources/Subnets is conditional create-only
+    (
+        "an entry moved, then changed at its new place",
+        [
+            _op("move", "/Resources/Bucket2", src="/Resources/Bucket"),
+            _op("add", "/Resources/Bucket2/Properties/Tags", []),
+        ],
+        [("Bucket2", ResourceChange.RENAMED), ("Queue", ResourceChange.UPDATED)],
+    ),  # its DependsOn still names Bucket
+    (
+        "DependsOn follows a rename",
+        [
+            _op("move", "/Resources/Bucket2", src="/Resources/Bucket"),
+            _op("replace", "/Resources/Queue/DependsOn/0", "Bucket2"),
+        ],
+        [("Bucket2", ResourceChange.RENAMED)],
+    ),
 ]
 
 
@@ -110,7 +198,10 @@ def test_impact_table(name: str, patch: list[dict[str, Any]], expected: list[tup
 
 
 def test_rename_impact_says_what_a_refactor_changes() -> None:
-    patch = [_op("move", "/Resources/Subnets2", src="/Resources/Subnets"), _op("replace", "/Resources/Cluster/Properties/DBSubnetGroupName", {"Ref": "Subnets2"})]
+    patch = [
+        _op("move", "/Resources/Subnets2", src="/Resources/Subnets"),
+        _op("replace", "/Resources/Cluster/Properties/DBSubnetGroupName", {"Ref": "Subnets2"}),
+    ]
     by_id = {r.logical_id: r for r in impact_of(BASE, patch)}
     assert by_id["Subnets2"].renamed_from == "Subnets" and by_id["Subnets2"].refactor_avoids_replacement
     cluster = by_id["Cluster"]
@@ -127,13 +218,22 @@ def test_removed_bucket_destroys_data_and_the_reason_names_it() -> None:
 
 def _finding(applicability: Applicability, patch: list[dict[str, Any]]) -> Finding:
     return Finding(
-        rule_id="CFX999", rule_name="t", severity=Severity.LOW, path="/Resources", line=1, column=1,
-        message="m", doc_url="https://example.com", fix=Fix(applicability=applicability, message="f", patch=patch),
+        rule_id="CFX999",
+        rule_name="t",
+        severity=Severity.LOW,
+        path="/Resources",
+        line=1,
+        column=1,
+        message="m",
+        doc_url="https://example.com",
+        fix=Fix(applicability=applicability, message="f", patch=patch),
     )
 
 
 def test_a_safe_fix_that_replaces_a_stateful_resource_becomes_unsafe() -> None:
-    out = with_impact(_finding(Applicability.SAFE, [_op("replace", "/Resources/Bucket/Properties/BucketName", "x")]), BASE)
+    out = with_impact(
+        _finding(Applicability.SAFE, [_op("replace", "/Resources/Bucket/Properties/BucketName", "x")]), BASE
+    )
     assert out.fix is not None and out.fix.applicability is Applicability.UNSAFE
     assert out.fix.unsafe_reason == "on a deployed stack Bucket (AWS::S3::Bucket) replaced, losing its objects"
     kept = with_impact(_finding(Applicability.SAFE, [_op("add", "/Resources/Bucket/DeletionPolicy", "Retain")]), BASE)
@@ -145,7 +245,7 @@ def test_a_safe_fix_that_replaces_a_stateful_resource_becomes_unsafe() -> None:
 # ----------------------------------------------------------------------------- golden fixes
 
 
-@lru_cache(maxsize=None)
+@cache
 def _schema(resource_type: str) -> dict[str, Any] | None:
     root = resources.files("cfnlint") / "data" / "schemas"
     index = json.loads((root / "providers" / "us-east-1.json").read_text(encoding="utf-8"))
@@ -171,7 +271,9 @@ def test_golden_fixes_cover_every_rule_with_a_fix_and_at_least_30_impacts() -> N
             paths = [op["path"] for op in finding["fix"]["patch"] if not op["path"].startswith("/Resources/")]
             # CFX101 renames names only; CFX802 removes comment entries, which are no resources; CFX807
             # writes a Sub without variables as the same string
-            assert len(paths) == len(finding["fix"]["patch"]) or finding["rule_id"] in ("CFX101", "CFX802", "CFX807"), case
+            assert len(paths) == len(finding["fix"]["patch"]) or finding["rule_id"] in ("CFX101", "CFX802", "CFX807"), (
+                case
+            )
     assert sum(bool(f["fix"]["impact"]) for _, f in fixes) >= 30
     changes = {i["change"] for _, f in fixes for i in f["fix"]["impact"]}
     assert {"updated in place", "added", "renamed", "replaced", "may be replaced"} <= changes
@@ -183,12 +285,20 @@ def test_golden_impacts_agree_with_cfn_lint_schemas() -> None:
     checked = 0
     for case, finding in _golden_fixes():
         for impact in finding["fix"]["impact"]:
-            rtype = {"AWS::Serverless::Function": "AWS::Lambda::Function"}.get(impact["resource_type"], impact["resource_type"])
+            rtype = {"AWS::Serverless::Function": "AWS::Lambda::Function"}.get(
+                impact["resource_type"], impact["resource_type"]
+            )
             schema = _schema(rtype) if rtype else None
             create_only = {p.removeprefix("/properties/") for p in (schema or {}).get("createOnlyProperties", [])}
-            conditional = {p.removeprefix("/properties/") for p in (schema or {}).get("conditionalCreateOnlyProperties", [])}
+            conditional = {
+                p.removeprefix("/properties/") for p in (schema or {}).get("conditionalCreateOnlyProperties", [])
+            }
             props = set(impact["properties"])
-            if impact["change"] == "replaced" and "create-only" in impact["cause"] and "refers to" not in impact["cause"]:
+            if (
+                impact["change"] == "replaced"
+                and "create-only" in impact["cause"]
+                and "refers to" not in impact["cause"]
+            ):
                 assert props and props <= create_only, case
             if impact["change"] == "may be replaced" and schema is not None:
                 assert props and props <= conditional, case
@@ -214,8 +324,17 @@ _values = st.recursive(
     max_leaves=6,
 )
 _ops = st.one_of(
-    st.builds(lambda n, k, v: _op("add", f"/Resources/{n}/Properties/{k}", v), _names, st.text(min_size=1, max_size=6).filter(lambda k: "/" not in k and "~" not in k), _values),
-    st.builds(lambda n, v: _op("replace", f"/Resources/{n}/Type", v), _names, st.sampled_from(["AWS::S3::Bucket", "Custom::X", "AWS::Nope::Nope"])),
+    st.builds(
+        lambda n, k, v: _op("add", f"/Resources/{n}/Properties/{k}", v),
+        _names,
+        st.text(min_size=1, max_size=6).filter(lambda k: "/" not in k and "~" not in k),
+        _values,
+    ),
+    st.builds(
+        lambda n, v: _op("replace", f"/Resources/{n}/Type", v),
+        _names,
+        st.sampled_from(["AWS::S3::Bucket", "Custom::X", "AWS::Nope::Nope"]),
+    ),
     st.builds(lambda n: _op("remove", f"/Resources/{n}"), _names),
     st.builds(lambda a, b: _op("move", f"/Resources/{b}X", src=f"/Resources/{a}"), _names, _names),
     st.builds(lambda n, v: _op("add", f"/Resources/{n}/DependsOn", v), _names, _values),

@@ -12,7 +12,6 @@ import pytest
 
 from benchmarks.corpus_fixes import load_corpus
 from benchmarks.injected_defects import INJECTIONS, SETTINGS, run_kind
-
 from devtools.corpus import CORPUS
 
 pytestmark = pytest.mark.corpus

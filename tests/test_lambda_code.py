@@ -72,7 +72,16 @@ def test_import_forms() -> None:
         "    import pymysql\n"
         "    return importlib.import_module('requests'), __import__('jwt'), import_module('.rel')\n"
     )
-    assert modules(code) == ["os", "json", "xml.etree.ElementTree", "mysql.connector", "yaml", "pymysql", "requests", "jwt"]
+    assert modules(code) == [
+        "os",
+        "json",
+        "xml.etree.ElementTree",
+        "mysql.connector",
+        "yaml",
+        "pymysql",
+        "requests",
+        "jwt",
+    ]
 
 
 def test_lines_and_the_plain_form_are_recorded() -> None:
@@ -85,7 +94,15 @@ def test_lines_and_the_plain_form_are_recorded() -> None:
 
 @pytest.mark.parametrize(
     "handler",
-    ["ImportError", "ModuleNotFoundError", "Exception", "BaseException", "(ValueError, ImportError)", "builtins.ImportError", ""],
+    [
+        "ImportError",
+        "ModuleNotFoundError",
+        "Exception",
+        "BaseException",
+        "(ValueError, ImportError)",
+        "builtins.ImportError",
+        "",
+    ],
 )
 def test_imports_guarded_by_an_import_error_handler_are_optional(handler: str) -> None:
     code = f"try:\n    import ujson\nexcept {handler}:\n    ujson = None\n"

@@ -14,7 +14,6 @@ from cfnfix.config import Settings
 from cfnfix.config_files import settings_from_mapping
 from cfnfix.errors import ConfigError
 from cfnfix.rules import get_rule
-
 from devtools.lint_oracle import lint_errors
 
 LAMBDA_IDS = ("CFX401", "CFX402", "CFX403", "CFX601")
@@ -84,7 +83,12 @@ def test_runtime_provided_and_stdlib_imports_depend_on_the_version() -> None:
 def test_the_provided_option(tmp_path: Path) -> None:
     text = template(function("A", "import company_utils\n"))
     assert check(text, select=["CFX401"])
-    assert check(text, config=settings("CFX401", rules={"lambda-inline-missing-dependency": {"provided": ["company_utils"]}})) == []
+    assert (
+        check(
+            text, config=settings("CFX401", rules={"lambda-inline-missing-dependency": {"provided": ["company_utils"]}})
+        )
+        == []
+    )
     cfg = tmp_path / ".cfnfix.toml"
     cfg.write_text('[rules.CFX401]\nprovied = ["x"]\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="provied"):
@@ -209,10 +213,17 @@ def test_today_defaults_to_the_machine_date() -> None:
 
 
 def test_options_are_validated_in_configuration_files() -> None:
-    ok = settings_from_mapping({"rules": {"lambda-runtime-deprecated": {"today": "2026-11-28", "python-target": "python3.12"}}})
+    ok = settings_from_mapping(
+        {"rules": {"lambda-runtime-deprecated": {"today": "2026-11-28", "python-target": "python3.12"}}}
+    )
     assert ok.rules["lambda-runtime-deprecated"]["python-target"] == "python3.12"
     settings_from_mapping({"rules": {"CFX601": {"today": dt.date(2026, 11, 28)}}})  # a TOML date
-    for bad in ({"today": "28.11.2026"}, {"python-target": "nodejs22.x"}, {"nodejs-target": "nodejs99.x"}, {"tomorrow": "x"}):
+    for bad in (
+        {"today": "28.11.2026"},
+        {"python-target": "nodejs22.x"},
+        {"nodejs-target": "nodejs99.x"},
+        {"tomorrow": "x"},
+    ):
         with pytest.raises(ConfigError):
             settings_from_mapping({"rules": {"CFX601": bad}})
 

@@ -47,7 +47,9 @@ def test_tables_are_what_their_scripts_write(script: str, capsys: pytest.Capture
 
 def test_stdlib_dump_round_trips() -> None:
     gen = _script("gen_python_stdlib")
-    table = json.loads((resources.files("cfnfix.rules.lambdas") / "data" / "python_stdlib.json").read_text(encoding="utf-8"))
+    table = json.loads(
+        (resources.files("cfnfix.rules.lambdas") / "data" / "python_stdlib.json").read_text(encoding="utf-8")
+    )
     assert json.loads(gen.dump(table)) == table
 
 
@@ -109,7 +111,12 @@ def test_unlisted_imports_are_assumed_to_be_their_own_distribution() -> None:
 
 @pytest.mark.parametrize(
     ("dist", "stem"),
-    [("PyMySQL", "PyMySQL"), ("psycopg2-binary", "Psycopg2Binary"), ("python-dateutil", "PythonDateutil"), ("ruamel.yaml", "RuamelYaml")],
+    [
+        ("PyMySQL", "PyMySQL"),
+        ("psycopg2-binary", "Psycopg2Binary"),
+        ("python-dateutil", "PythonDateutil"),
+        ("ruamel.yaml", "RuamelYaml"),
+    ],
 )
 def test_stems_are_logical_id_safe(dist: str, stem: str) -> None:
     from cfnfix.rules.lambdas._python_tables import Distribution
@@ -119,21 +126,34 @@ def test_stems_are_logical_id_safe(dist: str, stem: str) -> None:
 
 def test_known_layers() -> None:
     assert "pymysql" in known_layer_imports("arn:aws:lambda:us-east-1:336392948345:layer:AWSSDKPandas-Python312:13")
-    assert "aws_lambda_powertools" in known_layer_imports("arn:aws:lambda:eu-west-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-x86_64:7")
+    assert "aws_lambda_powertools" in known_layer_imports(
+        "arn:aws:lambda:eu-west-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-x86_64:7"
+    )
     assert not known_layer_imports("arn:aws:lambda:us-east-1:123456789012:layer:mine:1")
 
 
 def test_runtime_table_matches_the_domain_notes() -> None:
     py38 = lifecycle("python3.8")
     assert py38 is not None and py38.successor == "python3.14"
-    assert (str(py38.deprecated), str(py38.create_block), str(py38.update_block)) == ("2024-10-14", "2027-02-01", "2027-03-03")
+    assert (str(py38.deprecated), str(py38.create_block), str(py38.update_block)) == (
+        "2024-10-14",
+        "2027-02-01",
+        "2027-03-03",
+    )
     assert {lc.family for lc in table().values()} == {"python", "nodejs", "java", "dotnet", "ruby", "go", "provided"}
 
 
 @pytest.mark.parametrize(
     ("older", "newer"),
-    [("java8", "java8.al2"), ("java8.al2", "java11"), ("dotnetcore3.1", "dotnet6"), ("provided", "provided.al2"),
-     ("provided.al2", "provided.al2023"), ("ruby2.7", "ruby3.2"), ("ruby3.4", "ruby4.0")],
+    [
+        ("java8", "java8.al2"),
+        ("java8.al2", "java11"),
+        ("dotnetcore3.1", "dotnet6"),
+        ("provided", "provided.al2"),
+        ("provided.al2", "provided.al2023"),
+        ("ruby2.7", "ruby3.2"),
+        ("ruby3.4", "ruby4.0"),
+    ],
 )
 def test_versions_order_within_a_family(older: str, newer: str) -> None:
     a, b = lifecycle(older), lifecycle(newer)

@@ -92,7 +92,9 @@ def test_yaml_block_value_appended_in_the_file_indentation_and_tags() -> None:
     text = "Resources:\n    A:\n        Type: T\n        Properties:\n            Name: !Ref N\n"
     lay, root = layout(text)
     added = lay.append_entry(at(root, "Resources", "A", "Properties"), "Tags", [{"Key": "k", "Value": {"Ref": "V"}}])
-    assert spliced(text, added) == text + "            Tags:\n                - Key: k\n                  Value: !Ref V\n"
+    assert (
+        spliced(text, added) == text + "            Tags:\n                - Key: k\n                  Value: !Ref V\n"
+    )
 
 
 def test_yaml_entry_before_a_section_keeps_the_blank_line_and_comments_above_it() -> None:
@@ -189,7 +191,7 @@ def test_yaml_rename_keeps_quotes_the_name_needed_and_reads_no_style() -> None:
     assert lay.key_text(old, "New", mapping) == "'New'"
     assert lay.key_text(number, "Ten", mapping) == "Ten"  # "010" was quoted only because it needed it
     start, end = lay.removal(mapping, 0)  # type: ignore[misc]
-    assert text[:start] + text[end:] == "R:\n  \"010\": 2\n"
+    assert text[:start] + text[end:] == 'R:\n  "010": 2\n'
 
 
 def test_yaml_text_after_a_pending_multi_line_value_waits_for_a_flush() -> None:

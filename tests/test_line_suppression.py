@@ -8,7 +8,7 @@ import pytest
 
 from cfnfix import Settings, check, fix
 from cfnfix.document import load
-from cfnfix.errors import VerificationError
+from cfnfix.errors import PatchConflictError, VerificationError
 from cfnfix.findings import TextEdit
 from cfnfix.patch.text_edits import apply_text_edits
 from cfnfix.suppression.comments import directives
@@ -76,7 +76,12 @@ def test_directive_details() -> None:
     doc = load(at(4, "# cfnfix: ignore[CFX991, demo-protection]"))
     (d,) = directives(doc)
     assert (d.line, d.column, d.codes, d.pointer, d.resource, d.valid) == (
-        4, 13, ("CFX991", "demo-protection"), "/Resources/Cluster", "Cluster", True
+        4,
+        13,
+        ("CFX991", "demo-protection"),
+        "/Resources/Cluster",
+        "Cluster",
+        True,
     )
     (d,) = directives(load(at(8, "# cfnfix: ignore")))
     assert (d.codes, d.pointer, d.resource) == ((), "/Resources/Cluster/Properties/DeletionProtection", None)
@@ -116,7 +121,9 @@ def test_unknown_ids_and_malformed_comments() -> None:
     (unknown,) = _unused(at(8, "# cfnfix: ignore[CFX9XX]"))
     assert unknown.message == "suppression comment '# cfnfix: ignore[CFX9XX]' names no cfnfix rule"
     (bad,) = _unused(at(8, "# cfnfix: ignore CFX992"))
-    assert bad.message.startswith("'# cfnfix: ignore CFX992' is not a valid suppression comment: write `# cfnfix: ignore[CFX201]`")
+    assert bad.message.startswith(
+        "'# cfnfix: ignore CFX992' is not a valid suppression comment: write `# cfnfix: ignore[CFX201]`"
+    )
     assert bad.fix is None
 
 
@@ -150,8 +157,10 @@ def test_crlf_and_no_final_newline() -> None:
 
 def test_text_edits_must_not_change_the_data() -> None:
     with pytest.raises(VerificationError):
-        apply_text_edits(TEMPLATE, [TextEdit(start=TEMPLATE.index("false"), end=TEMPLATE.index("false") + 5, new="true")])
-    with pytest.raises(Exception):
+        apply_text_edits(
+            TEMPLATE, [TextEdit(start=TEMPLATE.index("false"), end=TEMPLATE.index("false") + 5, new="true")]
+        )
+    with pytest.raises(PatchConflictError):
         apply_text_edits(TEMPLATE, [TextEdit(start=5, end=9), TextEdit(start=7, end=8)])
     assert apply_text_edits(TEMPLATE, []) == TEMPLATE
 

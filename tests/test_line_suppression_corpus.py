@@ -16,7 +16,6 @@ from cfnfix import Settings, check, fix
 from cfnfix.document import load, parse_text
 from cfnfix.errors import CfnfixError
 from cfnfix.suppression.comments import directives
-
 from devtools.corpus import corpus_files
 
 pytestmark = pytest.mark.corpus

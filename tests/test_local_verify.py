@@ -15,7 +15,6 @@ from cfnfix.patch import engine
 from cfnfix.patch.edits import Edit, apply_edits
 from cfnfix.patch.engine import Planner
 from cfnfix.patch.local_verify import verify_islands
-
 from devtools.corpus import corpus_files
 from devtools.engine_patches import generated_patches
 
@@ -104,7 +103,32 @@ def test_crafted_edits(needle: str, skip: int, length: int, new: str, used: bool
     assert _check(TEMPLATE, [Edit(start, start + length, new, 0, 0)]) is used
 
 
-_SNIPPETS = ["x", " ", "\n", "  ", "    ", ": ", "- ", "|\n", ">-\n", "#", "[", "]", "{", "}", ",", "'", '"', "!Ref ", "&a ", "*a", "\n  K: v", "\n    - i", "---\n", "\t"]
+_SNIPPETS = [
+    "x",
+    " ",
+    "\n",
+    "  ",
+    "    ",
+    ": ",
+    "- ",
+    "|\n",
+    ">-\n",
+    "#",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "'",
+    '"',
+    "!Ref ",
+    "&a ",
+    "*a",
+    "\n  K: v",
+    "\n    - i",
+    "---\n",
+    "\t",
+]
 
 
 def test_random_edits_are_never_accepted_wrongly() -> None:

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from cfnfix.document import load
-from cfnfix.template.naming import MAX_LENGTH, NameAllocator, Rename, invalid_reason, is_valid, plan_renames, readable_name
+from cfnfix.template.naming import (
+    MAX_LENGTH,
+    NameAllocator,
+    Rename,
+    invalid_reason,
+    is_valid,
+    plan_renames,
+    readable_name,
+)
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,6 @@ from cfnfix.api import findings_for
 from cfnfix.config import Settings
 from cfnfix.document import load, read_text
 from cfnfix.rules.vpc._peering import parameter_signals, text_signals
-
 from devtools.corpus import corpus_files
 
 pytestmark = pytest.mark.corpus

@@ -19,7 +19,6 @@ from cfnfix.rules.vpc._optional_params import accepts_empty, optional_ops, optio
 from cfnfix.rules.vpc._peering import PeerRole, connectivity, peer_role, text_signals
 from cfnfix.rules.vpc._placeholders import account_placeholder, id_placeholder
 from cfnfix.template.model import parameter_uses
-
 from devtools.golden_cases import GOLDEN
 
 SELECT = ["CFX501", "CFX502"]

@@ -13,7 +13,6 @@ import pytest
 
 from benchmarks.corpus_fixes import load_corpus
 from benchmarks.planted_cycles import PLANTERS, run_shape
-
 from devtools.corpus import CORPUS
 
 pytestmark = pytest.mark.corpus

@@ -11,7 +11,6 @@ import pytest
 
 from benchmarks.corpus_fixes import load_corpus
 from benchmarks.planted_mistakes import KINDS, run
-
 from devtools.corpus import CORPUS
 
 pytestmark = pytest.mark.corpus
@@ -24,7 +23,10 @@ def test_planted_mistakes_meet_the_targets() -> None:
     problems: list[str] = []
     table = run(load_corpus(str(CORPUS)), PER_KIND, None, problems, MAX_BYTES)
     assert set(table) == set(KINDS)
-    total = {k: sum(row[k] for row in table.values()) for k in ("planted", "repaired", "restored", "new error", "second run changed")}
+    total = {
+        k: sum(row[k] for row in table.values())
+        for k in ("planted", "repaired", "restored", "new error", "second run changed")
+    }
     for kind, row in table.items():
         assert row["planted"] >= PER_KIND // 2, (kind, row)
         assert row["repaired"] >= 0.7 * row["planted"], (kind, row, problems)

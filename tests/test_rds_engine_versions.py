@@ -16,7 +16,9 @@ INSTANCE, CLUSTER = "AWS::RDS::DBInstance", "AWS::RDS::DBCluster"
 
 def test_table_matches_regeneration_from_installed_cfn_lint() -> None:
     done = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "gen_rds_engine_versions.py"), "--check"], capture_output=True, text=True
+        [sys.executable, str(ROOT / "scripts" / "gen_rds_engine_versions.py"), "--check"],
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, done.stderr
 
@@ -28,7 +30,12 @@ def test_engines_exclude_aurora_mysql_which_cfx301_and_cfx303_own() -> None:
 
 @pytest.mark.parametrize(
     ("engine", "version", "expected"),
-    [("mysql", "8.0.35", "8.0"), ("postgres", "14.9", "14"), ("postgres", "9.6.22", "9.6"), ("aurora-postgresql", "16.8-limitless", "16")],
+    [
+        ("mysql", "8.0.35", "8.0"),
+        ("postgres", "14.9", "14"),
+        ("postgres", "9.6.22", "9.6"),
+        ("aurora-postgresql", "16.8-limitless", "16"),
+    ],
 )
 def test_major(engine: str, version: str, expected: str) -> None:
     assert major(engine, version) == expected

@@ -12,7 +12,6 @@ import yaml
 from cfnfix import Applicability, ConfigError, Settings, check, fix
 from cfnfix.config_files import load_config_file
 from cfnfix.rules import get_rule
-
 from devtools.lint_oracle import lint_errors
 
 RULE_IDS = ["CFX201", "CFX301", "CFX302", "CFX303", "CFX304"]
@@ -56,7 +55,11 @@ def test_cfx201_member_instance_with_protection_false_is_not_reported() -> None:
             "Member": _instance("Cluster", DeletionProtection=False),
             "LiteralMember": {
                 "Type": "AWS::RDS::DBInstance",
-                "Properties": {"DBClusterIdentifier": "orders", "DBInstanceClass": "db.r6g.large", "DeletionProtection": False},
+                "Properties": {
+                    "DBClusterIdentifier": "orders",
+                    "DBInstanceClass": "db.r6g.large",
+                    "DeletionProtection": False,
+                },
             },
         }
     }
@@ -81,7 +84,9 @@ def test_cfx201_accepts_string_false(value: Any) -> None:
 
 def test_cfx201_skip_style_output_has_exactly_e3002() -> None:
     text = _dump({"Resources": {"Cluster": _cluster(DeletionProtection=False)}})
-    settings = Settings(rules={"rds-deletion-snapshot": {"rds-deletion-style": "skip-final-snapshot-property"}}, select=["CFX201"])
+    settings = Settings(
+        rules={"rds-deletion-snapshot": {"rds-deletion-style": "skip-final-snapshot-property"}}, select=["CFX201"]
+    )
     (finding,) = check(text, config=settings)
     assert "E3002" in finding.message and "E3002" in finding.fix.message  # type: ignore[union-attr]
     result = fix(text, config=settings, unsafe=True)
@@ -101,7 +106,11 @@ def test_cfx301_patch_applies_to_plain_data_and_lints_clean() -> None:
                 "Properties": {
                     "Description": "p",
                     "Family": "aurora-mysql5.7",
-                    "Parameters": {"tx_isolation": "READ-COMMITTED", "query_cache_size": 0, "transaction_isolation": "X"},
+                    "Parameters": {
+                        "tx_isolation": "READ-COMMITTED",
+                        "query_cache_size": 0,
+                        "transaction_isolation": "X",
+                    },
                 },
             },
             "Cluster": _cluster(EngineVersion="5.7.mysql_aurora.2.11.2", DBClusterParameterGroupName={"Ref": "Params"}),
@@ -164,7 +173,9 @@ def test_deprecated_global_options_still_read_with_a_warning(tmp_path: Any) -> N
     """``aurora-mysql-target`` and ``rds-deletion-style`` at the top level: same findings as the rule options."""
     text = _dump({"Resources": {"Cluster": _cluster(EngineVersion="5.7", DeletionProtection=False)}})
     old = tmp_path / "old.toml"
-    old.write_text('aurora-mysql-target = "8.0.mysql_aurora.3.99.9"\nrds-deletion-style = "skip-final-snapshot-property"\n')
+    old.write_text(
+        'aurora-mysql-target = "8.0.mysql_aurora.3.99.9"\nrds-deletion-style = "skip-final-snapshot-property"\n'
+    )
     new = tmp_path / "new.toml"
     new.write_text(
         '[rules.CFX301]\naurora-mysql-target = "8.0.mysql_aurora.3.99.9"\n'
@@ -188,7 +199,10 @@ def test_deprecated_global_options_still_read_with_a_warning(tmp_path: Any) -> N
 
 def test_rule_option_wins_over_the_deprecated_global() -> None:
     with pytest.warns(FutureWarning):
-        settings = Settings(aurora_mysql_target="8.0.mysql_aurora.3.99.9", rules={"CFX301": {"aurora-mysql-target": "8.0.mysql_aurora.3.08.0"}})
+        settings = Settings(
+            aurora_mysql_target="8.0.mysql_aurora.3.99.9",
+            rules={"CFX301": {"aurora-mysql-target": "8.0.mysql_aurora.3.08.0"}},
+        )
     assert get_rule("CFX301").options_for(settings).aurora_mysql_target == "8.0.mysql_aurora.3.08.0"  # type: ignore[union-attr]
     assert get_rule("CFX303").options_for(settings).aurora_mysql_target == "8.0.mysql_aurora.3.99.9"  # type: ignore[union-attr]
 

@@ -140,7 +140,11 @@ def test_documented_options_exist(cli) -> None:
 def test_json_schema_doc_lists_every_key() -> None:
     schema = json.loads((ROOT / "docs" / "json-output.schema.json").read_text(encoding="utf-8"))
     doc = (ROOT / "docs" / "json-output.md").read_text(encoding="utf-8")
-    keys = set(schema["properties"]) | set(schema["properties"]["summary"]["properties"]) | set(schema["$defs"]["finding"]["properties"])
+    keys = (
+        set(schema["properties"])
+        | set(schema["properties"]["summary"]["properties"])
+        | set(schema["$defs"]["finding"]["properties"])
+    )
     for key in keys:
         assert f"`{key}`" in doc, key
     example = json.loads(re.search(r"```json\n(.*?)```", doc, re.S)[1])  # type: ignore[index]

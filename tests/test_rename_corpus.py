@@ -28,7 +28,6 @@ from cfnfix.document import load, read_text
 from cfnfix.template.naming import NameAllocator, sam_suffixes
 from cfnfix.template.references import FOREACH_PREFIX, ReferenceIndex
 from cfnfix.template.rename import rename_plan
-
 from devtools.corpus import corpus_files
 from devtools.lint_oracle import new_lint_errors
 from devtools.touched import untouched_violations
@@ -67,7 +66,9 @@ def test_corpus_is_there() -> None:
     assert len(FILES) >= 290
 
 
-@pytest.mark.parametrize("path", FILES or [None], ids=[str(p.relative_to(p.parents[1])) for p in FILES] or ["no-corpus"])
+@pytest.mark.parametrize(
+    "path", FILES or [None], ids=[str(p.relative_to(p.parents[1])) for p in FILES] or ["no-corpus"]
+)
 def test_forced_rename_of_first_resource(path) -> None:  # type: ignore[no-untyped-def]
     text = read_text(path)
     doc = load(text, str(path))

@@ -6,8 +6,7 @@ import json
 
 from cfnfix.batch import FileOutcome
 from cfnfix.findings import Applicability, Finding, Fix, Severity
-from cfnfix.report import ReportContext, render
-from cfnfix.report import snippets
+from cfnfix.report import ReportContext, render, snippets
 from cfnfix.report.snippets import diff_snippet, fix_snippet, line_snippet, lines_of
 
 YAML = "Resources:\n  A:\n    Type: AWS::S3::Bucket\n  B:\n    Type: AWS::SNS::Topic\n"
@@ -59,7 +58,7 @@ def test_many_hunks_are_cut_and_counted() -> None:
     shown = [r for r in snippet.after if r is not None]
     assert len(shown) <= snippets.MAX_LINES
     assert snippet.omitted == 20 - len(snippet.changed_after) > 0
-    assert snippet.after.count(None) == len([g for g in snippet.span("after").split(", ")]) - 1
+    assert snippet.after.count(None) == len(snippet.span("after").split(", ")) - 1
 
 
 def test_a_patch_that_does_not_apply_gives_the_reason() -> None:
@@ -79,8 +78,14 @@ def test_diff_snippet_of_equal_texts_is_empty() -> None:
 
 def _finding(patch: list[dict[str, object]] | None, applicability: Applicability = Applicability.SAFE) -> Finding:
     return Finding(
-        rule_id="CFX101", rule_name="invalid-logical-id", severity=Severity.CRITICAL, path="/Resources/B",
-        line=4, column=3, message="m", doc_url="https://example.com",
+        rule_id="CFX101",
+        rule_name="invalid-logical-id",
+        severity=Severity.CRITICAL,
+        path="/Resources/B",
+        line=4,
+        column=3,
+        message="m",
+        doc_url="https://example.com",
         fix=None if patch is None else Fix(applicability=applicability, message="do it", patch=patch),
     )
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from cfnfix import Applicability, Severity, check, fix
 from cfnfix.document import load
-from cfnfix.template.naming import plan_renames
 from cfnfix.rules import get_rule
+from cfnfix.template.naming import plan_renames
 
 
 def test_registered_with_its_metadata() -> None:

@@ -39,7 +39,9 @@ def test_rule_has_golden_cases_with_a_finding_and_a_near_miss(rule: Rule) -> Non
     folder = GOLDEN / rule.name
     cases = sorted(p.parent for p in folder.glob("*/findings.json"))
     assert cases, f"{rule.id}: no golden cases in golden/{rule.name}/ (see README, 'Adding a rule')"
-    found = [c for c in cases if any(f["rule_id"] == rule.id for f in json.loads((c / "findings.json").read_text("utf-8")))]
+    found = [
+        c for c in cases if any(f["rule_id"] == rule.id for f in json.loads((c / "findings.json").read_text("utf-8")))
+    ]
     quiet = [c for c in cases if not json.loads((c / "findings.json").read_text("utf-8"))]
     assert found, f"{rule.id}: no golden case in golden/{rule.name}/ has a {rule.id} finding"
     assert quiet, f"{rule.id}: no near miss (a case with no finding) in golden/{rule.name}/"

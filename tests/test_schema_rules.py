@@ -18,7 +18,6 @@ from cfnfix.rules.schema._base import SchemaRule
 from cfnfix.rules.schema._match import closest, distance
 from cfnfix.rules.schema.schema_unknown_property import UnknownProperty
 from cfnfix.rules.schema.txt_record_too_long import split
-
 from devtools.golden_cases import GOLDEN
 from devtools.lint_oracle import lint_errors
 

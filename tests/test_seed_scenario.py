@@ -15,7 +15,11 @@ CASES = [Case(p) for p in sorted((GOLDEN / "seed-scenario").iterdir()) if p.is_d
 
 
 def test_the_seed_cases_are_there() -> None:
-    assert [c.root.name for c in CASES] == ["aurora-replication-json", "aurora-replication-yaml", "literal-fixes-pinned"]
+    assert [c.root.name for c in CASES] == [
+        "aurora-replication-json",
+        "aurora-replication-yaml",
+        "literal-fixes-pinned",
+    ]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])

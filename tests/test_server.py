@@ -19,8 +19,7 @@ from pytest_lsp import client_capabilities
 from typer.testing import Result
 
 from cfnfix.server.positions import PositionMap
-
-from devtools.lsp_session import Session, session
+from devtools.lsp_session import session
 
 pytestmark = pytest.mark.asyncio
 
@@ -76,14 +75,21 @@ async def test_diagnostics_equal_check(tmp_path: Path, cli: Callable[..., Result
     text = path.read_text(encoding="utf-8")
     for d, f in zip(diagnostics, expected):
         assert (d.range.start.line + 1, d.range.start.character + 1) == (f["line"], f["column"])
-        assert d.range.end.line >= d.range.start.line and (d.range.end.line, d.range.end.character) > (d.range.start.line, d.range.start.character)
+        assert d.range.end.line >= d.range.start.line and (d.range.end.line, d.range.end.character) > (
+            d.range.start.line,
+            d.range.start.character,
+        )
         assert (d.code, d.message, d.source) == (f["rule_id"], f["message"], "cfnfix")
         assert d.severity == _SEVERITY[f["severity"]]
         assert d.code_description is not None and d.code_description.href == f["doc_url"]
     # the ranges underline what the finding is about: the invalid key, the version string
     positions = PositionMap(text)
     shown = {
-        d.code: text[positions.offset(d.range.start.line, d.range.start.character) : positions.offset(d.range.end.line, d.range.end.character)]
+        d.code: text[
+            positions.offset(d.range.start.line, d.range.start.character) : positions.offset(
+                d.range.end.line, d.range.end.character
+            )
+        ]
         for d in diagnostics
     }
     assert shown["CFX101"] in ("SchemaSync Lambda", '"SchemaSync Lambda"')
@@ -141,7 +147,9 @@ async def test_fix_all_equals_apply(tmp_path: Path, cli: Callable[..., Result]) 
         unsafe = _applied_by_cli(cli, path, "--unsafe-fixes")
         assert s.applied(uri, action.edit) == unsafe != _applied_by_cli(cli, path)
         # only quick fixes asked for: no fix-all
-        assert all(a.kind != "source.fixAll.cfnfix" for a in await s.code_actions(uri, everything, [], only=["quickfix"]))
+        assert all(
+            a.kind != "source.fixAll.cfnfix" for a in await s.code_actions(uri, everything, [], only=["quickfix"])
+        )
 
 
 async def test_invalid_yaml_and_back(tmp_path: Path) -> None:
@@ -190,9 +198,19 @@ async def test_configuration_changes_take_effect(tmp_path: Path) -> None:
         await s.until(lambda: any("selekt" in m.message for m in s.client.messages))
         # the configuration file changes on disk: saved in the editor, it is read again
         s.configure({"select": []})
-        (tmp_path / ".cfnfix.toml").write_text('ignore = ["CFX4", "CFX6"]\n[rules.lambda-runtime-deprecated]\ntoday = "2026-11-28"\n', encoding="utf-8")
-        s.client.text_document_did_save(lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=(tmp_path / ".cfnfix.toml").as_uri())))
-        await s.until(lambda: sorted(d.code for d in s.client.diagnostics.get(uri, [])) == ["CFX101", "CFX201", "CFX301", "CFX501"])
+        (tmp_path / ".cfnfix.toml").write_text(
+            'ignore = ["CFX4", "CFX6"]\n[rules.lambda-runtime-deprecated]\ntoday = "2026-11-28"\n', encoding="utf-8"
+        )
+        s.client.text_document_did_save(
+            lsp.DidSaveTextDocumentParams(
+                text_document=lsp.TextDocumentIdentifier(uri=(tmp_path / ".cfnfix.toml").as_uri())
+            )
+        )
+        await s.until(
+            lambda: (
+                sorted(d.code for d in s.client.diagnostics.get(uri, [])) == ["CFX101", "CFX201", "CFX301", "CFX501"]
+            )
+        )
 
 
 async def test_settings_pulled_from_the_client(tmp_path: Path) -> None:
@@ -218,15 +236,25 @@ async def test_client_without_resolve_or_versioned_edits(tmp_path: Path, cli: Ca
     """A client that cannot resolve actions gets the edit at once, as plain ``changes``."""
     path = _seed(tmp_path)
     capabilities = client_capabilities("visual-studio-code")
-    text_document = attrs.evolve(capabilities.text_document, code_action=attrs.evolve(capabilities.text_document.code_action, resolve_support=None))
-    workspace = attrs.evolve(capabilities.workspace, workspace_edit=attrs.evolve(capabilities.workspace.workspace_edit, document_changes=False))
+    text_document = attrs.evolve(
+        capabilities.text_document,
+        code_action=attrs.evolve(capabilities.text_document.code_action, resolve_support=None),
+    )
+    workspace = attrs.evolve(
+        capabilities.workspace,
+        workspace_edit=attrs.evolve(capabilities.workspace.workspace_edit, document_changes=False),
+    )
     capabilities = attrs.evolve(capabilities, text_document=text_document, workspace=workspace)
     async with session(tmp_path, capabilities=capabilities) as s:
         uri = s.open(path)
         diagnostics = await s.diagnostics(uri)
         (d,) = [d for d in diagnostics if d.code == "CFX101"]
         result = await s.client.text_document_code_action_async(
-            lsp.CodeActionParams(text_document=lsp.TextDocumentIdentifier(uri=uri), range=d.range, context=lsp.CodeActionContext(diagnostics=[d]))
+            lsp.CodeActionParams(
+                text_document=lsp.TextDocumentIdentifier(uri=uri),
+                range=d.range,
+                context=lsp.CodeActionContext(diagnostics=[d]),
+            )
         )
         (action,) = [a for a in result if a.kind == "quickfix"]
         assert action.edit is not None and action.edit.changes is not None
@@ -246,7 +274,10 @@ async def test_documents_of_every_kind(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     separator = tmp_path / "separator.json"
-    separator.write_text('{\n  "Description": "a\u2028b",\n  "Resources": {\n    "My Bucket": {"Type": "AWS::S3::Bucket"}\n  }\n}\n', encoding="utf-8")
+    separator.write_text(
+        '{\n  "Description": "a\u2028b",\n  "Resources": {\n    "My Bucket": {"Type": "AWS::S3::Bucket"}\n  }\n}\n',
+        encoding="utf-8",
+    )
     async with session(tmp_path) as s:
         # YAML that is not a template, broken or not: nothing to say
         for path in (workflow, broken):
@@ -259,8 +290,12 @@ async def test_documents_of_every_kind(tmp_path: Path) -> None:
         assert [a.kind for a in actions] == ["quickfix", "source.fixAll.cfnfix"]
         edits = actions[0].edit.document_changes[0].edits
         (ref,) = [e for e in edits if e.range.start.line == 3]
-        assert ref.range.start.character == len('  Other: {Type: AWS::S3::Bucket, Properties: {Tags: [{Key: "') + 2 + len('", Value: ')
-        assert '!Ref "MyBucket"' in s.applied(uri, actions[0].edit) or "!Ref MyBucket" in s.applied(uri, actions[0].edit)
+        assert ref.range.start.character == len(
+            '  Other: {Type: AWS::S3::Bucket, Properties: {Tags: [{Key: "'
+        ) + 2 + len('", Value: ')
+        assert '!Ref "MyBucket"' in s.applied(uri, actions[0].edit) or "!Ref MyBucket" in s.applied(
+            uri, actions[0].edit
+        )
         # U+2028 in a string is not a line end in LSP: a later change lands where the client put it
         uri = s.open(separator)
         (d,) = await s.diagnostics(uri)
@@ -270,7 +305,9 @@ async def test_documents_of_every_kind(tmp_path: Path) -> None:
         (d,) = await s.diagnostics(uri)
         assert "'My  Bucket'" in d.message and (d.range.start.line, d.range.start.character) == (3, 4)
         # closing a document clears its diagnostics
-        s.client.text_document_did_close(lsp.DidCloseTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri)))
+        s.client.text_document_did_close(
+            lsp.DidCloseTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri))
+        )
         await s.until(lambda: s.published[-1].uri == uri and not s.published[-1].diagnostics)
 
 

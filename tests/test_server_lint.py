@@ -30,7 +30,9 @@ LINT_TIMEOUT = 120.0
 def _seed(folder: Path, config_extra: str = "") -> Path:
     target = folder / "template.yaml"
     shutil.copy(SEED / "input.yaml", target)
-    (folder / ".cfnfix.toml").write_text(config_extra + (SEED / "config.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / ".cfnfix.toml").write_text(
+        config_extra + (SEED / "config.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     return target
 
 
@@ -57,7 +59,10 @@ def _assert_equal(diagnostics: list[lsp.Diagnostic], expected: list[dict]) -> No
 
 async def _lint_published(s: Session, uri: str, version: int) -> lsp.PublishDiagnosticsParams:
     """The publication of ``version`` that has cfn-lint's findings merged in."""
-    return await s.until(lambda: next((p for p in s.published if p.uri == uri and p.version == version and _linted(p)), None), timeout=LINT_TIMEOUT)
+    return await s.until(
+        lambda: next((p for p in s.published if p.uri == uri and p.version == version and _linted(p)), None),
+        timeout=LINT_TIMEOUT,
+    )
 
 
 async def test_cfn_lint_from_the_config_file_equals_check(tmp_path: Path, cli: Callable[..., Result]) -> None:
@@ -108,15 +113,24 @@ async def test_a_change_while_cfn_lint_runs_and_the_setting_toggled(tmp_path: Pa
         assert [d.code for d in _linted(merged)] == ["W2001"]
         # and off again: cfnfix's own only
         s.configure({"cfn-lint": False})
-        await s.until(lambda: s.published[-1].uri == uri and not _linted(s.published[-1]) and len(s.published[-1].diagnostics) == 6)
+        await s.until(
+            lambda: (
+                s.published[-1].uri == uri and not _linted(s.published[-1]) and len(s.published[-1].diagnostics) == 6
+            )
+        )
 
 
 async def test_cfn_lint_not_installed(tmp_path: Path) -> None:
     """Without cfn-lint the user is told once which extra to install; cfnfix's own diagnostics still come."""
     hidden = tmp_path / "hide"
     (hidden / "cfnlint").mkdir(parents=True)
-    (hidden / "cfnlint" / "__init__.py").write_text('raise ImportError("cfn-lint hidden for this test")\n', encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(hidden), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+    (hidden / "cfnlint" / "__init__.py").write_text(
+        'raise ImportError("cfn-lint hidden for this test")\n', encoding="utf-8"
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(hidden), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
+    }
     folder = tmp_path / "project"
     folder.mkdir()
     path = _seed(folder)

@@ -20,7 +20,6 @@ from cfnfix.document import parse_text
 from cfnfix.document.nodes import MappingNode, ScalarNode
 from cfnfix.errors import CfnfixError
 from cfnfix.server.reparse import edit_region, reparse
-
 from devtools.corpus import corpus_files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +27,33 @@ sys.path.insert(0, str(ROOT))
 SEED = ROOT / "golden" / "seed-scenario" / "aurora-replication-yaml" / "input.yaml"
 
 #: What an edit inserts: plain text, and the characters that change YAML's structure.
-PIECES = ["a", "Z9", " ", "  ", "\n", "\n    ", ": ", ":", "- ", "#", "'", '"', "{", "}", "[", "]", ",", "!Ref ", "&x ", "*x", "|", ">", "\t", "---", "\ufeff"]
+PIECES = [
+    "a",
+    "Z9",
+    " ",
+    "  ",
+    "\n",
+    "\n    ",
+    ": ",
+    ":",
+    "- ",
+    "#",
+    "'",
+    '"',
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    "!Ref ",
+    "&x ",
+    "*x",
+    "|",
+    ">",
+    "\t",
+    "---",
+    "\ufeff",
+]
 PIECES += ['"k": 1', ', "x"', "true", "\\", "-1e5", "null"]  # JSON's own
 
 
@@ -83,7 +108,9 @@ def _check_edits(text: str, rng: random.Random, count: int) -> int:
         try:
             full = parse_text(new, nodes=True)
         except CfnfixError:
-            assert found is None, f"re-parsed a text the full parse refuses: {new[edit_region(text, new)[0] - 40 : edit_region(text, new)[2] + 40]!r}"
+            assert found is None, (
+                f"re-parsed a text the full parse refuses: {new[edit_region(text, new)[0] - 40 : edit_region(text, new)[2] + 40]!r}"
+            )
             continue
         if found is not None:
             reparsed += 1
@@ -149,7 +176,14 @@ def test_what_is_not_reparsed() -> None:
     assert reparse(text, parsed, text.replace("Type: String", "Type: String\nOutputs: {}")) is None  # a new section
     assert reparse(text, parsed, text.replace("  A:", "   A:")) is None  # another column
     assert reparse(text, parsed, text.replace("Parameters:", "Parameterz:")) is None  # a section's key
-    assert reparse(text.replace("\n", "\r\n"), parse_text(text.replace("\n", "\r\n")), text.replace("\n", "\r\n").replace("A:", "AA:")) is None
+    assert (
+        reparse(
+            text.replace("\n", "\r\n"),
+            parse_text(text.replace("\n", "\r\n")),
+            text.replace("\n", "\r\n").replace("A:", "AA:"),
+        )
+        is None
+    )
     anchored = text.replace("Type: String", "Type: &s String") + "  C:\n    Type: *s\n"
     assert reparse(anchored, parse_text(anchored), anchored.replace("AWS::S3::Bucket", "AWS::SQS::Queue", 1)) is None
 

@@ -182,7 +182,9 @@ def test_quick_fix_of_a_comment_is_the_rules_text_edit() -> None:
     from cfnfix.patch.text_edits import apply_fix
 
     text = "Resources:\n  Bucket:  # cfnfix: ignore[CFX201]\n    Type: AWS::S3::Bucket\n"
-    (finding,) = [f for f in check(text, config=Settings(show_unused_suppressions=True)) if f.fix is not None and f.fix.edits]
+    (finding,) = [
+        f for f in check(text, config=Settings(show_unused_suppressions=True)) if f.fix is not None and f.fix.edits
+    ]
     result = quick_fix(text, None, finding)
     assert result.text == apply_fix(text, finding.fix) == apply_text_edits(text, result.edits)  # type: ignore[arg-type]
     assert "cfnfix: ignore" not in result.text and "Bucket:" in result.text
@@ -221,7 +223,11 @@ def test_incremental_changes_land_where_the_protocol_says(encoding: str) -> None
     from cfnfix.server.documents import LspTextDocument
     from cfnfix.server.positions import encoding_name
 
-    kind = {"utf-8": lsp.PositionEncodingKind.Utf8, "utf-16": lsp.PositionEncodingKind.Utf16, "utf-32": lsp.PositionEncodingKind.Utf32}[encoding]
+    kind = {
+        "utf-8": lsp.PositionEncodingKind.Utf8,
+        "utf-16": lsp.PositionEncodingKind.Utf16,
+        "utf-32": lsp.PositionEncodingKind.Utf32,
+    }[encoding]
     assert encoding_name(kind) == encoding
     rng = random.Random(encoding)
     pieces = ["a", "b: c", "\n", "\r\n", "\r", "\u2028", "\U0001f680", "é", "  "]
@@ -235,7 +241,8 @@ def test_incremental_changes_land_where_the_protocol_says(encoding: str) -> None
         start, end = _reference_offset(text, *a, encoding), _reference_offset(text, *b, encoding)
         new = "".join(rng.choice(pieces) for _ in range(rng.randrange(4)))
         change = lsp.TextDocumentContentChangePartial(
-            range=lsp.Range(start=lsp.Position(line=a[0], character=a[1]), end=lsp.Position(line=b[0], character=b[1])), text=new
+            range=lsp.Range(start=lsp.Position(line=a[0], character=a[1]), end=lsp.Position(line=b[0], character=b[1])),
+            text=new,
         )
         doc.apply_change(change)
         text = text[:start] + new + text[max(start, end) :]
@@ -305,7 +312,9 @@ async def test_a_cfn_lint_result_is_dropped_once_the_document_changed() -> None:
         state.version, state.positions = 1, PositionMap(text)
         server.docs[state.uri] = state
 
-        async def fake_lint(text: str, file: object, settings: object, state: DocState = state, bump: bool = change_meanwhile) -> list:
+        async def fake_lint(
+            text: str, file: object, settings: object, state: DocState = state, bump: bool = change_meanwhile
+        ) -> list:
             if bump:
                 state.generation += 1  # a change arrived; its analysis is still running
             return lint
@@ -339,7 +348,15 @@ async def test_typing_during_a_slow_analysis_queues_at_most_one_more(monkeypatch
     calls: list[int | None] = []
     running = threading.Semaphore(1)
 
-    def slow_job(text: str, path: object, settings: object, good: object, encoding: str, version: int | None, previous: object = None) -> tuple:
+    def slow_job(
+        text: str,
+        path: object,
+        settings: object,
+        good: object,
+        encoding: str,
+        version: int | None,
+        previous: object = None,
+    ) -> tuple:
         assert running.acquire(blocking=False), "two analyses of one document at once"
         try:
             calls.append(version)
@@ -359,7 +376,10 @@ async def test_typing_during_a_slow_analysis_queues_at_most_one_more(monkeypatch
     for version in range(1, 11):
         server.workspace.update_text_document(
             lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
-            lsp.TextDocumentContentChangePartial(range=lsp.Range(start=lsp.Position(line=0, character=3), end=lsp.Position(line=0, character=4)), text=str(version % 10)),
+            lsp.TextDocumentContentChangePartial(
+                range=lsp.Range(start=lsp.Position(line=0, character=3), end=lsp.Position(line=0, character=4)),
+                text=str(version % 10),
+            ),
         )
         server.schedule(uri, server.debounce)
         await asyncio.sleep(0.06)

@@ -16,8 +16,7 @@ from hypothesis import strategies as st
 
 import cfnfix.template.references as references
 from cfnfix.document import load
-from cfnfix.impact import compute
-from cfnfix.impact import impact_of
+from cfnfix.impact import compute, impact_of
 from cfnfix.rules.schema import _walk
 from cfnfix.template.model import resources
 from cfnfix.template.references import ReferenceIndex
@@ -29,7 +28,7 @@ INPUTS = sorted(p for p in (ROOT / "golden").glob("*/*/input.*") if p.suffix in 
 def _data(path: Path) -> Any:
     try:
         return load(path.read_text(encoding="utf-8"), str(path)).data
-    except Exception:  # noqa: BLE001 - golden inputs of parse errors have no data to index
+    except Exception:
         return None
 
 
@@ -67,16 +66,27 @@ def test_name_lookup_and_mentions_equal_a_scan(path: Path, data: dict[str, Any])
         assert index.named(name) == scanned, name
         if name:
             pattern = re.compile(r"(?<![A-Za-z0-9:])" + re.escape(name) + r"(?![A-Za-z0-9:])")
-            naive = [p for p, text in index._texts.items() if name in text and p not in index._consumed and pattern.search(text)]
+            naive = [
+                p
+                for p, text in index._texts.items()
+                if name in text and p not in index._consumed and pattern.search(text)
+            ]
             assert index.mentions(name) == naive, name
 
 
 def test_shared_index_is_one_per_data_object() -> None:
-    data = {"Resources": {"A": {"Type": "AWS::SNS::Topic"}, "B": {"Type": "AWS::SQS::Queue", "Properties": {"X": {"Ref": "A"}}}}}
+    data = {
+        "Resources": {
+            "A": {"Type": "AWS::SNS::Topic"},
+            "B": {"Type": "AWS::SQS::Queue", "Properties": {"X": {"Ref": "A"}}},
+        }
+    }
     assert ReferenceIndex.of(data) is ReferenceIndex.of(data)
     other = copy.deepcopy(data)
     assert ReferenceIndex.of(other) is not ReferenceIndex.of(data)
-    assert [r.pointer for r in ReferenceIndex.of(other).references("Resources", "A")] == ["/Resources/B/Properties/X/Ref"]
+    assert [r.pointer for r in ReferenceIndex.of(other).references("Resources", "A")] == [
+        "/Resources/B/Properties/X/Ref"
+    ]
 
 
 def test_schema_walk_is_kept_by_body_identity() -> None:
@@ -102,16 +112,30 @@ BASE: dict[str, Any] = {
         "Topic": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": {"Fn::Sub": "${Env}-t"}}},
         "Queue": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": {"Fn::GetAtt": ["Topic", "TopicName"]}}},
         "Bucket": {"Type": "AWS::S3::Bucket", "Condition": "Prod", "DependsOn": ["Queue"]},
-        "Sub": {"Type": "AWS::SNS::Subscription", "Properties": {"TopicArn": {"Ref": "Topic"}, "Endpoint": {"Fn::GetAtt": "Queue.Arn"}, "Protocol": "sqs"}},
-        "Policy": {"Type": "AWS::SQS::QueuePolicy", "Properties": {"Queues": [{"Ref": "Queue"}], "PolicyDocument": {"Fn::If": ["Prod", {}, {}]}}},
+        "Sub": {
+            "Type": "AWS::SNS::Subscription",
+            "Properties": {"TopicArn": {"Ref": "Topic"}, "Endpoint": {"Fn::GetAtt": "Queue.Arn"}, "Protocol": "sqs"},
+        },
+        "Policy": {
+            "Type": "AWS::SQS::QueuePolicy",
+            "Properties": {"Queues": [{"Ref": "Queue"}], "PolicyDocument": {"Fn::If": ["Prod", {}, {}]}},
+        },
     },
 }
 _ids = st.sampled_from(["Topic", "Queue", "Bucket", "Sub", "Policy", "Nope"])
 _ops = st.one_of(
     st.builds(lambda a, b: {"op": "move", "from": f"/Resources/{a}", "path": f"/Resources/{b}2"}, _ids, _ids),
     st.builds(lambda a: {"op": "move", "from": "/Conditions/Prod", "path": f"/Conditions/{a}"}, _ids),
-    st.builds(lambda a, v: {"op": "replace", "path": f"/Resources/{a}/Type", "value": v}, _ids, st.sampled_from(["AWS::SNS::Topic", "Custom::X"])),
-    st.builds(lambda a, v: {"op": "add", "path": f"/Resources/{a}/Properties/TopicName", "value": v}, _ids, st.sampled_from(["n", {"Ref": "Topic2"}])),
+    st.builds(
+        lambda a, v: {"op": "replace", "path": f"/Resources/{a}/Type", "value": v},
+        _ids,
+        st.sampled_from(["AWS::SNS::Topic", "Custom::X"]),
+    ),
+    st.builds(
+        lambda a, v: {"op": "add", "path": f"/Resources/{a}/Properties/TopicName", "value": v},
+        _ids,
+        st.sampled_from(["n", {"Ref": "Topic2"}]),
+    ),
     st.builds(lambda a: {"op": "remove", "path": f"/Resources/{a}"}, _ids),
 )
 

@@ -22,7 +22,9 @@ def ids(text: str, **kw: object) -> list[str]:
 
 
 def with_top(meta: str) -> str:
-    return TEMPLATE.replace('AWSTemplateFormatVersion: "2010-09-09"\n', f'AWSTemplateFormatVersion: "2010-09-09"\nMetadata:\n{meta}')
+    return TEMPLATE.replace(
+        'AWSTemplateFormatVersion: "2010-09-09"\n', f'AWSTemplateFormatVersion: "2010-09-09"\nMetadata:\n{meta}'
+    )
 
 
 def with_cluster(meta: str) -> str:
@@ -67,7 +69,9 @@ def test_the_shipped_table_is_valid_and_names_real_rules() -> None:
 
 
 def test_collect_and_scope() -> None:
-    doc = load(with_cluster("      cfnfix:\n        ignore: [CFX991, 7]\n      cfn-lint: {config: {ignore_checks: E1}}\n"))
+    doc = load(
+        with_cluster("      cfnfix:\n        ignore: [CFX991, 7]\n      cfn-lint: {config: {ignore_checks: E1}}\n")
+    )
     entries = collect(doc.data)
     assert [(e.scope, e.pointer, e.code, e.kind) for e in entries] == [
         ("Cluster", "/Resources/Cluster/Metadata/cfnfix/ignore/0", "CFX991", "cfnfix"),
@@ -107,7 +111,9 @@ def test_an_entry_that_silences_nothing_is_unused_and_fixed_away() -> None:
     findings = check(text, config=_unused())
     (unused,) = [f for f in findings if f.rule_id == "CFX900"]
     assert unused.message == "suppression 'CFX993' in resource 'Cluster' silences nothing"
-    assert unused.fix is not None and unused.fix.patch == [{"op": "remove", "path": "/Resources/Cluster/Metadata/cfnfix"}]
+    assert unused.fix is not None and unused.fix.patch == [
+        {"op": "remove", "path": "/Resources/Cluster/Metadata/cfnfix"}
+    ]
     result = fix(text, config=_unused(), select=["CFX900", "CFX993"])
     assert result.text == with_cluster("      Owner: data-team\n")
     assert [f.rule_id for f in fix(text, config=_unused(), select=["CFX900"]).fixed] == [], "CFX993 did not run"
@@ -142,6 +148,9 @@ def test_cli_show_unused_suppressions(cli, tmp_path: Path) -> None:
     assert plain.exit_code == 0
     shown = cli("check", "--select", "CFX900", "--show-unused-suppressions", str(path))
     assert shown.exit_code == 1
-    assert shown.stdout.splitlines()[0] == f"{path}:4:14: CFX900 [*] suppression 'CFX9XX' in this template names no cfnfix rule"
+    assert (
+        shown.stdout.splitlines()[0]
+        == f"{path}:4:14: CFX900 [*] suppression 'CFX9XX' in this template names no cfnfix rule"
+    )
     (tmp_path / ".cfnfix.toml").write_text("show-unused-suppressions = true\n", encoding="utf-8")
     assert cli("check", "--select", "CFX900", str(path)).exit_code == 1

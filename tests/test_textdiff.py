@@ -56,7 +56,10 @@ def test_blocks_are_real_matches_and_the_diff_rebuilds_the_new_side(a: list[str]
         assert apply_unified(a, diff) == b
 
 
-@given(st.lists(st.text("abc", min_size=1, max_size=3).map(lambda s: s + "\n"), min_size=1, max_size=40, unique=True), st.data())
+@given(
+    st.lists(st.text("abc", min_size=1, max_size=3).map(lambda s: s + "\n"), min_size=1, max_size=40, unique=True),
+    st.data(),
+)
 def test_same_as_difflib_when_lines_are_unique(a: list[str], data: st.DataObject) -> None:
     """Where every line is unique the best alignment is unambiguous: the output is difflib's."""
     b = list(a)

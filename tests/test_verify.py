@@ -49,9 +49,17 @@ def verify_rule() -> Iterator[None]:
             for name, res in ctx.data.get("Resources", {}).items():
                 demo = (res.get("Metadata") or {}).get("Demo") if isinstance(res, dict) else None
                 if demo == "good" and "DeletionPolicy" not in res:
-                    patch = [{"op": "add", "path": make_pointer(["Resources", name, "DeletionPolicy"]), "value": "Retain"}]
+                    patch = [
+                        {"op": "add", "path": make_pointer(["Resources", name, "DeletionPolicy"]), "value": "Retain"}
+                    ]
                 elif demo == "bad" and "Properties" not in res:
-                    patch = [{"op": "add", "path": make_pointer(["Resources", name, "Properties"]), "value": {"NotAProperty": 1}}]
+                    patch = [
+                        {
+                            "op": "add",
+                            "path": make_pointer(["Resources", name, "Properties"]),
+                            "value": {"NotAProperty": 1},
+                        }
+                    ]
                 else:
                     continue
                 fix = Fix(applicability=Applicability.SAFE, message="demo", patch=patch)
@@ -106,7 +114,9 @@ def test_verify_dry_run_refuses_the_file_with_a_new_error(cli: Callable[..., Res
 def test_verify_write_leaves_the_refused_file_untouched(cli: Callable[..., Result], tmp_path: Path) -> None:
     good, bad = _files(tmp_path)
     before = Untouched(bad)
-    result = cli("apply", "--write", "--verify", "--regions", "us-east-1,eu-west-1", "--select", "CFX981", str(good), str(bad))
+    result = cli(
+        "apply", "--write", "--verify", "--regions", "us-east-1,eu-west-1", "--select", "CFX981", str(good), str(bad)
+    )
     assert result.exit_code == 2
     assert result.stderr == f"error: {bad}: {NEW_ERROR}\n"
     assert good.read_text(encoding="utf-8") == GOOD_FIXED
@@ -124,7 +134,9 @@ def test_errors_the_original_already_has_do_not_count(cli: Callable[..., Result]
     assert path.read_text(encoding="utf-8") == broken + "    DeletionPolicy: Retain\n"
 
 
-def test_verify_without_cfn_lint_is_a_clear_error(cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_verify_without_cfn_lint_is_a_clear_error(
+    cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     good, _ = _files(tmp_path)
     before = Untouched(good)
     for name in [m for m in sys.modules if m == "cfnlint" or m.startswith("cfnlint.")] + ["cfnlint"]:
@@ -142,7 +154,10 @@ def test_region_options_are_checked_before_any_file(cli: Callable[..., Result], 
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr.startswith("error: --regions: unknown AWS region 'mars-north-1' (cfn-lint knows ")
     result = cli("apply", "--regions", "us-east-1", str(good))
-    assert (result.exit_code, result.stderr) == (2, "error: --regions is for cfn-lint: use it with --cfn-lint or --verify\n")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "error: --regions is for cfn-lint: use it with --cfn-lint or --verify\n",
+    )
 
 
 def test_new_errors_compare_rule_and_message_as_a_multiset() -> None:
@@ -183,13 +198,18 @@ def test_verify_through_the_console_script(tmp_path: Path) -> None:
     path = tmp_path / "t.yaml"
     path.write_text(GOOD + "Metadata:\n  cfnfix:\n    ignore: [CFX9XX]\n", encoding="utf-8")
     result = subprocess.run(
-        [_script(), "apply", "--write", "--verify", "--show-unused-suppressions", str(path)], capture_output=True, text=True, timeout=120
+        [_script(), "apply", "--write", "--verify", "--show-unused-suppressions", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert path.read_text(encoding="utf-8") == GOOD
 
 
-def test_a_cfn_lint_failure_is_an_error_for_that_file(cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_cfn_lint_failure_is_an_error_for_that_file(
+    cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import cfnlint.runner
 
     path = tmp_path / "t.yaml"
@@ -279,8 +299,14 @@ def test_judge_follows_renames_and_sees_changed_nodes() -> None:
 
 def test_verify_accepts_a_repaired_json_file(cli: Callable[..., Result], tmp_path: Path) -> None:
     path = tmp_path / "t.json"
-    path.write_text('{\n  // c\n  "Resources": {"Web Server": {"Type": "AWS::EC2::Instance", "Properties": {"ImageId": "ami-1"}},}\n}\n', encoding="utf-8")
+    path.write_text(
+        '{\n  // c\n  "Resources": {"Web Server": {"Type": "AWS::EC2::Instance", "Properties": {"ImageId": "ami-1"}},}\n}\n',
+        encoding="utf-8",
+    )
     result = cli("apply", "--write", "--verify", str(path))
     assert result.exit_code == 0, result.stderr
-    assert path.read_text(encoding="utf-8") == '{\n  "Resources": {"WebServer": {"Type": "AWS::EC2::Instance", "Properties": {"ImageId": "ami-1"}}}\n}\n'
+    assert (
+        path.read_text(encoding="utf-8")
+        == '{\n  "Resources": {"WebServer": {"Type": "AWS::EC2::Instance", "Properties": {"ImageId": "ami-1"}}}\n}\n'
+    )
     assert "the fix unmasked an error" in result.stderr

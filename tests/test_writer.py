@@ -96,7 +96,13 @@ def test_cli_reports_disk_full_as_exit_2(cli, tmp_path: Path, monkeypatch: pytes
         return real(fd, data)
 
     monkeypatch.setattr(os, "write", full)
-    result = cli("patch", "--write", str(path), "-", input='[{"op": "add", "path": "/Resources/B/DeletionPolicy", "value": "Retain"}]')
+    result = cli(
+        "patch",
+        "--write",
+        str(path),
+        "-",
+        input='[{"op": "add", "path": "/Resources/B/DeletionPolicy", "value": "Retain"}]',
+    )
     monkeypatch.undo()
     assert result.exit_code == 2
     assert result.stderr == f"error: {path}: cannot write: No space left on device; the file is unchanged\n"
@@ -187,7 +193,9 @@ def test_data_then_rename_then_folder_are_synced(tmp_path: Path, monkeypatch: py
 
 
 @pytest.mark.parametrize("where", ["write", "fsync", "chmod"])
-def test_any_failure_or_interrupt_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+def test_any_failure_or_interrupt_leaves_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
     path = tmp_path / "t.yaml"
     path.write_text("original", encoding="utf-8")
     mtime = path.stat().st_mtime_ns

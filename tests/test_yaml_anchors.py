@@ -13,8 +13,8 @@ import yaml
 from cfnfix import AnchoredEditError, ParseError, apply_patch
 from cfnfix.document import load, parse_text
 from cfnfix.document.expansions import Expansion, conflict
-
 from devtools.golden_cases import GOLDEN
+
 from .test_hostile_input import Untouched, assert_one_error
 
 TEMPLATE = """\
@@ -49,7 +49,12 @@ def test_data_is_expanded_as_yaml_1_1_and_cfn_lint_read_it() -> None:
     assert data == yaml.safe_load(TEMPLATE)
     lint, matches = decode_str(TEMPLATE)
     assert not matches and data == lint
-    assert data["Resources"]["C"]["Properties"] == {"TopicName": "c", "DisplayName": "own", "FifoTopic": False, "Tags": [{"Key": "team", "Value": "a"}]}
+    assert data["Resources"]["C"]["Properties"] == {
+        "TopicName": "c",
+        "DisplayName": "own",
+        "FifoTopic": False,
+        "Tags": [{"Key": "team", "Value": "a"}],
+    }
 
 
 def test_of_merged_mappings_the_earlier_wins_as_yaml_1_1_says() -> None:
@@ -109,15 +114,28 @@ def test_a_quoted_merge_key_is_a_plain_key() -> None:
         {"op": "remove", "path": "/Resources/A/Properties"},  # the anchored node itself
         {"op": "remove", "path": "/Resources/A"},  # a node holding an anchor
         {"op": "add", "path": "/Resources/C/Properties/FifoTopic", "value": True},  # a mapping with a merge
-        {"op": "add", "path": "/Resources/D/Properties/Tags/0", "value": {"Key": "k", "Value": "v"}},  # shifts the alias
-        {"op": "move", "from": "/Resources/A/Properties/Tags", "path": "/Resources/A/Properties/Labels"},  # rename inside an anchor
+        {
+            "op": "add",
+            "path": "/Resources/D/Properties/Tags/0",
+            "value": {"Key": "k", "Value": "v"},
+        },  # shifts the alias
+        {
+            "op": "move",
+            "from": "/Resources/A/Properties/Tags",
+            "path": "/Resources/A/Properties/Labels",
+        },  # rename inside an anchor
         {"op": "move", "from": "/Resources/D/Properties/Tags", "path": "/Resources/E"},  # not a rename
         {"op": "replace", "path": "", "value": {}},
     ],
 )
 def test_edits_at_or_inside_anchors_aliases_and_merges_are_refused(op: dict[str, Any]) -> None:
     with pytest.raises(AnchoredEditError, match="cfnfix does not edit anchored, aliased or merged YAML") as info:
-        apply_patch(TEMPLATE, [{"op": "test", "path": "/Resources/A/Type", "value": "AWS::SQS::Queue"}, op], file="t.yaml", strict=True)
+        apply_patch(
+            TEMPLATE,
+            [{"op": "test", "path": "/Resources/A/Type", "value": "AWS::SQS::Queue"}, op],
+            file="t.yaml",
+            strict=True,
+        )
     assert str(info.value).startswith("t.yaml:")
     assert "patch operation #1" in info.value.reason
 
@@ -128,7 +146,10 @@ def test_edits_at_or_inside_anchors_aliases_and_merges_are_refused(op: dict[str,
         [{"op": "replace", "path": "/Resources/D/Properties/BucketName", "value": "e"}],
         [{"op": "add", "path": "/Resources/D/Properties/Tags/-", "value": {"Key": "k", "Value": "v"}}],
         [{"op": "add", "path": "/Resources/B/DependsOn", "value": "A"}],
-        [{"op": "move", "from": "/Resources/B", "path": "/Resources/Bee"}, {"op": "add", "path": "/Resources/Bee/Condition", "value": "C"}],
+        [
+            {"op": "move", "from": "/Resources/B", "path": "/Resources/Bee"},
+            {"op": "add", "path": "/Resources/Bee/Condition", "value": "C"},
+        ],
         [{"op": "copy", "from": "/Resources/A/Properties", "path": "/Resources/D/Metadata"}],
         [{"op": "test", "path": "/Resources/B/Properties/VisibilityTimeout", "value": 120}],
     ],
@@ -143,9 +164,15 @@ def test_edits_beside_them_apply(ops: list[dict[str, Any]]) -> None:
 
 def test_the_pointers_of_a_renamed_node_follow_it() -> None:
     renamed = [{"op": "move", "from": "/Resources/B", "path": "/Resources/Bee"}]
-    assert conflict(renamed + [{"op": "remove", "path": "/Resources/Bee/Properties/VisibilityTimeout"}], parse_text(TEMPLATE).expansions)
+    assert conflict(
+        renamed + [{"op": "remove", "path": "/Resources/Bee/Properties/VisibilityTimeout"}],
+        parse_text(TEMPLATE).expansions,
+    )
     alias = Expansion("alias", "x", "/a/b", 0)
-    assert conflict([{"op": "move", "from": "/a", "path": "/z"}, {"op": "add", "path": "/a/b", "value": 1}], (alias,)) is None
+    assert (
+        conflict([{"op": "move", "from": "/a", "path": "/z"}, {"op": "add", "path": "/a/b", "value": 1}], (alias,))
+        is None
+    )
 
 
 def test_apply_refuses_the_file_and_check_reports(cli, tmp_path: Path) -> None:

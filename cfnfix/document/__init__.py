@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..errors import ParseError, TemplateError
-from .intrinsics import intrinsic_name
 from .expansions import Expansion
+from .intrinsics import intrinsic_name
 from .json_loader import load_json
 from .nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .pointer import parse_pointer
@@ -200,8 +200,13 @@ def load(text: str, file: str | None = None, *, nodes: bool = False) -> Document
     """
     parsed = parse_cached(text, file, nodes=nodes)
     fmt, root, data = parsed
-    suspect = not isinstance(data, dict) or intrinsic_name(data) is not None or (
-        "Resources" in data and (not isinstance(data["Resources"], dict) or intrinsic_name(data["Resources"]) is not None)
+    suspect = (
+        not isinstance(data, dict)
+        or intrinsic_name(data) is not None
+        or (
+            "Resources" in data
+            and (not isinstance(data["Resources"], dict) or intrinsic_name(data["Resources"]) is not None)
+        )
     )
     if not suspect:
         return Document(text, fmt, root, data, file, expansions=parsed.expansions)
@@ -210,7 +215,12 @@ def load(text: str, file: str | None = None, *, nodes: bool = False) -> Document
     assert root is not None
     if not isinstance(data, dict) or root.tag is not None:
         line, col = LineIndex(text).line_col(root.start)
-        raise TemplateError(f"a template must be a mapping at the top level, found {_kind(data, root)}", file=file, line=line, column=col)
+        raise TemplateError(
+            f"a template must be a mapping at the top level, found {_kind(data, root)}",
+            file=file,
+            line=line,
+            column=col,
+        )
     entry = _entry(root, "Resources") if "Resources" in data else None
     if entry is not None and (not isinstance(data["Resources"], dict) or entry[0].tag is not None):
         node, key = entry
@@ -218,7 +228,9 @@ def load(text: str, file: str | None = None, *, nodes: bool = False) -> Document
         line, col = LineIndex(text).line_col(at.start)
         raise TemplateError(
             f"Resources must be a mapping of logical IDs to resources, found {_kind(data['Resources'], node)}",
-            file=file, line=line, column=col,
+            file=file,
+            line=line,
+            column=col,
         )
     return Document(text, fmt, root, data, file, expansions=parsed.expansions)
 
@@ -246,7 +258,12 @@ def _entry(root: Node, key: str) -> tuple[Node, ScalarNode]:
 #: anything far beyond is not a template, and an endless stream must not exhaust memory.
 MAX_TEMPLATE_BYTES = 16 * 1024 * 1024
 _CHUNK = 1024 * 1024
-_UTF16_32 = ((b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe\x00\x00", "UTF-32"), (b"\xfe\xff", "UTF-16"), (b"\xff\xfe", "UTF-16"))
+_UTF16_32 = (
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\xfe\xff", "UTF-16"),
+    (b"\xff\xfe", "UTF-16"),
+)
 
 
 def read_text(path: str | os.PathLike[str]) -> str:
@@ -264,7 +281,9 @@ def read_text(path: str | os.PathLike[str]) -> str:
         fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         if os.path.islink(name):
-            raise TemplateError(f"broken symbolic link: its target {os.readlink(name)!r} does not exist", file=name) from None
+            raise TemplateError(
+                f"broken symbolic link: its target {os.readlink(name)!r} does not exist", file=name
+            ) from None
         raise TemplateError("no such file", file=name) from None
     except IsADirectoryError:
         raise TemplateError("is a directory, not a template file", file=name) from None
@@ -330,4 +349,6 @@ def decode_template(raw: bytes, name: str) -> str:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
         col = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise ParseError(f"not UTF-8 text: invalid byte 0x{raw[exc.start]:02x}", file=name, line=line, column=col) from None
+        raise ParseError(
+            f"not UTF-8 text: invalid byte 0x{raw[exc.start]:02x}", file=name, line=line, column=col
+        ) from None

@@ -65,7 +65,9 @@ def _inside(pointer: str, expansion: Expansion) -> bool:
     return pointer == expansion.pointer or pointer.startswith(expansion.pointer + "/")
 
 
-def conflict(ops: list[dict[str, Any]], expansions: tuple[Expansion, ...]) -> tuple[int, dict[str, Any], Expansion] | None:
+def conflict(
+    ops: list[dict[str, Any]], expansions: tuple[Expansion, ...]
+) -> tuple[int, dict[str, Any], Expansion] | None:
     """The first operation of ``ops`` that would edit an anchored, aliased or merged node:
     (its index, the operation, the expansion, the innermost one covering the path), or None.
 
@@ -102,7 +104,7 @@ def conflict(ops: list[dict[str, Any]], expansions: tuple[Expansion, ...]) -> tu
 
 def _renamed(expansion: Expansion, source: str, path: str) -> Expansion:
     if _inside(expansion.pointer, Expansion(expansion.kind, "", source, 0)):
-        return Expansion(expansion.kind, expansion.name, path + expansion.pointer[len(source):], expansion.offset)
+        return Expansion(expansion.kind, expansion.name, path + expansion.pointer[len(source) :], expansion.offset)
     return expansion
 
 

@@ -40,9 +40,24 @@ LONG_TO_SHORT: dict[str, str] = {v: k for k, v in SHORT_TAGS.items()}
 #: LanguageExtensions and Rules functions are always written in long form.
 EMITTABLE_SHORT: frozenset[str] = frozenset(
     [
-        "Ref", "Condition", "Fn::GetAtt", "Fn::Sub", "Fn::Join", "Fn::Select", "Fn::Split",
-        "Fn::If", "Fn::Equals", "Fn::And", "Fn::Or", "Fn::Not", "Fn::FindInMap",
-        "Fn::Base64", "Fn::Cidr", "Fn::GetAZs", "Fn::ImportValue", "Fn::Transform",
+        "Ref",
+        "Condition",
+        "Fn::GetAtt",
+        "Fn::Sub",
+        "Fn::Join",
+        "Fn::Select",
+        "Fn::Split",
+        "Fn::If",
+        "Fn::Equals",
+        "Fn::And",
+        "Fn::Or",
+        "Fn::Not",
+        "Fn::FindInMap",
+        "Fn::Base64",
+        "Fn::Cidr",
+        "Fn::GetAZs",
+        "Fn::ImportValue",
+        "Fn::Transform",
     ]
 )
 

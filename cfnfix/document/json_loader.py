@@ -176,7 +176,13 @@ def load_json(text: str, file: str | None = None, *, nodes: bool = True) -> tupl
     """
     if not nodes:
         try:
-            data = json.loads(text[1:] if text.startswith("\ufeff") else text, object_pairs_hook=_unique, parse_constant=_no_constant, parse_int=_INT, parse_float=_FLOAT)
+            data = json.loads(
+                text[1:] if text.startswith("\ufeff") else text,
+                object_pairs_hook=_unique,
+                parse_constant=_no_constant,
+                parse_int=_INT,
+                parse_float=_FLOAT,
+            )
         except (_Refused, ValueError, RecursionError):
             pass
         else:

@@ -59,4 +59,4 @@ class SequenceNode:
     close: int = -1  # offset of the closing bracket of a flow sequence, else -1
 
 
-Node = Union[ScalarNode, MappingNode, SequenceNode]
+Node = Union[ScalarNode, MappingNode, SequenceNode]  # noqa: UP007 (a runtime alias: `|` of classes needs 3.10's types.UnionType)

@@ -109,7 +109,9 @@ def _pointer(stack: list[_Frame]) -> str:
     return "".join(parts)
 
 
-def load_yaml(text: str, file: str | None = None, *, nodes: bool = True) -> tuple[Node | None, Any, tuple[Expansion, ...]]:
+def load_yaml(
+    text: str, file: str | None = None, *, nodes: bool = True
+) -> tuple[Node | None, Any, tuple[Expansion, ...]]:
     """Parse YAML ``text`` (BOM allowed) into (root node, plain data, anchors/aliases/merge keys).
 
     With ``nodes=False`` only the data is built (the root node is None): the same checks
@@ -120,7 +122,9 @@ def load_yaml(text: str, file: str | None = None, *, nodes: bool = True) -> tupl
     try:
         parser = _Parser(body)
     except UnicodeEncodeError as exc:  # text from the API with a lone surrogate: libyaml reads UTF-8
-        raise _position_error(file, text, exc.start + shift, f"not valid Unicode text: lone surrogate U+{ord(body[exc.start]):04X}") from None
+        raise _position_error(
+            file, text, exc.start + shift, f"not valid Unicode text: lone surrogate U+{ord(body[exc.start]):04X}"
+        ) from None
     try:
         return _build(parser, text, shift, file, nodes)
     except yaml.MarkedYAMLError as exc:
@@ -135,7 +139,9 @@ def load_yaml(text: str, file: str | None = None, *, nodes: bool = True) -> tupl
         offset = exc.position
         if _Parser is not yaml.SafeLoader:  # libyaml counts bytes of the UTF-8 text
             offset = len(body.encode("utf-8")[:offset].decode("utf-8", "ignore"))
-        raise _position_error(file, text, offset + shift, f"invalid YAML: character U+{exc.character:04X} is not allowed ({exc.reason})") from None
+        raise _position_error(
+            file, text, offset + shift, f"invalid YAML: character U+{exc.character:04X} is not allowed ({exc.reason})"
+        ) from None
     except yaml.YAMLError as exc:
         raise ParseError(f"invalid YAML: {exc}", file=file) from None
     finally:
@@ -146,7 +152,9 @@ def _err(file: str | None, mark: Any, reason: str) -> ParseError:
     return ParseError(reason, file=file, line=mark.line + 1, column=mark.column + 1)
 
 
-def _build(parser: Any, text: str, shift: int, file: str | None, nodes: bool) -> tuple[Node | None, Any, tuple[Expansion, ...]]:
+def _build(
+    parser: Any, text: str, shift: int, file: str | None, nodes: bool
+) -> tuple[Node | None, Any, tuple[Expansion, ...]]:
     get_event = parser.get_event
     stack: list[_Frame] = []
     anchors: _Anchors | None = None
@@ -214,7 +222,11 @@ def _build(parser: Any, text: str, shift: int, file: str | None, nodes: bool) ->
                 start = ev.start_mark.index + shift
                 vstart = start if ev.tag is None and ev.anchor is None else _value_start(text, start)
                 flow = bool(ev.flow_style)
-                coll = MappingNode(start, vstart, start, [], flow, short) if is_map else SequenceNode(start, vstart, start, [], flow, short)
+                coll = (
+                    MappingNode(start, vstart, start, [], flow, short)
+                    if is_map
+                    else SequenceNode(start, vstart, start, [], flow, short)
+                )
             frame = _Frame(coll, {} if is_map else [], short, is_map)
             if ev.anchor is not None:
                 frame.anchor = (ev.anchor, ev.start_mark.index + shift)
@@ -244,7 +256,11 @@ def _build(parser: Any, text: str, shift: int, file: str | None, nodes: bool) ->
             if stack and stack[-1].is_map and stack[-1].key is None:
                 frame = stack[-1]
                 if not isinstance(data, str):
-                    raise _err(file, ev.start_mark, f"mapping keys must be plain scalars: alias *{ev.anchor} names a collection")
+                    raise _err(
+                        file,
+                        ev.start_mark,
+                        f"mapping keys must be plain scalars: alias *{ev.anchor} names a collection",
+                    )
                 if data in frame.data:
                     raise _position_error(file, text, ev.start_mark.index + shift, f"duplicate key {data!r}")
                 frame.key = (data, node)
@@ -276,7 +292,10 @@ def _build(parser: Any, text: str, shift: int, file: str | None, nodes: bool) ->
                 sources = data if isinstance(data, list) else [data]
                 if not sources or not all(isinstance(m, dict) for m in sources):
                     raise _position_error(
-                        file, text, frame.merges[-1], "a merge key (<<) needs a mapping, an alias of one, or a list of them"  # type: ignore[index]
+                        file,
+                        text,
+                        frame.merges[-1],
+                        "a merge key (<<) needs a mapping, an alias of one, or a list of them",  # type: ignore[index]
                     )
                 frame.merges[-1] = sources  # type: ignore[index]
                 continue
@@ -301,13 +320,16 @@ def _alias(
     name = ev.anchor
     if name not in anchors.values:
         if any(frame.anchor is not None and frame.anchor[0] == name for frame in stack):
-            raise _err(file, ev.start_mark, f"YAML alias *{name} refers to a node that contains it (a recursive structure)")
+            raise _err(
+                file, ev.start_mark, f"YAML alias *{name} refers to a node that contains it (a recursive structure)"
+            )
         raise _err(file, ev.start_mark, f"undefined YAML alias *{name}: no anchor &{name} before it")
     data = anchors.values[name]
     anchors.expanded += expanded_size(data, anchors.sizes)
     if anchors.expanded > MAX_EXPANDED_NODES:
         raise _err(
-            file, ev.start_mark,
+            file,
+            ev.start_mark,
             f"YAML aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (an alias bomb?): not a template cfnfix reads",
         )
     start = ev.start_mark.index + shift
@@ -345,7 +367,11 @@ def _short_tag(tag: str | None, file: str | None, mark: Any, default: str) -> st
             raise _err(file, mark, f"unknown tag {tag}: not a CloudFormation intrinsic function")
         return tag
     kind = "mapping" if default == _MAP else "sequence" if default == _SEQ else "scalar"
-    raise _err(file, mark, f"unsupported tag {_show_tag(tag)} on a {kind} (CloudFormation accepts plain data and intrinsic functions only)")
+    raise _err(
+        file,
+        mark,
+        f"unsupported tag {_show_tag(tag)} on a {kind} (CloudFormation accepts plain data and intrinsic functions only)",
+    )
 
 
 def _scalar(

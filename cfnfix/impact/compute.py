@@ -36,7 +36,15 @@ from .tables import generated_type, holds_data, interruption, replacement
 _VALID_ID = re.compile(r"[A-Za-z0-9]+\Z")
 _SUB_VAR = re.compile(r"\$\{([^!}][^}]*)\}")
 _FOREACH = "Fn::ForEach::"
-_ATTRIBUTES = ("DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "Condition", "Metadata", "UpdatePolicy", "CreationPolicy")
+_ATTRIBUTES = (
+    "DependsOn",
+    "DeletionPolicy",
+    "UpdateReplacePolicy",
+    "Condition",
+    "Metadata",
+    "UpdatePolicy",
+    "CreationPolicy",
+)
 
 Path = tuple[str, ...]
 
@@ -120,7 +128,7 @@ def _targets(value: Any) -> Iterator[str]:
             stack.extend(node)
         elif isinstance(node, dict):
             if len(node) == 1:
-                (key, arg), = node.items()
+                ((key, arg),) = node.items()
                 if key == "Ref" and isinstance(arg, str):
                     yield arg
                     continue
@@ -150,7 +158,7 @@ def _renamed(value: Any, new_of: dict[str, str]) -> Any:
     if not isinstance(value, dict):
         return value
     if len(value) == 1:
-        (key, arg), = value.items()
+        ((key, arg),) = value.items()
         if key == "Ref" and isinstance(arg, str):
             return {key: _rename_var(arg, new_of)}  # SAM: X.Alias, X.Version
         if key == "Fn::GetAtt":
@@ -249,7 +257,9 @@ class _Comparison:
         # Only a resource renamed from a valid logical ID is a new resource on a deployed stack.
         # A name CloudFormation rejects was never deployed; a renamed parameter, mapping or
         # condition keeps its value, so what refers to it sees no change.
-        self.free = {old: new for old, new in self.new_of.items() if old not in self.old_of.values() or not _VALID_ID.match(old)}
+        self.free = {
+            old: new for old, new in self.new_of.items() if old not in self.old_of.values() or not _VALID_ID.match(old)
+        }
         self.results: dict[str, ResourceImpact] = {}
         self.data_before = before
         self.globals_before = before.get("Globals") if isinstance(before, dict) else None
@@ -296,31 +306,62 @@ class _Comparison:
     def _compare(self, old_id: str, new_id: str, old_body: dict[str, Any], body: dict[str, Any]) -> None:
         old_type, new_type = old_body.get("Type"), body.get("Type")
         if old_type != new_type:
-            self._put(new_id, new_type, ResourceChange.REPLACED, f"Type changes from {old_type} to {new_type}", renamed_from=self._from(old_id, new_id))
+            self._put(
+                new_id,
+                new_type,
+                ResourceChange.REPLACED,
+                f"Type changes from {old_type} to {new_type}",
+                renamed_from=self._from(old_id, new_id),
+            )
             return
         raw = self._properties_change(new_type, old_body.get("Properties"), body.get("Properties"), dict(self.free))
         kept = self._properties_change(new_type, old_body.get("Properties"), body.get("Properties"), self.new_of)
-        attributes = [a for a in _ATTRIBUTES if _attribute(old_body.get(a, _MISSING), self.new_of) != body.get(a, _MISSING)]
+        attributes = [
+            a for a in _ATTRIBUTES if _attribute(old_body.get(a, _MISSING), self.new_of) != body.get(a, _MISSING)
+        ]
         if old_id != new_id:
             if old_id in self.free:
                 cause = f"new logical ID (was {old_id!r}, which CloudFormation rejects, so no deployed stack has it): nothing to replace"
                 if kept is not None and kept[0] is not ResourceChange.UPDATED:
                     self._put(new_id, new_type, kept[0], f"{kept[1]}; {cause}", kept[2], renamed_from=old_id)
                 else:
-                    self._put(new_id, new_type, ResourceChange.RENAMED, cause, kept[2] if kept else [], renamed_from=old_id, free=True)
+                    self._put(
+                        new_id,
+                        new_type,
+                        ResourceChange.RENAMED,
+                        cause,
+                        kept[2] if kept else [],
+                        renamed_from=old_id,
+                        free=True,
+                    )
                 return
             avoid = kept is None or kept[0] is ResourceChange.UPDATED
             cause = f"new logical ID (was {old_id}): CloudFormation creates it anew and deletes the old one"
-            self._put(new_id, new_type, ResourceChange.RENAMED, cause, kept[2] if kept else [], renamed_from=old_id, refactor=avoid)
+            self._put(
+                new_id,
+                new_type,
+                ResourceChange.RENAMED,
+                cause,
+                kept[2] if kept else [],
+                renamed_from=old_id,
+                refactor=avoid,
+            )
             return
         if raw is not None:
             change, cause, props = raw
-            refactor = change.rank >= ResourceChange.MAY_BE_REPLACED.rank and (kept is None or kept[0] is ResourceChange.UPDATED)
+            refactor = change.rank >= ResourceChange.MAY_BE_REPLACED.rank and (
+                kept is None or kept[0] is ResourceChange.UPDATED
+            )
             if attributes:
                 cause += f"; {', '.join(attributes)} set"
             self._put(new_id, new_type, change, cause, props, refactor=refactor)
         elif attributes:
-            self._put(new_id, new_type, ResourceChange.UPDATED, f"{', '.join(attributes)} only: the resource itself is not touched")
+            self._put(
+                new_id,
+                new_type,
+                ResourceChange.UPDATED,
+                f"{', '.join(attributes)} only: the resource itself is not touched",
+            )
 
     def _properties_change(
         self, resource_type: Any, before: Any, after: Any, new_of: dict[str, str]
@@ -335,7 +376,11 @@ class _Comparison:
             generated = generated_type(resource_type, changed)
             table = replacement(generated) if generated else None
         if table is None:
-            return ResourceChange.MAY_BE_REPLACED, f"no resource schema for {resource_type}: replacement cannot be ruled out", changed
+            return (
+                ResourceChange.MAY_BE_REPLACED,
+                f"no resource schema for {resource_type}: replacement cannot be ruled out",
+                changed,
+            )
         b = before if isinstance(before, dict) else {}
         a = after if isinstance(after, dict) else {}
         for patterns, change, verb in (
@@ -345,7 +390,11 @@ class _Comparison:
             hit = ["/".join(p) for p in patterns if _at(b, p) != _at(a, p)]
             if hit:
                 noun = "is" if len(hit) == 1 else "are"
-                return change, f"{', '.join(hit)} {noun} {verb}" if verb == "create-only" else f"{', '.join(hit)} {verb}", hit
+                return (
+                    change,
+                    f"{', '.join(hit)} {noun} {verb}" if verb == "create-only" else f"{', '.join(hit)} {verb}",
+                    hit,
+                )
         cause = f"{', '.join(changed)} change{'s' if len(changed) == 1 else ''}"
         notes = [n for n in (interruption(resource_type, k) for k in changed) if n]
         return ResourceChange.UPDATED, cause + "".join(f": {n}" for n in dict.fromkeys(notes)), changed
@@ -359,9 +408,15 @@ class _Comparison:
             for key in _changed_keys(b.get(kind), a.get(kind)) if resource_type else ():
                 for logical_id, body in self.after.items():
                     own = body.get("Properties")
-                    if body.get("Type") != resource_type or logical_id in self.results or (isinstance(own, dict) and key in own):
+                    if (
+                        body.get("Type") != resource_type
+                        or logical_id in self.results
+                        or (isinstance(own, dict) and key in own)
+                    ):
                         continue
-                    change, cause, props = self._properties_change(resource_type, {key: b.get(kind, {}).get(key)}, {key: a.get(kind, {}).get(key)}, {})  # type: ignore[misc]
+                    change, cause, props = self._properties_change(
+                        resource_type, {key: b.get(kind, {}).get(key)}, {key: a.get(kind, {}).get(key)}, {}
+                    )  # type: ignore[misc]
                     self._put(logical_id, resource_type, change, f"Globals {kind} {key} applies here: {cause}", props)
 
     # ------------------------------------------------------------------ dependents
@@ -392,11 +447,23 @@ class _Comparison:
                 forced = [k for k in hits if k in create_only]
                 target = ", ".join(sorted(replaced & {t for k in hits for t in _targets(props[k])}))
                 if forced:
-                    change, cause, props_hit = ResourceChange.REPLACED, f"{', '.join(forced)} refers to {target}, which is replaced", forced
+                    change, cause, props_hit = (
+                        ResourceChange.REPLACED,
+                        f"{', '.join(forced)} refers to {target}, which is replaced",
+                        forced,
+                    )
                 elif table is None:
-                    change, cause, props_hit = ResourceChange.MAY_BE_REPLACED, f"{', '.join(hits)} refers to {target}, which is replaced", hits
+                    change, cause, props_hit = (
+                        ResourceChange.MAY_BE_REPLACED,
+                        f"{', '.join(hits)} refers to {target}, which is replaced",
+                        hits,
+                    )
                 else:
-                    change, cause, props_hit = ResourceChange.UPDATED, f"{', '.join(hits)} refers to {target}, which is replaced", hits
+                    change, cause, props_hit = (
+                        ResourceChange.UPDATED,
+                        f"{', '.join(hits)} refers to {target}, which is replaced",
+                        hits,
+                    )
                 current = self.results.get(dep_id)
                 if current is None or current.change.rank < change.rank:
                     self._put(dep_id, body.get("Type"), change, cause, props_hit)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -31,7 +31,7 @@ def _replacement_table() -> dict[str, Any]:
     return _read("resource_replacement.json")["types"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def replacement(resource_type: str) -> Replacement | None:
     """The create-only properties of ``resource_type`` (paths split at ``/``), or None when
     the type has no schema (SAM and custom resources, or a type cfn-lint does not know)."""

@@ -32,7 +32,15 @@ from ..document.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ..document.pointer import parse_pointer
 from ..document.resolve import View, step, walk
 from ..document.text import LineIndex
-from ..errors import AnchoredEditError, CfnfixError, PatchConflictError, PatchError, PatchTestFailedError, PatchVerificationError, VerificationError
+from ..errors import (
+    AnchoredEditError,
+    CfnfixError,
+    PatchConflictError,
+    PatchError,
+    PatchTestFailedError,
+    PatchVerificationError,
+    VerificationError,
+)
 from .edits import Edit, apply_edits, conflicts
 from .layout import Flush, Insertion, Layout, New
 from .layout_json import JsonLayout
@@ -44,8 +52,16 @@ _OPS = ("add", "remove", "replace", "move", "copy", "test")
 
 #: Order of a template's top-level sections: a new section is placed by it.
 SECTION_ORDER = (
-    "AWSTemplateFormatVersion", "Description", "Metadata", "Transform", "Parameters",
-    "Rules", "Mappings", "Conditions", "Resources", "Outputs",
+    "AWSTemplateFormatVersion",
+    "Description",
+    "Metadata",
+    "Transform",
+    "Parameters",
+    "Rules",
+    "Mappings",
+    "Conditions",
+    "Resources",
+    "Outputs",
 )
 
 #: The layout of each format: chosen once per planner, from the parse.
@@ -108,7 +124,9 @@ class Planner:
         try:
             _, root, _ = parse_text(text, self.file, self.fmt)  # type: ignore[arg-type]
         except CfnfixError as exc:
-            raise PatchVerificationError(f"internal error: intermediate text does not parse ({exc.reason})", file=self.file) from None
+            raise PatchVerificationError(
+                f"internal error: intermediate text does not parse ({exc.reason})", file=self.file
+            ) from None
         self.flushes += 1
         self._set_text(text, root, private=True)
 
@@ -145,8 +163,15 @@ class Planner:
             )
         kind = op["op"]
         tokens = parse_pointer(op["path"])
-        from_tokens = parse_pointer(op["from"]) if kind in ("move", "copy") and isinstance(op.get("from"), str) else None
-        if kind == "move" and from_tokens is not None and from_tokens != tokens and self._rename_target(from_tokens, tokens):
+        from_tokens = (
+            parse_pointer(op["from"]) if kind in ("move", "copy") and isinstance(op.get("from"), str) else None
+        )
+        if (
+            kind == "move"
+            and from_tokens is not None
+            and from_tokens != tokens
+            and self._rename_target(from_tokens, tokens)
+        ):
             self._data_op(index, op, tokens)
             self._retry(self._rename, from_tokens, tokens)
             return
@@ -160,7 +185,9 @@ class Planner:
             # RFC 6902 4.4: a remove at "from", then an add at "path"; each planned on the
             # data as it stands after its own step
             if tokens[: len(from_tokens)] == from_tokens:
-                raise self._located(PatchConflictError, index, op, tokens, "cannot move a value into one of its children")
+                raise self._located(
+                    PatchConflictError, index, op, tokens, "cannot move a value into one of its children"
+                )
             self._data_op(index, {"op": "remove", "path": op["from"]}, from_tokens, shown=op)
             self._retry(self.remove, from_tokens)
             self._data_op(index, {"op": "add", "path": op["path"], "value": moved}, tokens, shown=op)
@@ -179,9 +206,13 @@ class Planner:
             try:
                 fn(*args)
             except Flush:
-                raise PatchVerificationError("internal error: operation cannot be planned after re-parsing", file=self.file) from None
+                raise PatchVerificationError(
+                    "internal error: operation cannot be planned after re-parsing", file=self.file
+                ) from None
 
-    def _data_op(self, index: int, op: dict[str, Any], tokens: list[str], *, shown: dict[str, Any] | None = None) -> None:
+    def _data_op(
+        self, index: int, op: dict[str, Any], tokens: list[str], *, shown: dict[str, Any] | None = None
+    ) -> None:
         """Apply ``op`` to the plain data with jsonpatch; map its errors to ours (naming ``shown``)."""
         shown = shown or op
         self._own_data(tokens[:-1])
@@ -197,12 +228,19 @@ class Planner:
         except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException, KeyError, IndexError, TypeError) as exc:
             raise self._located(PatchConflictError, index, shown, tokens, str(exc) or type(exc).__name__) from None
 
-    def _located(self, cls: type[PatchError], index: int, op: dict[str, Any], tokens: list[str], reason: str) -> PatchError:
+    def _located(
+        self, cls: type[PatchError], index: int, op: dict[str, Any], tokens: list[str], reason: str
+    ) -> PatchError:
         if self.orig_lines is None:
             self.orig_lines = LineIndex(self.original)
         views = walk(self.orig_root, tokens)
         line, col = self.orig_lines.line_col(views[-1].node.start)
-        return cls(f"patch operation #{index} ({op.get('op')} {op.get('path')}): {reason}", file=self.file, line=line, column=col)
+        return cls(
+            f"patch operation #{index} ({op.get('op')} {op.get('path')}): {reason}",
+            file=self.file,
+            line=line,
+            column=col,
+        )
 
     def verify(self, text: str) -> None:
         """Re-parse ``text`` and compare its data with the data jsonpatch produced."""
@@ -211,10 +249,13 @@ class Planner:
                 text.encode("utf-8")
             except UnicodeEncodeError as exc:  # a lone surrogate (from a JSON "\ud800" escape)
                 raise PatchVerificationError(
-                    f"patched text cannot be saved as UTF-8: lone surrogate U+{ord(text[exc.start]):04X}", file=self.file
+                    f"patched text cannot be saved as UTF-8: lone surrogate U+{ord(text[exc.start]):04X}",
+                    file=self.file,
                 ) from None
         if self.fast and not self.flushes and self.layout.verifies_locally and not self.expansions and LOCAL_VERIFY:
-            local = verify_islands(self.original, text, self.orig_root, self.orig_data, self.data, self.edits, self.file)
+            local = verify_islands(
+                self.original, text, self.orig_root, self.orig_data, self.data, self.edits, self.file
+            )
             if local is not None:
                 remember(text, local)
                 return
@@ -224,11 +265,15 @@ class Planner:
             raise PatchVerificationError(f"patched text does not parse: {exc}", file=self.file) from None
         diff = first_difference(parsed[2], self.data)
         if diff is not None:
-            raise PatchVerificationError(f"patched text differs from the patch's meaning at {diff or '/'}", file=self.file)
+            raise PatchVerificationError(
+                f"patched text differs from the patch's meaning at {diff or '/'}", file=self.file
+            )
         remember(text, parsed)
 
     # -- planning -------------------------------------------------------------------------
-    def _plan(self, kind: str, tokens: list[str], from_tokens: list[str] | None, op: dict[str, Any], moved: Any) -> None:
+    def _plan(
+        self, kind: str, tokens: list[str], from_tokens: list[str] | None, op: dict[str, Any], moved: Any
+    ) -> None:
         if kind == "remove":
             self.remove(tokens)
         elif kind == "replace":
@@ -266,9 +311,13 @@ class Planner:
         if self.private or not isinstance(node, (MappingNode, SequenceNode)) or id(node) in self.owned:
             return node
         if isinstance(node, MappingNode):
-            clone: Any = MappingNode(node.start, node.value_start, node.end, list(node.items), node.flow, node.tag, node.close)
+            clone: Any = MappingNode(
+                node.start, node.value_start, node.end, list(node.items), node.flow, node.tag, node.close
+            )
         else:
-            clone = SequenceNode(node.start, node.value_start, node.end, list(node.items), node.flow, node.tag, node.close)
+            clone = SequenceNode(
+                node.start, node.value_start, node.end, list(node.items), node.flow, node.tag, node.close
+            )
         self.owned.add(id(clone))
         if parent is None:
             self.root = clone
@@ -466,7 +515,11 @@ class Planner:
     def _rename(self, from_tokens: list[str], tokens: list[str]) -> None:
         """Same-parent move to a new key: rewrite the key text only (keeps order)."""
         views = self._walk(tokens[:-1])
-        if len(views) != len(tokens) or not self._is_container(views[-1]) or not isinstance(views[-1].node, MappingNode):
+        if (
+            len(views) != len(tokens)
+            or not self._is_container(views[-1])
+            or not isinstance(views[-1].node, MappingNode)
+        ):
             self._rerender(views, tokens, len(views) - 1)
             return
         mapping = views[-1].node

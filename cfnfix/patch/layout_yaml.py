@@ -108,12 +108,16 @@ class YamlLayout(Layout):
             return None
         arg = value[name]
         if node.tag == "!GetAtt":
-            if not (isinstance(arg, list) and len(arg) == 2 and all(isinstance(a, str) for a in arg) and "." not in arg[0]):
+            if not (
+                isinstance(arg, list) and len(arg) == 2 and all(isinstance(a, str) for a in arg) and "." not in arg[0]
+            ):
                 return None
             arg = f"{arg[0]}.{arg[1]}"
         if not isinstance(arg, str):
             return None
-        return self.text[node.start : node.value_start] + scalar_text(arg, self.style, flow=in_flow, prefer=_kept_quote(node))
+        return self.text[node.start : node.value_start] + scalar_text(
+            arg, self.style, flow=in_flow, prefer=_kept_quote(node)
+        )
 
     def _colon_after(self, pos: int) -> int | None:
         text = self.text

@@ -9,7 +9,6 @@ from ..document.intrinsics import intrinsic_name
 from ..errors import PatchError
 from .style import Style
 
-
 _INLINE_MAX = 80
 
 
@@ -29,7 +28,11 @@ class JsonRenderer:
             if style.json_inline is not None:
                 return self._pretty(value, base)
             text = json.dumps(
-                value, ensure_ascii=style.json_ascii, allow_nan=False, indent=style.json_unit, separators=(",", style.json_kv)
+                value,
+                ensure_ascii=style.json_ascii,
+                allow_nan=False,
+                indent=style.json_unit,
+                separators=(",", style.json_kv),
             )
         except (TypeError, ValueError) as exc:
             raise PatchError(f"value cannot be written as JSON: {exc}") from None
@@ -40,7 +43,12 @@ class JsonRenderer:
     def compact(self, value: Any) -> str:
         """``value`` on one line with the file's separators."""
         try:
-            return json.dumps(value, ensure_ascii=self.style.json_ascii, allow_nan=False, separators=(self.style.json_item, self.style.json_kv))
+            return json.dumps(
+                value,
+                ensure_ascii=self.style.json_ascii,
+                allow_nan=False,
+                separators=(self.style.json_item, self.style.json_kv),
+            )
         except (TypeError, ValueError) as exc:
             raise PatchError(f"value cannot be written as JSON: {exc}") from None
 
@@ -48,7 +56,9 @@ class JsonRenderer:
         """Indented JSON that keeps intrinsic functions on one line, as the file does."""
         unit = self.style.json_unit
         if intrinsic_name(value) is not None:
-            one = json.dumps(value, ensure_ascii=self.style.json_ascii, allow_nan=False, separators=(", ", self.style.json_kv))
+            one = json.dumps(
+                value, ensure_ascii=self.style.json_ascii, allow_nan=False, separators=(", ", self.style.json_kv)
+            )
             if len(one) <= _INLINE_MAX:
                 if self.style.json_inline == "{ x }":
                     one = "{ " + one[1:-1] + " }"

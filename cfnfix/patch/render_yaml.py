@@ -32,7 +32,9 @@ _CORE12 = re.compile(
 _INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
 _FLOW_CHARS = set(",[]{}")
 # Characters YAML cannot hold raw in any scalar, or that break lines (NEL, LS, PS), or BOM.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufeff\ufffe\uffff\x85\u2028\u2029]")
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufeff\ufffe\uffff\x85\u2028\u2029]"
+)
 _FLOW_MAX = 80
 
 
@@ -296,7 +298,11 @@ class YamlRenderer:
             literal = block_literal(value, inner, self.eol)
             if literal is not None:
                 return literal
-        return " " + self.flow(value, in_flow=False) if not _is_simple(value) else " " + scalar_text(value, style, flow=False, prefer=prefer)
+        return (
+            " " + self.flow(value, in_flow=False)
+            if not _is_simple(value)
+            else " " + scalar_text(value, style, flow=False, prefer=prefer)
+        )
 
     def _tagged(self, short: tuple[str, Any], child: int, seq_col: int) -> str:
         tag, arg = short

@@ -92,7 +92,7 @@ def _dash_of(text: str, item_start: int) -> int | None:
         elif ch == "-":
             return i if (i == 0 or text[i - 1] in " \t\r\n") else None
         elif ch in "\r\n":
-            line_start = max(text.rfind("\n", 0, i if ch == "\n" else i) , text.rfind("\r", 0, i)) + 1
+            line_start = max(text.rfind("\n", 0, i if ch == "\n" else i), text.rfind("\r", 0, i)) + 1
             end = i if not (ch == "\n" and i > 0 and text[i - 1] == "\r") else i - 1
             line = text[line_start:end]
             m = _TRAILING_COMMENT.search(line)
@@ -130,7 +130,9 @@ def _uses_short_tags(text: str, root: Node) -> bool:
 
 def _preferred_quote(root: Node) -> str:
     counts = Counter(
-        node.style for node in _sample(root, 5000, keys=True) if isinstance(node, ScalarNode) and node.style in ("'", '"')
+        node.style
+        for node in _sample(root, 5000, keys=True)
+        if isinstance(node, ScalarNode) and node.style in ("'", '"')
     )
     if counts['"'] > counts["'"]:
         return '"'
@@ -161,7 +163,20 @@ def _json_style(text: str, root: Node, lines: LineIndex, eol: str) -> Style:
         if m and "\n" not in m.group(1):
             item = "," + m.group(1)
     ascii_only = text.lstrip("\ufeff").isascii()
-    return Style("json", eol, 2, 2, False, '"', unit, multiline, kv, item, ascii_only, _json_inline(text, root, lines) if multiline else None)
+    return Style(
+        "json",
+        eol,
+        2,
+        2,
+        False,
+        '"',
+        unit,
+        multiline,
+        kv,
+        item,
+        ascii_only,
+        _json_inline(text, root, lines) if multiline else None,
+    )
 
 
 def _json_inline(text: str, root: Node, lines: LineIndex) -> str | None:

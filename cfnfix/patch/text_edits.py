@@ -32,7 +32,9 @@ def apply_text_edits(text: str, edits: Sequence[TextEdit], *, file: str | None =
     last = -1
     for edit in ordered:
         if not 0 <= edit.start <= edit.end <= len(text) or edit.start < last:
-            raise PatchConflictError(f"text edit {edit.start}-{edit.end} is outside the text or overlaps another", file=file)
+            raise PatchConflictError(
+                f"text edit {edit.start}-{edit.end} is outside the text or overlaps another", file=file
+            )
         last = edit.end
     new = splice(text, ordered)
     if new == text:
@@ -40,7 +42,7 @@ def apply_text_edits(text: str, edits: Sequence[TextEdit], *, file: str | None =
     fmt, _, before = parse_cached(text, file, nodes=False)
     try:
         _, _, after = parse_cached(new, file, fmt if fmt != detect_format(new) else None, nodes=False)
-    except Exception as exc:  # noqa: BLE001 - any parse failure means the edit broke the text
+    except Exception as exc:
         raise VerificationError(f"a text edit made the template unreadable: {exc}", file=file) from None
     where = first_difference(before, after)
     if where is not None:

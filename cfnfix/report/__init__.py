@@ -67,7 +67,7 @@ class Totals:
 def totals(outcomes: Sequence[FileOutcome], unsafe: bool) -> Totals:
     """Count findings, fixable findings, errors and skipped files."""
     findings = [f for o in outcomes for f in o.findings]
-    by_severity = {s: 0 for s in ("critical", "high", "medium", "low")}
+    by_severity = dict.fromkeys(("critical", "high", "medium", "low"), 0)
     for f in findings:
         by_severity[f.severity.value] += 1
     return Totals(

@@ -11,11 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from ..batch import STDIN
 from . import ReportContext, plural, style
 from .diff import colorize
 from .text import finding_line, review_lines
-
-from ..batch import STDIN
 
 if TYPE_CHECKING:
     from ..batch import FileOutcome
@@ -43,7 +42,9 @@ def not_applied_warnings(outcomes: Sequence[FileOutcome], color: bool) -> list[s
     for o in outcomes:
         for failure in o.result.failed if o.result is not None else ():
             f = failure.finding
-            lines.append(f"{style('warning:', '1;33', color)} {f.file}:{f.line}:{f.column}: {f.rule_id} fix not applied: {failure.reason}")
+            lines.append(
+                f"{style('warning:', '1;33', color)} {f.file}:{f.line}:{f.column}: {f.rule_id} fix not applied: {failure.reason}"
+            )
     return lines
 
 
@@ -105,7 +106,9 @@ def render_apply(outcomes: Sequence[FileOutcome], mode: Mode, ctx: ReportContext
                     f"Run with --write to apply.{failed_files}"
                 )
             elif remaining:
-                summary = f"Nothing to fix; {plural(len(remaining), 'finding')} without an applicable fix.{failed_files}"
+                summary = (
+                    f"Nothing to fix; {plural(len(remaining), 'finding')} without an applicable fix.{failed_files}"
+                )
             else:
                 summary = f"Nothing to fix.{failed_files}"
             after.append((summary + "\n", True))
@@ -116,5 +119,10 @@ def render_apply(outcomes: Sequence[FileOutcome], mode: Mode, ctx: ReportContext
     if lines:
         after.append(("\n".join(lines) + "\n", to_stderr))
     if not ctx.quiet:
-        after.append((f"Fixed {plural(fixed, 'finding')} in {plural(changed, 'file')}; {len(remaining)} remaining.{failed_files}\n", to_stderr))
+        after.append(
+            (
+                f"Fixed {plural(fixed, 'finding')} in {plural(changed, 'file')}; {len(remaining)} remaining.{failed_files}\n",
+                to_stderr,
+            )
+        )
     return ApplyReport(stdout, after, failing=bool(remaining))

@@ -14,7 +14,7 @@ def colorize(diff: str, on: bool) -> str:
     out = []
     for line in diff.splitlines(keepends=True):
         body = line.rstrip("\r\n")
-        end = line[len(body):]
+        end = line[len(body) :]
         if body.startswith(("+++", "---")):
             out.append(style(body, "1", on) + end)
         elif body.startswith("@@"):

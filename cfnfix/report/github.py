@@ -42,11 +42,19 @@ def render(outcomes: Sequence[FileOutcome], ctx: ReportContext) -> str:
     for o in outcomes:
         if o.error is not None:
             e = o.error
-            lines.append(_command("error", e.reason, file=e.file or o.file, line=e.line, col=e.column, title="cfnfix: cannot check"))
+            lines.append(
+                _command(
+                    "error", e.reason, file=e.file or o.file, line=e.line, col=e.column, title="cfnfix: cannot check"
+                )
+            )
         for f in o.findings:
             fixable = ""
             if f.fix is not None and f.fixable:
-                fixable = " (fix: cfnfix apply)" if f.fix.applicability.value == "safe" else " (fix: cfnfix apply --unsafe-fixes)"
+                fixable = (
+                    " (fix: cfnfix apply)"
+                    if f.fix.applicability.value == "safe"
+                    else " (fix: cfnfix apply --unsafe-fixes)"
+                )
             lines.append(
                 _command(
                     LEVELS[f.severity.value],
@@ -59,5 +67,7 @@ def render(outcomes: Sequence[FileOutcome], ctx: ReportContext) -> str:
             )
             for r in f.related:
                 title = f"{f.rule_id} {f.rule_name}: review"
-                lines.append(_command("notice", r.message, file=f.file or o.file, line=r.line, col=r.column, title=title))
+                lines.append(
+                    _command("notice", r.message, file=f.file or o.file, line=r.line, col=r.column, title=title)
+                )
     return "".join(line + "\n" for line in lines)

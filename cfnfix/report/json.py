@@ -37,9 +37,7 @@ def document(outcomes: Sequence[FileOutcome], ctx: ReportContext) -> dict[str, A
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "cfnfix", "version": __version__},
-        "files": [
-            {"file": o.file, "status": _status(o), "findings": len(o.findings)} for o in outcomes
-        ],
+        "files": [{"file": o.file, "status": _status(o), "findings": len(o.findings)} for o in outcomes],
         "findings": [f.model_dump(mode="json") for o in outcomes for f in o.findings],
         "errors": [
             {"file": o.error.file or o.file, "line": o.error.line, "column": o.error.column, "message": o.error.reason}

@@ -77,7 +77,9 @@ def _before_after(finding: Finding, text: str | None) -> list[str]:
     language = _language(text)
     before = result.span("before")
     after = result.span("after")
-    out = _snippet(f"**Before** ({before}):" if before else "**Before** (the fix only adds lines):", result, "before", language)
+    out = _snippet(
+        f"**Before** ({before}):" if before else "**Before** (the fix only adds lines):", result, "before", language
+    )
     out += _snippet(
         f"**After** ({after}; this fix alone, as `cfnfix apply` writes it):"
         if after
@@ -206,7 +208,9 @@ def render(outcomes: Sequence[FileOutcome], ctx: ReportContext) -> str:
             continue
         counts = [sum(1 for f in o.findings if f.severity is s) for s in _ORDER]
         fixable = sum(1 for f in o.findings if applies(f, ctx.unsafe))
-        out.append(f"| {_cell(_code(o.file))} | {_impact(o.findings)} | " + " | ".join(map(str, counts)) + f" | {fixable} |")
+        out.append(
+            f"| {_cell(_code(o.file))} | {_impact(o.findings)} | " + " | ".join(map(str, counts)) + f" | {fixable} |"
+        )
     out.append("")
     for o in shown:
         out += [f"## {_code(o.file)}", ""]
@@ -218,7 +222,9 @@ def render(outcomes: Sequence[FileOutcome], ctx: ReportContext) -> str:
             out += ["**Impact level:** None. No findings.", ""]
             continue
         breakdown = ", ".join(
-            f"{sum(1 for f in o.findings if f.severity is s)} {s.value}" for s in _ORDER if any(f.severity is s for f in o.findings)
+            f"{sum(1 for f in o.findings if f.severity is s)} {s.value}"
+            for s in _ORDER
+            if any(f.severity is s for f in o.findings)
         )
         out += [f"**Impact level:** {_impact(o.findings)} · {plural(len(o.findings), 'finding')} ({breakdown})", ""]
         for n, finding in enumerate(sorted(o.findings, key=lambda f: (f.severity.rank, f.line, f.column)), 1):

@@ -73,7 +73,9 @@ def type_name(annotation: Any) -> str:
         return f"array of {type_name(args[0])}s" if args else "array"
     if origin is dict:
         return "table"
-    return {str: "string", bool: "boolean", int: "integer", float: "float"}.get(annotation, getattr(annotation, "__name__", str(annotation)))
+    return {str: "string", bool: "boolean", int: "integer", float: "float"}.get(
+        annotation, getattr(annotation, "__name__", str(annotation))
+    )
 
 
 def toml_value(value: Any) -> str:

@@ -46,7 +46,11 @@ def summary(outcomes: Sequence[FileOutcome], ctx: ReportContext) -> str:
     """One line: how many findings in how many templates, how many fixable, errors."""
     t = totals(outcomes, ctx.unsafe)
     if t.findings:
-        where = plural(t.templates, "template") if t.with_findings == t.templates else f"{t.with_findings} of {t.templates} templates"
+        where = (
+            plural(t.templates, "template")
+            if t.with_findings == t.templates
+            else f"{t.with_findings} of {t.templates} templates"
+        )
         text = f"Found {plural(t.findings, 'finding')} in {where}"
         extra = []
         if t.fixable:

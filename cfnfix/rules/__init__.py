@@ -28,7 +28,11 @@ def all_rules() -> tuple[Rule, ...]:
     while stack:
         cls = stack.pop()
         stack.extend(cls.__subclasses__())
-        if cls.__module__.startswith(__name__ + ".") and getattr(cls, "id", None) and not getattr(cls, "__abstractmethods__", None):
+        if (
+            cls.__module__.startswith(__name__ + ".")
+            and getattr(cls, "id", None)
+            and not getattr(cls, "__abstractmethods__", None)
+        ):
             if cls.id in found and type(found[cls.id]) is not cls:
                 raise RuntimeError(f"duplicate rule id {cls.id}")
             found[cls.id] = cls()

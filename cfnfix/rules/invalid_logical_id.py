@@ -51,7 +51,9 @@ def _related(doc: Document, computed: list[Computed], mentions: list[str], old: 
     out = []
     for c in computed:
         line, column = doc.locate(c.pointer)
-        message = f"{c.function} builds {_show(old)}, the old name of {_show(new)}: the rename leaves it unchanged, review it"
+        message = (
+            f"{c.function} builds {_show(old)}, the old name of {_show(new)}: the rename leaves it unchanged, review it"
+        )
         out.append(Related(path=c.pointer, line=line, column=column, message=message))
     for pointer in mentions:
         line, column = doc.locate(pointer)

@@ -45,7 +45,9 @@ cfn-lint's `ignore_checks` entries are never reported: cfn-lint reads them too.
     doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-metadata.html"
     fix_applicability = Applicability.SAFE
     root_cause = "The finding the entry was written for has been fixed, or the entry names the wrong rule."
-    deployment_impact = "None: cfnfix suppressions (Metadata entries, comments) do not change what CloudFormation deploys."
+    deployment_impact = (
+        "None: cfnfix suppressions (Metadata entries, comments) do not change what CloudFormation deploys."
+    )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         """Nothing here: the API reports unused entries once every other rule has run."""

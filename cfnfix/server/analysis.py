@@ -17,7 +17,7 @@ from typing import Any
 from ..api import kept_findings, run_rules
 from ..batch import is_template, looks_like_template
 from ..config import Settings
-from ..document import Document, MappingNode, ScalarNode, load, parse_cached, remember
+from ..document import Document, MappingNode, load, parse_cached, remember
 from ..document.pointer import parse_pointer
 from ..document.text import LineIndex
 from ..errors import CfnfixError
@@ -95,7 +95,7 @@ def analyse(text: str, file: str | None, settings: Settings, *, previous: Analys
         return Analysis(text, template=True, problem=Problem(exc.reason, _error_span(text, exc)))
     except RecursionError:
         return Analysis(text, template=True, problem=Problem("nesting is too deep to process", (0, 0)))
-    except Exception as exc:  # noqa: BLE001 - a bug in a rule must not take the server down
+    except Exception as exc:
         return Analysis(text, template=True, problem=_internal(exc))
     return Analysis(text, template=True, findings=findings, spans=spans, parsed=parsed, document=document, own=own)
 
@@ -117,7 +117,7 @@ def with_lint(analysis: Analysis, settings: Settings, linted: list[Finding]) -> 
         parsed = analysis.parsed
         if parsed is None and findings:
             parsed = parse_cached(analysis.text, document.file, nodes=True)
-    except Exception as exc:  # noqa: BLE001 - as in analyse: reported, never raised
+    except Exception as exc:
         return replace(analysis, problem=_internal(exc))
     kept = {id(f) for f in findings}
     impacts = analysis.impacted  # shared: an impact computed for the older object counts for this one

@@ -83,7 +83,9 @@ def text_edits(positions: PositionMap, edits: list[TextEdit]) -> list[lsp.TextEd
     return [lsp.TextEdit(range=lsp_range(positions, (e.start, e.end)), new_text=e.new) for e in edits]
 
 
-def workspace_edit(uri: str, version: int | None, edits: list[lsp.TextEdit], *, document_changes: bool) -> lsp.WorkspaceEdit:
+def workspace_edit(
+    uri: str, version: int | None, edits: list[lsp.TextEdit], *, document_changes: bool
+) -> lsp.WorkspaceEdit:
     """A WorkspaceEdit of one document: versioned (the client refuses it for a newer text) when the client supports that."""
     if document_changes:
         ident = lsp.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version)

@@ -61,7 +61,9 @@ class LspTextDocument(TextDocument):
 def use_lsp_lines(workspace: Workspace) -> None:
     """Make ``workspace`` create :class:`LspTextDocument` objects for the documents opened from now on."""
 
-    def create(doc_uri: str, source: str | None = None, version: int | None = None, language_id: str | None = None) -> Any:
+    def create(
+        doc_uri: str, source: str | None = None, version: int | None = None, language_id: str | None = None
+    ) -> Any:
         return LspTextDocument(
             doc_uri,
             source=source,

@@ -67,7 +67,7 @@ def _serve(conn: Connection, regions: tuple[str, ...]) -> None:
 
     try:
         preload(regions)
-    except Exception:  # noqa: BLE001 - not installed or broken: lint_text says so, with the reason
+    except Exception:
         pass
     while True:
         try:
@@ -78,7 +78,7 @@ def _serve(conn: Connection, regions: tuple[str, ...]) -> None:
             answer: tuple[str, Any] = ("ok", lint_text(text, file, settings))
         except CfnfixError as exc:
             answer = ("error", exc)
-        except Exception as exc:  # noqa: BLE001 - reported to the server, which shows it
+        except Exception as exc:
             answer = ("error", LintRefusalError(f"cfn-lint failed: {type(exc).__name__}: {exc}"))
         try:
             conn.send(answer)

@@ -73,11 +73,29 @@ def _moved(node: Any, d: int) -> Any:
     """A copy of ``node`` (and everything under it) with every offset moved by ``d``."""
     cls = type(node)
     if cls is ScalarNode:
-        return ScalarNode(node.start + d, node.value_start + d, node.end + d, node.value, node.style, node.tag, node.data)
+        return ScalarNode(
+            node.start + d, node.value_start + d, node.end + d, node.value, node.style, node.tag, node.data
+        )
     close = node.close + d if node.close >= 0 else -1
     if cls is MappingNode:
-        return MappingNode(node.start + d, node.value_start + d, node.end + d, [(_moved(k, d), _moved(v, d)) for k, v in node.items], node.flow, node.tag, close)
-    return SequenceNode(node.start + d, node.value_start + d, node.end + d, [_moved(v, d) for v in node.items], node.flow, node.tag, close)
+        return MappingNode(
+            node.start + d,
+            node.value_start + d,
+            node.end + d,
+            [(_moved(k, d), _moved(v, d)) for k, v in node.items],
+            node.flow,
+            node.tag,
+            close,
+        )
+    return SequenceNode(
+        node.start + d,
+        node.value_start + d,
+        node.end + d,
+        [_moved(v, d) for v in node.items],
+        node.flow,
+        node.tag,
+        close,
+    )
 
 
 def _block_mapping(node: Node) -> bool:
@@ -94,7 +112,9 @@ def reparse(old: str, parsed: Parsed, new: str, file: str | None = None) -> Pars
         return None
     if old.startswith("\ufeff") or new.startswith("\ufeff") or "\r" in new:
         return None
-    found = _edited_entry(old, new, root, lambda k, v: _block_mapping(v) and bool(_SECTION_KEY.match(k.value)) and k.style == "")
+    found = _edited_entry(
+        old, new, root, lambda k, v: _block_mapping(v) and bool(_SECTION_KEY.match(k.value)) and k.style == ""
+    )
     if found is None:
         return None
     start, old_end, delta, items, top, entries, index = found
@@ -136,7 +156,7 @@ def reparse(old: str, parsed: Parsed, new: str, file: str | None = None) -> Pars
     new_key, new_value = fsection.items[0]
     if new_key.start + move != region_start + indent:
         return None  # the key moved to another column: not an entry of this mapping any more
-    (new_name, new_body), = fdata[section_key.value].items()
+    ((new_name, new_body),) = fdata[section_key.value].items()
     old_section_data = data.get(section_key.value)
     if not isinstance(old_section_data, dict) or len(old_section_data) != len(entries):
         return None
@@ -146,7 +166,19 @@ def reparse(old: str, parsed: Parsed, new: str, file: str | None = None) -> Pars
     enabled = gc.isenabled()
     gc.disable()  # as parse_text: many acyclic objects, no cyclic garbage
     try:
-        return _spliced(parsed, top, index, names, new_name, new_body, _moved(new_key, move), _moved(new_value, move), fsection, move, delta)
+        return _spliced(
+            parsed,
+            top,
+            index,
+            names,
+            new_name,
+            new_body,
+            _moved(new_key, move),
+            _moved(new_value, move),
+            fsection,
+            move,
+            delta,
+        )
     finally:
         if enabled:
             gc.enable()
@@ -165,8 +197,17 @@ def _entry_at(items: list[tuple[ScalarNode, Node]], offset: int) -> int | None:
 
 
 def _spliced(
-    parsed: Parsed, top: int, index: int, names: list[Any], new_name: Any, new_body: Any,
-    new_key: ScalarNode, new_value: Node, fsection: MappingNode, move: int, delta: int,
+    parsed: Parsed,
+    top: int,
+    index: int,
+    names: list[Any],
+    new_name: Any,
+    new_body: Any,
+    new_key: ScalarNode,
+    new_value: Node,
+    fsection: MappingNode,
+    move: int,
+    delta: int,
 ) -> Parsed:
     fmt, root, data = parsed
     section_key, section = root.items[top]  # type: ignore[union-attr]
@@ -229,7 +270,13 @@ def _reparse_json(old: str, parsed: Parsed, new: str, file: str | None) -> Parse
     number or a word in both), so the checks are that the fragment parses, holds exactly
     one entry, and its key is not another entry's."""
     _, root, data = parsed
-    if root is None or not _object(root) or not isinstance(data, dict) or old.startswith("\ufeff") or new.startswith("\ufeff"):
+    if (
+        root is None
+        or not _object(root)
+        or not isinstance(data, dict)
+        or old.startswith("\ufeff")
+        or new.startswith("\ufeff")
+    ):
         return None
     found = _edited_entry(old, new, root, lambda k, v: _object(v) and isinstance(data.get(k.value), dict))
     if found is None:
@@ -250,7 +297,7 @@ def _reparse_json(old: str, parsed: Parsed, new: str, file: str | None) -> Parse
     fsection = froot.items[0][1]  # type: ignore[union-attr]
     if list(fdata) != [section_key.value] or not _object(fsection) or len(fsection.items) != 1:
         return None
-    (new_name, new_body), = fdata[section_key.value].items()
+    ((new_name, new_body),) = fdata[section_key.value].items()
     old_section_data = data[section_key.value]
     if len(old_section_data) != len(entries):
         return None
@@ -262,25 +309,52 @@ def _reparse_json(old: str, parsed: Parsed, new: str, file: str | None) -> Parse
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _spliced_json(parsed, top, index, names, new_name, new_body, _moved(new_key, move), _moved(new_value, move), delta)
+        return _spliced_json(
+            parsed, top, index, names, new_name, new_body, _moved(new_key, move), _moved(new_value, move), delta
+        )
     finally:
         if enabled:
             gc.enable()
 
 
 def _spliced_json(
-    parsed: Parsed, top: int, index: int, names: list[Any], new_name: Any, new_body: Any, new_key: ScalarNode, new_value: Node, delta: int
+    parsed: Parsed,
+    top: int,
+    index: int,
+    names: list[Any],
+    new_name: Any,
+    new_body: Any,
+    new_key: ScalarNode,
+    new_value: Node,
+    delta: int,
 ) -> Parsed:
     fmt, root, data = parsed
     section_key, section = root.items[top]  # type: ignore[union-attr]
     old_section = data[section_key.value]
-    new_section = {(new_name if i == index else name): (new_body if i == index else old_section[name]) for i, name in enumerate(names)}
+    new_section = {
+        (new_name if i == index else name): (new_body if i == index else old_section[name])
+        for i, name in enumerate(names)
+    }
     new_data = {k: (new_section if k == section_key.value else v) for k, v in data.items()}
     entries = section.items
     tail = [(_moved(k, delta), _moved(v, delta)) for k, v in entries[index + 1 :]] if delta else entries[index + 1 :]
-    section_node = MappingNode(section.start, section.value_start, section.end + delta, [*entries[:index], (new_key, new_value), *tail], True, None, section.close + delta)
+    section_node = MappingNode(
+        section.start,
+        section.value_start,
+        section.end + delta,
+        [*entries[:index], (new_key, new_value), *tail],
+        True,
+        None,
+        section.close + delta,
+    )
     later = [(_moved(k, delta), _moved(v, delta)) for k, v in root.items[top + 1 :]] if delta else root.items[top + 1 :]  # type: ignore[union-attr]
     new_root = MappingNode(
-        root.start, root.value_start, root.end + delta, [*root.items[:top], (section_key, section_node), *later], True, None, root.close + delta  # type: ignore[union-attr]
+        root.start,
+        root.value_start,
+        root.end + delta,
+        [*root.items[:top], (section_key, section_node), *later],
+        True,
+        None,
+        root.close + delta,  # type: ignore[union-attr]
     )
     return Parsed(fmt, new_root, new_data, ())

@@ -34,11 +34,11 @@ from ..config import Settings
 from ..errors import CfnfixError, ConfigError, PatchError
 from ..findings import Applicability, Finding
 from .analysis import Analysis, analyse, carry_over, impacted, with_impacts, with_lint
-from .documents import LspTextDocument, use_lsp_lines
 from .collector import COLLECTOR
 from .convert import LINT_SOURCE, SOURCE, diagnostics, text_edits, workspace_edit
-from .linting import CfnLintMissing, LintWorker, LintWorkerDied, cfn_lint_installed
+from .documents import LspTextDocument, use_lsp_lines
 from .fixes import FixEdits, fix_all, quick_fix
+from .linting import CfnLintMissing, LintWorker, LintWorkerDied, cfn_lint_installed
 from .positions import PositionMap, encoding_name
 from .settings import SettingsStore, client_settings
 
@@ -167,14 +167,17 @@ class CfnfixServer(LanguageServer):
             self.warn_once(f"cfnfix: {error} (using the defaults)")
         loop = asyncio.get_running_loop()
         job = loop.run_in_executor(
-            self.engine, partial(_analysis_job, text, state.path, settings, state.good, self.encoding(), version, state.positions)
+            self.engine,
+            partial(_analysis_job, text, state.path, settings, state.good, self.encoding(), version, state.positions),
         )
         state.running = job
         result, positions, published = await asyncio.shield(job)
         if generation != state.generation or self.docs.get(state.uri) is not state:
             return  # the document changed (or closed) meanwhile: a newer analysis is on its way
         if result.problem is not None and result.problem.internal:
-            self.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Error, message=f"{state.uri}: {result.problem.message}"))
+            self.window_log_message(
+                lsp.LogMessageParams(type=lsp.MessageType.Error, message=f"{state.uri}: {result.problem.message}")
+            )
         if not result.template:
             state.good = None
         elif result.problem is None:
@@ -182,7 +185,9 @@ class CfnfixServer(LanguageServer):
         state.analysis, state.version, state.fixes, state.positions = result, version, {}, positions
         if isinstance(doc, LspTextDocument):
             doc.adopt(positions)  # the next change finds its offsets with them
-        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=state.uri, version=version, diagnostics=published))
+        self.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(uri=state.uri, version=version, diagnostics=published)
+        )
         if settings.cfn_lint and result.document is not None and result.problem is None:
             self._want_lint(state)
         if result.findings and not result.stale:
@@ -221,9 +226,20 @@ class CfnfixServer(LanguageServer):
         try:
             while True:
                 state.lint_again = False
-                analysis, version, positions, generation = state.analysis, state.version, state.positions, state.generation
+                analysis, version, positions, generation = (
+                    state.analysis,
+                    state.version,
+                    state.positions,
+                    state.generation,
+                )
                 settings, _ = self.store.for_document(state.path)
-                if analysis is None or analysis.document is None or analysis.problem is not None or analysis.linted or not settings.cfn_lint:
+                if (
+                    analysis is None
+                    or analysis.document is None
+                    or analysis.problem is not None
+                    or analysis.linted
+                    or not settings.cfn_lint
+                ):
                     return
                 try:
                     linted = await self.linter.lint(analysis.text, state.path, settings)
@@ -235,21 +251,32 @@ class CfnfixServer(LanguageServer):
                     self.warn_once(f"cfnfix: {exc.reason}")
                     return
                 except CfnfixError as exc:  # cfn-lint failed on this text
-                    self.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Warning, message=f"{state.uri}: {exc.reason}"))
+                    self.window_log_message(
+                        lsp.LogMessageParams(type=lsp.MessageType.Warning, message=f"{state.uri}: {exc.reason}")
+                    )
                     linted = None
                 except LintWorkerDied:
-                    self.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Error, message="cfnfix: the cfn-lint process died; it is restarted for the next change"))
+                    self.window_log_message(
+                        lsp.LogMessageParams(
+                            type=lsp.MessageType.Error,
+                            message="cfnfix: the cfn-lint process died; it is restarted for the next change",
+                        )
+                    )
                     linted = None
                 if self.docs.get(state.uri) is not state:
                     return
                 if linted is not None and self._still(state, analysis, generation):
                     loop = asyncio.get_running_loop()
-                    merged, published = await loop.run_in_executor(self.engine, _lint_job, analysis, settings, linted, positions, version)
+                    merged, published = await loop.run_in_executor(
+                        self.engine, _lint_job, analysis, settings, linted, positions, version
+                    )
                     if self._still(state, analysis, generation):
                         state.analysis = merged
                         if merged.problem is None:
                             state.good = merged
-                        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=state.uri, version=version, diagnostics=published))
+                        self.text_document_publish_diagnostics(
+                            lsp.PublishDiagnosticsParams(uri=state.uri, version=version, diagnostics=published)
+                        )
                 if not state.lint_again:
                     return
         finally:
@@ -258,7 +285,12 @@ class CfnfixServer(LanguageServer):
     def _still(self, state: DocState, analysis: Analysis, generation: int) -> bool:
         """True when ``analysis`` is still the document's latest: published, and no change (or
         settings change) since, even one whose analysis has not finished yet."""
-        return state.analysis is analysis and state.generation == generation and not state.lint_again and self.docs.get(state.uri) is state
+        return (
+            state.analysis is analysis
+            and state.generation == generation
+            and not state.lint_again
+            and self.docs.get(state.uri) is state
+        )
 
     async def _prepare(self, state: DocState, generation: int) -> None:
         """Compute the quick fixes of the published findings (and their impact) ahead, while nothing changes."""
@@ -278,7 +310,12 @@ class CfnfixServer(LanguageServer):
                 continue
             start = time.perf_counter()
             await self.impacts(state, [index])
-            if generation == state.generation and state.analysis is not None and index < len(state.analysis.findings) and state.analysis.findings[index] is finding:
+            if (
+                generation == state.generation
+                and state.analysis is not None
+                and index < len(state.analysis.findings)
+                and state.analysis.findings[index] is finding
+            ):
                 await self.quick_fix(state, index)
             spent += time.perf_counter() - start
 
@@ -286,7 +323,9 @@ class CfnfixServer(LanguageServer):
         """Compute the impact of the fixes of findings ``indices`` of the published analysis (engine thread)."""
         analysis = state.analysis
         assert analysis is not None
-        todo = [i for i in indices if id(analysis.findings[i]) not in analysis.impacted and _fixable(analysis.findings[i])]
+        todo = [
+            i for i in indices if id(analysis.findings[i]) not in analysis.impacted and _fixable(analysis.findings[i])
+        ]
         if todo:
             await asyncio.get_running_loop().run_in_executor(self.engine, with_impacts, analysis, todo)
 
@@ -300,7 +339,9 @@ class CfnfixServer(LanguageServer):
             return found
         loop = asyncio.get_running_loop()
         try:
-            found = await loop.run_in_executor(self.engine, quick_fix, analysis.text, state.path, finding, analysis.parsed)
+            found = await loop.run_in_executor(
+                self.engine, quick_fix, analysis.text, state.path, finding, analysis.parsed
+            )
         except PatchError as exc:
             found = exc.reason
         if state.analysis is not None and any(f is finding for f in state.analysis.findings):
@@ -362,7 +403,9 @@ class CfnfixServer(LanguageServer):
                     actions.append(action)
         # fix-all is offered when a fix is safe as far as known (an impact not yet computed can
         # only make a safe fix unsafe: fix-all then leaves it, as `cfnfix apply` does)
-        if _allowed(only, FIX_ALL_KIND) and any(_fixable(impacted(analysis, i), safe_only=True) for i in range(len(analysis.findings))):
+        if _allowed(only, FIX_ALL_KIND) and any(
+            _fixable(impacted(analysis, i), safe_only=True) for i in range(len(analysis.findings))
+        ):
             action = lsp.CodeAction(
                 title="cfnfix: fix all auto-fixable findings",
                 kind=FIX_ALL_KIND,
@@ -392,7 +435,9 @@ class CfnfixServer(LanguageServer):
             action.disabled = lsp.CodeActionDisabled(reason=f"the fix cannot be applied: {found}")
             return
         assert state.positions is not None
-        action.edit = workspace_edit(state.uri, state.version, text_edits(state.positions, found.edits), document_changes=self.document_changes())
+        action.edit = workspace_edit(
+            state.uri, state.version, text_edits(state.positions, found.edits), document_changes=self.document_changes()
+        )
 
     async def _fill_fix_all(self, state: DocState, action: lsp.CodeAction) -> None:
         analysis = state.analysis
@@ -403,12 +448,16 @@ class CfnfixServer(LanguageServer):
         settings = settings.model_copy(update={"cfn_lint": False})
         loop = asyncio.get_running_loop()
         try:
-            _, edits = await loop.run_in_executor(self.engine, fix_all, analysis.text, state.path, settings, analysis.parsed)
+            _, edits = await loop.run_in_executor(
+                self.engine, fix_all, analysis.text, state.path, settings, analysis.parsed
+            )
         except CfnfixError as exc:
             action.disabled = lsp.CodeActionDisabled(reason=f"cannot fix: {exc.reason}")
             return
         assert state.positions is not None
-        action.edit = workspace_edit(state.uri, state.version, text_edits(state.positions, edits), document_changes=self.document_changes())
+        action.edit = workspace_edit(
+            state.uri, state.version, text_edits(state.positions, edits), document_changes=self.document_changes()
+        )
 
     # ------------------------------------------------------------------ settings
     def configure(self, raw: Any) -> None:
@@ -433,7 +482,12 @@ _LINT_MISSING = "cfnfix: cfn-lint = true needs cfn-lint, which is not installed:
 
 
 def _analysis_job(
-    text: str, path: str | None, settings: Settings, good: Analysis | None, encoding: str, version: int | None,
+    text: str,
+    path: str | None,
+    settings: Settings,
+    good: Analysis | None,
+    encoding: str,
+    version: int | None,
     previous: PositionMap | None = None,
 ) -> tuple[Analysis, PositionMap, list[lsp.Diagnostic]]:
     """One change's work on the engine thread: the analysis, its positions and its diagnostics.
@@ -447,10 +501,13 @@ def _analysis_job(
         return _analysis(text, path, settings, good, encoding, version, previous)
 
 
-
-
 def _analysis(
-    text: str, path: str | None, settings: Settings, good: Analysis | None, encoding: str, version: int | None,
+    text: str,
+    path: str | None,
+    settings: Settings,
+    good: Analysis | None,
+    encoding: str,
+    version: int | None,
     previous: PositionMap | None,
 ) -> tuple[Analysis, PositionMap, list[lsp.Diagnostic]]:
     result = analyse(text, path, settings, previous=good)
@@ -562,8 +619,10 @@ def create_server() -> CfnfixServer:
             if not ls._client_supports("workspace", "configuration"):
                 return
             try:
-                answer = await ls.workspace_configuration_async(lsp.ConfigurationParams(items=[lsp.ConfigurationItem(section="cfnfix")]))
-            except Exception:  # noqa: BLE001 - a client that cannot answer keeps the settings as they were
+                answer = await ls.workspace_configuration_async(
+                    lsp.ConfigurationParams(items=[lsp.ConfigurationItem(section="cfnfix")])
+                )
+            except Exception:
                 log.debug("workspace/configuration failed: %s", traceback.format_exc())
                 return
             raw = answer[0] if answer else None

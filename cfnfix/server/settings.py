@@ -42,12 +42,18 @@ class ClientSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", alias_generator=_kebab, populate_by_name=True, frozen=True)
 
-    select: list[str] | None = Field(None, description="Rule ids, id prefixes or names to run (overrides the configuration file).")
-    ignore: list[str] | None = Field(None, description="Rule ids, id prefixes or names to skip (overrides the configuration file).")
+    select: list[str] | None = Field(
+        None, description="Rule ids, id prefixes or names to run (overrides the configuration file)."
+    )
+    ignore: list[str] | None = Field(
+        None, description="Rule ids, id prefixes or names to skip (overrides the configuration file)."
+    )
     unsafe_fixes: bool | None = Field(
         None, description="Let fix-all (source.fixAll.cfnfix) apply unsafe fixes too, as `cfnfix apply --unsafe-fixes`."
     )
-    show_unused_suppressions: bool | None = Field(None, description="Report suppressions that silence nothing (CFX900).")
+    show_unused_suppressions: bool | None = Field(
+        None, description="Report suppressions that silence nothing (CFX900)."
+    )
     config: str | None = Field(None, description="Configuration file to use instead of discovery (as --config).")
     cfn_lint: bool | None = Field(
         None, description="Also report cfn-lint's findings, as `cfnfix check --cfn-lint` (needs the `lint` extra)."

@@ -89,7 +89,7 @@ def scope_of(pointer: str) -> str | None:
         return None
     try:
         tokens = parse_pointer(pointer)
-    except Exception:  # noqa: BLE001 - a malformed pointer lies in no resource
+    except Exception:
         return None
     return tokens[1] if len(tokens) >= 2 else None
 

@@ -224,8 +224,16 @@ def unused_findings(
 
     def finding(d: LineDirective, message: str, fix: Fix | None) -> Finding:
         return Finding(
-            rule_id=rule.id, rule_name=rule.name, severity=rule.severity, path=d.pointer, line=d.line,
-            column=d.column, message=message, doc_url=rule.doc_url, file=document.file, fix=fix,
+            rule_id=rule.id,
+            rule_name=rule.name,
+            severity=rule.severity,
+            path=d.pointer,
+            line=d.line,
+            column=d.column,
+            message=message,
+            doc_url=rule.doc_url,
+            file=document.file,
+            fix=fix,
         )
 
     for d in found:
@@ -241,8 +249,7 @@ def unused_findings(
             unused: list[str] = []
         else:
             unused = [
-                c for c in d.codes
-                if c not in used.get(d, set()) and (not named_by[c] or all_ran(named_by[c], ran))
+                c for c in d.codes if c not in used.get(d, set()) and (not named_by[c] or all_ran(named_by[c], ran))
             ]
             if not unused:
                 continue
@@ -257,7 +264,9 @@ def unused_findings(
             reason = "names no cfnfix rule" if unused and all(not named_by[c] for c in unused) else "silences nothing"
             message = f"suppression comment {d.text!r} {reason}"
             fix_message = "remove the suppression comment"
-        out.append(finding(d, message, Fix(applicability=Applicability.SAFE, message=fix_message, patch=[], edits=(edit,))))
+        out.append(
+            finding(d, message, Fix(applicability=Applicability.SAFE, message=fix_message, patch=[], edits=(edit,)))
+        )
     return out
 
 

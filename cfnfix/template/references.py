@@ -207,7 +207,9 @@ def _at(pointer: str, *tokens: Any) -> str:
 #: Pointer of a resource → (occurrences, texts, consumed, pseudo, subs) of its latest body
 #: (see :meth:`ReferenceIndex._resource_kept`): one entry per resource, so an editor's many
 #: versions of one template do not pile up.
-_KEPT: KeptByIdentity[tuple[list[Occurrence], dict[str, str], set[str], list[Occurrence], list[tuple[str, Any]]]] = KeptByIdentity(4096)
+_KEPT: KeptByIdentity[tuple[list[Occurrence], dict[str, str], set[str], list[Occurrence], list[tuple[str, Any]]]] = (
+    KeptByIdentity(4096)
+)
 
 #: The indexes of the last few templates, by the identity of their data.
 _SHARED: KeptByIdentity[ReferenceIndex] = KeptByIdentity(4)
@@ -364,9 +366,7 @@ class ReferenceIndex:
             else:
                 handler(item, _at(path, name), scope)
 
-    def _foreach(
-        self, loop: list[Any], path: str, handler: Callable[[Any, str, _Scope], None], scope: _Scope
-    ) -> None:
+    def _foreach(self, loop: list[Any], path: str, handler: Callable[[Any, str, _Scope], None], scope: _Scope) -> None:
         """``[Identifier, Collection, {KeyTemplate: fragment}]``: the identifier shadows names in the fragment."""
         ident = loop[0]
         names = frozenset([ident] if isinstance(ident, str) else [i for i in ident if isinstance(i, str)])
@@ -501,9 +501,7 @@ class ReferenceIndex:
             labels = iface.get("ParameterLabels")
             if isinstance(labels, dict):
                 for name in labels:
-                    self.occurrences.append(
-                        Occurrence(_at(ipath, "ParameterLabels", name), Kind.INTERFACE_LABEL, name)
-                    )
+                    self.occurrences.append(Occurrence(_at(ipath, "ParameterLabels", name), Kind.INTERFACE_LABEL, name))
         self._expr(meta, path, _Scope())
 
     def _plain(self, value: Any, path: str, *, skip_type: bool = False) -> None:

@@ -87,7 +87,9 @@ def merge(parts: list[Seed]) -> tuple[dict[str, Any], list[Seed]]:
             for section in NAMED_SECTIONS + ("Metadata",)
         )
         kinds = any(
-            section in merged and section in seed.data and isinstance(merged[section], dict) != isinstance(seed.data[section], dict)
+            section in merged
+            and section in seed.data
+            and isinstance(merged[section], dict) != isinstance(seed.data[section], dict)
             for section in seed.data
         )
         if clash or kinds:
@@ -108,7 +110,7 @@ class FaithfulEmitter(Emitter):
     def is_intrinsic(self, v: Any) -> bool:
         if not super().is_intrinsic(v):
             return False
-        (name, arg), = v.items()
+        ((name, arg),) = v.items()
         if name == "Fn::GetAtt":
             return isinstance(arg, list) and len(arg) == 2 and all(isinstance(a, str) for a in arg)
         if name == "Ref":
@@ -135,7 +137,10 @@ def _suppressions(draw: Any, data: dict[str, Any]) -> None:
     if draw(st.booleans()):
         meta = data.get("Metadata", {})
         if isinstance(meta, dict) and "cfnfix" not in meta:
-            data["Metadata"] = {**meta, "cfnfix": {"ignore": draw(st.lists(st.sampled_from(ids), min_size=1, max_size=2, unique=True))}}
+            data["Metadata"] = {
+                **meta,
+                "cfnfix": {"ignore": draw(st.lists(st.sampled_from(ids), min_size=1, max_size=2, unique=True))},
+            }
 
 
 def _refer(value: Any, old: str, new: str) -> Any:
@@ -151,12 +156,17 @@ def _refer(value: Any, old: str, new: str) -> Any:
         elif key == "Fn::GetAtt" and isinstance(v, list) and v[:1] == [old]:
             v = [new, *v[1:]]
         elif key == "Fn::GetAtt" and isinstance(v, str) and v.startswith(old + "."):
-            v = new + v[len(old):]
+            v = new + v[len(old) :]
         elif key == "DependsOn" and (v == old or isinstance(v, list)):
             v = new if v == old else [new if d == old else d for d in v]
         elif key == "Fn::Sub" and isinstance(v, (str, list)):
+
             def sub(text: Any) -> Any:
-                return text.replace("${" + old + "}", "${" + new + "}").replace("${" + old + ".", "${" + new + ".") if isinstance(text, str) else text
+                return (
+                    text.replace("${" + old + "}", "${" + new + "}").replace("${" + old + ".", "${" + new + ".")
+                    if isinstance(text, str)
+                    else text
+                )
 
             v = sub(v) if isinstance(v, str) else [sub(v[0]), *_refer(v[1:], old, new)]
         else:
@@ -207,12 +217,14 @@ def defective_templates(draw: Any) -> tuple[str, Settings]:
             text += "\n"
     else:
         em = FaithfulEmitter(draw)
-        lines = (["# merged from " + ", ".join(s.name for s in used)] if draw(st.booleans()) else []) + em.map_lines(data, 0)
+        lines = (["# merged from " + ", ".join(s.name for s in used)] if draw(st.booleans()) else []) + em.map_lines(
+            data, 0
+        )
         eol = draw(st.sampled_from(["\n", "\n", "\r\n"]))
         text = eol.join(lines) + eol
     try:
         same = load(text).data == data
-    except Exception:  # noqa: BLE001 - the emitter cannot write this value faithfully
+    except Exception:
         same = False
     assume(same)
     return text, settings

@@ -48,7 +48,9 @@ def _define() -> list[type[Rule]]:
         severity = Severity.HIGH
         summary = "Demo: a DB cluster without DeletionPolicy."
         explanation = "Demo rule for tests."
-        doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html"
+        doc_url = (
+            "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html"
+        )
         fix_applicability = Applicability.SAFE
         root_cause = "Demo root cause."
 
@@ -69,7 +71,9 @@ def _define() -> list[type[Rule]]:
         severity = Severity.MEDIUM
         summary = "Demo: DeletionProtection is false."
         explanation = "Demo rule for tests."
-        doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html"
+        doc_url = (
+            "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html"
+        )
         fix_applicability = Applicability.UNSAFE
         deployment_impact = "Demo deployment impact."
 
@@ -148,7 +152,11 @@ def _define() -> list[type[Rule]]:
             meta = ctx.data.get("Metadata")
             if isinstance(meta, dict) and meta.get("DemoFlip") in ("A", "B"):
                 new = "B" if meta["DemoFlip"] == "A" else "A"
-                fix = Fix(applicability=Applicability.SAFE, message="flip", patch=[{"op": "replace", "path": "/Metadata/DemoFlip", "value": new}])
+                fix = Fix(
+                    applicability=Applicability.SAFE,
+                    message="flip",
+                    patch=[{"op": "replace", "path": "/Metadata/DemoFlip", "value": new}],
+                )
                 yield self.finding(ctx, "/Metadata/DemoFlip", f"flip to {new}", fix=fix)
 
     class DemoCount(Rule):
@@ -164,7 +172,11 @@ def _define() -> list[type[Rule]]:
             meta = ctx.data.get("Metadata")
             if isinstance(meta, dict) and isinstance(meta.get("DemoCount"), int):
                 n = meta["DemoCount"]
-                fix = Fix(applicability=Applicability.SAFE, message="count", patch=[{"op": "replace", "path": "/Metadata/DemoCount", "value": n + 1}])
+                fix = Fix(
+                    applicability=Applicability.SAFE,
+                    message="count",
+                    patch=[{"op": "replace", "path": "/Metadata/DemoCount", "value": n + 1}],
+                )
                 yield self.finding(ctx, "/Metadata/DemoCount", f"count is {n}", fix=fix)
 
     class DemoBucketName(Rule):
@@ -185,10 +197,25 @@ def _define() -> list[type[Rule]]:
                 if isinstance(props, dict) and props.get("BucketName") != meta["DemoBucketName"]:
                     path = make_pointer(["Resources", name, "Properties", "BucketName"])
                     op = "replace" if "BucketName" in props else "add"
-                    fix = Fix(applicability=Applicability.SAFE, message="rename the bucket", patch=[{"op": op, "path": path, "value": meta["DemoBucketName"]}])
-                    yield self.finding(ctx, make_pointer(["Resources", name]), "bucket name differs", fix=fix, at_key=True)
+                    fix = Fix(
+                        applicability=Applicability.SAFE,
+                        message="rename the bucket",
+                        patch=[{"op": op, "path": path, "value": meta["DemoBucketName"]}],
+                    )
+                    yield self.finding(
+                        ctx, make_pointer(["Resources", name]), "bucket name differs", fix=fix, at_key=True
+                    )
 
-    classes: list[type[Rule]] = [DemoDeletionPolicy, DemoProtection, DemoPymysql, DemoBrokenFix, DemoCrash, DemoFlip, DemoCount, DemoBucketName]
+    classes: list[type[Rule]] = [
+        DemoDeletionPolicy,
+        DemoProtection,
+        DemoPymysql,
+        DemoBrokenFix,
+        DemoCrash,
+        DemoFlip,
+        DemoCount,
+        DemoBucketName,
+    ]
     for cls in classes:
         # the registry only takes rules from modules of the cfnfix.rules package
         cls.__module__ = "cfnfix.rules._demo"

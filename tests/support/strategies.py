@@ -20,11 +20,33 @@ from hypothesis import strategies as st
 from cfnfix.document.pointer import make_pointer
 
 NAMES = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=8)
-KEYS = st.one_of(NAMES, st.sampled_from(["Type", "Properties", "Ref Name", "a-b", "x.y", "yes", "010", "Bücket", "~/", "k:v"]))
+KEYS = st.one_of(
+    NAMES, st.sampled_from(["Type", "Properties", "Ref Name", "a-b", "x.y", "yes", "010", "Bücket", "~/", "k:v"])
+)
 STRINGS = st.one_of(
     NAMES,
     st.text(alphabet="ab c:#-'\"é{}[],!&*?|>%@`\\", max_size=12),
-    st.sampled_from(["", "yes", "No", "on", "null", "~", "1.0", "0o10", "010", "1e3", "2010-09-09", "8.0", ".inf", "- x", "a: b", "a #b", "${AWS::Region}-x"]),
+    st.sampled_from(
+        [
+            "",
+            "yes",
+            "No",
+            "on",
+            "null",
+            "~",
+            "1.0",
+            "0o10",
+            "010",
+            "1e3",
+            "2010-09-09",
+            "8.0",
+            ".inf",
+            "- x",
+            "a: b",
+            "a #b",
+            "${AWS::Region}-x",
+        ]
+    ),
     st.sampled_from(["line1\nline2\n", "x\n\ny", "trailing\n\n", "a\n"]),
 )
 SCALARS = st.one_of(STRINGS, st.integers(-1000, 10**6), st.booleans(), st.none(), st.sampled_from([1.5, -0.25, 1e20]))
@@ -90,7 +112,7 @@ class Emitter:
 
     def flow(self, v: Any) -> str:
         if self.is_intrinsic(v) and self.short:
-            (name, arg), = v.items()
+            ((name, arg),) = v.items()
             if name == "Fn::GetAtt" and "." not in arg[0]:
                 return f"!GetAtt {arg[0]}.{arg[1]}"
             if isinstance(arg, dict) and self.is_intrinsic(arg):
@@ -110,11 +132,17 @@ class Emitter:
         map_col = col + 2 if in_seq else col + self.indent
         seq_col = col + 2 if in_seq else col + self.seq_offset
         if self.is_intrinsic(v) and self.short:
-            (name, arg), = v.items()
+            ((name, arg),) = v.items()
             if not (isinstance(arg, dict) and self.is_intrinsic(arg)):
                 if isinstance(arg, list) and arg and self.draw(st.booleans()):
                     return [f" {_SHORT[name]}"] + self.seq_lines(arg, seq_col)
-                if isinstance(arg, str) and "\n" in arg and arg.strip() and not arg[0].isspace() and self.draw(st.booleans()):
+                if (
+                    isinstance(arg, str)
+                    and "\n" in arg
+                    and arg.strip()
+                    and not arg[0].isspace()
+                    and self.draw(st.booleans())
+                ):
                     return self.literal(arg, map_col, f" {_SHORT[name]} ")
                 return [" " + self.flow(v) + self.comment()]
         if isinstance(v, dict) and v and self.draw(st.integers(0, 3)):
@@ -248,7 +276,13 @@ def _operations(draw: Any, data: Any) -> dict[str, Any]:
         src = draw(st.sampled_from(paths))
         if kind == "move" and (tuple(dest[: len(src)]) == src):
             kind = "copy"
-        if kind == "move" and isinstance(target, dict) and len(src) == len(dest) and src[:-1] == tuple(parent) and draw(st.booleans()):
+        if (
+            kind == "move"
+            and isinstance(target, dict)
+            and len(src) == len(dest)
+            and src[:-1] == tuple(parent)
+            and draw(st.booleans())
+        ):
             pass  # a rename
         return {"op": kind, "from": make_pointer(list(src)), "path": make_pointer(dest)}
     return {"op": "add", "path": make_pointer(dest), "value": draw(VALUES)}

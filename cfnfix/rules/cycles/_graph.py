@@ -19,8 +19,8 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from ...document.pointer import escape_token, parse_pointer
-from ...template.references import Kind, ReferenceIndex
 from ...template.model import resources
+from ...template.references import Kind, ReferenceIndex
 
 _EDGE_KINDS = frozenset({Kind.REF, Kind.GETATT, Kind.GETATT_STRING, Kind.SUB, Kind.DEPENDS_ON})
 

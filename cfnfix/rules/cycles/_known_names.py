@@ -78,7 +78,13 @@ def try_break(plan: Plan, graph: Graph, edge: Edge, params: set[str]) -> str | N
     plan.replace.update(replace)
     for ptr, items in splices.items():
         plan.splices.setdefault(ptr, []).extend(items)
-    what = "name" if all(u.attribute is None for u in edge.uses) else "ARN" if all(u.attribute for u in edge.uses) else "name and ARN"
+    what = (
+        "name"
+        if all(u.attribute is None for u in edge.uses)
+        else "ARN"
+        if all(u.attribute for u in edge.uses)
+        else "name and ARN"
+    )
     return f"in {edge.source}, write {edge.target}'s {what} from its {spec['property']} instead of referencing {edge.target}"
 
 
@@ -103,7 +109,12 @@ def naming_hint(plan: Plan, graph: Graph, edges: list[Edge]) -> str | None:
 
 
 def _rewrite(
-    plan: Plan, use: Use, spec: dict[str, Any], name: Name, replace: dict[str, Any], splices: dict[str, list[tuple[int, int, str]]]
+    plan: Plan,
+    use: Use,
+    spec: dict[str, Any],
+    name: Name,
+    replace: dict[str, Any],
+    splices: dict[str, list[tuple[int, int, str]]],
 ) -> bool:
     tokens = parse_pointer(use.pointer)
     attributes: dict[str, str] = spec.get("attributes", {})

@@ -17,7 +17,6 @@ from ...document.pointer import escape_token, parse_pointer
 from ...template.naming import NameAllocator
 from ._tables import tables
 
-
 #: (rewritten items) → (logical-ID base, resource body) of the new resource they become.
 BuildFn = Callable[[list[Any]], tuple[str, dict[str, Any]]]
 

@@ -42,9 +42,13 @@ def try_break(plan: Plan, graph: Graph, edge: Edge) -> str | None:
         builder = Builder(_builder(edge.source, edge.target, kind, plan.data), per_item=True)
         plan.moves.setdefault(lst, {}).update(dict.fromkeys(indexes, builder))
     count = sum(len(i) for i in picked.values())
-    kinds = " and ".join(sorted({"ingress" if k.endswith("Ingress") else "egress" for k in (parse_pointer(p)[-1] for p in picked)}))
+    kinds = " and ".join(
+        sorted({"ingress" if k.endswith("Ingress") else "egress" for k in (parse_pointer(p)[-1] for p in picked)})
+    )
     types = " / ".join(sorted({rules[parse_pointer(p)[-1]]["type"] for p in picked}))
-    return f"move {count} inline {kinds} rule{'s' if count > 1 else ''} of {edge.source} naming {edge.target} into {types}"
+    return (
+        f"move {count} inline {kinds} rule{'s' if count > 1 else ''} of {edge.source} naming {edge.target} into {types}"
+    )
 
 
 def _movable(item: Any, properties: list[str]) -> bool:

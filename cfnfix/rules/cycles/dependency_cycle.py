@@ -26,7 +26,9 @@ class DependencyCycle(Rule):
     id = "CFX740"
     name = "dependency-cycle"
     severity = Severity.CRITICAL
-    summary = "Resources depend on each other in a circle (Ref, GetAtt, Sub, DependsOn): CloudFormation rejects the template"
+    summary = (
+        "Resources depend on each other in a circle (Ref, GetAtt, Sub, DependsOn): CloudFormation rejects the template"
+    )
     doc_url = "https://aws.amazon.com/blogs/infrastructure-and-automation/handling-circular-dependency-errors-in-aws-cloudformation/"
     fix_applicability = Applicability.UNSAFE
     cfn_lint_ids = ("E3004",)
@@ -36,7 +38,7 @@ class DependencyCycle(Rule):
         "bucket that notifies its function) close a circle."
     )
     deployment_impact = (
-        "CloudFormation refuses the template (\"Circular dependency between resources\") before it creates anything."
+        'CloudFormation refuses the template ("Circular dependency between resources") before it creates anything.'
     )
     explanation = """\
 ## What

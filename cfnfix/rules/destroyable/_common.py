@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources as _files
 from typing import Any, ClassVar
 
@@ -39,7 +39,7 @@ def summary(text: str) -> str:
     return _PREFIX + text
 
 
-@lru_cache(maxsize=None)
+@cache
 def table(name: str) -> dict[str, Any]:
     """A data file of the family's ``data/`` folder (``destroyable.json``, ``physical_names.json``)."""
     text = (_files.files(__package__) / "data" / name).read_text(encoding="utf-8")
@@ -79,7 +79,7 @@ def outcomes(data: Any, value: Any, depth: int = 0) -> Outcomes:
         return Outcomes((literal,), False, literal)
     if depth > 8 or not isinstance(value, dict) or len(value) != 1:
         return Outcomes((), True, "a computed value")
-    (fn, arg), = value.items()
+    ((fn, arg),) = value.items()
     if fn == "Fn::If" and isinstance(arg, list) and len(arg) == 3:
         yes, no = outcomes(data, arg[1], depth + 1), outcomes(data, arg[2], depth + 1)
         cond = arg[0] if isinstance(arg[0], str) else "a condition"
@@ -118,7 +118,11 @@ def references_to(value: Any, logical_id: str) -> bool:
                 return True
         if "Fn::Sub" in value and len(value) == 1:
             arg = value["Fn::Sub"]
-            text = arg if isinstance(arg, str) else (arg[0] if isinstance(arg, list) and arg and isinstance(arg[0], str) else "")
+            text = (
+                arg
+                if isinstance(arg, str)
+                else (arg[0] if isinstance(arg, list) and arg and isinstance(arg[0], str) else "")
+            )
             if "${" + logical_id + "}" in text or "${" + logical_id + "." in text:
                 return True
         return any(references_to(v, logical_id) for v in value.values())

@@ -13,7 +13,9 @@ from ._common import DestroyableRule, references_to, summary
 
 #: Words in a custom resource's type, logical ID or function name that say it empties buckets
 #: (CDK's ``Custom::S3AutoDeleteObjects``, ``EmptyBucket``, ``BucketCleaner`` …).
-_EMPTIES = re.compile(r"empty|emptie|autodelete|auto-delete|delete-?objects|clean|purge|clear|teardown|destroy", re.IGNORECASE)
+_EMPTIES = re.compile(
+    r"empty|emptie|autodelete|auto-delete|delete-?objects|clean|purge|clear|teardown|destroy", re.IGNORECASE
+)
 
 
 class BucketMayHoldObjects(DestroyableRule):

@@ -22,9 +22,13 @@ class DeletionPolicyRetains(DestroyableRule):
     id = "CFX250"
     name = "deletion-policy-retains"
     severity = Severity.MEDIUM
-    summary = summary("DeletionPolicy Retain, RetainExceptOnCreate or Snapshot leaves the resource or a snapshot behind")
+    summary = summary(
+        "DeletionPolicy Retain, RetainExceptOnCreate or Snapshot leaves the resource or a snapshot behind"
+    )
     doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html"
-    root_cause = "Policies written for production (keep the data) were copied into a stack that is created and torn down again."
+    root_cause = (
+        "Policies written for production (keep the data) were copied into a stack that is created and torn down again."
+    )
     deployment_impact = "Deploys fine; deleting the stack leaves resources or snapshots behind, which cost money and block re-creating custom-named resources."
     explanation = """\
 ## What

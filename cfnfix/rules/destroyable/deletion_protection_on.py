@@ -18,10 +18,14 @@ class DeletionProtectionOn(DestroyableRule):
     id = "CFX253"
     name = "deletion-protection-on"
     severity = Severity.HIGH
-    summary = summary("Deletion protection is on (RDS, DynamoDB, load balancer, Cognito, QLDB …): deleting the stack fails")
+    summary = summary(
+        "Deletion protection is on (RDS, DynamoDB, load balancer, Cognito, QLDB …): deleting the stack fails"
+    )
     doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/troubleshooting.html#troubleshooting-errors-delete-stack-fails"
     root_cause = "Deletion protection, right for production data, was turned on (or left on by the type's default) in a stack meant to be torn down."
-    deployment_impact = "Deploys fine; deleting the stack fails (DELETE_FAILED) until someone turns the protection off by hand."
+    deployment_impact = (
+        "Deploys fine; deleting the stack fails (DELETE_FAILED) until someone turns the protection off by hand."
+    )
     explanation = """\
 ## What
 A resource turns on its type's deletion or termination protection: RDS and Neptune/DocumentDB
@@ -72,7 +76,13 @@ or by anyone with the permission: applied only with `--unsafe-fixes`.
             else:
                 patch = [{"op": "add", "path": where + "/Properties", "value": {prop: off}}]
             fix_message = f"Add {site.label}: {shown} (the resource can be deleted with the stack)"
-            return self.finding(ctx, where, message, fix=Fix(applicability=Applicability.UNSAFE, message=fix_message, patch=patch), at_key=True)
+            return self.finding(
+                ctx,
+                where,
+                message,
+                fix=Fix(applicability=Applicability.UNSAFE, message=fix_message, patch=patch),
+                at_key=True,
+            )
         message = (
             f"{rid} ({rtype}) turns deletion protection on ({site.label}: {_show(site.value)}): CloudFormation cannot "
             "delete it, so deleting the stack fails"

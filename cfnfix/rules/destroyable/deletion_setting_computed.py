@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...findings import Applicability, Finding, Severity
-from ...template.model import resources
+from ...template.model import Resource, resources
 from ..base import RuleContext
-from ...template.model import Resource
 from ._common import ABSENT, RETAINING_DELETION, RETAINING_REPLACE, DestroyableRule, outcomes, summary
 from ._protection import MISSING, sites
 
@@ -22,10 +21,14 @@ class DeletionSettingComputed(DestroyableRule):
     name = "deletion-setting-computed"
     severity = Severity.MEDIUM
     fix_applicability = Applicability.NONE
-    summary = summary("A deletion policy or deletion protection behind Fn::If or a parameter can keep the resource (reported, not rewritten)")
+    summary = summary(
+        "A deletion policy or deletion protection behind Fn::If or a parameter can keep the resource (reported, not rewritten)"
+    )
     doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html"
     root_cause = "The template serves production and ephemeral stacks alike and picks the policy per environment."
-    deployment_impact = "Whether the stack can be deleted cleanly depends on the condition or parameter value used for this deployment."
+    deployment_impact = (
+        "Whether the stack can be deleted cleanly depends on the condition or parameter value used for this deployment."
+    )
     explanation = """\
 ## What
 A `DeletionPolicy` or `UpdateReplacePolicy`, or a deletion-protection setting of the
@@ -59,7 +62,9 @@ A computed value whose every possible value is `Delete` (or protection off).
                 if not isinstance(value, (dict, list)):
                     continue
                 found = outcomes(data, value)
-                bad = [v for v in (_policy_default(res, attr) if v == ABSENT else v for v in found.values) if v in keeping]
+                bad = [
+                    v for v in (_policy_default(res, attr) if v == ABSENT else v for v in found.values) if v in keeping
+                ]
                 if not bad and not found.unknown:
                     continue
                 why = f"can be {' or '.join(bad)}" if bad else "cannot be read without deploying"

@@ -22,7 +22,9 @@ class LambdaImplicitLogGroup(DestroyableRule):
     name = "lambda-implicit-log-group"
     severity = Severity.LOW
     fix_applicability = Applicability.NONE
-    summary = summary("Lambda function without a log group in the stack: Lambda creates one outside it, which stays after deletion")
+    summary = summary(
+        "Lambda function without a log group in the stack: Lambda creates one outside it, which stays after deletion"
+    )
     doc_url = "https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html"
     root_cause = "Lambda writes to /aws/lambda/<function name> and creates that log group on first use when it does not exist; CloudFormation never knew about it."
     deployment_impact = "Deploys fine; after the stack is deleted the log group stays (never expiring by default), and a later stack that declares it fails with 'already exists'."
@@ -98,11 +100,15 @@ def _render(value: Any) -> str | None:
         return value
     if not isinstance(value, dict) or len(value) != 1:
         return None
-    (fn, arg), = value.items()
+    ((fn, arg),) = value.items()
     if fn == "Ref" and isinstance(arg, str):
         return "${" + arg + "}"
     if fn == "Fn::Sub":
-        text = arg if isinstance(arg, str) else (arg[0] if isinstance(arg, list) and arg and isinstance(arg[0], str) else None)
+        text = (
+            arg
+            if isinstance(arg, str)
+            else (arg[0] if isinstance(arg, list) and arg and isinstance(arg[0], str) else None)
+        )
         return text
     if fn == "Fn::Join" and isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], list):
         parts = [_render(p) for p in arg[1]]

@@ -17,9 +17,13 @@ class NotEmptiedOnDelete(DestroyableRule):
     id = "CFX256"
     name = "not-emptied-on-delete"
     severity = Severity.MEDIUM
-    summary = summary("ECR repository / Athena workgroup without its delete-contents option: deleting the stack fails when not empty")
+    summary = summary(
+        "ECR repository / Athena workgroup without its delete-contents option: deleting the stack fails when not empty"
+    )
     doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-repository.html#cfn-ecr-repository-emptyondelete"
-    root_cause = "These types refuse to be deleted while they hold content, unless a property says to delete the content too."
+    root_cause = (
+        "These types refuse to be deleted while they hold content, unless a property says to delete the content too."
+    )
     deployment_impact = "Deploys fine; deleting the stack fails (DELETE_FAILED) once the repository holds images or the workgroup holds named queries."
     explanation = """\
 ## What
@@ -56,9 +60,13 @@ ones pushed from outside the stack: applied only with `--unsafe-fixes`.
                 f"{res.id} ({res.type}) does not set {prop}: true, so deleting the stack fails while it holds {what}"
             )
             if prop in res.props and literal is None:
-                yield self.finding(ctx, res.pointer + pointer("Properties", prop), message + f" ({prop} is computed: not rewritten)")
+                yield self.finding(
+                    ctx, res.pointer + pointer("Properties", prop), message + f" ({prop} is computed: not rewritten)"
+                )
                 continue
-            yield self.finding(ctx, res.pointer, message, fix=_fix(res.pointer, res.body, prop, value, what), at_key=True)
+            yield self.finding(
+                ctx, res.pointer, message, fix=_fix(res.pointer, res.body, prop, value, what), at_key=True
+            )
 
 
 def _fix(where: str, body: dict[str, Any], prop: str, value: Any, what: str) -> Fix:
@@ -68,4 +76,6 @@ def _fix(where: str, body: dict[str, Any], prop: str, value: Any, what: str) -> 
         patch = [{"op": op, "path": where + pointer("Properties", prop), "value": new}]
     else:
         patch = [{"op": "add", "path": where + "/Properties", "value": {prop: new}}]
-    return Fix(applicability=Applicability.UNSAFE, message=f"Set {prop}: true (the {what} are deleted with it)", patch=patch)
+    return Fix(
+        applicability=Applicability.UNSAFE, message=f"Set {prop}: true (the {what} are deleted with it)", patch=patch
+    )

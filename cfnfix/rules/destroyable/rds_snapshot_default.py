@@ -45,7 +45,9 @@ class RdsSnapshotDefault(DestroyableRule):
         "CloudFormation's default DeletionPolicy is Snapshot for RDS clusters and for DB instances without "
         "DBClusterIdentifier, unlike every other type."
     )
-    deployment_impact = "Deploys fine; deleting the stack leaves a final snapshot behind (billed until someone deletes it)."
+    deployment_impact = (
+        "Deploys fine; deleting the stack leaves a final snapshot behind (billed until someone deletes it)."
+    )
     explanation = """\
 ## What
 An `AWS::RDS::DBCluster`, or an `AWS::RDS::DBInstance` that is neither a cluster member

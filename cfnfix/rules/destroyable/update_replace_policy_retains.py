@@ -17,8 +17,12 @@ class UpdateReplacePolicyRetains(DestroyableRule):
     name = "update-replace-policy-retains"
     severity = Severity.MEDIUM
     summary = summary("UpdateReplacePolicy Retain or Snapshot leaves the replaced resource or a snapshot behind")
-    doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-updatereplacepolicy.html"
-    root_cause = "Policies written for production (keep the data) were copied into a stack that is created and torn down again."
+    doc_url = (
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-updatereplacepolicy.html"
+    )
+    root_cause = (
+        "Policies written for production (keep the data) were copied into a stack that is created and torn down again."
+    )
     deployment_impact = "Deploys fine; an update that replaces the resource leaves the old one (or a snapshot) outside the stack, and stack deletion never removes it."
     explanation = """\
 ## What

@@ -11,6 +11,7 @@ from ...template.comments import is_comment_entry, is_comment_key, is_empty
 
 __all__ = ["close_names", "is_comment_entry", "is_comment_key", "is_empty", "sections_table"]
 
+
 @lru_cache(maxsize=1)
 def sections_table() -> dict[str, Any]:
     """``cfnfix/data/template_sections.json`` (top-level sections and SAM Globals keys)."""

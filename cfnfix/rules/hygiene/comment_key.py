@@ -20,12 +20,12 @@ class CommentKey(Rule):
     id = "CFX802"
     name = "comment-key"
     severity = Severity.CRITICAL
-    summary = "A comment written as an entry (\"/* NETWORKING */\": {}) in Resources or another section: removed"
+    summary = 'A comment written as an entry ("/* NETWORKING */": {}) in Resources or another section: removed'
     doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resources-section-structure.html"
     fix_applicability = Applicability.SAFE
     root_cause = (
         "JSON has no comments, so the author (often a code generator or a model) labelled the "
-        "parts of the template with keys such as \"/* ===== NETWORKING ===== */\": {}."
+        'parts of the template with keys such as "/* ===== NETWORKING ===== */": {}.'
     )
     deployment_impact = "CloudFormation rejects the template: the entry is not a valid logical ID and has no Type."
     explanation: ClassVar[str] = """\
@@ -62,7 +62,11 @@ text: the fix is **unsafe** and the finding quotes the note. An entry with any o
                     continue
                 path = make_pointer([section, key])
                 if is_empty(value):
-                    fix = Fix(applicability=Applicability.SAFE, message=f"remove the comment entry {key!r}", patch=[{"op": "remove", "path": path}])
+                    fix = Fix(
+                        applicability=Applicability.SAFE,
+                        message=f"remove the comment entry {key!r}",
+                        patch=[{"op": "remove", "path": path}],
+                    )
                     message = f"{section} entry {key!r} is a comment, not a logical ID (its value is empty); remove it"
                 else:
                     fix = Fix(
@@ -70,5 +74,7 @@ text: the fix is **unsafe** and the finding quotes the note. An entry with any o
                         message=f"remove the comment entry {key!r} and its note",
                         patch=[{"op": "test", "path": path, "value": value}, {"op": "remove", "path": path}],
                     )
-                    message = f"{section} entry {key!r} is a comment, not a logical ID; removing it loses its note {value!r}"
+                    message = (
+                        f"{section} entry {key!r} is a comment, not a logical ID; removing it loses its note {value!r}"
+                    )
                 yield self.finding(ctx, path, message, fix=fix, at_key=True)

@@ -22,7 +22,7 @@ def _targets(value: Any, found: set[str]) -> None:
     if not isinstance(value, dict):
         return
     if len(value) == 1:
-        (key, arg), = value.items()
+        ((key, arg),) = value.items()
         if key == "Fn::If":
             return
         if key == "Ref" and isinstance(arg, str):
@@ -35,9 +35,13 @@ def _targets(value: Any, found: set[str]) -> None:
                 found.add(arg.split(".", 1)[0])
             return
         if key == "Fn::Sub":
-            template, variables = (arg, {}) if isinstance(arg, str) else (arg[0], arg[1]) if (
-                isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str) and isinstance(arg[1], dict)
-            ) else (None, {})
+            template, variables = (
+                (arg, {})
+                if isinstance(arg, str)
+                else (arg[0], arg[1])
+                if (isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str) and isinstance(arg[1], dict))
+                else (None, {})
+            )
             if template is not None:
                 for name, _ in sub_variables(template):
                     head = name.split(".", 1)[0]
@@ -59,7 +63,9 @@ class RedundantDependsOn(Rule):
     doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html"
     fix_applicability = Applicability.SAFE
     cfn_lint_ids = ("W3005",)
-    root_cause = "DependsOn was written out of caution (or by a generator) for resources the properties already reference."
+    root_cause = (
+        "DependsOn was written out of caution (or by a generator) for resources the properties already reference."
+    )
     deployment_impact = "None: the order is the same. The redundant entries hide the real, non-obvious dependencies."
     explanation: ClassVar[str] = """\
 ## What is wrong

@@ -44,7 +44,9 @@ class SamTransformMissing(Rule):
     doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/transform-aws-serverless.html"
     fix_applicability = Applicability.SAFE
     cfn_lint_ids = ("E3038", "E3724", "E3066")
-    root_cause = "The template was copied from a SAM project without its Transform line, or the line was dropped in an edit."
+    root_cause = (
+        "The template was copied from a SAM project without its Transform line, or the line was dropped in an edit."
+    )
     deployment_impact = (
         "CloudFormation rejects the template: without the transform, AWS::Serverless::* types and the "
         "Globals section are unknown."
@@ -79,7 +81,9 @@ their SAM types say.
         if not signals:
             return
         at, what = signals[0]
-        more = f" (and {len(signals) - 1} more SAM construct{'s' if len(signals) > 2 else ''})" if len(signals) > 1 else ""
+        more = (
+            f" (and {len(signals) - 1} more SAM construct{'s' if len(signals) > 2 else ''})" if len(signals) > 1 else ""
+        )
         patch: list[dict[str, Any]] | None
         if transform is None:
             patch = [{"op": "add", "path": "/Transform", "value": SAM}]
@@ -92,7 +96,11 @@ their SAM types say.
         else:
             patch = None
         message = f"{what[0].upper()}{what[1:]}{more} needs Transform: {SAM}, which the template does not declare"
-        fix = None if patch is None else Fix(applicability=Applicability.SAFE, message=f"add the {SAM} transform", patch=patch)
+        fix = (
+            None
+            if patch is None
+            else Fix(applicability=Applicability.SAFE, message=f"add the {SAM} transform", patch=patch)
+        )
         finding = self.finding(ctx, "", message, fix=fix)
         line, column = ctx.document.locate(at)
         yield finding.model_copy(update={"line": line, "column": column})

@@ -22,7 +22,9 @@ class SectionNameTypo(Rule):
     fix_applicability = Applicability.SAFE
     cfn_lint_ids = ("E1001",)
     root_cause = "A section name was typed by hand: singular for plural, wrong case, a slipped letter."
-    deployment_impact = "CloudFormation rejects a template with an unknown top-level section (SAM an unknown Globals key)."
+    deployment_impact = (
+        "CloudFormation rejects a template with an unknown top-level section (SAM an unknown Globals key)."
+    )
     explanation: ClassVar[str] = """\
 ## What is wrong
 A template's top level may only have `AWSTemplateFormatVersion`, `Description`, `Metadata`,
@@ -55,7 +57,9 @@ spelling, and the renamed section means what its contents say.
         if isinstance(glob, dict):
             yield from self._keys(ctx, glob, ["Globals"], table["globals"], "Globals key")
 
-    def _keys(self, ctx: RuleContext, block: dict[str, Any], base: list[str], valid: list[str], what: str) -> Iterator[Finding]:
+    def _keys(
+        self, ctx: RuleContext, block: dict[str, Any], base: list[str], valid: list[str], what: str
+    ) -> Iterator[Finding]:
         for key in block:
             if key in valid or is_comment_key(key):
                 continue
@@ -76,7 +80,12 @@ spelling, and the renamed section means what its contents say.
                 yield self.finding(ctx, path, message, at_key=True)
             elif meant:
                 listed = " or ".join(repr(m) for m in meant)
-                yield self.finding(ctx, path, f"Unknown {what} {key!r}: did you mean {listed}? (no fix: more than one is as close)", at_key=True)
+                yield self.finding(
+                    ctx,
+                    path,
+                    f"Unknown {what} {key!r}: did you mean {listed}? (no fix: more than one is as close)",
+                    at_key=True,
+                )
             else:
                 listed = ", ".join(valid)
                 yield self.finding(ctx, path, f"Unknown {what} {key!r}: expected one of {listed}", at_key=True)

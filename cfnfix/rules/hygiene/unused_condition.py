@@ -61,5 +61,15 @@ cfnfix might not recognise) is kept.
         for name in unused:
             path = make_pointer(["Conditions", name])
             target = "/Conditions" if len(unused) == len(conditions) else path
-            fix = Fix(applicability=Applicability.SAFE, message=f"remove the unused condition {name!r}", patch=[{"op": "remove", "path": target}])
-            yield self.finding(ctx, path, f"Condition {name!r} is not used by any resource, output or condition; remove it", fix=fix, at_key=True)
+            fix = Fix(
+                applicability=Applicability.SAFE,
+                message=f"remove the unused condition {name!r}",
+                patch=[{"op": "remove", "path": target}],
+            )
+            yield self.finding(
+                ctx,
+                path,
+                f"Condition {name!r} is not used by any resource, output or condition; remove it",
+                fix=fix,
+                at_key=True,
+            )

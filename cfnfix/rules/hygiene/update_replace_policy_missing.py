@@ -23,7 +23,9 @@ class UpdateReplacePolicyMissing(Rule):
     id = "CFX808"
     name = "update-replace-policy-missing"
     severity = Severity.MEDIUM
-    summary = "DeletionPolicy Retain/Snapshot without UpdateReplacePolicy (or the reverse): the data is lost on replacement"
+    summary = (
+        "DeletionPolicy Retain/Snapshot without UpdateReplacePolicy (or the reverse): the data is lost on replacement"
+    )
     doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatereplacepolicy.html"
     fix_applicability = Applicability.UNSAFE
     cfn_lint_ids = ("W3011",)
@@ -63,7 +65,9 @@ review it.
             if has_delete == has_replace:
                 continue
             source, missing, table = (
-                ("DeletionPolicy", "UpdateReplacePolicy", _REPLACE) if has_delete else ("UpdateReplacePolicy", "DeletionPolicy", _DELETE)
+                ("DeletionPolicy", "UpdateReplacePolicy", _REPLACE)
+                if has_delete
+                else ("UpdateReplacePolicy", "DeletionPolicy", _DELETE)
             )
             value = res.body[source]
             if not isinstance(value, str) or value not in table:

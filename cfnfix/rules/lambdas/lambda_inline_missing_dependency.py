@@ -165,7 +165,9 @@ def parameter_spec(missing: Missing) -> dict[str, Any]:
     }
 
 
-def parameter_name(data: dict[str, Any], dist: Distribution, names: NameAllocator, chosen: set[str]) -> tuple[str, bool]:
+def parameter_name(
+    data: dict[str, Any], dist: Distribution, names: NameAllocator, chosen: set[str]
+) -> tuple[str, bool]:
     """(name, exists): an existing String parameter ``<Stem>LayerArn[N]`` not ``chosen`` yet, to
     share, or a new name from the template's allocator (reserved there)."""
     found = data.get("Parameters")

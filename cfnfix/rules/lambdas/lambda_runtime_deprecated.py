@@ -173,7 +173,9 @@ def choose_python(lc: Lifecycle, users: list[Function], options: Options, today:
         if not gone:
             note = f" (the pinned target {name} is itself deprecated)" if target.phase(today) else ""
             if first_gone:
-                note = f" (the {word}, {names[0]}, no longer has {', '.join(first_gone)}, which the inline code imports)"
+                note = (
+                    f" (the {word}, {names[0]}, no longer has {', '.join(first_gone)}, which the inline code imports)"
+                )
             return Choice(name, note=note)
         if pinned:
             return Choice(None, f"the inline code imports {', '.join(gone)}, which {name} no longer has")
@@ -265,9 +267,7 @@ class LambdaRuntimeDeprecated(Rule):
     id = "CFX601"
     name = "lambda-runtime-deprecated"
     severity = Severity.HIGH
-    summary = (
-        "A Lambda function uses a deprecated runtime; the fix moves it to a supported one of the same language where that is enough."
-    )
+    summary = "A Lambda function uses a deprecated runtime; the fix moves it to a supported one of the same language where that is enough."
     explanation = """\
 Lambda retires runtimes in three steps: on the **deprecation** date it stops security
 patches and support; from the **create-block** date no new function can use the runtime

@@ -83,10 +83,7 @@ class Target:
         if not self.version.startswith("8.0"):
             return f"aurora-mysql-target {self.version!r} is not an Aurora MySQL 8.0 (version 3) version"
         if not is_known(self.version):
-            return (
-                f"aurora-mysql-target {self.version!r} is not a known aurora-mysql engine version "
-                "(cfn-lint E3690)"
-            )
+            return f"aurora-mysql-target {self.version!r} is not a known aurora-mysql engine version (cfn-lint E3690)"
         return None
 
     @property

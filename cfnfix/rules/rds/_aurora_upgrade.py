@@ -155,7 +155,9 @@ class _Planner:
             if any(ref.pointer == own or ref.pointer.startswith(own + "/") for own in self.ours):
                 continue
             tokens = parse_pointer(ref.pointer)
-            where = tokens[1] if len(tokens) > 1 and tokens[0] == "Resources" else tokens[0] if tokens else "the template"
+            where = (
+                tokens[1] if len(tokens) > 1 and tokens[0] == "Resources" else tokens[0] if tokens else "the template"
+            )
             if where not in found:
                 found.append(where)
         return found
@@ -185,7 +187,7 @@ class _Planner:
             shown = repr(shown) if shown is not None else "(computed)"
             self.plan.blockers.append(
                 f"{group.id} has a custom {name_prop} {shown}; changing its Family (create-only) replaces the "
-                "group, and the replacement cannot take the same name (use parameter-groups = \"new\" or drop "
+                'group, and the replacement cannot take the same name (use parameter-groups = "new" or drop '
                 "the name)"
             )
             return {"Ref": group.id}
@@ -193,7 +195,9 @@ class _Planner:
         renames, removals = self.translate(params)
         base = ["Resources", group.id, "Properties", "Parameters"]
         for old, new in renames:
-            self.plan.patch.append({"op": "move", "from": make_pointer(base + [old]), "path": make_pointer(base + [new])})
+            self.plan.patch.append(
+                {"op": "move", "from": make_pointer(base + [old]), "path": make_pointer(base + [new])}
+            )
         for old in removals:
             self.op("remove", make_pointer(base + [old]))
         self.plan.changes.append(
@@ -208,7 +212,11 @@ class _Planner:
         assert self.names is not None
         for new_id in self.names.candidates(group.id + NEW_GROUP_SUFFIX):
             existing = existing_groups.get(new_id)
-            if existing is not None and existing.type == group.type and literal(existing.props.get("Family")) == FAMILY_80:
+            if (
+                existing is not None
+                and existing.type == group.type
+                and literal(existing.props.get("Family")) == FAMILY_80
+            ):
                 return new_id
             if existing is None:
                 return None
@@ -328,7 +336,9 @@ class _Planner:
             self.op("replace", make_pointer(base + ["Default"]), successor)
             changes.append(f"Default {default} → {successor}")
         if changes:
-            self.plan.changes.append(f"parameter {param} (instance classes that version 3 offers): {'; '.join(changes)}")
+            self.plan.changes.append(
+                f"parameter {param} (instance classes that version 3 offers): {'; '.join(changes)}"
+            )
         return True
 
     def run(self) -> UpgradePlan:

@@ -32,7 +32,9 @@ class AuroraMysqlDeprecatedVersion(Rule):
     options_model = AuroraMysqlDeprecatedVersionOptions
     cfn_lint_ids = ("W3690", "W3691")  # W3691: its DB instances
     root_cause = "The pinned Aurora MySQL 8.0 minor version was deprecated; bare 8.0 is an alias, not a pin."
-    deployment_impact = "Creating the cluster fails (cannot be used to create new clusters); running clusters get force-upgraded."
+    deployment_impact = (
+        "Creating the cluster fails (cannot be used to create new clusters); running clusters get force-upgraded."
+    )
     explanation = """\
 ## What
 * An `aurora-mysql` `AWS::RDS::DBCluster` or `AWS::RDS::DBInstance` whose `EngineVersion`

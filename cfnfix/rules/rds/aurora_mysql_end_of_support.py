@@ -6,7 +6,6 @@ Background: docs/cloudformation/rds.md.
 from __future__ import annotations
 
 from collections.abc import Iterator
-
 from typing import Literal
 
 from pydantic import Field
@@ -39,7 +38,9 @@ class AuroraMysqlEndOfSupport(Rule):
     name = "aurora-mysql-end-of-support"
     severity = Severity.HIGH
     summary = "Aurora MySQL 5.6/5.7 cluster past end of standard support: move it to 8.0"
-    doc_url = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Updates.MajorVersionUpgrade.html"
+    doc_url = (
+        "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Updates.MajorVersionUpgrade.html"
+    )
     fix_applicability = Applicability.UNSAFE
     options_model = AuroraMysqlEndOfSupportOptions
     root_cause = (

@@ -27,7 +27,9 @@ class AuroraMysqlV3InstanceClass(Rule):
     fix_applicability = Applicability.UNSAFE
     cfn_lint_ids = ("E3062",)
     root_cause = "Aurora MySQL version 3 dropped the older instance families (db.r3, db.r4, db.t2) and db.t3.small."
-    deployment_impact = "Creating the instance on version 3 fails, and a 5.7 cluster with such an instance cannot be upgraded."
+    deployment_impact = (
+        "Creating the instance on version 3 fails, and a 5.7 cluster with such an instance cannot be upgraded."
+    )
     explanation = """\
 ## What
 An `AWS::RDS::DBInstance` of an Aurora MySQL cluster (engine `aurora` or `aurora-mysql`,

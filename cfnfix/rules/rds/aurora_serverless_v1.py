@@ -23,8 +23,12 @@ class AuroraServerlessV1(Rule):
     summary = "Aurora Serverless v1 (EngineMode serverless) reached end of life; needs a migration to Serverless v2"
     doc_url = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless.relnotes.html"
     fix_applicability = Applicability.NONE
-    root_cause = "Aurora Serverless v1 (EngineMode serverless) was retired; Serverless v2 is a provisioned-mode feature."
-    deployment_impact = "The cluster cannot be created, and EngineMode is create-only: changing it replaces the cluster."
+    root_cause = (
+        "Aurora Serverless v1 (EngineMode serverless) was retired; Serverless v2 is a provisioned-mode feature."
+    )
+    deployment_impact = (
+        "The cluster cannot be created, and EngineMode is create-only: changing it replaces the cluster."
+    )
     explanation = """\
 ## What
 An `AWS::RDS::DBCluster` with `EngineMode: serverless` (Aurora Serverless v1).

@@ -7,14 +7,20 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from ...template.model import has_foreach_resources, resources
 from ...template.references import declared_names
 from ...template.sam import generated_names, global_generated_names
-from ...template.model import has_foreach_resources, resources
 
 #: CloudFormation's pseudo parameters (``Ref: AWS::Region`` …).
 PSEUDO_PARAMETERS: tuple[str, ...] = (
-    "AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue", "AWS::Partition",
-    "AWS::Region", "AWS::StackId", "AWS::StackName", "AWS::URLSuffix",
+    "AWS::AccountId",
+    "AWS::NotificationARNs",
+    "AWS::NoValue",
+    "AWS::Partition",
+    "AWS::Region",
+    "AWS::StackId",
+    "AWS::StackName",
+    "AWS::URLSuffix",
 )
 _SAM = "AWS::Serverless-2016-10-31"
 

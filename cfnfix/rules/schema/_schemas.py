@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +92,7 @@ def resource_types(region: str = DEFAULT_REGION) -> frozenset[str]:
     return frozenset(_provider(region))
 
 
-@lru_cache(maxsize=None)
+@cache
 def resource_schema(type_name: str, region: str = DEFAULT_REGION) -> dict[str, Any] | None:
     """The schema of ``type_name`` (None when unknown or cfn-lint is not installed). Do not mutate it.
 
@@ -144,5 +144,5 @@ def attributes(type_name: str, region: str = DEFAULT_REGION) -> tuple[str, ...]:
     found = []
     for pointer in schema.get("readOnlyProperties", ()):
         if isinstance(pointer, str) and pointer.startswith("/properties/"):
-            found.append(".".join(t for t in pointer[len("/properties/"):].split("/") if t != "*"))
+            found.append(".".join(t for t in pointer[len("/properties/") :].split("/") if t != "*"))
     return tuple(found)

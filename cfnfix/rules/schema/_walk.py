@@ -116,7 +116,12 @@ def object_shape(schema: dict[str, Any], root: dict[str, Any]) -> ObjectShape:
             known.update(dict.fromkeys(node["properties"]))
         if isinstance(node.get("patternProperties"), dict):
             patterns += list(node["patternProperties"])
-        if node is not schema and node.get("additionalProperties") is not False and node.get("properties") is None and node.get("type") == "object":
+        if (
+            node is not schema
+            and node.get("additionalProperties") is not False
+            and node.get("properties") is None
+            and node.get("type") == "object"
+        ):
             closed = False
     req = schema.get("required")
     if isinstance(req, list):
@@ -172,7 +177,9 @@ def walk(resource: Resource, region: str | None = None) -> Iterator[Node]:
     yield from _walk(resource, f"{resource.pointer}/Properties", (), resource.body["Properties"], root, root)
 
 
-def _walk(res: Resource, pointer: str, tokens: tuple[str, ...], value: Any, schema: dict[str, Any], root: dict[str, Any]) -> Iterator[Node]:
+def _walk(
+    res: Resource, pointer: str, tokens: tuple[str, ...], value: Any, schema: dict[str, Any], root: dict[str, Any]
+) -> Iterator[Node]:
     if is_intrinsic(value):
         if "Fn::If" in value and isinstance(value["Fn::If"], list) and len(value["Fn::If"]) == 3:
             for index in (1, 2):

@@ -26,12 +26,15 @@ class ReferenceTypo(SchemaRule):
     name = "reference-typo"
     severity = Severity.CRITICAL
     summary = "Ref/GetAtt/Sub naming nothing: the one close logical ID or pseudo parameter (unsafe), an attribute in the wrong case"
-    doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-ref.html"
+    doc_url = (
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-ref.html"
+    )
     fix_applicability = Applicability.SAFE
     cfn_lint_ids = ("E1020", "E1010", "E1019")
     root_cause = "A logical ID, pseudo parameter or attribute name was mistyped where it is referenced."
     deployment_impact = "CloudFormation rejects the template: the reference names nothing."
-    explanation = """\
+    explanation = (
+        """\
 ## What
 A `Ref` (E1020), `Fn::GetAtt` (E1010) or `${…}` in `Fn::Sub` (E1019) whose name is not a
 parameter, resource or pseudo parameter of the template, or a `Fn::GetAtt` attribute the
@@ -48,7 +51,9 @@ resource type does not have.
 Templates whose names cannot be known statically (a macro other than SAM, `Fn::ForEach`
 loops that generate resources) are left alone. Attributes are known from the resource
 schemas (read-only properties), so only types cfn-lint has a schema for are checked.
-""" + NEEDS
+"""
+        + NEEDS
+    )
 
     def scan(self, ctx: RuleContext) -> Iterator[Finding]:
         """One finding per broken reference."""
@@ -64,10 +69,14 @@ schemas (read-only properties), so only types cfn-lint has a schema for are chec
                 yield from self._name(ctx, occ.pointer, occ.text, known.refable, "Ref", lambda new: new)
             elif occ.kind is Kind.GETATT:
                 attr = _list_attr(ctx.data, occ.pointer)
-                yield from self._getatt(ctx, occ.pointer, occ.text, attr, known, lambda new: new, f"{_parent(occ.pointer)}/1")
+                yield from self._getatt(
+                    ctx, occ.pointer, occ.text, attr, known, lambda new: new, f"{_parent(occ.pointer)}/1"
+                )
             elif occ.kind is Kind.GETATT_STRING:
                 head, _, attr = occ.text.partition(".")
-                yield from self._getatt(ctx, occ.pointer, head, attr or None, known, lambda new, a=attr: f"{new}.{a}", None, whole=occ.text)
+                yield from self._getatt(
+                    ctx, occ.pointer, head, attr or None, known, lambda new, a=attr: f"{new}.{a}", None, whole=occ.text
+                )
             elif occ.kind is Kind.SUB and isinstance(value, str):
                 head, dot, attr = occ.text.partition(".")
                 start, end = occ.start, occ.start + len(head)
@@ -83,7 +92,15 @@ schemas (read-only properties), so only types cfn-lint has a schema for are chec
             if occ.text in PSEUDO_PARAMETERS:
                 continue
             if occ.kind is Kind.REF:
-                yield from self._name(ctx, occ.pointer, occ.text, frozenset(PSEUDO_PARAMETERS), "Ref", lambda new: new, "a pseudo parameter")
+                yield from self._name(
+                    ctx,
+                    occ.pointer,
+                    occ.text,
+                    frozenset(PSEUDO_PARAMETERS),
+                    "Ref",
+                    lambda new: new,
+                    "a pseudo parameter",
+                )
             else:
                 yield from self._sub_pseudo(ctx, occ.pointer, index.value(occ.pointer), occ.text, occ.start)
         for section in _UNINDEXED:  # where the index reads no functions (none belong there)
@@ -91,7 +108,13 @@ schemas (read-only properties), so only types cfn-lint has a schema for are chec
                 yield from self._pseudo(ctx, ctx.data[section], f"/{section}")
 
     def _name(
-        self, ctx: RuleContext, pointer: str, name: str, pool: frozenset[str], how: str, rewrite: Any,
+        self,
+        ctx: RuleContext,
+        pointer: str,
+        name: str,
+        pool: frozenset[str],
+        how: str,
+        rewrite: Any,
         what: str = "a parameter, resource or pseudo parameter of this template",
     ) -> Iterator[Finding]:
         if name in pool:
@@ -104,18 +127,37 @@ schemas (read-only properties), so only types cfn-lint has a schema for are chec
             yield self.finding(ctx, pointer, f"{head}; it could be {either(match.names)}")
             return
         new = match.unique
-        fix = Fix(applicability=Applicability.UNSAFE, message=f"Refer to '{new}'", patch=[{"op": "replace", "path": pointer, "value": rewrite(new)}])
+        fix = Fix(
+            applicability=Applicability.UNSAFE,
+            message=f"Refer to '{new}'",
+            patch=[{"op": "replace", "path": pointer, "value": rewrite(new)}],
+        )
         yield self.finding(ctx, pointer, f"{head}; '{new}' is the one close name", fix=fix)
 
     def _getatt(
-        self, ctx: RuleContext, pointer: str, head: str, attr: str | None, known: Names, rewrite: Any,
-        attr_pointer: str | None, *, whole: str | None = None, sub: tuple[str, int] | None = None,
+        self,
+        ctx: RuleContext,
+        pointer: str,
+        head: str,
+        attr: str | None,
+        known: Names,
+        rewrite: Any,
+        attr_pointer: str | None,
+        *,
+        whole: str | None = None,
+        sub: tuple[str, int] | None = None,
     ) -> Iterator[Finding]:
         if head not in known.resources:
             if head in known.parameters:
                 return
             yield from self._name(
-                ctx, pointer, head, known.resources, "Fn::GetAtt" if sub is None else "Fn::Sub", rewrite, "a resource of this template"
+                ctx,
+                pointer,
+                head,
+                known.resources,
+                "Fn::GetAtt" if sub is None else "Fn::Sub",
+                rewrite,
+                "a resource of this template",
             )
             return
         kind = known.types.get(head)
@@ -123,7 +165,14 @@ schemas (read-only properties), so only types cfn-lint has a schema for are chec
             return
         schema = resource_schema(kind)
         attrs = attributes(kind)
-        if schema is None or not attrs or attr in attrs or attr in (schema.get("properties") or {}) or "." in attr and kind == "AWS::CloudFormation::Stack":
+        if (
+            schema is None
+            or not attrs
+            or attr in attrs
+            or attr in (schema.get("properties") or {})
+            or "." in attr
+            and kind == "AWS::CloudFormation::Stack"
+        ):
             return
         same = [a for a in attrs if a.casefold() == attr.casefold()]
         if len(same) != 1:
@@ -133,11 +182,16 @@ schemas (read-only properties), so only types cfn-lint has a schema for are chec
             patch = [{"op": "replace", "path": attr_pointer, "value": new}]
         elif sub is not None:
             text, at = sub
-            patch = [{"op": "replace", "path": pointer, "value": text[:at] + new + text[at + len(attr):]}]
+            patch = [{"op": "replace", "path": pointer, "value": text[:at] + new + text[at + len(attr) :]}]
         else:
             patch = [{"op": "replace", "path": pointer, "value": f"{head}.{new}"}]
         fix = Fix(applicability=Applicability.SAFE, message=f"Write the attribute as '{new}'", patch=patch)
-        yield self.finding(ctx, attr_pointer or pointer, f"{head} ({kind}) has no attribute '{attr}'; '{new}' differs only in case", fix=fix)
+        yield self.finding(
+            ctx,
+            attr_pointer or pointer,
+            f"{head} ({kind}) has no attribute '{attr}'; '{new}' differs only in case",
+            fix=fix,
+        )
 
     def _pseudo(self, ctx: RuleContext, value: Any, pointer: str) -> Iterator[Finding]:
         """``Ref: AWS::Regoin`` and ``${AWS::Regoin}``: pseudo parameters with a typo (paths
@@ -154,7 +208,9 @@ schemas (read-only properties), so only types cfn-lint has a schema for are chec
                 ((key, item),) = node.items()
                 here = pointer + "".join("/" + escape_token(t) for t in (*tokens, key))
                 if key == "Ref" and isinstance(item, str) and "::" in item and item not in PSEUDO_PARAMETERS:
-                    yield from self._name(ctx, here, item, frozenset(PSEUDO_PARAMETERS), "Ref", lambda new: new, "a pseudo parameter")
+                    yield from self._name(
+                        ctx, here, item, frozenset(PSEUDO_PARAMETERS), "Ref", lambda new: new, "a pseudo parameter"
+                    )
                     continue
                 if key == "Fn::Sub":
                     if isinstance(item, str) and "::" in item:
@@ -162,14 +218,23 @@ schemas (read-only properties), so only types cfn-lint has a schema for are chec
                     elif isinstance(item, list) and item and isinstance(item[0], str):
                         if "::" in item[0]:
                             yield from self._sub_pseudos(ctx, f"{here}/0", item[0])
-                        stack.extend((sub, (*tokens, key, str(i))) for i, sub in enumerate(item[1:], 1) if isinstance(sub, (dict, list)))
+                        stack.extend(
+                            (sub, (*tokens, key, str(i)))
+                            for i, sub in enumerate(item[1:], 1)
+                            if isinstance(sub, (dict, list))
+                        )
                     continue
             stack.extend((item, (*tokens, key)) for key, item in node.items() if isinstance(item, (dict, list)))
 
     def _sub_pseudo(self, ctx: RuleContext, pointer: str, template: str, var: str, start: int) -> Iterator[Finding]:
         yield from self._name(
-            ctx, pointer, var, frozenset(PSEUDO_PARAMETERS), "Fn::Sub",
-            lambda new, a=start, b=start + len(var): template[:a] + new + template[b:], "a pseudo parameter",
+            ctx,
+            pointer,
+            var,
+            frozenset(PSEUDO_PARAMETERS),
+            "Fn::Sub",
+            lambda new, a=start, b=start + len(var): template[:a] + new + template[b:],  # noqa: B008 (binds the span now)
+            "a pseudo parameter",
         )
 
     def _sub_pseudos(self, ctx: RuleContext, pointer: str, template: str) -> Iterator[Finding]:

@@ -25,12 +25,15 @@ class ScalarForList(SchemaRule):
     name = "scalar-for-list"
     severity = Severity.CRITICAL
     summary = "One value where the property takes a list: written as a one-item list"
-    doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-template-resource-type-ref.html"
+    doc_url = (
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-template-resource-type-ref.html"
+    )
     fix_applicability = Applicability.SAFE
     cfn_lint_ids = ("E3012", "E1020", "E1010")
     root_cause = "A list property holding one item was written as that item alone."
     deployment_impact = "CloudFormation rejects the value: the property must be a list."
-    explanation = """\
+    explanation = (
+        """\
 ## What
 A property whose schema type is only `array` holding a single value: a string, number or
 boolean, a `Ref` to a resource or to a parameter that is not a list type, a `Fn::GetAtt`
@@ -42,7 +45,9 @@ The value becomes the one item of a list, **safe**: `SecurityGroupIds: !Ref Sg` 
 `SecurityGroupIds: [!Ref Sg]` (written in the file's own style). Values that may already be
 lists (`Ref` of a `List<…>` or `CommaDelimitedList` parameter, `Fn::Split`, `Fn::GetAZs`,
 `Fn::If`, `Fn::FindInMap`) are left alone.
-""" + NEEDS
+"""
+        + NEEDS
+    )
 
     def scan(self, ctx: RuleContext) -> Iterator[Finding]:
         """One finding per scalar in a list property."""
@@ -61,9 +66,14 @@ lists (`Ref` of a `List<…>` or `CommaDelimitedList` parameter, `Fn::Split`, `F
                     if not _single(value, params, types):
                         continue
                     pointer = f"{node.pointer}/{escape_token(key)}"
-                    fix = Fix(applicability=Applicability.SAFE, message=f"Write {key} as a one-item list",
-                              patch=[{"op": "replace", "path": pointer, "value": [value]}])
-                    yield self.finding(ctx, pointer, f"{res.id}: {key} takes a list, not the single value {show(value)}", fix=fix)
+                    fix = Fix(
+                        applicability=Applicability.SAFE,
+                        message=f"Write {key} as a one-item list",
+                        patch=[{"op": "replace", "path": pointer, "value": [value]}],
+                    )
+                    yield self.finding(
+                        ctx, pointer, f"{res.id}: {key} takes a list, not the single value {show(value)}", fix=fix
+                    )
 
 
 def _single(value: Any, params: dict[str, Any], types: dict[str, str]) -> bool:

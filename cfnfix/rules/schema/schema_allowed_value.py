@@ -19,13 +19,18 @@ class AllowedValue(SchemaRule):
     id = "CFX703"
     name = "schema-allowed-value"
     severity = Severity.CRITICAL
-    summary = "Value not in the property's allowed list: the allowed value that differs only in case, or a known synonym"
-    doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-template-resource-type-ref.html"
+    summary = (
+        "Value not in the property's allowed list: the allowed value that differs only in case, or a known synonym"
+    )
+    doc_url = (
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-template-resource-type-ref.html"
+    )
     fix_applicability = Applicability.SAFE
     cfn_lint_ids = ("E3030", "E3025", "E3628")
     root_cause = "An enumerated value was written in the wrong case or with another name for the same setting."
     deployment_impact = "CloudFormation (or the service) rejects the value and the resource fails to create or update."
-    explanation = """\
+    explanation = (
+        """\
 ## What
 A string value where the resource schema allows only a fixed list (cfn-lint's E3030), or an
 EC2 instance type (E3628) or RDS DB instance class (E3025) that is not in cfn-lint's lists
@@ -40,7 +45,9 @@ for us-east-1.
   `SecureString`, which CloudFormation cannot create, becomes `String`: **unsafe**, since
   the value is then stored unencrypted (keep a real secret in Secrets Manager).
 - Otherwise the finding lists the closest allowed values and nothing is changed.
-""" + NEEDS
+"""
+        + NEEDS
+    )
 
     def scan(self, ctx: RuleContext) -> Iterator[Finding]:
         """One finding per value outside its allowed list."""
@@ -51,17 +58,29 @@ for us-east-1.
                 spec = allowed(node)
                 if spec is None or node.value in spec.values:
                     continue
-                yield self._judge(ctx, node.pointer, res.id, "/".join(node.tokens), node.value, spec.values, synonym(node, node.value))
+                yield self._judge(
+                    ctx, node.pointer, res.id, "/".join(node.tokens), node.value, spec.values, synonym(node, node.value)
+                )
 
-    def _judge(self, ctx: RuleContext, pointer: str, rid: str, where: str, value: str, values: tuple[str, ...], syn: object) -> Finding:
+    def _judge(
+        self, ctx: RuleContext, pointer: str, rid: str, where: str, value: str, values: tuple[str, ...], syn: object
+    ) -> Finding:
         head = f"{rid}: '{value}' is not an allowed value of {where}"
         same = [v for v in values if v.casefold() == value.casefold()]
         if len(same) == 1:
-            fix = Fix(applicability=Applicability.SAFE, message=f"Write '{same[0]}'", patch=[{"op": "replace", "path": pointer, "value": same[0]}])
+            fix = Fix(
+                applicability=Applicability.SAFE,
+                message=f"Write '{same[0]}'",
+                patch=[{"op": "replace", "path": pointer, "value": same[0]}],
+            )
             return self.finding(ctx, pointer, f"{head}; '{same[0]}' differs only in case", fix=fix)
         if syn is not None and syn.to in values:  # type: ignore[attr-defined]
             applicability = Applicability(syn.applicability)  # type: ignore[attr-defined]
-            fix = Fix(applicability=applicability, message=f"Write '{syn.to}'", patch=[{"op": "replace", "path": pointer, "value": syn.to}])  # type: ignore[attr-defined]
+            fix = Fix(
+                applicability=applicability,
+                message=f"Write '{syn.to}'",
+                patch=[{"op": "replace", "path": pointer, "value": syn.to}],
+            )  # type: ignore[attr-defined]
             return self.finding(ctx, pointer, f"{head}; use '{syn.to}': {syn.why}", fix=fix)  # type: ignore[attr-defined]
         match = closest(value, values)
         if len(same) > 1:

@@ -14,7 +14,15 @@ from ._types import fits
 from ._walk import Node, ObjectShape, child_schema, nodes, object_shape, schema_types
 
 #: Resource attributes that belong beside ``Properties``, not inside it.
-RESOURCE_ATTRIBUTES = ("DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "UpdatePolicy", "CreationPolicy", "Condition", "Metadata")
+RESOURCE_ATTRIBUTES = (
+    "DependsOn",
+    "DeletionPolicy",
+    "UpdateReplacePolicy",
+    "UpdatePolicy",
+    "CreationPolicy",
+    "Condition",
+    "Metadata",
+)
 
 
 class UnknownProperty(SchemaRule):
@@ -23,13 +31,20 @@ class UnknownProperty(SchemaRule):
     id = "CFX701"
     name = "schema-unknown-property"
     severity = Severity.CRITICAL
-    summary = "Property the resource type does not have: renamed to the one meant, moved to its level, or removed (unsafe)"
-    doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-template-resource-type-ref.html"
+    summary = (
+        "Property the resource type does not have: renamed to the one meant, moved to its level, or removed (unsafe)"
+    )
+    doc_url = (
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-template-resource-type-ref.html"
+    )
     fix_applicability = Applicability.SAFE
     cfn_lint_ids = ("E3002", "E3003")
     root_cause = "A property name was written with the wrong case, a letter too many or too few, at the wrong nesting level, or for another resource type."
-    deployment_impact = "CloudFormation rejects the template (unknown property), and a required property spelled wrong is also missing."
-    explanation = """\
+    deployment_impact = (
+        "CloudFormation rejects the template (unknown property), and a required property spelled wrong is also missing."
+    )
+    explanation = (
+        """\
 ## What
 A key under a resource's `Properties` (or inside one of its nested objects) that the
 resource type's schema does not declare at that level, where the schema allows no other
@@ -55,7 +70,9 @@ When two declared names are equally close nothing is fixed and the finding lists
 `SkipFinalSnapshot` on a database is left alone when the configuration asks for it
 (`rds-deletion-style = "skip-final-snapshot-property"`, see CFX201).
 A value is never deleted where a rename or move is possible.
-""" + NEEDS
+"""
+        + NEEDS
+    )
 
     def scan(self, ctx: RuleContext) -> Iterator[Finding]:
         """One finding per unknown property."""
@@ -68,12 +85,23 @@ A value is never deleted where a rename or move is possible.
                 if not shape.closed:
                     continue
                 for key in list(node.value):
-                    if isinstance(key, str) and "::" not in key and not shape.allows(key) and (res.type, node.tokens, key) not in wanted:
+                    if (
+                        isinstance(key, str)
+                        and "::" not in key
+                        and not shape.allows(key)
+                        and (res.type, node.tokens, key) not in wanted
+                    ):
                         yield self._judge(ctx, res, node, shape, key, mappings, shapes)
 
     def _judge(
-        self, ctx: RuleContext, res: Resource, node: Node, shape: ObjectShape, key: str,
-        nodes: list[Node], shapes: dict[tuple[str, ...], ObjectShape],
+        self,
+        ctx: RuleContext,
+        res: Resource,
+        node: Node,
+        shape: ObjectShape,
+        key: str,
+        nodes: list[Node],
+        shapes: dict[tuple[str, ...], ObjectShape],
     ) -> Finding:
         where = "/".join(("Properties",) + node.tokens)
         head = f"{res.id}: '{key}' is not a property of {res.type} at {where}"
@@ -84,27 +112,46 @@ A value is never deleted where a rename or move is possible.
         if match is not None and match.unique is not None and not _fits(node, match.unique, value):
             new = match.unique
             return self.finding(
-                ctx, source, f"{head}; '{new}' is the close name, but it takes another kind of value: rename and reshape it by hand",
+                ctx,
+                source,
+                f"{head}; '{new}' is the close name, but it takes another kind of value: rename and reshape it by hand",
                 at_key=True,
             )
         if match is not None and match.unique is None:
-            return self.finding(ctx, source, f"{head}; it could be {either(match.names)}: rename it by hand", at_key=True)
+            return self.finding(
+                ctx, source, f"{head}; it could be {either(match.names)}: rename it by hand", at_key=True
+            )
         if match is not None and match.unique is not None:
             new = match.unique
             also = " (a required property, so the E3003 for it goes too)" if new in shape.required else ""
             applicability = Applicability.SAFE if match.kind == "case" else Applicability.UNSAFE
             how = "differs only in case" if match.kind == "case" else "is the one close name"
-            fix = Fix(applicability=applicability, message=f"Rename '{key}' to '{new}'{also}", patch=[
-                {"op": "move", "from": source, "path": f"{node.pointer}/{escape_token(new)}"}])
+            fix = Fix(
+                applicability=applicability,
+                message=f"Rename '{key}' to '{new}'{also}",
+                patch=[{"op": "move", "from": source, "path": f"{node.pointer}/{escape_token(new)}"}],
+            )
             return self.finding(ctx, source, f"{head}; '{new}' {how}", fix=fix, at_key=True)
         target = self._level(res, node, key, nodes, shapes)
         if target is not None:
             label = "beside Properties" if target == res.pointer else "/".join(parse_rest(target, res))
-            fix = Fix(applicability=Applicability.UNSAFE, message=f"Move '{key}' to {label}", patch=[
-                {"op": "move", "from": source, "path": f"{target}/{escape_token(key)}"}])
-            return self.finding(ctx, source, f"{head}; it belongs {'beside Properties' if target == res.pointer else 'at ' + label}", fix=fix, at_key=True)
-        fix = Fix(applicability=Applicability.UNSAFE, message=f"Remove '{key}', losing its value {show(value)}", patch=[
-            {"op": "remove", "path": source}])
+            fix = Fix(
+                applicability=Applicability.UNSAFE,
+                message=f"Move '{key}' to {label}",
+                patch=[{"op": "move", "from": source, "path": f"{target}/{escape_token(key)}"}],
+            )
+            return self.finding(
+                ctx,
+                source,
+                f"{head}; it belongs {'beside Properties' if target == res.pointer else 'at ' + label}",
+                fix=fix,
+                at_key=True,
+            )
+        fix = Fix(
+            applicability=Applicability.UNSAFE,
+            message=f"Remove '{key}', losing its value {show(value)}",
+            patch=[{"op": "remove", "path": source}],
+        )
         return self.finding(ctx, source, f"{head}, nor is any close name", fix=fix, at_key=True)
 
     def _level(
@@ -114,9 +161,13 @@ A value is never deleted where a rename or move is possible.
         if not node.tokens and key in RESOURCE_ATTRIBUTES:
             return None if key in res.body else res.pointer
         places = [
-            other.pointer for other in nodes
-            if other.tokens != node.tokens and key in shapes[other.tokens].known and key not in other.value
-            and _related(other.tokens, node.tokens) and _fits(other, key, node.value[key])
+            other.pointer
+            for other in nodes
+            if other.tokens != node.tokens
+            and key in shapes[other.tokens].known
+            and key not in other.value
+            and _related(other.tokens, node.tokens)
+            and _fits(other, key, node.value[key])
         ]
         return places[0] if len(places) == 1 else None
 
@@ -132,13 +183,16 @@ def _configured_extras(ctx: RuleContext) -> set[tuple[str, tuple[str, ...], str]
             styles += [options.get("rds-deletion-style"), options.get("rds_deletion_style")]
     if "skip-final-snapshot-property" not in styles:
         return set()
-    return {(t, (), "SkipFinalSnapshot") for t in ("AWS::RDS::DBCluster", "AWS::RDS::DBInstance", "AWS::Neptune::DBCluster", "AWS::DocDB::DBCluster")}
+    return {
+        (t, (), "SkipFinalSnapshot")
+        for t in ("AWS::RDS::DBCluster", "AWS::RDS::DBInstance", "AWS::Neptune::DBCluster", "AWS::DocDB::DBCluster")
+    }
 
 
 def _related(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     """True when one path is an ancestor of the other through mappings only (no list items between)."""
     short, long = (a, b) if len(a) <= len(b) else (b, a)
-    return long[: len(short)] == short and not any(t.isdigit() for t in long[len(short):])
+    return long[: len(short)] == short and not any(t.isdigit() for t in long[len(short) :])
 
 
 def _fits(node: Node, key: str, value: object) -> bool:

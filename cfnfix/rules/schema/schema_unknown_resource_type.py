@@ -22,12 +22,15 @@ class UnknownResourceType(SchemaRule):
     name = "schema-unknown-resource-type"
     severity = Severity.CRITICAL
     summary = "Unknown resource type: the real type when it differs only in case or by one close spelling"
-    doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-template-resource-type-ref.html"
+    doc_url = (
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-template-resource-type-ref.html"
+    )
     fix_applicability = Applicability.SAFE
     cfn_lint_ids = ("E3006",)
     root_cause = "The resource type was typed with the wrong case or a typo, or names a type that does not exist."
     deployment_impact = "CloudFormation rejects the template: it cannot find the type in the registry."
-    explanation = """\
+    explanation = (
+        """\
 ## What
 A resource whose `Type` is not a type cfn-lint's schemas know in us-east-1 (SAM types
 included), nor a custom resource (`Custom::…`), a module (`…::MODULE`) or an Alexa skill:
@@ -40,7 +43,9 @@ cfn-lint's E3006.
 - Otherwise (an invented type, or two equally close ones): reported with the nearest real
   types, not fixed; a registry extension your account activated is also reported this way
   (ignore the finding for it).
-""" + NEEDS
+"""
+        + NEEDS
+    )
 
     def scan(self, ctx: RuleContext) -> Iterator[Finding]:
         """One finding per unknown type."""
@@ -60,7 +65,12 @@ cfn-lint's E3006.
                     message=f"Change the type to '{real}'",
                     patch=[{"op": "replace", "path": pointer, "value": real}],
                 )
-                yield self.finding(ctx, pointer, f"{head}; '{real}' {'differs only in case' if safe else 'is the one close type'}", fix=fix)
+                yield self.finding(
+                    ctx,
+                    pointer,
+                    f"{head}; '{real}' {'differs only in case' if safe else 'is the one close type'}",
+                    fix=fix,
+                )
                 continue
             near = list(match.names) if match is not None else nearest(kind, known)
             hint = f"; the nearest real types are {either(near)}" if near else "; no real type is close"

@@ -27,12 +27,17 @@ class SubNeeded(SchemaRule):
     name = "sub-needed"
     severity = Severity.HIGH
     summary = "${Name} of a parameter, resource or pseudo parameter in a plain string: wrapped in Fn::Sub"
-    doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-sub.html"
+    doc_url = (
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-sub.html"
+    )
     fix_applicability = Applicability.SAFE
     cfn_lint_ids = ("E1029",)
     root_cause = "The Fn::Sub around a string was lost or forgotten, so ${Name} is not substituted."
-    deployment_impact = "The literal text ${Name} is deployed instead of the value (names, ARNs and URLs come out wrong)."
-    explanation = """\
+    deployment_impact = (
+        "The literal text ${Name} is deployed instead of the value (names, ARNs and URLs come out wrong)."
+    )
+    explanation = (
+        """\
 ## What
 A plain string in a resource's properties or an output that contains `${X}` where `X` is a
 parameter, a resource (`${X.Attr}`: one of its attributes) or a pseudo parameter of the
@@ -47,7 +52,9 @@ holds other `${â€¦}` (a shell variable in UserData), those are escaped as `${!â€
 definition with `DefinitionSubstitutions` for the name are left alone (the service
 substitutes them), as are a nested `TemplateBody` (a template of its own) and strings
 inside other intrinsic functions' name arguments.
-""" + NEEDS
+"""
+        + NEEDS
+    )
 
     def scan(self, ctx: RuleContext) -> Iterator[Finding]:
         """One finding per string that needs ``Fn::Sub``."""
@@ -67,7 +74,9 @@ inside other intrinsic functions' name arguments.
                 if isinstance(export, dict):
                     yield from self._walk(ctx, export.get("Name"), f"{base}/Export/Name", known, set())
 
-    def _walk(self, ctx: RuleContext, value: Any, pointer: str, known: Names, skip: set[str], top: bool = False) -> Iterator[Finding]:
+    def _walk(
+        self, ctx: RuleContext, value: Any, pointer: str, known: Names, skip: set[str], top: bool = False
+    ) -> Iterator[Finding]:
         if isinstance(value, str):
             finding = self._string(ctx, value, pointer, known)
             if finding is not None:
@@ -109,7 +118,9 @@ inside other intrinsic functions' name arguments.
             patch=[{"op": "replace", "path": pointer, "value": {"Fn::Sub": value}}],
         )
         verb = "is" if len(set(named)) == 1 else "are"
-        return self.finding(ctx, pointer, f"{shown} {verb} written outside Fn::Sub, so the text is deployed literally", fix=fix)
+        return self.finding(
+            ctx, pointer, f"{shown} {verb} written outside Fn::Sub, so the text is deployed literally", fix=fix
+        )
 
 
 def _resolves(var: str, known: Names) -> bool:

@@ -29,7 +29,8 @@ class TxtRecordTooLong(SchemaRule):
     cfn_lint_ids = ("E3023",)
     root_cause = "A long TXT value (a DKIM key, an SPF list) was written as one string."
     deployment_impact = "Route 53 rejects the record set: one character-string holds at most 255 characters."
-    explanation = """\
+    explanation = (
+        """\
 ## What
 A `TXT` record of an `AWS::Route53::RecordSet` (or of a `RecordSets` item of an
 `AWS::Route53::RecordSetGroup`) whose value is, or contains, a string longer than 255
@@ -41,7 +42,9 @@ The long string is cut into quoted chunks of 255 characters separated by a space
 (`"…255…" "…rest…"`), **safe**: resolvers join the chunks of one record back into one
 value (DKIM and SPF read it so). Values holding escaped quotes or intrinsic functions are
 left alone.
-""" + NEEDS
+"""
+        + NEEDS
+    )
 
     def scan(self, ctx: RuleContext) -> Iterator[Finding]:
         """One finding per TXT value with an over-long string."""
@@ -64,8 +67,11 @@ left alone.
             if fixed is None:
                 continue
             here = f"{pointer}/ResourceRecords/{i}"
-            fix = Fix(applicability=Applicability.SAFE, message="Split the value into quoted strings of at most 255 characters",
-                      patch=[{"op": "replace", "path": here, "value": fixed}])
+            fix = Fix(
+                applicability=Applicability.SAFE,
+                message="Split the value into quoted strings of at most 255 characters",
+                patch=[{"op": "replace", "path": here, "value": fixed}],
+            )
             yield self.finding(ctx, here, f"{rid}: TXT value has a string over {LIMIT} characters", fix=fix)
 
 

@@ -30,7 +30,9 @@ class YamlAlias(Rule):
     doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html"
     cfn_lint_ids = ("W1100", "W1101")
     root_cause = "YAML anchors, aliases and merge keys are a client-side convenience: CloudFormation's own YAML reader does not accept them."
-    deployment_impact = "Uploaded as is (console, `aws cloudformation deploy` without packaging, CDK assets), the template is rejected."
+    deployment_impact = (
+        "Uploaded as is (console, `aws cloudformation deploy` without packaging, CDK assets), the template is rejected."
+    )
     explanation = """\
 ## What
 A YAML alias (`*name`, reusing a node marked `&name`) or a merge key (`<<: *name`) in a
@@ -71,7 +73,11 @@ deployed through the SAM CLI and are not reported.
                     "(SAM CLI, `aws cloudformation package`) expands them before upload"
                 )
             else:
-                merged = [f"*{e.name}" for e in doc.expansions if e.kind == "alias" and _under(e.pointer, [expansion.pointer + "/<<"])]
+                merged = [
+                    f"*{e.name}"
+                    for e in doc.expansions
+                    if e.kind == "alias" and _under(e.pointer, [expansion.pointer + "/<<"])
+                ]
                 what = f" ({', '.join(merged)})" if merged else ""
                 message = (
                     f"YAML merge key <<{what}: CloudFormation rejects merge keys and aliases unless a packaging step "
