@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import Enum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
+from typing_extensions import Required, TypedDict
 
 
 class Severity(str, Enum):
@@ -110,14 +112,77 @@ class TextEdit(BaseModel):
     new: str = ""
 
 
+#: The six RFC 6902 operation names.
+OpName = Literal["add", "remove", "replace", "move", "copy", "test"]
+
+#: One RFC 6902 operation, as JSON has it: ``op`` and ``path`` always; ``value`` for add,
+#: replace and test; ``from`` for move and copy. Keys are declared in the order dumps write them.
+#: Build operations with :class:`Op` rather than by hand.
+Operation = TypedDict(
+    "Operation",
+    {"op": Required[OpName], "from": str, "path": Required[str], "value": Any},
+    total=False,
+)
+
+#: An RFC 6902 JSON Patch: operations applied in order.
+Patch = list[Operation]
+
+
+class Op:
+    """Constructors of :data:`Operation` (``Op.add("/Resources/A/DeletionPolicy", "Delete")``).
+
+    Paths are JSON Pointers into the template's plain (long-form) data; build them with
+    :func:`cfnfix.document.pointer.make_pointer` when a token may hold ``/`` or ``~``.
+    """
+
+    @staticmethod
+    def add(path: str, value: Any) -> Operation:
+        """Add ``value`` at ``path`` (a new key, a list item before ``path``'s index, or ``-`` to append)."""
+        return {"op": "add", "path": path, "value": value}
+
+    @staticmethod
+    def replace(path: str, value: Any) -> Operation:
+        """Replace the value at ``path`` (which must exist) with ``value``."""
+        return {"op": "replace", "path": path, "value": value}
+
+    @staticmethod
+    def remove(path: str) -> Operation:
+        """Remove the value at ``path`` (a key with its value, or a list item)."""
+        return {"op": "remove", "path": path}
+
+    @staticmethod
+    def move(from_: str, path: str) -> Operation:
+        """Move the value at ``from_`` to ``path`` (a renamed key keeps its value's text)."""
+        return {"op": "move", "from": from_, "path": path}
+
+    @staticmethod
+    def copy(from_: str, path: str) -> Operation:
+        """Copy the value at ``from_`` to ``path``."""
+        return {"op": "copy", "from": from_, "path": path}
+
+    @staticmethod
+    def test(path: str, value: Any) -> Operation:
+        """Fail the patch unless the value at ``path`` equals ``value`` (a guard; changes nothing)."""
+        return {"op": "test", "path": path, "value": value}
+
+    @staticmethod
+    def set(path: str, value: Any, *, exists: bool) -> Operation:
+        """``replace`` when the key ``exists``, else ``add``: write ``value`` at ``path`` either way."""
+        return Op.replace(path, value) if exists else Op.add(path, value)
+
+
 class Fix(BaseModel):
-    """A repair: RFC 6902 operations on the template's plain data, and how safe they are."""
+    """A repair: RFC 6902 operations on the template's plain data, and how safe they are.
+
+    Rules build one with :meth:`safe` or :meth:`unsafe` and :class:`Op`:
+    ``Fix.safe("Add DeletionPolicy: Delete", [Op.add(f"{res}/DeletionPolicy", "Delete")])``.
+    """
 
     model_config = ConfigDict(frozen=True)
 
     applicability: Applicability
     message: str = Field(description="One line saying what the fix does.")
-    patch: list[dict[str, Any]] = Field(description="RFC 6902 JSON Patch operations.")
+    patch: Patch = Field(description="RFC 6902 JSON Patch operations.")
     impact: list[ResourceImpact] = Field(
         default_factory=list,
         description="What the fix does to a deployed stack, per resource it touches (computed by "
@@ -129,6 +194,16 @@ class Fix(BaseModel):
     edits: tuple[TextEdit, ...] = Field(
         default=(), description="Text edits that change no data (comments); left out of dumps when empty."
     )
+
+    @classmethod
+    def safe(cls, message: str, patch: Iterable[Operation] = (), *, edits: Iterable[TextEdit] = ()) -> Fix:
+        """A fix that keeps the template's intent: ``cfnfix apply`` applies it by default."""
+        return cls(applicability=Applicability.SAFE, message=message, patch=list(patch), edits=tuple(edits))
+
+    @classmethod
+    def unsafe(cls, message: str, patch: Iterable[Operation] = (), *, edits: Iterable[TextEdit] = ()) -> Fix:
+        """A fix that changes behaviour or needs review: applied only with ``--unsafe-fixes``."""
+        return cls(applicability=Applicability.UNSAFE, message=message, patch=list(patch), edits=tuple(edits))
 
     @property
     def changes(self) -> bool:
