@@ -32,6 +32,7 @@ LAYERS: dict[str, float] = {
     "config_files": 4,
     "api": 5,
     "batch": 6,
+    "markdown": 6.5,  # templates in Markdown fences: checked and fixed through the API, recognised as batch does
     "report": 7,
     "server": 7,
     "cli_help": 7,  # the help layout, imported by cli at start-up (typer only)
