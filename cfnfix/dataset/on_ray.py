@@ -33,6 +33,9 @@ from .records import Kind, Mode, RecordProcessor
 
 __all__ = ["CfnfixBatch", "require_ray", "run_ray"]
 
+#: Records per output file at least (Ray writes a part file per block otherwise).
+ROWS_PER_FILE = 4096
+
 #: What to install when Ray is missing.
 EXTRA = "pip install 'cfnfix[ray]'"
 
@@ -155,6 +158,15 @@ def _with_columns(batch: Any, columns: dict[str, list[Any]]) -> Any:
     return out
 
 
+def _cause(exc: BaseException) -> str:
+    """The last ``SomeError: message`` line of a Ray error's text (else its first line)."""
+    import re
+
+    lines = str(exc).strip().splitlines()
+    found = [line.strip() for line in lines if re.match(r"\s*[\w.]*(?:Error|Exception): ", line)]
+    return found[-1] if found else (lines[0] if lines else type(exc).__name__)
+
+
 def run_ray(
     source: str,
     target: str,
@@ -184,20 +196,24 @@ def run_ray(
         if address is not None:
             options["address"] = address
         elif not os.environ.get("RAY_ADDRESS"):
-            options["num_cpus"] = workers or os.cpu_count() or 1
+            # one logical CPU more than the workers, for the read and write tasks (they mostly
+            # wait on I/O): without it the actors hold every CPU and reading never starts
+            options["num_cpus"] = (workers or os.cpu_count() or 1) + 1
         ray.init(**options)
     try:
         ctx = DataContext.get_current()
         ctx.enable_progress_bars = progress
         ctx.execution_options.preserve_order = True  # the output in the input's order: the same bytes on a rerun
-        size = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
-        light = {"num_cpus": 0}  # reading and writing wait on I/O: the CPUs are the actors'
+        # the actors get every CPU but one, which reading and writing need (else they wait forever)
+        size = workers or max(1, int(ray.cluster_resources().get("CPU", 2)) - 1)
         if fmt == "parquet":
-            ds = ray.data.read_parquet(source, ray_remote_args=light)
+            ds = ray.data.read_parquet(source)
         else:
             ds = ray.data.read_json(
-                source, lines=True, file_extensions=["json", "jsonl", "ndjson"], ray_remote_args=light
+                source, lines=True, file_extensions=["json", "jsonl", "ndjson"]
             )
+        # blocks of one batch each (streaming, no shuffle), so every actor gets work even from one file
+        ds = ds.repartition(target_num_rows_per_block=batch_size)
         ds = ds.map_batches(
             CfnfixBatch,
             fn_constructor_kwargs={
@@ -215,14 +231,13 @@ def run_ray(
             udf_modifying_row_count=False,
         )
         if fmt == "parquet":
-            ds.write_parquet(target, mode=SaveMode.OVERWRITE, ray_remote_args=light)
+            ds.write_parquet(target, mode=SaveMode.OVERWRITE, min_rows_per_file=ROWS_PER_FILE)
         else:
-            ds.write_json(target, mode=SaveMode.OVERWRITE, ray_remote_args=light, force_ascii=False)
+            ds.write_json(target, mode=SaveMode.OVERWRITE, min_rows_per_file=ROWS_PER_FILE, force_ascii=False)
     except DatasetError:
         raise
-    except Exception as exc:  # Ray wraps the actor's error: report its first line
-        message = str(exc).strip().splitlines()
-        raise DatasetError(f"the Ray job failed: {message[-1] if message else type(exc).__name__}") from None
+    except Exception as exc:  # Ray wraps the worker's error in a traceback: report the error's own line
+        raise DatasetError(f"the Ray job failed: {_cause(exc)}") from None
     finally:
         if started_here:
             ray.shutdown()
