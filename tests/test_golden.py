@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from cfnfix import fix
-from cfnfix.lint import renames
+from cfnfix.cfn_lint.verify import renames
 from devtools.golden_cases import (
     Case,
     discover,

@@ -147,7 +147,7 @@ def _pool(processor: RecordProcessor, jobs: int) -> Executor:
 
     all_rules()
     if processor.settings.cfn_lint:
-        from ..lint import preload
+        from ..cfn_lint.runner import preload
 
         preload(tuple(processor.settings.cfn_lint_regions))
     return ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(processor,))

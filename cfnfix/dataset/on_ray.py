@@ -116,7 +116,7 @@ def _warm(settings: Settings) -> None:
 
     all_rules()
     if settings.cfn_lint:
-        from ..lint import preload
+        from ..cfn_lint.runner import preload
 
         preload(tuple(settings.cfn_lint_regions))
 

@@ -89,7 +89,8 @@ class RecordProcessor:
         out[self.prefix + "error"] = _error_line(error)
 
     def _template(self, text: str, name: str | None, out: dict[str, Any]) -> None:
-        from ..api import findings_for, fix_text, load_template
+        from ..checking import findings_for, load_template
+        from ..fixing import fix_text
         from ..document import detect_format
 
         settings = self.settings
@@ -127,7 +128,7 @@ class RecordProcessor:
 
 def _text(value: Any, name: str | None) -> str:
     """The record's text: a string, or UTF-8 bytes (a Parquet binary column)."""
-    from ..document import decode_template
+    from ..io.files import decode_template
 
     if isinstance(value, str):
         return value

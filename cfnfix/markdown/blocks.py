@@ -26,7 +26,7 @@ TEMPLATE_LANGUAGES = frozenset({"", "yaml", "yml", "json", "jsonc", "cloudformat
 
 def is_candidate(fence: Fence) -> bool:
     """True when the fence's language and text may be a template (before any parse)."""
-    from ..batch import looks_like_template
+    from ..template.model import looks_like_template
 
     return fence.language in TEMPLATE_LANGUAGES and looks_like_template(fence.text)
 

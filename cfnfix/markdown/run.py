@@ -18,7 +18,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..api import FailedFix, FixResult, findings_for, fix_text, load_template
+from ..checking import findings_for, load_template
+from ..fixing import FailedFix, FixResult, fix_text
 from ..config import Settings
 from ..document.text import split_lines
 from ..errors import CfnfixError, ParseError, TemplateError
@@ -94,7 +95,7 @@ def _templates(
     markdown: str, file: str | None, settings: Settings, mode: Literal["check", "fix"]
 ) -> tuple[list[_Block], list[BlockError]]:
     """Every fenced template, checked (``check``) or fixed (``fix``), and the errors of the others."""
-    from ..batch import is_template
+    from ..template.model import is_template
     from ..document import detect_format, parse_cached
 
     blocks: list[_Block] = []
