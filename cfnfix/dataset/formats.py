@@ -189,7 +189,7 @@ class JsonlWriter:
 
 def _pyarrow() -> Any:
     try:
-        import pyarrow  # noqa: F401
+        import pyarrow
         import pyarrow.parquet
     except ImportError:
         raise DatasetError("Parquet needs pyarrow, which is not installed: pip install 'cfnfix[dataset]'") from None
@@ -216,9 +216,7 @@ class ParquetReader:
         for record_batch in self.file.iter_batches(batch_size=self.batch_size):
             texts = record_batch.column(self.column).to_pylist()
             ids = record_batch.column(self.id_column).to_pylist() if self.id_column else [None] * len(texts)
-            yield Batch(
-                texts, [None if i is None else str(i) for i in ids], [None] * len(texts), payload=record_batch
-            )
+            yield Batch(texts, [None if i is None else str(i) for i in ids], [None] * len(texts), payload=record_batch)
 
 
 class ParquetWriter:

@@ -93,7 +93,9 @@ def plan(source: str, target: str, fmt: Format | None = None) -> list[Job]:
         return jobs
     found = fmt or format_of(source)
     if found is None:
-        raise DatasetError(f"cannot tell the format from the name: use --format ({'|'.join(('jsonl', 'parquet'))})", file=source)
+        raise DatasetError(
+            f"cannot tell the format from the name: use --format ({'|'.join(('jsonl', 'parquet'))})", file=source
+        )
     if os.path.isdir(target):
         target = os.path.join(target, os.path.basename(source))
     if os.path.abspath(target) == os.path.abspath(source):

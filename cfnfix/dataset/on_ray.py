@@ -44,7 +44,7 @@ def require_ray() -> Any:
     """The ``ray`` module with Ray Data, or a :class:`DatasetError` naming the extra."""
     try:
         import ray
-        import ray.data  # noqa: F401
+        import ray.data
     except ImportError:
         raise DatasetError(f"--engine ray needs Ray Data, which is not installed: {EXTRA}") from None
     return ray
@@ -150,7 +150,9 @@ def _with_columns(batch: Any, columns: dict[str, list[Any]]) -> Any:
         import pyarrow as pa
 
         for name, values in columns.items():
-            batch = batch.append_column(name, pa.array(values, type=pa.bool_() if name.endswith("changed") else pa.string()))
+            batch = batch.append_column(
+                name, pa.array(values, type=pa.bool_() if name.endswith("changed") else pa.string())
+            )
         return batch
     out = batch.copy()  # pandas.DataFrame
     for name, values in columns.items():
@@ -209,9 +211,7 @@ def run_ray(
         if fmt == "parquet":
             ds = ray.data.read_parquet(source)
         else:
-            ds = ray.data.read_json(
-                source, lines=True, file_extensions=["json", "jsonl", "ndjson"]
-            )
+            ds = ray.data.read_json(source, lines=True, file_extensions=["json", "jsonl", "ndjson"])
         # blocks of one batch each (streaming, no shuffle), so every actor gets work even from one file
         ds = ds.repartition(target_num_rows_per_block=batch_size)
         ds = ds.map_batches(

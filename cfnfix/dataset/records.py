@@ -90,8 +90,8 @@ class RecordProcessor:
 
     def _template(self, text: str, name: str | None, out: dict[str, Any]) -> None:
         from ..checking import findings_for, load_template
-        from ..fixing import fix_text
         from ..document import detect_format
+        from ..fixing import fix_text
 
         settings = self.settings
         p = self.prefix

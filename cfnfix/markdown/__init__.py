@@ -8,14 +8,24 @@ from __future__ import annotations
 
 from .fences import Fence, fences
 from .recognise import MARKDOWN_SUFFIXES, is_markdown_path, looks_like_markdown
-from .run import BlockError, MarkdownCheck, MarkdownFixResult, check_markdown, fix_markdown
+from .run import (
+    BlockError,
+    ChangedBlock,
+    MarkdownCheck,
+    MarkdownFixResult,
+    changed_blocks,
+    check_markdown,
+    fix_markdown,
+)
 
 __all__ = [
     "MARKDOWN_SUFFIXES",
     "BlockError",
+    "ChangedBlock",
     "Fence",
     "MarkdownCheck",
     "MarkdownFixResult",
+    "changed_blocks",
     "check_markdown",
     "fences",
     "fix_markdown",

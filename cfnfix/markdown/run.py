@@ -19,15 +19,24 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..checking import findings_for, load_template
-from ..fixing import FailedFix, FixResult, fix_text
 from ..config import Settings
 from ..document.text import split_lines
 from ..errors import CfnfixError, ParseError, TemplateError
 from ..findings import Finding
+from ..fixing import FailedFix, FixResult, fix_text
 from .blocks import BlockMap, is_candidate
 from .fences import Fence, fences
 
-__all__ = ["BlockError", "MarkdownCheck", "MarkdownFixResult", "check_markdown", "fix_markdown", "splice"]
+__all__ = [
+    "BlockError",
+    "ChangedBlock",
+    "MarkdownCheck",
+    "MarkdownFixResult",
+    "changed_blocks",
+    "check_markdown",
+    "fix_markdown",
+    "splice",
+]
 
 
 class BlockError(BaseModel):
@@ -95,8 +104,8 @@ def _templates(
     markdown: str, file: str | None, settings: Settings, mode: Literal["check", "fix"]
 ) -> tuple[list[_Block], list[BlockError]]:
     """Every fenced template, checked (``check``) or fixed (``fix``), and the errors of the others."""
-    from ..template.model import is_template
     from ..document import detect_format, parse_cached
+    from ..template.model import is_template
 
     blocks: list[_Block] = []
     errors: list[BlockError] = []
@@ -219,3 +228,33 @@ def fix_markdown(text: str, file: str | None = None, settings: Settings | None =
         errors=errors,
         templates=[b.fence.index for b in kept],
     )
+
+
+@dataclass(frozen=True)
+class ChangedBlock:
+    """A fenced template a fix changed: its index and line, its text before and after, and its
+    own patch (pointers into the template, as for a file)."""
+
+    index: int
+    line: int
+    original: str
+    text: str
+    patch: list[Any]
+
+
+def changed_blocks(result: FixResult) -> list[ChangedBlock]:
+    """The fenced templates of a Markdown :class:`FixResult` that its fixes changed."""
+    out = []
+    for old, new in zip(fences(result.original), fences(result.text)):
+        if old.text == new.text:
+            continue
+        prefix = f"/{old.index}/"
+        patch = []
+        for op in result.patch:
+            if op["path"].startswith(prefix):
+                own = dict(op, path=op["path"][len(prefix) - 1 :])
+                if "from" in op:
+                    own["from"] = op["from"][len(prefix) - 1 :]
+                patch.append(own)
+        out.append(ChangedBlock(old.index, old.line, old.text, new.text, patch))
+    return out

@@ -155,7 +155,7 @@ def diff_snippet(old: str, new: str, context: int = 1) -> Snippet:
 def fix_snippet(text: str, fix: Fix | list[dict[str, Any]], file: str | None = None) -> Snippet | str:
     """The snippet of ``fix`` (or a bare patch) applied alone to ``text`` by the engine, or why it does not apply."""
     from ..errors import CfnfixError
-    from ..patch.text_edits import apply_fix
+    from ..markdown.patching import apply_fix_to as apply_fix  # a Markdown file's fixes name their fence
 
     if not isinstance(fix, Fix):
         fix = Fix(applicability="safe", message="", patch=fix)  # type: ignore[arg-type]
