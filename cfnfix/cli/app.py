@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from .dataset import dataset
 from .help import HelpCommand, HelpGroup
 
 if TYPE_CHECKING:
@@ -647,6 +648,9 @@ def patch_command(
     except CfnfixError as exc:
         report_error(exc, color)
         raise typer.Exit(EXIT_ERROR) from None
+
+
+app.command("dataset", cls=HelpCommand)(dataset)
 
 
 @app.command()
