@@ -186,7 +186,8 @@ def run_ray(
     add the output columns in ``workers`` actors, write the folder ``target`` (replaced).
 
     ``address``: the cluster (``auto``: the one running on this machine); without it,
-    ``RAY_ADDRESS`` if set, else a local cluster of ``workers`` CPUs (0: all).
+    ``RAY_ADDRESS`` if set, else a local cluster of ``workers`` CPUs (0: all, 2 at least).
+    ``workers`` actors (0: one per CPU of the cluster) share all CPUs but one.
     """
     ray = require_ray()
     from ray.data import ActorPoolStrategy, DataContext
@@ -198,16 +199,19 @@ def run_ray(
         if address is not None:
             options["address"] = address
         elif not os.environ.get("RAY_ADDRESS"):
-            # one logical CPU more than the workers, for the read and write tasks (they mostly
-            # wait on I/O): without it the actors hold every CPU and reading never starts
-            options["num_cpus"] = (workers or os.cpu_count() or 1) + 1
+            options["num_cpus"] = max(2, workers or os.cpu_count() or 1)
         ray.init(**options)
     try:
         ctx = DataContext.get_current()
         ctx.enable_progress_bars = progress
         ctx.execution_options.preserve_order = True  # the output in the input's order: the same bytes on a rerun
-        # the actors get every CPU but one, which reading and writing need (else they wait forever)
-        size = workers or max(1, int(ray.cluster_resources().get("CPU", 2)) - 1)
+        cpus = float(ray.cluster_resources().get("CPU", 0))
+        if cpus < 2:
+            raise DatasetError(f"the Ray cluster has {cpus:g} CPU: it needs 2 at least (one for reading and writing)")
+        size = workers or int(cpus)
+        # Ray counts CPUs, not load: the actors together take all but one, which the read and
+        # write tasks need (without it they wait forever for a CPU the actors hold)
+        per_actor = min(1.0, (cpus - 1) / size)
         if fmt == "parquet":
             ds = ray.data.read_parquet(source)
         else:
@@ -227,7 +231,7 @@ def run_ray(
             batch_format="pyarrow",
             batch_size=batch_size,
             compute=ActorPoolStrategy(size=size),
-            num_cpus=1,
+            num_cpus=per_actor,
             udf_modifying_row_count=False,
         )
         if fmt == "parquet":
