@@ -193,15 +193,19 @@ def run_ray(
     from ray.data import ActorPoolStrategy, DataContext
     from ray.data._internal.savemode import SaveMode
 
+    import logging
+    import warnings
+
     started_here = not ray.is_initialized()
     if started_here:
-        options: dict[str, Any] = {"log_to_driver": False, "include_dashboard": False}
+        options: dict[str, Any] = {"log_to_driver": False, "include_dashboard": False, "logging_level": logging.WARNING}
         if address is not None:
             options["address"] = address
         elif not os.environ.get("RAY_ADDRESS"):
             options["num_cpus"] = max(2, workers or os.cpu_count() or 1)
         ray.init(**options)
     try:
+        logging.getLogger("ray.data").setLevel(logging.WARNING if not progress else logging.INFO)
         ctx = DataContext.get_current()
         ctx.enable_progress_bars = progress
         ctx.execution_options.preserve_order = True  # the output in the input's order: the same bytes on a rerun
@@ -234,10 +238,12 @@ def run_ray(
             num_cpus=per_actor,
             udf_modifying_row_count=False,
         )
-        if fmt == "parquet":
-            ds.write_parquet(target, mode=SaveMode.OVERWRITE, min_rows_per_file=ROWS_PER_FILE)
-        else:
-            ds.write_json(target, mode=SaveMode.OVERWRITE, min_rows_per_file=ROWS_PER_FILE, force_ascii=False)
+        with warnings.catch_warnings():  # Ray's advice on tuning (one block, few actors …) is not for the user
+            warnings.simplefilter("ignore")
+            if fmt == "parquet":
+                ds.write_parquet(target, mode=SaveMode.OVERWRITE, min_rows_per_file=ROWS_PER_FILE)
+            else:
+                ds.write_json(target, mode=SaveMode.OVERWRITE, min_rows_per_file=ROWS_PER_FILE, force_ascii=False)
     except DatasetError:
         raise
     except Exception as exc:  # Ray wraps the worker's error in a traceback: report the error's own line
