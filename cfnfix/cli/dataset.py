@@ -120,9 +120,7 @@ def dataset(
     ] = None,
     jobs: Annotated[
         int,
-        typer.Option(
-            "--jobs", "-j", min=0, help="Processes (Ray: actors); 0: one per CPU (Ray: per CPU but one).", metavar="N"
-        ),
+        typer.Option("--jobs", "-j", min=0, help="Processes (Ray: actors); 0: one per CPU.", metavar="N"),
     ] = 0,
     batch_size: Annotated[
         int, typer.Option("--batch-size", min=1, help="Records read, processed and written at once.", metavar="N")

@@ -190,11 +190,10 @@ def run_ray(
     ``workers`` actors (0: one per CPU of the cluster) share all CPUs but one.
     """
     ray = require_ray()
-    from ray.data import ActorPoolStrategy, DataContext
-    from ray.data._internal.savemode import SaveMode
-
     import logging
     import warnings
+
+    from ray.data import ActorPoolStrategy, DataContext, SaveMode
 
     started_here = not ray.is_initialized()
     if started_here:
