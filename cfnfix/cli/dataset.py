@@ -9,12 +9,15 @@ from __future__ import annotations
 import os
 import sys
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ..config import Settings
+    from ..dataset import RecordProcessor
 
 __all__ = ["dataset"]
 
@@ -242,10 +245,10 @@ def _settings(
     return settings
 
 
-def _processor(mode: DatasetMode, settings: Settings, kind: RecordKind, prefix: str):  # type: ignore[no-untyped-def]
+def _processor(mode: DatasetMode, settings: Settings, kind: RecordKind, prefix: str) -> RecordProcessor:
     from ..dataset import RecordProcessor
 
-    return RecordProcessor(settings, mode.value, kind.value, prefix)  # type: ignore[arg-type]
+    return RecordProcessor(settings, mode.value, kind.value, prefix)
 
 
 def _run_local(
@@ -330,7 +333,7 @@ def _run_ray(
         target,
         _processor(mode, settings, kind, prefix),
         column=column,
-        fmt=found,  # type: ignore[arg-type]
+        fmt=found,
         id_column=id_column,
         address=address,
         workers=jobs,
@@ -346,10 +349,10 @@ class _bar:
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
-        self.progress = None
-        self.task = None
+        self.progress: Any = None
+        self.task: Any = None
 
-    def __enter__(self):  # type: ignore[no-untyped-def]
+    def __enter__(self) -> Callable[[int, int | None], None] | None:
         if not self.enabled:
             return None
         from rich.console import Console
@@ -368,10 +371,10 @@ class _bar:
 
         def advance(done: int, total: int | None) -> None:
             assert self.progress is not None
-            self.progress.update(self.task, completed=done, total=total)  # type: ignore[arg-type]
+            self.progress.update(self.task, completed=done, total=total)
 
         return advance
 
     def __exit__(self, *exc: object) -> None:
         if self.progress is not None:
-            self.progress.__exit__(*exc)  # type: ignore[arg-type]
+            self.progress.__exit__(*exc)
