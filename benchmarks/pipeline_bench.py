@@ -8,9 +8,10 @@ process of its own):
 - ``local``: ``-j JOBS`` processes on this machine;
 - ``ray``: ``--engine ray -j JOBS`` on a local Ray cluster of JOBS CPUs, started by the command.
 
-For each engine and record count it prints the wall time, records per second and the peak
-resident memory of the whole process tree (the command, its workers and, for Ray, the
-cluster's processes), sampled every 0.2 s from ``/proc``. ``--cfn-lint-records N`` repeats
+For each engine and record count it prints the wall time, records per second, the CPU time
+of the whole process tree (the command, its workers and, for Ray, the cluster's processes)
+and per record, and the tree's peak resident memory, sampled every 0.2 s from ``/proc``. On
+a shared machine the wall time depends on the load (printed); the CPU time much less. ``--cfn-lint-records N`` repeats
 the runs with ``--cfn-lint`` on the first N records only (cfn-lint costs 0.3–0.7 s a
 template). ``--files N`` writes the first N records as files and times ``cfnfix apply --write
 -j JOBS`` on them, for the per-record cost of the dataset command against the file command.
@@ -40,10 +41,14 @@ from devtools.synthetic import pool, records, write_jsonl  # noqa: E402
 CFNFIX = str(Path(sys.executable).with_name("cfnfix"))
 
 
-def _tree_rss(root: int) -> int:
-    """Resident bytes of ``root`` and every process below it."""
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _tree(root: int, cpu: dict[int, float]) -> int:
+    """Resident bytes of ``root`` and every process below it; ``cpu`` gets each one's CPU seconds so far."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
+    times: dict[int, float] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -55,17 +60,21 @@ def _tree_rss(root: int) -> int:
         pid, ppid = int(entry), int(fields[1])
         children.setdefault(ppid, []).append(pid)
         rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        times[pid] = (int(fields[11]) + int(fields[12])) / _TICK  # utime + stime
     total, todo = 0, [root]
     while todo:
         pid = todo.pop()
         total += rss.get(pid, 0)
+        cpu[pid] = max(cpu.get(pid, 0.0), times.get(pid, 0.0))
         todo.extend(children.get(pid, ()))
     return total
 
 
-def run(args: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, int]:
-    """Wall seconds and peak tree RSS (bytes) of ``args``; stops when its exit code is not in ``ok``."""
+def run(args: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, int, float]:
+    """Wall seconds, peak tree RSS (bytes) and CPU seconds of the tree (sampled: a process's last
+    0.2 s may be missed) of ``args``; stops when its exit code is not in ``ok``."""
     peak = 0
+    cpu: dict[int, float] = {}
     started = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     done = threading.Event()
@@ -73,7 +82,7 @@ def run(args: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, int]:
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss(proc.pid))
+            peak = max(peak, _tree(proc.pid, cpu))
             done.wait(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -84,11 +93,14 @@ def run(args: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, int]:
     sampler.join()
     if proc.returncode not in ok:
         raise SystemExit(f"{' '.join(args)} failed ({proc.returncode}):\n{err[-2000:]}")
-    return elapsed, peak
+    return elapsed, peak, sum(cpu.values())
 
 
-def _row(label: str, count: int, seconds: float, peak: int) -> str:
-    return f"| {label} | {count:,} | {seconds:,.1f} s | {count / seconds:,.1f} | {peak / 2**20:,.0f} MB |"
+def _row(label: str, count: int, seconds: float, peak: int, cpu: float) -> str:
+    return (
+        f"| {label} | {count:,} | {seconds:,.1f} s | {count / seconds:,.1f} | {cpu:,.0f} s | "
+        f"{cpu / count * 1000:,.1f} ms | {peak / 2**20:,.0f} MB |"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -109,7 +121,12 @@ def main(argv: list[str] | None = None) -> int:
     texts = pool()
     sizes = [len(t.encode()) for t in texts]
     print(f"pool: {len(texts):,} distinct texts from the corpus, mean {sum(sizes) / len(sizes):,.0f} bytes", flush=True)
-    print("| run | records | wall | records/s | peak RSS (tree) |\n|---|---:|---:|---:|---:|", flush=True)
+    print(f"load average at start: {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs)", flush=True)
+    print(
+        "| run | records | wall | records/s | CPU (tree) | CPU/record | peak RSS (tree) |\n"
+        "|---|---:|---:|---:|---:|---:|---:|",
+        flush=True,
+    )
     try:
         largest = max(counts + [args.cfn_lint_records, args.files])
         source = work / f"in-{largest}.jsonl"
@@ -135,9 +152,9 @@ def main(argv: list[str] | None = None) -> int:
             cmd = [CFNFIX, "dataset", "apply", str(inputs[count]), str(out), "-j", str(args.jobs), "-q"]
             cmd += ["--engine", "ray"] if engine == "ray" else []
             cmd += ["--cfn-lint"] if lint else []
-            seconds, peak = run(cmd)
+            seconds, peak, cpu = run(cmd)
             label = f"dataset, {engine} -j {args.jobs}" + (", --cfn-lint" if lint else "")
-            print(_row(label, count, seconds, peak), flush=True)
+            print(_row(label, count, seconds, peak, cpu), flush=True)
             shutil.rmtree(out, ignore_errors=True) if out.is_dir() else out.unlink(missing_ok=True)
     finally:
         if args.work is None:
@@ -169,8 +186,9 @@ def _files(work: Path, source: Path, jobs: int) -> None:
         f"app(['apply', '--write', '-q', '-j', '{jobs}', *names], prog_name='cfnfix')"
     )
     # exit 1 (findings remain) and 2 (the records cut short do not parse) are the expected outcomes
-    seconds, peak = run([sys.executable, "-c", code], ok=(0, 1, 2))
-    print(_row(f"files, cfnfix apply --write -j {jobs}", len(names), seconds, peak), flush=True)
+    seconds, peak, cpu = run([sys.executable, "-c", code], ok=(0, 1, 2))
+    print(_row(f"files, cfnfix apply --write -j {jobs}", len(names), seconds, peak, cpu), flush=True)
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}", flush=True)
 
 
 if __name__ == "__main__":
