@@ -157,4 +157,4 @@ def _fix(data: Any, graph: Graph, knot: list[str], params: set[str], names: Name
     message = message[0].upper() + message[1:]
     if added:
         message += f" (new: {', '.join(added)})"
-    return Fix(applicability=Applicability.UNSAFE, message=message, patch=patch)
+    return Fix.unsafe(message, patch)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Finding, Fix, Op, Severity
 from ...template.model import resources
 from ..base import RuleContext
 from ._common import RETAINING_DELETION, DestroyableRule, summary
@@ -59,9 +59,8 @@ but only a human can confirm the stack is one: applied only with `--unsafe-fixes
             if not isinstance(value, str) or value not in RETAINING_DELETION:
                 continue
             message = f"{res.id} ({res.type or 'no type'}) has DeletionPolicy: {value}, which {_WHAT[value]}"
-            fix = Fix(
-                applicability=Applicability.UNSAFE,
-                message="Set DeletionPolicy: Delete (the resource and its data are deleted with the stack)",
-                patch=[{"op": "replace", "path": res.pointer + "/DeletionPolicy", "value": "Delete"}],
+            fix = Fix.unsafe(
+                "Set DeletionPolicy: Delete (the resource and its data are deleted with the stack)",
+                [Op.replace(res.pointer + "/DeletionPolicy", "Delete")],
             )
             yield self.finding(ctx, res.pointer + "/DeletionPolicy", message, fix=fix)

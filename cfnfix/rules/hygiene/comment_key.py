@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from ...document.pointer import make_pointer
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Op, Severity
 from ..base import Rule, RuleContext
+from ..fixes import guarded_remove
 from ._names import is_comment_entry, is_empty
 
 #: Sections whose keys are logical names.
@@ -62,18 +63,10 @@ text: the fix is **unsafe** and the finding quotes the note. An entry with any o
                     continue
                 path = make_pointer([section, key])
                 if is_empty(value):
-                    fix = Fix(
-                        applicability=Applicability.SAFE,
-                        message=f"remove the comment entry {key!r}",
-                        patch=[{"op": "remove", "path": path}],
-                    )
+                    fix = Fix.safe(f"remove the comment entry {key!r}", [Op.remove(path)])
                     message = f"{section} entry {key!r} is a comment, not a logical ID (its value is empty); remove it"
                 else:
-                    fix = Fix(
-                        applicability=Applicability.UNSAFE,
-                        message=f"remove the comment entry {key!r} and its note",
-                        patch=[{"op": "test", "path": path, "value": value}, {"op": "remove", "path": path}],
-                    )
+                    fix = Fix.unsafe(f"remove the comment entry {key!r} and its note", guarded_remove(path, value))
                     message = (
                         f"{section} entry {key!r} is a comment, not a logical ID; removing it loses its note {value!r}"
                     )

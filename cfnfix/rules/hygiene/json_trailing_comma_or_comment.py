@@ -58,7 +58,7 @@ repair for it.
             return
         for removal in doc.repair.removals:
             line, column = doc.lines.line_col(removal.start)
-            fix = Fix(applicability=Applicability.SAFE, message=f"remove the {removal.kind}", patch=[])
+            fix = Fix.safe(f"remove the {removal.kind}")
             yield Finding(
                 rule_id=self.id,
                 rule_name=self.name,

@@ -6,10 +6,11 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from ...document.pointer import make_pointer
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Op, Severity
 from ...template.model import resources
 from ...template.references import sub_variables
 from ..base import Rule, RuleContext
+from ..fixes import guarded_remove, remove_items
 
 
 def _targets(value: Any, found: set[str]) -> None:
@@ -103,11 +104,10 @@ the resource itself.
             path = make_pointer(["Resources", res.id, "DependsOn"])
             names = ", ".join(repr(entries[i]) for i in redundant)
             if len(redundant) == len(entries):
-                patch = [{"op": "remove", "path": path}]
+                patch = guarded_remove(path, depends)
             else:
-                patch = [{"op": "remove", "path": f"{path}/{i}"} for i in sorted(redundant, reverse=True)]
-            patch.insert(0, {"op": "test", "path": path, "value": depends})
-            fix = Fix(applicability=Applicability.SAFE, message=f"remove {names} from DependsOn", patch=patch)
+                patch = [Op.test(path, depends), *remove_items(path, redundant)]
+            fix = Fix.safe(f"remove {names} from DependsOn", patch)
             message = f"{res.id} DependsOn {names}, which its Properties already reference (Ref/GetAtt/Sub): the entry is redundant"
             where = path if isinstance(depends, str) else f"{path}/{redundant[0]}"
             yield self.finding(ctx, where, message, fix=fix)

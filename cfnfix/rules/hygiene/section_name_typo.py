@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from ...document.pointer import make_pointer
 from ...findings import Applicability, Finding, Fix, Severity
 from ..base import Rule, RuleContext
+from ..fixes import rename_key
 from ._names import close_names, is_comment_key, sections_table
 
 
@@ -68,11 +69,7 @@ spelling, and the renamed section means what its contents say.
             free = [m for m in meant if m not in block]
             if len(free) == 1:
                 target = free[0]
-                fix = Fix(
-                    applicability=Applicability.SAFE,
-                    message=f"rename {key!r} to {target!r}",
-                    patch=[{"op": "move", "from": path, "path": make_pointer([*base, target])}],
-                )
+                fix = Fix.safe(f"rename {key!r} to {target!r}", [rename_key(make_pointer(base), key, target)])
                 message = f"Unknown {what} {key!r}: it can only mean {target!r}; rename it"
                 yield self.finding(ctx, path, message, fix=fix, at_key=True)
             elif len(meant) == 1:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Op, Severity
 from ...template.references import ReferenceIndex
 from ..base import Rule, RuleContext
 
@@ -62,9 +62,5 @@ with an empty variable map (`[text, {}]`) is treated the same; a non-empty map i
             plain = _plain(arg)
             if plain is None:
                 continue
-            fix = Fix(
-                applicability=Applicability.SAFE,
-                message="use the plain string",
-                patch=[{"op": "replace", "path": pointer, "value": plain}],
-            )
+            fix = Fix.safe("use the plain string", [Op.replace(pointer, plain)])
             yield self.finding(ctx, pointer, f"Fn::Sub of {plain!r} has no variables: write the plain string", fix=fix)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from ...document.pointer import make_pointer
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Op, Severity
 from ...template.model import iter_strings
 from ...template.references import Kind, ReferenceIndex
 from ..base import Rule, RuleContext
@@ -61,11 +61,7 @@ cfnfix might not recognise) is kept.
         for name in unused:
             path = make_pointer(["Conditions", name])
             target = "/Conditions" if len(unused) == len(conditions) else path
-            fix = Fix(
-                applicability=Applicability.SAFE,
-                message=f"remove the unused condition {name!r}",
-                patch=[{"op": "remove", "path": target}],
-            )
+            fix = Fix.safe(f"remove the unused condition {name!r}", [Op.remove(target)])
             yield self.finding(
                 ctx,
                 path,

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from ...document.pointer import make_pointer
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Op, Severity
 from ...template.model import resources
 from ..base import Rule, RuleContext
 
@@ -73,10 +73,6 @@ review it.
             if not isinstance(value, str) or value not in table:
                 continue
             new = table[value]
-            fix = Fix(
-                applicability=Applicability.UNSAFE,
-                message=f"add {missing}: {new}",
-                patch=[{"op": "add", "path": make_pointer(["Resources", res.id, missing]), "value": new}],
-            )
+            fix = Fix.unsafe(f"add {missing}: {new}", [Op.add(make_pointer(["Resources", res.id, missing]), new)])
             message = f"{res.id} has {source}: {value} but no {missing}, so its data is deleted when {'an update replaces it' if has_delete else 'the stack deletes it'}; add {missing}: {new}"
             yield self.finding(ctx, make_pointer(["Resources", res.id, source]), message, fix=fix, at_key=True)

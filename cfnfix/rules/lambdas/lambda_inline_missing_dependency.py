@@ -13,10 +13,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ...document.pointer import make_pointer
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Op, Patch, Severity
 from ...template.model import MAX_PARAMETERS
 from ...template.naming import MAX_LENGTH, NameAllocator
 from ..base import Rule, RuleContext
+from ..fixes import append_items
 from ._lambda import MAX_LAYERS, Function
 from ._lambda_inline import InlinePython, inline_python
 from ._python_code import Import
@@ -296,17 +297,17 @@ rewritten as `import cfnresponse`.
         new = {name: parameter_spec(m) for name, exists, m in chosen if not exists}
         if len(params or {}) + len(new) > MAX_PARAMETERS:
             return None, f"the template would have more than {MAX_PARAMETERS} parameters"
-        patch: list[dict[str, Any]] = []
+        patch: Patch = []
         if new and params is None:
-            patch.append({"op": "add", "path": "/Parameters", "value": new})
+            patch.append(Op.add("/Parameters", new))
         else:
             for name, spec in new.items():
-                patch.append({"op": "add", "path": make_pointer(["Parameters", name]), "value": spec})
+                patch.append(Op.add(make_pointer(["Parameters", name]), spec))
         refs = [{"Ref": name} for name, _, _ in chosen]
         if fn.layers is None:
-            patch.append({"op": "add", "path": fn.layers_pointer, "value": refs})
+            patch.append(Op.add(fn.layers_pointer, refs))
         else:
-            patch.extend({"op": "add", "path": fn.layers_pointer + "/-", "value": ref} for ref in refs)
+            patch += append_items(fn.layers_pointer, refs)
         bits = []
         if new:
             bits.append(f"add parameter{'s' if len(new) > 1 else ''} {', '.join(new)}")
@@ -314,4 +315,4 @@ rewritten as `import cfnresponse`.
         if shared:
             bits.append(f"share parameter{'s' if len(shared) > 1 else ''} {', '.join(shared)}")
         message = " and ".join(bits) + f"; reference {'it' if len(chosen) == 1 else 'them'} in {fn.name}'s Layers"
-        return Fix(applicability=Applicability.UNSAFE, message=message, patch=patch), ""
+        return Fix.unsafe(message, patch), ""

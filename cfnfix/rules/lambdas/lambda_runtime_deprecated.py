@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Op, Severity
 from ..base import Rule, RuleContext
 from ._lambda import Function, functions
 from ._python_code import Problem, analyse, read_source
@@ -345,10 +345,8 @@ needs review and testing:
             fix = None
             if choice.runtime:
                 message += f"; the supported successor is {choice.runtime}{choice.note}"
-                fix = Fix(
-                    applicability=Applicability.UNSAFE,
-                    message=f"change Runtime to {choice.runtime} ({_CAVEAT[lc.family]})",
-                    patch=[{"op": "replace", "path": pointer, "value": choice.runtime}],
+                fix = Fix.unsafe(
+                    f"change Runtime to {choice.runtime} ({_CAVEAT[lc.family]})", [Op.replace(pointer, choice.runtime)]
                 )
             else:
                 message += f"; no fix: {choice.reason}"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Op, Severity
 from ...template.model import Resource, literal, of_type
 from ..base import Rule, RuleContext
 from ._aurora import Target, TargetOption, legacy, target
@@ -104,10 +104,9 @@ change behaviour; applied only with `--unsafe-fixes`.
         if successor is None:
             message += "; no newer non-deprecated version is known to replace it with"
             return self.finding(ctx, pointer, message)
-        fix = Fix(
-            applicability=Applicability.UNSAFE,
-            message=f"Set EngineVersion to {successor} (a minor version upgrade: the cluster restarts)",
-            patch=[{"op": "replace", "path": pointer, "value": successor}],
+        fix = Fix.unsafe(
+            f"Set EngineVersion to {successor} (a minor version upgrade: the cluster restarts)",
+            [Op.replace(pointer, successor)],
         )
         return self.finding(ctx, pointer, message, fix=fix)
 

@@ -147,9 +147,5 @@ and test before applying; applied only with `--unsafe-fixes`.
             note = ""
             if tgt.deprecated:
                 note = " (the pinned target is deprecated and cannot create new clusters, W3690: see CFX303)"
-            fix = Fix(
-                applicability=Applicability.UNSAFE,
-                message=f"Upgrade to {tgt.version}{note}: " + "; ".join(plan.changes),
-                patch=plan.patch,
-            )
+            fix = Fix.unsafe(f"Upgrade to {tgt.version}{note}: " + "; ".join(plan.changes), plan.patch)
             yield self.finding(ctx, old.pointer, message, fix=fix, severity=severity)

@@ -6,13 +6,14 @@ Background: docs/cloudformation/rds.md.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Op, Severity
 from ...template.model import Resource, literal, resource_map
 from ..base import Rule, RuleContext
+from ..fixes import deletable_database
 from ._rds import CLUSTER, INSTANCE
 
 #: Types whose *documented* default DeletionPolicy is ``Snapshot`` (DB instances only when
@@ -126,7 +127,7 @@ it, so the fix is applied only with `--unsafe-fixes`.
                     f"{res.id} ({res.type}) sets DeletionProtection: false but has no explicit DeletionPolicy "
                     "(required for this type by the rule option 'types')"
                 )
-            fix = _skip_property_fix(res) if skip_style else _policy_fix(res)
+            fix = _skip_property_fix(res) if skip_style else deletable_database(res.pointer, res.body)
             if skip_style:
                 message += (
                     "; the configured rds-deletion-style adds SkipFinalSnapshot, which is not a CloudFormation "
@@ -147,23 +148,8 @@ def _applies(res: Resource) -> bool:
     return True
 
 
-def _policy_fix(res: Resource) -> Fix:
-    patch: list[dict[str, Any]] = [{"op": "add", "path": res.pointer + "/DeletionPolicy", "value": "Delete"}]
-    parts = ["DeletionPolicy: Delete"]
-    if "UpdateReplacePolicy" not in res.body:
-        patch.append({"op": "add", "path": res.pointer + "/UpdateReplacePolicy", "value": "Delete"})
-        parts.append("UpdateReplacePolicy: Delete")
-    message = f"Add {' and '.join(parts)} (no final snapshot on delete or replacement)"
-    if "SkipFinalSnapshot" in res.props:
-        patch.append({"op": "remove", "path": res.prop_pointer("SkipFinalSnapshot")})
-        message += "; remove the SkipFinalSnapshot property, which CloudFormation rejects (E3002)"
-    return Fix(applicability=Applicability.UNSAFE, message=message, patch=patch)
-
-
 def _skip_property_fix(res: Resource) -> Fix:
-    op = "replace" if "SkipFinalSnapshot" in res.props else "add"
-    return Fix(
-        applicability=Applicability.UNSAFE,
-        message="Add SkipFinalSnapshot: true (rds-deletion-style); this property fails schema validation (E3002)",
-        patch=[{"op": op, "path": res.prop_pointer("SkipFinalSnapshot"), "value": True}],
+    return Fix.unsafe(
+        "Add SkipFinalSnapshot: true (rds-deletion-style); this property fails schema validation (E3002)",
+        [Op.set(res.prop_pointer("SkipFinalSnapshot"), True, exists="SkipFinalSnapshot" in res.props)],
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Op, Severity
 from ...template.model import Resource, literal, of_type, parameter_default, ref_target
 from ..base import Rule, RuleContext
 from ._engine_versions import engines, is_deprecated, major, successor, table_date
@@ -124,10 +124,9 @@ snapshot first.
         if "GlobalClusterIdentifier" in res.props:
             message += f"; not fixed automatically: the cluster belongs to a global database (upgrade every member to {target})"
             return self.finding(ctx, pointer, message)
-        fix = Fix(
-            applicability=Applicability.UNSAFE,
-            message=f"Set EngineVersion to {target} (an in-place minor version upgrade: the database restarts, with downtime)",
-            patch=[{"op": "replace", "path": pointer, "value": target}],
+        fix = Fix.unsafe(
+            f"Set EngineVersion to {target} (an in-place minor version upgrade: the database restarts, with downtime)",
+            [Op.replace(pointer, target)],
         )
         if theirs:
             message += f"; its DB cluster runs {theirs}"

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ...document.pointer import escape_token, parse_pointer
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Op, Severity
 from ...template.references import Kind, ReferenceIndex, sub_variables
 from ..base import RuleContext
 from ._base import NEEDS, SchemaRule, either
@@ -127,11 +127,7 @@ schemas (read-only properties), so only types cfn-lint has a schema for are chec
             yield self.finding(ctx, pointer, f"{head}; it could be {either(match.names)}")
             return
         new = match.unique
-        fix = Fix(
-            applicability=Applicability.UNSAFE,
-            message=f"Refer to '{new}'",
-            patch=[{"op": "replace", "path": pointer, "value": rewrite(new)}],
-        )
+        fix = Fix.unsafe(f"Refer to '{new}'", [Op.replace(pointer, rewrite(new))])
         yield self.finding(ctx, pointer, f"{head}; '{new}' is the one close name", fix=fix)
 
     def _getatt(
@@ -179,13 +175,13 @@ schemas (read-only properties), so only types cfn-lint has a schema for are chec
             return
         new = same[0]
         if attr_pointer is not None:
-            patch = [{"op": "replace", "path": attr_pointer, "value": new}]
+            patch = [Op.replace(attr_pointer, new)]
         elif sub is not None:
             text, at = sub
-            patch = [{"op": "replace", "path": pointer, "value": text[:at] + new + text[at + len(attr) :]}]
+            patch = [Op.replace(pointer, text[:at] + new + text[at + len(attr) :])]
         else:
-            patch = [{"op": "replace", "path": pointer, "value": f"{head}.{new}"}]
-        fix = Fix(applicability=Applicability.SAFE, message=f"Write the attribute as '{new}'", patch=patch)
+            patch = [Op.replace(pointer, f"{head}.{new}")]
+        fix = Fix.safe(f"Write the attribute as '{new}'", patch)
         yield self.finding(
             ctx,
             attr_pointer or pointer,

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ...document.pointer import escape_token
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Op, Severity
 from ...template.model import resources, section
 from ..base import RuleContext
 from ._base import NEEDS, SchemaRule, show
@@ -66,11 +66,7 @@ lists (`Ref` of a `List<…>` or `CommaDelimitedList` parameter, `Fn::Split`, `F
                     if not _single(value, params, types):
                         continue
                     pointer = f"{node.pointer}/{escape_token(key)}"
-                    fix = Fix(
-                        applicability=Applicability.SAFE,
-                        message=f"Write {key} as a one-item list",
-                        patch=[{"op": "replace", "path": pointer, "value": [value]}],
-                    )
+                    fix = Fix.safe(f"Write {key} as a one-item list", [Op.replace(pointer, [value])])
                     yield self.finding(
                         ctx, pointer, f"{res.id}: {key} takes a list, not the single value {show(value)}", fix=fix
                     )

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Op, Severity
 from ...template.model import resources
 from ..base import RuleContext
 from ._base import NEEDS, SchemaRule, either
 from ._match import closest
-from ._values import allowed, synonym
+from ._values import Synonym, allowed, synonym
 from ._walk import nodes
 
 
@@ -63,25 +63,24 @@ for us-east-1.
                 )
 
     def _judge(
-        self, ctx: RuleContext, pointer: str, rid: str, where: str, value: str, values: tuple[str, ...], syn: object
+        self,
+        ctx: RuleContext,
+        pointer: str,
+        rid: str,
+        where: str,
+        value: str,
+        values: tuple[str, ...],
+        syn: Synonym | None,
     ) -> Finding:
         head = f"{rid}: '{value}' is not an allowed value of {where}"
         same = [v for v in values if v.casefold() == value.casefold()]
         if len(same) == 1:
-            fix = Fix(
-                applicability=Applicability.SAFE,
-                message=f"Write '{same[0]}'",
-                patch=[{"op": "replace", "path": pointer, "value": same[0]}],
-            )
+            fix = Fix.safe(f"Write '{same[0]}'", [Op.replace(pointer, same[0])])
             return self.finding(ctx, pointer, f"{head}; '{same[0]}' differs only in case", fix=fix)
-        if syn is not None and syn.to in values:  # type: ignore[attr-defined]
-            applicability = Applicability(syn.applicability)  # type: ignore[attr-defined]
-            fix = Fix(
-                applicability=applicability,
-                message=f"Write '{syn.to}'",
-                patch=[{"op": "replace", "path": pointer, "value": syn.to}],
-            )  # type: ignore[attr-defined]
-            return self.finding(ctx, pointer, f"{head}; use '{syn.to}': {syn.why}", fix=fix)  # type: ignore[attr-defined]
+        if syn is not None and syn.to in values:
+            build = Fix.safe if Applicability(syn.applicability) is Applicability.SAFE else Fix.unsafe
+            fix = build(f"Write '{syn.to}'", [Op.replace(pointer, syn.to)])
+            return self.finding(ctx, pointer, f"{head}; use '{syn.to}': {syn.why}", fix=fix)
         match = closest(value, values)
         if len(same) > 1:
             hint = f"; it could be {either(same)}"

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...document.pointer import escape_token
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Op, Severity
 from ...template.model import Resource, resources
 from ..base import RuleContext
+from ..fixes import rename_key
 from ._base import NEEDS, SchemaRule, either, show
 from ._match import closest
 from ._types import fits
@@ -124,22 +125,14 @@ A value is never deleted where a rename or move is possible.
         if match is not None and match.unique is not None:
             new = match.unique
             also = " (a required property, so the E3003 for it goes too)" if new in shape.required else ""
-            applicability = Applicability.SAFE if match.kind == "case" else Applicability.UNSAFE
+            build = Fix.safe if match.kind == "case" else Fix.unsafe
             how = "differs only in case" if match.kind == "case" else "is the one close name"
-            fix = Fix(
-                applicability=applicability,
-                message=f"Rename '{key}' to '{new}'{also}",
-                patch=[{"op": "move", "from": source, "path": f"{node.pointer}/{escape_token(new)}"}],
-            )
+            fix = build(f"Rename '{key}' to '{new}'{also}", [rename_key(node.pointer, key, new)])
             return self.finding(ctx, source, f"{head}; '{new}' {how}", fix=fix, at_key=True)
         target = self._level(res, node, key, nodes, shapes)
         if target is not None:
             label = "beside Properties" if target == res.pointer else "/".join(parse_rest(target, res))
-            fix = Fix(
-                applicability=Applicability.UNSAFE,
-                message=f"Move '{key}' to {label}",
-                patch=[{"op": "move", "from": source, "path": f"{target}/{escape_token(key)}"}],
-            )
+            fix = Fix.unsafe(f"Move '{key}' to {label}", [Op.move(source, f"{target}/{escape_token(key)}")])
             return self.finding(
                 ctx,
                 source,
@@ -147,11 +140,7 @@ A value is never deleted where a rename or move is possible.
                 fix=fix,
                 at_key=True,
             )
-        fix = Fix(
-            applicability=Applicability.UNSAFE,
-            message=f"Remove '{key}', losing its value {show(value)}",
-            patch=[{"op": "remove", "path": source}],
-        )
+        fix = Fix.unsafe(f"Remove '{key}', losing its value {show(value)}", [Op.remove(source)])
         return self.finding(ctx, source, f"{head}, nor is any close name", fix=fix, at_key=True)
 
     def _level(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Op, Severity
 from ...template.model import resources
 from ..base import RuleContext
 from ._base import NEEDS, SchemaRule, either
@@ -60,11 +60,7 @@ cfn-lint's E3006.
             if match is not None and match.unique is not None:
                 real = match.unique
                 safe = match.kind == "case"
-                fix = Fix(
-                    applicability=Applicability.SAFE if safe else Applicability.UNSAFE,
-                    message=f"Change the type to '{real}'",
-                    patch=[{"op": "replace", "path": pointer, "value": real}],
-                )
+                fix = (Fix.safe if safe else Fix.unsafe)(f"Change the type to '{real}'", [Op.replace(pointer, real)])
                 yield self.finding(
                     ctx,
                     pointer,

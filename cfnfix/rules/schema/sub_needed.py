@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ...document.pointer import escape_token
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Op, Severity
 from ...template.model import resources, section
 from ..base import RuleContext
 from ._base import NEEDS, SchemaRule
@@ -112,10 +112,8 @@ inside other intrinsic functions' name arguments.
         safe = not other
         shown = ", ".join(f"${{{v}}}" for v in dict.fromkeys(named))
         escaped = "" if safe else f", escaping {', '.join(f'${{{v}}}' for v in dict.fromkeys(other))} as literal text"
-        fix = Fix(
-            applicability=Applicability.SAFE if safe else Applicability.UNSAFE,
-            message=f"Wrap the string in Fn::Sub{escaped}",
-            patch=[{"op": "replace", "path": pointer, "value": {"Fn::Sub": value}}],
+        fix = (Fix.safe if safe else Fix.unsafe)(
+            f"Wrap the string in Fn::Sub{escaped}", [Op.replace(pointer, {"Fn::Sub": value})]
         )
         verb = "is" if len(set(named)) == 1 else "are"
         return self.finding(

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Op, Severity
 from ...template.model import resources
 from ..base import RuleContext
 from ._base import NEEDS, SchemaRule
@@ -67,11 +67,7 @@ left alone.
             if fixed is None:
                 continue
             here = f"{pointer}/ResourceRecords/{i}"
-            fix = Fix(
-                applicability=Applicability.SAFE,
-                message="Split the value into quoted strings of at most 255 characters",
-                patch=[{"op": "replace", "path": here, "value": fixed}],
-            )
+            fix = Fix.safe("Split the value into quoted strings of at most 255 characters", [Op.replace(here, fixed)])
             yield self.finding(ctx, here, f"{rid}: TXT value has a string over {LIMIT} characters", fix=fix)
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...document.pointer import escape_token
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Op, Severity
 from ...template.model import Resource, iter_strings, ref_target, resources, section
 from ..base import Rule, RuleContext
 from ._optional_params import VPC_ID_TYPE, optional_ops, unconditional_uses
@@ -138,10 +138,9 @@ parameters need a look.
                 else f"{', '.join(users)} use{'s' if len(users) == 1 else ''} it unconditionally"
             )
             message = f"Parameter {name}: {reason}; {why}, so every deployment that keeps the default fails"
-            fix = Fix(
-                applicability=Applicability.UNSAFE,
-                message=f"Remove the placeholder default of {name}: CloudFormation then asks for the value up front",
-                patch=[{"op": "remove", "path": pointer}],
+            fix = Fix.unsafe(
+                f"Remove the placeholder default of {name}: CloudFormation then asks for the value up front",
+                [Op.remove(pointer)],
             )
             return self.finding(ctx, pointer, message, fix=fix)
         result = optional_ops(name, body, PATTERNS[PeerRole.VPC_ID])
@@ -154,11 +153,10 @@ parameters need a look.
                 severity=Severity.MEDIUM,
             )
         ops, notes = result
-        fix = Fix(
-            applicability=Applicability.UNSAFE,
-            message=f"Make the default of {name} empty (optional-peer convention: empty means no peer)"
+        fix = Fix.unsafe(
+            f"Make the default of {name} empty (optional-peer convention: empty means no peer)"
             + "".join(f"; {n}" for n in notes),
-            patch=ops,
+            ops,
         )
         return self.finding(ctx, pointer, message, fix=fix, severity=Severity.MEDIUM)
 
