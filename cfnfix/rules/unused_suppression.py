@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Applicability, Finding, Severity
-from .base import Rule, RuleContext
+from .base import Rule, RuleContext, Tag
 
 
 class UnusedSuppression(Rule):
@@ -44,6 +44,7 @@ cfn-lint's `ignore_checks` entries are never reported: cfn-lint reads them too.
 """
     doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-metadata.html"
     fix_applicability = Applicability.SAFE
+    tags = frozenset({Tag.UNNECESSARY})
     root_cause = "The finding the entry was written for has been fixed, or the entry names the wrong rule."
     deployment_impact = (
         "None: cfnfix suppressions (Metadata entries, comments) do not change what CloudFormation deploys."

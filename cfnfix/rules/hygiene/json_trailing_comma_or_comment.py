@@ -25,6 +25,7 @@ class JsonTrailingCommaOrComment(Rule):
     summary = "JSON template with trailing commas or // and /* */ comments, which JSON (and CloudFormation) rejects"
     doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html"
     fix_applicability = Applicability.SAFE
+    repairs_text = True
     cfn_lint_ids = ("E0000",)
     root_cause = "The template was written like JavaScript (or JSON5): comments to label sections, a comma after the last member."
     deployment_impact = "CloudFormation cannot parse the template and rejects it before anything is created."

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ...findings import Applicability, Finding, Fix, Op, Severity
-from ..base import Rule, RuleContext
+from ..base import Rule, RuleContext, Tag
 from ._lambda import Function, functions
 from ._python_code import Problem, analyse, read_source
 from ._python_tables import stdlib
@@ -311,6 +311,7 @@ needs review and testing:
 """
     doc_url = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels"
     fix_applicability = Applicability.UNSAFE
+    tags = frozenset({Tag.DEPRECATED})
     options_model = Options
     cfn_lint_ids = ("W2531", "E2531", "E2533")
     root_cause = (

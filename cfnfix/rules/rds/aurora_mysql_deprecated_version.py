@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from ...findings import Applicability, Finding, Fix, Op, Severity
 from ...template.model import Resource, literal, of_type
-from ..base import Rule, RuleContext
+from ..base import Rule, RuleContext, Tag
 from ._aurora import Target, TargetOption, legacy, target
 from ._aurora_tables import is_deprecated, table_date, usable_versions, version_key
 from ._rds import CLUSTER, INSTANCE
@@ -29,6 +29,7 @@ class AuroraMysqlDeprecatedVersion(Rule):
     summary = "Aurora MySQL 8.0 version that can no longer create clusters (or a deprecated pinned target)"
     doc_url = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Updates.Versions.html"
     fix_applicability = Applicability.UNSAFE
+    tags = frozenset({Tag.DEPRECATED})
     options_model = AuroraMysqlDeprecatedVersionOptions
     cfn_lint_ids = ("W3690", "W3691")  # W3691: its DB instances
     root_cause = "The pinned Aurora MySQL 8.0 minor version was deprecated; bare 8.0 is an alias, not a pin."

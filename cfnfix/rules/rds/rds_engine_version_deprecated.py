@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from ...findings import Applicability, Finding, Fix, Op, Severity
 from ...template.model import Resource, literal, of_type, parameter_default, ref_target
-from ..base import Rule, RuleContext
+from ..base import Rule, RuleContext, Tag
 from ._engine_versions import engines, is_deprecated, major, successor, table_date
 from ._rds import CLUSTER, INSTANCE, cluster_of
 
@@ -38,6 +38,7 @@ class RdsEngineVersionDeprecated(Rule):
     summary = "RDS engine version (MySQL, PostgreSQL, Aurora PostgreSQL) that can no longer create databases"
     doc_url = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_UpgradeDBInstance.Upgrading.html"
     fix_applicability = Applicability.UNSAFE
+    tags = frozenset({Tag.DEPRECATED})
     cfn_lint_ids = ("W3690", "W3691")
     root_cause = "The template pins a minor engine version that RDS has since deprecated."
     deployment_impact = (

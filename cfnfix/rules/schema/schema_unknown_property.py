@@ -163,14 +163,9 @@ A value is never deleted where a rename or move is possible.
 
 def _configured_extras(ctx: RuleContext) -> set[tuple[str, tuple[str, ...], str]]:
     """(type, path, key) of properties the configuration asks cfnfix itself to write although
-    the schema lacks them: ``rds-deletion-style = "skip-final-snapshot-property"`` (CFX201)."""
-    settings = ctx.settings
-    styles = [getattr(settings, "rds_deletion_style", None)]
-    for key in ("CFX201", "rds-deletion-snapshot"):
-        options = (getattr(settings, "rules", None) or {}).get(key) or {}
-        if isinstance(options, dict):
-            styles += [options.get("rds-deletion-style"), options.get("rds_deletion_style")]
-    if "skip-final-snapshot-property" not in styles:
+    the schema lacks them: ``rds-deletion-style = "skip-final-snapshot-property"`` (CFX201's
+    option, read through CFX201: its table, by id or name, or the deprecated global setting)."""
+    if ctx.options_of("rds-deletion-snapshot").rds_deletion_style != "skip-final-snapshot-property":
         return set()
     return {
         (t, (), "SkipFinalSnapshot")
