@@ -134,8 +134,8 @@ def test_explain_names_the_profile_and_the_danger(cli, rule) -> None:
     assert result.exit_code == 0
     assert "Profile: destroyable (runs only with `--profile destroyable`" in result.stdout
     if rule.fix_applicability.value == "unsafe":
-        assert "## Safety: unsafe" in result.stdout
-        assert re.search(r"delet|destroy", result.stdout.split("## Safety: unsafe", 1)[1])
+        assert "## Fix safety\n**Unsafe**" in result.stdout
+        assert re.search(r"delet|destroy", result.stdout.split("## Fix safety", 1)[1])
     else:
         assert "Fix: none" in result.stdout
 

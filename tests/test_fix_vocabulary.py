@@ -43,7 +43,9 @@ def raw_fix_sites(source: str, name: str = "<source>") -> list[str]:
 def test_no_raw_fix_in_rules() -> None:
     files = sorted(RULES.rglob("*.py"))
     assert len(files) > 40
-    found = [site for p in files for site in raw_fix_sites(p.read_text("utf-8"), str(p.relative_to(RULES.parent.parent)))]
+    found = [
+        site for p in files for site in raw_fix_sites(p.read_text("utf-8"), str(p.relative_to(RULES.parent.parent)))
+    ]
     assert not found, "\n".join(found)
 
 
@@ -78,7 +80,9 @@ def test_deletable_database() -> None:
         Op.remove("/Resources/Db/Properties/SkipFinalSnapshot"),
     ]
     assert "remove the SkipFinalSnapshot property" in fix.message
-    kept = deletable_database("/Resources/Db", {**body, "UpdateReplacePolicy": "Retain"}, drop_skip_final_snapshot=False)
+    kept = deletable_database(
+        "/Resources/Db", {**body, "UpdateReplacePolicy": "Retain"}, drop_skip_final_snapshot=False
+    )
     assert kept.patch == [Op.add("/Resources/Db/DeletionPolicy", "Delete")]
     assert kept.message == "Add DeletionPolicy: Delete (no final snapshot on delete or replacement)"
 

@@ -46,8 +46,8 @@ fail with "already exists".
 `DeletionPolicy: Delete`. A policy computed with `Fn::If` or a parameter is not rewritten
 (CFX254 reports it).
 
-## Safety: unsafe
-After the fix, deleting the stack (or removing the resource from the template) **deletes
+## Fix safety
+**Unsafe**: after the fix, deleting the stack (or removing the resource from the template) **deletes
 the resource and its data, with no snapshot**. That is the point of a destroyable stack,
 but only a human can confirm the stack is one: applied only with `--unsafe-fixes`.
 """

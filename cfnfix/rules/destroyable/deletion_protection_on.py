@@ -50,8 +50,8 @@ The setting's "off" value (`false`, `INACTIVE`, `DISABLED`, `none`), written whe
 template sets it, or added where the type protects by default. Values computed with
 `Fn::If` or parameters are not rewritten (CFX254 reports them).
 
-## Safety: unsafe
-After the fix, nothing stops the resource (and its data) from being deleted, by the stack
+## Fix safety
+**Unsafe**: after the fix, nothing stops the resource (and its data) from being deleted, by the stack
 or by anyone with the permission: applied only with `--unsafe-fixes`.
 """
 

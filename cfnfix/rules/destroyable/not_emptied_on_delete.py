@@ -40,8 +40,8 @@ deleted unless that option is set: the stack's deletion fails with `DELETE_FAILE
 Set the option to `true`: CloudFormation then deletes the content with the resource. A
 computed value is reported without a fix.
 
-## Safety: unsafe
-After the fix, deleting the stack deletes every image (or named query) with it, including
+## Fix safety
+**Unsafe**: after the fix, deleting the stack deletes every image (or named query) with it, including
 ones pushed from outside the stack: applied only with `--unsafe-fixes`.
 """
 

@@ -66,14 +66,14 @@ property: E3002) is removed. Under this profile CFX201 (`rds-deletion-snapshot`)
 reports the case `DeletionProtection: false` only, stands down; the `rds-deletion-style`
 setting does not apply here.
 
-## Option
+### Option
 `[rules.rds-snapshot-default] types = ["AWS::S3::Bucket", "AWS::DynamoDB::Table", …]`
 asks for an explicit `DeletionPolicy: Delete` on more types, although they default to it
 (for pipelines, or cfn-lint's informational I3011, that want every stateful resource to
 state its policy). For those types the fix changes nothing CloudFormation does.
 
-## Safety: unsafe
-After the fix, deleting the stack, removing the database from the template or an update
+## Fix safety
+**Unsafe**: after the fix, deleting the stack, removing the database from the template or an update
 that replaces it destroys the data **without a final snapshot**: applied only with
 `--unsafe-fixes`.
 """

@@ -38,8 +38,8 @@ is no longer part of the stack: deleting the stack later does not remove it.
 `UpdateReplacePolicy: Delete` (what CloudFormation does when the attribute is absent). A
 policy computed with `Fn::If` or a parameter is not rewritten (CFX254 reports it).
 
-## Safety: unsafe
-After the fix, an update that replaces the resource **deletes the old one and its data,
+## Fix safety
+**Unsafe**: after the fix, an update that replaces the resource **deletes the old one and its data,
 with no snapshot**: applied only with `--unsafe-fixes`.
 """
 

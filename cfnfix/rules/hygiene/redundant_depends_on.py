@@ -69,20 +69,23 @@ class RedundantDependsOn(Rule):
     )
     deployment_impact = "None: the order is the same. The redundant entries hide the real, non-obvious dependencies."
     explanation: ClassVar[str] = """\
-## What is wrong
-CloudFormation creates a resource after every resource its properties refer to with `Ref`,
-`Fn::GetAtt` or `${Name}` in `Fn::Sub`. A `DependsOn` entry naming such a resource says it
-twice (cfn-lint W3005), and hides the entries that matter: those for dependencies no
-reference shows (an IAM policy a function needs, a route before an instance).
+## What
+A `DependsOn` entry naming a resource that the resource's properties already refer to with
+`Ref`, `Fn::GetAtt` or `${Name}` in `Fn::Sub` (cfn-lint W3005).
 
-## The fix
+## Why
+CloudFormation creates a resource after every resource its properties refer to, so such an
+entry says it twice, and hides the entries that matter: those for dependencies no reference
+shows (an IAM policy a function needs, a route before an instance).
+
+## Fix
 The redundant entries are removed from `DependsOn` (the whole attribute when none is left).
 Only references in `Properties` count, and none inside `Fn::If` (a branch may not be taken,
 and then the reference does not order anything). SAM resources are skipped: the transform
 moves their properties to other generated resources, so a reference does not always order
 the resource itself.
 
-## Safety
+## Fix safety
 **Safe**: the creation and deletion order is unchanged, since the references remain.
 """
 

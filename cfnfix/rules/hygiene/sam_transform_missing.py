@@ -52,18 +52,22 @@ class SamTransformMissing(Rule):
         "Globals section are unknown."
     )
     explanation: ClassVar[str] = f"""\
-## What is wrong
-`AWS::Serverless::Function`, the other `AWS::Serverless::*` types, the `Globals` section and
-the `IgnoreGlobals` attribute exist only in AWS SAM: CloudFormation understands them only when
-the template declares `Transform: {SAM}`, which expands them into plain resources. Without
-it, the template is rejected (cfn-lint E3038, E3724, E3066).
+## What
+A template that uses `AWS::Serverless::Function`, the other `AWS::Serverless::*` types, the
+`Globals` section or the `IgnoreGlobals` attribute, and does not declare
+`Transform: {SAM}`.
 
-## The fix
+## Why
+These exist only in AWS SAM: CloudFormation understands them only when the template declares
+the transform, which expands them into plain resources. Without it, the template is rejected
+(cfn-lint E3038, E3724, E3066).
+
+## Fix
 `Transform: {SAM}` is added at the top level. When the template already has other
 transforms, SAM's is added to the list: after `AWS::LanguageExtensions` (which must run
 first), before any other. A `Transform` written with an intrinsic function is left alone.
 
-## Safety
+## Fix safety
 **Safe**: the template cannot be deployed without it, and with it the resources mean what
 their SAM types say.
 """

@@ -34,18 +34,21 @@ class UnusedCondition(Rule):
     root_cause = "The resource or output that used the condition was removed or renamed, and the condition stayed."
     deployment_impact = "None: CloudFormation evaluates it and uses it nowhere. It misleads readers."
     explanation: ClassVar[str] = """\
-## What is wrong
+## What
 A condition that no resource (`Condition:`), output, `Fn::If`, `Condition` function in another
-condition, or rule uses has no effect (cfn-lint W8001). It is usually left over from a
-resource that was removed, and it misleads the reader about what the template does.
+condition, or rule uses (cfn-lint W8001).
 
-## The fix
+## Why
+Such a condition has no effect. It is usually left over from a resource that was removed,
+and it misleads the reader about what the template does.
+
+## Fix
 The condition is removed; when it is the last one, the `Conditions` section goes with it.
 A condition that only an unused condition uses becomes unused in turn and is removed in the
 next pass. A condition whose name appears as any string elsewhere in the template (a use
 cfnfix might not recognise) is kept.
 
-## Safety
+## Fix safety
 **Safe**: nothing evaluates the condition's result, so removing it changes no resource.
 """
 

@@ -58,8 +58,8 @@ newer than the 3.10 LTS), with the newest non-deprecated version of the same min
 (`3.11.0` → `3.11.1`). Aurora cannot downgrade, so no older version is ever proposed.
 A version pinned by `aurora-mysql-target` is reported but not changed.
 
-## Safety: unsafe
-Changing the engine version restarts the cluster (a minor upgrade with downtime) and can
+## Fix safety
+**Unsafe**: changing the engine version restarts the cluster (a minor upgrade with downtime) and can
 change behaviour; applied only with `--unsafe-fixes`.
 """
 

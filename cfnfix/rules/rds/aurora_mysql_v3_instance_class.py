@@ -48,8 +48,8 @@ db.r5 of the same size; db.t2.small, db.t2.medium, db.t3.small → db.t3.medium)
 applied before the major upgrade. A class that comes from a template parameter is reported
 without a fix: change the parameter's `Default` / `AllowedValues`.
 
-## Safety: unsafe
-Changing the class restarts the instance (downtime unless another instance takes over) and
+## Fix safety
+**Unsafe**: changing the class restarts the instance (downtime unless another instance takes over) and
 changes its cost and capacity.
 """
 

@@ -66,6 +66,16 @@ class RdsDeletionSnapshot(Rule):
 An `AWS::RDS::DBCluster`, or an `AWS::RDS::DBInstance` that is neither a cluster member nor
 a read replica, sets `DeletionProtection: false` but has no `DeletionPolicy` attribute.
 
+### Not reported
+* Under the `destroyable` profile this rule stands down: CFX252 (`rds-snapshot-default`)
+  reports every such database, whatever its `DeletionProtection`, with the same fix.
+* `DeletionPolicy` already set (any value, also `Snapshot` or `Retain`): an explicit choice.
+* `DeletionProtection: true`, absent, or computed: deletion is either blocked anyway or the
+  intent is unknown, and the `Snapshot` default is the safe one.
+* Cluster members and read replicas: the handler never snapshots them.
+* `AWS::Neptune::DBCluster`, `AWS::DocDB::DBCluster`: their documented default is `Delete`.
+  List them in the rule option `types` to require an explicit policy on them too.
+
 ## Why
 `DeletionProtection: false` says the database is meant to be torn down with its stack, but
 CloudFormation's default `DeletionPolicy` for these two types is `Snapshot` (every other
@@ -87,21 +97,11 @@ With `rds-deletion-style = "skip-final-snapshot-property"` the fix instead adds
 that literal. **That output fails schema validation (E3002) and does not deploy**; use it
 only to reproduce such a reference.
 
-## Safety: unsafe
-The fix changes what happens to data: after it, deleting the stack, removing the resource
+## Fix safety
+**Unsafe**: the fix changes what happens to data: after it, deleting the stack, removing the resource
 from the template, or an update that replaces the database destroys the data **without any
 snapshot**. `DeletionProtection: false` signals that intent, but only a human can confirm
 it, so the fix is applied only with `--unsafe-fixes`.
-
-## Not reported
-* Under the `destroyable` profile this rule stands down: CFX252 (`rds-snapshot-default`)
-  reports every such database, whatever its `DeletionProtection`, with the same fix.
-* `DeletionPolicy` already set (any value, also `Snapshot` or `Retain`): an explicit choice.
-* `DeletionProtection: true`, absent, or computed: deletion is either blocked anyway or the
-  intent is unknown, and the `Snapshot` default is the safe one.
-* Cluster members and read replicas: the handler never snapshots them.
-* `AWS::Neptune::DBCluster`, `AWS::DocDB::DBCluster`: their documented default is `Delete`.
-  List them in the rule option `types` to require an explicit policy on them too.
 """
 
     def _types(self, ctx: RuleContext) -> tuple[str, ...]:

@@ -79,8 +79,8 @@ No fix (reported only) when:
 * the cluster belongs to a global database (`GlobalClusterIdentifier`): every member
   must be upgraded together.
 
-## Safety: unsafe
-Changing `EngineVersion` of an existing database is an in-place engine upgrade: the
+## Fix safety
+**Unsafe**: changing `EngineVersion` of an existing database is an in-place engine upgrade: the
 instance (or every instance of the cluster) restarts, with downtime, and the new minor
 version can change behaviour. Applied only with `--unsafe-fixes`; test the upgrade on a
 snapshot first.

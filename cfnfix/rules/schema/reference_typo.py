@@ -39,6 +39,12 @@ class ReferenceTypo(SchemaRule):
 A `Ref` (E1020), `Fn::GetAtt` (E1010) or `${…}` in `Fn::Sub` (E1019) whose name is not a
 parameter, resource or pseudo parameter of the template, or a `Fn::GetAtt` attribute the
 resource type does not have.
+"""
+        + NEEDS
+        + """
+## Why
+CloudFormation rejects the template: the reference names nothing (no such parameter,
+resource or attribute), so nothing is created.
 
 ## Fix
 - The name differs from exactly one declared name (or pseudo parameter) in case or by one
@@ -51,8 +57,11 @@ resource type does not have.
 Templates whose names cannot be known statically (a macro other than SAM, `Fn::ForEach`
 loops that generate resources) are left alone. Attributes are known from the resource
 schemas (read-only properties), so only types cfn-lint has a schema for are checked.
+
+## Fix safety
+**Safe** for an attribute written in another case; **unsafe** for a replaced name: the
+reference then points at an existing resource or parameter, review that it is the one meant.
 """
-        + NEEDS
     )
 
     def scan(self, ctx: RuleContext) -> Iterator[Finding]:

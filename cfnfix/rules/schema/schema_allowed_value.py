@@ -35,6 +35,12 @@ class AllowedValue(SchemaRule):
 A string value where the resource schema allows only a fixed list (cfn-lint's E3030), or an
 EC2 instance type (E3628) or RDS DB instance class (E3025) that is not in cfn-lint's lists
 for us-east-1.
+"""
+        + NEEDS
+        + """
+## Why
+CloudFormation (or the service) rejects a value outside the list, and the resource fails to
+create or update.
 
 ## Fix
 - The value equals exactly one allowed value ignoring case (`pay_per_request`,
@@ -45,8 +51,11 @@ for us-east-1.
   `SecureString`, which CloudFormation cannot create, becomes `String`: **unsafe**, since
   the value is then stored unencrypted (keep a real secret in Secrets Manager).
 - Otherwise the finding lists the closest allowed values and nothing is changed.
+
+## Fix safety
+**Safe** for a value that differs from an allowed one only in case, and for a synonym the
+table marks safe; **unsafe** for a synonym the table marks unsafe (the reason is above).
 """
-        + NEEDS
     )
 
     def scan(self, ctx: RuleContext) -> Iterator[Finding]:

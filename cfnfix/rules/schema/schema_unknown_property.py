@@ -53,6 +53,12 @@ keys: cfn-lint's E3002 ("Additional properties are not allowed"). Keys with `::`
 pre-processor's directive such as `Fn::Transform` or rain's `Rain::S3`) are not judged. When the misspelt name
 was a required property, cfn-lint also reports E3003 (required property missing) for it;
 the rename repairs both.
+"""
+        + NEEDS
+        + """
+## Why
+CloudFormation rejects the template (an unknown property) before it creates anything, and a
+required property spelled wrong is also missing.
 
 ## Fix
 In this order, the first that applies:
@@ -71,8 +77,11 @@ When two declared names are equally close nothing is fixed and the finding lists
 `SkipFinalSnapshot` on a database is left alone when the configuration asks for it
 (`rds-deletion-style = "skip-final-snapshot-property"`, see CFX201).
 A value is never deleted where a rename or move is possible.
+
+## Fix safety
+**Safe** for a rename that changes only the case; **unsafe** for a rename to a near name (a
+guess: review it), a move to another level, and a removal (the value is lost).
 """
-        + NEEDS
     )
 
     def scan(self, ctx: RuleContext) -> Iterator[Finding]:
