@@ -13,7 +13,7 @@ from .config import Settings
 from .document import Document, load, read_text
 from .errors import AnchoredEditError, PatchError, TemplateError
 from .findings import Applicability, Finding, ResourceImpact
-from .rules import Rule, RuleContext, all_rules
+from .rules import Rule, RuleContext, all_rules, repairs_text, text_repair_rules
 from .suppression import apply_suppressions
 
 #: A template: a path (``os.PathLike``, e.g. ``pathlib.Path``) is read from disk; a ``str`` is the text itself.
@@ -185,17 +185,14 @@ def run_rules(document: Document, settings: Settings, *, impact: bool = True) ->
     return findings
 
 
-#: The rule whose fix is the text-level JSON repair (see :mod:`cfnfix.repair`).
-JSON_REPAIR = ("CFX801", "json-trailing-comma-or-comment")
-
-
 def load_template(text: str, file: str | None, settings: Settings, *, nodes: bool = False) -> Document:
     """Parse a template (``nodes``: with positions at once); JSON that only trailing commas or
     comments keep from parsing is read through the repair (a
-    :class:`~cfnfix.repair.RepairedDocument`) when CFX801 is selected."""
+    :class:`~cfnfix.repair.RepairedDocument`) when a rule that repairs text (CFX801) is selected."""
     from .repair import load_document
 
-    return load_document(text, file, repair=settings.selects(*JSON_REPAIR), nodes=nodes)
+    repair = any(settings.selects(r.id, r.name) for r in text_repair_rules())
+    return load_document(text, file, repair=repair, nodes=nodes)
 
 
 def findings_for(document: Document, settings: Settings) -> list[Finding]:
@@ -361,7 +358,7 @@ def fix_text(text: str, file: str | None, settings: Settings, document: Document
     findings = findings_for(document, settings)
     if isinstance(document, RepairedDocument) and document.repair is not None:
         # the text-level repair (CFX801) comes first: the patches apply to parseable text
-        repairs = [f for f in findings if f.rule_id == JSON_REPAIR[0]]
+        repairs = [f for f in findings if repairs_text(f.rule_id)]
         if not repairs:  # silenced in the template: the text stays unparseable
             load(text, file)
         text = document.repair.repaired

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from .base import Rule, RuleContext, Tag
 
-__all__ = ["Rule", "RuleContext", "Tag", "all_rules", "get_rule", "rule_tags", "text_repair_rules"]
+__all__ = ["Rule", "RuleContext", "Tag", "all_rules", "get_rule", "repairs_text", "rule_tags", "text_repair_rules"]
 
 
 @lru_cache(maxsize=1)
@@ -55,6 +55,12 @@ def rule_tags(rule_id: str) -> frozenset[Tag]:
     """The :attr:`Rule.tags` of the rule with this id (none for an id that is not a rule's: cfn-lint's)."""
     rule = get_rule(rule_id)
     return rule.tags if rule is not None else frozenset()
+
+
+def repairs_text(rule_id: str) -> bool:
+    """True when the rule with this id repairs the text before parsing (:attr:`Rule.repairs_text`)."""
+    rule = get_rule(rule_id)
+    return rule is not None and rule.repairs_text
 
 
 def text_repair_rules() -> tuple[Rule, ...]:
