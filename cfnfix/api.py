@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .config import Settings
 from .document import Document, load, read_text
 from .errors import AnchoredEditError, PatchError, TemplateError
-from .findings import Applicability, Finding, ResourceImpact
+from .findings import Applicability, Finding, Patch, ResourceImpact
 from .rules import Rule, RuleContext, all_rules, repairs_text, text_repair_rules
 from .suppression import apply_suppressions
 
@@ -41,7 +41,7 @@ class FixResult(BaseModel):
     file: str | None = None
     original: str = Field(description="The input text.")
     text: str = Field(description="The fixed text (equal to original when nothing changed).")
-    patch: list[dict[str, Any]] = Field(description="RFC 6902 patch from the input's data to the output's.")
+    patch: Patch = Field(description="RFC 6902 patch from the input's data to the output's.")
     fixed: list[Finding] = Field(description="Findings whose fixes were applied.")
     remaining: list[Finding] = Field(description="Findings in the fixed text.")
     failed: list[FailedFix] = Field(default_factory=list, description="Fixes dropped, with the reason.")
@@ -341,7 +341,7 @@ def fix_text(text: str, file: str | None, settings: Settings, document: Document
 
     original = text
     seen = {text}
-    patch: list[dict[str, Any]] = []
+    patch: Patch = []
     fixed: list[Finding] = []
     failed: list[FailedFix] = []
     failed_keys: set[tuple[str, str, str]] = set()
@@ -382,7 +382,7 @@ def fix_text(text: str, file: str | None, settings: Settings, document: Document
             chosen = edited
         _refuse_anchored(chosen, document)
         applied: list[Finding] = list(chosen)
-        ops: list[dict[str, Any]] = [op for f in chosen for op in f.fix.patch]  # type: ignore[union-attr]
+        ops: Patch = [op for f in chosen for op in f.fix.patch]  # type: ignore[union-attr]
         try:
             # one parse and one verification for the whole pass (the fixes do not overlap)
             if edited:

@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from .errors import ConfigError, LintRefusalError
+from .findings import Patch
 
 __all__ = [
     "DEFAULT_REGIONS",
@@ -144,7 +145,7 @@ def lint_errors(text: str, regions: tuple[str, ...] = DEFAULT_REGIONS) -> list[L
     return [m for m in lint_matches(text, regions) if m.rule_id.startswith("E")]
 
 
-def renames(patch: list[dict[str, Any]]) -> dict[str, str]:
+def renames(patch: Patch) -> dict[str, str]:
     """New name → old name for every rename in ``patch`` (a ``move`` between two keys of one mapping)."""
     from .document.pointer import parse_pointer
 

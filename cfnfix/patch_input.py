@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any
+from typing import cast
 
 from .errors import PatchError
 from .files import read_utf8
+from .findings import Patch
 
 __all__ = ["parse_patch", "read_patch"]
 
 
-def parse_patch(text: str, *, source: str, for_file: str | None = None) -> list[dict[str, Any]]:
+def parse_patch(text: str, *, source: str, for_file: str | None = None) -> Patch:
     """The operations in ``text``: a JSON array of operation objects, or an object mapping
     file names to such arrays (``cfnfix apply --patch`` output), from which the entry for
-    ``for_file`` (or the only entry) is taken. Errors name ``source`` and the line/column."""
+    ``for_file`` (or the only entry) is taken. Errors name ``source`` and the line/column.
+    Each operation is checked to be an object with string ``op`` and ``path``; the patch engine
+    checks the rest (operation names, ``value``, ``from``) as it applies them."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -43,10 +46,10 @@ def parse_patch(text: str, *, source: str, for_file: str | None = None) -> list[
             raise PatchError(f"operation {i} is not an object", file=source)
         if not isinstance(op.get("op"), str) or not isinstance(op.get("path"), str):
             raise PatchError(f"operation {i} needs string members 'op' and 'path'", file=source)
-    return data
+    return cast(Patch, data)
 
 
-def read_patch(path: str, *, for_file: str | None = None) -> list[dict[str, Any]]:
+def read_patch(path: str, *, for_file: str | None = None) -> Patch:
     """Read and parse a patch file (``-``: standard input)."""
     source = "<stdin>" if path == "-" else path
     text = read_utf8(path, error=PatchError, kind="patch", source=source)
