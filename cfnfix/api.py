@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .config import Settings
 from .document import Document, load, read_text
 from .errors import AnchoredEditError, PatchError, TemplateError
-from .findings import Applicability, Finding, Patch, ResourceImpact
+from .findings import Applicability, Finding, Operation, Patch, ResourceImpact
 from .rules import Rule, RuleContext, all_rules, repairs_text, text_repair_rules
 from .suppression import apply_suppressions
 
@@ -251,7 +251,7 @@ def check(
     return findings_for(_load_text(text, file, settings), settings)
 
 
-def _touched(op: dict[str, Any]) -> list[str]:
+def _touched(op: Operation) -> list[str]:
     paths = [op["path"]]
     if "from" in op:
         paths.append(op["from"])
