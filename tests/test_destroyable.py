@@ -257,3 +257,19 @@ def test_rds_snapshot_default_option_is_validated(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match=r"rules\.rds-snapshot-default\.types: input should be a valid list"):
         load_config_file(cfg)
+
+
+@pytest.mark.parametrize(
+    ("rule", "rtype", "prop"),
+    [
+        ("CFX253", "AWS::NeptuneGraph::Graph", "DeletionProtection: false"),
+        ("CFX256", "AWS::ECR::Repository", "EmptyOnDelete: true"),
+    ],
+)
+def test_a_fix_that_adds_a_property_fills_an_empty_properties(rule: str, rtype: str, prop: str) -> None:
+    """Both rules set the property through one builder (``rules/fixes.set_property``): an empty
+    ``Properties:`` (null) becomes a mapping holding it (CFX253's own patch used to fail there)."""
+    text = f"Resources:\n  Res:\n    Type: {rtype}\n    Properties:\n"
+    settings = Settings(profile="destroyable", select=[rule], unsafe_fixes=True)
+    result = fix(text, config=settings, unsafe=True)
+    assert not result.failed and result.text == text + f"      {prop}\n"
