@@ -212,11 +212,11 @@ redshift_connector, …). Modules from layers cfnfix cannot see into can be list
 option `provided = ["mymodule"]`.
 
 ## Why
-Inline code becomes the function's only file, `index.py`. It can import the standard library of the runtime's Python version, the AWS SDK that every
-Python runtime ships (`boto3`, `botocore` and their dependencies `jmespath`, `s3transfer`,
-`dateutil`, `urllib3`, `six`), and `cfnresponse`, which CloudFormation adds for the exact
-statement `import cfnresponse` (SAM's `InlineCode` becomes `Code.ZipFile`, so it gets it
-too). Anything else fails at the first invocation with `Runtime.ImportModuleError`; a
+Inline code becomes the function's only file, `index.py`. It can import the standard
+library of the runtime's Python version, the AWS SDK that every Python runtime ships
+(`boto3`, `botocore` and their dependencies `jmespath`, `s3transfer`, `dateutil`, `urllib3`,
+`six`), and `cfnresponse`, which CloudFormation adds for the exact statement
+`import cfnresponse` (SAM's `InlineCode` becomes `Code.ZipFile`, so it gets it too). Anything else fails at the first invocation with `Runtime.ImportModuleError`; a
 custom resource then leaves the stack waiting for a response for up to an hour.
 
 ## Fix
