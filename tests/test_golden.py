@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from cfnfix import fix
+from cfnfix.cfn_lint.verify import renames
 from cfnfix.findings import Applicability, Finding
-from cfnfix.lint import renames
 from cfnfix.rules import get_rule
 from devtools.golden_cases import Case, discover, findings_json, markdown_report, patch_json, run, run_refused
 from devtools.lint_oracle import new_lint_errors

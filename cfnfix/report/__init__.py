@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from ..findings import Applicability, Finding
 
 if TYPE_CHECKING:
-    from ..batch import FileOutcome
+    from ..batch.outcome import FileOutcome
 
 __all__ = ["FORMATS", "ReportContext", "Totals", "applies", "render", "style", "totals"]
 

@@ -98,7 +98,7 @@ class Rule(ABC):
     """What the findings are about, for editors: unused or redundant code (:attr:`Tag.UNNECESSARY`,
     shown faded), a deprecated runtime or version (:attr:`Tag.DEPRECATED`, struck through)."""
     repairs_text: ClassVar[bool] = False
-    """True for a rule whose fix repairs the text before it is parsed (:mod:`cfnfix.repair`)
+    """True for a rule whose fix repairs the text before it is parsed (:mod:`cfnfix.document.repair`)
     rather than patching data: its fixes carry no patch, the template is read with that repair
     when the rule is selected, and the fix loop applies it first."""
 

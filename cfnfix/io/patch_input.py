@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import json
 import os
-from typing import cast
+from typing import Any
 
-from .errors import PatchError
-from .files import read_utf8
-from .findings import Patch
+from ..errors import PatchError
+from .files import STDIN, read_utf8
 
 __all__ = ["parse_patch", "read_patch"]
 
 
-def parse_patch(text: str, *, source: str, for_file: str | None = None) -> Patch:
+def parse_patch(text: str, *, source: str, for_file: str | None = None) -> list[dict[str, Any]]:
     """The operations in ``text``: a JSON array of operation objects, or an object mapping
     file names to such arrays (``cfnfix apply --patch`` output), from which the entry for
-    ``for_file`` (or the only entry) is taken. Errors name ``source`` and the line/column.
-    Each operation is checked to be an object with string ``op`` and ``path``; the patch engine
-    checks the rest (operation names, ``value``, ``from``) as it applies them."""
+    ``for_file`` (or the only entry) is taken. Errors name ``source`` and the line/column."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -46,11 +43,11 @@ def parse_patch(text: str, *, source: str, for_file: str | None = None) -> Patch
             raise PatchError(f"operation {i} is not an object", file=source)
         if not isinstance(op.get("op"), str) or not isinstance(op.get("path"), str):
             raise PatchError(f"operation {i} needs string members 'op' and 'path'", file=source)
-    return cast(Patch, data)
+    return data
 
 
-def read_patch(path: str, *, for_file: str | None = None) -> Patch:
+def read_patch(path: str, *, for_file: str | None = None) -> list[dict[str, Any]]:
     """Read and parse a patch file (``-``: standard input)."""
-    source = "<stdin>" if path == "-" else path
+    source = STDIN if path == "-" else path
     text = read_utf8(path, error=PatchError, kind="patch", source=source)
     return parse_patch(text, source=source, for_file=for_file)
