@@ -121,7 +121,8 @@ def _work(chunk: list[tuple[Any, str | None]]) -> list[dict[str, Any]]:
 # ------------------------------------------------------------------------------------ driver
 
 
-def _outputs(processor: RecordProcessor, batch: Batch) -> Iterator[tuple[Any, str | None]]:
+def _items(batch: Batch) -> Iterator[tuple[Any, str | None]]:
+    """(text, name) of each record of ``batch``."""
     return zip(batch.texts, batch.ids)
 
 
@@ -136,7 +137,7 @@ def _unreadable(processor: RecordProcessor, batch: Batch, outputs: list[dict[str
 
 
 def _submit(pool: Executor, processor: RecordProcessor, batch: Batch) -> list[Future[list[dict[str, Any]]]]:
-    items = list(_outputs(processor, batch))
+    items = list(_items(batch))
     return [pool.submit(_work, items[i : i + CHUNK]) for i in range(0, len(items), CHUNK)]
 
 
@@ -209,7 +210,7 @@ def _results(
     the current one is waited for, so the workers never wait for the writer."""
     if pool is None:
         for batch in batches:
-            yield batch, [processor.process(text, name) for text, name in _outputs(processor, batch)]
+            yield batch, [processor.process(text, name) for text, name in _items(batch)]
         return
     pending: deque[tuple[Batch, list[Future[list[dict[str, Any]]]]]] = deque()
     for batch in batches:
