@@ -29,7 +29,9 @@ __all__ = ["Text", "literal_spans", "substituted", "texts"]
 _TOKEN = re.compile(r"\$\{[^}]*\}")
 
 #: Functions whose arguments are names or are read by the function itself, never text to rewrite.
-_NAMES = frozenset({"Ref", "Fn::GetAtt", "Fn::FindInMap", "Condition", "Fn::GetAZs", "Fn::ImportValue", "Fn::Transform"})
+_NAMES = frozenset(
+    {"Ref", "Fn::GetAtt", "Fn::FindInMap", "Condition", "Fn::GetAZs", "Fn::ImportValue", "Fn::Transform"}
+)
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...document.pointer import escape_token
+from ...findings import Operation
 from ...template.model import Resource, resources, section
-from ...template.subtext import Text, texts
+from ...template.subtext import Text, substituted, texts
 
 #: Resource types whose ARNs name us-east-1 by design: CloudFront takes its certificate,
 #: Lambda@Edge functions and web ACL from us-east-1 (environment.md, "Global services").
@@ -33,9 +34,10 @@ _TOKEN = r"\$\{[^}]*\}"
 _ARN = re.compile(
     r"arn:(?P<partition>aws(?:-[a-z0-9]+)*|" + _TOKEN + r"):"
     r"(?P<service>[a-z0-9-]+|" + _TOKEN + r"):"
-    r"(?P<region>[a-z0-9-]*|" + _TOKEN + r"):"
-    r"(?P<account>[0-9]{12}|aws|" + _TOKEN + r"|):"
+    r"(?P<region>[a-z0-9-]*|" + _TOKEN + r")(?=:|$)"
+    r"(?::(?P<account>[0-9]{12}|aws|" + _TOKEN + r"|)(?=:|$))?"
 )
+"""An ARN's first fields; the text may end after the Region or account field (a ``Fn::Join`` part)."""
 
 
 @dataclass(frozen=True)
@@ -62,10 +64,11 @@ def global_type(resource_type: str) -> bool:
     return resource_type.startswith(GLOBAL_TYPES)
 
 
-def arn_texts(data: Any) -> Iterator[tuple[Resource | None, Text]]:
-    """Every string where ARNs are looked for (see module doc), with its resource (None: an output)."""
+def arn_texts(data: Any, *, global_types: bool = False) -> Iterator[tuple[Resource | None, Text]]:
+    """Every string where ARNs are looked for (see module doc), with its resource (None: an
+    output); resources of :data:`GLOBAL_TYPES` only with ``global_types``."""
     for res in resources(data):
-        if global_type(res.type):
+        if global_type(res.type) and not global_types:
             continue
         props = res.body.get("Properties")
         if props is not None:
@@ -80,20 +83,41 @@ def arn_texts(data: Any) -> Iterator[tuple[Resource | None, Text]]:
                 yield from ((None, t) for t in texts(export.get("Name"), f"{base}/Export/Name"))
 
 
-def arn_fields(data: Any, field: str) -> Iterator[ArnField]:
+def arn_fields(data: Any, field: str, *, global_types: bool = False) -> Iterator[ArnField]:
     """The ``field`` (``partition``, ``region`` or ``account``) of every ARN in the template's text."""
-    for res, text in arn_texts(data):
+    for res, text in arn_texts(data, global_types=global_types):
         if "arn:" not in text.value:
             continue
         for m in _ARN.finditer(text.value):
-            tail = text.value[m.end() :]
+            tail = text.value[m.end() :].lstrip(":")
             yield ArnField(
                 resource=res,
                 text=text,
                 field=field,
-                value=m.group(field),
-                start=m.start(field),
-                end=m.end(field),
+                value=m.group(field) or "",
+                start=max(m.start(field), 0),
+                end=max(m.end(field), 0),
                 service=m.group("service"),
                 resource_part=re.split(r"[\s\"',]", tail, maxsplit=1)[0],
             )
+
+
+def where(f: ArnField) -> str:
+    """Where a field is, for messages: ``Role`` or ``output Url``."""
+    if f.resource is not None:
+        return f.resource.id
+    return "output " + f.text.pointer.split("/")[2]
+
+
+def grouped(fields: list[ArnField]) -> dict[str, list[ArnField]]:
+    """Fields by the string that holds them (one rewrite per string), in template order."""
+    out: dict[str, list[ArnField]] = {}
+    for f in fields:
+        out.setdefault(f.text.pointer, []).append(f)
+    return out
+
+
+def rewrite(fields: list[ArnField], variable: str) -> Operation | None:
+    """The operation that writes ``${variable}`` for each field (all in one string); None when
+    the string cannot be rewritten exactly (see :func:`~cfnfix.template.subtext.substituted`)."""
+    return substituted(fields[0].text, [(f.start, f.end, "${" + variable + "}") for f in fields])

@@ -152,7 +152,9 @@ def account_evidence(data: Any) -> dict[str, Evidence]:
         out.setdefault(
             account,
             Evidence(
-                account, False, f"{account} is an example account ID of the AWS documentation, which means 'your account'"
+                account,
+                False,
+                f"{account} is an example account ID of the AWS documentation, which means 'your account'",
             ),
         )
     return out

@@ -24,7 +24,7 @@ _ZONE = re.compile(r"^(?P<region>[a-z]{2,4}(?:-[a-z]+)+-\d+)(?P<letter>[a-z])$")
 @cache
 def _table() -> dict[str, Any]:
     text = (_files.files(__package__) / "data" / "zones.json").read_text(encoding="utf-8")
-    return json.loads(text)  # type: ignore[no-any-return]
+    return json.loads(text)
 
 
 def table_date() -> str:
@@ -36,6 +36,13 @@ def zones(region: str) -> list[str]:
     """The zone names of ``region`` in the order ``Fn::GetAZs`` lists them (empty when unknown)."""
     entry = _table()["regions"].get(region)
     return list(entry["zones"]) if entry else []
+
+
+def short_regions(index: int, region: str) -> list[str]:
+    """Regions of ``region``'s partition with at most ``index`` zones (``!Select [index, …]`` fails there)."""
+    table = _table()["regions"]
+    wanted = partition(region)
+    return sorted(r for r, e in table.items() if e["partition"] == wanted and len(e["zones"]) <= index)
 
 
 def is_region(name: object) -> bool:
@@ -156,7 +163,9 @@ def getazs_calls(data: Any) -> list[GetAZs]:
     out: list[GetAZs] = []
     for base in ("Resources", "Outputs"):
         for pointer, arg in _calls(data.get(base) if isinstance(data, dict) else None, f"/{base}"):
-            feeds = any(pointer == s or (pointer.startswith(s + "/") and _FEEDING.match(pointer[len(s) :])) for s in slots)
+            feeds = any(
+                pointer == s or (pointer.startswith(s + "/") and _FEEDING.match(pointer[len(s) :])) for s in slots
+            )
             out.append(GetAZs(pointer, arg, feeds))
     return out
 

@@ -19,10 +19,10 @@ class GetazsLiteralRegion(Rule):
     id = "CFX930"
     name = "getazs-literal-region"
     severity = Severity.HIGH
-    summary = "Fn::GetAZs of a literal Region (!GetAZs us-west-2): the zones of that Region only; '' means the stack's own"
-    doc_url = (
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getavailabilityzones.html"
+    summary = (
+        "Fn::GetAZs of a literal Region (!GetAZs us-west-2): the zones of that Region only; '' means the stack's own"
     )
+    doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getavailabilityzones.html"
     fix_applicability = Applicability.SAFE
     root_cause = "The template was written for one Region and its name was typed where the stack's own is meant."
     deployment_impact = (
@@ -71,7 +71,9 @@ not know is reported without a fix.
             pinned = evidence.get(arg)
             if call.feeds_zone:
                 why = "its zone goes to a resource of this stack, which can only be created in that Region"
-                fix = Fix.safe(f"Write !GetAZs '' (the stack's Region; {why})", [Op.replace(f"{call.pointer}/Fn::GetAZs", "")])
+                fix = Fix.safe(
+                    f"Write !GetAZs '' (the stack's Region; {why})", [Op.replace(f"{call.pointer}/Fn::GetAZs", "")]
+                )
             elif pinned is not None and pinned.strong:
                 fix = Fix.safe(f"Write !GetAZs '' ({pinned.reason})", [Op.replace(f"{call.pointer}/Fn::GetAZs", "")])
             else:
