@@ -7,22 +7,14 @@ Background: docs/cloudformation/environment.md ("Availability Zones", "Zone mapp
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from ...document.pointer import escape_token
 from ...findings import Applicability, Finding, Fix, Op, Operation, Severity
-from ...template.model import ref_target, section
+from ...template.mappings import Lookup, lookups, removal
+from ...template.model import section
 from ..base import Rule, RuleContext
 from ._zones import is_region, looks_like_zone, zone_index
-
-
-@dataclass(frozen=True)
-class _Use:
-    pointer: str  # the {"Fn::FindInMap": …} mapping
-    key: Any
-    by_region: bool
-    in_select: bool
 
 
 def _is_zone_of(value: Any, region: str) -> bool:
@@ -45,38 +37,6 @@ def zone_keys(mapping: dict[str, Any]) -> dict[str, bool] | None:
             else:
                 bad.add(key)
     return {k: next(iter(v)) for k, v in kinds.items() if len(v) == 1 and k not in bad}
-
-
-def _uses(data: Any, name: str) -> tuple[list[_Use], bool]:
-    """Every ``Fn::FindInMap`` of mapping ``name`` in resources, outputs and conditions, and whether
-    some ``Fn::FindInMap`` names its mapping with an intrinsic (then any mapping may be in use)."""
-    uses: list[_Use] = []
-    computed = False
-    stack: list[tuple[Any, str, bool]] = [
-        (section(data, s), f"/{s}", False) for s in ("Resources", "Outputs", "Conditions")
-    ]
-    while stack:
-        value, pointer, in_select = stack.pop()
-        if isinstance(value, dict):
-            args = value.get("Fn::FindInMap") if len(value) == 1 else None
-            if isinstance(args, list) and args:
-                if not isinstance(args[0], str):
-                    computed = True
-                elif args[0] == name:
-                    by_region = len(args) == 3 and ref_target(args[1]) == "AWS::Region"
-                    uses.append(_Use(pointer, args[2] if len(args) > 2 else None, by_region, in_select))
-            select = value.get("Fn::Select") if len(value) == 1 else None
-            for key, item in value.items():
-                child = f"{pointer}/{escape_token(key)}"
-                if isinstance(select, list) and key == "Fn::Select":
-                    for i, arg in enumerate(select):
-                        stack.append((arg, f"{child}/{i}", i == 1))
-                else:
-                    stack.append((item, child, False))
-        elif isinstance(value, list):
-            stack.extend((item, f"{pointer}/{i}", False) for i, item in enumerate(value))
-    uses.sort(key=lambda u: u.pointer)
-    return uses, computed
 
 
 def _scalar_index(mapping: dict[str, Any], key: str, order: list[str]) -> int:
@@ -139,7 +99,7 @@ zone, CloudFormation replaces the resource. Review the zones a deployed stack us
             keys = zone_keys(mapping)
             if not keys:
                 continue
-            uses, computed = _uses(data, name)
+            uses, computed = lookups(data, name)
             zone_uses = [u for u in uses if isinstance(u.key, str) and u.key in keys]
             if not zone_uses:
                 continue
@@ -157,9 +117,9 @@ zone, CloudFormation replaces the resource. Review the zones a deployed stack us
                 continue
             ops = self._rewrites(mapping, keys, zone_uses)
             others = [u for u in uses if u not in zone_uses]
-            removal = self._removal(name, mapping, keys, bool(others), computed, len(mappings))
-            ops.extend(removal)
-            what = "" if not removal else f" and remove {'the zone keys of ' if others else ''}{name}"
+            removed = removal(data, name, set(keys), still_read=bool(others), computed=computed)
+            ops.extend(removed)
+            what = "" if not removed else f" and remove {'the zone keys of ' if others else ''}{name}"
             fix = Fix.unsafe(
                 f"Read the zones from !GetAZs '' ({len(zone_uses)} lookup{'s' if len(zone_uses) > 1 else ''}){what}",
                 ops,
@@ -167,7 +127,7 @@ zone, CloudFormation replaces the resource. Review the zones a deployed stack us
             yield self.finding(ctx, pointer, message, fix=fix, at_key=True)
 
     @staticmethod
-    def _rewrites(mapping: dict[str, Any], keys: dict[str, bool], uses: list[_Use]) -> list[Operation]:
+    def _rewrites(mapping: dict[str, Any], keys: dict[str, bool], uses: list[Lookup]) -> list[Operation]:
         order = list(dict.fromkeys(k for entry in mapping.values() for k in entry if k in keys))
         ops: list[Operation] = []
         getazs: dict[str, Any] = {"Fn::GetAZs": ""}
@@ -180,25 +140,4 @@ zone, CloudFormation replaces the resource. Review the zones a deployed stack us
             else:
                 size = min(len(entry[key]) for entry in mapping.values() if key in entry)
                 ops.append(Op.replace(use.pointer, [{"Fn::Select": [i, getazs]} for i in range(size)]))
-        return ops
-
-    @staticmethod
-    def _removal(
-        name: str, mapping: dict[str, Any], keys: dict[str, bool], used: bool, computed: bool, count: int
-    ) -> list[Operation]:
-        """Remove what the rewrite leaves unused: the mapping (or the section) when nothing else
-        reads it, else its zone keys; nothing when a computed Fn::FindInMap might read it."""
-        base = f"/Mappings/{escape_token(name)}"
-        everything = all(k in keys for entry in mapping.values() for k in entry)
-        if computed:
-            return []
-        if not used or everything:
-            return [Op.remove("/Mappings")] if count == 1 else [Op.remove(base)]
-        ops: list[Operation] = []
-        for region, entry in mapping.items():
-            gone = [k for k in entry if k in keys]
-            if len(gone) == len(entry):
-                ops.append(Op.remove(f"{base}/{escape_token(region)}"))
-            else:
-                ops.extend(Op.remove(f"{base}/{escape_token(region)}/{escape_token(k)}") for k in gone)
         return ops
