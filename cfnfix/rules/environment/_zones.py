@@ -15,7 +15,7 @@ from importlib import resources as _files
 from typing import Any
 
 from ...document.pointer import escape_token
-from ...template.model import Resource, resources
+from ...template.model import Resource, property_values, resources
 
 #: An Availability Zone name: a Region name and one letter (``us-east-1a``).
 _ZONE = re.compile(r"^(?P<region>[a-z]{2,4}(?:-[a-z]+)+-\d+)(?P<letter>[a-z])$")
@@ -115,29 +115,8 @@ def zone_slots(data: Any) -> Iterator[ZoneSlot]:
     """Every value of every zone property of every resource, in template order."""
     for res in resources(data):
         for path in zone_paths(res.type):
-            yield from _walk(res, res.body.get("Properties"), f"{res.pointer}/Properties", path.split("/"))
-
-
-def _walk(res: Resource, value: Any, pointer: str, tokens: list[str]) -> Iterator[ZoneSlot]:
-    if isinstance(value, dict) and len(value) == 1 and "Fn::If" in value:
-        branches = value["Fn::If"]
-        if isinstance(branches, list) and len(branches) == 3:
-            for i in (1, 2):
-                yield from _walk(res, branches[i], f"{pointer}/Fn::If/{i}", tokens)
-        return
-    if not tokens:
-        yield ZoneSlot(res, pointer, value)
-        return
-    head, rest = tokens[0], tokens[1:]
-    if head == "*":
-        if isinstance(value, list):
-            for i, item in enumerate(value):
-                yield from _walk(res, item, f"{pointer}/{i}", rest)
-        elif isinstance(value, dict) and not rest:
-            yield ZoneSlot(res, pointer, value, listed=True)
-        return
-    if isinstance(value, dict) and head in value:
-        yield from _walk(res, value[head], f"{pointer}/{escape_token(head)}", rest)
+            for pointer, value, listed in property_values(res, path):
+                yield ZoneSlot(res, pointer, value, listed)
 
 
 @dataclass(frozen=True)
