@@ -1,4 +1,4 @@
-"""Every rule and every fix over the shared corpus: ``python benchmarks/corpus_fixes.py [--corpus DIR] [--lint]``.
+"""Every rule and every fix over the shared corpus: ``python benchmarks/corpus_fixes.py [--corpus DIR] [--lint] [--select IDS]``.
 
 Checks each template of ``../shared/corpus`` with all rules (CFX601 judged on 2026-11-28,
 so the figures do not drift with the calendar), then applies every fix, unsafe ones
@@ -100,8 +100,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
     parser.add_argument("--lint", action="store_true", help="also lint every fixed template with cfn-lint")
+    parser.add_argument(
+        "--select",
+        default="",
+        help="comma-separated rule ids, prefixes or names to run (default: all; opt-in rules by full id)",
+    )
     args = parser.parse_args(argv)
-    settings = Settings(unsafe_fixes=True, rules={"CFX601": {"today": TODAY}})
+    select = [s.strip() for s in args.select.split(",") if s.strip()]
+    settings = Settings(unsafe_fixes=True, select=select, rules={"CFX601": {"today": TODAY}})
     docs = load_corpus(args.corpus)
     counts, ms = count_findings(docs, settings)
     print(f"{len(docs)} templates; findings {dict(sorted(counts.items()))}; rules take {ms:.2f} ms per template")

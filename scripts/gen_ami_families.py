@@ -7,8 +7,8 @@ Two tables for the AMI rules (CFX940, CFX941):
   per architecture, the words that name the family in a template (comments, descriptions,
   names), and the page each fact comes from. Curated here, from the publishers'
   documentation (:data:`FAMILIES`; the URL of each entry). ``generic`` entries are words
-  that name an operating system but no version (``Ubuntu``, ``Windows``): they only yield
-  candidates. ``unsupported`` entries name families cfnfix has no public parameter for.
+  that name an operating system but no version (``Ubuntu``, ``Windows``): they yield
+  candidates, or the family that farther words name among those they ``cover`` (id prefixes). ``unsupported`` entries name families cfnfix has no public parameter for.
 * ``image_properties``: per resource type, the properties that take an AMI ID (paths under
   ``Properties``, ``*`` for list items), from cfn-lint's us-east-1 resource schemas: string
   properties named ``ImageId``, ``AmiId``, ``CustomAmiId`` or ``ImageIdOverride``.
@@ -148,27 +148,42 @@ FAMILIES: list[dict[str, Any]] = [
 
 #: Words that name an operating system without its version: candidates only, never a fix.
 GENERIC: list[dict[str, Any]] = [
-    {"id": "ecs", "name": "Amazon ECS-optimized", "patterns": [r"ecs[-_ ]?optimi[sz]ed"], "candidates": ["ecs-al2023"]},
+    {
+        "id": "ecs",
+        "name": "Amazon ECS-optimized",
+        "patterns": [r"ecs[-_ ]?optimi[sz]ed"],
+        "candidates": ["ecs-al2023"],
+        "covers": ["ecs-"],
+    },
     {
         "id": "amazon-linux-1",
         "name": "Amazon Linux AMI (the first version, end of life 2023-12-31)",
         "patterns": [r"amazon[-_ ]?linux[-_ ]?ami", r"\bamzn-ami"],
         "candidates": ["al2023"],
+        "covers": [],
     },
     {
         "id": "amazon-linux",
         "name": "Amazon Linux",
         "patterns": [r"amazon[-_ ]?linux", r"\bamzn\b"],
         "candidates": ["al2023", "al2"],
+        "covers": ["al2", "ecs-"],
     },
-    {"id": "ubuntu", "name": "Ubuntu", "patterns": [r"\bubuntu\b"], "candidates": ["ubuntu-24.04", "ubuntu-22.04"]},
+    {
+        "id": "ubuntu",
+        "name": "Ubuntu",
+        "patterns": [r"\bubuntu\b"],
+        "candidates": ["ubuntu-24.04", "ubuntu-22.04"],
+        "covers": ["ubuntu-"],
+    },
     {
         "id": "windows",
         "name": "Windows Server",
         "patterns": [r"\bwindows\b", r"<powershell>"],
         "candidates": ["windows-2025", "windows-2022"],
+        "covers": ["windows-"],
     },
-    {"id": "debian", "name": "Debian", "patterns": [r"\bdebian\b"], "candidates": ["debian-12"]},
+    {"id": "debian", "name": "Debian", "patterns": [r"\bdebian\b"], "candidates": ["debian-12"], "covers": ["debian-"]},
 ]
 
 #: Families cfnfix has no public parameter for (their images are looked up by name or owner).

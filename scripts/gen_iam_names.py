@@ -85,6 +85,12 @@ DOCUMENTED: dict[str, str] = {
     "airflow-env.amazonaws.com": "https://docs.aws.amazon.com/mwaa/latest/userguide/mwaa-create-role.html",
     "billingreports.amazonaws.com": "https://docs.aws.amazon.com/cur/latest/userguide/cur-s3.html",
     "replicator.lambda.amazonaws.com": "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-edge-permissions.html",
+    "logging.s3.amazonaws.com": "https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html",
+    "batchoperations.s3.amazonaws.com": "https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops-iam-role-policies.html",
+    "build.apprunner.amazonaws.com": "https://docs.aws.amazon.com/apprunner/latest/dg/security_iam_service-with-iam.html",
+    "tasks.apprunner.amazonaws.com": "https://docs.aws.amazon.com/apprunner/latest/dg/security_iam_service-with-iam.html",
+    "streams.metrics.cloudwatch.amazonaws.com": "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-metric-streams-trustpolicy.html",
+    "osis-pipelines.amazonaws.com": "https://docs.aws.amazon.com/opensearch-service/latest/developerguide/pipeline-security-overview.html",
 }
 
 

@@ -92,8 +92,11 @@ def families() -> dict[str, Family]:
 
 
 @cache
-def _generic() -> list[tuple[str, tuple[re.Pattern[str], ...], tuple[str, ...]]]:
-    return [(e["name"], _compile(e["patterns"]), tuple(e["candidates"])) for e in table()["generic"]]
+def _generic() -> list[tuple[str, tuple[re.Pattern[str], ...], tuple[str, ...], tuple[str, ...]]]:
+    return [
+        (e["name"], _compile(e["patterns"]), tuple(e["candidates"]), tuple(e.get("covers", ())))
+        for e in table()["generic"]
+    ]
 
 
 @cache
@@ -119,11 +122,15 @@ def words(name: str) -> str:
 
 
 def recognise(levels: Iterable[tuple[str, Iterable[str]]]) -> Recognition:
-    """The family the first group of words that names anything names (see module doc).
+    """The family the template's words name (see module doc).
 
-    ``levels`` are (description of where, words) from the nearest to the farthest.
+    ``levels`` are (description of where, words) from the nearest to the farthest. The first
+    level that names a family decides; words that name only an operating system (``Ubuntu``)
+    let a farther level name the version (``Ubuntu 20.04`` in the description), but nothing else.
     """
     known = families()
+    pending: Recognition | None = None
+    covers: tuple[str, ...] = ()
     for where, fragments in levels:
         text = "\n".join(f for f in fragments if f)
         if not text.strip():
@@ -131,6 +138,12 @@ def recognise(levels: Iterable[tuple[str, Iterable[str]]]) -> Recognition:
         named = [f for f in known.values() if any(p.search(text) for p in f.patterns)]
         shadowed = {s for f in named for s in f.shadows}
         named = [f for f in named if f.id not in shadowed]
+        if pending is not None:
+            if len(named) == 1 and named[0].id.startswith(covers) and covers:
+                return Recognition(family=named[0], where=f"{pending.where}; {where}")
+            if named:
+                return pending
+            continue
         if len(named) == 1:
             return Recognition(family=named[0], where=where)
         if named:
@@ -138,10 +151,12 @@ def recognise(levels: Iterable[tuple[str, Iterable[str]]]) -> Recognition:
         for name, patterns in _unsupported():
             if any(p.search(text) for p in patterns):
                 return Recognition(unsupported=name, named=name, where=where)
-        for name, patterns, ids in _generic():
+        for name, patterns, ids, generic_covers in _generic():
             if any(p.search(text) for p in patterns):
-                return Recognition(candidates=tuple(known[i] for i in ids), named=name, where=where)
-    return Recognition()
+                pending = Recognition(candidates=tuple(known[i] for i in ids), named=name, where=where)
+                covers = generic_covers
+                break
+    return pending or Recognition()
 
 
 def explain(recognition: Recognition, arch: str) -> str:

@@ -144,14 +144,19 @@ def _years(older: Policy, newer: Policy) -> int:
 
 def principal_known(name: str) -> bool:
     """True when ``name`` is a known service principal, also in its Regional form
-    (``logs.eu-west-1.amazonaws.com``) or China form (``….amazonaws.com.cn``)."""
+    (``logs.eu-west-1.amazonaws.com``) or China form (``….amazonaws.com.cn``), or a principal
+    of a part of a known service (``logging.s3.amazonaws.com``, ``build.apprunner.amazonaws.com``:
+    such names are too many to list, and one under a known service is taken to exist)."""
     known = principals()
     if name.endswith(".amazonaws.com.cn"):
         name = name[: -len(".cn")]
     if name in known:
         return True
     m = _REGIONAL.match(name)
-    return m is not None and f"{m.group('service')}.{m.group('domain')}" in known
+    if m is not None and f"{m.group('service')}.{m.group('domain')}" in known:
+        return True
+    head, dot, parent = name.partition(".")
+    return bool(head and dot) and parent.endswith(".amazonaws.com") and parent in known
 
 
 def principal_candidates(name: str) -> list[str]:

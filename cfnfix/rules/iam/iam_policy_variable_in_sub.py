@@ -68,8 +68,8 @@ and pseudo parameters (`${AWS::Region}`: two colons) are left alone, as are name
 `Fn::Sub` variable map defines.
 
 ## Fix safety
-**Safe**: the template did not deploy, and the policy receives exactly the text that was
-written. (In EC2 launch template user data a literal `${` needs a backslash as well; policy
+**Safe**: the template did not deploy, and the policy receives the text that was written
+(without the blanks inside the braces). (In EC2 launch template user data a literal `${` needs a backslash as well; policy
 variables do not belong there.)
 """
 
