@@ -49,40 +49,67 @@ class Text:
     variables: frozenset[str] = frozenset()
 
 
-def texts(value: Any, pointer: str, *, skip: frozenset[str] = frozenset()) -> Iterator[Text]:
+def texts(value: Any, pointer: str, *, skip: frozenset[str] = frozenset(), needle: str | None = None) -> Iterator[Text]:
     """Every string inside ``value`` (at ``pointer``) that is text: plain strings and ``Fn::Sub``
     templates, in document order. Keys, and the names that intrinsic functions take, are left
-    out, as are the values of mapping keys in ``skip`` (``Principal`` …)."""
+    out, as are the values of mapping keys in ``skip`` (``Principal`` …). With ``needle``, only
+    the strings that contain it (the walk builds no pointer for the others)."""
+    path: list[str] = []
+    for text, tokens, sub, variables in _walk(value, path, skip, needle, False, frozenset()):
+        yield Text(pointer + "".join("/" + escape_token(t) for t in tokens), text, sub, variables)
+
+
+def _walk(
+    value: Any, path: list[str], skip: frozenset[str], needle: str | None, sub: bool, variables: frozenset[str]
+) -> Iterator[tuple[str, list[str], bool, frozenset[str]]]:
     if isinstance(value, str):
-        yield Text(pointer, value, sub=False)
+        if needle is None or needle in value:
+            yield value, list(path), sub, variables
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from texts(item, f"{pointer}/{i}", skip=skip)
+            path.append(str(i))
+            yield from _walk(item, path, skip, needle, False, frozenset())
+            path.pop()
     elif isinstance(value, dict):
         if len(value) == 1:
             ((key, arg),) = value.items()
             if key in _NAMES:
                 return
             if key == "Fn::Sub":
-                yield from _sub(arg, f"{pointer}/Fn::Sub", skip)
+                path.append(key)
+                yield from _sub(arg, path, skip, needle)
+                path.pop()
                 return
             if key == "Fn::If" and isinstance(arg, list):
+                path.append(key)
                 for i, branch in enumerate(arg[1:], 1):
-                    yield from texts(branch, f"{pointer}/Fn::If/{i}", skip=skip)
+                    path.append(str(i))
+                    yield from _walk(branch, path, skip, needle, False, frozenset())
+                    path.pop()
+                path.pop()
                 return
         for key, item in value.items():
             if key not in skip:
-                yield from texts(item, f"{pointer}/{escape_token(key)}", skip=skip)
+                path.append(key)
+                yield from _walk(item, path, skip, needle, False, frozenset())
+                path.pop()
 
 
-def _sub(arg: Any, pointer: str, skip: frozenset[str]) -> Iterator[Text]:
+def _sub(
+    arg: Any, path: list[str], skip: frozenset[str], needle: str | None
+) -> Iterator[tuple[str, list[str], bool, frozenset[str]]]:
     if isinstance(arg, str):
-        yield Text(pointer, arg, sub=True)
+        yield from _walk(arg, path, skip, needle, True, frozenset())
     elif isinstance(arg, list) and arg and isinstance(arg[0], str):
         names = arg[1] if len(arg) > 1 and isinstance(arg[1], dict) else {}
-        yield Text(f"{pointer}/0", arg[0], sub=True, variables=frozenset(names))
+        path.append("0")
+        yield from _walk(arg[0], path, skip, needle, True, frozenset(names))
+        path[-1] = "1"
         for name, item in names.items():
-            yield from texts(item, f"{pointer}/1/{escape_token(name)}", skip=skip)
+            path.append(name)
+            yield from _walk(item, path, skip, needle, False, frozenset())
+            path.pop()
+        path.pop()
 
 
 def literal_spans(text: Text) -> list[tuple[int, int]]:

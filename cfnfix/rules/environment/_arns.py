@@ -20,6 +20,7 @@ from typing import Any
 
 from ...document.pointer import escape_token
 from ...findings import Operation
+from ...template.kept import KeptByIdentity
 from ...template.model import Resource, resources, section
 from ...template.subtext import Text, substituted, texts
 
@@ -72,34 +73,47 @@ def arn_texts(data: Any, *, global_types: bool = False) -> Iterator[tuple[Resour
             continue
         props = res.body.get("Properties")
         if props is not None:
-            for text in texts(props, f"{res.pointer}/Properties", skip=SKIPPED):
+            for text in texts(props, f"{res.pointer}/Properties", skip=SKIPPED, needle="arn:"):
                 yield res, text
     for name, out in section(data, "Outputs").items():
         if isinstance(out, dict):
             base = f"/Outputs/{escape_token(name)}"
-            yield from ((None, t) for t in texts(out.get("Value"), f"{base}/Value"))
+            yield from ((None, t) for t in texts(out.get("Value"), f"{base}/Value", needle="arn:"))
             export = out.get("Export")
             if isinstance(export, dict):
-                yield from ((None, t) for t in texts(export.get("Name"), f"{base}/Export/Name"))
+                yield from ((None, t) for t in texts(export.get("Name"), f"{base}/Export/Name", needle="arn:"))
+
+
+_FIELDS: KeptByIdentity[list[tuple[Resource | None, Text, re.Match[str]]]] = KeptByIdentity(8)
+
+
+def _matches(data: Any, global_types: bool) -> list[tuple[Resource | None, Text, re.Match[str]]]:
+    """Every ARN match of the template's text, kept while ``data`` is the same object."""
+    kept = _FIELDS.get(global_types, data)
+    if kept is None:
+        found = [
+            (res, text, m)
+            for res, text in arn_texts(data, global_types=global_types)
+            for m in _ARN.finditer(text.value)
+        ]
+        kept = _FIELDS.put(global_types, data, found)
+    return kept
 
 
 def arn_fields(data: Any, field: str, *, global_types: bool = False) -> Iterator[ArnField]:
     """The ``field`` (``partition``, ``region`` or ``account``) of every ARN in the template's text."""
-    for res, text in arn_texts(data, global_types=global_types):
-        if "arn:" not in text.value:
-            continue
-        for m in _ARN.finditer(text.value):
-            tail = text.value[m.end() :].lstrip(":")
-            yield ArnField(
-                resource=res,
-                text=text,
-                field=field,
-                value=m.group(field) or "",
-                start=max(m.start(field), 0),
-                end=max(m.end(field), 0),
-                service=m.group("service"),
-                resource_part=re.split(r"[\s\"',]", tail, maxsplit=1)[0],
-            )
+    for res, text, m in _matches(data, global_types):
+        tail = text.value[m.end() :].lstrip(":")
+        yield ArnField(
+            resource=res,
+            text=text,
+            field=field,
+            value=m.group(field) or "",
+            start=max(m.start(field), 0),
+            end=max(m.end(field), 0),
+            service=m.group("service"),
+            resource_part=re.split(r"[\s\"',]", tail, maxsplit=1)[0],
+        )
 
 
 def where(f: ArnField) -> str:

@@ -15,6 +15,7 @@ from importlib import resources as _files
 from typing import Any
 
 from ...document.pointer import escape_token
+from ...template.kept import KeptByIdentity
 from ...template.model import Resource, property_values, resources
 
 #: An Availability Zone name: a Region name and one letter (``us-east-1a``).
@@ -111,12 +112,25 @@ def zone_paths(resource_type: str) -> list[str]:
     return list(_table()["zone_properties"].get(resource_type, ()))
 
 
-def zone_slots(data: Any) -> Iterator[ZoneSlot]:
-    """Every value of every zone property of every resource, in template order."""
-    for res in resources(data):
-        for path in zone_paths(res.type):
-            for pointer, value, listed in property_values(res, path):
-                yield ZoneSlot(res, pointer, value, listed)
+_KEPT: KeptByIdentity[Any] = KeptByIdentity(8)
+
+
+def zone_slots(data: Any) -> list[ZoneSlot]:
+    """Every value of every zone property of every resource, in template order (kept while
+    ``data`` is the same object)."""
+    kept = _KEPT.get("slots", data)
+    if kept is None:
+        kept = _KEPT.put(
+            "slots",
+            data,
+            [
+                ZoneSlot(res, pointer, value, listed)
+                for res in resources(data)
+                for path in zone_paths(res.type)
+                for pointer, value, listed in property_values(res, path)
+            ],
+        )
+    return kept
 
 
 @dataclass(frozen=True)
@@ -137,7 +151,15 @@ _FEEDING = re.compile(r"^(?:/Fn::Select/1|/Fn::If/[12])*$")
 
 
 def getazs_calls(data: Any) -> list[GetAZs]:
-    """Every ``Fn::GetAZs`` in the resources and outputs, in template order."""
+    """Every ``Fn::GetAZs`` in the resources and outputs, in template order (kept while ``data``
+    is the same object)."""
+    kept = _KEPT.get("getazs", data)
+    if kept is None:
+        kept = _KEPT.put("getazs", data, _getazs_calls(data))
+    return kept
+
+
+def _getazs_calls(data: Any) -> list[GetAZs]:
     slots = [slot.pointer for slot in zone_slots(data)]
     out: list[GetAZs] = []
     for base in ("Resources", "Outputs"):
@@ -150,12 +172,25 @@ def getazs_calls(data: Any) -> list[GetAZs]:
 
 
 def _calls(value: Any, pointer: str) -> Iterator[tuple[str, Any]]:
+    found: list[tuple[list[str], Any]] = []
+    _find(value, [], found)
+    for tokens, arg in found:
+        yield pointer + "".join("/" + escape_token(t) for t in tokens), arg
+
+
+def _find(value: Any, path: list[str], found: list[tuple[list[str], Any]]) -> None:
     if isinstance(value, dict):
         if len(value) == 1 and "Fn::GetAZs" in value:
-            yield pointer, value["Fn::GetAZs"]
+            found.append((list(path), value["Fn::GetAZs"]))
             return
         for key, item in value.items():
-            yield from _calls(item, f"{pointer}/{escape_token(key)}")
+            if isinstance(item, (dict, list)):
+                path.append(key)
+                _find(item, path, found)
+                path.pop()
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from _calls(item, f"{pointer}/{i}")
+            if isinstance(item, (dict, list)):
+                path.append(str(i))
+                _find(item, path, found)
+                path.pop()

@@ -25,23 +25,33 @@ _SERVICE_LIKE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]*$")
 def _principal_sites(value: Any, pointer: str) -> Iterator[tuple[str, Any, bool, Any]]:
     """``(pointer, value, allows assuming, all the Service values of its statement)`` of every
     ``Service`` principal inside ``value``."""
+    found: list[tuple[list[str], Any, bool, Any]] = []
+    _find(value, [], found)
+    for tokens, service, trust, siblings in found:
+        yield pointer + "".join("/" + escape_token(t) for t in tokens), service, trust, siblings
+
+
+def _find(value: Any, path: list[str], found: list[tuple[list[str], Any, bool, Any]]) -> None:
     if isinstance(value, dict):
         for key, item in value.items():
-            child = f"{pointer}/{escape_token(key)}"
             if key in ("Principal", "NotPrincipal") and isinstance(item, dict) and "Service" in item:
                 services = item["Service"]
-                base = f"{child}/Service"
                 trust = key == "Principal" and _assumes(value)
                 if isinstance(services, list):
                     for i, service in enumerate(services):
-                        yield f"{base}/{i}", service, trust, services
+                        found.append(([*path, key, "Service", str(i)], service, trust, services))
                 else:
-                    yield base, services, trust, services
-            else:
-                yield from _principal_sites(item, child)
+                    found.append(([*path, key, "Service"], services, trust, services))
+            elif isinstance(item, (dict, list)):
+                path.append(key)
+                _find(item, path, found)
+                path.pop()
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from _principal_sites(item, f"{pointer}/{i}")
+            if isinstance(item, (dict, list)):
+                path.append(str(i))
+                _find(item, path, found)
+                path.pop()
 
 
 def _assumes(statement: dict[str, Any]) -> bool:
