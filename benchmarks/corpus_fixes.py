@@ -55,6 +55,7 @@ class FixSummary:
     """What applying every fix to a set of templates did."""
 
     changed: int = 0
+    applied: collections.Counter[str] = field(default_factory=collections.Counter)
     unstable: list[str] = field(default_factory=list)
     failed: collections.Counter[str] = field(default_factory=collections.Counter)
     diff_lines: list[int] = field(default_factory=list)
@@ -63,6 +64,7 @@ class FixSummary:
     def report(self, lint: bool) -> None:
         """Print the summary lines."""
         print(f"fixed {self.changed} templates; second run changed {len(self.unstable)} {self.unstable or ''}")
+        print(f"fixes applied per rule: {dict(sorted(self.applied.items()))}")
         print(f"fixes dropped (patch did not apply or verify): {dict(self.failed) or 0}")
         print(f"diff lines per fixed template: {sorted(self.diff_lines)}")
         if lint:
@@ -77,6 +79,7 @@ def fix_all(docs: list[Document], settings: Settings, *, lint: bool) -> FixSumma
     for doc in docs:
         result = fix_text(doc.text, doc.file, settings)
         summary.failed.update(f.finding.rule_id for f in result.failed)
+        summary.applied.update(f.rule_id for f in result.fixed)
         if not result.changed:
             continue
         summary.changed += 1
