@@ -26,7 +26,11 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", alias_generator=_kebab, populate_by_name=True, frozen=True)
 
-    select: list[str] = Field(default_factory=list, description="Rule ids, id prefixes or names to run (empty: all).")
+    select: list[str] = Field(
+        default_factory=list,
+        description="Rule ids, id prefixes or names to run (empty: all). Opt-in rules (CFX935) run only when "
+        "named by full id or name.",
+    )
     ignore: list[str] = Field(
         default_factory=list, description="Rule ids, id prefixes or names to skip (wins over `select`)."
     )
