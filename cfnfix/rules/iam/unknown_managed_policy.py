@@ -86,6 +86,12 @@ not offer for attaching:
   cannot be attached to new ones;
 * the policy is a service-linked role's (`aws-service-role/…`): only the service attaches it.
 
+## Why
+Attaching a policy that does not exist, or that AWS no longer lets anyone attach, fails:
+CloudFormation cannot create or update the role, user or group, and the stack rolls back.
+Managed policy names are long and irregular (`AWS_ConfigRole`, `AWSLambda_FullAccess`,
+`service-role/…`), so templates written from memory often miss them by a letter or a path.
+
 The names are checked against a dated table of every AWS managed policy
 (`cfnfix/rules/iam/data/iam_names.json`, generated from the public iam-dataset repository,
 which tracks the IAM API daily: `scripts/gen_iam_names.py`). A name the table does not have

@@ -100,6 +100,12 @@ names a service principal that does not exist: a wrong domain (`lambda.amazon.co
 missing one (`lambda`), a typo (`ecs-task.amazonaws.com`), or an invented name
 (`monitoring.amazonaws.com` for a Lambda function's role).
 
+## Why
+IAM rejects a policy whose principal names no service (`MalformedPolicyDocument: Invalid
+principal in policy`), so the role or resource policy is not created and the stack rolls
+back; a trust policy that names the wrong service leaves the service that uses the role
+unable to assume it.
+
 Principals are checked against a dated table (`cfnfix/rules/iam/data/iam_names.json`,
 `scripts/gen_iam_names.py`): the principals AWS's own managed policies name, a public list
 generated from the AWS documentation, and documented ones cfnfix adds with their page.
