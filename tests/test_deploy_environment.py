@@ -313,3 +313,9 @@ def test_policy_variable_escaped_once() -> None:
     result = fix(text, select=["CFX962"])
     assert "${!aws:username}/${!aws:userid}" in result.text
     assert fix(result.text, select=["CFX962"]).text == result.text
+
+
+def test_an_unselected_opt_in_rule_does_not_keep_a_bare_suppression_from_being_judged() -> None:
+    text = "Resources:\n  Topic:  # cfnfix: ignore\n    Type: AWS::SNS::Topic\n"
+    found = check(text, config=Settings(show_unused_suppressions=True))
+    assert [f.rule_id for f in found] == ["CFX900"]
