@@ -77,7 +77,7 @@ parameter in the table (Red Hat, CentOS, SUSE), nor for a constrained parameter
 (`AllowedValues`/`AllowedPattern`).
 
 ## Fix safety
-**Unsafe.** The latest image of the family is not the image the ID named: on a deployed
+**Unsafe**: the latest image of the family is not the image the ID named: on a deployed
 stack the instance is replaced (an instance's `ImageId` is create-only), or a launch template
 gets a new version that an Auto Scaling group rolls out. The image also changes whenever the
 publisher updates the parameter and the stack is updated.

@@ -85,7 +85,7 @@ The evidence that the lookup means the stack's own Region is the lookup itself: 
 No fix when a zone key is looked up with anything but `!Ref AWS::Region`.
 
 ## Fix safety
-**Unsafe.** Zone properties are create-only: where the position differs from the listed
+**Unsafe**: zone properties are create-only: where the position differs from the listed
 zone, CloudFormation replaces the resource. Review the zones a deployed stack uses.
 """
 

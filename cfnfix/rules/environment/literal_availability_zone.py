@@ -50,7 +50,7 @@ No fix when the template writes zones of several Regions (it cannot deploy anywh
 is: decide which one), or for a zone the table does not know (reported).
 
 ## Fix safety
-**Unsafe.** A zone property is create-only: if the account's list differs (a zone it does not
+**Unsafe**: a zone property is create-only: if the account's list differs (a zone it does not
 have shifts the positions), the resource moves to another zone and CloudFormation replaces it.
 A position the stack's Region does not have (`!Select [3, …]` in a Region with three zones)
 fails there: the fix's message names the Regions that have fewer zones.
