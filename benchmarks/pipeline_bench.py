@@ -70,19 +70,27 @@ def _tree(root: int, cpu: dict[int, float]) -> int:
     return total
 
 
-def run(args: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, int, float]:
+def run(
+    args: list[str], ok: tuple[int, ...] = (0,), limit: float = 0, progress: Path | None = None
+) -> tuple[float, int, float, int | None]:
     """Wall seconds, peak tree RSS (bytes) and CPU seconds of the tree (sampled: a process's last
-    0.2 s may be missed) of ``args``; stops when its exit code is not in ``ok``."""
+    0.2 s may be missed) of ``args``; stops when its exit code is not in ``ok``. With ``limit``
+    seconds, a run still going then is stopped (SIGTERM) and the records written so far (lines
+    of the temporary output files in the folder ``progress``) are the fourth value."""
     peak = 0
     cpu: dict[int, float] = {}
+    written: int | None = None
     started = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, written
         while not done.is_set():
             peak = max(peak, _tree(proc.pid, cpu))
+            if limit and time.perf_counter() - started > limit and written is None:
+                written = sum(_lines(p) for p in (progress or Path(".")).glob(".*cfnfix-tmp"))
+                proc.terminate()
             done.wait(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -91,9 +99,16 @@ def run(args: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, int, float]
     elapsed = time.perf_counter() - started
     done.set()
     sampler.join()
+    if written is not None:
+        return elapsed, peak, sum(cpu.values()), written
     if proc.returncode not in ok:
         raise SystemExit(f"{' '.join(args)} failed ({proc.returncode}):\n{err[-2000:]}")
-    return elapsed, peak, sum(cpu.values())
+    return elapsed, peak, sum(cpu.values()), None
+
+
+def _lines(path: Path) -> int:
+    with open(path, "rb") as fh:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
 
 
 def _row(label: str, count: int, seconds: float, peak: int, cpu: float) -> str:
@@ -111,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cfn-lint-records", type=int, default=500, help="records run with --cfn-lint (0: none)")
     parser.add_argument(
         "--files", type=int, default=10000, help="records also run as files with cfnfix apply (0: none)"
+    )
+    parser.add_argument(
+        "--max-seconds", type=float, default=0, help="stop a dataset run after this long and report the records done"
     )
     parser.add_argument("--work", default=None, help="folder for the data (default: a temporary one, removed)")
     args = parser.parse_args(argv)
@@ -152,8 +170,11 @@ def main(argv: list[str] | None = None) -> int:
             cmd = [CFNFIX, "dataset", "apply", str(inputs[count]), str(out), "-j", str(args.jobs), "-q"]
             cmd += ["--engine", "ray"] if engine == "ray" else []
             cmd += ["--cfn-lint"] if lint else []
-            seconds, peak, cpu = run(cmd)
+            seconds, peak, cpu, written = run(cmd, limit=args.max_seconds, progress=work)
             label = f"dataset, {engine} -j {args.jobs}" + (", --cfn-lint" if lint else "")
+            if written is not None:
+                label += f" (stopped after {args.max_seconds:.0f} s: {written:,} of {count:,} records written)"
+                count = max(written, 1)
             print(_row(label, count, seconds, peak, cpu), flush=True)
             shutil.rmtree(out, ignore_errors=True) if out.is_dir() else out.unlink(missing_ok=True)
     finally:
@@ -186,7 +207,7 @@ def _files(work: Path, source: Path, jobs: int) -> None:
         f"app(['apply', '--write', '-q', '-j', '{jobs}', *names], prog_name='cfnfix')"
     )
     # exit 1 (findings remain) and 2 (the records cut short do not parse) are the expected outcomes
-    seconds, peak, cpu = run([sys.executable, "-c", code], ok=(0, 1, 2))
+    seconds, peak, cpu, _ = run([sys.executable, "-c", code], ok=(0, 1, 2))
     print(_row(f"files, cfnfix apply --write -j {jobs}", len(names), seconds, peak, cpu), flush=True)
     print(f"load average at the end: {os.getloadavg()[0]:.1f}", flush=True)
 

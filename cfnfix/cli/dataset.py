@@ -161,6 +161,7 @@ def dataset(
     from ..errors import CfnfixError
 
     color = use_color(False, sys.stderr)
+    _exit_on_sigterm()
     try:
         settings = _settings(source, config, select, ignore, unsafe_fixes, profile, cfn_lint, regions)
         if engine is Engine.ray:
@@ -201,6 +202,20 @@ def dataset(
     except CfnfixError as exc:
         report_error(exc, color)
         raise typer.Exit(EXIT_ERROR) from None
+
+
+def _exit_on_sigterm() -> None:
+    """SIGTERM (a scheduler stopping the job) ends the run as Ctrl-C does: the output file being
+    written is removed, none is left half written."""
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    try:
+        signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread (an embedding application): leave its handlers alone
+        pass
 
 
 def _settings(
