@@ -285,3 +285,19 @@ def test_cfnfix_and_its_cli_import_neither_ray_nor_pyarrow(tmp_path: Path) -> No
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
     assert (tmp_path / "out.jsonl").exists()
+
+
+def test_sigterm_stops_a_run_without_leaving_a_file(tmp_path: Path) -> None:
+    import time
+
+    _jsonl(tmp_path / "in.jsonl", [SAMPLE[0]] * 3000)
+    cfnfix = str(Path(sys.executable).with_name("cfnfix"))
+    args = [cfnfix, "dataset", "apply", str(tmp_path / "in.jsonl"), str(tmp_path / "out.jsonl"), "-j", "1", "-q"]
+    proc = subprocess.Popen([*args, "--batch-size", "8"], stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".*cfnfix-tmp")) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert list(tmp_path.glob(".*cfnfix-tmp")), "the run was writing its temporary file"
+    proc.terminate()
+    assert proc.wait(timeout=60) == 143
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
