@@ -443,26 +443,26 @@ class _Comparison:
                 if r.change is ResourceChange.REPLACED:
                     changed[(r.logical_id, None)] = "which is replaced"
                 elif r.change is ResourceChange.UPDATED:
-                    for attr in changes_on_update(r.resource_type):
-                        changed[(r.logical_id, attr)] = f"which changes on every update of {r.logical_id}"
+                    for name in changes_on_update(r.resource_type):
+                        changed[(r.logical_id, name)] = f"which changes on every update of {r.logical_id}"
             changed = {k: v for k, v in changed.items() if k not in done}
             if not changed:
                 return
             done |= set(changed)
-            replaced = {name for name, attr in changed if attr is None}
+            replaced = {logical_id for logical_id, attribute in changed if attribute is None}
             for dep_id, body in self.after.items():
                 props = body.get("Properties")
                 if not isinstance(props, dict):
                     continue
                 reached: dict[str, list[str]] = {}
                 for key, value in props.items():
-                    for name, attr in _attribute_targets(value):
-                        if name == dep_id:
+                    for target, attr in _attribute_targets(value):
+                        if target == dep_id:
                             continue
-                        if name in replaced:
-                            reached.setdefault(key, []).append(f"{name}, {changed[(name, None)]}")
-                        elif (name, attr) in changed:
-                            reached.setdefault(key, []).append(f"{name}.{attr}, {changed[(name, attr)]}")
+                        if target in replaced:
+                            reached.setdefault(key, []).append(f"{target}, {changed[(target, None)]}")
+                        elif (target, attr) in changed:
+                            reached.setdefault(key, []).append(f"{target}.{attr}, {changed[(target, attr)]}")
                 if not reached:
                     continue
                 hits = list(reached)
