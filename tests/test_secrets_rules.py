@@ -34,6 +34,14 @@ def test_master_password_rows_exist_in_cfn_lint_schemas(type_name: str) -> None:
             assert row[key] in props, f"{type_name}: no property {row[key]}"
     if row["manage"] is not None:
         assert props[row["manage"]].get("type") == "boolean"
+    # TargetType values documented for AWS::SecretsManager::SecretTargetAttachment
+    assert row["target_type"] in (
+        None,
+        "AWS::RDS::DBInstance",
+        "AWS::RDS::DBCluster",
+        "AWS::Redshift::Cluster",
+        "AWS::DocDB::DBCluster",
+    )
     assert row["source"].startswith("https://docs.aws.amazon.com/")
 
 
@@ -137,3 +145,26 @@ def _tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
 
 
 _Loader.add_multi_constructor("!", _tag)
+
+
+@pytest.mark.parametrize(
+    "password",
+    ['"Shared-Passw0rd"', "!Ref Pw"],
+)
+def test_no_fix_when_a_custom_resource_gets_the_password(password: str) -> None:
+    # dynamic references to secrets are not supported in custom resources
+    text = f"""\
+Parameters:
+  Pw: {{Type: String, NoEcho: true}}
+Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties: {{Engine: mysql, MasterUsername: admin, MasterUserPassword: {password}}}
+  Seed:
+    Type: Custom::SeedDatabase
+    Properties: {{ServiceToken: arn:aws:lambda:us-east-1:123456789012:function:seed, Password: {password}}}
+"""
+    result = fix(text, config=SETTINGS, unsafe=True)
+    (finding,) = [f for f in result.remaining if f.rule_id in ("CFX910", "CFX911")]
+    assert finding.fix is None and "Seed" in finding.message
+    assert not result.changed

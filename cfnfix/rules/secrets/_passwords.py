@@ -175,7 +175,12 @@ def plan(data: Any, site: PasswordSite) -> Plan:
     else:
         consumers, others = [], []
         value = literal(site.res.props.get(site.prop)) or ""
-        shared = literal_uses(data, value, password_paths) if len(value) >= _MIN_SHARED else []
+        shared, stuck = literal_uses(data, value, password_paths) if len(value) >= _MIN_SHARED else ([], [])
+        if stuck:
+            where = ", ".join(sorted({_where(p) for p in stuck}))
+            return Plan(
+                None, f"no fix: the same password is also given to {where}, a custom resource, where a secret cannot go"
+            )
     ops: list[Operation] = []
     blocker = manage_blocker(site)
     if blocker is None and not consumers and not shared:

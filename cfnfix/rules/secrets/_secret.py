@@ -50,9 +50,18 @@ def is_dynamic(value: Any) -> bool:
     return False
 
 
-def in_properties(pointer: str) -> bool:
-    """True when ``pointer`` lies inside some resource's ``Properties``."""
-    return bool(_PROPERTIES.match(pointer))
+def in_properties(data: Any, pointer: str) -> bool:
+    """True when ``pointer`` lies inside the ``Properties`` of a resource that takes a dynamic
+    reference to a secret: not a custom resource, where such references are not supported."""
+    m = _PROPERTIES.match(pointer)
+    if not m:
+        return False
+    res_id = parse_pointer(pointer)[1]
+    res = section(data, "Resources").get(res_id)
+    rtype = res.get("Type") if isinstance(res, dict) else None
+    return (
+        isinstance(rtype, str) and not rtype.startswith("Custom::") and rtype != "AWS::CloudFormation::CustomResource"
+    )
 
 
 def generated_secret(
@@ -117,7 +126,7 @@ def parameter_uses(data: Any, name: str) -> ParameterUses:
     for ref in ReferenceIndex.of(data).references("Parameters", name):
         if ref.kind in (Kind.INTERFACE_GROUP, Kind.INTERFACE_LABEL):
             metadata.append(ref)
-        elif ref.kind in (Kind.REF, Kind.SUB) and in_properties(ref.pointer):
+        elif ref.kind in (Kind.REF, Kind.SUB) and in_properties(data, ref.pointer):
             values.append(ref)
         else:
             elsewhere.append(ref)
@@ -189,17 +198,18 @@ def _index_key(ref: Reference) -> tuple[Any, ...]:
     return tuple(int(t) if t.isdigit() else t for t in parse_pointer(ref.pointer))
 
 
-def literal_uses(data: Any, value: str, skip: Iterable[str]) -> list[str]:
-    """Pointers of resource-property strings (outside ``skip``) equal to the literal ``value``."""
+def literal_uses(data: Any, value: str, skip: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Pointers of resource-property strings (outside ``skip``) equal to the literal ``value``:
+    (where a dynamic reference can go, where it cannot — a custom resource)."""
     skipped = set(skip)
-    found = []
+    found: tuple[list[str], list[str]] = ([], [])
     for res_id, body in section(data, "Resources").items():
         if not isinstance(body, dict) or not isinstance(body.get("Properties"), dict):
             continue
         base = "/Resources/" + escape_token(res_id) + "/Properties"
         for pointer, text in _strings(body["Properties"], base):
             if text == value and pointer not in skipped:
-                found.append(pointer)
+                found[0 if in_properties(data, pointer) else 1].append(pointer)
     return found
 
 

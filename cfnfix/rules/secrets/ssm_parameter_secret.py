@@ -175,7 +175,11 @@ def _fix(data: Any, c: _Candidate) -> tuple[Fix | None, str]:
         attr = _attribute(index, ref)
         if ref.kind is Kind.DEPENDS_ON:
             continue
-        if attr == _VALUE and ref.kind in (Kind.GETATT, Kind.GETATT_STRING, Kind.SUB) and in_properties(ref.pointer):
+        if (
+            attr == _VALUE
+            and ref.kind in (Kind.GETATT, Kind.GETATT_STRING, Kind.SUB)
+            and in_properties(data, ref.pointer)
+        ):
             values.append(ref)
         else:
             blockers.append(_describe(ref, attr))
@@ -302,6 +306,8 @@ def _rewrite_resolves(data: Any, name: str, text: str) -> list[Operation]:
         if not isinstance(body, dict) or not isinstance(body.get("Properties"), dict):
             continue
         base = "/Resources/" + escape_token(res_id) + "/Properties"
+        if not in_properties(data, base):
+            continue  # a custom resource: dynamic references to secrets are not supported there
         for pointer, parent_is_sub, value in _strings(body["Properties"], base, False):
             if not pattern.search(value):
                 continue
