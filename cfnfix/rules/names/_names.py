@@ -423,29 +423,36 @@ def stack_unique_text(site: NameSite, var: str, *, lower: bool) -> str:
     return joined if stack_named else joined + "-${" + var + "}"
 
 
-#: Upper bounds of pseudo parameters' lengths (Regions: ``ap-southeast-5`` is 14; partitions:
-#: ``aws-us-gov``), for the length check of a name.
-_PSEUDO_MAX = {"AWS::AccountId": 12, "AWS::Region": 14, "AWS::Partition": 10, "AWS::URLSuffix": 16}
+#: Worst cases of pseudo parameters (the longest; a stack name with capitals), to check a name:
+#: Regions up to ``ap-southeast-5`` (14), partitions up to ``aws-us-gov``, stack names up to 128.
+_PSEUDO_SAMPLE = {
+    "AWS::AccountId": "1" * 12,
+    "AWS::Region": "a" * 14,
+    "AWS::Partition": "a" * 10,
+    "AWS::URLSuffix": "a" * 16,
+    "AWS::StackName": "A" * 128,
+}
 
 
 def fits(site: NameSite, template: str) -> bool:
-    """True when a name written as ``template`` (variables: the stack-ID part, pseudo parameters)
-    keeps the type's length limit and pattern; other variables make it unknown (False)."""
+    """True when a name written as ``template`` keeps the type's length limit and pattern with
+    its variables at their worst (pseudo parameters, the stack-ID part); another variable makes
+    that unknown, which is fine only for a type without limit or pattern."""
+    limit = site.row.get("max_length") or policy()["max_length"].get(site.res.type, {}).get("length")
+    pattern = site.row.get("pattern")
     sample = []
     for is_var, text in segments(template):
         if not is_var:
             sample.append(text)
-        elif text in _PSEUDO_MAX:
-            sample.append("1" * _PSEUDO_MAX[text] if text == "AWS::AccountId" else "a" * _PSEUDO_MAX[text])
+        elif text in _PSEUDO_SAMPLE:
+            sample.append(_PSEUDO_SAMPLE[text])
         elif re.fullmatch(r"StackIdPart\d*", text):
             sample.append(STACK_ID_SAMPLE)
         else:
-            return False
+            return limit is None and not pattern
     name = "".join(sample)
-    limit = site.row.get("max_length") or policy()["max_length"].get(site.res.type, {}).get("length")
     if limit is not None and len(name) > int(limit):
         return False
-    pattern = site.row.get("pattern")
     if pattern:
         try:
             return re.fullmatch(pattern, name) is not None

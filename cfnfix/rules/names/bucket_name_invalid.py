@@ -70,6 +70,11 @@ old one's objects are not moved (deleting it fails while it holds any). Everythi
 the template that uses the old name must change.
 """
 
+    def covers(self, res: Resource) -> bool:
+        """True when this rule reports ``res``'s literal name (for CFX258, which then stands down)."""
+        value = res.props.get("BucketName")
+        return res.type == BUCKET and isinstance(value, str) and bool(value) and bool(literal_problems(value))
+
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         """One finding per bucket whose name breaks or can break the rules."""
         for res in of_type(ctx.data, BUCKET):

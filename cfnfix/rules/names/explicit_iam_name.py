@@ -67,6 +67,10 @@ IAM user loses its access keys and console password. Trust policies, permissions
 boundaries and anything outside the template that names the old resource must change.
 """
 
+    def covers(self, res: Resource) -> bool:
+        """True when this rule reports ``res``'s name (for CFX258, which then stands down)."""
+        return covers(res)
+
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         """One finding per IAM resource with a custom name."""
         for res in resources(ctx.data):

@@ -81,6 +81,10 @@ one with the new name (its data is not carried over), and everything outside the
 that uses the old name — other stacks, code, dashboards — must change.
 """
 
+    def covers(self, res: Resource) -> bool:
+        """True when this rule reports ``res``'s name if it is literal (for CFX258, which then stands down)."""
+        return covers(res)
+
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         """One finding per literal physical name."""
         for res in resources(ctx.data):
