@@ -91,6 +91,13 @@ boundaries and anything outside the template that names the old resource must ch
         head = f"{res.id} ({res.type}) sets {prop} {shown}: deploying needs CAPABILITY_NAMED_IAM, and {collide}"
         if site is None:
             return self.finding(ctx, path, f"{head}; no fix: the deployer chooses the name")
+        required = policy()["service_names"].get(res.type, {})
+        if not site.computed and site.text in required:
+            return self.finding(
+                ctx,
+                path,
+                f"{head}; no fix: the service looks this role up by exactly this name ({required[site.text]})",
+            )
         mentions, stuck = find_mentions(ctx.data, site)
         if stuck:
             where = ", ".join(sorted(set(stuck))[:3])
