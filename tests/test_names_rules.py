@@ -137,3 +137,58 @@ def test_fixed_names_leave_nothing_for_a_second_run() -> None:
     assert result.changed and not result.failed
     assert not [f for f in result.remaining if f.rule_id.startswith("CFX92")]
     assert fix(result.text, config=settings, unsafe=True).text == result.text
+
+
+def test_another_resource_with_the_same_name_and_inline_code_are_not_rewritten() -> None:
+    # two roles that share a literal name (one per Region, by condition), an inline policy
+    # called like the role, and a function whose inline code names it: none of them is a
+    # place that refers to the resource
+    text = """\
+Conditions:
+  East: !Equals [!Ref "AWS::Region", us-east-1]
+  NotEast: !Not [!Condition East]
+Resources:
+  EastRole:
+    Type: AWS::IAM::Role
+    Condition: East
+    Properties:
+      RoleName: app
+      AssumeRolePolicyDocument: {Version: "2012-10-17", Statement: []}
+      Policies:
+        - PolicyName: app
+          PolicyDocument: {Version: "2012-10-17", Statement: []}
+  OtherRole:
+    Type: AWS::IAM::Role
+    Condition: NotEast
+    Properties:
+      RoleName: app
+      AssumeRolePolicyDocument: {Version: "2012-10-17", Statement: []}
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      FunctionName: worker
+      Runtime: python3.12
+      Handler: index.handler
+      Role: arn:aws:iam::123456789012:role/app
+      Code:
+        ZipFile: |
+          # worker: does the work
+          def handler(event, context):
+              return None
+"""
+    settings = Settings(select=["CFX92"], unsafe_fixes=True)
+    result = fix(text, config=settings, unsafe=True)
+    # role/app could mean either role, and the function's code is not rewritten: nothing to fix
+    assert not result.changed
+    assert sorted(f.message.rsplit("; ", 1)[-1] for f in result.remaining) == [
+        "no fix: the name is also written in /Resources/Fn/Properties/Code/ZipFile",
+        "no fix: the name is also written in /Resources/Fn/Properties/Role",
+        "no fix: the name is also written in /Resources/Fn/Properties/Role",
+    ]
+    # without the function, both roles lose their name; the inline policy keeps its own
+    alone = fix(text.split("  Fn:")[0], config=settings, unsafe=True)
+    assert (
+        "RoleName" not in alone.text
+        and "PolicyName: app" in alone.text
+        and "EastRole" not in alone.text.split("EastRole:")[1]
+    )

@@ -39,6 +39,8 @@ _VAR = re.compile(r"\$\{([^}]*)\}")
 _NAME_CHARS = "A-Za-z0-9_-"
 #: Keys whose string values are not read as a name (prose).
 _PROSE = frozenset({"Description", "AlarmDescription", "GroupDescription", "DBSubnetGroupDescription"})
+#: Inline function code: a name there is program text, which a fix does not rewrite.
+_CODE = re.compile(r"/(ZipFile|InlineCode)(/|$)")
 #: Keys whose string values are logical names, not text.
 _NAME_KEYS = frozenset({"Ref", "DependsOn", "Condition", "Fn::GetAtt", "Fn::FindInMap", "Fn::If", "Type"})
 
@@ -132,6 +134,8 @@ class Mention:
     """The resource it lies in (None in Outputs)."""
     offsets: tuple[int, ...] = ()
     """Where the name stands in ``text`` (the occurrences that mean this resource)."""
+    condition: str | None = None
+    """The ``Condition`` of the resource or output it lies in."""
 
 
 def _strings(value: Any, pointer: str, in_sub: bool = False) -> Iterator[tuple[str, str, bool]]:
@@ -175,29 +179,51 @@ def find_mentions(data: Any, site: NameSite) -> tuple[list[Mention], list[str]]:
     mappings …, or an ARN cfnfix cannot tell is this resource's)."""
     found: list[Mention] = []
     stuck: list[str] = []
+    twin = _same_name_elsewhere(data, site)
 
-    def visit(pointer: str, text: str, sub: bool, owner: str | None, rewritable: bool) -> None:
+    def visit(pointer: str, text: str, sub: bool, owner: str | None, rewritable: bool, cond: str | None = None) -> None:
         verdicts = [(at, _verdict(site, pointer, text, at)) for at in _offsets(site, text, sub)]
+        if twin:  # another resource of the type has this name: no telling which one a place means
+            verdicts = [(at, "unsure" if v == "yes" else v) for at, v in verdicts]
         if any(v == "unsure" for _, v in verdicts) or (not rewritable and any(v == "yes" for _, v in verdicts)):
             stuck.append(pointer)
         elif any(v == "yes" for _, v in verdicts):
-            found.append(Mention(pointer, text, sub, owner, tuple(at for at, v in verdicts if v == "yes")))
+            yes = tuple(at for at, v in verdicts if v == "yes")
+            found.append(Mention(pointer, text, sub, owner, yes, cond))
 
     for res_id, body in section(data, "Resources").items():
         if not isinstance(body, dict):
             continue
+        own = properties().get(body.get("Type") if isinstance(body.get("Type"), str) else "", {}).get("property")
+        name_path = "/Resources/" + escape_token(res_id) + "/Properties/" + escape_token(own) if own else None
         for part in ("Properties", "Metadata"):
             base = "/Resources/" + escape_token(res_id) + "/" + part
             for pointer, text, sub in _strings(body.get(part), base):
-                if pointer != site.path and not pointer.startswith(site.path + "/"):
-                    visit(pointer, text, sub, res_id, True)
+                if name_path and (pointer == name_path or pointer.startswith(name_path + "/")):
+                    continue  # a resource's own name (this one's, or another's that happens to be equal)
+                cond = body.get("Condition") if isinstance(body.get("Condition"), str) else None
+                visit(pointer, text, sub, res_id, not _CODE.search(pointer), cond)
     for out_id, body in section(data, "Outputs").items():
+        cond = body.get("Condition") if isinstance(body, dict) and isinstance(body.get("Condition"), str) else None
         for pointer, text, sub in _strings(body, "/Outputs/" + escape_token(out_id)):
-            visit(pointer, text, sub, None, True)
+            visit(pointer, text, sub, None, True, cond)
     for name in ("Parameters", "Mappings", "Conditions", "Rules"):
         for pointer, text, sub in _strings(section(data, name), "/" + name):
             visit(pointer, text, sub, None, False)
     return found, stuck
+
+
+def _same_name_elsewhere(data: Any, site: NameSite) -> bool:
+    """True when another resource of ``site``'s type has the same name."""
+    for res_id, body in section(data, "Resources").items():
+        if res_id == site.res.id or not isinstance(body, dict) or body.get("Type") != site.res.type:
+            continue
+        props = body.get("Properties")
+        if isinstance(props, dict) and props.get(site.prop) == (
+            site.text if not site.computed else {"Fn::Sub": site.text}
+        ):
+            return True
+    return False
 
 
 _TOKEN_START = re.compile(r"[\s\"',;=(\[]")
@@ -219,7 +245,9 @@ def _verdict(site: NameSite, pointer: str, text: str, at: int) -> str:
         return "unsure"
     key = next((t for t in reversed(parse_pointer(pointer)) if not _INTRINSICS.match(t)), "")
     hinted = policy()["key_types"].get(key)
-    return "no" if hinted is not None and hinted != site.res.type else "yes"
+    if hinted is not None:
+        return "yes" if hinted == site.res.type else "no"
+    return "unsure" if key.endswith("Name") else "yes"
 
 
 def _mentions(site: NameSite, text: str, sub: bool) -> bool:
@@ -333,6 +361,9 @@ def remove_name(data: Any, site: NameSite, mentions: list[Mention]) -> tuple[lis
         token = reference_token(site)
         if any(m.owner == site.res.id for m in mentions):
             return None, f"{site.res.id} writes its own name"
+        condition = site.res.condition
+        if condition is not None and any(m.condition != condition for m in mentions):
+            return None, f"{site.res.id} exists only under condition {condition}, and places without it write its name"
         for m in mentions:
             whole = _whole_arn(site, m)
             if whole is not None:
