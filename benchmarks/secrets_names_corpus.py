@@ -23,9 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.corpus_fixes import load_corpus  # noqa: E402
-from cfnfix.api import fix_text, run_rules  # noqa: E402
+from cfnfix.checking import run_rules  # noqa: E402
 from cfnfix.config import Settings  # noqa: E402
 from cfnfix.document import Document, load  # noqa: E402
+from cfnfix.fixing import fix_text  # noqa: E402
 
 #: The rules this benchmark measures (what ``benchmarks/deploy_blockers.py`` needs from this class).
 RULES = ("CFX259", "CFX910", "CFX911", "CFX912", "CFX920", "CFX921", "CFX922", "CFX923")
@@ -71,7 +72,7 @@ def measure(docs: list[Document], *, lint: bool) -> int:
         if fix_text(result.text, doc.file, config).text != result.text:
             unstable.append(str(doc.file))
         if lint:
-            from cfnfix.lint import renames
+            from cfnfix.cfn_lint.verify import renames
             from devtools.lint_oracle import new_lint_errors
 
             new = new_lint_errors(doc.text, result.text, renamed=renames(result.patch))

@@ -194,7 +194,8 @@ def find_mentions(data: Any, site: NameSite) -> tuple[list[Mention], list[str]]:
     for res_id, body in section(data, "Resources").items():
         if not isinstance(body, dict):
             continue
-        own = properties().get(body.get("Type") if isinstance(body.get("Type"), str) else "", {}).get("property")
+        rtype = body.get("Type")
+        own = properties().get(rtype if isinstance(rtype, str) else "", {}).get("property")
         name_path = "/Resources/" + escape_token(res_id) + "/Properties/" + escape_token(own) if own else None
         for part in ("Properties", "Metadata"):
             base = "/Resources/" + escape_token(res_id) + "/" + part
