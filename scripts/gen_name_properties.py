@@ -9,8 +9,10 @@ property as ``gen_physical_names.py``, which CFX258 uses), what the physical-nam
   primary identifier, so this is true when the name property is the whole primary identifier;
 * ``attribute``: else, a ``Fn::GetAtt`` attribute that returns the name: a read-only
   property called ``<Type>Name`` or ``Name``, or one of the documented attributes in ``DOCUMENTED``;
-* ``arn``: how to refer to the resource's ARN: ``Ref`` (the primary identifier is an ARN) or an
-  attribute (``Arn``), for a place that writes the whole ARN;
+* ``arn``: how to refer to the resource's ARN, for a place that writes the whole ARN: an
+  attribute (``Arn``, ``<Type>Arn``) when the type has one, else ``Ref`` when the primary
+  identifier is the ARN (an attribute says what it returns; a few older types' ``Ref`` does
+  not follow the primary identifier);
 * ``required``: the schema requires the name (a fix cannot leave it out);
 * ``max_length`` and ``pattern`` of the name property, to check a name the fix writes.
 """
@@ -58,10 +60,9 @@ def entry(type_name: str, schema: dict[str, Any], prop: str) -> dict[str, Any]:
             (a for a in (f"{suffix}Name", "Name") if a in read_only and a != prop), None
         )
     spec = schema.get("properties", {}).get(prop, {})
-    if len(primary) == 1 and primary[0].endswith("Arn"):
-        arn: str | None = "Ref"
-    else:
-        arn = next((a for a in ("Arn", f"{suffix}Arn") if a in read_only), None)
+    arn = next((a for a in ("Arn", f"{suffix}Arn") if a in read_only), None)
+    if arn is None and len(primary) == 1 and primary[0].endswith("Arn"):
+        arn = "Ref"
     return {
         "property": prop,
         "ref": ref,

@@ -41,8 +41,11 @@ _NAME_CHARS = "A-Za-z0-9_-"
 _PROSE = frozenset({"Description", "AlarmDescription", "GroupDescription", "DBSubnetGroupDescription"})
 #: Inline function code: a name there is program text, which a fix does not rewrite.
 _CODE = re.compile(r"/(ZipFile|InlineCode)(/|$)")
-#: Keys whose string values are logical names, not text.
-_NAME_KEYS = frozenset({"Ref", "DependsOn", "Condition", "Fn::GetAtt", "Fn::FindInMap", "Fn::If", "Type"})
+#: Intrinsic functions whose arguments are logical names or map keys, not text.
+_NAME_FUNCTIONS = frozenset({"Ref", "Fn::GetAtt", "Fn::FindInMap", "Condition"})
+#: Keys whose string (or list of strings) values are names, not text: resource and output
+#: attributes (an IAM policy's ``Condition`` block is a mapping, and is text).
+_NAME_ATTRIBUTES = frozenset({"DependsOn", "Condition", "Type"})
 
 
 @cache
@@ -148,9 +151,16 @@ def _strings(value: Any, pointer: str, in_sub: bool = False) -> Iterator[tuple[s
     elif isinstance(value, dict):
         for key, item in value.items():
             at = f"{pointer}/{escape_token(str(key))}"
-            if key in _PROSE or key in _NAME_KEYS:
+            if key in _PROSE or (key in _NAME_FUNCTIONS and len(value) == 1):
                 continue
-            if key == "Fn::Sub" and isinstance(item, str):
+            if key in _NAME_ATTRIBUTES and (
+                isinstance(item, str) or (isinstance(item, list) and all(isinstance(i, str) for i in item))
+            ):
+                continue
+            if key == "Fn::If" and isinstance(item, list) and item:
+                for i, branch in enumerate(item[1:], start=1):  # the first item names a condition
+                    yield from _strings(branch, f"{at}/{i}")
+            elif key == "Fn::Sub" and isinstance(item, str):
                 yield at, item, True
             elif key == "Fn::Sub" and isinstance(item, list) and item:
                 if isinstance(item[0], str):
