@@ -28,7 +28,7 @@ from typing import Any
 from ..document import Document, MappingNode, ScalarNode, SequenceNode
 from ..document.nodes import Node
 from ..document.pointer import escape_token
-from ..findings import Applicability, Finding, Fix, TextEdit
+from ..findings import Finding, Fix, TextEdit
 
 __all__ = ["LineDirective", "directives", "unused_findings"]
 
@@ -264,9 +264,7 @@ def unused_findings(
             reason = "names no cfnfix rule" if unused and all(not named_by[c] for c in unused) else "silences nothing"
             message = f"suppression comment {d.text!r} {reason}"
             fix_message = "remove the suppression comment"
-        out.append(
-            finding(d, message, Fix(applicability=Applicability.SAFE, message=fix_message, patch=[], edits=(edit,)))
-        )
+        out.append(finding(d, message, Fix.safe(fix_message, edits=(edit,))))
     return out
 
 
@@ -278,8 +276,10 @@ def _why(unused: list[str], named_by: dict[str, list[object]]) -> str:
 
 def all_ran(rules: list[Any], ran: set[str]) -> bool:
     """True when every rule a suppression names ran, so it can be judged. Rules of a profile
-    that is off (``Rule.profile``) do not count when the entry also names ordinary rules (a
-    bare ``# cfnfix: ignore``, a prefix such as ``CFX2``); an entry naming only such rules is
-    never judged."""
-    counted = [r for r in rules if getattr(r, "profile", None) is None or r.id in ran]
+    that is off (``Rule.profile``) and opt-in rules that were not selected (``Rule.opt_in``) do
+    not count when the entry also names ordinary rules (a bare ``# cfnfix: ignore``, a prefix
+    such as ``CFX2``); an entry naming only such rules is never judged."""
+    counted = [
+        r for r in rules if (getattr(r, "profile", None) is None and not getattr(r, "opt_in", False)) or r.id in ran
+    ]
     return bool(counted) and all(r.id in ran for r in counted)
