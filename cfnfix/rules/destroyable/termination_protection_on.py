@@ -54,8 +54,8 @@ from it by hand or by `RunInstances` is protected, so it is reported too, with t
 `DisableApiTermination: false` where the template sets `true` (the instance, or the launch
 template's data).
 
-## Fix safety: unsafe
-After the fix anyone with `ec2:TerminateInstances` (and the stack's deletion) can
+## Fix safety
+**Unsafe**: After the fix anyone with `ec2:TerminateInstances` (and the stack's deletion) can
 terminate the instance and lose what its instance-store and delete-on-termination
 volumes hold: applied only with `--unsafe-fixes`. On a deployed stack the instance is
 updated in place (no interruption); a launch template gets a new version.

@@ -64,8 +64,8 @@ in all of them at once: literal parts lower-cased (`_` and spaces as `-`), and
 hex digits that stay the same for the stack's life and differ between stacks). No fix when
 the name is also written in parameters or mappings, or cannot be made valid that way.
 
-## Fix safety: unsafe
-`BucketName` is create-only: on a deployed stack a new bucket replaces the old one, and the
+## Fix safety
+**Unsafe**: `BucketName` is create-only: on a deployed stack a new bucket replaces the old one, and the
 old one's objects are not moved (deleting it fails while it holds any). Everything outside
 the template that uses the old name must change.
 """

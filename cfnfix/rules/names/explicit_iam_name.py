@@ -61,8 +61,8 @@ policy whose name is written elsewhere is not fixed; neither is a name from a pa
 (the deployer chooses it) nor one also written in parameters, mappings or conditions.
 A name that must stay cannot drop `CAPABILITY_NAMED_IAM`, so there is no "keep" variant here.
 
-## Fix safety: unsafe
-The name is create-only: on a deployed stack the role (policy, user …) is replaced; an
+## Fix safety
+**Unsafe**: The name is create-only: on a deployed stack the role (policy, user …) is replaced; an
 IAM user loses its access keys and console password. Trust policies, permissions
 boundaries and anything outside the template that names the old resource must change.
 """

@@ -75,8 +75,8 @@ stack**: the first block of the stack's ID is appended
 in the name and every place that writes it, when that fits the type's length limit and
 pattern. No fix when the name is also written in parameters, mappings, conditions or rules.
 
-## Fix safety: unsafe
-The name property is create-only: on a deployed stack the resource is replaced by a new
+## Fix safety
+**Unsafe**: The name property is create-only: on a deployed stack the resource is replaced by a new
 one with the new name (its data is not carried over), and everything outside the template
 that uses the old name — other stacks, code, dashboards — must change.
 """

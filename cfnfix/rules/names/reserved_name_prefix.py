@@ -72,8 +72,8 @@ so the fix writes `alias/` instead of `alias/aws/` (`alias/aws/app` → `alias/a
 where the name is written. No fix when the name is also written in parameters or mappings,
 or is left empty by dropping the prefix.
 
-## Fix safety: unsafe
-No stack has the old name (it was refused), but the name changes: anything outside the
+## Fix safety
+**Unsafe**: No stack has the old name (it was refused), but the name changes: anything outside the
 template that expects it must change too.
 """
 

@@ -56,8 +56,8 @@ the database (`AWS::SecretsManager::SecretTargetAttachment`) and points the othe
 used the password at the secret too. A parameter that nothing uses any more is removed.
 No fix when the password is also used in Outputs, Conditions, Rules or Metadata.
 
-## Fix safety: unsafe
-On a deployed stack the database's master password changes to the generated one: every
+## Fix safety
+**Unsafe**: On a deployed stack the database's master password changes to the generated one: every
 client that logs in with the old password fails until it reads the new one from Secrets
 Manager. Removing a parameter makes deployments that still pass it fail ("Parameters …
 do not exist in the template"). Applied only with `--unsafe-fixes`.

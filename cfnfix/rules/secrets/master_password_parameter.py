@@ -49,8 +49,8 @@ read with a `{{resolve:secretsmanager:…}}` dynamic reference (places in resour
 that used the parameter read the secret too). The parameter is removed when nothing else
 uses it. No fix when it is used in Outputs, Conditions, Rules or Metadata.
 
-## Fix safety: unsafe
-Callers that pass the parameter must stop (CloudFormation rejects a parameter the template
+## Fix safety
+**Unsafe**: Callers that pass the parameter must stop (CloudFormation rejects a parameter the template
 does not declare), and on a deployed stack the database's password changes to the
 generated one: clients must read it from Secrets Manager. Applied only with `--unsafe-fixes`.
 """

@@ -92,8 +92,8 @@ literal value is never copied: it has been exposed. References are rewritten:
 uses the parameter's name (`!Ref Param`, `${Param}`: code that calls `ssm:GetParameter`,
 IAM policies on its ARN) or reads it outside resource properties: those need a person.
 
-## Fix safety: unsafe
-The parameter is deleted and a secret created: code and people that read the parameter
+## Fix safety
+**Unsafe**: The parameter is deleted and a secret created: code and people that read the parameter
 must read the secret instead (`secretsmanager:GetSecretValue`), and a generated value is a
 new value — if the secret was issued by someone else (an API key, a token), put the real
 one into the secret (`aws secretsmanager put-secret-value`) after deploying.
