@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from ...findings import Applicability, Finding, Severity
 from ...template.model import resources
@@ -48,6 +49,10 @@ stack: `!Sub ${AWS::StackName}-orders`.
 ## Fix safety
 **None**: not automatic, since other systems may use the name.
 """
+
+    def types_for(self, options: Any) -> frozenset[str]:
+        """The types with a name property in the data table."""
+        return frozenset(table("physical_names.json")["name_property"])
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         """One finding per literal physical name."""
