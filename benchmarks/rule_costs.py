@@ -136,15 +136,11 @@ def family(rule: Any) -> str:
 def once(paths: list[str], everything: bool) -> dict[str, Any]:
     """One run in this process: the ledger's lines and per-rule counts."""
     LEDGER.push("start-up: imports of the runner")
-    from cfnfix.checking import _plan, load_template
+    import cfnfix.impact.compute  # noqa: F401  (what the first fix would import)
+    from cfnfix.checking import _plan
     from cfnfix.config import Settings
-    from cfnfix.document.gcpause import freeze_survivors
-    from cfnfix.findings import Finding
-    from cfnfix.impact import with_impact
-    from cfnfix.io.files import read_text
-    from cfnfix.rules import RuleContext, all_rules
-    from cfnfix.suppression import apply_suppressions
-    from cfnfix.template.model import type_index
+    from cfnfix.document.gcpause import gc_paused
+    from cfnfix.rules import all_rules
 
     LEDGER.pop()
     LEDGER.push("start-up: rule registry (imports every rule module)")
@@ -167,48 +163,61 @@ def once(paths: list[str], everything: bool) -> dict[str, Any]:
     counts: dict[str, list[int]] = {r.id: [0, 0, 0] for r in selected}  # run, skipped, findings
     files = errors = 0
     for path in paths:
-        LEDGER.push("read")
-        text = read_text(path)
-        LEDGER.pop()
-        LEDGER.push("parse (data only)")
-        try:
-            document = load_template(text, path, settings)
-        except Exception:
-            errors += 1
-            LEDGER.pop()
-            continue
-        freeze_survivors()
-        LEDGER.pop()
+        with gc_paused():  # as run_job: the collector is off for a job
+            errors += _one(path, settings, plan, selected, counts)
         files += 1
-        found: list[Finding] = []
-        LEDGER.push("resource type index")
-        present = type_index(document.data)
-        LEDGER.pop()
-        for planned in plan:
-            rule = planned.rule
-            if not planned.types.admits(present):
-                counts[rule.id][1] += 1
-                continue
-            ctx = RuleContext(document, settings, planned.options)
-            LEDGER.push(f"rule:{rule.id}")
-            try:
-                mine = list(rule.check(ctx))
-            finally:
-                LEDGER.pop()
-            counts[rule.id][0] += 1
-            counts[rule.id][2] += len(mine)
-            LEDGER.push("impact of fixes")
-            found.extend(with_impact(f, document.data) for f in mine)
-            LEDGER.pop()
-        found.sort(key=Finding.sort_key)
-        LEDGER.push("suppressions")
-        apply_suppressions(
-            document, found, ran=selected, report_unused=settings.show_unused_suppressions, linted=False
-        )
-        LEDGER.pop()
     LEDGER.pop()  # the bottom line takes the rest
     names = {r.id: (r.name, family(r)) for r in selected}
-    return {"cpu": dict(LEDGER.cpu), "counts": counts, "names": names, "files": files, "errors": errors}
+    return {"cpu": dict(LEDGER.cpu), "counts": counts, "names": names, "files": files - errors, "errors": errors}
+
+
+def _one(path: str, settings: Any, plan: Any, selected: list[Any], counts: dict[str, list[int]]) -> int:
+    """One template, as ``check`` does it; 1 when it does not parse."""
+    from cfnfix.checking import load_template
+    from cfnfix.document.gcpause import freeze_survivors
+    from cfnfix.findings import Finding
+    from cfnfix.impact import with_impact
+    from cfnfix.io.files import read_text
+    from cfnfix.rules import RuleContext
+    from cfnfix.suppression import apply_suppressions
+    from cfnfix.template.model import type_index
+
+    LEDGER.push("read")
+    text = read_text(path)
+    LEDGER.pop()
+    LEDGER.push("parse (data only)")
+    try:
+        document = load_template(text, path, settings)
+    except Exception:
+        LEDGER.pop()
+        return 1
+    freeze_survivors()
+    LEDGER.pop()
+    found: list[Finding] = []
+    LEDGER.push("resource type index")
+    present = type_index(document.data)
+    LEDGER.pop()
+    for planned in plan:
+        rule = planned.rule
+        if not planned.types.admits(present):
+            counts[rule.id][1] += 1
+            continue
+        ctx = RuleContext(document, settings, planned.options)
+        LEDGER.push(f"rule:{rule.id}")
+        try:
+            mine = list(rule.check(ctx))
+        finally:
+            LEDGER.pop()
+        counts[rule.id][0] += 1
+        counts[rule.id][2] += len(mine)
+        LEDGER.push("impact of fixes")
+        found.extend(with_impact(f, document.data) for f in mine)
+        LEDGER.pop()
+    found.sort(key=Finding.sort_key)
+    LEDGER.push("suppressions")
+    apply_suppressions(document, found, ran=selected, report_unused=settings.show_unused_suppressions, linted=False)
+    LEDGER.pop()
+    return 0
 
 
 def _ms(seconds: float) -> str:
@@ -218,7 +227,9 @@ def _ms(seconds: float) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"), help="folder of templates")
-    parser.add_argument("--repeat", type=int, default=3, help="fresh processes to run (the minimum of each line is shown)")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="fresh processes to run (the minimum of each line is shown)"
+    )
     parser.add_argument("--everything", action="store_true", help="every rule on (profile, opt-in rules)")
     parser.add_argument("--top", type=int, default=0, help="only the N most expensive rules (0: all)")
     parser.add_argument("--once", action="store_true", help=argparse.SUPPRESS)
