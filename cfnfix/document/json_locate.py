@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 
 __all__ = ["path_offsets"]
 
 _WS = re.compile(r"[ \t\n\r]*")
-_SCAN = json.decoder.scanstring
+#: The C string scanner behind ``json.loads`` (not in the type stubs): (decoded string, end offset).
+_SCAN: Callable[[str, int, bool], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
 _DECODE = json.JSONDecoder(strict=True).raw_decode
 
 
