@@ -1,4 +1,13 @@
-"""Speed benchmark: ``python benchmarks/bench.py [--repeat 5] [--lint-repeat 1] [--corpus DIR] [--only large]``.
+"""Speed benchmark: ``python benchmarks/bench.py [--repeat 5] [--lint-repeat 1] [--corpus DIR] [--only large|check]``.
+
+``--only check`` measures the target of issue 25: ``cfnfix check -q FILE…`` over the corpus
+(every rule on by default, no ``--cfn-lint``) against the bare-parse floor taken in the same
+run — a process that reads the same files and loads each with libyaml's ``CSafeLoader``
+(YAML) or ``json.loads`` (JSON). Both as processes (start-up included: the interpreter, the
+imports) and in-process (imports done: the floor's loop, and the command-line app called in
+this interpreter). The figure is the console script's CPU time over the floor process's, min
+of ``--repeat`` runs each; wall clock is printed too, and the load average (the machine is
+shared: CPU time is the steadier figure). ``--script PATH`` measures another console script.
 
 ``--only large`` measures just the 1 MB YAML and JSON templates through the console script
 (a few seconds): ``check`` of the file named and of a folder holding it (found by the search),
@@ -231,6 +240,75 @@ def _mb(n: float) -> str:
     return f"{n / 1e6:.2f} MB"
 
 
+#: The bare-parse floor of issue 25 as a program: read each file named, load it with libyaml
+#: (``CSafeLoader``, CloudFormation's short-form tags built as plain values) or ``json.loads``.
+FLOOR_PROGRAM = """
+import json, sys, yaml
+class Loader(yaml.CSafeLoader):
+    pass
+def any_tag(loader, suffix, node):
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_scalar(node)
+Loader.add_multi_constructor("!", any_tag)
+def load_all(names):
+    for name in names:
+        with open(name, "rb") as fh:
+            text = fh.read().decode("utf-8")
+        if name.endswith(".json"):
+            json.loads(text)
+        else:
+            yaml.load(text, Loader=Loader)
+if __name__ == "__main__":
+    load_all(sys.argv[1:])
+"""
+
+
+def check_only(n: int, corpus: str, script: str | None = None) -> int:
+    """``--only check``: ``cfnfix check`` over the corpus against the bare-parse floor of the same run."""
+    script = script or _tool("cfnfix")
+    if script is None:
+        raise SystemExit("the cfnfix console script is not installed (pip install -e .)")
+    compileall.compile_dir(str(ROOT / "cfnfix"), quiet=1)
+    files = corpus_files(corpus)
+    if not files:
+        raise SystemExit(f"no templates under {corpus}")
+    names = [str(p) for p in files]
+    load_before = os.getloadavg()
+    started = datetime.now(timezone.utc)
+    namespace: dict[str, Any] = {"__name__": "floor"}
+    exec(compile(FLOOR_PROGRAM, "<floor>", "exec"), namespace)  # the same program, in this process
+    floor_proc = run_subprocess([sys.executable, "-c", FLOOR_PROGRAM, *names], n)
+    check_proc = run_subprocess([script, "check", "-q", *names], n)
+    floor_in = run_inprocess(lambda: namespace["load_all"](names), n)
+    check_in = run_inprocess(cli_inprocess("check", "-q", "--jobs", "1", *names), n)
+    load_after = os.getloadavg()
+    where = f"corpus: {len(files)} files, {_mb(sum(p.stat().st_size for p in files))}"
+    print(
+        f"{script}: cfnfix {cfnfix.__version__}, Python {platform.python_version()}, {os.cpu_count()} CPUs; "
+        f"{started:%Y-%m-%d %H:%M} UTC; load average {load_before[0]:.1f} before, {load_after[0]:.1f} after "
+        f"(1 min); min of {n} runs.\n"
+    )
+    print("| measurement | input | wall (min) | CPU (min) | CPU ÷ floor | wall ÷ floor |")
+    print("|---|---|---:|---:|---:|---:|")
+    rows = [
+        ("floor: read + `CSafeLoader` / `json.loads`, a process", floor_proc, floor_proc),
+        ("`cfnfix check -q FILE…`, console script", check_proc, floor_proc),
+        ("floor: read + `CSafeLoader` / `json.loads`, in-process", floor_in, floor_in),
+        ("`cfnfix check -q --jobs 1 FILE…`, in-process", check_in, floor_in),
+    ]
+    for what, timing, base in rows:
+        print(
+            f"| {what} | {where} | {_secs(timing.wall)} | {_secs(timing.cpu)} | "
+            f"{timing.cpu / base.cpu:.2f}× | {timing.wall / base.wall:.2f}× |"
+        )
+    ratio = check_proc.cpu / floor_proc.cpu
+    print(f"\ntarget ≤ 2× the floor (console script, CPU): {ratio:.2f}× {'✓' if ratio <= 2 else '✗'}")
+    return 0
+
+
 def large_only(n: int, script: str | None = None) -> int:
     """``--only large``: the 1 MB templates through the console script, as a markdown table."""
     script = script or _tool("cfnfix")
@@ -336,10 +414,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lint-repeat", type=int, default=1, help="runs per cfn-lint measurement")
     parser.add_argument("--cold-repeat", type=int, default=20, help="runs per cold-start measurement")
     parser.add_argument("--no-cfn-lint", action="store_true", help="skip cfn-lint (it takes about a minute)")
-    parser.add_argument("--only", choices=["large"], help="only the 1 MB templates through the console script")
+    parser.add_argument(
+        "--only",
+        choices=["large", "check"],
+        help="large: only the 1 MB templates through the console script; check: only `check` over the corpus "
+        "against the bare-parse floor (issue 25)",
+    )
     parser.add_argument(
         "--script",
-        help="with --only large: the console script to measure (default: the installed cfnfix), e.g. a launcher of another checkout",
+        help="with --only large or check: the console script to measure (default: the installed cfnfix), e.g. a launcher of another checkout",
     )
     parser.add_argument(
         "--cfn-lint-only", action="store_true", help="only cfn-lint and `cfnfix check --cfn-lint` over the corpus"
@@ -348,6 +431,8 @@ def main(argv: list[str] | None = None) -> int:
     n = args.repeat
     if args.only == "large":
         return large_only(n, args.script)
+    if args.only == "check":
+        return check_only(n, args.corpus, args.script)
 
     cfnfix_script, lint_script = _tool("cfnfix"), _tool("cfn-lint")
     if cfnfix_script is None:

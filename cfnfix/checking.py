@@ -10,18 +10,60 @@ text (:attr:`~cfnfix.rules.Rule.repairs_text`, CFX801) is selected.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from .config import Settings
 from .document import Document
 from .findings import Finding
 from .rules import Rule, RuleContext, all_rules, text_repair_rules
+from .rules.base import TypeFilter
 from .suppression import apply_suppressions
+from .template.kept import KeptByIdentity
+from .template.model import type_index
 
 __all__ = ["findings_for", "kept_findings", "load_template", "run_rules", "selected_rules"]
 
 
 def selected_rules(settings: Settings) -> list[Rule]:
     """The registered rules that ``settings`` selects (and whose profile is on), ordered by id."""
-    return [rule for rule in all_rules() if settings.runs(rule)]
+    return [planned.rule for planned in _plan(settings)]
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """A selected rule with its options (validated once) and the types it needs."""
+
+    rule: Rule
+    options: Any
+    types: TypeFilter
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The selected rules of one settings object, for the registry they were chosen from."""
+
+    registry: tuple[Rule, ...]
+    rules: tuple[_Planned, ...]
+
+
+#: Settings → the rules they run: selection and options are worked out once per settings object
+#: (settings are frozen), not once per template and rule.
+_PLANS: KeptByIdentity[_Plan] = KeptByIdentity(16)
+
+
+def _plan(settings: Settings) -> tuple[_Planned, ...]:
+    """The rules ``settings`` run, in id order, with their options and types."""
+    registry = all_rules()
+    plan = _PLANS.get(id(settings), settings)
+    if plan is None or plan.registry is not registry:
+        planned = []
+        for rule in registry:
+            if settings.runs(rule):
+                options = rule.options_for(settings)
+                planned.append(_Planned(rule, options, TypeFilter.of(rule.types_for(options))))
+        plan = _PLANS.put(id(settings), settings, _Plan(registry, tuple(planned)))
+    return plan.rules
 
 
 def run_rules(document: Document, settings: Settings, *, impact: bool = True) -> list[Finding]:
@@ -36,12 +78,15 @@ def run_rules(document: Document, settings: Settings, *, impact: bool = True) ->
     from .impact import with_impact
 
     findings: list[Finding] = []
-    for rule in selected_rules(settings):
-        ctx = RuleContext(document, settings, rule.options_for(settings))
+    present = type_index(document.data)
+    for planned in _plan(settings):
+        if not planned.types.admits(present):
+            continue  # none of the resource types the rule reads
+        ctx = RuleContext(document, settings, planned.options)
         if impact:
-            findings.extend(with_impact(f, document.data) for f in rule.check(ctx))
+            findings.extend(with_impact(f, document.data) for f in planned.rule.check(ctx))
         else:
-            findings.extend(rule.check(ctx))
+            findings.extend(planned.rule.check(ctx))
     findings.sort(key=Finding.sort_key)
     return findings
 

@@ -158,13 +158,29 @@ class Document:
             return None
         return views[-1].node
 
+    def _json_path(self, tokens: list[str]) -> tuple[list[int], int | None] | None:
+        """Offsets along ``tokens`` read off JSON text without building the node tree (see
+        :mod:`.json_locate`), while no node tree exists; None: use the nodes."""
+        if self.format != "json" or self._root is not None or type(self) is not Document:
+            return None
+        from .json_locate import path_offsets
+
+        return path_offsets(self.text, tokens)
+
     def locate(self, pointer: str) -> tuple[int, int]:
         """1-based (line, column) of the node at ``pointer`` or of its nearest ancestor."""
+        fast = self._json_path(parse_pointer(pointer))
+        if fast is not None:
+            return self.lines.line_col(fast[0][-1])
         return self.lines.line_col(self.views(pointer)[-1].node.start)
 
     def locate_key(self, pointer: str) -> tuple[int, int]:
         """1-based (line, column) of the mapping key that ``pointer`` ends in (else :meth:`locate`)."""
         tokens = parse_pointer(pointer)
+        fast = self._json_path(tokens)
+        if fast is not None:
+            starts, key_at = fast
+            return self.lines.line_col(key_at if key_at is not None else starts[-1])
         if tokens:
             views = walk(self.root, tokens[:-1])
             parent = views[-1]

@@ -59,6 +59,34 @@ class RuleContext:
         return rule.options_for(self.settings)
 
 
+@dataclass(frozen=True)
+class TypeFilter:
+    """A rule's :attr:`Rule.resource_types`, ready to test templates against."""
+
+    exact: frozenset[str]
+    prefixes: tuple[str, ...]
+
+    @classmethod
+    def of(cls, types: frozenset[str]) -> TypeFilter:
+        """The filter of a set of types (``AWS::Serverless::*`` entries are prefixes)."""
+        return cls(
+            frozenset(t for t in types if not t.endswith("::*")), tuple(t[:-1] for t in types if t.endswith("::*"))
+        )
+
+    @property
+    def everything(self) -> bool:
+        """True when the rule runs on every template (no types declared)."""
+        return not self.exact and not self.prefixes
+
+    def admits(self, present: frozenset[str]) -> bool:
+        """True when a template whose resources have the types ``present`` may hold a finding."""
+        if not self.exact and not self.prefixes:
+            return True
+        if not self.exact.isdisjoint(present):
+            return True
+        return bool(self.prefixes) and any(t.startswith(self.prefixes) for t in present)
+
+
 class Rule(ABC):
     """Base class of every rule. Subclasses set the class attributes and implement ``check``."""
 
@@ -105,6 +133,19 @@ class Rule(ABC):
     """True for a rule whose fix repairs the text before it is parsed (:mod:`cfnfix.document.repair`)
     rather than patching data: its fixes carry no patch, the template is read with that repair
     when the rule is selected, and the fix loop applies it first."""
+    resource_types: ClassVar[frozenset[str]] = frozenset()
+    """The resource types whose resources this rule reads (``AWS::RDS::DBCluster``; a name ending
+    in ``::*`` stands for every type with that prefix, ``AWS::Serverless::*``). The runner skips a
+    template none of whose resources has one of them, without calling :meth:`check` (the
+    template's :func:`~cfnfix.template.model.type_index`): most templates have no RDS cluster.
+    Empty (the default): the rule reads more than resources of given types — parameters,
+    mappings, strings anywhere — and runs on every template. Declare it only when the rule can
+    find nothing in a template without those types."""
+
+    def types_for(self, options: Any) -> frozenset[str]:
+        """:attr:`resource_types` under this rule's ``options`` (an instance of its ``options_model``):
+        a rule whose options add types (``[rules.rds-snapshot-default] types``) overrides this."""
+        return self.resource_types
 
     def options_for(self, settings: Settings) -> Any:
         """This rule's options in ``settings``: an ``options_model`` instance (a plain dict without one).

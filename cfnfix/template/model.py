@@ -37,6 +37,7 @@ __all__ = [
     "resource_types",
     "resources",
     "section",
+    "type_index",
 ]
 
 #: Quotas that a fix adding entries must respect (docs/cloudformation/quotas.md).
@@ -175,6 +176,12 @@ def resource_types(data: Any) -> Iterator[str]:
             yield from _foreach_types(body)
         elif isinstance(body, dict) and isinstance(body.get("Type"), str):
             yield body["Type"]
+
+
+def type_index(data: Any) -> frozenset[str]:
+    """The resource types of a template (:func:`resource_types` as a set, ``Fn::ForEach``
+    fragments included): what the rule runner tests a rule's declared types against."""
+    return frozenset(resource_types(data))
 
 
 def _foreach_types(loop: Any) -> Iterator[str]:

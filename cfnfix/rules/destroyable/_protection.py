@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from ...template.model import Resource
@@ -55,6 +56,14 @@ class Site:
         return self.off
 
 
+def protected_types() -> frozenset[str]:
+    """Every type :func:`sites` knows a site of."""
+    return frozenset(row["type"] for row in _rows()) | frozenset(
+        row["type"] for row in table("destroyable.json")["load_balancer_attributes"]
+    )
+
+
+@cache
 def _rows() -> list[dict[str, Any]]:
     rows = []
     for row in table("destroyable.json")["deletion_protection"]:

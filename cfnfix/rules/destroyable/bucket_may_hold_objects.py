@@ -25,6 +25,7 @@ class BucketMayHoldObjects(DestroyableRule):
     name = "bucket-may-hold-objects"
     severity = Severity.MEDIUM
     fix_applicability = Applicability.NONE
+    resource_types = frozenset({"AWS::S3::Bucket"})
     summary = summary("S3 bucket with nothing that empties it: deleting the stack fails while it holds objects")
     doc_url = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/delete-bucket.html"
     root_cause = "CloudFormation deletes a bucket with DeleteBucket, which refuses a bucket that is not empty; it never deletes objects."

@@ -10,7 +10,7 @@ from ...template.model import Resource, resources
 from ..base import RuleContext
 from ..fixes import set_property
 from ._common import DestroyableRule, summary
-from ._protection import MISSING, Site, sites
+from ._protection import MISSING, Site, protected_types, sites
 
 
 class DeletionProtectionOn(DestroyableRule):
@@ -55,6 +55,10 @@ template sets it, or added where the type protects by default. Values computed w
 **Unsafe**: after the fix, nothing stops the resource (and its data) from being deleted, by the stack
 or by anyone with the permission: applied only with `--unsafe-fixes`.
 """
+
+    def types_for(self, options: Any) -> frozenset[str]:
+        """The types with a deletion-protection site in the data table."""
+        return protected_types()
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         """One finding per protection site that is on."""

@@ -54,6 +54,10 @@ stack: `!Sub ${AWS::StackName}-orders`.
 **None**: not automatic, since other systems may use the name.
 """
 
+    def types_for(self, options: Any) -> frozenset[str]:
+        """The types with a name property in the data table."""
+        return frozenset(table("physical_names.json")["name_property"])
+
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         """One finding per literal physical name."""
         names = table("physical_names.json")["name_property"]

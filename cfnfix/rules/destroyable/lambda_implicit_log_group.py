@@ -22,6 +22,7 @@ class LambdaImplicitLogGroup(DestroyableRule):
     name = "lambda-implicit-log-group"
     severity = Severity.LOW
     fix_applicability = Applicability.NONE
+    resource_types = frozenset(FUNCTION_TYPES)
     summary = summary(
         "Lambda function without a log group in the stack: Lambda creates one outside it, which stays after deletion"
     )

@@ -45,6 +45,10 @@ computed value is reported without a fix.
 ones pushed from outside the stack: applied only with `--unsafe-fixes`.
 """
 
+    def types_for(self, options: Any) -> frozenset[str]:
+        """The types of the data table's ``empty_on_delete`` rows."""
+        return frozenset(row["type"] for row in table("destroyable.json")["empty_on_delete"])
+
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         """One finding per container without its delete-contents option."""
         rows = {row["type"]: row for row in table("destroyable.json")["empty_on_delete"]}

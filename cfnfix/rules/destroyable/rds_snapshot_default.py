@@ -38,6 +38,7 @@ class RdsSnapshotDefault(DestroyableRule):
     id = "CFX252"
     name = "rds-snapshot-default"
     severity = Severity.MEDIUM
+    resource_types = frozenset({CLUSTER, INSTANCE})
     summary = summary("RDS cluster or standalone instance without DeletionPolicy keeps the default Snapshot on delete")
     doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html"
     options_model = RdsSnapshotDefaultOptions
@@ -77,6 +78,10 @@ state its policy). For those types the fix changes nothing CloudFormation does.
 that replaces it destroys the data **without a final snapshot**: applied only with
 `--unsafe-fixes`.
 """
+
+    def types_for(self, options: RdsSnapshotDefaultOptions) -> frozenset[str]:
+        """Clusters and instances, and the types the ``types`` option adds."""
+        return self.resource_types | frozenset(options.types)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         """One finding per RDS database that would leave a final snapshot."""

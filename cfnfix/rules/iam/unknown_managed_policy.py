@@ -67,6 +67,7 @@ class UnknownManagedPolicy(Rule):
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html#aws-managed-policies"
     )
     fix_applicability = Applicability.UNSAFE
+    resource_types = frozenset(ATTACHING)
     root_cause = (
         "Managed policy names are long and irregular (AWS_ConfigRole, service-role/…), and are written from memory."
     )

@@ -18,6 +18,8 @@ from ...document.pointer import make_pointer
 
 LAMBDA = "AWS::Lambda::Function"
 SERVERLESS = "AWS::Serverless::Function"
+#: The function types :func:`functions` reads (the rules' ``resource_types``).
+FUNCTION_TYPES = frozenset({LAMBDA, SERVERLESS})
 #: Lambda's limit on layers per function (cfn-lint E3032, schema ``maxItems``).
 MAX_LAYERS = 5
 GLOBAL_RUNTIME = "/Globals/Function/Runtime"

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from ...findings import Finding, Severity
 from ..base import Rule, RuleContext
+from ._lambda import FUNCTION_TYPES
 from ._lambda_inline import inline_python
 
 
@@ -18,6 +19,7 @@ class LambdaInlineCodeUnanalysable(Rule):
     id = "CFX403"
     name = "lambda-inline-code-unanalysable"
     severity = Severity.LOW
+    resource_types = FUNCTION_TYPES
     summary = "Inline Python Lambda code is computed (Fn::Join with references, Fn::If …) and cannot be checked."
     explanation = """\
 ## What

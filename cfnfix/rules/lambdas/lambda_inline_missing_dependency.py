@@ -18,7 +18,7 @@ from ...template.model import MAX_PARAMETERS
 from ...template.naming import MAX_LENGTH, NameAllocator
 from ..base import Rule, RuleContext
 from ..fixes import append_items
-from ._lambda import MAX_LAYERS, Function
+from ._lambda import FUNCTION_TYPES, MAX_LAYERS, Function
 from ._lambda_inline import InlinePython, inline_python
 from ._python_code import Import
 from ._python_tables import (
@@ -239,6 +239,7 @@ architecture).
 """
     doc_url = "https://docs.aws.amazon.com/lambda/latest/dg/python-layers.html"
     fix_applicability = Applicability.UNSAFE
+    resource_types = FUNCTION_TYPES
     options_model = Options
     root_cause = (
         "Inline code can only use the standard library and the AWS SDK; third-party packages must come from a layer."

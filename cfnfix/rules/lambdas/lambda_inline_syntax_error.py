@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from ...findings import Finding, Severity
 from ..base import Rule, RuleContext
+from ._lambda import FUNCTION_TYPES
 from ._lambda_inline import inline_python
 
 
@@ -18,6 +19,7 @@ class LambdaInlineSyntaxError(Rule):
     id = "CFX402"
     name = "lambda-inline-syntax-error"
     severity = Severity.HIGH
+    resource_types = FUNCTION_TYPES
     summary = "Inline Python Lambda code does not parse for its runtime's Python version."
     explanation = """\
 ## What

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ...findings import Applicability, Finding, Fix, Op, Severity
 from ..base import Rule, RuleContext, Tag
-from ._lambda import Function, functions
+from ._lambda import FUNCTION_TYPES, Function, functions
 from ._python_code import Problem, analyse, read_source
 from ._python_tables import stdlib
 from ._runtime_tables import Lifecycle, family, lifecycle, supported
@@ -318,6 +318,7 @@ Per family:
 """
     doc_url = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels"
     fix_applicability = Applicability.UNSAFE
+    resource_types = FUNCTION_TYPES
     tags = frozenset({Tag.DEPRECATED})
     options_model = Options
     cfn_lint_ids = ("W2531", "E2531", "E2533")

@@ -29,6 +29,7 @@ class AuroraMysqlDeprecatedVersion(Rule):
     summary = "Aurora MySQL 8.0 version that can no longer create clusters (or a deprecated pinned target)"
     doc_url = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Updates.Versions.html"
     fix_applicability = Applicability.UNSAFE
+    resource_types = frozenset({CLUSTER, INSTANCE})
     tags = frozenset({Tag.DEPRECATED})
     options_model = AuroraMysqlDeprecatedVersionOptions
     cfn_lint_ids = ("W3690", "W3691")  # W3691: its DB instances

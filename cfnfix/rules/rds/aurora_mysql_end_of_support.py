@@ -42,6 +42,7 @@ class AuroraMysqlEndOfSupport(Rule):
         "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Updates.MajorVersionUpgrade.html"
     )
     fix_applicability = Applicability.UNSAFE
+    resource_types = frozenset({CLUSTER, GLOBAL_CLUSTER})
     options_model = AuroraMysqlEndOfSupportOptions
     root_cause = (
         "The template pins a MySQL 5.6/5.7-compatible Aurora engine; a major upgrade also needs 8.0 parameter "

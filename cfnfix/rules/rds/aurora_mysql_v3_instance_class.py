@@ -25,6 +25,7 @@ class AuroraMysqlV3InstanceClass(Rule):
     summary = "Aurora MySQL instance class not offered by version 3 (8.0)"
     doc_url = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Compare-v2-v3.html"
     fix_applicability = Applicability.UNSAFE
+    resource_types = frozenset({INSTANCE})
     cfn_lint_ids = ("E3062",)
     root_cause = "Aurora MySQL version 3 dropped the older instance families (db.r3, db.r4, db.t2) and db.t3.small."
     deployment_impact = (

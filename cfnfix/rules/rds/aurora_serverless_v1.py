@@ -23,6 +23,7 @@ class AuroraServerlessV1(Rule):
     summary = "Aurora Serverless v1 (EngineMode serverless) reached end of life; needs a migration to Serverless v2"
     doc_url = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless.relnotes.html"
     fix_applicability = Applicability.NONE
+    resource_types = frozenset({CLUSTER})
     root_cause = (
         "Aurora Serverless v1 (EngineMode serverless) was retired; Serverless v2 is a provisioned-mode feature."
     )

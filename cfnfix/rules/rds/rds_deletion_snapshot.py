@@ -51,6 +51,7 @@ class RdsDeletionSnapshot(Rule):
     summary = "RDS database with DeletionProtection false but the default Snapshot DeletionPolicy"
     doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html"
     fix_applicability = Applicability.UNSAFE
+    resource_types = frozenset(SNAPSHOT_DEFAULT_TYPES)
     options_model = RdsDeletionSnapshotOptions
     replaced_by_profile = "destroyable"  # CFX252 reports every RDS database that keeps the Snapshot default
     root_cause = (
@@ -103,6 +104,10 @@ from the template, or an update that replaces the database destroys the data **w
 snapshot**. `DeletionProtection: false` signals that intent, but only a human can confirm
 it, so the fix is applied only with `--unsafe-fixes`.
 """
+
+    def types_for(self, options: RdsDeletionSnapshotOptions) -> frozenset[str]:
+        """Clusters and instances, and the types the ``types`` option adds."""
+        return self.resource_types | frozenset(options.types)
 
     def _types(self, ctx: RuleContext) -> tuple[str, ...]:
         options: RdsDeletionSnapshotOptions = ctx.options

@@ -38,6 +38,7 @@ class RdsEngineVersionDeprecated(Rule):
     summary = "RDS engine version (MySQL, PostgreSQL, Aurora PostgreSQL) that can no longer create databases"
     doc_url = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_UpgradeDBInstance.Upgrading.html"
     fix_applicability = Applicability.UNSAFE
+    resource_types = frozenset({CLUSTER, INSTANCE})
     tags = frozenset({Tag.DEPRECATED})
     cfn_lint_ids = ("W3690", "W3691")
     root_cause = "The template pins a minor engine version that RDS has since deprecated."

@@ -87,6 +87,7 @@ def _provider(region: str) -> dict[str, str]:
     return found
 
 
+@lru_cache(maxsize=4)
 def resource_types(region: str = DEFAULT_REGION) -> frozenset[str]:
     """Every resource type cfn-lint knows in ``region`` (SAM types included); empty without cfn-lint."""
     return frozenset(_provider(region))

@@ -73,7 +73,6 @@ reference then points at an existing resource or parameter, review that it is th
         for occ in index.occurrences:
             if occ.kind not in _CHECK:
                 continue
-            value = index.value(occ.pointer)
             if occ.kind is Kind.REF:
                 yield from self._name(ctx, occ.pointer, occ.text, known.refable, "Ref", lambda new: new)
             elif occ.kind is Kind.GETATT:
@@ -86,7 +85,7 @@ reference then points at an existing resource or parameter, review that it is th
                 yield from self._getatt(
                     ctx, occ.pointer, head, attr or None, known, lambda new, a=attr: f"{new}.{a}", None, whole=occ.text
                 )
-            elif occ.kind is Kind.SUB and isinstance(value, str):
+            elif occ.kind is Kind.SUB and isinstance(value := index.value(occ.pointer), str):
                 head, dot, attr = occ.text.partition(".")
                 start, end = occ.start, occ.start + len(head)
 

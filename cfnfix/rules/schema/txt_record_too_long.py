@@ -23,6 +23,7 @@ class TxtRecordTooLong(SchemaRule):
     id = "CFX707"
     name = "txt-record-too-long"
     severity = Severity.CRITICAL
+    resource_types = frozenset({"AWS::Route53::RecordSet", "AWS::Route53::RecordSetGroup"})
     summary = "TXT record string over 255 characters: split into quoted chunks"
     doc_url = "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/ResourceRecordTypes.html#TXTFormat"
     fix_applicability = Applicability.SAFE
