@@ -16,7 +16,7 @@ from typing import Any
 
 from ...document.pointer import parse_pointer
 from ...template.references import Kind, sub_variables
-from ._graph import Edge, Graph, Use
+from ...template.graph import Edge, Graph, Use
 from ._plan import Plan
 from ._tables import tables
 
