@@ -18,7 +18,7 @@ strongly connected component), starting at the member that comes first in the te
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
@@ -110,15 +110,18 @@ class Graph:
         """Targets of ``node``'s edges that are not ``removed``, in the order they were first seen."""
         return [t for (s, t) in self._out.get(node, ()) if (s, t) not in removed]
 
-    def reaches(self, source: str, target: str) -> bool:
-        """True when ``source`` depends on ``target`` through one or more edges: CloudFormation
-        already creates ``target`` first (and a new edge ``target`` → ``source`` would close a circle)."""
+    def reaches(self, source: str, target: str, extra: Mapping[str, Iterable[str]] | None = None) -> bool:
+        """True when ``source`` depends on ``target`` through one or more edges (and the ``extra``
+        edges, source → targets, that a fix is about to add): CloudFormation already creates
+        ``target`` first, and a new edge ``target`` → ``source`` would close a circle."""
         if source == target:
             return True
+        more = extra or {}
         seen = {source}
         stack = [source]
         while stack:
-            for nxt in self.successors(stack.pop()):
+            node = stack.pop()
+            for nxt in [*self.successors(node), *more.get(node, ())]:
                 if nxt == target:
                     return True
                 if nxt not in seen:
