@@ -1,0 +1,178 @@
+"""Reading and extending resource policies (bucket policies, key policies) in a template's plain data.
+
+A statement's principal, actions and effect are read only where they are literals; anything
+computed (``Fn::If``, a parameter) *may* grant what we look for, so the readers below treat it
+as granting: a rule never reports a statement it cannot read as missing. Fixes append
+statements to a policy's ``Statement`` list (turning a lone statement into a list) or
+replace one principal; they never remove a statement or a condition.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ...document.pointer import escape_token
+from ...findings import Op, Operation
+from ...template.model import Resource, getatt_target, literal, ref_target, resource_map
+
+#: The policy language version every added document states.
+VERSION = "2012-10-17"
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement of a policy document and its JSON Pointer."""
+
+    body: dict[str, Any]
+    pointer: str
+
+    @property
+    def allows(self) -> bool:
+        """True unless the statement is a literal ``Deny`` (a computed effect may allow)."""
+        return literal(self.body.get("Effect")) != "Deny"
+
+    def principal_values(self, key: str) -> list[Any] | None:
+        """The values under ``Principal.<key>`` (``Service``, ``AWS``) as a list; None when the
+        principal is computed or ``*`` (it may be anyone)."""
+        principal = self.body.get("Principal")
+        if principal == "*" or not isinstance(principal, dict):
+            return None
+        if any(not isinstance(k, str) or k.startswith("Fn::") or k == "Ref" for k in principal):
+            return None
+        value = principal.get(key)
+        if value is None:
+            return []
+        return list(value) if isinstance(value, list) else [value]
+
+    def grants(self, action: str) -> bool:
+        """True when the statement may allow ``action`` (``s3:PutObject``): a literal action or
+        wildcard covers it, or the actions are computed."""
+        if not self.allows or "Action" not in self.body:
+            return False
+        actions = self.body["Action"]
+        items = actions if isinstance(actions, list) else [actions]
+        for item in items:
+            text = literal(item)
+            if text is None or fnmatch.fnmatchcase(action.lower(), text.lower()):
+                return True
+        return False
+
+
+def policy_document(res: Resource, prop: str) -> tuple[dict[str, Any], str] | None:
+    """The policy document under ``prop`` (``PolicyDocument``, ``KeyPolicy``) and its pointer, when it is a mapping."""
+    document = res.props.get(prop)
+    if not isinstance(document, dict):
+        return None
+    return document, res.prop_pointer(prop)
+
+
+def statements(document: dict[str, Any], pointer: str) -> list[Statement] | None:
+    """The statements of a document (a lone statement counts as one); None when ``Statement`` is computed."""
+    value = document.get("Statement")
+    if isinstance(value, dict) and not any(k.startswith("Fn::") for k in value):
+        return [Statement(value, f"{pointer}/Statement")]
+    if not isinstance(value, list):
+        return None
+    found = []
+    for i, item in enumerate(value):
+        if not isinstance(item, dict) or any(k.startswith("Fn::") for k in item):
+            return None
+        found.append(Statement(item, f"{pointer}/Statement/{i}"))
+    return found
+
+
+def append_statements(document: dict[str, Any], pointer: str, new: list[dict[str, Any]]) -> list[Operation]:
+    """Operations that append ``new`` to the document's statements (a lone statement becomes a list)."""
+    path = f"{pointer}/Statement"
+    value = document.get("Statement")
+    if isinstance(value, list):
+        return [Op.add(f"{path}/-", item) for item in new]
+    return [Op.test(path, value), Op.replace(path, [value, *new])]
+
+
+def service_is(value: Any, service: str) -> bool:
+    """True when a principal value is ``service`` (literal, or built with ``${AWS::URLSuffix}``)."""
+    text = literal(value)
+    if text is None and isinstance(value, dict) and isinstance(value.get("Fn::Sub"), str):
+        text = value["Fn::Sub"].replace("${AWS::URLSuffix}", "amazonaws.com")
+    return text == service
+
+
+def computed(value: Any) -> bool:
+    """True when a principal value is not a literal (it may be anything)."""
+    return literal(value) is None
+
+
+def names_resource(value: Any, data: Any, *types: str) -> Resource | None:
+    """The resource of ``types`` that ``value`` names: ``Ref X``, ``Fn::GetAtt X.Arn`` or ``${X}``/``${X.Arn}`` in ``Fn::Sub``."""
+    name = ref_target(value)
+    if name is None:
+        getatt = getatt_target(value)
+        if getatt is not None and getatt[1] == "Arn":
+            name = getatt[0]
+    if name is None and isinstance(value, dict) and isinstance(value.get("Fn::Sub"), str):
+        text: str = value["Fn::Sub"].strip()
+        if text.startswith("${") and text.endswith("}") and text.count("${") == 1:
+            inner = text[2:-1].strip()
+            inner = inner[: -len(".Arn")] if inner.endswith(".Arn") else inner
+            name = inner if "." not in inner else None
+    res = resource_map(data).get(name) if name else None
+    return res if res is not None and (not types or res.type in types) else None
+
+
+def sub_name(value: Any) -> tuple[str, dict[str, Any]] | None:
+    """How a name-valued expression reads inside a ``Fn::Sub`` string: ``${X}`` for ``Ref X``, the
+    text for a literal, else a ``${Name}`` variable bound in the returned map; None for a boolean."""
+    if isinstance(value, bool):
+        return None
+    name = ref_target(value)
+    if name is not None:
+        return "${" + name + "}", {}
+    text = literal(value)
+    if text is not None:
+        return text.replace("${", "${!"), {}
+    return "${Name}", {"Name": value}
+
+
+def sub(template: str, variables: dict[str, Any]) -> Any:
+    """``{"Fn::Sub": template}``, with the variable map when there is one."""
+    return {"Fn::Sub": [template, variables]} if variables else {"Fn::Sub": template}
+
+
+def prefix_text(prefix: Any) -> str | None:
+    """A literal key prefix as it appears in an object key (``logs/`` for ``logs``), ``""`` for none;
+    None when the prefix is computed."""
+    if prefix is None:
+        return ""
+    text = literal(prefix)
+    if text is None or isinstance(prefix, bool):
+        return None
+    text = text.strip("/")
+    return f"{text}/" if text else ""
+
+
+def add_resource_ops(data: Any, name: str, body: dict[str, Any]) -> list[Operation]:
+    """Operations that add one resource."""
+    return [Op.add(f"/Resources/{escape_token(name)}", body)]
+
+
+def section_entry_ops(data: Any, section_name: str, name: str, value: Any) -> list[Operation]:
+    """Operations that add ``name`` to a top-level section (creating the section when absent)."""
+    if isinstance(data, dict) and isinstance(data.get(section_name), dict):
+        return [Op.add(f"/{section_name}/{escape_token(name)}", value)]
+    return [Op.add(f"/{section_name}", {name: value})]
+
+
+def iter_policy_statements(policies: list[Resource], prop: str) -> Iterator[Statement] | None:
+    """Every statement of ``policies``; None when one of them cannot be read (computed)."""
+    found: list[Statement] = []
+    for res in policies:
+        doc = policy_document(res, prop)
+        items = statements(*doc) if doc is not None else None
+        if items is None:
+            return None
+        found.extend(items)
+    return iter(found)
