@@ -17,6 +17,7 @@ from typing import Any
 from ...document.pointer import escape_token
 from ...findings import Op, Operation
 from ...template.model import Resource, getatt_target, literal, ref_target, resource_map
+from ...template.naming import NameAllocator
 
 #: The policy language version every added document states.
 VERSION = "2012-10-17"
@@ -176,3 +177,45 @@ def iter_policy_statements(policies: list[Resource], prop: str) -> Iterator[Stat
             return None
         found.extend(items)
     return iter(found)
+
+
+def _sids(items: list[Statement]) -> set[str]:
+    return {s.body["Sid"] for s in items if isinstance(s.body.get("Sid"), str)}
+
+
+def with_sids(new: list[dict[str, Any]], taken: set[str]) -> list[dict[str, Any]]:
+    """``new`` with each ``Sid`` made unique against ``taken`` (``Name``, ``Name2`` …), in place order kept."""
+    out = []
+    used = set(taken)
+    for item in new:
+        sid = item.get("Sid")
+        if isinstance(sid, str):
+            base, n = sid, 2
+            while sid in used:
+                sid, n = f"{base}{n}", n + 1
+            used.add(sid)
+            item = {"Sid": sid, **{k: v for k, v in item.items() if k != "Sid"}}
+        out.append(item)
+    return out
+
+
+def add_to_bucket_policy(
+    data: Any, bucket: Any, bucket_res: Resource | None, policies: list[Resource], new: list[dict[str, Any]]
+) -> tuple[list[Operation], str] | None:
+    """Operations that put ``new`` statements into the bucket's first readable policy, or into a new
+    ``AWS::S3::BucketPolicy`` when the template has none for a bucket it declares; with where they go.
+    None when neither is possible."""
+    for policy in policies:
+        doc = policy_document(policy, "PolicyDocument")
+        items = statements(*doc) if doc is not None else None
+        if doc is None or items is None:
+            continue
+        return append_statements(doc[0], doc[1], with_sids(new, _sids(items))), f"to {policy.id}"
+    if policies or bucket_res is None:
+        return None
+    name = NameAllocator(data).allocate(f"{bucket_res.id}Policy")
+    body = {
+        "Type": "AWS::S3::BucketPolicy",
+        "Properties": {"Bucket": bucket, "PolicyDocument": {"Version": VERSION, "Statement": with_sids(new, set())}},
+    }
+    return add_resource_ops(data, name, body), f"in a new bucket policy {name}"
