@@ -219,3 +219,31 @@ def add_to_bucket_policy(
         "Properties": {"Bucket": bucket, "PolicyDocument": {"Version": VERSION, "Statement": with_sids(new, set())}},
     }
     return add_resource_ops(data, name, body), f"in a new bucket policy {name}"
+
+
+def may_grant_service(stmt: Statement, service: str, action: str) -> bool:
+    """True when a statement may allow ``action`` to the service principal ``service``
+    (its principal names it, is ``*``, or is computed)."""
+    if not stmt.grants(action):
+        return False
+    services = stmt.principal_values("Service")
+    if services is None:
+        return True
+    aws = stmt.principal_values("AWS") or []
+    if any(computed(v) or v == "*" for v in aws):
+        return True
+    return any(computed(v) or service_is(v, service) for v in services)
+
+
+def names_service(stmt: Statement, service: str) -> bool:
+    """True when the statement's principal names ``service`` literally."""
+    return any(service_is(v, service) for v in stmt.principal_values("Service") or [])
+
+
+def bucket_arn(bucket: Any, path: str = "") -> Any:
+    """``arn:${AWS::Partition}:s3:::<bucket><path>`` as a ``Fn::Sub`` (None for a bucket that cannot be named)."""
+    name = sub_name(bucket)
+    if name is None:
+        return None
+    text, variables = name
+    return sub(f"arn:${{AWS::Partition}}:s3:::{text}{path}", variables)
