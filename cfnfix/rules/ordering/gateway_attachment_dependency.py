@@ -87,7 +87,9 @@ def _needs(data: Any, res: Resource, attachments: list[_Attachment]) -> tuple[li
         if literal(props.get("ConnectivityType")) not in (None, "public"):
             return [], None
         vpc = _vpc_of(data, props.get("SubnetId"), "AWS::EC2::Subnet")
-        return [Need(a.res, "attaches the internet gateway the NAT gateway needs") for a in _in_vpc(internet, vpc)], None
+        return [
+            Need(a.res, "attaches the internet gateway the NAT gateway needs") for a in _in_vpc(internet, vpc)
+        ], None
     if res.type == "AWS::EC2::EIP":
         if literal(props.get("Domain")) != "vpc":
             return [], None

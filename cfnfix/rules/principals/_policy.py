@@ -179,7 +179,7 @@ def iter_policy_statements(policies: list[Resource], prop: str) -> Iterator[Stat
     return iter(found)
 
 
-def _sids(items: list[Statement]) -> set[str]:
+def sids(items: list[Statement]) -> set[str]:
     return {s.body["Sid"] for s in items if isinstance(s.body.get("Sid"), str)}
 
 
@@ -210,7 +210,7 @@ def add_to_bucket_policy(
         items = statements(*doc) if doc is not None else None
         if doc is None or items is None:
             continue
-        return append_statements(doc[0], doc[1], with_sids(new, _sids(items))), f"to {policy.id}"
+        return append_statements(doc[0], doc[1], with_sids(new, sids(items))), f"to {policy.id}"
     if policies or bucket_res is None:
         return None
     name = NameAllocator(data).allocate(f"{bucket_res.id}Policy")

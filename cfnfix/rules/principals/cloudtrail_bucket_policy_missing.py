@@ -30,7 +30,9 @@ def source_arn_condition(trail_name: Any) -> tuple[str, Any]:
         part = text
     else:
         return "StringLike", sub("arn:${AWS::Partition}:cloudtrail:*:${AWS::AccountId}:trail/*", {})
-    return "StringEquals", sub(f"arn:${{AWS::Partition}}:cloudtrail:${{AWS::Region}}:${{AWS::AccountId}}:trail/{part}", {})
+    return "StringEquals", sub(
+        f"arn:${{AWS::Partition}}:cloudtrail:${{AWS::Region}}:${{AWS::AccountId}}:trail/{part}", {}
+    )
 
 
 def _statements(delivery: LogDelivery, missing: list[str]) -> list[dict[str, Any]] | None:
@@ -82,7 +84,7 @@ class CloudtrailBucketPolicyMissing(Rule):
     fix_applicability = Applicability.UNSAFE
     root_cause = "The trail's bucket was declared without the policy CloudTrail needs, or with only part of it."
     deployment_impact = (
-        "Creating the trail fails (\"Incorrect S3 bucket policy is detected for bucket\"): CloudTrail checks the "
+        'Creating the trail fails ("Incorrect S3 bucket policy is detected for bucket"): CloudTrail checks the '
         "bucket's ACL and its write permission when the trail is created."
     )
     explanation: ClassVar[str] = """\
@@ -144,7 +146,7 @@ overwrites any policy set on the bucket outside the template.
             where = ", ".join(p.id for p in policies) if policies else "no bucket policy in the template"
             message = (
                 f"{delivery.source.id} writes into this bucket, but its policy ({where}) does not allow "
-                f"{' or '.join(missing)} to {SERVICE}: creating the trail fails (\"Incorrect S3 bucket policy is detected\")."
+                f'{" or ".join(missing)} to {SERVICE}: creating the trail fails ("Incorrect S3 bucket policy is detected").'
             )
             fix = None
             new = _statements(delivery, missing)
@@ -153,6 +155,7 @@ overwrites any policy set on the bucket outside the template.
                 patch, target = placed
                 fix = Fix.unsafe(
                     f"add CloudTrail's {' and '.join(missing)} statement{'s' if len(missing) > 1 else ''} {target}, "
-                    "limited by aws:SourceArn", patch
+                    "limited by aws:SourceArn",
+                    patch,
                 )
             yield self.finding(ctx, delivery.where, message, fix=fix)

@@ -20,7 +20,6 @@ from ._policy import (
     may_grant_service,
     names_service,
     prefix_text,
-    sub,
 )
 
 SERVICE = "config.amazonaws.com"

@@ -61,7 +61,7 @@ class ElbLogBucketPolicyMissing(Rule):
     fix_applicability = Applicability.UNSAFE
     root_cause = "Access logging was turned on without the bucket policy the Elastic Load Balancing guide asks for."
     deployment_impact = (
-        "Creating the load balancer fails (\"Access Denied for bucket\"): it writes a test object when logging is "
+        'Creating the load balancer fails ("Access Denied for bucket"): it writes a test object when logging is '
         "turned on, and the bucket does not let it."
     )
     explanation: ClassVar[str] = """\
@@ -128,7 +128,7 @@ the table does not list, the stack fails at the mapping lookup.
             )
             message = (
                 f"{loggers} logs into this bucket, but {lack}: creating the load balancer fails "
-                "(\"Access Denied for bucket\")."
+                '("Access Denied for bucket").'
             )
             yield self.finding(ctx, first.where, message, fix=self._fix(data, group, bucket_res, policies))
 

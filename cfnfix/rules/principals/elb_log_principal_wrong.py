@@ -61,7 +61,7 @@ class ElbLogPrincipalWrong(Rule):
         "access logs are written by a per-Region ELB account or by a log-delivery principal."
     )
     deployment_impact = (
-        "A load balancer that logs to the bucket fails to be created (\"Access Denied for bucket\"): Elastic Load "
+        'A load balancer that logs to the bucket fails to be created ("Access Denied for bucket"): Elastic Load '
         "Balancing writes a test object when logging is turned on."
     )
     explanation: ClassVar[str] = """\
