@@ -169,7 +169,9 @@ key's creation fails.
             f"does not let the service-linked role {ROLE} use the key: instances fail to launch."
         )
         fix = None
-        if doc is not None and items is not None:
+        if doc is None or items is None:
+            message += " Its KeyPolicy is absent or computed: not rewritten (add the two statements the guide gives)."
+        else:
             patch = append_statements(doc[0], doc[1], with_sids(statements_for(role), sids(items)))
             fix = Fix.unsafe(
                 "add the two key-policy statements the Auto Scaling guide gives for its service-linked role", patch
