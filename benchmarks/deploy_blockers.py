@@ -31,8 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cfnfix import CfnfixError, check, fix  # noqa: E402
+from cfnfix.cfn_lint.verify import renames  # noqa: E402
 from cfnfix.config import Settings  # noqa: E402
-from cfnfix.lint import renames  # noqa: E402
 from cfnfix.rules import Rule, all_rules  # noqa: E402
 from devtools.corpus import CORPUS, corpus_files  # noqa: E402
 
