@@ -140,7 +140,7 @@ the log group. Sources: docs/cloudformation/principals.md.
   (the account's root, `kms:*`) and this one.
 
 ## Fix safety
-Replacing the principal is **safe**: the statement meant CloudWatch Logs, the global name
+**Safe** for the replaced principal: the statement meant CloudWatch Logs, the global name
 never granted anything, and the new principal is limited to this Region (and, with the
 condition, to this account's log groups). Adding a statement is **unsafe**: it grants a
 service the use of the key, which a person should approve.
