@@ -12,8 +12,8 @@ import yaml
 from benchmarks.planted_cycles import permissions
 from cfnfix import check, fix
 from cfnfix.document import load
-from cfnfix.rules.cycles._graph import build_graph, chain, components, shortest_cycle
 from cfnfix.rules.cycles._tables import tables
+from cfnfix.template.graph import build_graph, chain, components, shortest_cycle
 from devtools.lint_oracle import lint_errors
 
 SELECT = {"select": ["CFX740"], "unsafe_fixes": True}

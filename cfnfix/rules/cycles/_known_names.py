@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...document.pointer import parse_pointer
+from ...template.graph import Edge, Graph, Use
 from ...template.references import Kind, sub_variables
-from ._graph import Edge, Graph, Use
 from ._plan import Plan
 from ._tables import tables
 

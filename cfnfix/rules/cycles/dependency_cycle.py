@@ -12,11 +12,11 @@ import jsonpatch
 
 from ...document.pointer import escape_token
 from ...findings import Applicability, Finding, Fix, Severity
+from ...template.graph import Edge, Graph, build_graph, chain, components, cycle_edges, shortest_cycle
 from ...template.naming import NameAllocator
 from ...template.references import ReferenceIndex
 from ..base import Rule, RuleContext
 from . import _known_names, _policies, _security_groups
-from ._graph import Edge, Graph, build_graph, chain, components, cycle_edges, shortest_cycle
 from ._plan import Plan
 
 

@@ -1,5 +1,9 @@
 """The resource dependency graph CloudFormation builds, and its cycles.
 
+Used by the cycle rules (``rules/cycles/``) to find circles and by the ordering rules
+(``rules/ordering/``) to add a ``DependsOn`` only where it orders something new and closes no
+circle (:meth:`Graph.reaches`).
+
 Edges come from the shared :class:`~cfnfix.references.ReferenceIndex` (no second walker):
 a resource depends on another when anything under its entry names that resource through
 ``Ref``, ``Fn::GetAtt`` (list or ``"A.B"`` form), ``Fn::Sub`` (``${A}``, ``${A.B}``) or
@@ -14,13 +18,13 @@ strongly connected component), starting at the member that comes first in the te
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
-from ...document.pointer import escape_token, parse_pointer
-from ...template.model import resources
-from ...template.references import Kind, ReferenceIndex
+from ..document.pointer import escape_token, parse_pointer
+from .model import resources
+from .references import Kind, ReferenceIndex
 
 _EDGE_KINDS = frozenset({Kind.REF, Kind.GETATT, Kind.GETATT_STRING, Kind.SUB, Kind.DEPENDS_ON})
 
@@ -105,6 +109,25 @@ class Graph:
     def successors(self, node: str, removed: AbstractSet[tuple[str, str]] = frozenset()) -> list[str]:
         """Targets of ``node``'s edges that are not ``removed``, in the order they were first seen."""
         return [t for (s, t) in self._out.get(node, ()) if (s, t) not in removed]
+
+    def reaches(self, source: str, target: str, extra: Mapping[str, Iterable[str]] | None = None) -> bool:
+        """True when ``source`` depends on ``target`` through one or more edges (and the ``extra``
+        edges, source → targets, that a fix is about to add): CloudFormation already creates
+        ``target`` first, and a new edge ``target`` → ``source`` would close a circle."""
+        if source == target:
+            return True
+        more = extra or {}
+        seen = {source}
+        stack = [source]
+        while stack:
+            node = stack.pop()
+            for nxt in [*self.successors(node), *more.get(node, ())]:
+                if nxt == target:
+                    return True
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+        return False
 
 
 def build_graph(data: object, index: ReferenceIndex | None = None) -> Graph:
