@@ -14,7 +14,7 @@ import os
 import sys
 from contextlib import contextmanager
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
@@ -213,7 +213,7 @@ def _progress(total: int, enabled: bool) -> Iterator[Callable[[], None] | None]:
 def _run(
     paths: list[str] | None,
     *,
-    mode: str,
+    mode: Literal["check", "fix"],
     select: list[str] | None,
     ignore: list[str] | None,
     config: str | None,
@@ -259,7 +259,7 @@ def _run(
             paths or ["."],
             mode=mode,
             settings_for=resolver.for_path,
-            templates_only=templates_only,  # type: ignore[arg-type]
+            templates_only=templates_only,
         )
         _lint_setup(job_list, verify=verify, regions=regions, flag=cfn_lint)
     except CfnfixError as exc:
@@ -688,5 +688,5 @@ def main() -> None:
     def show(message: Warning | str, category: type[Warning], *_: object, **__: object) -> None:
         _err(f"warning: {message}")
 
-    warnings.showwarning = show  # type: ignore[assignment]
+    warnings.showwarning = show
     app(prog_name="cfnfix")

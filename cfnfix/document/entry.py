@@ -80,7 +80,8 @@ def entry_region(text: str, items: list[tuple[ScalarNode, Node]], top: int, inde
     """The region of entry ``index`` of the section ``items[top]`` (``items``: the root's entries);
     None when its key or the next key does not start its line."""
     section_key, section = items[top]
-    entries = section.items  # type: ignore[union-attr]
+    assert isinstance(section, MappingNode)
+    entries = section.items
     key = entries[index][0]
     start = _line_start(text, key.start)
     indent = key.start - start
@@ -148,10 +149,10 @@ def parse_region(
         return None
     node = None
     if nodes:
-        node = froot.items[0][1]  # type: ignore[union-attr]
+        node = froot.items[0][1]
         if not block_mapping(node):
             return None
-    return ParsedRegion(fdata["_"], node, region.start - len(_PREFIX))  # type: ignore[arg-type]
+    return ParsedRegion(fdata["_"], node, region.start - len(_PREFIX))
 
 
 def moved(node: Any, d: int) -> Any:
@@ -202,7 +203,7 @@ def splice_entry(
     change in length. Every other entry's data and nodes are the old objects (nodes after
     the edit moved by ``delta``)."""
     fmt, root, data = parsed
-    section_key, section = root.items[top]  # type: ignore[union-attr]
+    section_key, section = root.items[top]
     # data: the same objects but for the edited entry (and the two dicts that hold it)
     old_section = data[section_key.value]
     new_section = {}
@@ -221,10 +222,10 @@ def splice_entry(
     value_start = head.value_start + move if index == 0 else section.value_start
     end = section_items[-1][1].end if index == len(entries) - 1 else section.end + delta
     new_section_node = MappingNode(start, value_start, end, section_items, False, None, -1)
-    later = [(moved(k, delta), moved(v, delta)) for k, v in root.items[top + 1 :]] if delta else root.items[top + 1 :]  # type: ignore[union-attr]
-    root_items = [*root.items[:top], (section_key, new_section_node), *later]  # type: ignore[union-attr]
-    root_end = new_section_node.end if top == len(root.items) - 1 else root.end + delta  # type: ignore[union-attr]
-    new_root = MappingNode(root.start, root.value_start, root_end, root_items, False, None, -1)  # type: ignore[union-attr]
+    later = [(moved(k, delta), moved(v, delta)) for k, v in root.items[top + 1 :]] if delta else root.items[top + 1 :]
+    root_items = [*root.items[:top], (section_key, new_section_node), *later]
+    root_end = new_section_node.end if top == len(root.items) - 1 else root.end + delta
+    new_root = MappingNode(root.start, root.value_start, root_end, root_items, False, None, -1)
     return Parsed(fmt, new_root, new_data, ())
 
 

@@ -123,7 +123,7 @@ class Planner:
         """Apply pending edits and re-parse, so every node has real text again."""
         text = self.current_text()
         try:
-            _, root, _ = parse_text(text, self.file, self.fmt)  # type: ignore[arg-type]
+            _, root, _ = parse_text(text, self.file, self.fmt)
         except CfnfixError as exc:
             raise PatchVerificationError(
                 f"internal error: intermediate text does not parse ({exc.reason})", file=self.file
@@ -261,7 +261,7 @@ class Planner:
                 remember(text, local)
                 return
         try:
-            parsed = parse_text(text, self.file, self.fmt, nodes=False)  # type: ignore[arg-type]
+            parsed = parse_text(text, self.file, self.fmt, nodes=False)
         except CfnfixError as exc:
             raise PatchVerificationError(f"patched text does not parse: {exc}", file=self.file) from None
         diff = first_difference(parsed[2], self.data)
@@ -322,14 +322,16 @@ class Planner:
         self.owned.add(id(clone))
         if parent is None:
             self.root = clone
-        else:
+        elif isinstance(parent.node, MappingNode):
+            pairs = parent.node.items
+            for i, (key, value) in enumerate(pairs):
+                if value is node:
+                    pairs[i] = (key, clone)
+                    break
+        elif isinstance(parent.node, SequenceNode):
             items = parent.node.items
             for i, item in enumerate(items):
-                if isinstance(item, tuple):
-                    if item[1] is node:
-                        items[i] = (item[0], clone)
-                        break
-                elif item is node:
+                if item is node:
                     items[i] = clone
                     break
         return clone
@@ -484,6 +486,7 @@ class Planner:
         if len(views) != len(tokens) or not self._is_container(views[-1]):
             return self._rerender(views, tokens, len(views) - 1)
         container = views[-1].node
+        assert isinstance(container, (MappingNode, SequenceNode))  # _is_container
         last = tokens[-1]
         if isinstance(container, MappingNode):
             index = next(i for i, (k, _) in enumerate(container.items) if k.value == last)

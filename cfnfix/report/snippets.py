@@ -158,7 +158,7 @@ def fix_snippet(text: str, fix: Fix | list[dict[str, Any]], file: str | None = N
     from ..patch.text_edits import apply_fix
 
     if not isinstance(fix, Fix):
-        fix = Fix(applicability="safe", message="", patch=fix)  # type: ignore[arg-type]
+        fix = Fix(applicability="safe", message="", patch=fix)
     try:
         new = apply_fix(text, fix, file=file)
     except CfnfixError as exc:

@@ -143,14 +143,15 @@ def _edited_entry(
     section's entries, the index of the entry holding it); None when the edit is not inside an
     entry of a section that ``section_ok(key, value)`` accepts."""
     start, old_end, new_end = edit_region(old, new)
-    items = root.items  # type: ignore[union-attr]
+    assert isinstance(root, MappingNode)
+    items = root.items
     top = _entry_at(items, start)
     if top is None:
         return None
     section_key, section = items[top]
-    if not section_ok(section_key, section):
+    if not section_ok(section_key, section) or not isinstance(section, MappingNode):
         return None
-    entries = section.items  # type: ignore[union-attr]
+    entries = section.items
     index = _entry_at(entries, start)
     if index is None:
         return None
@@ -189,7 +190,7 @@ def _reparse_json(old: str, parsed: Parsed, new: str, file: str | None) -> Parse
         _, froot, fdata = parse_text(fragment, file, "json", nodes=True)
     except (CfnfixError, RecursionError):
         return None
-    fsection = froot.items[0][1]  # type: ignore[union-attr]
+    fsection = froot.items[0][1]
     if list(fdata) != [section_key.value] or not _object(fsection) or len(fsection.items) != 1:
         return None
     ((new_name, new_body),) = fdata[section_key.value].items()
@@ -219,7 +220,7 @@ def _spliced_json(
     delta: int,
 ) -> Parsed:
     fmt, root, data = parsed
-    section_key, section = root.items[top]  # type: ignore[union-attr]
+    section_key, section = root.items[top]
     old_section = data[section_key.value]
     new_section = {
         (new_name if i == index else name): (new_body if i == index else old_section[name])
@@ -237,7 +238,7 @@ def _spliced_json(
         None,
         section.close + delta,
     )
-    later = [(moved(k, delta), moved(v, delta)) for k, v in root.items[top + 1 :]] if delta else root.items[top + 1 :]  # type: ignore[union-attr]
+    later = [(moved(k, delta), moved(v, delta)) for k, v in root.items[top + 1 :]] if delta else root.items[top + 1 :]
     new_root = MappingNode(
         root.start,
         root.value_start,
@@ -245,6 +246,6 @@ def _spliced_json(
         [*root.items[:top], (section_key, section_node), *later],
         True,
         None,
-        root.close + delta,  # type: ignore[union-attr]
+        root.close + delta,
     )
     return Parsed(fmt, new_root, new_data, ())
