@@ -19,10 +19,10 @@ _EXPORTS: dict[str, str] = {
     "Applicability": "findings",
     "CfnfixError": "errors",
     "ConfigError": "errors",
-    "FailedFix": "api",
+    "FailedFix": "fixing",
     "Finding": "findings",
     "Fix": "findings",
-    "FixResult": "api",
+    "FixResult": "fixing",
     "LintRefusalError": "errors",
     "ParseError": "errors",
     "PatchConflictError": "errors",
@@ -38,7 +38,7 @@ _EXPORTS: dict[str, str] = {
     "TextEdit": "findings",
     "VerificationError": "errors",
     "WriteError": "errors",
-    "apply_patch": "patch",
+    "apply_patch": "api",
     "check": "api",
     "fix": "api",
 }
@@ -74,7 +74,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .api import FailedFix, FixResult, check, fix
+    from .api import apply_patch, check, fix
     from .config import Settings
     from .errors import (
         AnchoredEditError,
@@ -91,7 +91,7 @@ if TYPE_CHECKING:
         WriteError,
     )
     from .findings import Applicability, Finding, Fix, Related, ResourceChange, ResourceImpact, Severity, TextEdit
-    from .patch import apply_patch
+    from .fixing import FailedFix, FixResult
 
 
 def __getattr__(name: str) -> Any:

@@ -1,9 +1,11 @@
-"""The Python API behind ``cfnfix``: :func:`check` and :func:`fix`, and what they take and return.
+"""The Python API behind ``cfnfix``: :func:`check`, :func:`fix` and :func:`apply_patch`.
 
 This module only turns the public arguments (a source, a configuration, overrides) into
-text and settings; the work is the rule runner's (:mod:`cfnfix.checking`) and the fix
-loop's (:mod:`cfnfix.fixing`), which the command line, the language server and the batch
-runner call directly.
+text and settings; the work is the rule runner's (:mod:`cfnfix.checking`), the fix loop's
+(:mod:`cfnfix.fixing`, which also defines :class:`~cfnfix.fixing.FixResult`) and the patch
+engine's (:mod:`cfnfix.patch`), imported when first called, so that ``apply_patch`` does
+not load the rules. The command line, the language server and the batch runner call them
+directly.
 """
 
 from __future__ import annotations
@@ -11,27 +13,18 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 
-from .checking import findings_for, load_template
 from .config import Settings
 from .document import Document, load
 from .errors import TemplateError
-from .findings import Finding
-from .fixing import FailedFix, FixResult, fix_text
 from .io.files import read_text
 
-__all__ = [
-    "ConfigArg",
-    "FailedFix",
-    "FixResult",
-    "Source",
-    "check",
-    "fix",
-    "load_source",
-    "make_settings",
-    "resolve_config",
-]
+if TYPE_CHECKING:
+    from .findings import Finding
+    from .fixing import FixResult
+
+__all__ = ["ConfigArg", "Source", "apply_patch", "check", "fix", "load_source", "make_settings", "resolve_config"]
 
 #: A template: a path (``os.PathLike``, e.g. ``pathlib.Path``) is read from disk; a ``str`` is the text itself.
 Source = Union[str, "os.PathLike[str]"]
@@ -64,6 +57,8 @@ def load_source(source: Source, settings: Settings | None = None) -> Document:
 
 def _load_text(text: str, file: str | None, settings: Settings | None) -> Document:
     """:func:`load_source` once the source is read."""
+    from .checking import load_template
+
     try:
         return load_template(text, file, settings) if settings is not None else load(text, file)
     except TemplateError as exc:
@@ -133,6 +128,8 @@ def check(
     folder when ``source`` is a file; defaults otherwise). ``select``/``ignore`` override
     the configuration. Suppressions in the template's Metadata are honoured.
     """
+    from .checking import findings_for
+
     text, file = _read_source(source)
     settings = make_settings(resolve_config(config, file), select=select, ignore=ignore)
     return findings_for(_load_text(text, file, settings), settings)
@@ -152,8 +149,23 @@ def fix(
     marked unsafe (as does ``unsafe-fixes = true`` in the configuration). Nothing is
     written: the result holds the new text, the combined patch and the unified diff.
     """
+    from .fixing import fix_text
+
     text, file = _read_source(source)
     settings = make_settings(
         resolve_config(config, file), select=select, ignore=ignore, unsafe=True if unsafe else None
     )
     return fix_text(text, file, settings, _load_text(text, file, settings))
+
+
+def apply_patch(text: str, patch: list[dict[str, Any]], *, file: str | None = None, strict: bool = False) -> str:
+    """Apply an RFC 6902 ``patch`` to the template ``text``, changing nothing else, and return the new text.
+
+    The patch engine's :func:`~cfnfix.patch.engine.apply_patch` (its errors, its
+    verification, ``strict``) with CloudFormation's section order: a section the patch adds
+    goes where the template anatomy puts it (:data:`cfnfix.template.model.SECTION_ORDER`).
+    """
+    from .patch.engine import apply_patch as engine_apply
+    from .template.model import SECTION_ORDER
+
+    return engine_apply(text, patch, file=file, strict=strict, key_order=SECTION_ORDER)

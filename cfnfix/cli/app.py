@@ -621,6 +621,7 @@ def patch_command(
     from ..io.patch_input import read_patch
     from ..io.writer import write_text
     from ..patch import apply_patch
+    from ..template.model import SECTION_ORDER
 
     color = use_color(no_color, sys.stderr)
     try:
@@ -631,7 +632,7 @@ def patch_command(
         name = STDIN if file == "-" else file
         text = stdin_text() if file == "-" else read_text(file)
         ops = read_patch(patch_file, for_file=file)
-        new = apply_patch(text, ops, file=name)
+        new = apply_patch(text, ops, file=name, key_order=SECTION_ORDER)
         if write:
             if new != text:
                 write_text(file, new, expected=text)

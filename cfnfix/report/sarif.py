@@ -48,10 +48,11 @@ def replacement(text: str, fix: Fix, file: str | None = None) -> list[tuple[int,
     ``text``, one per changed block of lines; None when the fix does not apply or changes nothing."""
     from ..errors import CfnfixError
     from ..patch.text_edits import apply_fix
+    from ..template.model import SECTION_ORDER
     from ..textdiff import opcodes
 
     try:
-        new = apply_fix(text, fix, file=file)
+        new = apply_fix(text, fix, file=file, key_order=SECTION_ORDER)
     except CfnfixError:
         return None
     if new == text:

@@ -156,11 +156,12 @@ def fix_snippet(text: str, fix: Fix | list[dict[str, Any]], file: str | None = N
     """The snippet of ``fix`` (or a bare patch) applied alone to ``text`` by the engine, or why it does not apply."""
     from ..errors import CfnfixError
     from ..patch.text_edits import apply_fix
+    from ..template.model import SECTION_ORDER
 
     if not isinstance(fix, Fix):
         fix = Fix(applicability="safe", message="", patch=fix)
     try:
-        new = apply_fix(text, fix, file=file)
+        new = apply_fix(text, fix, file=file, key_order=SECTION_ORDER)
     except CfnfixError as exc:
         return exc.reason
     return diff_snippet(text, new)

@@ -26,6 +26,7 @@ from ..errors import VerificationError
 from ..findings import Finding, TextEdit
 from ..fixing import FixResult, fix_text
 from ..patch.edits import in_order, splice
+from ..template.model import SECTION_ORDER
 from ..textdiff import opcodes
 
 __all__ = ["FixEdits", "diff_edits", "fix_all", "quick_fix"]
@@ -73,12 +74,12 @@ def quick_fix(text: str, file: str | None, finding: Finding, parsed: Any = None)
         return _checked(text, new, sorted(finding.fix.edits, key=lambda e: (e.start, e.end)), True)
     _reuse(text, parsed)
     patch = finding.fix.patch
-    planner = Planner(text, file)
+    planner = Planner(text, file, key_order=SECTION_ORDER)
     try:
         new = planner.run(patch)
     except VerificationError:
         # the engine's step-by-step second opinion (or its error, in strict mode)
-        new = apply_patch(text, patch, file=file)
+        new = apply_patch(text, patch, file=file, key_order=SECTION_ORDER)
         return _checked(text, new, diff_edits(text, new), False)
     if planner.flushes:
         return _checked(text, new, diff_edits(text, new), False)
