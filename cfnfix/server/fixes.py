@@ -17,11 +17,11 @@ returns them.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from ..config import Settings
+from ..document.text import split_lines
 from ..errors import VerificationError
 from ..findings import Finding, TextEdit
 from ..fixing import FixResult, fix_text
@@ -30,8 +30,6 @@ from ..template.model import SECTION_ORDER
 from ..textdiff import opcodes
 
 __all__ = ["FixEdits", "diff_edits", "fix_all", "quick_fix"]
-
-_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
 @dataclass(frozen=True)
@@ -97,8 +95,8 @@ def diff_edits(old: str, new: str) -> list[TextEdit]:
     """Minimal edits from ``old`` to ``new``: differing lines (patience diff), trimmed to differing characters."""
     if old == new:
         return []
-    a = _LINES.findall(old)
-    b = _LINES.findall(new)
+    a = split_lines(old)
+    b = split_lines(new)
     offsets = [0]
     for line in a:
         offsets.append(offsets[-1] + len(line))
