@@ -21,7 +21,7 @@ from .errors import TemplateError
 from .io.files import read_text
 
 if TYPE_CHECKING:
-    from .findings import Finding
+    from .findings import Finding, Patch
     from .fixing import FixResult
 
 __all__ = ["ConfigArg", "Source", "apply_patch", "check", "fix", "load_source", "make_settings", "resolve_config"]
@@ -158,7 +158,7 @@ def fix(
     return fix_text(text, file, settings, _load_text(text, file, settings))
 
 
-def apply_patch(text: str, patch: list[dict[str, Any]], *, file: str | None = None, strict: bool = False) -> str:
+def apply_patch(text: str, patch: Patch, *, file: str | None = None, strict: bool = False) -> str:
     """Apply an RFC 6902 ``patch`` to the template ``text``, changing nothing else, and return the new text.
 
     The patch engine's :func:`~cfnfix.patch.engine.apply_patch` (its errors, its

@@ -43,7 +43,7 @@ def summary(text: str) -> str:
 def table(name: str) -> dict[str, Any]:
     """A data file of the family's ``data/`` folder (``destroyable.json``, ``physical_names.json``)."""
     text = (_files.files(__package__) / "data" / name).read_text(encoding="utf-8")
-    return json.loads(text)  # type: ignore[no-any-return]
+    return json.loads(text)
 
 
 def pointer(*parts: str | int) -> str:
