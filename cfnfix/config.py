@@ -64,6 +64,11 @@ class Settings(BaseModel):
     cfn_lint_regions: list[str] = Field(
         default_factory=lambda: ["us-east-1"], description="Regions cfn-lint checks against (`--cfn-lint`, `--verify`)."
     )
+    extend_include: list[str] = Field(
+        default_factory=list,
+        description="More files to look at in folders, as glob patterns of the name or of the path below the folder "
+        '(`["*.md"]`: the templates in Markdown files\' fenced blocks; `["*.cfn"]`).',
+    )
     rules: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="Per-rule options, keyed by rule id or name."
     )

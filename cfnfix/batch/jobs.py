@@ -14,7 +14,7 @@ from ..errors import CfnfixError, TemplateError
 from ..io.files import STDIN, read_text, stdin_text
 from ..template.model import is_template, looks_like_template
 from .outcome import FileOutcome
-from .targets import Target, collect
+from .targets import IncludeFor, Target, collect
 
 __all__ = ["Job", "prepare", "run_job"]
 
@@ -40,15 +40,17 @@ def prepare(
     templates_only: bool = False,
     read_stdin: Callable[[], str] = stdin_text,
     verify: tuple[str, ...] | None = None,
+    include_for: IncludeFor | None = None,
 ) -> tuple[list[Job], list[FileOutcome]]:
     """Jobs for ``paths``, and outcomes for paths that cannot even be started (missing, bad stdin).
 
     ``settings_for(path)`` gives the settings of a template (None: standard input);
-    ``verify``: cfn-lint regions to check fixed texts against (see :class:`Job`).
+    ``verify``: cfn-lint regions to check fixed texts against (see :class:`Job`);
+    ``include_for(folder)``: more file patterns to look at in a folder (``extend-include``).
     Configuration errors propagate (:class:`~cfnfix.errors.ConfigError`): they concern
     the whole run, not one file.
     """
-    targets, errors = collect(paths)
+    targets, errors = collect(paths, include_for)
     failed = [FileOutcome(e.file or "?", error=e) for e in errors]
     jobs: list[Job] = []
     for target in targets:
@@ -77,6 +79,9 @@ def run_job(job: Job) -> FileOutcome:
     try:
         text = job.stdin_text if job.stdin_text is not None else read_text(name)
         out.text = text
+        if _is_markdown(name, text):
+            _run_markdown(job, text, out, recognise)
+            return out
         if recognise and not looks_like_template(text):
             out.skipped = True
             return out
@@ -119,6 +124,51 @@ def run_job(job: Job) -> FileOutcome:
         out.findings = []
         out.result = None
     return out
+
+
+def _is_markdown(name: str, text: str) -> bool:
+    """A ``.md`` / ``.markdown`` file, or standard input that starts a line with a fence."""
+    from ..markdown.recognise import is_markdown_path, looks_like_markdown
+
+    return is_markdown_path(name) if name != STDIN else looks_like_markdown(text)
+
+
+def _run_markdown(job: Job, text: str, out: FileOutcome, recognise: bool) -> None:
+    """Check or fix the templates in a Markdown file's fences (see :mod:`cfnfix.markdown`): a
+    fence that does not parse is an error of its own (``part_errors``); the others go on."""
+    from ..markdown import check_markdown, fix_markdown
+
+    name = out.file
+    if job.mode == "check":
+        checked = check_markdown(text, name, job.settings)
+        templates, errors = checked.templates, checked.errors
+        out.findings = checked.findings
+    else:
+        result = fix_markdown(text, name, job.settings)
+        templates, errors = result.templates, result.errors
+        out.result = result
+        out.findings = list(result.remaining)
+        if job.verify is not None and result.changed:
+            _verify_markdown(out, job.verify)
+    out.part_errors = [e.error(name) for e in errors]
+    if recognise and not templates and not errors:
+        out.skipped = True  # found in a folder (or --templates-only): no template in it
+
+
+def _verify_markdown(out: FileOutcome, regions: tuple[str, ...]) -> None:
+    """``--verify`` of each fenced template a fix changed, as of a file."""
+    from ..cfn_lint.unmasking import judge, unmasked_note
+    from ..cfn_lint.verify import refusal
+    from ..errors import LintRefusalError
+    from ..markdown import changed_blocks
+
+    assert out.result is not None
+    for block in changed_blocks(out.result):
+        verdict = judge(block.original, block.text, block.patch, regions)
+        if verdict.new:
+            raise LintRefusalError(f"the template of line {block.line}: {refusal(verdict.new)}", file=out.file)
+        if verdict.unmasked:
+            out.notes.append(f"the template of line {block.line}: {unmasked_note(verdict.unmasked)}")
 
 
 def _verify(out: FileOutcome, regions: tuple[str, ...]) -> None:

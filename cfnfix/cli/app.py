@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
 import typer
 
+from .dataset import dataset
 from .help import HelpCommand, HelpGroup
 
 if TYPE_CHECKING:
@@ -233,6 +234,7 @@ def _run(
 ) -> list[FileOutcome]:
     """Resolve settings, collect files, check or fix them; errors that stop the run exit 2."""
     from ..batch.jobs import prepare
+    from ..batch.outcome import with_part_errors
     from ..batch.pool import run_jobs
     from ..config_files import ConfigResolver
     from ..errors import CfnfixError
@@ -263,6 +265,7 @@ def _run(
             mode=mode,
             settings_for=resolver.for_path,
             templates_only=templates_only,
+            include_for=lambda folder: tuple(resolver.for_path(os.path.join(folder, "-")).extend_include),
         )
         _lint_setup(job_list, verify=verify, regions=regions, flag=cfn_lint)
     except CfnfixError as exc:
@@ -272,7 +275,7 @@ def _run(
     show = not quiet and len(job_list) >= PROGRESS_THRESHOLD and _isatty(sys.stderr)
     with _progress(len(job_list), show) as advance:
         outcomes = run_jobs(job_list, processes=jobs, progress=advance)
-    return failed + outcomes
+    return failed + with_part_errors(outcomes)
 
 
 def _warn_profile_rules(select: list[str] | None, profiles_on: set[str | None], color: bool) -> None:
@@ -623,6 +626,8 @@ def patch_command(
     from ..io.files import STDIN, read_text, stdin_text
     from ..io.patch_input import read_patch
     from ..io.writer import write_text
+    from ..markdown.patching import apply_markdown_patch
+    from ..markdown.recognise import is_markdown_path
     from ..patch import apply_patch
     from ..template.model import SECTION_ORDER
 
@@ -636,7 +641,10 @@ def patch_command(
         text = stdin_text() if file == "-" else read_text(file)
         # objects with string op and path (read_patch); the engine checks the rest of each operation
         ops = cast("Patch", read_patch(patch_file, for_file=file))
-        new = apply_patch(text, ops, file=name, key_order=SECTION_ORDER)
+        if is_markdown_path(name):  # pointers /<fence>/… into the templates of its fences
+            new = apply_markdown_patch(text, list(ops), file=name)
+        else:
+            new = apply_patch(text, ops, file=name, key_order=SECTION_ORDER)
         if write:
             if new != text:
                 write_text(file, new, expected=text)
@@ -645,6 +653,9 @@ def patch_command(
     except CfnfixError as exc:
         report_error(exc, color)
         raise typer.Exit(EXIT_ERROR) from None
+
+
+app.command("dataset", cls=HelpCommand)(dataset)
 
 
 @app.command()

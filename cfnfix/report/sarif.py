@@ -43,12 +43,11 @@ def replacement(text: str, fix: Fix, file: str | None = None) -> list[tuple[int,
     """The whole-line replacements a fix makes: (start offset, end offset, new text) in
     ``text``, one per changed block of lines; None when the fix does not apply or changes nothing."""
     from ..errors import CfnfixError
-    from ..patch.text_edits import apply_fix
-    from ..template.model import SECTION_ORDER
+    from ..markdown.patching import apply_fix_to as apply_fix  # a Markdown file's fixes name their fence
     from ..textdiff import opcodes
 
     try:
-        new = apply_fix(text, fix, file=file, key_order=SECTION_ORDER)
+        new = apply_fix(text, fix, file=file)
     except CfnfixError:
         return None
     if new == text:
