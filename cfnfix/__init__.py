@@ -20,10 +20,10 @@ _EXPORTS: dict[str, str] = {
     "BlockError": "markdown",
     "CfnfixError": "errors",
     "ConfigError": "errors",
-    "FailedFix": "api",
+    "FailedFix": "fixing",
     "Finding": "findings",
     "Fix": "findings",
-    "FixResult": "api",
+    "FixResult": "fixing",
     "LintRefusalError": "errors",
     "MarkdownFixResult": "markdown",
     "ParseError": "errors",
@@ -40,7 +40,7 @@ _EXPORTS: dict[str, str] = {
     "TextEdit": "findings",
     "VerificationError": "errors",
     "WriteError": "errors",
-    "apply_patch": "patch",
+    "apply_patch": "api",
     "check": "api",
     "fix": "api",
 }
@@ -78,7 +78,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .api import FailedFix, FixResult, check, fix
+    from .api import apply_patch, check, fix
     from .config import Settings
     from .errors import (
         AnchoredEditError,
@@ -95,8 +95,8 @@ if TYPE_CHECKING:
         WriteError,
     )
     from .findings import Applicability, Finding, Fix, Related, ResourceChange, ResourceImpact, Severity, TextEdit
+    from .fixing import FailedFix, FixResult
     from .markdown import BlockError, MarkdownFixResult
-    from .patch import apply_patch
 
 
 def __getattr__(name: str) -> Any:

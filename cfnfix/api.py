@@ -1,9 +1,11 @@
-"""The Python API behind ``cfnfix``: :func:`check` and :func:`fix`, and what they take and return.
+"""The Python API behind ``cfnfix``: :func:`check`, :func:`fix` and :func:`apply_patch`.
 
 This module only turns the public arguments (a source, a configuration, overrides) into
-text and settings; the work is the rule runner's (:mod:`cfnfix.checking`) and the fix
-loop's (:mod:`cfnfix.fixing`), which the command line, the language server and the batch
-runner call directly.
+text and settings; the work is the rule runner's (:mod:`cfnfix.checking`), the fix loop's
+(:mod:`cfnfix.fixing`, which also defines :class:`~cfnfix.fixing.FixResult`) and the patch
+engine's (:mod:`cfnfix.patch`), imported when first called, so that ``apply_patch`` does
+not load the rules. The command line, the language server and the batch runner call them
+directly.
 """
 
 from __future__ import annotations
@@ -11,22 +13,22 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any, Literal, Union
+from typing import TYPE_CHECKING, Any, Literal, Union
 
-from .checking import findings_for, load_template
 from .config import Settings
 from .document import Document, load
 from .errors import TemplateError
-from .findings import Finding
-from .fixing import FailedFix, FixResult, fix_text
 from .io.files import read_text
+
+if TYPE_CHECKING:
+    from .findings import Finding, Patch
+    from .fixing import FixResult
 
 __all__ = [
     "ConfigArg",
-    "FailedFix",
-    "FixResult",
     "Source",
     "SourceFormat",
+    "apply_patch",
     "check",
     "fix",
     "load_source",
@@ -68,6 +70,8 @@ def load_source(source: Source, settings: Settings | None = None) -> Document:
 
 def _load_text(text: str, file: str | None, settings: Settings | None) -> Document:
     """:func:`load_source` once the source is read."""
+    from .checking import load_template
+
     try:
         return load_template(text, file, settings) if settings is not None else load(text, file)
     except TemplateError as exc:
@@ -155,6 +159,8 @@ def check(
     its :class:`~cfnfix.errors.TemplateError` (:func:`cfnfix.markdown.check_markdown` gives
     the other fences' findings and every error instead).
     """
+    from .checking import findings_for
+
     text, file = _read_source(source)
     settings = make_settings(resolve_config(config, file), select=select, ignore=ignore)
     if _is_markdown(text, file, format):
@@ -187,6 +193,8 @@ def fix(
     put back in its fence; fences that do not parse are left as they are and listed in its
     ``errors`` (nothing is raised for them).
     """
+    from .fixing import fix_text
+
     text, file = _read_source(source)
     settings = make_settings(
         resolve_config(config, file), select=select, ignore=ignore, unsafe=True if unsafe else None
@@ -196,3 +204,16 @@ def fix(
 
         return fix_markdown(text, file, settings)
     return fix_text(text, file, settings, _load_text(text, file, settings))
+
+
+def apply_patch(text: str, patch: Patch, *, file: str | None = None, strict: bool = False) -> str:
+    """Apply an RFC 6902 ``patch`` to the template ``text``, changing nothing else, and return the new text.
+
+    The patch engine's :func:`~cfnfix.patch.engine.apply_patch` (its errors, its
+    verification, ``strict``) with CloudFormation's section order: a section the patch adds
+    goes where the template anatomy puts it (:data:`cfnfix.template.model.SECTION_ORDER`).
+    """
+    from .patch.engine import apply_patch as engine_apply
+    from .template.model import SECTION_ORDER
+
+    return engine_apply(text, patch, file=file, strict=strict, key_order=SECTION_ORDER)

@@ -20,6 +20,7 @@ from .document import Document, load
 from .errors import AnchoredEditError, PatchError
 from .findings import Applicability, Finding, Fix, Operation, Patch, ResourceImpact
 from .rules import repairs_text
+from .template.model import SECTION_ORDER
 
 __all__ = ["MAX_PASSES", "FailedFix", "FixResult", "choose", "fix_text"]
 
@@ -255,7 +256,7 @@ def _one_pass(run: _Run, chosen: list[Finding]) -> tuple[str, list[Finding], Pat
     try:
         if edited:
             return apply_verified_edits(text, [e for fx in fixes for e in fx.edits], file=file), list(chosen), ops
-        return apply_patch(text, ops, file=file), list(chosen), ops
+        return apply_patch(text, ops, file=file, key_order=SECTION_ORDER), list(chosen), ops
     except AnchoredEditError:
         raise  # the file is refused: fixing it would edit text that stands for data elsewhere too
     except PatchError:
@@ -269,7 +270,7 @@ def _one_pass(run: _Run, chosen: list[Finding]) -> tuple[str, list[Finding], Pat
             if edited:
                 apply_fix(text, fx, file=file)  # alone: their offsets are in `text`
             else:
-                new_text = apply_fix(new_text, fx, file=file)
+                new_text = apply_fix(new_text, fx, file=file, key_order=SECTION_ORDER)
         except PatchError as exc:
             run.drop(finding, exc.reason)
             continue

@@ -62,19 +62,19 @@ class CfnLintRule(Rule):
     fix_applicability: ClassVar[Applicability] = Applicability.NONE
 
     def __init__(self, source: Any) -> None:
-        self.id = source.id  # type: ignore[misc]
-        self.name = _kebab(source.shortdesc) or source.id.lower()  # type: ignore[misc]
-        self.severity = SEVERITY.get(str(source.severity).lower(), Severity.MEDIUM)  # type: ignore[misc]
-        self.summary = f"cfn-lint: {source.shortdesc}"  # type: ignore[misc]
-        self.doc_url = source.source_url or _DOCS  # type: ignore[misc]
-        self.cfn_lint_ids = (source.id,)  # type: ignore[misc]
+        self.id = source.id
+        self.name = _kebab(source.shortdesc) or source.id.lower()
+        self.severity = SEVERITY.get(str(source.severity).lower(), Severity.MEDIUM)
+        self.summary = f"cfn-lint: {source.shortdesc}"
+        self.doc_url = source.source_url or _DOCS
+        self.cfn_lint_ids = (source.id,)
         covered = [r for r in _covering_rules() if source.id in _ids_of(r)]
         fixes = (
             "\n".join(f"- {r.id} `{r.name}` ({r.fix_applicability.value} fix): {r.summary}" for r in covered)
             if covered
             else "None of cfnfix's rules fixes it: the finding is reported as cfn-lint reports it."
         )
-        self.explanation = (  # type: ignore[misc]
+        self.explanation = (
             f"## What is wrong\n{source.description}\n\n"
             f"This is cfn-lint's rule {source.id} (level: {source.severity}; tags: {', '.join(source.tags) or 'none'}), "
             "reported by `cfnfix check --cfn-lint` with cfn-lint's own message and position.\n\n"

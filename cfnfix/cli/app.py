@@ -14,7 +14,7 @@ import os
 import sys
 from contextlib import contextmanager
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
 import typer
 
@@ -217,7 +217,7 @@ def _progress(total: int, enabled: bool) -> Iterator[Callable[[], None] | None]:
 def _run(
     paths: list[str] | None,
     *,
-    mode: str,
+    mode: Literal["check", "fix"],
     select: list[str] | None,
     ignore: list[str] | None,
     config: str | None,
@@ -264,7 +264,7 @@ def _run(
             paths or ["."],
             mode=mode,
             settings_for=resolver.for_path,
-            templates_only=templates_only,  # type: ignore[arg-type]
+            templates_only=templates_only,
             include_for=lambda folder: tuple(resolver.for_path(os.path.join(folder, "-")).extend_include),
         )
         _lint_setup(job_list, verify=verify, regions=regions, flag=cfn_lint)
@@ -629,6 +629,7 @@ def patch_command(
     from ..markdown.patching import apply_markdown_patch
     from ..markdown.recognise import is_markdown_path
     from ..patch import apply_patch
+    from ..template.model import SECTION_ORDER
 
     color = use_color(no_color, sys.stderr)
     try:
@@ -643,7 +644,7 @@ def patch_command(
         if is_markdown_path(name):  # pointers /<fence>/… into the templates of its fences
             new = apply_markdown_patch(text, list(ops), file=name)
         else:
-            new = apply_patch(text, ops, file=name)
+            new = apply_patch(text, ops, file=name, key_order=SECTION_ORDER)
         if write:
             if new != text:
                 write_text(file, new, expected=text)
@@ -703,5 +704,5 @@ def main() -> None:
     def show(message: Warning | str, category: type[Warning], *_: object, **__: object) -> None:
         _err(f"warning: {message}")
 
-    warnings.showwarning = show  # type: ignore[assignment]
+    warnings.showwarning = show
     app(prog_name="cfnfix")

@@ -41,7 +41,7 @@ def detect_format(text: str) -> Format:
     return "json" if stripped[:1] in ("{", "[") else "yaml"
 
 
-class Parsed(tuple):  # type: ignore[type-arg]
+class Parsed(tuple):
     """(format, root node or None, plain data) of one parse; ``expansions`` lists the YAML
     anchors, aliases and merge keys the data expands (empty for JSON and most YAML)."""
 
@@ -137,7 +137,7 @@ class Document:
         """The source node tree (built on first use: checking a clean template needs none)."""
         if self._root is None:
             self._root = parse_cached(self.text, self.file)[1]
-        return self._root  # type: ignore[return-value]
+        return self._root
 
     @property
     def lines(self) -> LineIndex:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import jsonpatch
@@ -51,20 +52,6 @@ from .verify import first_difference
 
 _OPS = ("add", "remove", "replace", "move", "copy", "test")
 
-#: Order of a template's top-level sections: a new section is placed by it.
-SECTION_ORDER = (
-    "AWSTemplateFormatVersion",
-    "Description",
-    "Metadata",
-    "Transform",
-    "Parameters",
-    "Rules",
-    "Mappings",
-    "Conditions",
-    "Resources",
-    "Outputs",
-)
-
 #: The layout of each format: chosen once per planner, from the parse.
 LAYOUTS: dict[str, type[Layout]] = {"json": JsonLayout, "yaml": YamlLayout}
 
@@ -82,9 +69,10 @@ def _whole(view: View) -> bool:
 class Planner:
     """Plans the edits of one patch on one text. Use :func:`apply_patch`."""
 
-    def __init__(self, text: str, file: str | None, *, fast: bool = True) -> None:
+    def __init__(self, text: str, file: str | None, *, fast: bool = True, key_order: Sequence[str] = ()) -> None:
         self.file = file
         self.fast = fast
+        self.key_order = tuple(key_order)
         self.original = text
         self.seq = 0
         self.flushes = 0
@@ -123,7 +111,7 @@ class Planner:
         """Apply pending edits and re-parse, so every node has real text again."""
         text = self.current_text()
         try:
-            _, root, _ = parse_text(text, self.file, self.fmt)  # type: ignore[arg-type]
+            _, root, _ = parse_text(text, self.file, self.fmt)
         except CfnfixError as exc:
             raise PatchVerificationError(
                 f"internal error: intermediate text does not parse ({exc.reason})", file=self.file
@@ -261,7 +249,7 @@ class Planner:
                 remember(text, local)
                 return
         try:
-            parsed = parse_text(text, self.file, self.fmt, nodes=False)  # type: ignore[arg-type]
+            parsed = parse_text(text, self.file, self.fmt, nodes=False)
         except CfnfixError as exc:
             raise PatchVerificationError(f"patched text does not parse: {exc}", file=self.file) from None
         diff = first_difference(parsed[2], self.data)
@@ -322,14 +310,16 @@ class Planner:
         self.owned.add(id(clone))
         if parent is None:
             self.root = clone
-        else:
+        elif isinstance(parent.node, MappingNode):
+            pairs = parent.node.items
+            for i, (key, value) in enumerate(pairs):
+                if value is node:
+                    pairs[i] = (key, clone)
+                    break
+        elif isinstance(parent.node, SequenceNode):
             items = parent.node.items
             for i, item in enumerate(items):
-                if isinstance(item, tuple):
-                    if item[1] is node:
-                        items[i] = (item[0], clone)
-                        break
-                elif item is node:
+                if item is node:
                     items[i] = clone
                     break
         return clone
@@ -436,12 +426,13 @@ class Planner:
         return isinstance(node, (MappingNode, SequenceNode))
 
     def _section_anchor(self, mapping: MappingNode, key: str) -> int | None:
-        """Index of the entry a new top-level section goes before (template section order)."""
-        if mapping is not self.root or key not in SECTION_ORDER:
+        """Index of the entry a new top-level key goes before (by ``key_order``)."""
+        order = self.key_order
+        if mapping is not self.root or key not in order:
             return None
-        rank = SECTION_ORDER.index(key)
+        rank = order.index(key)
         for j, (k, _) in enumerate(mapping.items):
-            if k.value in SECTION_ORDER and SECTION_ORDER.index(k.value) > rank:
+            if k.value in order and order.index(k.value) > rank:
                 if k.start == k.end:
                     raise Flush  # a section this patch added: place against real text
                 return j
@@ -484,6 +475,7 @@ class Planner:
         if len(views) != len(tokens) or not self._is_container(views[-1]):
             return self._rerender(views, tokens, len(views) - 1)
         container = views[-1].node
+        assert isinstance(container, (MappingNode, SequenceNode))  # _is_container
         last = tokens[-1]
         if isinstance(container, MappingNode):
             index = next(i for i, (k, _) in enumerate(container.items) if k.value == last)
@@ -545,7 +537,14 @@ def _lone_surrogate(op: dict[str, Any]) -> str | None:
     return None
 
 
-def apply_patch(text: str, patch: Patch, *, file: str | None = None, strict: bool = False) -> str:
+def apply_patch(
+    text: str,
+    patch: Patch,
+    *,
+    file: str | None = None,
+    strict: bool = False,
+    key_order: Sequence[str] = (),
+) -> str:
     """Apply an RFC 6902 ``patch`` to template ``text`` and return the new text.
 
     Only the text of the nodes the operations touch changes: comments, key order,
@@ -564,6 +563,10 @@ def apply_patch(text: str, patch: Patch, *, file: str | None = None, strict: boo
     every operation, and that result is verified in turn (docs/design.md, "Verification").
     ``strict=True`` turns this second opinion off, so a planner bug raises instead of hiding:
     the tests and ``benchmarks/engine_fidelity.py`` measure the fast planner alone.
+
+    ``key_order``: where a key the patch adds to the top-level mapping goes (before the
+    first key that comes later in this order; else at the end). The engine knows no file
+    format's vocabulary: :func:`cfnfix.apply_patch` passes CloudFormation's section order.
     """
     if not isinstance(patch, list):
         raise PatchConflictError("a JSON Patch must be a list of operations", file=file)
@@ -576,14 +579,14 @@ def apply_patch(text: str, patch: Patch, *, file: str | None = None, strict: boo
         line, col = LineIndex(text).line_col(expansion.offset)
         reason = refusal_reason(f"patch operation #{index} ({op.get('op')})", op, expansion)
         raise AnchoredEditError(reason, file=file, line=line, column=col)
-    planner = Planner(text, file)
+    planner = Planner(text, file, key_order=key_order)
     try:
         return planner.run(patch)
     except VerificationError:
         if strict:
             raise
         # the step-by-step planner (re-parse after every operation) as a second opinion
-        return Planner(text, file, fast=False).run(patch)
+        return Planner(text, file, fast=False, key_order=key_order).run(patch)
 
 
 #: Verify YAML output by re-parsing only the edited entries when that is provably enough

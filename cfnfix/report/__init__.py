@@ -91,4 +91,4 @@ def render(fmt: str, outcomes: Sequence[FileOutcome], ctx: ReportContext) -> str
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
     module = importlib.import_module(f"{__name__}.{fmt}")
-    return module.render(outcomes, ctx)  # type: ignore[no-any-return]
+    return module.render(outcomes, ctx)

@@ -88,24 +88,29 @@ class TypeFilter:
 
 
 class Rule(ABC):
-    """Base class of every rule. Subclasses set the class attributes and implement ``check``."""
+    """Base class of every rule. Subclasses set the class attributes and implement ``check``.
 
-    id: ClassVar[str]
+    ``id`` … ``explanation``, ``doc_url`` and ``cfn_lint_ids`` are attributes an instance may
+    also set for itself: a cfn-lint rule seen as a rule, a schema rule saying why it is not
+    active here. Rules set them in the class body, without ``ClassVar``.
+    """
+
+    id: str
     """Stable id, ``CFX`` + three digits."""
-    name: ClassVar[str]
+    name: str
     """Stable kebab-case name."""
-    severity: ClassVar[Severity]
-    summary: ClassVar[str]
+    severity: Severity
+    summary: str
     """One line for ``cfnfix rules``."""
-    explanation: ClassVar[str]
+    explanation: str
     """Markdown for ``cfnfix explain``, in four sections: ``## What``, ``## Why``, ``## Fix`` (or
     ``## Not fixed`` for a rule without fixes) and ``## Fix safety`` (``###`` sub-sections inside them
     as needed; ``tests/test_rule_modules.py`` checks the scheme)."""
-    doc_url: ClassVar[str]
+    doc_url: str
     """Authoritative documentation for the problem."""
     fix_applicability: ClassVar[Applicability] = Applicability.NONE
     """The best applicability this rule's fixes can have (``none``: report only)."""
-    cfn_lint_ids: ClassVar[tuple[str, ...]] = ()
+    cfn_lint_ids: tuple[str, ...] = ()
     """cfn-lint rule ids this rule corresponds to (``E3001`` …): a template's
     ``Metadata: {cfn-lint: {config: {ignore_checks: [...]}}}`` naming one of them (or a prefix)
     also suppresses this rule. More ids can be mapped in ``cfnfix/data/cfn_lint_ids.json``."""

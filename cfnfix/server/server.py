@@ -235,6 +235,7 @@ class CfnfixServer(LanguageServer):
                 settings, _ = self.store.for_document(state.path)
                 if (
                     analysis is None
+                    or positions is None  # set with the analysis
                     or analysis.document is None
                     or analysis.problem is not None
                     or analysis.linted

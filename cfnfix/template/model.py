@@ -21,6 +21,7 @@ __all__ = [
     "MAX_PARAMETERS",
     "MAX_RESOURCES",
     "SECTIONS",
+    "SECTION_ORDER",
     "Resource",
     "getatt_target",
     "has_foreach_resources",
@@ -39,6 +40,22 @@ __all__ = [
     "section",
     "type_index",
 ]
+
+#: The order of a template's top-level sections, as CloudFormation's template anatomy lists
+#: them: a section a fix adds goes before the first section that comes later
+#: (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-anatomy.html).
+SECTION_ORDER: tuple[str, ...] = (
+    "AWSTemplateFormatVersion",
+    "Description",
+    "Metadata",
+    "Transform",
+    "Parameters",
+    "Rules",
+    "Mappings",
+    "Conditions",
+    "Resources",
+    "Outputs",
+)
 
 #: Quotas that a fix adding entries must respect (docs/cloudformation/quotas.md).
 MAX_RESOURCES = 500

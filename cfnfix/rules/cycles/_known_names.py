@@ -131,7 +131,7 @@ def _rewrite(
     if use.kind is Kind.GETATT_STRING:
         attr = use.attribute
         if attr in attributes:
-            replace[_parent(use.pointer, 1)] = name.render(attributes[attr])  # type: ignore[index]
+            replace[_parent(use.pointer, 1)] = name.render(attributes[attr])
             return True
         return False
     if use.kind is Kind.SUB:

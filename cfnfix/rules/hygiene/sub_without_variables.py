@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import Any
 
 from ...findings import Applicability, Finding, Fix, Op, Severity
 from ...template.references import ReferenceIndex
@@ -36,7 +36,7 @@ class SubWithoutVariables(Rule):
     cfn_lint_ids = ("W1020",)
     root_cause = "Sub was used by habit, or the variable it once had was removed."
     deployment_impact = "None: the value is the same. The Sub makes readers look for a variable that is not there."
-    explanation: ClassVar[str] = """\
+    explanation = """\
 ## What
 An `Fn::Sub` whose string has no `${Name}` variable (`!Sub "my-bucket"`; cfn-lint W1020).
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import Any
 
 from ...document.pointer import make_pointer
 from ...findings import Applicability, Finding, Fix, Op, Severity
@@ -33,7 +33,7 @@ class UnusedCondition(Rule):
     cfn_lint_ids = ("W8001",)
     root_cause = "The resource or output that used the condition was removed or renamed, and the condition stayed."
     deployment_impact = "None: CloudFormation evaluates it and uses it nowhere. It misleads readers."
-    explanation: ClassVar[str] = """\
+    explanation = """\
 ## What
 A condition that no resource (`Condition:`), output, `Fn::If`, `Condition` function in another
 condition, or rule uses (cfn-lint W8001).

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import ClassVar
 
 from ...document.pointer import make_pointer
 from ...findings import Applicability, Finding, Fix, Op, Severity
@@ -34,7 +33,7 @@ class UpdateReplacePolicyMissing(Rule):
         "An update that replaces the resource (a changed name, engine, key schema …) deletes the old one and its data, "
         "although the DeletionPolicy says to keep it."
     )
-    explanation: ClassVar[str] = """\
+    explanation = """\
 ## What
 A resource with `DeletionPolicy: Retain` (or `Snapshot`, `RetainExceptOnCreate`) and no
 `UpdateReplacePolicy`, or the reverse (cfn-lint W3011).

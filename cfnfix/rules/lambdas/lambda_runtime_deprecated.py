@@ -180,7 +180,7 @@ def choose_python(lc: Lifecycle, users: list[Function], options: Options, today:
         if pinned:
             return Choice(None, f"the inline code imports {', '.join(gone)}, which {name} no longer has")
         first_gone = first_gone or gone
-    newest = max((lifecycle(n) for n in names), key=lambda t: t.version if t else ())  # type: ignore[union-attr]
+    newest = max((lifecycle(n) for n in names), key=lambda t: t.version if t else ())
     assert newest is not None
     gone = sorted(needed - stdlib((3, newest.version[1])))
     return Choice(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 from ...findings import Applicability, Finding, Severity
 from ...template.delivery import named_resource, same_name
@@ -122,7 +122,7 @@ class GatewayAttachmentDependency(Rule):
         "Creating the stack fails at random: a route through a gateway that is not attached yet, or a NAT gateway in "
         "a VPC without an attached internet gateway, is refused."
     )
-    explanation: ClassVar[str] = """\
+    explanation = """\
 ## What
 A template that declares a VPC gateway attachment (`AWS::EC2::VPCGatewayAttachment`, or a
 transit gateway attachment) has resources that need the gateway attached, with nothing that

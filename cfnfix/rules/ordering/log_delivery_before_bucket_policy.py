@@ -7,7 +7,7 @@ Background: docs/cloudformation/ordering.md ("Log delivery and bucket policies")
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import Any
 
 from ...findings import Applicability, Finding, Severity
 from ...template.delivery import bucket_policies, log_deliveries
@@ -59,7 +59,7 @@ class LogDeliveryBeforeBucketPolicy(Rule):
         "Creating the stack fails when the load balancer, trail or delivery channel is created before the "
         "policy: the service checks its permission on the bucket when it is configured."
     )
-    explanation: ClassVar[str] = """\
+    explanation = """\
 ## What
 A load balancer with access (or connection) logs on, a CloudTrail trail, or an AWS Config
 delivery channel names an S3 bucket of the template, and the template has a bucket policy

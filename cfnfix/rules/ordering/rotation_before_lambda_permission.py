@@ -7,7 +7,7 @@ Background: docs/cloudformation/ordering.md ("Rotation schedules and Lambda perm
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import Any
 
 from ...findings import Applicability, Finding, Severity
 from ...template.graph import build_graph
@@ -74,7 +74,7 @@ class RotationBeforeLambdaPermission(Rule):
         "Creating the schedule fails (Secrets Manager checks that it may invoke the function when rotation is "
         "configured) whenever the permission is not there yet."
     )
-    explanation: ClassVar[str] = """\
+    explanation = """\
 ## What
 An `AWS::SecretsManager::RotationSchedule` names a Lambda function of the template as its
 `RotationLambdaARN`, and an `AWS::Lambda::Permission` of the template lets

@@ -8,7 +8,7 @@ Background: docs/cloudformation/principals.md ("Auto Scaling and encrypted EBS v
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import Any
 
 from ...findings import Applicability, Finding, Fix, Severity
 from ...template.model import Resource, literal, of_type
@@ -107,7 +107,7 @@ class AutoscalingEbsKeyPrincipal(Rule):
         "The group cannot launch instances (they terminate at once with a KMS client error), so creating the group "
         "times out or fails."
     )
-    explanation: ClassVar[str] = """\
+    explanation = """\
 ## What
 An `AWS::AutoScaling::AutoScalingGroup` launches from an `AWS::EC2::LaunchTemplate` of the
 template whose EBS volumes are encrypted with an `AWS::KMS::Key` of the template

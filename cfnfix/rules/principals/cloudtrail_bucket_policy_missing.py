@@ -7,7 +7,7 @@ Background: docs/cloudformation/principals.md ("CloudTrail").
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import Any
 
 from ...findings import Applicability, Finding, Fix, Severity
 from ...template.delivery import LogDelivery, bucket_policies, log_deliveries, named_resource
@@ -87,7 +87,7 @@ class CloudtrailBucketPolicyMissing(Rule):
         'Creating the trail fails ("Incorrect S3 bucket policy is detected for bucket"): CloudTrail checks the '
         "bucket's ACL and its write permission when the trail is created."
     )
-    explanation: ClassVar[str] = """\
+    explanation = """\
 ## What
 An `AWS::CloudTrail::Trail` writes into a bucket the template declares (`S3BucketName`), and
 the bucket's policies have no statement that lets `cloudtrail.amazonaws.com` read the

@@ -7,7 +7,7 @@ Background: docs/cloudformation/principals.md ("AWS Config").
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import Any
 
 from ...findings import Applicability, Finding, Fix, Severity
 from ...template.delivery import LogDelivery, bucket_policies, log_deliveries, named_resource
@@ -85,7 +85,7 @@ class ConfigBucketPolicyMissing(Rule):
         "Creating the delivery channel fails (InsufficientDeliveryPolicyException) and no configuration history is "
         "delivered."
     )
-    explanation: ClassVar[str] = """\
+    explanation = """\
 ## What
 An `AWS::Config::DeliveryChannel` writes into a bucket the template declares, Config
 delivers as its service principal `config.amazonaws.com` — a configuration recorder of the

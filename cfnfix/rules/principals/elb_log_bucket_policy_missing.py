@@ -7,7 +7,7 @@ Background: docs/cloudformation/principals.md ("Load balancer access logs").
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import Any
 
 from ...findings import Applicability, Finding, Fix, Severity
 from ...template.delivery import LogDelivery, bucket_policies, log_deliveries, named_resource, same_name
@@ -64,7 +64,7 @@ class ElbLogBucketPolicyMissing(Rule):
         'Creating the load balancer fails ("Access Denied for bucket"): it writes a test object when logging is '
         "turned on, and the bucket does not let it."
     )
-    explanation: ClassVar[str] = """\
+    explanation = """\
 ## What
 An Application Load Balancer (`access_logs.s3.*` or `connection_logs.s3.*` attributes) or a
 Classic Load Balancer (`AccessLoggingPolicy`) writes logs into a bucket the template declares,

@@ -7,7 +7,7 @@ Background: docs/cloudformation/principals.md ("Load balancer access logs").
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import Any
 
 from ...findings import Applicability, Finding, Fix, Op, Severity
 from ...template.delivery import log_deliveries, same_name
@@ -64,7 +64,7 @@ class ElbLogPrincipalWrong(Rule):
         'A load balancer that logs to the bucket fails to be created ("Access Denied for bucket"): Elastic Load '
         "Balancing writes a test object when logging is turned on."
     )
-    explanation: ClassVar[str] = """\
+    explanation = """\
 ## What
 A statement of an `AWS::S3::BucketPolicy` names `Service: elasticloadbalancing.amazonaws.com`
 as its principal. That principal is Elastic Load Balancing's service-linked role; it never

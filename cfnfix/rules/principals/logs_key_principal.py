@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import Any
 
 from ...document.pointer import parse_pointer
 from ...findings import Applicability, Finding, Fix, Op, Operation, Severity
@@ -113,7 +113,7 @@ class LogsKeyPrincipal(Rule):
         "Creating the log group fails: CloudWatch Logs checks that it may use the key when the key is associated "
         '("The specified KMS key does not exist or is not allowed to be used").'
     )
-    explanation: ClassVar[str] = """\
+    explanation = """\
 ## What
 An `AWS::Logs::LogGroup` of the template is encrypted with an `AWS::KMS::Key` of the template
 (`KmsKeyId`), and the key's `KeyPolicy` either names `Service: logs.amazonaws.com` or has no
