@@ -30,7 +30,7 @@ from ..document import parse_cached, parse_text, remember
 from ..document.expansions import conflict, refusal_reason
 from ..document.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ..document.pointer import parse_pointer
-from ..document.resolve import View, step, walk
+from ..document.resolve import View, delete_entry, entry_index, insert_entry, set_entry, step, walk
 from ..document.text import LineIndex
 from ..errors import (
     AnchoredEditError,
@@ -41,7 +41,7 @@ from ..errors import (
     PatchVerificationError,
     VerificationError,
 )
-from .edits import Edit, apply_edits, conflicts
+from .edits import Edit, EditSet, apply_edits
 from .layout import Flush, Insertion, Layout, New
 from .layout_json import JsonLayout
 from .layout_yaml import YamlLayout
@@ -108,7 +108,7 @@ class Planner:
         self.text = text
         self.root: Node = root
         self.lines = LineIndex(text)
-        self.edits: list[Edit] = []
+        self.edits = EditSet()
         self.layout: Layout = self._layout(text, self.lines, self._tree)
 
     def _tree(self) -> Node:
@@ -116,7 +116,7 @@ class Planner:
         return self.root
 
     def current_text(self) -> str:
-        return apply_edits(self.text, self.edits)
+        return apply_edits(self.text, self.edits.edits)
 
     def flush(self) -> None:
         """Apply pending edits and re-parse, so every node has real text again."""
@@ -135,11 +135,10 @@ class Planner:
         if not own_line:
             end, new = self.layout.finish(end, new)
         edit = Edit(start, end, new, self.seq, id(owner))
-        for other in self.edits:
-            if conflicts(edit, other):
-                raise Flush
+        if self.edits.conflicting(edit):
+            raise Flush
         self.seq += 1
-        self.edits.append(edit)
+        self.edits.add(edit)
 
     # -- driver ---------------------------------------------------------------------------
     def run(self, patch: list[dict[str, Any]]) -> str:
@@ -254,7 +253,7 @@ class Planner:
                 ) from None
         if self.fast and not self.flushes and self.layout.verifies_locally and not self.expansions and LOCAL_VERIFY:
             local = verify_islands(
-                self.original, text, self.orig_root, self.orig_data, self.data, self.edits, self.file
+                self.original, text, self.orig_root, self.orig_data, self.data, self.edits.edits, self.file
             )
             if local is not None:
                 remember(text, local)
@@ -306,13 +305,20 @@ class Planner:
                 owned.add(id(child))
             cur = child
 
-    def _own(self, node: Any, parent: View | None) -> Any:
-        """``node`` itself if this planner owns it, else a copy linked into ``parent``."""
+    def _own(self, node: Any, parent: View | None, token: str | None = None) -> Any:
+        """``node`` itself if this planner owns it, else a copy linked into ``parent`` (where
+        ``token`` leads to it)."""
         if self.private or not isinstance(node, (MappingNode, SequenceNode)) or id(node) in self.owned:
             return node
         if isinstance(node, MappingNode):
             clone: Any = MappingNode(
-                node.start, node.value_start, node.end, list(node.items), node.flow, node.tag, node.close
+                node.start,
+                node.value_start,
+                node.end,
+                list(node.items),
+                node.flow,
+                node.tag,
+                node.close,
             )
         else:
             clone = SequenceNode(
@@ -322,16 +328,25 @@ class Planner:
         if parent is None:
             self.root = clone
         else:
-            items = parent.node.items
-            for i, item in enumerate(items):
-                if isinstance(item, tuple):
-                    if item[1] is node:
-                        items[i] = (item[0], clone)
-                        break
-                elif item is node:
-                    items[i] = clone
-                    break
+            self._relink(parent.node, token, node, clone)
         return clone
+
+    @staticmethod
+    def _relink(container: Any, token: str | None, old: Any, new: Any) -> None:
+        """Put ``new`` where ``old`` is in ``container`` (found through ``token`` when it leads
+        there, else by a scan)."""
+        if isinstance(container, MappingNode):
+            index = entry_index(container, token) if token is not None else None
+            if index is None or container.items[index][1] is not old:
+                index = next((i for i, (_, v) in enumerate(container.items) if v is old), None)
+            if index is not None:
+                set_entry(container, index, (container.items[index][0], new))
+        elif isinstance(container, SequenceNode):
+            index = int(token) if token is not None and token.isdigit() else None
+            if index is None or index >= len(container.items) or container.items[index] is not old:
+                index = next((i for i, v in enumerate(container.items) if v is old), None)
+            if index is not None:
+                container.items[index] = new
 
     def _walk(self, tokens: list[str]) -> list[View]:
         views = [View(self._own(self.root, None))]
@@ -343,7 +358,7 @@ class Planner:
             if nxt is None:
                 break
             if nxt.node is not cur.node:
-                nxt = View(self._own(nxt.node, cur), nxt.unwrapped, nxt.part)
+                nxt = View(self._own(nxt.node, cur, tok), nxt.unwrapped, nxt.part)
             views.append(nxt)
         if len(views) <= len(tokens) and isinstance(views[-1].node, New):
             raise Flush
@@ -376,7 +391,7 @@ class Planner:
         # pending insertions after a block node's last leaf (past its trailing comment)
         # belong to it: replacing the node must see them as text first
         reach = self.lines.line_end(node.end)
-        if any(e.start <= reach and node.start <= e.end for e in self.edits):
+        if self.edits.touching(node.start, reach):
             raise Flush
         start, end, new = self.layout.replacement(node, value, parent.node if parent is not None else None)
         self._edit(start, end, new, node)
@@ -386,17 +401,7 @@ class Planner:
         if parent is None:
             self.root = new  # type: ignore[assignment]
             return
-        container = parent.node
-        if isinstance(container, MappingNode):
-            for i, (key, value) in enumerate(container.items):
-                if value is old:
-                    container.items[i] = (key, new)  # type: ignore[assignment]
-                    return
-        elif isinstance(container, SequenceNode):
-            for i, value in enumerate(container.items):
-                if value is old:
-                    container.items[i] = new  # type: ignore[call-overload]
-                    return
+        self._relink(parent.node, token, old, new)
 
     # add -------------------------------------------------------------------------------
     def add(self, tokens: list[str], value: Any) -> list[str] | None:
@@ -409,12 +414,13 @@ class Planner:
         container = parent.node
         last = tokens[-1]
         if isinstance(container, MappingNode):
-            for key, val in container.items:
-                if key.value == last:
-                    if isinstance(val, New):
-                        raise Flush
-                    self._replace_node(val, value, parent, last)
-                    return None
+            index = entry_index(container, last)
+            if index is not None:
+                val = container.items[index][1]
+                if isinstance(val, New):
+                    raise Flush
+                self._replace_node(val, value, parent, last)
+                return None
             if not container.items:
                 return self._rerender(views, tokens, len(views) - 1)
             self._insert_entry(container, last, value)
@@ -458,7 +464,7 @@ class Planner:
         else:
             insertion = layout.entry_before(mapping, index, key, value)
         pos = self._insert(insertion, mapping)
-        mapping.items.insert(index, (ScalarNode(pos, pos, pos, key, "", None, key), New(value, pos, pos)))  # type: ignore[arg-type]
+        insert_entry(mapping, index, (ScalarNode(pos, pos, pos, key, "", None, key), New(value, pos, pos)))  # type: ignore[arg-type]
 
     def _insert_item(self, seq: SequenceNode, index: int, value: Any) -> bool:
         """A new item at ``index``; False when the layout cannot place it (re-render ``seq``)."""
@@ -485,7 +491,9 @@ class Planner:
         container = views[-1].node
         last = tokens[-1]
         if isinstance(container, MappingNode):
-            index = next(i for i, (k, _) in enumerate(container.items) if k.value == last)
+            found = entry_index(container, last)
+            assert found is not None  # jsonpatch removed it from the data
+            index = found
         else:
             index = int(last)
         if len(container.items) == 1:
@@ -494,7 +502,10 @@ class Planner:
         if region is None:
             return self._rerender(views, tokens, len(views) - 1)
         self._edit(region[0], region[1], "", container)
-        del container.items[index]
+        if isinstance(container, MappingNode):
+            delete_entry(container, index)
+        else:
+            del container.items[index]
         return None
 
     # move (rename) --------------------------------------------------------------------------
@@ -523,14 +534,18 @@ class Planner:
             self._rerender(views, tokens, len(views) - 1)
             return
         mapping = views[-1].node
-        index = next(i for i, (k, _) in enumerate(mapping.items) if k.value == from_tokens[-1])
+        found = entry_index(mapping, from_tokens[-1])
+        assert found is not None  # jsonpatch moved it in the data
+        index = found
         key, value = mapping.items[index]
         if isinstance(key, New) or key.start == key.end:
             raise Flush
         new_name = tokens[-1]
         rendered = self.layout.key_text(key, new_name, mapping)
         self._edit(key.start, key.end, rendered, key)
-        mapping.items[index] = (ScalarNode(key.start, key.start, key.end, new_name, key.style, None, new_name), value)
+        set_entry(
+            mapping, index, (ScalarNode(key.start, key.start, key.end, new_name, key.style, None, new_name), value)
+        )
 
 
 def _lone_surrogate(op: dict[str, Any]) -> str | None:

@@ -238,6 +238,7 @@ class ReferenceIndex:
     _consumed: set[str] = field(default_factory=set, repr=False)
     _by_name: dict[str, list[Occurrence]] | None = field(default=None, repr=False)
     _joined: tuple[str, list[int], list[tuple[str, str]]] | None = field(default=None, repr=False)
+    _positions: dict[str, int] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.declared = declared_names(self.data)
@@ -287,6 +288,15 @@ class ReferenceIndex:
                         dot = occ.text.find(".", dot + 1)
             self._by_name = by_name
         return self._by_name.get(name, [])
+
+    def position(self, pointer: str) -> int:
+        """Where the first occurrence at ``pointer`` is in :attr:`occurrences` (document order)."""
+        if self._positions is None:
+            positions: dict[str, int] = {}
+            for i, occ in enumerate(self.occurrences):
+                positions.setdefault(occ.pointer, i)
+            self._positions = positions
+        return self._positions[pointer]
 
     def mentions(self, name: str) -> list[str]:
         """Pointers of plain strings (not reference positions) that contain ``name`` as a word."""
