@@ -593,8 +593,13 @@ class _Comparison:
                         or (isinstance(own, dict) and key in own)
                     ):
                         continue
+                    old, new = b.get(kind), a.get(kind)  # a mapping, or text being typed
                     change, cause, props = self._properties_change(
-                        resource_type, {key: b.get(kind, {}).get(key)}, {key: a.get(kind, {}).get(key)}, _NO_RENAMES, ()
+                        resource_type,
+                        {key: old.get(key) if isinstance(old, dict) else None},
+                        {key: new.get(key) if isinstance(new, dict) else None},
+                        _NO_RENAMES,
+                        (),
                     )  # type: ignore[misc]
                     self._put(logical_id, resource_type, change, f"Globals {kind} {key} applies here: {cause}", props)
 

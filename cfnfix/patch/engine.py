@@ -160,6 +160,13 @@ class Planner:
                 "which a UTF-8 template cannot hold",
                 file=self.file,
             )
+        depth = _depth(op.get("value"))
+        if depth > MAX_VALUE_DEPTH:
+            raise PatchConflictError(
+                f"patch operation #{index} ({op['op']} {op['path']!r}): the value is nested more than "
+                f"{MAX_VALUE_DEPTH} levels deep; a template value is not",
+                file=self.file,
+            )
         kind = op["op"]
         tokens = parse_pointer(op["path"])
         from_tokens = (
@@ -546,6 +553,26 @@ class Planner:
         set_entry(
             mapping, index, (ScalarNode(key.start, key.start, key.end, new_name, key.style, None, new_name), value)
         )
+
+
+#: How deep a patch value may nest (lists and mappings in one another): deeper values are
+#: refused with one line instead of exhausting the renderer's stack.
+MAX_VALUE_DEPTH = 100
+
+
+def _depth(value: Any) -> int:
+    """How deep ``value`` nests (0: a scalar), counted without recursion, stopping past the limit."""
+    deepest = 0
+    stack = [(value, 0)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, (dict, list)):
+            level += 1
+            deepest = max(deepest, level)
+            if level > MAX_VALUE_DEPTH:
+                return level
+            stack.extend((item, level) for item in (node.values() if isinstance(node, dict) else node))
+    return deepest
 
 
 def _lone_surrogate(op: dict[str, Any]) -> str | None:

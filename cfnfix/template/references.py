@@ -379,7 +379,9 @@ class ReferenceIndex:
     def _foreach(self, loop: list[Any], path: str, handler: Callable[[Any, str, _Scope], None], scope: _Scope) -> None:
         """``[Identifier, Collection, {KeyTemplate: fragment}]``: the identifier shadows names in the fragment."""
         ident = loop[0]
-        names = frozenset([ident] if isinstance(ident, str) else [i for i in ident if isinstance(i, str)])
+        # a half-typed loop may have no identifier yet (``- `` alone: null)
+        items = [ident] if isinstance(ident, str) else ident if isinstance(ident, list) else []
+        names = frozenset(i for i in items if isinstance(i, str))
         self._expr(loop[1], _at(path, "1"), scope.plain())
         inner = scope.shadowing(names)
         if isinstance(loop[2], dict):
