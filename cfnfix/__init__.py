@@ -16,6 +16,7 @@ __version__ = "0.1.0"
 #: Public name → the module that defines it.
 _EXPORTS: dict[str, str] = {
     "AnchoredEditError": "errors",
+    "ArgumentError": "errors",
     "Applicability": "findings",
     "CfnfixError": "errors",
     "ConfigError": "errors",
@@ -45,6 +46,7 @@ _EXPORTS: dict[str, str] = {
 
 __all__ = [
     "AnchoredEditError",
+    "ArgumentError",
     "Applicability",
     "CfnfixError",
     "ConfigError",
@@ -78,6 +80,7 @@ if TYPE_CHECKING:
     from .config import Settings
     from .errors import (
         AnchoredEditError,
+        ArgumentError,
         CfnfixError,
         ConfigError,
         LintRefusalError,

@@ -10,10 +10,14 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+import cfnfix
+import cfnfix.document as cfnfix_document
 from cfnfix.impact import impact_of
 
 from .test_console_script import _script
@@ -169,3 +173,42 @@ def test_apply_patch_output_is_json_or_an_error(tmp_path: Path) -> None:
     json.loads(out)  # valid JSON (strict: NaN is not)
     assert "NaN" not in out
     _one_error(rc, err, "nan.yaml", "NaN")
+
+
+# ------------------------------------------------------------------ item 14: the Python API
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: cfnfix.apply_patch(Path("examples/orders-stack.yaml"), []),  # type: ignore[arg-type]
+        lambda: cfnfix.apply_patch(QUEUE, [{"op": "add", "path": "/Outputs", "value": {1: 2}}]),
+        lambda: cfnfix.check(QUEUE, config={"select": []}),  # type: ignore[arg-type]
+        lambda: cfnfix.check(5),  # type: ignore[arg-type]
+        lambda: cfnfix.fix(QUEUE, config=cfnfix.Settings.model_construct(select=5)),
+    ],
+    ids=["apply_patch-path", "integer-key", "config-dict", "source-int", "invalid-settings"],
+)
+def test_api_errors_are_cfnfix_errors(call: Callable[[], object]) -> None:
+    with pytest.raises(cfnfix.CfnfixError) as info:
+        call()
+    assert "\n" not in str(info.value)
+
+
+def test_shared_caches_under_eight_threads() -> None:
+    """Eight threads checking and fixing templates at once get what one thread gets (the
+    shared parse cache, reference indexes and kept results are locked)."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(Path("golden").glob("*/*/input.yaml"))[:24]]
+
+    def run(text: str) -> tuple[list[str], str]:
+        try:
+            found = [f.model_dump_json() for f in cfnfix.check(text)]
+            return found, cfnfix.fix(text, unsafe=True).text
+        except cfnfix.CfnfixError as exc:
+            return [str(exc)], ""
+
+    expected = [run(t) for t in texts]
+    cfnfix_document._CACHE.clear()  # the threads parse afresh, racing on the caches
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        for _ in range(3):
+            assert list(pool.map(run, texts)) == expected

@@ -34,6 +34,7 @@ from ..document.resolve import View, delete_entry, entry_index, insert_entry, se
 from ..document.text import LineIndex
 from ..errors import (
     AnchoredEditError,
+    ArgumentError,
     CfnfixError,
     PatchConflictError,
     PatchError,
@@ -162,6 +163,12 @@ class Planner:
                 file=self.file,
             )
         depth = _depth(op.get("value"))
+        if depth < 0:
+            raise PatchConflictError(
+                f"patch operation #{index} ({op['op']} {op['path']!r}): a mapping in the value has a key "
+                "that is not a string (JSON and templates have string keys only)",
+                file=self.file,
+            )
         if depth > MAX_VALUE_DEPTH:
             raise PatchConflictError(
                 f"patch operation #{index} ({op['op']} {op['path']!r}): the value is nested more than "
@@ -568,7 +575,8 @@ MAX_VALUE_DEPTH = 100
 
 
 def _depth(value: Any) -> int:
-    """How deep ``value`` nests (0: a scalar), counted without recursion, stopping past the limit."""
+    """How deep ``value`` nests (0: a scalar), counted without recursion, stopping past the
+    limit; -1 when a mapping in it has a key that is not a string (JSON has none)."""
     deepest = 0
     stack = [(value, 0)]
     while stack:
@@ -578,6 +586,8 @@ def _depth(value: Any) -> int:
             deepest = max(deepest, level)
             if level > MAX_VALUE_DEPTH:
                 return level
+            if isinstance(node, dict) and not all(isinstance(k, str) for k in node):
+                return -1
             stack.extend((item, level) for item in (node.values() if isinstance(node, dict) else node))
     return deepest
 
@@ -613,6 +623,8 @@ def apply_patch(text: str, patch: list[dict[str, Any]], *, file: str | None = No
     ``strict=True`` turns this second opinion off, so a planner bug raises instead of hiding:
     the tests and ``benchmarks/engine_fidelity.py`` measure the fast planner alone.
     """
+    if not isinstance(text, str):
+        raise ArgumentError(f"apply_patch takes the template text (str), not {type(text).__name__}", file=file)
     if not isinstance(patch, list):
         raise PatchConflictError("a JSON Patch must be a list of operations", file=file)
     if not patch:
