@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Op, Severity
 from ...template.references import ReferenceIndex
 from ..base import Rule, RuleContext
 
@@ -37,17 +37,19 @@ class SubWithoutVariables(Rule):
     root_cause = "Sub was used by habit, or the variable it once had was removed."
     deployment_impact = "None: the value is the same. The Sub makes readers look for a variable that is not there."
     explanation: ClassVar[str] = """\
-## What is wrong
-`Fn::Sub` substitutes `${Name}` variables. A string without any (`!Sub "my-bucket"`) evaluates
-to itself: the function is noise, and readers look for a variable that is not there
-(cfn-lint W1020).
+## What
+An `Fn::Sub` whose string has no `${Name}` variable (`!Sub "my-bucket"`; cfn-lint W1020).
 
-## The fix
+## Why
+`Fn::Sub` substitutes `${Name}` variables; a string without any evaluates to itself: the
+function is noise, and readers look for a variable that is not there.
+
+## Fix
 The `Fn::Sub` (`!Sub`) is replaced by the string it evaluates to. `${!Literal}` is Sub's way
 to write a literal `${Literal}`, so it becomes `${Literal}` in the plain string. The list form
 with an empty variable map (`[text, {}]`) is treated the same; a non-empty map is left alone.
 
-## Safety
+## Fix safety
 **Safe**: the property receives exactly the same string.
 """
 
@@ -62,9 +64,5 @@ with an empty variable map (`[text, {}]`) is treated the same; a non-empty map i
             plain = _plain(arg)
             if plain is None:
                 continue
-            fix = Fix(
-                applicability=Applicability.SAFE,
-                message="use the plain string",
-                patch=[{"op": "replace", "path": pointer, "value": plain}],
-            )
+            fix = Fix.safe("use the plain string", [Op.replace(pointer, plain)])
             yield self.finding(ctx, pointer, f"Fn::Sub of {plain!r} has no variables: write the plain string", fix=fix)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from ...document.pointer import make_pointer
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Op, Severity
 from ...template.model import resources
 from ..base import Rule, RuleContext
 
@@ -35,21 +35,25 @@ class UpdateReplacePolicyMissing(Rule):
         "although the DeletionPolicy says to keep it."
     )
     explanation: ClassVar[str] = """\
-## What is wrong
+## What
+A resource with `DeletionPolicy: Retain` (or `Snapshot`, `RetainExceptOnCreate`) and no
+`UpdateReplacePolicy`, or the reverse (cfn-lint W3011).
+
+## Why
 `DeletionPolicy: Retain` (or `Snapshot`) keeps a resource's data when the stack deletes it.
 When an *update* replaces the resource (a property that requires replacement changed),
 CloudFormation deletes the old one according to `UpdateReplacePolicy`, whose default is
-`Delete`: the data the DeletionPolicy was meant to protect is lost (cfn-lint W3011). The
+`Delete`: the data the DeletionPolicy was meant to protect is lost. The
 reverse — `UpdateReplacePolicy` without `DeletionPolicy` — has the same hole on deletion.
 
-## The fix
+## Fix
 The missing attribute is added with the same value: `UpdateReplacePolicy: Retain` next to
 `DeletionPolicy: Retain`, `Snapshot` next to `Snapshot`; `DeletionPolicy:
 RetainExceptOnCreate` gets `UpdateReplacePolicy: Retain` (the one it has). A policy written
 with an intrinsic function is left alone; so are `AWS::Lambda::Version` and
 `AWS::Lambda::LayerVersion` (as cfn-lint does).
 
-## Safety
+## Fix safety
 **Unsafe**: after the fix, an update that replaces the resource keeps the old one (and its
 cost, and its name, which may make the replacement fail when the name is fixed) instead of
 deleting it. That is what the existing policy asks for, but it changes what an update does:
@@ -73,10 +77,6 @@ review it.
             if not isinstance(value, str) or value not in table:
                 continue
             new = table[value]
-            fix = Fix(
-                applicability=Applicability.UNSAFE,
-                message=f"add {missing}: {new}",
-                patch=[{"op": "add", "path": make_pointer(["Resources", res.id, missing]), "value": new}],
-            )
+            fix = Fix.unsafe(f"add {missing}: {new}", [Op.add(make_pointer(["Resources", res.id, missing]), new)])
             message = f"{res.id} has {source}: {value} but no {missing}, so its data is deleted when {'an update replaces it' if has_delete else 'the stack deletes it'}; add {missing}: {new}"
             yield self.finding(ctx, make_pointer(["Resources", res.id, source]), message, fix=fix, at_key=True)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Op, Severity
 from ...template.model import resources
 from ..base import RuleContext
 from ._base import NEEDS, SchemaRule, either
 from ._match import closest
-from ._values import allowed, synonym
+from ._values import Synonym, allowed, synonym
 from ._walk import nodes
 
 
@@ -35,6 +35,12 @@ class AllowedValue(SchemaRule):
 A string value where the resource schema allows only a fixed list (cfn-lint's E3030), or an
 EC2 instance type (E3628) or RDS DB instance class (E3025) that is not in cfn-lint's lists
 for us-east-1.
+"""
+        + NEEDS
+        + """
+## Why
+CloudFormation (or the service) rejects a value outside the list, and the resource fails to
+create or update.
 
 ## Fix
 - The value equals exactly one allowed value ignoring case (`pay_per_request`,
@@ -45,8 +51,11 @@ for us-east-1.
   `SecureString`, which CloudFormation cannot create, becomes `String`: **unsafe**, since
   the value is then stored unencrypted (keep a real secret in Secrets Manager).
 - Otherwise the finding lists the closest allowed values and nothing is changed.
+
+## Fix safety
+**Safe** for a value that differs from an allowed one only in case, and for a synonym the
+table marks safe; **unsafe** for a synonym the table marks unsafe (the reason is above).
 """
-        + NEEDS
     )
 
     def scan(self, ctx: RuleContext) -> Iterator[Finding]:
@@ -63,25 +72,24 @@ for us-east-1.
                 )
 
     def _judge(
-        self, ctx: RuleContext, pointer: str, rid: str, where: str, value: str, values: tuple[str, ...], syn: object
+        self,
+        ctx: RuleContext,
+        pointer: str,
+        rid: str,
+        where: str,
+        value: str,
+        values: tuple[str, ...],
+        syn: Synonym | None,
     ) -> Finding:
         head = f"{rid}: '{value}' is not an allowed value of {where}"
         same = [v for v in values if v.casefold() == value.casefold()]
         if len(same) == 1:
-            fix = Fix(
-                applicability=Applicability.SAFE,
-                message=f"Write '{same[0]}'",
-                patch=[{"op": "replace", "path": pointer, "value": same[0]}],
-            )
+            fix = Fix.safe(f"Write '{same[0]}'", [Op.replace(pointer, same[0])])
             return self.finding(ctx, pointer, f"{head}; '{same[0]}' differs only in case", fix=fix)
-        if syn is not None and syn.to in values:  # type: ignore[attr-defined]
-            applicability = Applicability(syn.applicability)  # type: ignore[attr-defined]
-            fix = Fix(
-                applicability=applicability,
-                message=f"Write '{syn.to}'",
-                patch=[{"op": "replace", "path": pointer, "value": syn.to}],
-            )  # type: ignore[attr-defined]
-            return self.finding(ctx, pointer, f"{head}; use '{syn.to}': {syn.why}", fix=fix)  # type: ignore[attr-defined]
+        if syn is not None and syn.to in values:
+            build = Fix.safe if Applicability(syn.applicability) is Applicability.SAFE else Fix.unsafe
+            fix = build(f"Write '{syn.to}'", [Op.replace(pointer, syn.to)])
+            return self.finding(ctx, pointer, f"{head}; use '{syn.to}': {syn.why}", fix=fix)
         match = closest(value, values)
         if len(same) > 1:
             hint = f"; it could be {either(same)}"

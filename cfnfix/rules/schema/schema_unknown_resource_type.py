@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Op, Severity
 from ...template.model import resources
 from ..base import RuleContext
 from ._base import NEEDS, SchemaRule, either
@@ -35,6 +35,12 @@ class UnknownResourceType(SchemaRule):
 A resource whose `Type` is not a type cfn-lint's schemas know in us-east-1 (SAM types
 included), nor a custom resource (`Custom::…`), a module (`…::MODULE`) or an Alexa skill:
 cfn-lint's E3006.
+"""
+        + NEEDS
+        + """
+## Why
+CloudFormation cannot find the type in the registry and rejects the template before it
+creates anything.
 
 ## Fix
 - The type differs from a real one only in case (`AWS::S3::bucket`): renamed, **safe**.
@@ -43,8 +49,11 @@ cfn-lint's E3006.
 - Otherwise (an invented type, or two equally close ones): reported with the nearest real
   types, not fixed; a registry extension your account activated is also reported this way
   (ignore the finding for it).
+
+## Fix safety
+**Safe** when only the case differs; **unsafe** for a type within one or two edits (a guess:
+review it).
 """
-        + NEEDS
     )
 
     def scan(self, ctx: RuleContext) -> Iterator[Finding]:
@@ -60,11 +69,7 @@ cfn-lint's E3006.
             if match is not None and match.unique is not None:
                 real = match.unique
                 safe = match.kind == "case"
-                fix = Fix(
-                    applicability=Applicability.SAFE if safe else Applicability.UNSAFE,
-                    message=f"Change the type to '{real}'",
-                    patch=[{"op": "replace", "path": pointer, "value": real}],
-                )
+                fix = (Fix.safe if safe else Fix.unsafe)(f"Change the type to '{real}'", [Op.replace(pointer, real)])
                 yield self.finding(
                     ctx,
                     pointer,

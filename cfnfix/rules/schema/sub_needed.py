@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ...document.pointer import escape_token
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Op, Severity
 from ...template.model import resources, section
 from ..base import RuleContext
 from ._base import NEEDS, SchemaRule
@@ -41,8 +41,13 @@ class SubNeeded(SchemaRule):
 ## What
 A plain string in a resource's properties or an output that contains `${X}` where `X` is a
 parameter, a resource (`${X.Attr}`: one of its attributes) or a pseudo parameter of the
-template, but is not inside `Fn::Sub`: CloudFormation deploys the text `${X}` literally
-(cfn-lint's E1029).
+template, but is not inside `Fn::Sub` (cfn-lint's E1029).
+"""
+        + NEEDS
+        + """
+## Why
+Outside `Fn::Sub` nothing is substituted: the literal text `${X}` is deployed instead of the
+value, so names, ARNs and URLs come out wrong.
 
 ## Fix
 The string becomes `Fn::Sub` of itself (`!Sub` where the file writes intrinsic functions as
@@ -52,8 +57,11 @@ holds other `${…}` (a shell variable in UserData), those are escaped as `${!�
 definition with `DefinitionSubstitutions` for the name are left alone (the service
 substitutes them), as are a nested `TemplateBody` (a template of its own) and strings
 inside other intrinsic functions' name arguments.
+
+## Fix safety
+**Safe** when every `${…}` in the string names something of the template; **unsafe** when
+other `${…}` in it are escaped as `${!…}`: review them.
 """
-        + NEEDS
     )
 
     def scan(self, ctx: RuleContext) -> Iterator[Finding]:
@@ -112,10 +120,8 @@ inside other intrinsic functions' name arguments.
         safe = not other
         shown = ", ".join(f"${{{v}}}" for v in dict.fromkeys(named))
         escaped = "" if safe else f", escaping {', '.join(f'${{{v}}}' for v in dict.fromkeys(other))} as literal text"
-        fix = Fix(
-            applicability=Applicability.SAFE if safe else Applicability.UNSAFE,
-            message=f"Wrap the string in Fn::Sub{escaped}",
-            patch=[{"op": "replace", "path": pointer, "value": {"Fn::Sub": value}}],
+        fix = (Fix.safe if safe else Fix.unsafe)(
+            f"Wrap the string in Fn::Sub{escaped}", [Op.replace(pointer, {"Fn::Sub": value})]
         )
         verb = "is" if len(set(named)) == 1 else "are"
         return self.finding(
