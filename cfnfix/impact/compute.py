@@ -222,7 +222,7 @@ def _attribute(value: Any, new_of: dict[str, str]) -> Any:
     return value
 
 
-def _touched(patch: list[dict[str, Any]]) -> dict[str, set[str] | None] | None:
+def _touched(patch: Patch) -> dict[str, set[str] | None] | None:
     """Resource ID → the property names the patch's operations reach in it (None: all of them,
     the operation names the resource or its ``Properties`` whole); None when an operation
     replaces ``Resources`` or the whole template."""
@@ -283,7 +283,7 @@ class _Comparison:
     holds a renamed name. So the cost follows the patch, not the template.
     """
 
-    def __init__(self, before: Any, after: Any, patch: list[dict[str, Any]]) -> None:
+    def __init__(self, before: Any, after: Any, patch: Patch) -> None:
         renames = _renames(patch)
         self.before = _Resources(before)
         self.after = _Resources(after)
