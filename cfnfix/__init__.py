@@ -46,8 +46,8 @@ _EXPORTS: dict[str, str] = {
 
 __all__ = [
     "AnchoredEditError",
-    "ArgumentError",
     "Applicability",
+    "ArgumentError",
     "CfnfixError",
     "ConfigError",
     "FailedFix",

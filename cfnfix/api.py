@@ -108,7 +108,7 @@ def _revalidated(settings: Settings) -> Settings:
     """``settings`` as given, once checked again: a ``Settings`` built with ``model_construct``
     or changed after it was made may hold anything (a :class:`ConfigError` then, one line)."""
     try:
-        Settings.model_validate(settings.model_dump(by_alias=True, warnings=False))
+        Settings.model_validate(settings.model_dump(by_alias=True, warnings=False), context={"quiet": True})
     except ValidationError as exc:
         err = exc.errors()[0]
         key = ".".join(str(p) for p in err.get("loc", ())) or "(top level)"

@@ -151,12 +151,18 @@ def test_impact_of_reached_resources_equals_comparing_them_all(patch: list[dict[
     except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException, TypeError, KeyError, IndexError):
         return
     fast = impact_of(BASE, patch)
-    original = compute._Comparison._naming_old
-    compute._Comparison._naming_old = lambda self: set(self.after)  # type: ignore[method-assign]
+    original = compute._Comparison.__init__
+
+    def every_resource(self: Any, *args: Any) -> None:  # compare every resource, none skipped as shared
+        original(self, *args)
+        self.touched = None
+        self.naming_old = set(self.after.block)
+
+    compute._Comparison.__init__ = every_resource  # type: ignore[method-assign]
     try:
         every = impact_of(BASE, patch)
     finally:
-        compute._Comparison._naming_old = original  # type: ignore[method-assign]
+        compute._Comparison.__init__ = original  # type: ignore[method-assign]
     assert fast == every
 
 
