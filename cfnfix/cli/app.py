@@ -661,7 +661,9 @@ def server() -> None:
             use_color(False, sys.stderr),
         )
         raise typer.Exit(EXIT_ERROR)
-    run()
+    code = run()
+    if code:
+        raise typer.Exit(code)
 
 
 def _version(value: bool) -> None:
