@@ -14,7 +14,7 @@ from .intrinsics import intrinsic_name
 from .json_loader import load_json
 from .nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .pointer import parse_pointer
-from .resolve import View, walk
+from .resolve import View, entry_index, walk
 from .text import LineIndex
 from .yaml_loader import load_yaml
 
@@ -174,9 +174,9 @@ class Document:
             views = walk(self.root, tokens[:-1])
             parent = views[-1]
             if len(views) == len(tokens) and not parent.wrapped and isinstance(parent.node, MappingNode):
-                for key, _ in parent.node.items:
-                    if key.value == tokens[-1]:
-                        return self.lines.line_col(key.start)
+                at = entry_index(parent.node, tokens[-1])  # a lookup in a large mapping, not a scan
+                if at is not None:
+                    return self.lines.line_col(parent.node.items[at][0].start)
         return self.locate(pointer)
 
 

@@ -21,18 +21,18 @@ Only plain data is read; nothing of the template is evaluated.
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Iterator
 from itertools import compress
 from operator import is_not
 from typing import Any
 
-import jsonpatch
-
+from ..document.datapatch import ParsedOp, applied, parse_ops
 from ..document.pointer import parse_pointer
 from ..findings import Patch, ResourceChange, ResourceImpact
+from ..template.kept import KeptByIdentity
 from ..template.references import ReferenceIndex
+from .reach import Reach
 from .tables import generated_type, holds_data, interruption, replacement
 
 _VALID_ID = re.compile(r"[A-Za-z0-9]+\Z")
@@ -49,15 +49,37 @@ _ATTRIBUTES = (
 )
 
 Path = tuple[str, ...]
+#: The sections whose patched values the comparison reads.
+_COMPARED = frozenset({"Resources", "Globals"})
 
 
-def impact_of(before: Any, patch: Patch) -> list[ResourceImpact]:
+def impact_of(before: Any, patch: Patch, *, reuse: bool = False) -> list[ResourceImpact]:
     """The impact of applying ``patch`` to the template data ``before``, one entry per
-    resource it changes (in the order of the patched template)."""
+    resource it changes (in the order of the patched template).
+
+    ``reuse``: ``before`` is read-only (a parsed document's data) and will see many patches
+    (one per finding): copies of its large containers are kept between calls (see
+    :func:`~cfnfix.impact.reach.applied`).
+    """
     if not patch or not isinstance(before, dict):
         return []
-    after = _apply(before, patch)
-    return _Comparison(before, after, patch).run()
+    ops = parse_ops(patch)
+    with applied(before, _compared(ops), reuse=reuse) as after:
+        return _Comparison(before, after, ops).run()
+
+
+def _compared(ops: list[ParsedOp]) -> list[ParsedOp]:
+    """The operations whose effect the comparison reads: those in ``Resources`` or ``Globals``
+    (the rest, such as a removed condition, only matter through the renames and references
+    found from every operation). All of them when one crosses between those and the rest."""
+    inside: list[ParsedOp] = []
+    for op in ops:
+        where = {bool(tokens) and tokens[0] in _COMPARED for tokens in (op.path, op.source) if tokens is not None}
+        if where == {True}:
+            inside.append(op)
+        elif len(where) > 1 or not op.path:
+            return ops
+    return inside
 
 
 #: SAM ``Globals`` sections and the resource types they apply to.
@@ -72,56 +94,14 @@ _GLOBALS = {
 }
 
 
-def _apply(before: dict[str, Any], patch: Patch) -> Any:
-    """``patch`` applied to a copy of ``before`` that shares everything the patch does not
-    reach: before each operation, the containers on its paths are copied (each once), so the
-    cost follows the patch, not the size of the entries it touches. ``before`` is often the
-    parse cache's data: it must never change."""
-    doc: Any = dict(before)
-    fresh: dict[int, Any] = {id(doc): doc}  # copies made here (held, so their ids stay theirs)
-    for op in patch:
-        for pointer in (op.get("path"), op.get("from")):
-            if isinstance(pointer, str):
-                _own_path(doc, parse_pointer(pointer), fresh)
-        doc = jsonpatch.apply_patch(doc, [copy.deepcopy(op)], in_place=True)
-        if isinstance(doc, (dict, list)) and id(doc) not in fresh:
-            fresh[id(doc)] = doc  # a whole-document replace: the value is the patch's own copy
-    return doc
-
-
-def _own_path(doc: Any, tokens: list[str], fresh: dict[int, Any]) -> None:
-    """Copy (shallowly, once) every container on the way to the parent of ``tokens``, so an
-    operation there changes copies only; a moved value is copied when a later operation
-    reaches into it at its new place."""
-    node = doc
-    for token in tokens[:-1]:
-        key: Any
-        if isinstance(node, dict):
-            if token not in node:
-                return
-            key = token
-        elif isinstance(node, list):
-            if not token.isdigit() or int(token) >= len(node):
-                return
-            key = int(token)
-        else:
-            return
-        child = node[key]
-        if isinstance(child, (dict, list)) and id(child) not in fresh:
-            child = dict(child) if isinstance(child, dict) else list(child)
-            fresh[id(child)] = child
-            node[key] = child
-        node = child
-
-
-def _renames(patch: Patch) -> dict[str, dict[str, str]]:
+def _renames(ops: list[ParsedOp]) -> dict[str, dict[str, str]]:
     """Section → {new name: old name}, for each ``move`` of a whole entry of a template section
     (a renamed resource, parameter, mapping, condition or output; chains followed)."""
     old_of: dict[str, dict[str, str]] = {}
-    for op in patch:
-        if op.get("op") != "move":
+    for op in ops:
+        if op.op != "move" or op.source is None:
             continue
-        src, dst = parse_pointer(op.get("from", "")), parse_pointer(op.get("path", ""))
+        src, dst = op.source, op.path
         if len(src) == len(dst) == 2 and src[0] == dst[0] and src[1] != dst[1]:
             section = old_of.setdefault(src[0], {})
             section[dst[1]] = section.pop(src[1], src[1])
@@ -222,16 +202,15 @@ def _attribute(value: Any, new_of: dict[str, str]) -> Any:
     return value
 
 
-def _touched(patch: Patch) -> dict[str, set[str] | None] | None:
+def _touched(ops: list[ParsedOp]) -> dict[str, set[str] | None] | None:
     """Resource ID → the property names the patch's operations reach in it (None: all of them,
     the operation names the resource or its ``Properties`` whole); None when an operation
     replaces ``Resources`` or the whole template."""
     touched: dict[str, set[str] | None] = {}
-    for op in patch:
-        for pointer in (op.get("path"), op.get("from")):
-            if not isinstance(pointer, str):
+    for op in ops:
+        for tokens in (op.path, op.source):
+            if tokens is None:
                 continue
-            tokens = parse_pointer(pointer)
             if not tokens or tokens == ["Resources"]:
                 return None
             if tokens[0] != "Resources":
@@ -273,6 +252,21 @@ class _Resources:
 _MISSING = object()
 _NO_RENAMES: dict[str, str] = {}
 
+#: Position of each key of a template's ``Resources``, by the identity of that mapping.
+_POSITIONS: KeptByIdentity[dict[Any, int]] = KeptByIdentity(4)
+
+
+def _positions(block: dict[Any, Any]) -> dict[Any, int]:
+    """Key → its position in ``block`` (read-only data: kept while it is the same object)."""
+    found = _POSITIONS.get(id(block), block)
+    if found is None:
+        found = _POSITIONS.put(id(block), block, {key: i for i, key in enumerate(block)})
+    return found
+
+
+def _list_index(token: str) -> int | None:
+    return int(token) if token.isdigit() and token.isascii() else None
+
 
 class _Comparison:
     """One before/after comparison (see :func:`impact_of`).
@@ -283,11 +277,13 @@ class _Comparison:
     holds a renamed name. So the cost follows the patch, not the template.
     """
 
-    def __init__(self, before: Any, after: Any, patch: Patch) -> None:
-        renames = _renames(patch)
+    def __init__(self, before: Any, after: Any, ops: list[ParsedOp]) -> None:
+        renames = _renames(ops)
         self.before = _Resources(before)
         self.after = _Resources(after)
-        self.touched = _touched(patch)
+        self.touched = _touched(ops)
+        #: where the patch reaches: below a value it reached, only the keys it names can differ
+        self.reach = Reach.of(ops)
         resources = renames.get("Resources", {})
         self.old_of = {new: old for new, old in resources.items() if old in self.before and new in self.after}
         #: every rename, any section: old name → new name (references to them are compared through it)
@@ -351,27 +347,40 @@ class _Comparison:
         results = list(self.results.values())
         if len(results) < 2:
             return results
-        after_ids, before_ids = list(self.after.block), list(self.before.block)
+        before_at = _positions(self.before.block)
+        # new IDs were added last (a rename moves the entry to the end): found from the end
+        wanted = {r.logical_id for r in results if r.logical_id not in self.before and r.logical_id in self.after}
+        after_at: dict[str, int] = {}
+        for back, key in enumerate(reversed(self.after.block)):
+            if not wanted:
+                break
+            if key in wanted:
+                after_at[key] = -back
+                wanted.discard(key)
 
         def position(logical_id: str) -> tuple[int, int]:
             if logical_id in self.before:
-                return (1, before_ids.index(logical_id))
+                at = before_at.get(logical_id)
+                return (1, at if at is not None else list(self.before.block).index(logical_id))
             if logical_id in self.after:
-                return (0, after_ids.index(logical_id))
+                return (0, after_at[logical_id])
             return (2, 0)
 
         return sorted(results, key=lambda r: position(r.logical_id))
 
     # ------------------------------------------------------------------ comparing values
 
-    def _differs(self, b: Any, a: Any, new_of: dict[str, str], path: tuple[str, ...]) -> bool:
+    def _differs(self, b: Any, a: Any, new_of: dict[str, str], path: Path, full: bool = False) -> bool:
         """Whether ``b`` (before, with ``new_of``'s names renamed) and ``a`` (after) differ to
-        CloudFormation; ``path`` is where ``b`` is in the data before."""
+        CloudFormation; ``path`` is where ``b`` is in the data before. ``full``: compare every
+        key (the patch replaced a value above whole); else only those the patch reaches
+        (:class:`~cfnfix.impact.reach.Reach`) and those holding a renamed name."""
         if b is a and (not new_of or path not in self.dirty):
             return False
+        full = full or path in self.reach.full  # (what is above was judged by the caller)
         b, a = _canonical_node(_renamed_node(b, new_of)), _canonical_node(a)
         if isinstance(b, dict) and isinstance(a, dict):
-            if b.keys() != a.keys():
+            if full and b.keys() != a.keys():
                 return True
         elif isinstance(b, list) and isinstance(a, list):
             if len(b) != len(a):
@@ -380,35 +389,44 @@ class _Comparison:
             return True
         else:
             return bool(b != a)
-        for key in self._unshared(b, a, new_of, path):
-            if self._differs(b[key], a[key], new_of, (*path, str(key))):
+        for key in self._unshared(b, a, new_of, path, full):
+            if isinstance(b, dict) and (key in b) != (key in a):
+                return True
+            if self._differs(b[key], a[key], new_of, (*path, str(key)), full):
                 return True
         return False
 
-    def _unshared(self, b: Any, a: Any, new_of: dict[str, str], path: tuple[str, ...]) -> list[Any]:
-        """The keys (indexes) of two mappings (lists) of the same keys (length) whose values are
-        not the very same object, found without a Python step per entry (a list of thousands
-        of items, one of them patched, costs microseconds), and those holding a renamed name."""
-        if isinstance(b, dict):
-            keys = list(compress(b.keys(), map(is_not, b.values(), map(a.__getitem__, b.keys()))))
+    def _unshared(self, b: Any, a: Any, new_of: dict[str, str], path: Path, full: bool) -> list[Any]:
+        """The keys (indexes) of two mappings (lists) whose values may differ: with ``full``, those
+        whose values are not the very same object, found without a Python step per entry (a
+        list of thousands of items costs microseconds); else the ones the patch reaches (keys
+        of ``b`` or ``a``: one may be new or gone). Then those holding a renamed name."""
+        if full:
+            if isinstance(b, dict):
+                keys = list(compress(b.keys(), map(is_not, b.values(), map(a.__getitem__, b.keys()))))
+            else:
+                keys = list(compress(range(len(b)), map(is_not, b, a)))
+        elif isinstance(b, dict):
+            keys = [k for k in self.reach.keys(path) if k in b or k in a]
         else:
-            keys = list(compress(range(len(b)), map(is_not, b, a)))
+            keys = [i for i in map(_list_index, self.reach.keys(path)) if i is not None and i < len(b)]
         if new_of and path in self.dirty_children:
             seen = set(keys)
             for token in self.dirty_children[path]:
-                key: Any = token if isinstance(b, dict) else int(token) if token.isdigit() else None
+                key: Any = token if isinstance(b, dict) else _list_index(token)
                 if key is not None and key not in seen and (key in b if isinstance(b, dict) else key < len(b)):
                     keys.append(key)
         return keys
 
     def _pattern_differs(
-        self, b: Any, a: Any, pattern: tuple[str, ...], new_of: dict[str, str], path: tuple[str, ...]
+        self, b: Any, a: Any, pattern: tuple[str, ...], new_of: dict[str, str], path: Path, full: bool = False
     ) -> bool:
         """Whether the values at a schema path (``*``: every list item or mapping entry) differ."""
         if not pattern:
-            return self._differs(b, a, new_of, path)
+            return self._differs(b, a, new_of, path, full)
         if b is a and (not new_of or path not in self.dirty):
             return False
+        full = full or path in self.reach.full
         b, a = _canonical_node(_renamed_node(b, new_of)), _canonical_node(a)
         token, rest = pattern[0], pattern[1:]
         if token == "*":
@@ -416,21 +434,23 @@ class _Comparison:
                 if len(b) != len(a):
                     return True
             elif isinstance(b, dict) and isinstance(a, dict):
-                if b.keys() != a.keys():
+                if full and b.keys() != a.keys():
                     return True
             else:
                 has_b = isinstance(b, (dict, list)) and bool(b)
                 has_a = isinstance(a, (dict, list)) and bool(a)
                 return has_b or has_a
-            return any(
-                self._pattern_differs(b[k], a[k], rest, new_of, (*path, str(k)))
-                for k in self._unshared(b, a, new_of, path)
-            )
+            for k in self._unshared(b, a, new_of, path, full):
+                if isinstance(b, dict) and (k in b) != (k in a):
+                    return True
+                if self._pattern_differs(b[k], a[k], rest, new_of, (*path, str(k)), full):
+                    return True
+            return False
         in_b = isinstance(b, dict) and token in b
         in_a = isinstance(a, dict) and token in a
         if in_b != in_a:
             return True
-        return in_b and self._pattern_differs(b[token], a[token], rest, new_of, (*path, token))
+        return in_b and self._pattern_differs(b[token], a[token], rest, new_of, (*path, token), full)
 
     # ------------------------------------------------------------------ one resource
 
@@ -450,8 +470,12 @@ class _Comparison:
         raw = self._properties_change(
             new_type, old_body.get("Properties"), body.get("Properties"), self.free, where, keys
         )
-        kept = self._properties_change(
-            new_type, old_body.get("Properties"), body.get("Properties"), self.new_of, where, keys
+        kept = (
+            raw
+            if self.free == self.new_of  # no rename of a deployed resource: the same comparison
+            else self._properties_change(
+                new_type, old_body.get("Properties"), body.get("Properties"), self.new_of, where, keys
+            )
         )
         attributes = [a for a in _ATTRIBUTES if self._attribute_differs(old_id, a, old_body, body)]
         if old_id != new_id:
@@ -530,7 +554,7 @@ class _Comparison:
             if isinstance(b, list) and isinstance(a, list) and len(b) != len(a):
                 return True
             return bool(_attribute(b, self.new_of) != a)
-        return self._differs(b, a, self.new_of, path)
+        return self._differs(b, a, self.new_of, path, self.reach.whole(path))
 
     def _properties_change(
         self,
@@ -538,15 +562,17 @@ class _Comparison:
         before: Any,
         after: Any,
         new_of: dict[str, str],
-        path: tuple[str, ...],
+        path: Path,
         keys: list[Any] | None = None,
+        full: bool = False,
     ) -> tuple[ResourceChange, str, list[str]] | None:
         b = before if isinstance(before, dict) else {}
         a = after if isinstance(after, dict) else {}
         if keys is None:
             keys = list(dict.fromkeys([*b, *a]))
+        full = full or self.reach.whole(path)  # once here: below, each level checks itself
         changed = [
-            k for k in keys if (k in b) != (k in a) or (k in b and self._differs(b[k], a[k], new_of, (*path, k)))
+            k for k in keys if (k in b) != (k in a) or (k in b and self._differs(b[k], a[k], new_of, (*path, k), full))
         ]
         if not changed:
             return None
@@ -564,7 +590,7 @@ class _Comparison:
             (table.create_only, ResourceChange.REPLACED, "create-only"),
             (table.conditional, ResourceChange.MAY_BE_REPLACED, "may require replacement"),
         ):
-            hit = ["/".join(p) for p in patterns if self._pattern_differs(b, a, p, new_of, path)]
+            hit = ["/".join(p) for p in patterns if self._pattern_differs(b, a, p, new_of, path, full)]
             if hit:
                 noun = "is" if len(hit) == 1 else "are"
                 return (
@@ -600,6 +626,7 @@ class _Comparison:
                         {key: new.get(key) if isinstance(new, dict) else None},
                         _NO_RENAMES,
                         (),
+                        full=True,  # values made here, not the template's: compare them all
                     )  # type: ignore[misc]
                     self._put(logical_id, resource_type, change, f"Globals {kind} {key} applies here: {cause}", props)
 
@@ -610,7 +637,7 @@ class _Comparison:
         return [
             k
             for k in dict.fromkeys([*b, *a])
-            if (k in b) != (k in a) or (k in b and self._differs(b[k], a[k], _NO_RENAMES, ()))
+            if (k in b) != (k in a) or (k in b and self._differs(b[k], a[k], _NO_RENAMES, (), full=True))
         ]
 
     # ------------------------------------------------------------------ dependents

@@ -27,6 +27,7 @@ import jsonpatch
 import jsonpointer
 
 from ..document import parse_cached, parse_text, remember
+from ..document.datapatch import ParsedOp, Writer
 from ..document.expansions import conflict, refusal_reason
 from ..document.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ..document.pointer import parse_pointer
@@ -93,10 +94,10 @@ class Planner:
         # Containers it changes are copied first, node and data alike (copy on write).
         parsed = parse_cached(text, file)
         fmt, root, data = parsed
-        self.data = data
+        self.writer = Writer(data, None)  # the plain data, patched copy on write
+        self.data = self.writer.doc
         self.orig_data = data
         self.expansions = parsed.expansions
-        self.owned_data: set[int] = set()
         self.orig_root = root
         self.orig_lines: LineIndex | None = None
         self.fmt = fmt
@@ -227,16 +228,20 @@ class Planner:
     def _data_op(
         self, index: int, op: dict[str, Any], tokens: list[str], *, shown: dict[str, Any] | None = None
     ) -> None:
-        """Apply ``op`` to the plain data with jsonpatch; map its errors to ours (naming ``shown``)."""
+        """Apply ``op`` to the plain data (copy on write: the cached parse is never changed); map
+        its errors to ours (naming ``shown``). The value is copied: the data never shares an
+        object with the caller's patch."""
         shown = shown or op
-        self._own_data(tokens[:-1])
-        if isinstance(op.get("from"), str):
-            self._own_data(parse_pointer(op["from"])[:-1])
-        op = dict(op)
-        if "value" in op:
-            op["value"] = copy.deepcopy(op["value"])
+        source = op.get("from")
+        parsed = ParsedOp(
+            op["op"],
+            tokens,
+            parse_pointer(source) if isinstance(source, str) else None,
+            copy.deepcopy(op.get("value")),
+            op,
+        )
         try:
-            self.data = jsonpatch.apply_patch(self.data, [op], in_place=True)
+            self.data = self.writer.apply(parsed)
         except jsonpatch.JsonPatchTestFailed as exc:
             raise self._located(PatchTestFailedError, index, shown, tokens, str(exc)) from None
         except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException, KeyError, IndexError, TypeError) as exc:
@@ -303,28 +308,6 @@ class Planner:
         elif kind == "copy":
             assert from_tokens is not None
             self.add(tokens, moved)
-
-    def _own_data(self, tokens: list[str]) -> None:
-        """Copy the data containers along ``tokens`` that are still shared, so jsonpatch
-        can change them in place without touching the cached parse."""
-        owned = self.owned_data
-        if id(self.data) not in owned and isinstance(self.data, (dict, list)):
-            self.data = copy.copy(self.data)
-            owned.add(id(self.data))
-        cur = self.data
-        for tok in tokens:
-            try:
-                key: Any = int(tok) if isinstance(cur, list) else tok
-                child = cur[key]
-            except (KeyError, IndexError, ValueError, TypeError):
-                return  # jsonpatch reports the bad path
-            if not isinstance(child, (dict, list)):
-                return
-            if id(child) not in owned:
-                child = copy.copy(child)
-                cur[key] = child
-                owned.add(id(child))
-            cur = child
 
     def _own(self, node: Any, parent: View | None, token: str | None = None) -> Any:
         """``node`` itself if this planner owns it, else a copy linked into ``parent`` (where

@@ -95,7 +95,9 @@ class CfnfixProtocol(LanguageServerProtocol):
             return
         if method == lsp.EXIT:
             self.exit_code = 0 if self._shutdown else 1
-            self._server.stop()
+            stop = getattr(self._server, "stop", None)  # CfnfixServer.stop: start_io returns
+            if callable(stop):
+                stop()
             return
         if request and method == lsp.INITIALIZE:
             self.initialize_seen = True
@@ -153,7 +155,7 @@ def _cause(exc: JsonRpcException) -> str:
     try:
         from cattrs import transform_error
 
-        details = [_camel_path(d) for d in transform_error(cause)]  # type: ignore[arg-type]
+        details = [_camel_path(d) for d in transform_error(cause)]
     except Exception:  # not a cattrs validation error
         details = [str(cause)]
     return _short("; ".join(details[:3]) + ("; …" if len(details) > 3 else ""))

@@ -121,7 +121,7 @@ class CfnfixServer(LanguageServer):
         self._collecting: asyncio.Task[None] | None = None
 
     # ------------------------------------------------------------------ transport
-    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> int:  # type: ignore[override]
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> int:
         """Serve LSP over ``stdin``/``stdout`` (default: the process's) until ``exit`` or the end of
         the input; returns the exit code (``exit`` without ``shutdown``: 1). Messages are framed
         by :mod:`.transport` (which survives a wrong ``Content-Length``), not by pygls's reader."""

@@ -117,13 +117,13 @@ def read_client_settings(raw: Any) -> tuple[ClientSettings, list[str]]:
             bad: dict[Any, str] = {}
             for err in exc.errors():
                 loc = err.get("loc", ())
-                key = loc[0] if loc else None
-                if key not in data:
+                where: Any = loc[0] if loc else None
+                if where not in data:
                     raise ConfigError(f"editor settings for cfnfix: {_describe(err)}") from None
-                bad.setdefault(key, _describe(err))
-            for key, what in bad.items():
+                bad.setdefault(where, _describe(err))
+            for where, what in bad.items():
                 problems.append(f"editor settings for cfnfix: {what}")
-                del data[key]
+                del data[where]
 
 
 def _describe(err: Any) -> str:

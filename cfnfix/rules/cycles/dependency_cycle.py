@@ -19,6 +19,10 @@ from . import _known_names, _policies, _security_groups
 from ._graph import Edge, Graph, build_graph, chain, components, cycle_edges, shortest_cycle
 from ._plan import Plan
 
+#: A knot needing more broken links than this gets no fix (each break searches its circles
+#: again: a knot of thousands of interlocked circles must not cost thousands of searches).
+MAX_BREAKS = 50
+
 
 class DependencyCycle(Rule):
     """A circular dependency between resources, reported as its shortest chain, broken where a standard way out exists."""
@@ -140,6 +144,8 @@ def _fix(data: Any, graph: Graph, knot: list[str], params: set[str], names: Name
     plan = Plan(data)
     removed: set[tuple[str, str]] = set()
     while (cycle := shortest_cycle(graph, knot, removed)) is not None:
+        if len(removed) >= MAX_BREAKS:
+            return None  # too tangled to untie by rule: the finding stays, without a fix
         edges = cycle_edges(graph, cycle)
         for edge in [edges[-1], *edges[:-1]]:
             step = _try(plan, graph, edge, params)
