@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..config import Settings
-from ..document.gcpause import freeze_survivors
+from ..document.gcpause import freeze_survivors, gc_paused
 from ..errors import CfnfixError, TemplateError
 from ..io.files import STDIN, read_text, stdin_text
 from ..template.model import is_template, looks_like_template
@@ -101,13 +101,19 @@ def run_job(job: Job) -> FileOutcome:
         if recognise and not is_template(document.data):
             out.skipped = True
             return out
-        if job.mode == "check":
-            out.findings = findings_for(document, job.settings)
-        else:
-            out.result = fix_text(text, name, job.settings, document)
-            out.findings = list(out.result.remaining)
-            if job.verify is not None and out.result.changed:
-                _verify(out, job.verify)
+        # The rules and the fix passes build long-lived, acyclic objects by the hundred
+        # thousand (findings, each pass's parse): the cyclic collector, triggered by their
+        # number, would rescan them again and again (a quarter of `apply` on a 1 MB template
+        # with 7,500 findings). It is off for the job; what cyclic garbage the job leaves is
+        # collected once it is back on (the next allocations after the job).
+        with gc_paused():
+            if job.mode == "check":
+                out.findings = findings_for(document, job.settings)
+            else:
+                out.result = fix_text(text, name, job.settings, document)
+                out.findings = list(out.result.remaining)
+                if job.verify is not None and out.result.changed:
+                    _verify(out, job.verify)
     except CfnfixError as exc:
         out.error = exc.with_file(name)
     except RecursionError:

@@ -15,12 +15,10 @@ for a ``test`` that does not hold), as the library used before did.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import re
 import threading
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from jsonpatch import JsonPatchConflict, JsonPatchTestFailed
@@ -32,15 +30,18 @@ __all__ = ["ParsedOp", "Writer", "apply_shared", "applied", "parse_ops"]
 _INDEX = re.compile(r"(?:0|[1-9][0-9]*)\Z")
 
 
-@dataclass(frozen=True)
 class ParsedOp:
-    """One operation with its pointers split into tokens (once, for every use)."""
+    """One operation with its pointers split into tokens (once, for every use). A plain class
+    with slots: thousands are made per check (one per finding's operation)."""
 
-    op: str
-    path: list[str]
-    source: list[str] | None
-    value: Any
-    raw: Any
+    __slots__ = ("op", "path", "raw", "source", "value")
+
+    def __init__(self, op: str, path: list[str], source: list[str] | None, value: Any, raw: Any) -> None:
+        self.op = op
+        self.path = path
+        self.source = source
+        self.value = value
+        self.raw = raw
 
 
 def parse_ops(patch: Sequence[Mapping[str, Any]]) -> list[ParsedOp]:
@@ -71,8 +72,7 @@ def apply_shared(before: Any, ops: list[ParsedOp]) -> Any:
     return writer.run(ops)
 
 
-@contextlib.contextmanager
-def applied(before: Any, ops: list[ParsedOp], *, reuse: bool = False) -> Iterator[Any]:
+class applied:  # used as a function: ``with applied(...) as after``
     """``ops`` applied as :func:`apply_shared` does, for the time of the ``with`` block.
 
     ``reuse``: ``before`` is read-only (a parsed document's data) and many patches are
@@ -80,17 +80,32 @@ def applied(before: Any, ops: list[ParsedOp], *, reuse: bool = False) -> Iterato
     kept (per thread) and reused, each patch's changes undone when its block ends, so a list
     of 17,000 tags is copied once, not once per finding.
     """
-    if not reuse or not isinstance(before, dict) or any(not op.path for op in ops):
-        yield apply_shared(before, ops)
-        return
-    scratch = getattr(_LOCAL, "scratch", None)
-    if scratch is None or scratch.before is not before:
-        scratch = _LOCAL.scratch = _Scratch(before)
-    writer = Writer(before, scratch)
-    try:
-        yield writer.run(ops)
-    finally:
-        writer.undo()
+
+    __slots__ = ("_writer", "before", "ops", "reuse")
+
+    def __init__(self, before: Any, ops: list[ParsedOp], *, reuse: bool = False) -> None:
+        self.before, self.ops, self.reuse = before, ops, reuse
+        self._writer: Writer | None = None
+
+    def __enter__(self) -> Any:
+        before, ops = self.before, self.ops
+        if not self.reuse or not isinstance(before, dict) or any(not op.path for op in ops):
+            return apply_shared(before, ops)
+        scratch = getattr(_LOCAL, "scratch", None)
+        if scratch is None or scratch.before is not before:
+            scratch = _LOCAL.scratch = _Scratch(before)
+        self._writer = Writer(before, scratch)
+        try:
+            return self._writer.run(ops)
+        except BaseException:
+            self._writer.undo()
+            self._writer = None
+            raise
+
+    def __exit__(self, *exc: object) -> None:
+        if self._writer is not None:
+            self._writer.undo()
+            self._writer = None
 
 
 #: Containers with at least this many entries have their copies kept for reuse (smaller ones

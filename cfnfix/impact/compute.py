@@ -586,11 +586,17 @@ class _Comparison:
                 f"no resource schema for {resource_type}: replacement cannot be ruled out",
                 changed,
             )
+        changed_set = set(changed)
         for patterns, change, verb in (
             (table.create_only, ResourceChange.REPLACED, "create-only"),
             (table.conditional, ResourceChange.MAY_BE_REPLACED, "may require replacement"),
         ):
-            hit = ["/".join(p) for p in patterns if self._pattern_differs(b, a, p, new_of, path, full)]
+            # a pattern below a property that did not change cannot differ: only those are looked at
+            hit = [
+                "/".join(p)
+                for p in patterns
+                if p and p[0] in changed_set and self._pattern_differs(b, a, p, new_of, path, full)
+            ]
             if hit:
                 noun = "is" if len(hit) == 1 else "are"
                 return (

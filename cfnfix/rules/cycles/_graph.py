@@ -275,8 +275,24 @@ def cycle_edges(graph: Graph, cycle: list[str]) -> list[Edge]:
     return [graph.edges[(cycle[i], cycle[(i + 1) % len(cycle)])] for i in range(len(cycle))]
 
 
+#: Links of a cycle written out in a message; a longer one is shortened in the middle.
+CHAIN_SHOWN = 12
+
+
 def chain(graph: Graph, cycle: list[str]) -> str:
-    """``A → B → A (A → B via Properties/…; B → A via DependsOn)``."""
-    names = " → ".join([*cycle, cycle[0]])
-    vias = "; ".join(f"{e.source} → {e.target} via {e.via()}" for e in cycle_edges(graph, cycle))
+    """``A → B → A (A → B via Properties/…; B → A via DependsOn)``; a cycle of more than
+    :data:`CHAIN_SHOWN` links shows its first and last links and how many lie between (a ring
+    of thousands of resources made a message of hundreds of kilobytes)."""
+    edges = cycle_edges(graph, cycle)
+    if len(cycle) <= CHAIN_SHOWN:
+        names = " → ".join([*cycle, cycle[0]])
+        shown = edges
+    else:
+        head, tail = CHAIN_SHOWN - 3, 2
+        hidden = len(cycle) - head - tail
+        names = f"{' → '.join(cycle[:head])} → … ({hidden} more) … → {' → '.join([*cycle[-tail:], cycle[0]])}"
+        shown = [*edges[: head - 1], *edges[-tail - 1 :]]
+    vias = "; ".join(f"{e.source} → {e.target} via {e.via()}" for e in shown)
+    if len(shown) < len(edges):
+        vias += f"; {len(edges) - len(shown)} more links"
     return f"{names} ({vias})"

@@ -22,6 +22,8 @@ from ._plan import Plan
 #: A knot needing more broken links than this gets no fix (each break searches its circles
 #: again: a knot of thousands of interlocked circles must not cost thousands of searches).
 MAX_BREAKS = 50
+#: Resources of a knot named in a message (the rest counted).
+_KNOT_SHOWN = 20
 
 
 class DependencyCycle(Rule):
@@ -115,7 +117,10 @@ custom resource a `DependsOn` on the policy. Review the diff before applying it 
             assert cycle is not None
             message = f"Circular dependency: {chain(graph, cycle)}"
             if len(knot) > len(cycle):
-                message += f"; {len(knot)} resources depend on each other here: {', '.join(knot)}"
+                listed = ", ".join(knot[:_KNOT_SHOWN]) + (
+                    f" and {len(knot) - _KNOT_SHOWN} more" if len(knot) > _KNOT_SHOWN else ""
+                )
+                message += f"; {len(knot)} resources depend on each other here: {listed}"
             fix = _fix(data, graph, knot, params, names)
             if fix is None:
                 edges = cycle_edges(graph, cycle)
