@@ -16,6 +16,7 @@ __version__ = "0.1.0"
 #: Public name → the module that defines it.
 _EXPORTS: dict[str, str] = {
     "AnchoredEditError": "errors",
+    "ArgumentError": "errors",
     "Applicability": "findings",
     "BlockError": "markdown",
     "CfnfixError": "errors",
@@ -48,6 +49,7 @@ _EXPORTS: dict[str, str] = {
 __all__ = [
     "AnchoredEditError",
     "Applicability",
+    "ArgumentError",
     "BlockError",
     "CfnfixError",
     "ConfigError",
@@ -82,6 +84,7 @@ if TYPE_CHECKING:
     from .config import Settings
     from .errors import (
         AnchoredEditError,
+        ArgumentError,
         CfnfixError,
         ConfigError,
         LintRefusalError,

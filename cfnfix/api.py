@@ -15,9 +15,11 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Union
 
+from pydantic import ValidationError
+
 from .config import Settings
 from .document import Document, load
-from .errors import TemplateError
+from .errors import ArgumentError, ConfigError, TemplateError
 from .io.files import read_text
 
 if TYPE_CHECKING:
@@ -50,7 +52,7 @@ def _read_source(source: Source) -> tuple[str, str | None]:
         return read_text(source), os.fspath(source)
     if isinstance(source, str):
         return source, None
-    raise TypeError(f"a template is text (str) or a file path (pathlib.Path), not {type(source).__name__}")
+    raise ArgumentError(f"a template is text (str) or a file path (pathlib.Path), not {type(source).__name__}")
 
 
 #: A one-line str that reads as a file name rather than a template.
@@ -94,7 +96,11 @@ def resolve_config(config: ConfigArg, file: str | None) -> Settings:
     folder upwards (as the command line does); otherwise the defaults apply.
     """
     if isinstance(config, Settings):
-        return config
+        return _revalidated(config)
+    if config is not None and not isinstance(config, (str, os.PathLike)):
+        raise ArgumentError(
+            f"config is a Settings, the path of a configuration file or None, not {type(config).__name__}"
+        )
     from .config_files import find_config, load_config_file
 
     if config is not None:
@@ -104,6 +110,18 @@ def resolve_config(config: ConfigArg, file: str | None) -> Settings:
         if found is not None:
             return load_config_file(found)
     return Settings()
+
+
+def _revalidated(settings: Settings) -> Settings:
+    """``settings`` as given, once checked again: a ``Settings`` built with ``model_construct``
+    or changed after it was made may hold anything (a :class:`ConfigError` then, one line)."""
+    try:
+        Settings.model_validate(settings.model_dump(by_alias=True, warnings=False), context={"quiet": True})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(p) for p in err.get("loc", ())) or "(top level)"
+        raise ConfigError(f"invalid Settings: {key}: {err.get('msg', 'invalid value')}") from None
+    return settings
 
 
 def make_settings(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import warnings
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 #: Global settings that became rule options: setting key → (rule names, option key).
 DEPRECATED_GLOBALS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -83,7 +83,9 @@ class Settings(BaseModel):
         return value
 
     @model_validator(mode="after")
-    def _warn_deprecated(self) -> Settings:
+    def _warn_deprecated(self, info: ValidationInfo) -> Settings:
+        if isinstance(info.context, dict) and info.context.get("quiet"):
+            return self  # checked again (the API's re-validation): the warning was given when it was made
         for key, (rules, option) in DEPRECATED_GLOBALS.items():
             if getattr(self, key.replace("-", "_")) is not None:
                 where = " and ".join(f"[rules.{r}]" for r in rules)

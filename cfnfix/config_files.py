@@ -35,12 +35,15 @@ __all__ = ["CONFIG_FILE", "PYPROJECT", "ConfigResolver", "find_config", "load_co
 CONFIG_FILE = ".cfnfix.toml"
 PYPROJECT = "pyproject.toml"
 
+#: A configuration file is a few hundred bytes; 1 MB is refused.
+_MAX_CONFIG_BYTES = 1024 * 1024
+
 _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
     name = str(path)
-    text = read_utf8(name, error=ConfigError, kind="configuration file")
+    text = read_utf8(name, error=ConfigError, kind="configuration file", limit=_MAX_CONFIG_BYTES)
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
@@ -54,6 +57,10 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
             line, column = text.count("\n") + 1, len(text) - text.rfind("\n")
             raise ConfigError(f"invalid TOML: {reason}", file=name, line=line, column=column) from None
         raise ConfigError(f"invalid TOML: {msg}", file=name) from None
+    except RecursionError:
+        raise ConfigError("invalid TOML: arrays or tables nested too deeply", file=name) from None
+    except ValueError as exc:  # an integer of more than 4,300 digits
+        raise ConfigError(f"invalid TOML: {str(exc).split(';')[0]}", file=name) from None
 
 
 def _has_tool_table(path: Path) -> bool:

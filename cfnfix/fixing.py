@@ -10,6 +10,7 @@ engine (:func:`_one_pass`; one by one when that fails) and re-checks the new tex
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -97,24 +98,34 @@ def _region(pointer: str) -> str:
     return head if last == "-" or (last.isdigit() and last.isascii()) else pointer
 
 
-def _overlaps(a: str, b: str) -> bool:
-    return a == b or a.startswith(b + "/") or b.startswith(a + "/")
+def _ancestors(pointer: str) -> Iterator[str]:
+    """The pointers above ``pointer``, nearest first, the whole document (``""``) last."""
+    cut = pointer.rfind("/")
+    while cut >= 0:
+        pointer = pointer[:cut]
+        yield pointer
+        cut = pointer.rfind("/")
 
 
 def choose(findings: list[Finding], unsafe: bool) -> list[Finding]:
-    """Fixes to apply in one pass: applicable ones whose paths do not overlap earlier picks."""
+    """Fixes to apply in one pass: applicable ones whose paths do not overlap earlier picks
+    (one is the other, or above it). Each path is looked up with its ancestors, not compared
+    with every path taken: thousands of fixes cost thousands of lookups, not millions."""
     chosen: list[Finding] = []
-    taken: list[str] = []
+    taken: set[str] = set()
+    above: set[str] = set()  # every ancestor of a path taken
     allowed = {Applicability.SAFE, Applicability.UNSAFE} if unsafe else {Applicability.SAFE}
     for finding in sorted(findings, key=lambda f: (f.severity.rank, f.line, f.column, f.rule_id)):
         fx = finding.fix
         if fx is None or fx.applicability not in allowed or not fx.changes:
             continue
         paths = [p for op in fx.patch if op.get("op") != "test" for p in _touched(op)]
-        if any(_overlaps(p, t) for p in paths for t in taken):
+        if any(p in taken or p in above or any(a in taken for a in _ancestors(p)) for p in paths):
             continue
         chosen.append(finding)
-        taken.extend(paths)
+        for p in paths:
+            taken.add(p)
+            above.update(_ancestors(p))
     return chosen
 
 

@@ -119,15 +119,21 @@ def _run_job(job: Job) -> FileOutcome:
         if recognise and not is_template(document.data):
             out.skipped = True
             return out
-        if job.mode == "check":
-            out.findings = findings_for(document, job.settings)
-        else:
-            from ..fixing import fix_text
+        # The rules and the fix passes build long-lived, acyclic objects by the hundred
+        # thousand (findings, each pass's parse): the cyclic collector, triggered by their
+        # number, would rescan them again and again (a quarter of `apply` on a 1 MB template
+        # with 7,500 findings). It is off for the job; what cyclic garbage the job leaves is
+        # collected once it is back on (the next allocations after the job).
+        with gc_paused():
+            if job.mode == "check":
+                out.findings = findings_for(document, job.settings)
+            else:
+                from ..fixing import fix_text
 
-            out.result = fix_text(text, name, job.settings, document)
-            out.findings = list(out.result.remaining)
-            if job.verify is not None and out.result.changed:
-                _verify(out, job.verify)
+                out.result = fix_text(text, name, job.settings, document)
+                out.findings = list(out.result.remaining)
+                if job.verify is not None and out.result.changed:
+                    _verify(out, job.verify)
     except CfnfixError as exc:
         out.error = exc.with_file(name)
     except RecursionError:

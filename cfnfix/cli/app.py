@@ -426,7 +426,7 @@ def apply(
     """
     from ..batch.write import write_fixed
     from ..report import ReportContext, style
-    from ..report.apply import not_applied_warnings, render_apply
+    from ..report.apply import not_applied_warnings, refuse_unrepresentable, render_apply
 
     if write and patch:
         report_error("--write and --patch cannot be combined", use_color(no_color, sys.stderr))
@@ -460,6 +460,8 @@ def apply(
                 _err(f"{style('note:', '1;36', ecolor)} {o.file}: {note}")
     if write:
         write_fixed(outcomes)
+    if patch:
+        refuse_unrepresentable(outcomes)
     _report_errors(outcomes, ecolor)
     ctx = ReportContext(
         color=use_color(no_color, sys.stdout), quiet=quiet, unsafe=unsafe_fixes or any(o.unsafe for o in outcomes)
@@ -673,7 +675,9 @@ def server() -> None:
             use_color(False, sys.stderr),
         )
         raise typer.Exit(EXIT_ERROR)
-    run()
+    code = run()
+    if code:
+        raise typer.Exit(code)
 
 
 def _version(value: bool) -> None:

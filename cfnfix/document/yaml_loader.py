@@ -45,6 +45,8 @@ _PROPERTY = re.compile(r"(?:[!&][^\s,\[\]{}]*[ \t]*(?:\r\n|\r|\n)?[ \t]*)+")
 _MAX_DEPTH = 300
 _INT = _STD + "int"
 _MAX_INT_CHARS = 4000
+#: Integers of more bits than this have more than 4,300 decimal digits, more than Python writes
+_MAX_INT_BITS = 14_000
 
 _ScalarNode = ScalarNode
 _ScalarEvent = yaml.ScalarEvent
@@ -437,7 +439,11 @@ def _check_key_tag(tag: str, file: str | None, ev: Any) -> None:
 def _checked_scalar_data(tag: str, ev: Any, file: str | None, value: str) -> Any:
     if tag == _INT and len(value) > _MAX_INT_CHARS:  # Python converts at most 4300 digits
         raise _err(file, ev.start_mark, f"number too long to read ({len(value)} characters)")
-    return _scalar_data(tag, ev)
+    data = _scalar_data(tag, ev)
+    if tag == _INT and isinstance(data, int) and data.bit_length() > _MAX_INT_BITS:
+        # a short hexadecimal (octal) number can still be too large to write in decimal
+        raise _err(file, ev.start_mark, "number too large to write in decimal (more than 4,300 digits)")
+    return data
 
 
 def _value_start(text: str, start: int) -> int:

@@ -28,13 +28,15 @@ import jsonpatch
 import jsonpointer
 
 from ..document import parse_cached, parse_text, remember
+from ..document.datapatch import ParsedOp, Writer
 from ..document.expansions import conflict, refusal_reason
 from ..document.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ..document.pointer import parse_pointer
-from ..document.resolve import View, step, walk
+from ..document.resolve import View, delete_entry, entry_index, insert_entry, set_entry, step, walk
 from ..document.text import LineIndex
 from ..errors import (
     AnchoredEditError,
+    ArgumentError,
     CfnfixError,
     PatchConflictError,
     PatchError,
@@ -43,7 +45,7 @@ from ..errors import (
     VerificationError,
 )
 from ..findings import Patch, TextEdit
-from .edits import PlannedEdit, apply_planned, conflicts
+from .edits import EditSet, PlannedEdit, apply_planned
 from .layout import Flush, Insertion, Layout, New
 from .layout_json import JsonLayout
 from .layout_yaml import YamlLayout
@@ -80,10 +82,10 @@ class Planner:
         # Containers it changes are copied first, node and data alike (copy on write).
         parsed = parse_cached(text, file)
         fmt, root, data = parsed
-        self.data = data
+        self.writer = Writer(data, None)  # the plain data, patched copy on write
+        self.data = self.writer.doc
         self.orig_data = data
         self.expansions = parsed.expansions
-        self.owned_data: set[int] = set()
         self.orig_root = root
         self.orig_lines: LineIndex | None = None
         self.fmt = fmt
@@ -97,7 +99,7 @@ class Planner:
         self.text = text
         self.root: Node = root
         self.lines = LineIndex(text)
-        self.edits: list[PlannedEdit] = []
+        self.edits = EditSet()
         self.layout: Layout = self._layout(text, self.lines, self._tree)
 
     def _tree(self) -> Node:
@@ -105,7 +107,7 @@ class Planner:
         return self.root
 
     def current_text(self) -> str:
-        return apply_planned(self.text, self.edits)
+        return apply_planned(self.text, self.edits.edits)
 
     def flush(self) -> None:
         """Apply pending edits and re-parse, so every node has real text again."""
@@ -124,11 +126,10 @@ class Planner:
         if not own_line:
             end, new = self.layout.finish(end, new)
         edit = PlannedEdit(TextEdit(start=start, end=end, new=new), self.seq, id(owner))
-        for other in self.edits:
-            if conflicts(edit, other):
-                raise Flush
+        if self.edits.conflicting(edit):
+            raise Flush
         self.seq += 1
-        self.edits.append(edit)
+        self.edits.add(edit)
 
     # -- driver ---------------------------------------------------------------------------
     def run(self, patch: Patch) -> str:
@@ -148,6 +149,19 @@ class Planner:
             raise PatchConflictError(
                 f"patch operation #{index} ({op['op']} {op['path']!r}): contains a lone surrogate U+{ord(surrogate):04X}, "
                 "which a UTF-8 template cannot hold",
+                file=self.file,
+            )
+        depth = _depth(op.get("value"))
+        if depth < 0:
+            raise PatchConflictError(
+                f"patch operation #{index} ({op['op']} {op['path']!r}): a mapping in the value has a key "
+                "that is not a string (JSON and templates have string keys only)",
+                file=self.file,
+            )
+        if depth > MAX_VALUE_DEPTH:
+            raise PatchConflictError(
+                f"patch operation #{index} ({op['op']} {op['path']!r}): the value is nested more than "
+                f"{MAX_VALUE_DEPTH} levels deep; a template value is not",
                 file=self.file,
             )
         kind = op["op"]
@@ -202,16 +216,20 @@ class Planner:
     def _data_op(
         self, index: int, op: dict[str, Any], tokens: list[str], *, shown: dict[str, Any] | None = None
     ) -> None:
-        """Apply ``op`` to the plain data with jsonpatch; map its errors to ours (naming ``shown``)."""
+        """Apply ``op`` to the plain data (copy on write: the cached parse is never changed); map
+        its errors to ours (naming ``shown``). The value is copied: the data never shares an
+        object with the caller's patch."""
         shown = shown or op
-        self._own_data(tokens[:-1])
-        if isinstance(op.get("from"), str):
-            self._own_data(parse_pointer(op["from"])[:-1])
-        op = dict(op)
-        if "value" in op:
-            op["value"] = copy.deepcopy(op["value"])
+        source = op.get("from")
+        parsed = ParsedOp(
+            op["op"],
+            tokens,
+            parse_pointer(source) if isinstance(source, str) else None,
+            copy.deepcopy(op.get("value")),
+            op,
+        )
         try:
-            self.data = jsonpatch.apply_patch(self.data, [op], in_place=True)
+            self.data = self.writer.apply(parsed)
         except jsonpatch.JsonPatchTestFailed as exc:
             raise self._located(PatchTestFailedError, index, shown, tokens, str(exc)) from None
         except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException, KeyError, IndexError, TypeError) as exc:
@@ -243,7 +261,13 @@ class Planner:
                 ) from None
         if self.fast and not self.flushes and self.layout.verifies_locally and not self.expansions and LOCAL_VERIFY:
             local = verify_islands(
-                self.original, text, self.orig_root, self.orig_data, self.data, [p.edit for p in self.edits], self.file
+                self.original,
+                text,
+                self.orig_root,
+                self.orig_data,
+                self.data,
+                [p.edit for p in self.edits.edits],
+                self.file,
             )
             if local is not None:
                 remember(text, local)
@@ -273,35 +297,20 @@ class Planner:
             assert from_tokens is not None
             self.add(tokens, moved)
 
-    def _own_data(self, tokens: list[str]) -> None:
-        """Copy the data containers along ``tokens`` that are still shared, so jsonpatch
-        can change them in place without touching the cached parse."""
-        owned = self.owned_data
-        if id(self.data) not in owned and isinstance(self.data, (dict, list)):
-            self.data = copy.copy(self.data)
-            owned.add(id(self.data))
-        cur = self.data
-        for tok in tokens:
-            try:
-                key: Any = int(tok) if isinstance(cur, list) else tok
-                child = cur[key]
-            except (KeyError, IndexError, ValueError, TypeError):
-                return  # jsonpatch reports the bad path
-            if not isinstance(child, (dict, list)):
-                return
-            if id(child) not in owned:
-                child = copy.copy(child)
-                cur[key] = child
-                owned.add(id(child))
-            cur = child
-
-    def _own(self, node: Any, parent: View | None) -> Any:
-        """``node`` itself if this planner owns it, else a copy linked into ``parent``."""
+    def _own(self, node: Any, parent: View | None, token: str | None = None) -> Any:
+        """``node`` itself if this planner owns it, else a copy linked into ``parent`` (where
+        ``token`` leads to it)."""
         if self.private or not isinstance(node, (MappingNode, SequenceNode)) or id(node) in self.owned:
             return node
         if isinstance(node, MappingNode):
             clone: Any = MappingNode(
-                node.start, node.value_start, node.end, list(node.items), node.flow, node.tag, node.close
+                node.start,
+                node.value_start,
+                node.end,
+                list(node.items),
+                node.flow,
+                node.tag,
+                node.close,
             )
         else:
             clone = SequenceNode(
@@ -310,19 +319,26 @@ class Planner:
         self.owned.add(id(clone))
         if parent is None:
             self.root = clone
-        elif isinstance(parent.node, MappingNode):
-            pairs = parent.node.items
-            for i, (key, value) in enumerate(pairs):
-                if value is node:
-                    pairs[i] = (key, clone)
-                    break
-        elif isinstance(parent.node, SequenceNode):
-            items = parent.node.items
-            for i, item in enumerate(items):
-                if item is node:
-                    items[i] = clone
-                    break
+        else:
+            self._relink(parent.node, token, node, clone)
         return clone
+
+    @staticmethod
+    def _relink(container: Any, token: str | None, old: Any, new: Any) -> None:
+        """Put ``new`` where ``old`` is in ``container`` (found through ``token`` when it leads
+        there, else by a scan)."""
+        if isinstance(container, MappingNode):
+            index = entry_index(container, token) if token is not None else None
+            if index is None or container.items[index][1] is not old:
+                index = next((i for i, (_, v) in enumerate(container.items) if v is old), None)
+            if index is not None:
+                set_entry(container, index, (container.items[index][0], new))
+        elif isinstance(container, SequenceNode):
+            index = int(token) if token is not None and token.isdigit() else None
+            if index is None or index >= len(container.items) or container.items[index] is not old:
+                index = next((i for i, v in enumerate(container.items) if v is old), None)
+            if index is not None:
+                container.items[index] = new
 
     def _walk(self, tokens: list[str]) -> list[View]:
         views = [View(self._own(self.root, None))]
@@ -334,7 +350,7 @@ class Planner:
             if nxt is None:
                 break
             if nxt.node is not cur.node:
-                nxt = View(self._own(nxt.node, cur), nxt.unwrapped, nxt.part)
+                nxt = View(self._own(nxt.node, cur, tok), nxt.unwrapped, nxt.part)
             views.append(nxt)
         if len(views) <= len(tokens) and isinstance(views[-1].node, New):
             raise Flush
@@ -367,7 +383,7 @@ class Planner:
         # pending insertions after a block node's last leaf (past its trailing comment)
         # belong to it: replacing the node must see them as text first
         reach = self.lines.line_end(node.end)
-        if any(e.start <= reach and node.start <= e.end for e in self.edits):
+        if self.edits.touching(node.start, reach):
             raise Flush
         start, end, new = self.layout.replacement(node, value, parent.node if parent is not None else None)
         self._edit(start, end, new, node)
@@ -377,17 +393,7 @@ class Planner:
         if parent is None:
             self.root = new  # type: ignore[assignment]
             return
-        container = parent.node
-        if isinstance(container, MappingNode):
-            for i, (key, value) in enumerate(container.items):
-                if value is old:
-                    container.items[i] = (key, new)  # type: ignore[assignment]
-                    return
-        elif isinstance(container, SequenceNode):
-            for i, value in enumerate(container.items):
-                if value is old:
-                    container.items[i] = new  # type: ignore[call-overload]
-                    return
+        self._relink(parent.node, token, old, new)
 
     # add -------------------------------------------------------------------------------
     def add(self, tokens: list[str], value: Any) -> list[str] | None:
@@ -400,12 +406,13 @@ class Planner:
         container = parent.node
         last = tokens[-1]
         if isinstance(container, MappingNode):
-            for key, val in container.items:
-                if key.value == last:
-                    if isinstance(val, New):
-                        raise Flush
-                    self._replace_node(val, value, parent, last)
-                    return None
+            index = entry_index(container, last)
+            if index is not None:
+                val = container.items[index][1]
+                if isinstance(val, New):
+                    raise Flush
+                self._replace_node(val, value, parent, last)
+                return None
             if not container.items:
                 return self._rerender(views, tokens, len(views) - 1)
             self._insert_entry(container, last, value)
@@ -450,7 +457,7 @@ class Planner:
         else:
             insertion = layout.entry_before(mapping, index, key, value)
         pos = self._insert(insertion, mapping)
-        mapping.items.insert(index, (ScalarNode(pos, pos, pos, key, "", None, key), New(value, pos, pos)))  # type: ignore[arg-type]
+        insert_entry(mapping, index, (ScalarNode(pos, pos, pos, key, "", None, key), New(value, pos, pos)))  # type: ignore[arg-type]
 
     def _insert_item(self, seq: SequenceNode, index: int, value: Any) -> bool:
         """A new item at ``index``; False when the layout cannot place it (re-render ``seq``)."""
@@ -478,7 +485,9 @@ class Planner:
         assert isinstance(container, (MappingNode, SequenceNode))  # _is_container
         last = tokens[-1]
         if isinstance(container, MappingNode):
-            index = next(i for i, (k, _) in enumerate(container.items) if k.value == last)
+            found = entry_index(container, last)
+            assert found is not None  # jsonpatch removed it from the data
+            index = found
         else:
             index = int(last)
         if len(container.items) == 1:
@@ -487,7 +496,10 @@ class Planner:
         if region is None:
             return self._rerender(views, tokens, len(views) - 1)
         self._edit(region[0], region[1], "", container)
-        del container.items[index]
+        if isinstance(container, MappingNode):
+            delete_entry(container, index)
+        else:
+            del container.items[index]
         return None
 
     # move (rename) --------------------------------------------------------------------------
@@ -516,14 +528,41 @@ class Planner:
             self._rerender(views, tokens, len(views) - 1)
             return
         mapping = views[-1].node
-        index = next(i for i, (k, _) in enumerate(mapping.items) if k.value == from_tokens[-1])
+        found = entry_index(mapping, from_tokens[-1])
+        assert found is not None  # jsonpatch moved it in the data
+        index = found
         key, value = mapping.items[index]
         if isinstance(key, New) or key.start == key.end:
             raise Flush
         new_name = tokens[-1]
         rendered = self.layout.key_text(key, new_name, mapping)
         self._edit(key.start, key.end, rendered, key)
-        mapping.items[index] = (ScalarNode(key.start, key.start, key.end, new_name, key.style, None, new_name), value)
+        set_entry(
+            mapping, index, (ScalarNode(key.start, key.start, key.end, new_name, key.style, None, new_name), value)
+        )
+
+
+#: How deep a patch value may nest (lists and mappings in one another): deeper values are
+#: refused with one line instead of exhausting the renderer's stack.
+MAX_VALUE_DEPTH = 100
+
+
+def _depth(value: Any) -> int:
+    """How deep ``value`` nests (0: a scalar), counted without recursion, stopping past the
+    limit; -1 when a mapping in it has a key that is not a string (JSON has none)."""
+    deepest = 0
+    stack = [(value, 0)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, (dict, list)):
+            level += 1
+            deepest = max(deepest, level)
+            if level > MAX_VALUE_DEPTH:
+                return level
+            if isinstance(node, dict) and not all(isinstance(k, str) for k in node):
+                return -1
+            stack.extend((item, level) for item in (node.values() if isinstance(node, dict) else node))
+    return deepest
 
 
 def _lone_surrogate(op: dict[str, Any]) -> str | None:
@@ -568,6 +607,8 @@ def apply_patch(
     first key that comes later in this order; else at the end). The engine knows no file
     format's vocabulary: :func:`cfnfix.apply_patch` passes CloudFormation's section order.
     """
+    if not isinstance(text, str):
+        raise ArgumentError(f"apply_patch takes the template text (str), not {type(text).__name__}", file=file)
     if not isinstance(patch, list):
         raise PatchConflictError("a JSON Patch must be a list of operations", file=file)
     if not patch:

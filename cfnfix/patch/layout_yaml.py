@@ -21,6 +21,7 @@ from typing import Any
 
 from ..document.intrinsics import tag_key
 from ..document.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ..document.resolve import entry_of
 from ..document.text import line_ending_at
 from .layout import Flush, Insertion, Layout, New
 from .render_yaml import YamlRenderer, block_literal, double_quoted, plain_ok, quoted, scalar_text, single_quoted
@@ -40,6 +41,11 @@ class YamlLayout(Layout):
     def render(self) -> YamlRenderer:
         """The renderer for this file's style."""
         return YamlRenderer(self.style)
+
+    @cached_property
+    def _real_keys(self) -> dict[int, tuple[MappingNode, ScalarNode]]:
+        """Mapping (by identity) → its last key in the text (see :meth:`_last_real_key`)."""
+        return {}
 
     def finish(self, end: int, new: str) -> tuple[int, str]:
         """A block literal runs to the end of its last line: keep what followed the old node out of it.
@@ -188,8 +194,8 @@ class YamlLayout(Layout):
         _flush_after_pending_literal(last_val)
         key_col = lines.column(mapping.items[0][0].start)
         eol = line_ending_at(self.text, pos, self.style.eol)
-        real = [k for k, _ in mapping.items if k.start != k.end]
-        gap = eol if len(mapping.items) > 1 and real and self._blank_separated(real[-1].start) else ""
+        last_real = self._last_real_key(mapping)
+        gap = eol if len(mapping.items) > 1 and last_real is not None and self._blank_separated(last_real.start) else ""
         if gap and self._ends_in_kept_literal(mapping, len(mapping.items) - 1):
             gap = ""  # a blank line after a kept literal would become part of its value
         return Insertion(pos, eol + gap + self._entry_line(key, value, key_col))
@@ -248,6 +254,20 @@ class YamlLayout(Layout):
 
     def _item_line(self, value: Any, dash_col: int) -> str:
         return " " * dash_col + "-" + self.render.after_dash(value, dash_col)
+
+    def _last_real_key(self, mapping: MappingNode) -> ScalarNode | None:
+        """The last key of ``mapping`` that is in the text (not one this plan added). Kept per
+        mapping while it is still there: a plan only adds keys without text, so it stays the
+        last (appending many entries to one mapping costs each the same)."""
+        kept = self._real_keys.get(id(mapping))
+        if kept is not None and kept[0] is mapping:
+            entry = entry_of(mapping, kept[1].value)
+            if entry is not None and entry[0] is kept[1]:
+                return kept[1]
+        last = next((k for k, _ in reversed(mapping.items) if k.start != k.end), None)
+        if last is not None:
+            self._real_keys[id(mapping)] = (mapping, last)
+        return last
 
     def _blank_separated(self, key_start: int) -> bool:
         """True when a blank line precedes the entry at ``key_start`` (above its comments)."""

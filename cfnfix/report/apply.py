@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from ..errors import PatchError
 from ..io.files import STDIN
 from . import ReportContext, plural, style
 from .diff import colorize
@@ -76,6 +77,23 @@ def unsafe_notes(outcomes: Sequence[FileOutcome], unsafe: bool, color: bool) -> 
     ]
 
 
+def refuse_unrepresentable(outcomes: Sequence[FileOutcome]) -> None:
+    """``apply --patch``: a file whose patch holds a number JSON cannot write (YAML's ``.nan``,
+    ``.inf``) gets an error instead of a patch, so the output stays JSON (exit 2)."""
+    for o in outcomes:
+        if o.result is None or not o.result.changed:
+            continue
+        try:
+            json.dumps(o.result.patch, allow_nan=False)
+        except ValueError:
+            o.error = PatchError(
+                "the patch holds NaN or Infinity (YAML .nan/.inf), which JSON cannot represent: "
+                "use the dry run's diff or --write",
+                file=o.file,
+            )
+            o.result = None
+
+
 def render_apply(outcomes: Sequence[FileOutcome], mode: Mode, ctx: ReportContext) -> ApplyReport:
     """The output of ``cfnfix apply`` in ``mode`` once fixes are computed (and, with ``write``, written)."""
     results = [o.result for o in outcomes if o.result is not None and o.result.changed]
@@ -84,7 +102,7 @@ def render_apply(outcomes: Sequence[FileOutcome], mode: Mode, ctx: ReportContext
     errors = len({o.file for o in outcomes if o.error is not None})  # a Markdown file: one per broken fence
     failed_files = f" {plural(errors, 'file')} could not be fixed." if errors else ""
     if mode == "patch":
-        stdout = json.dumps({r.file: r.patch for r in results}, indent=2, ensure_ascii=False) + "\n"
+        stdout = json.dumps({r.file: r.patch for r in results}, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     elif mode == "diff":
         stdout = "".join(colorize(r.diff, ctx.color) for r in results)
     else:

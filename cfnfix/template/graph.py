@@ -174,20 +174,21 @@ def components(graph: Graph, removed: Iterable[tuple[str, str]] = ()) -> list[li
     for root in nodes:
         if root in index:
             continue
-        work: list[tuple[str, int]] = [(root, 0)]
+        # each frame keeps its node's successors: listed once per node, not once per step
+        work: list[tuple[str, int, list[str]]] = [(root, 0, [])]
         while work:
-            node, i = work.pop()
+            node, i, succ = work.pop()
             if i == 0:
                 index[node] = low[node] = counter
                 counter += 1
                 stack.append(node)
                 on_stack.add(node)
-            succ = graph.successors(node, gone)
+                succ = graph.successors(node, gone)
             if i < len(succ):
-                work.append((node, i + 1))
+                work.append((node, i + 1, succ))
                 nxt = succ[i]
                 if nxt not in index:
-                    work.append((nxt, 0))
+                    work.append((nxt, 0, []))
                 elif nxt in on_stack:
                     low[node] = min(low[node], index[nxt])
                 continue
@@ -207,23 +208,47 @@ def components(graph: Graph, removed: Iterable[tuple[str, str]] = ()) -> list[li
     return sorted(found, key=lambda c: graph.order[c[0]])
 
 
+#: Work allowed to :func:`shortest_cycle` beyond its first search, per node and edge of the
+#: component (and at least this many steps): a component of thousands of resources in one
+#: circle must not cost a search from each of them (quadratic).
+_SEARCH_BUDGET_PER_ELEMENT = 8
+_SEARCH_BUDGET_MIN = 20_000
+
+
 def shortest_cycle(graph: Graph, members: list[str], removed: Iterable[tuple[str, str]] = ()) -> list[str] | None:
     """The shortest cycle inside ``members`` as ``[A, B, …]`` (closing back to ``A``), starting at
-    the member that comes first in the template; None when the members hold no cycle."""
+    the member that comes first in the template; None when the members hold no cycle.
+
+    When every member has one successor inside (a ring, or rings with tails once edges are
+    removed) the cycles are followed in one pass. Otherwise a breadth-first search runs from
+    each member in template order, never deeper than the best cycle so far; after a budget of
+    work proportional to the component's size, the best cycle found so far is returned (still
+    a cycle of the component, maybe not the shortest).
+    """
     gone = set(removed)
     inside = set(members)
+    successors = {m: [t for t in graph.successors(m, gone) if t in inside] for m in members}
+    if all(len(s) == 1 for s in successors.values()):
+        return _functional_cycle(graph, members, successors)
+    budget = _SEARCH_BUDGET_MIN + _SEARCH_BUDGET_PER_ELEMENT * (len(members) + sum(map(len, successors.values())))
     best: list[str] | None = None
     for start in members:  # template order: the first start of a shortest cycle is its earliest member
-        if (start, start) in graph.edges and (start, start) not in gone:
+        if best is not None and budget <= 0:
+            break
+        if start in successors[start]:
             return [start]
         parent: dict[str, str] = {}
+        depth = {start: 0}
         queue = deque([start])
-        seen = {start}
         path: list[str] | None = None
+        limit = len(best) - 2 if best is not None else len(members)  # deeper finds no shorter cycle
         while queue and path is None:
             node = queue.popleft()
-            for nxt in graph.successors(node, gone):
-                if nxt not in inside or graph.order[nxt] < graph.order[start]:
+            if depth[node] > limit:
+                break
+            for nxt in successors[node]:
+                budget -= 1
+                if graph.order[nxt] < graph.order[start]:
                     continue
                 if nxt == start:
                     path = [node]
@@ -231,12 +256,40 @@ def shortest_cycle(graph: Graph, members: list[str], removed: Iterable[tuple[str
                         path.append(parent[path[-1]])
                     path.reverse()
                     break
-                if nxt not in seen:
-                    seen.add(nxt)
+                if nxt not in depth:
+                    depth[nxt] = depth[node] + 1
                     parent[nxt] = node
                     queue.append(nxt)
         if path is not None and (best is None or len(path) < len(best)):
             best = path
+    return best
+
+
+def _functional_cycle(graph: Graph, members: list[str], successors: dict[str, list[str]]) -> list[str]:
+    """The shortest cycle when each member has exactly one successor (ties: the one whose
+    earliest member comes first), from its earliest member: every member is walked once."""
+    state: dict[str, int] = {}  # 1: on the current walk, 2: done
+    best: list[str] | None = None
+    for first in members:
+        walk: list[str] = []
+        node = first
+        while node not in state:
+            state[node] = 1
+            walk.append(node)
+            node = successors[node][0]
+        if state[node] == 1:  # a new cycle: the walk from where it closes
+            cycle = walk[walk.index(node) :]
+            head = min(range(len(cycle)), key=lambda i: graph.order[cycle[i]])
+            cycle = cycle[head:] + cycle[:head]
+            if (
+                best is None
+                or len(cycle) < len(best)
+                or (len(cycle) == len(best) and graph.order[cycle[0]] < graph.order[best[0]])
+            ):
+                best = cycle
+        for visited in walk:
+            state[visited] = 2
+    assert best is not None  # one successor each, finitely many members: a cycle exists
     return best
 
 
@@ -245,8 +298,24 @@ def cycle_edges(graph: Graph, cycle: list[str]) -> list[Edge]:
     return [graph.edges[(cycle[i], cycle[(i + 1) % len(cycle)])] for i in range(len(cycle))]
 
 
+#: Links of a cycle written out in a message; a longer one is shortened in the middle.
+CHAIN_SHOWN = 12
+
+
 def chain(graph: Graph, cycle: list[str]) -> str:
-    """``A → B → A (A → B via Properties/…; B → A via DependsOn)``."""
-    names = " → ".join([*cycle, cycle[0]])
-    vias = "; ".join(f"{e.source} → {e.target} via {e.via()}" for e in cycle_edges(graph, cycle))
+    """``A → B → A (A → B via Properties/…; B → A via DependsOn)``; a cycle of more than
+    :data:`CHAIN_SHOWN` links shows its first and last links and how many lie between (a ring
+    of thousands of resources made a message of hundreds of kilobytes)."""
+    edges = cycle_edges(graph, cycle)
+    if len(cycle) <= CHAIN_SHOWN:
+        names = " → ".join([*cycle, cycle[0]])
+        shown = edges
+    else:
+        head, tail = CHAIN_SHOWN - 3, 2
+        hidden = len(cycle) - head - tail
+        names = f"{' → '.join(cycle[:head])} → … ({hidden} more) … → {' → '.join([*cycle[-tail:], cycle[0]])}"
+        shown = [*edges[: head - 1], *edges[-tail - 1 :]]
+    vias = "; ".join(f"{e.source} → {e.target} via {e.via()}" for e in shown)
+    if len(shown) < len(edges):
+        vias += f"; {len(edges) - len(shown)} more links"
     return f"{names} ({vias})"

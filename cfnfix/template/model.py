@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..document.pointer import escape_token
+from .kept import KeptByIdentity
 from .references import SECTIONS, Kind, ReferenceIndex
 
 __all__ = [
@@ -151,12 +152,27 @@ def _values_at(value: Any, pointer: str, tokens: list[str]) -> Iterator[tuple[st
 
 
 def resources(data: Any) -> list[Resource]:
-    """The resources of the template in document order (``Fn::ForEach`` loops left out)."""
-    return [
-        Resource(key, body)
-        for key, body in section(data, "Resources").items()
-        if isinstance(body, dict) and not key.startswith("Fn::ForEach::")
-    ]
+    """The resources of the template in document order (``Fn::ForEach`` loops left out).
+
+    Built once per ``Resources`` mapping (kept by its identity: a parsed document's data is
+    read-only), not once per rule asking."""
+    block = section(data, "Resources")
+    kept = _RESOURCES.get(id(block), block)
+    if kept is None:
+        kept = _RESOURCES.put(
+            id(block),
+            block,
+            tuple(
+                Resource(key, body)
+                for key, body in block.items()
+                if isinstance(body, dict) and not key.startswith("Fn::ForEach::")
+            ),
+        )
+    return list(kept)
+
+
+#: The resources of the last few templates, by the identity of their ``Resources`` mapping.
+_RESOURCES: KeptByIdentity[tuple[Resource, ...]] = KeptByIdentity(8)
 
 
 def resource_map(data: Any) -> dict[str, Resource]:

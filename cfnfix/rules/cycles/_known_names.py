@@ -73,7 +73,12 @@ def try_break(plan: Plan, graph: Graph, edge: Edge, params: set[str]) -> str | N
     replace: dict[str, Any] = {}
     splices: dict[str, list[tuple[int, int, str]]] = {}
     for use in edge.uses:
-        if not _rewrite(plan, use, spec, name, replace, splices):
+        try:
+            if not _rewrite(plan, use, spec, name, replace, splices):
+                return None
+        except (KeyError, IndexError, TypeError, ValueError):
+            # the use is gone from this data (a resource whose name property refers to
+            # itself, ``QueueName: !GetAtt [Q, QueueName]``, once that property is a name)
             return None
     plan.replace.update(replace)
     for ptr, items in splices.items():

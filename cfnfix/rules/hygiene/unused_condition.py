@@ -14,11 +14,18 @@ from ..base import Rule, RuleContext
 _CONDITION_KINDS = (Kind.CONDITION, Kind.IF, Kind.CONDITION_FN)
 
 
-def _mentioned_elsewhere(data: dict[str, Any], name: str) -> bool:
-    """True when any string outside the condition's own definition equals ``name`` (a use the
-    reference index might not know, e.g. in a section only a transform reads)."""
-    own = make_pointer(["Conditions", name])
-    return any(text == name and not (p == own or p.startswith(own + "/")) for p, text in iter_strings(data))
+def _mentioned_elsewhere(data: dict[str, Any], names: list[str]) -> set[str]:
+    """Those of ``names`` that a string outside the condition's own definition equals (a use
+    the reference index might not know, e.g. in a section only a transform reads); the
+    template's strings are walked once for all of them."""
+    wanted = set(names)
+    found: set[str] = set()
+    for p, text in iter_strings(data):
+        if text in wanted and text not in found:
+            own = make_pointer(["Conditions", text])
+            if not (p == own or p.startswith(own + "/")):
+                found.add(text)
+    return found
 
 
 class UnusedCondition(Rule):
@@ -60,7 +67,9 @@ cfnfix might not recognise) is kept.
             return
         index = ReferenceIndex.of(data)
         used = {occ.text for occ in index.occurrences if occ.kind in _CONDITION_KINDS}
-        unused = [n for n in conditions if n not in used and not _mentioned_elsewhere(data, n)]
+        candidates = [n for n in conditions if n not in used]
+        mentioned = _mentioned_elsewhere(data, candidates) if candidates else set()
+        unused = [n for n in candidates if n not in mentioned]
         for name in unused:
             path = make_pointer(["Conditions", name])
             target = "/Conditions" if len(unused) == len(conditions) else path
