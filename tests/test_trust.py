@@ -1,0 +1,148 @@
+"""Security regressions (issue 21, items 1-5): a repository cfnfix checks runs no code of its own,
+concurrent ``apply --write`` runs lose no update, ``--refactor-mapping`` writes only where it
+should, folder walks stay inside the folder named and read each file once, and strings from a
+template cannot drive the terminal or inject Markdown.
+
+Each test plants what an unreviewed repository could hold and asserts the harm does not happen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import Result
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# ------------------------------------------------------------------ 1. no code from the repository runs
+
+#: A cfn-lint rule module that writes a file when imported (what ``append_rules`` would load).
+_EVIL_RULE = """\
+import os, pathlib
+pathlib.Path(os.environ["CFNFIX_PWNED"]).joinpath({name!r}).write_text("ran", encoding="utf-8")
+from cfnlint.rules import CloudFormationLintRule
+class Planted(CloudFormationLintRule):
+    id = "E9{n}99"
+    shortdesc = "planted"
+    description = "planted"
+    tags = []
+"""
+
+_TEMPLATE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Metadata:
+  cfn-lint:
+    config:
+      append_rules: [rules_from_metadata]
+      custom_rules: custom_from_metadata.txt
+      override_spec: spec_from_metadata.json
+Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      Bogus: 1
+"""
+
+
+def _plant(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A repository whose ``.cfnlintrc`` (and the home folder's) loads rule code, with
+    ``cfn-lint = true`` in its ``.cfnfix.toml``: (repository, home, marker folder)."""
+    repo, home, marks = tmp_path / "repo", tmp_path / "home", tmp_path / "marks"
+    for folder in (repo, home, marks):
+        folder.mkdir()
+    for where, name, n in ((repo, "project", 1), (home, "user", 2), (repo, "metadata", 3)):
+        rules = where / (f"rules_{name}" if name != "metadata" else "rules_from_metadata")
+        rules.mkdir()
+        (rules / "planted.py").write_text(_EVIL_RULE.format(name=name, n=n), encoding="utf-8")
+    # every setting of cfn-lint's configuration file that loads code or data from the checkout
+    (repo / "spec.json").write_text('{"ResourceTypes": {}}', encoding="utf-8")
+    (repo / "custom.txt").write_text("AWS::S3::Bucket BucketName == 'x' ERROR", encoding="utf-8")
+    (repo / ".cfnlintrc").write_text(
+        "append_rules: [rules_project]\ncustom_rules: custom.txt\noverride_spec: spec.json\nignore_checks: [E3002]\n",
+        encoding="utf-8",
+    )
+    (home / ".cfnlintrc.yaml").write_text("append_rules: [" + str(home / "rules_user") + "]\n", encoding="utf-8")
+    (repo / ".cfnfix.toml").write_text("cfn-lint = true\n", encoding="utf-8")
+    (repo / "t.yaml").write_text(_TEMPLATE, encoding="utf-8")
+    return repo, home, marks
+
+
+def _isolated_env(home: Path, marks: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NO_COLOR", "FORCE_COLOR"))}
+    env.update(HOME=str(home), CFNFIX_PWNED=str(marks), PYTHONPATH=str(ROOT))
+    return env
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["check", "t.yaml"], ["apply", "--verify", "--unsafe-fixes", "t.yaml"]],
+    ids=["check", "apply-verify"],
+)
+def test_a_planted_cfnlintrc_runs_no_code(tmp_path: Path, args: list[str]) -> None:
+    pytest.importorskip("cfnlint")
+    repo, home, marks = _plant(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "cfnfix", *args],
+        cwd=repo,
+        env=_isolated_env(home, marks),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode in (0, 1), result.stderr
+    assert sorted(p.name for p in marks.iterdir()) == [], "code from the checked repository ran"
+    if args[0] == "check":
+        # the repository's ignore_checks is not read either: cfn-lint's E3002 is reported (by CFX701 or itself)
+        assert "Bogus" in result.stdout, result.stdout
+
+
+def test_cfn_lint_configuration_is_built_by_cfnfix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("cfnlint")
+    from cfnfix.cfn_lint.runner import isolated_config
+
+    repo, home, _ = _plant(tmp_path)
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("HOME", str(home))
+    config = isolated_config(("eu-west-1",))
+    assert config.file_args == {}
+    assert config.regions == ["eu-west-1"]
+    assert (
+        len(config.append_rules) == 1
+        and Path(config.append_rules[0]).parent == Path(__import__("cfnlint").__file__).parent
+    )
+    assert not config.custom_rules and not config.override_spec and not config.registry_schemas
+    assert config.ignore_checks == [] and config.mandatory_checks == [] and config.configure_rules == {}
+    # a template's own Metadata cannot name rule code either
+    import yaml
+
+    config.set_template_args(yaml.safe_load(_TEMPLATE))
+    assert len(config.append_rules) == 1 and not config.custom_rules and not config.override_spec
+
+
+def test_the_language_servers_lint_worker_runs_no_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("cfnlint")
+    from cfnfix.config import Settings
+    from cfnfix.server.linting import LintWorker
+
+    repo, home, marks = _plant(tmp_path)
+    monkeypatch.chdir(repo)  # an editor starts the server in the workspace
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("CFNFIX_PWNED", str(marks))
+
+    async def lint() -> list[object]:
+        worker = LintWorker()
+        try:
+            return list(await worker.lint(_TEMPLATE, str(repo / "t.yaml"), Settings(cfn_lint=True)))
+        finally:
+            worker.close()
+
+    findings = asyncio.run(lint())
+    assert sorted(p.name for p in marks.iterdir()) == [], "code from the workspace ran in the lint worker"
+    assert any(getattr(f, "rule_id", "") == "E3002" for f in findings)
