@@ -9,15 +9,12 @@ Each test plants what an unreviewed repository could hold and asserts the harm d
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from typer.testing import Result
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -146,3 +143,61 @@ def test_the_language_servers_lint_worker_runs_no_code(tmp_path: Path, monkeypat
     findings = asyncio.run(lint())
     assert sorted(p.name for p in marks.iterdir()) == [], "code from the workspace ran in the lint worker"
     assert any(getattr(f, "rule_id", "") == "E3002" for f in findings)
+
+
+# ------------------------------------------------------------------ 2. concurrent apply --write loses no update
+
+_TWO_FIXES = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Conditions:
+  Unused: !Equals [a, b]
+Resources:
+  Topic:
+    Type: AWS::SNS::Topic
+    Properties:
+      TopicName: !Sub plain-name-{n}
+"""
+
+
+def _errors_by_file(stderr: str, folder: Path) -> dict[str, str]:
+    """``error: FILE: reason`` lines of a run, by file name."""
+    found: dict[str, str] = {}
+    for line in stderr.splitlines():
+        if line.startswith("error: ") and str(folder) in line:
+            path, _, reason = line.removeprefix("error: ").partition(": ")
+            found[Path(path.split(":")[0]).name] = reason
+    return found
+
+
+def test_two_concurrent_writes_lose_no_update(tmp_path: Path) -> None:
+    """Two ``apply --write`` runs with different fixes over the same 320 files: every file ends
+    with each run's fix, or that run names the file as a conflict (an error, exit 2). A run that
+    says nothing about a file wrote its fix, and that fix is there at the end."""
+    folder = tmp_path / "stacks"
+    folder.mkdir()
+    names = [f"s{n:03}.yaml" for n in range(320)]
+    for n, name in enumerate(names):
+        (folder / name).write_text(_TWO_FIXES.format(n=n), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    runs = {
+        rule: subprocess.Popen(
+            [sys.executable, "-m", "cfnfix", "apply", "--write", "--quiet", "--select", rule, str(folder)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for rule in ("CFX805", "CFX807")
+    }
+    outputs = {rule: run.communicate(timeout=300)[1] for rule, run in runs.items()}
+    effects = {"CFX805": lambda text: "Unused" not in text, "CFX807": lambda text: "!Sub" not in text}
+    lost = []
+    errors = {rule: _errors_by_file(stderr, folder) for rule, stderr in outputs.items()}
+    for rule in runs:
+        for name in names:
+            if name not in errors[rule] and not effects[rule]((folder / name).read_text(encoding="utf-8")):
+                lost.append((rule, name))
+    assert lost == [], f"{len(lost)} fixes reported written but lost, e.g. {lost[:5]}"
+    for rule, run in runs.items():
+        assert all(reason.startswith("not written (conflict)") for reason in errors[rule].values()), errors[rule]
+        assert (run.returncode == 2) == bool(errors[rule]), (rule, run.returncode, outputs[rule][-2000:])
