@@ -9,12 +9,15 @@ Each test plants what an unreviewed repository could hold and asserts the harm d
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from typer.testing import Result
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -201,3 +204,76 @@ def test_two_concurrent_writes_lose_no_update(tmp_path: Path) -> None:
     for rule, run in runs.items():
         assert all(reason.startswith("not written (conflict)") for reason in errors[rule].values()), errors[rule]
         assert (run.returncode == 2) == bool(errors[rule]), (rule, run.returncode, outputs[rule][-2000:])
+
+
+# ------------------------------------------------------------------ 3. --refactor-mapping writes only where it should
+
+_RENAMES = """\
+Resources:
+  Orders Topic:
+    Type: AWS::SNS::Topic
+"""
+
+_MAPPING = [
+    {
+        "Source": {"StackName": "orders", "LogicalResourceId": "Orders"},
+        "Destination": {"StackName": "orders", "LogicalResourceId": "OrdersTopic"},
+    }
+]
+
+
+@pytest.fixture
+def one_mapping(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every run's renames need one mapping (no real rule renames an ID a stack can hold)."""
+    import cfnfix.impact.refactor as refactor
+
+    monkeypatch.setattr(refactor, "mapping_for_run", lambda results, stack: (list(_MAPPING), []))
+
+
+def test_refactor_mapping_is_not_written_by_a_dry_run(
+    cli: Callable[..., Result], tmp_path: Path, one_mapping: None
+) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(_RENAMES, encoding="utf-8")
+    out = tmp_path / "mapping.json"
+    result = cli("apply", str(path), "--refactor-mapping", str(out), "--stack-name", "orders")
+    assert result.exit_code == 1, result.stderr
+    assert not out.exists()
+    assert f"Would write 1 resource mapping to {out} (with --write)" in result.stderr
+    written = cli("apply", "--write", str(path), "--refactor-mapping", str(out), "--stack-name", "orders")
+    assert written.exit_code == 0, written.stderr
+    assert json.loads(out.read_text(encoding="utf-8")) == _MAPPING
+
+
+def test_refactor_mapping_is_not_written_without_a_mapping(cli: Callable[..., Result], tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(_RENAMES, encoding="utf-8")
+    out = tmp_path / "mapping.json"
+    result = cli("apply", "--write", str(path), "--refactor-mapping", str(out), "--stack-name", "orders")
+    assert result.exit_code == 0, result.stderr
+    assert not out.exists() and "OrdersTopic" in path.read_text(encoding="utf-8")
+    assert f"No renamed resource needs a mapping: {out} not written." in result.stderr
+
+
+@pytest.mark.parametrize("where", ["symlink-to-template", "the-template", "hard-link", "no-folder", "a-folder"])
+def test_a_bad_refactor_mapping_path_stops_the_run_before_any_write(
+    cli: Callable[..., Result], tmp_path: Path, one_mapping: None, where: str
+) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(_RENAMES, encoding="utf-8")
+    out = tmp_path / "mapping.json"
+    if where == "symlink-to-template":
+        out.symlink_to(path)
+    elif where == "the-template":
+        out = path
+    elif where == "hard-link":
+        os.link(path, out)
+    elif where == "no-folder":
+        out = tmp_path / "missing" / "mapping.json"
+    else:
+        out.mkdir()
+    result = cli("apply", "--write", str(path), "--refactor-mapping", str(out), "--stack-name", "orders")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {out}: --refactor-mapping: "), result.stderr
+    assert path.read_text(encoding="utf-8") == _RENAMES  # nothing written, not even the fix
+    assert not path.is_symlink()

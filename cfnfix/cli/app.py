@@ -430,6 +430,8 @@ def apply(
     if (refactor_mapping is None) != (stack_name is None):
         report_error("--refactor-mapping and --stack-name go together", ecolor)
         raise typer.Exit(EXIT_ERROR)
+    if refactor_mapping is not None and stack_name is not None:
+        _check_mapping(refactor_mapping, stack_name, ecolor)  # before any file is read
     outcomes = _run(
         paths,
         mode="fix",
@@ -453,6 +455,8 @@ def apply(
         for o in outcomes:  # --verify: errors the fix unmasked
             for note in o.notes:
                 _err(f"{style('note:', '1;36', ecolor)} {o.file}: {note}")
+    if refactor_mapping is not None and stack_name is not None:
+        _mapping_before_writing(outcomes, refactor_mapping, stack_name, ecolor)
     if write:
         write_fixed(outcomes)
     _report_errors(outcomes, ecolor)
@@ -463,7 +467,7 @@ def apply(
     if (
         refactor_mapping is not None
         and stack_name is not None
-        and not _write_refactor_mapping(outcomes, refactor_mapping, stack_name, quiet, ecolor)
+        and not _write_refactor_mapping(outcomes, refactor_mapping, stack_name, write, quiet, ecolor)
     ):
         raise typer.Exit(EXIT_ERROR)
     _out(report.stdout)
@@ -472,37 +476,73 @@ def apply(
     raise typer.Exit(_exit_code(outcomes, report.failing))
 
 
-def _write_refactor_mapping(outcomes: list[Any], path: str, stack_name: str, quiet: bool, color: bool) -> bool:
-    """Write the stack-refactor mapping of this run's renames to ``path``; False after an error."""
-    import json
-
+def _check_mapping(path: str, stack_name: str, color: bool) -> None:
+    """``--refactor-mapping``'s path and ``--stack-name`` before anything is read (exit 2 when wrong)."""
     from ..errors import CfnfixError
-    from ..impact.refactor import mapping_for_run
-    from ..io.writer import write_text
+    from ..impact.refactor import refactor_mappings
+    from .mapping import check_mapping_path
 
-    results = [(str(o.file), o.result.impact) for o in outcomes if o.result is not None and o.result.changed]
     try:
-        mappings, notes = mapping_for_run(results, stack_name)
-        text = json.dumps(mappings, indent=2, ensure_ascii=False) + "\n"
-        if os.path.lexists(path):
-            write_text(path, text)  # atomic replacement, keeping the file's permissions
-        else:
-            with open(path, "x", encoding="utf-8") as fh:
-                fh.write(text)
-    except OSError as exc:
-        report_error(f"--refactor-mapping: cannot write {path}: {exc.strerror or exc}", color)
-        return False
-    except (ValueError, CfnfixError) as exc:
+        refactor_mappings([], stack_name)  # an invalid stack name raises ValueError
+        check_mapping_path(path)
+    except ValueError as exc:
         report_error(f"--refactor-mapping: {exc}", color)
+        raise typer.Exit(EXIT_ERROR) from None
+    except CfnfixError as exc:
+        report_error(exc, color)
+        raise typer.Exit(EXIT_ERROR) from None
+
+
+def _inputs(outcomes: list[Any]) -> list[str]:
+    from ..io.files import STDIN
+
+    return [str(o.file) for o in outcomes if o.file != STDIN]
+
+
+def _mapping_before_writing(outcomes: list[Any], path: str, stack_name: str, color: bool) -> None:
+    """Check the mapping's path against the run's templates and compute the mappings before any
+    template is written: an error here exits 2 with every file left as it was."""
+    from ..errors import CfnfixError
+    from .mapping import check_mapping_path, mappings_of
+
+    try:
+        check_mapping_path(path, _inputs(outcomes))
+        mappings_of(outcomes, stack_name)
+    except CfnfixError as exc:
+        report_error(exc, color)
+        raise typer.Exit(EXIT_ERROR) from None
+
+
+def _write_refactor_mapping(
+    outcomes: list[Any], path: str, stack_name: str, write: bool, quiet: bool, color: bool
+) -> bool:
+    """Write the stack-refactor mapping of the renames this run wrote to ``path`` (only with
+    ``--write``, only when there is one); False after an error."""
+    from ..errors import CfnfixError
+    from ..report import plural
+    from .mapping import mappings_of, write_mapping
+
+    try:
+        mappings, notes = mappings_of(outcomes, stack_name)
+        if write and mappings:
+            write_mapping(path, mappings, _inputs(outcomes))
+    except CfnfixError as exc:
+        report_error(exc, color)
         return False
     if not quiet:
         for note in notes:
             _err(f"note: {note}")
-        _err(
-            f"Wrote {len(mappings)} resource mapping{'' if len(mappings) == 1 else 's'} to {path}: "
-            f"aws cloudformation create-stack-refactor --stack-definitions StackName={stack_name},TemplateBody=file://TEMPLATE "
-            f"--resource-mappings file://{path}"
-        )
+        count = plural(len(mappings), "resource mapping")
+        if not mappings:
+            _err(f"No renamed resource needs a mapping: {path} not written.")
+        elif not write:
+            _err(f"Would write {count} to {path} (with --write).")
+        else:
+            _err(
+                f"Wrote {count} to {path}: "
+                f"aws cloudformation create-stack-refactor --stack-definitions StackName={stack_name},TemplateBody=file://TEMPLATE "
+                f"--resource-mappings file://{path}"
+            )
     return True
 
 
