@@ -277,3 +277,65 @@ def test_a_bad_refactor_mapping_path_stops_the_run_before_any_write(
     assert result.stderr.startswith(f"error: {out}: --refactor-mapping: "), result.stderr
     assert path.read_text(encoding="utf-8") == _RENAMES  # nothing written, not even the fix
     assert not path.is_symlink()
+
+
+# ------------------------------------------------------------------ 4. folder walks stay in the folder, read each file once
+
+_FIXABLE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Topic:
+    Type: AWS::SNS::Topic
+    Properties:
+      TopicName: !Sub plain-name
+"""
+
+
+def test_a_walk_does_not_write_through_a_symlink_out_of_the_folder(cli: Callable[..., Result], tmp_path: Path) -> None:
+    outside = tmp_path / "outside.yaml"
+    outside.write_text(_FIXABLE, encoding="utf-8")
+    folder = tmp_path / "repo"
+    folder.mkdir()
+    (folder / "own.yaml").write_text(_FIXABLE, encoding="utf-8")
+    (folder / "link.yaml").symlink_to(outside)
+    result = cli("apply", "--write", "--select", "CFX807", str(folder))
+    assert result.exit_code == 0, result.output
+    assert outside.read_text(encoding="utf-8") == _FIXABLE, "a file outside the folder named was rewritten"
+    assert "!Sub" not in (folder / "own.yaml").read_text(encoding="utf-8")
+    assert f"note: {folder / 'link.yaml'}: skipped: a symbolic link to a file outside {folder}" in result.stderr
+    check = cli("check", "--select", "CFX807", "--format", "json", str(folder))
+    files = {Path(f["file"]).name: f["status"] for f in json.loads(check.stdout)["files"]}
+    assert files == {"link.yaml": "skipped", "own.yaml": "checked"}
+    # with the flag, or named explicitly, the link is followed (as before)
+    followed = cli("apply", "--write", "--select", "CFX807", "--follow-symlinks", str(folder))
+    assert followed.exit_code == 0, followed.output
+    assert "!Sub" not in outside.read_text(encoding="utf-8") and (folder / "link.yaml").is_symlink()
+
+
+def test_an_explicit_symlink_out_of_the_folder_is_still_fixed(cli: Callable[..., Result], tmp_path: Path) -> None:
+    outside = tmp_path / "outside.yaml"
+    outside.write_text(_FIXABLE, encoding="utf-8")
+    (tmp_path / "repo").mkdir()
+    link = tmp_path / "repo" / "link.yaml"
+    link.symlink_to(outside)
+    result = cli("apply", "--write", "--select", "CFX807", str(link))
+    assert result.exit_code == 0, result.output
+    assert "!Sub" not in outside.read_text(encoding="utf-8") and link.is_symlink()
+
+
+def test_a_file_reached_twice_is_read_once(cli: Callable[..., Result], tmp_path: Path) -> None:
+    """A file, a symbolic link and a hard link to it in one folder, and the file named again:
+    one file, its findings once, written once (not refused as "changed meanwhile")."""
+    folder = tmp_path / "repo"
+    (folder / "sub").mkdir(parents=True)
+    real = folder / "b.yaml"
+    real.write_text(_FIXABLE, encoding="utf-8")
+    (folder / "a-link.yaml").symlink_to(real)
+    os.link(real, folder / "sub" / "hard.yaml")
+    check = cli("check", "--select", "CFX807", str(folder), str(real))
+    assert check.exit_code == 1
+    assert check.stdout.count("CFX807") == 1, check.stdout
+    assert check.stdout.startswith(f"{real}:6:18: CFX807"), check.stdout
+    result = cli("apply", "--write", "--select", "CFX807", str(folder))
+    assert result.exit_code == 0, result.output
+    assert "!Sub" not in real.read_text(encoding="utf-8") and (folder / "a-link.yaml").is_symlink()

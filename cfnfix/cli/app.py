@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import sys
 from contextlib import contextmanager
+from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
@@ -113,6 +114,43 @@ TemplatesOnly = Annotated[
     typer.Option(
         "--templates-only",
         help="Also skip files named explicitly when they are not CloudFormation templates (for pre-commit).",
+    ),
+]
+Exclude = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--exclude",
+        help="Leave these out of folder walks, replacing the configuration's `exclude`: glob patterns of a name "
+        "(node_modules, *.j2.yaml) or of a path from the current folder (templates/*.yaml); comma-separated or repeated.",
+        metavar="PATTERNS",
+    ),
+]
+ExtendExclude = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--extend-exclude",
+        help="Leave these out of folder walks too, besides `exclude` (patterns as --exclude).",
+        metavar="PATTERNS",
+    ),
+]
+ForceExclude = Annotated[
+    bool,
+    typer.Option("--force-exclude", help="Apply the exclusions to files named explicitly too (for pre-commit)."),
+]
+RespectGitignore = Annotated[
+    bool | None,
+    typer.Option(
+        "--respect-gitignore/--no-respect-gitignore",
+        help="Leave out of folder walks what .gitignore files ignore, inside a Git repository (default: on).",
+        show_default=False,
+    ),
+]
+FollowSymlinks = Annotated[
+    bool,
+    typer.Option(
+        "--follow-symlinks",
+        help="In folder walks, also check (and with apply --write, fix) files that symbolic links lead to outside "
+        "the folder; without it they are skipped.",
     ),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print findings and errors only: no summary, no progress.")]
@@ -228,6 +266,7 @@ def _run(
     cfn_lint: bool = False,
     regions: list[str] | None = None,
     profile: str | None = None,
+    walk_options: WalkOptions | None = None,
 ) -> list[FileOutcome]:
     """Resolve settings, collect files, check or fix them; errors that stop the run exit 2."""
     from ..batch.jobs import prepare
@@ -261,6 +300,7 @@ def _run(
             mode=mode,
             settings_for=resolver.for_path,
             templates_only=templates_only,  # type: ignore[arg-type]
+            walk=_walk(resolver, walk_options or WalkOptions()),
         )
         _lint_setup(job_list, verify=verify, regions=regions, flag=cfn_lint)
     except CfnfixError as exc:
@@ -271,6 +311,47 @@ def _run(
     with _progress(len(job_list), show) as advance:
         outcomes = run_jobs(job_list, processes=jobs, progress=advance)
     return failed + outcomes
+
+
+@dataclass(frozen=True)
+class WalkOptions:
+    """The command line's say on folder walks (None: the configuration decides)."""
+
+    exclude: list[str] | None = None
+    extend_exclude: list[str] | None = None
+    force_exclude: bool = False
+    respect_gitignore: bool | None = None
+    follow_symlinks: bool = False
+
+
+def _walk(resolver: Any, options: WalkOptions) -> Any:
+    """How folders are walked: each folder's configuration (``exclude`` patterns from its folder),
+    with ``--exclude`` replacing and ``--extend-exclude`` adding patterns from the current folder."""
+    from ..batch.exclude import Exclusions
+    from ..batch.targets import Walk
+
+    here = os.getcwd()
+    exclude, extend = _split(options.exclude), _split(options.extend_exclude)
+    cache: dict[Any, Exclusions] = {}
+
+    def exclude_for(folder: str) -> Exclusions:
+        config = resolver.config_for(folder)
+        if config not in cache:
+            settings = resolver.for_path(os.path.join(folder, "-"))
+            base = str(config.resolve().parent) if config is not None else here
+            groups = [(exclude, here) if exclude is not None else (settings.exclude, base)]
+            groups.append((settings.extend_exclude, base))
+            if extend:
+                groups.append((extend, here))
+            cache[config] = Exclusions.of(groups, force=options.force_exclude or settings.force_exclude)
+        return cache[config]
+
+    def gitignore_for(folder: str) -> bool:
+        if options.respect_gitignore is not None:
+            return options.respect_gitignore
+        return bool(resolver.for_path(os.path.join(folder, "-")).respect_gitignore)
+
+    return Walk(exclude_for=exclude_for, gitignore_for=gitignore_for, follow_symlinks=options.follow_symlinks)
 
 
 def _warn_profile_rules(select: list[str] | None, profiles_on: set[str | None], color: bool) -> None:
@@ -311,6 +392,17 @@ def _lint_setup(job_list: list[Any], *, verify: bool, regions: list[str] | None,
             job.verify = wanted
 
 
+def _skip_notes(outcomes: list[FileOutcome], quiet: bool, color: bool) -> None:
+    """``note: FILE: skipped: reason`` for the files left alone that the user should hear about."""
+    if quiet:
+        return
+    from ..report import style
+
+    for o in outcomes:
+        if o.skipped and o.skip_reason:
+            _err(f"{style('note:', '1;36', color)} {o.file}: skipped: {o.skip_reason}")
+
+
 def _report_errors(outcomes: list[FileOutcome], color: bool) -> None:
     for o in outcomes:
         if o.error is not None:
@@ -330,6 +422,11 @@ def check(
     profile: Profile = None,
     show_unused_suppressions: ShowUnused = False,
     templates_only: TemplatesOnly = False,
+    exclude: Exclude = None,
+    extend_exclude: ExtendExclude = None,
+    force_exclude: ForceExclude = False,
+    respect_gitignore: RespectGitignore = None,
+    follow_symlinks: FollowSymlinks = False,
     quiet: Quiet = False,
     no_color: NoColor = False,
     jobs: Jobs = 0,
@@ -355,7 +452,9 @@ def check(
         cfn_lint=cfn_lint,
         regions=regions,
         profile=profile,
+        walk_options=WalkOptions(exclude, extend_exclude, force_exclude, respect_gitignore, follow_symlinks),
     )
+    _skip_notes(outcomes, quiet, use_color(no_color, sys.stderr))
     _report_errors(outcomes, use_color(no_color, sys.stderr))
     unsafe = unsafe_fixes or any(o.unsafe for o in outcomes)
     ctx = ReportContext(color=color, quiet=quiet, unsafe=unsafe)
@@ -385,6 +484,11 @@ def apply(
     profile: Profile = None,
     show_unused_suppressions: ShowUnused = False,
     templates_only: TemplatesOnly = False,
+    exclude: Exclude = None,
+    extend_exclude: ExtendExclude = None,
+    force_exclude: ForceExclude = False,
+    respect_gitignore: RespectGitignore = None,
+    follow_symlinks: FollowSymlinks = False,
     quiet: Quiet = False,
     no_color: NoColor = False,
     jobs: Jobs = 0,
@@ -448,7 +552,9 @@ def apply(
         cfn_lint=cfn_lint,
         regions=regions,
         profile=profile,
+        walk_options=WalkOptions(exclude, extend_exclude, force_exclude, respect_gitignore, follow_symlinks),
     )
+    _skip_notes(outcomes, quiet, ecolor)
     for line in not_applied_warnings(outcomes, ecolor):
         _err(line)
     if not quiet:
