@@ -75,12 +75,12 @@ class Settings(BaseModel):
         default_factory=list, description="More patterns left out of folder walks, added to `exclude`."
     )
     force_exclude: bool = Field(
-        False,
+        default=False,
         description="Apply `exclude` and `extend-exclude` to files named explicitly too (a pre-commit hook "
         "names every changed file).",
     )
     respect_gitignore: bool = Field(
-        True, description="Leave out of folder walks what `.gitignore` files ignore (inside a Git repository)."
+        default=True, description="Leave out of folder walks what `.gitignore` files ignore (inside a Git repository)."
     )
     rules: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="Per-rule options, keyed by rule id or name."

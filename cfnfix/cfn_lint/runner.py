@@ -90,14 +90,14 @@ def isolated_config(regions: tuple[str, ...]) -> Any:
     whatever else asks (see the module's docstring)."""
     from cfnlint.config import _DEFAULT_RULESDIR, ConfigMixIn
 
-    class IsolatedConfig(ConfigMixIn):  # type: ignore[misc]
+    class IsolatedConfig(ConfigMixIn):
         """cfn-lint's configuration built by cfnfix: cfn-lint's own rules, the regions given."""
 
         def _find_config(self) -> tuple[str, str]:
             return "", ""  # no user or project configuration file
 
         def load(self) -> None:
-            self.file_args = {}  # nothing read from any file
+            self.file_args: dict[str, Any] = {}  # nothing read from any file
 
         @property
         def append_rules(self) -> list[str]:
