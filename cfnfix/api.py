@@ -105,13 +105,25 @@ def make_settings(
     ignore: list[str] | None = None,
     unsafe: bool | None = None,
 ) -> Settings:
-    """``config`` (or defaults) with the given overrides applied."""
+    """``config`` (or defaults) with the given overrides applied; an unknown rule in ``select``
+    or ``ignore`` is a :class:`~cfnfix.errors.ConfigError` (it would turn a check off silently)."""
+    from .errors import ConfigError
+    from .rules import looks_like_name, selector_problem
+
     settings = config or Settings()
     update: dict[str, Any] = {}
-    if select is not None:
-        update["select"] = list(select)
-    if ignore is not None:
-        update["ignore"] = list(ignore)
+    for key, tokens in (("select", select), ("ignore", ignore)):
+        if tokens is None:
+            continue
+        for token in tokens:
+            problem = selector_problem(token) if isinstance(token, str) else "a rule selector is a string"
+            if problem is not None and settings.cfn_lint and looks_like_name(token):
+                from .cfn_lint.findings import is_cfn_lint_rule_name
+
+                problem = None if is_cfn_lint_rule_name(token) else problem
+            if problem is not None:
+                raise ConfigError(f"{key}: {problem}")
+        update[key] = list(tokens)
     if unsafe is not None:
         update["unsafe_fixes"] = unsafe
     return settings.model_copy(update=update) if update else settings

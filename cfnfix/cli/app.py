@@ -113,7 +113,8 @@ TemplatesOnly = Annotated[
     bool,
     typer.Option(
         "--templates-only",
-        help="Also skip files named explicitly when they are not CloudFormation templates (for pre-commit).",
+        help="Skip files named explicitly that are not CloudFormation templates without a note (for pre-commit); "
+        "they are skipped either way.",
     ),
 ]
 Exclude = Annotated[
@@ -278,6 +279,7 @@ def _run(
     if profile is not None and (reason := unknown_profile_reason(profile)) is not None:
         report_error(f"--profile: {reason}", color)
         raise typer.Exit(EXIT_ERROR)
+    _check_selectors(select, ignore, color)
     overrides = {
         "profile": profile,
         "select": _split(select),
@@ -303,6 +305,7 @@ def _run(
             walk=_walk(resolver, walk_options or WalkOptions()),
         )
         _lint_setup(job_list, verify=verify, regions=regions, flag=cfn_lint)
+        _check_lint_selectors(job_list, {"select": bool(select), "ignore": bool(ignore)})
     except CfnfixError as exc:
         report_error(exc, color)
         raise typer.Exit(EXIT_ERROR) from None
@@ -311,6 +314,59 @@ def _run(
     with _progress(len(job_list), show) as advance:
         outcomes = run_jobs(job_list, processes=jobs, progress=advance)
     return failed + outcomes
+
+
+def _check_selectors(select: list[str] | None, ignore: list[str] | None, color: bool) -> None:
+    """Exit 2 on an unknown rule id, prefix or name in ``--select`` or ``--ignore`` (with the closest ones)."""
+    from ..rules import looks_like_name, selector_problem
+
+    for option, values in (("--select", select), ("--ignore", ignore)):
+        for token in _split(values) or []:
+            problem = selector_problem(token)
+            if problem is not None and not looks_like_name(token):  # a name may be cfn-lint's: judged later
+                report_error(f"{option}: {problem}", color)
+                raise typer.Exit(EXIT_ERROR)
+
+
+def _check_lint_selectors(job_list: list[Any], from_cli: dict[str, bool]) -> None:
+    """``select``/``ignore`` against cfn-lint where it runs: a name no cfnfix rule has must be a
+    cfn-lint rule's, an id (``E3002``) one the installed cfn-lint has; and a ``select`` of
+    cfn-lint ids alone needs cfn-lint to run (else no rule would run at all)."""
+    from ..errors import ConfigError
+    from ..rules import get_rule, selector_problem
+
+    seen: set[tuple[bool, tuple[str, ...], tuple[str, ...]]] = set()
+    for job in job_list:
+        s = job.settings
+        key = (bool(s.cfn_lint), tuple(s.select), tuple(s.ignore))
+        if key in seen:
+            continue
+        seen.add(key)
+        for option, tokens in (("select", s.select), ("ignore", s.ignore)):
+            where = f"--{option}" if from_cli[option] else option
+            for token in tokens:
+                problem = selector_problem(token)
+                if problem is None and not (s.cfn_lint and len(token) == 5 and get_rule(token) is None):
+                    continue
+                from ..cfn_lint.findings import cfn_lint_rule, is_cfn_lint_rule_name
+
+                if problem is not None and not (s.cfn_lint and is_cfn_lint_rule_name(token)):
+                    raise ConfigError(f"{where}: {problem}")
+                if problem is None and cfn_lint_rule(token) is None:
+                    raise ConfigError(f"{where}: unknown cfn-lint rule {token!r} (see `cfnfix rules --cfn-lint`)")
+        lint_only = [t for t in s.select if get_rule(t) is None and not any(r.id.startswith(t) for r in _rules())]
+        if s.select and len(lint_only) == len(s.select) and not s.cfn_lint:
+            raise ConfigError(
+                f"{'--' if from_cli['select'] else ''}select: {', '.join(lint_only)} "
+                f"{'is a cfn-lint rule' if len(lint_only) == 1 else 'are cfn-lint rules'}, "
+                "and cfn-lint does not run: add --cfn-lint (or cfn-lint = true), or select cfnfix rules"
+            )
+
+
+def _rules() -> tuple[Any, ...]:
+    from ..rules import all_rules
+
+    return all_rules()
 
 
 @dataclass(frozen=True)
