@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any, Union
 
-from .checking import findings_for, load_template
+from .checking import findings_for, load_template, require_runnable
 from .config import Settings
 from .document import Document, load
 from .errors import TemplateError
@@ -147,6 +147,7 @@ def check(
     """
     text, file = _read_source(source)
     settings = make_settings(resolve_config(config, file), select=select, ignore=ignore)
+    require_runnable(settings)
     return findings_for(_load_text(text, file, settings), settings)
 
 
@@ -168,4 +169,5 @@ def fix(
     settings = make_settings(
         resolve_config(config, file), select=select, ignore=ignore, unsafe=True if unsafe else None
     )
+    require_runnable(settings)
     return fix_text(text, file, settings, _load_text(text, file, settings))

@@ -16,12 +16,30 @@ from .findings import Finding
 from .rules import Rule, RuleContext, all_rules, text_repair_rules
 from .suppression import apply_suppressions
 
-__all__ = ["findings_for", "kept_findings", "load_template", "run_rules", "selected_rules"]
+__all__ = ["findings_for", "kept_findings", "load_template", "require_runnable", "run_rules", "selected_rules"]
 
 
 def selected_rules(settings: Settings) -> list[Rule]:
     """The registered rules that ``settings`` selects (and whose profile is on), ordered by id."""
     return [rule for rule in all_rules() if settings.runs(rule)]
+
+
+def require_runnable(settings: Settings) -> None:
+    """Raise :class:`~cfnfix.errors.ConfigError` when a rule ``settings`` selects cannot run here
+    (:meth:`~cfnfix.rules.Rule.unavailable`: the schema rules without cfn-lint's schemas), rather
+    than let it find nothing."""
+    from .errors import ConfigError
+
+    missing: dict[str, list[str]] = {}
+    for rule in selected_rules(settings):
+        reason = rule.unavailable()
+        if reason is not None:
+            missing.setdefault(reason, []).append(rule.id)
+    for reason, ids in missing.items():
+        ignore = ids[0][:4] if len(ids) > 1 else ids[0]
+        raise ConfigError(
+            f"{', '.join(ids)} cannot run: {reason}; or leave {'them' if len(ids) > 1 else 'it'} out with --ignore {ignore}"
+        )
 
 
 def run_rules(document: Document, settings: Settings, *, impact: bool = True) -> list[Finding]:

@@ -306,6 +306,7 @@ def _run(
         )
         _lint_setup(job_list, verify=verify, regions=regions, flag=cfn_lint)
         _check_lint_selectors(job_list, {"select": bool(select), "ignore": bool(ignore)})
+        _require_runnable(job_list)
     except CfnfixError as exc:
         report_error(exc, color)
         raise typer.Exit(EXIT_ERROR) from None
@@ -361,6 +362,14 @@ def _check_lint_selectors(job_list: list[Any], from_cli: dict[str, bool]) -> Non
                 f"{'is a cfn-lint rule' if len(lint_only) == 1 else 'are cfn-lint rules'}, "
                 "and cfn-lint does not run: add --cfn-lint (or cfn-lint = true), or select cfnfix rules"
             )
+
+
+def _require_runnable(job_list: list[Any]) -> None:
+    """Stop (exit 2) when a selected rule cannot run here (the schema rules without cfn-lint's schemas)."""
+    from ..checking import require_runnable
+
+    for settings in {id(job.settings): job.settings for job in job_list}.values():
+        require_runnable(settings)
 
 
 def _rules() -> tuple[Any, ...]:

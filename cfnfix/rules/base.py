@@ -102,6 +102,11 @@ class Rule(ABC):
     rather than patching data: its fixes carry no patch, the template is read with that repair
     when the rule is selected, and the fix loop applies it first."""
 
+    def unavailable(self) -> str | None:
+        """Why this rule cannot run here (None: it can). A selected rule that cannot run stops
+        the run (:func:`cfnfix.checking.require_runnable`): it must not find nothing silently."""
+        return None
+
     def options_for(self, settings: Settings) -> Any:
         """This rule's options in ``settings``: an ``options_model`` instance (a plain dict without one).
 
