@@ -58,6 +58,23 @@ class OutputFormat(str, Enum):
     markdown = "markdown"
 
 
+class ApplyFormat(str, Enum):
+    """``cfnfix apply --format``."""
+
+    text = "text"
+    json = "json"
+
+
+class FailOn(str, Enum):
+    """``--fail-on``: the lowest severity that makes the run fail (exit 1)."""
+
+    critical = "critical"
+    high = "high"
+    medium = "medium"
+    low = "low"
+    none = "none"
+
+
 class RulesFormat(str, Enum):
     """``cfnfix rules --format``."""
 
@@ -178,6 +195,28 @@ Regions = Annotated[
         metavar="REGIONS",
     ),
 ]
+
+
+ExitZero = Annotated[
+    bool, typer.Option("--exit-zero", help="Exit 0 even when findings remain (errors still exit 2), as ruff.")
+]
+FailOnOption = Annotated[
+    FailOn,
+    typer.Option(
+        "--fail-on",
+        help="Exit 1 only for findings of this severity or worse: critical, high, medium, low (any), none "
+        "(as --exit-zero). cfn-lint's --non-zero-exit-code error, warning, informational are high, medium, low.",
+        metavar="SEVERITY",
+    ),
+]
+
+
+def _meets(findings: Any, fail_on: FailOn, exit_zero: bool) -> bool:
+    """True when one of ``findings`` is of ``fail_on``'s severity or worse."""
+    if exit_zero or fail_on is FailOn.none:
+        return False
+    limit = ["critical", "high", "medium", "low"].index(fail_on.value)
+    return any(f.severity.rank <= limit for f in findings)
 
 
 def use_color(no_color: bool, stream: Any) -> bool:
@@ -497,8 +536,10 @@ def check(
     jobs: Jobs = 0,
     cfn_lint: CfnLint = False,
     regions: Regions = None,
+    exit_zero: ExitZero = False,
+    fail_on: FailOnOption = FailOn.low,
 ) -> None:
-    """Report what is wrong. Exit 0: no findings; 1: findings; 2: an error in any file."""
+    """Report what is wrong. Exit 0: no findings; 1: findings (of --fail-on's severity or worse); 2: an error in any file."""
     from ..report import ReportContext, render
 
     color = use_color(no_color, sys.stdout) and output_format is OutputFormat.text
@@ -524,7 +565,7 @@ def check(
     unsafe = unsafe_fixes or any(o.unsafe for o in outcomes)
     ctx = ReportContext(color=color, quiet=quiet, unsafe=unsafe)
     _out(render(output_format.value, outcomes, ctx))
-    raise typer.Exit(_exit_code(outcomes, any(o.findings for o in outcomes)))
+    raise typer.Exit(_exit_code(outcomes, _meets([f for o in outcomes for f in o.findings], fail_on, exit_zero)))
 
 
 def _exit_code(outcomes: list[FileOutcome], failing: bool) -> int:
@@ -581,6 +622,18 @@ def apply(
         str | None,
         typer.Option("--stack-name", help="The deployed stack's name, for --refactor-mapping.", metavar="NAME"),
     ] = None,
+    output_format: Annotated[
+        ApplyFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format: text (the diff, or the summary with --write) or json (every file's fixes, "
+            "remaining findings, patch and errors, for CI).",
+            metavar="FORMAT",
+        ),
+    ] = ApplyFormat.text,
+    exit_zero: ExitZero = False,
+    fail_on: FailOnOption = FailOn.low,
 ) -> None:
     """Fix what can be fixed. Dry run by default: print the unified diff, exit 1 if anything would change.
 
@@ -594,6 +647,12 @@ def apply(
 
     if write and patch:
         report_error("--write and --patch cannot be combined", use_color(no_color, sys.stderr))
+        raise typer.Exit(EXIT_ERROR)
+    if patch and output_format is ApplyFormat.json:
+        report_error(
+            "--patch and --format json cannot be combined (the JSON has each file's patch)",
+            use_color(no_color, sys.stderr),
+        )
         raise typer.Exit(EXIT_ERROR)
     ecolor = use_color(no_color, sys.stderr)
     if (refactor_mapping is None) != (stack_name is None):
@@ -635,16 +694,35 @@ def apply(
         color=use_color(no_color, sys.stdout), quiet=quiet, unsafe=unsafe_fixes or any(o.unsafe for o in outcomes)
     )
     report = render_apply(outcomes, "write" if write else "patch" if patch else "diff", ctx)
+    failing = _apply_failing(outcomes, write, report.failing, fail_on, exit_zero)
     if (
         refactor_mapping is not None
         and stack_name is not None
         and not _write_refactor_mapping(outcomes, refactor_mapping, stack_name, write, quiet, ecolor)
     ):
         raise typer.Exit(EXIT_ERROR)
+    if output_format is ApplyFormat.json:
+        from ..report.apply_json import render as render_json
+
+        _out(render_json(outcomes, write, ctx))
+        raise typer.Exit(_exit_code(outcomes, failing))
     _out(report.stdout)
     for text, to_stderr in report.after:
         (_err if to_stderr else _out)(text)
-    raise typer.Exit(_exit_code(outcomes, report.failing))
+    raise typer.Exit(_exit_code(outcomes, failing))
+
+
+def _apply_failing(outcomes: list[FileOutcome], write: bool, default: bool, fail_on: FailOn, exit_zero: bool) -> bool:
+    """``apply``'s exit 1: a dry run that would fix a finding of ``fail_on``'s severity or worse,
+    or ``--write`` leaving one (``default``: the answer for any severity)."""
+    if exit_zero or fail_on is FailOn.none:
+        return False
+    if fail_on is FailOn.low:
+        return default
+    if write:
+        return _meets([f for o in outcomes for f in o.findings], fail_on, exit_zero)
+    fixed = [f for o in outcomes if o.result is not None and o.result.changed for f in o.result.fixed]
+    return _meets(fixed, fail_on, exit_zero)
 
 
 def _check_mapping(path: str, stack_name: str, color: bool) -> None:
