@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -339,3 +340,100 @@ def test_a_file_reached_twice_is_read_once(cli: Callable[..., Result], tmp_path:
     result = cli("apply", "--write", "--select", "CFX807", str(folder))
     assert result.exit_code == 0, result.output
     assert "!Sub" not in real.read_text(encoding="utf-8") and (folder / "a-link.yaml").is_symlink()
+
+
+# ------------------------------------------------------------------ 5. template strings cannot drive the terminal or the Markdown
+
+#: A logical ID (in JSON, where escapes make any character) that erases its line, returns the
+#: cursor and writes "No findings" over the finding; another with a right-to-left override.
+_HIDING = (
+    '{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {'
+    '"A\\u001b[2K\\rNo findings in 1 template.\\n": {"Type": "AWS::SNS::Topic"}, '
+    '"B\\u202eelif.evil": {"Type": "AWS::SNS::Topic"}}}\n'
+)
+#: A template whose strings are Markdown and HTML.
+_INJECTING = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  "[click](https://evil.example) <img src=x onerror=alert(1)> ![p](https://evil.example/p.png) # *x*":
+    Type: AWS::SNS::Topic
+"""
+_UNSAFE = [chr(c) for c in (*range(0x00, 0x09), *range(0x0A, 0x20), *range(0x7F, 0xA0))] + [
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u202d",
+    "\u202e",
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",
+]
+
+
+def _no_raw_controls(text: str, *, newlines: int) -> None:
+    assert text.count("\n") == newlines, repr(text)
+    assert not [c for c in _UNSAFE if c != "\n" and c in text], repr(text)
+
+
+def test_text_output_escapes_control_characters(cli: Callable[..., Result], tmp_path: Path) -> None:
+    path = tmp_path / "t\x1b[1A\x1b[2K\r\u202e.json"  # the file's name is the repository's too
+    path.write_text(_HIDING, encoding="utf-8")
+    result = cli("check", "--select", "CFX101", str(path))
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    _no_raw_controls(result.stdout, newlines=4)  # two findings, a blank line, the summary
+    assert lines[0].startswith(str(tmp_path / "t\\x1b[1A\\x1b[2K\\r\\u202e.json") + ":1:"), lines[0]
+    assert "\\x1b[2K\\rNo findings in 1 template.\\n" in lines[0] and "B\\u202eelif.evil" in lines[1]
+    assert lines[-1] == "Found 2 findings in 1 template (2 fixable with `cfnfix apply`)."
+    apply = cli("apply", "--select", "CFX101", str(path))
+    _no_raw_controls(apply.stderr, newlines=apply.stderr.count("\n"))
+    assert "\\x1b" in apply.stderr  # the impact lines name the resources, escaped
+
+
+def test_error_lines_escape_control_characters(cli: Callable[..., Result], tmp_path: Path) -> None:
+    path = tmp_path / "evil\x1b[2K\rname.yaml"
+    path.write_text("Resources: [\n", encoding="utf-8")
+    result = cli("check", str(path))
+    assert result.exit_code == 2
+    _no_raw_controls(result.stderr, newlines=1)
+    assert "evil\\x1b[2K\\rname.yaml" in result.stderr
+
+
+def test_the_diff_on_a_terminal_escapes_control_characters(tmp_path: Path) -> None:
+    from cfnfix.batch.outcome import FileOutcome
+    from cfnfix.fixing import FixResult
+    from cfnfix.report import ReportContext
+    from cfnfix.report.apply import render_apply
+
+    result = FixResult(
+        file="t.yaml",
+        original="A: 'x\x1b[2Ky\u202e'\r\nB: 1\r\n",
+        text="A: 'x\x1b[2Ky\u202e'\r\nB: 2\r\n",
+        patch=[],
+        fixed=[],
+        remaining=[],
+    )
+    outcome = FileOutcome("t.yaml", result=result)
+    raw = render_apply([outcome], "diff", ReportContext()).stdout
+    assert "\x1b[2K" in raw and "\r\n" in raw  # piped: byte for byte what `patch` applies
+    shown = render_apply([outcome], "diff", ReportContext(terminal=True)).stdout
+    assert "\\x1b[2Ky\\u202e" in shown and "\x1b" not in shown and shown.count("\r\n") == raw.count("\r\n")
+
+
+def test_markdown_output_escapes_html_and_markdown(cli: Callable[..., Result], tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(_INJECTING, encoding="utf-8")
+    result = cli("check", "--select", "CFX101", "--format", "markdown", str(path))
+    assert result.exit_code == 1
+    prose = "\n".join(
+        line for line in result.stdout.splitlines() if line.startswith(("**What is wrong:**", "**The fix**", "- "))
+    )
+    assert "<img" not in prose, prose
+    assert not re.search(r"(?<!\\)\]\(", prose) and not re.search(r"(?<!\\)!(?<!\\)\[", prose), prose
+    assert "\\[click\\](https://evil.example) &lt;img src=x onerror=alert(1)&gt; \\!\\[p\\]" in prose
+    assert "\\*x\\*" in prose
+    hiding = tmp_path / "h.json"
+    hiding.write_text(_HIDING, encoding="utf-8")
+    md = cli("check", "--select", "CFX101", "--format", "markdown", str(hiding)).stdout
+    assert not [c for c in _UNSAFE if c != "\n" and c in md]

@@ -256,10 +256,11 @@ def report_error(error: CfnfixError | str, color: bool = False) -> None:
     """One line on stderr: ``error: file:line:col: reason``."""
     from ..errors import CfnfixError
     from ..report import style
+    from ..report.escape import printable
 
     if isinstance(error, CfnfixError) and error.file is None and error.line is None:
         error = error.reason  # not about a file: no "<string>:" prefix
-    _err(f"{style('error:', '1;31', color)} {error}")
+    _err(f"{style('error:', '1;31', color)} {printable(str(error))}")
 
 
 @contextmanager
@@ -501,10 +502,11 @@ def _skip_notes(outcomes: list[FileOutcome], quiet: bool, color: bool) -> None:
     if quiet:
         return
     from ..report import style
+    from ..report.escape import printable
 
     for o in outcomes:
         if o.skipped and o.skip_reason:
-            _err(f"{style('note:', '1;36', color)} {o.file}: skipped: {o.skip_reason}")
+            _err(f"{style('note:', '1;36', color)} {printable(o.file)}: skipped: {printable(o.skip_reason)}")
 
 
 def _report_errors(outcomes: list[FileOutcome], color: bool) -> None:
@@ -563,7 +565,7 @@ def check(
     _skip_notes(outcomes, quiet, use_color(no_color, sys.stderr))
     _report_errors(outcomes, use_color(no_color, sys.stderr))
     unsafe = unsafe_fixes or any(o.unsafe for o in outcomes)
-    ctx = ReportContext(color=color, quiet=quiet, unsafe=unsafe)
+    ctx = ReportContext(color=color, quiet=quiet, unsafe=unsafe, terminal=_isatty(sys.stdout))
     _out(render(output_format.value, outcomes, ctx))
     raise typer.Exit(_exit_code(outcomes, _meets([f for o in outcomes for f in o.findings], fail_on, exit_zero)))
 
@@ -644,6 +646,7 @@ def apply(
     from ..batch.write import write_fixed
     from ..report import ReportContext, style
     from ..report.apply import not_applied_warnings, render_apply
+    from ..report.escape import printable
 
     if write and patch:
         report_error("--write and --patch cannot be combined", use_color(no_color, sys.stderr))
@@ -684,14 +687,17 @@ def apply(
     if not quiet:
         for o in outcomes:  # --verify: errors the fix unmasked
             for note in o.notes:
-                _err(f"{style('note:', '1;36', ecolor)} {o.file}: {note}")
+                _err(f"{style('note:', '1;36', ecolor)} {printable(o.file)}: {printable(note)}")
     if refactor_mapping is not None and stack_name is not None:
         _mapping_before_writing(outcomes, refactor_mapping, stack_name, ecolor)
     if write:
         write_fixed(outcomes)
     _report_errors(outcomes, ecolor)
     ctx = ReportContext(
-        color=use_color(no_color, sys.stdout), quiet=quiet, unsafe=unsafe_fixes or any(o.unsafe for o in outcomes)
+        color=use_color(no_color, sys.stdout),
+        quiet=quiet,
+        unsafe=unsafe_fixes or any(o.unsafe for o in outcomes),
+        terminal=_isatty(sys.stdout),
     )
     report = render_apply(outcomes, "write" if write else "patch" if patch else "diff", ctx)
     failing = _apply_failing(outcomes, write, report.failing, fail_on, exit_zero)
@@ -769,6 +775,7 @@ def _write_refactor_mapping(
     ``--write``, only when there is one); False after an error."""
     from ..errors import CfnfixError
     from ..report import plural
+    from ..report.escape import printable
     from .mapping import mappings_of, write_mapping
 
     try:
@@ -780,7 +787,7 @@ def _write_refactor_mapping(
         return False
     if not quiet:
         for note in notes:
-            _err(f"note: {note}")
+            _err(f"note: {printable(note)}")
         count = plural(len(mappings), "resource mapping")
         if not mappings:
             _err(f"No renamed resource needs a mapping: {path} not written.")
@@ -977,7 +984,9 @@ def main() -> None:
     import warnings
 
     def show(message: Warning | str, category: type[Warning], *_: object, **__: object) -> None:
-        _err(f"warning: {message}")
+        from ..report.escape import printable
+
+        _err(f"warning: {printable(str(message))}")
 
     warnings.showwarning = show  # type: ignore[assignment]
     app(prog_name="cfnfix")
