@@ -358,7 +358,7 @@ Resources:
   "[click](https://evil.example) <img src=x onerror=alert(1)> ![p](https://evil.example/p.png) # *x*":
     Type: AWS::SNS::Topic
 """
-_UNSAFE = [chr(c) for c in (*range(0x00, 0x09), *range(0x0A, 0x20), *range(0x7F, 0xA0))] + [
+_UNSAFE = [chr(c) for c in (*range(0x09), *range(0x0A, 0x20), *range(0x7F, 0xA0))] + [
     "\u202a",
     "\u202b",
     "\u202c",
