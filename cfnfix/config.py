@@ -31,7 +31,10 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", alias_generator=_kebab, populate_by_name=True, frozen=True)
 
-    select: list[str] = Field(default_factory=list, description="Rule ids, id prefixes or names to run (empty: all).")
+    select: list[str] = Field(
+        default_factory=list,
+        description="Rule ids, id prefixes or names to run (empty: all). One that names no rule is an error.",
+    )
     ignore: list[str] = Field(
         default_factory=list, description="Rule ids, id prefixes or names to skip (wins over `select`)."
     )
@@ -60,7 +63,8 @@ class Settings(BaseModel):
     )
     cfn_lint: bool = Field(
         False,
-        description="Also run cfn-lint (the `cfnfix[lint]` extra) and report its matches as findings (ids such as E3002).",
+        description="Also run cfn-lint and report its matches as findings (ids such as E3002). cfn-lint's "
+        "configuration is cfnfix's: no `.cfnlintrc` is read.",
     )
     cfn_lint_regions: list[str] = Field(
         default_factory=lambda: ["us-east-1"], description="Regions cfn-lint checks against (`--cfn-lint`, `--verify`)."
