@@ -25,9 +25,10 @@ __all__ = ["json_text", "markdown_text", "printable", "printable_lines"]
 #: Unicode line and paragraph separators.
 _UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\x1b": "\\x1b"}
-#: ASCII punctuation Markdown gives a meaning to inside a line (CommonMark lets each be escaped);
-#: ``(`` and ``)`` mean nothing once ``[`` and ``]`` are escaped.
-_MARKDOWN = re.compile(r"([\\`*_\[\]!|~])")
+#: ASCII punctuation Markdown gives a meaning to inside a line (CommonMark lets each be escaped):
+#: code, emphasis, links and images, strikethrough. ``(``, ``)`` and ``!`` mean nothing once
+#: ``[`` and ``]`` are escaped, nor does ``_`` inside a word (``mysql_aurora``).
+_MARKDOWN = re.compile(r"([\\`*\[\]~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
 #: What starts a block at the beginning of a text (a heading, a list, a quote, a rule).
 _LEADING = re.compile(r"\A([#+\-=]|\d+[.)])")
 
