@@ -59,6 +59,20 @@ def json_text(text: str) -> str:
 
 
 def markdown_text(text: str) -> str:
-    """``text`` (:func:`printable`) as literal Markdown: no link, image, HTML, heading or emphasis."""
+    """``text`` (:func:`printable`) as literal Markdown: no link, image, HTML, heading or emphasis.
+
+    Pairs of backticks stay code spans (messages write option names and comments that way),
+    their content shown as is: a code span renders nothing of what it holds, and it cannot
+    hold a backtick (the text is cut at every one), so it cannot be closed early."""
+    parts = text.split("`")
+    if len(parts) > 1 and len(parts) % 2 == 1:
+        return "".join(
+            _markdown_text(part) if n % 2 == 0 else f"`{printable(part)}`" if part.strip() else "` `"
+            for n, part in enumerate(parts)
+        )
+    return _markdown_text(text)
+
+
+def _markdown_text(text: str) -> str:
     text = _LEADING.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], _MARKDOWN.sub(r"\\\1", printable(text)))
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
