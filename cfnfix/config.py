@@ -33,7 +33,8 @@ class Settings(BaseModel):
 
     select: list[str] = Field(
         default_factory=list,
-        description="Rule ids, id prefixes or names to run (empty: all). One that names no rule is an error.",
+        description="Rule ids, id prefixes or names to run (empty: all). Opt-in rules (CFX935) run only when "
+        "named by full id or name. One that names no rule is an error.",
     )
     ignore: list[str] = Field(
         default_factory=list, description="Rule ids, id prefixes or names to skip (wins over `select`)."
@@ -123,7 +124,10 @@ class Settings(BaseModel):
 
     def runs(self, rule: Any) -> bool:
         """True when ``rule`` passes ``select``/``ignore`` and its profile (if any) is on, and no
-        profile that replaces it is on (see :mod:`cfnfix.profiles`)."""
+        profile that replaces it is on (see :mod:`cfnfix.profiles`); an opt-in rule
+        (``Rule.opt_in``) also needs ``select`` to name it by its full id or name."""
+        if getattr(rule, "opt_in", False) and not any(p in (rule.id, rule.name) for p in self.select):
+            return False
         profile = getattr(rule, "profile", None)
         if profile is not None and profile != self.profile:
             return False
