@@ -17,6 +17,7 @@ __version__ = "0.1.0"
 _EXPORTS: dict[str, str] = {
     "AnchoredEditError": "errors",
     "Applicability": "findings",
+    "BlockError": "markdown",
     "CfnfixError": "errors",
     "ConfigError": "errors",
     "FailedFix": "api",
@@ -24,6 +25,7 @@ _EXPORTS: dict[str, str] = {
     "Fix": "findings",
     "FixResult": "api",
     "LintRefusalError": "errors",
+    "MarkdownFixResult": "markdown",
     "ParseError": "errors",
     "PatchConflictError": "errors",
     "PatchError": "errors",
@@ -46,6 +48,7 @@ _EXPORTS: dict[str, str] = {
 __all__ = [
     "AnchoredEditError",
     "Applicability",
+    "BlockError",
     "CfnfixError",
     "ConfigError",
     "FailedFix",
@@ -53,6 +56,7 @@ __all__ = [
     "Fix",
     "FixResult",
     "LintRefusalError",
+    "MarkdownFixResult",
     "ParseError",
     "PatchConflictError",
     "PatchError",
@@ -91,6 +95,7 @@ if TYPE_CHECKING:
         WriteError,
     )
     from .findings import Applicability, Finding, Fix, Related, ResourceChange, ResourceImpact, Severity, TextEdit
+    from .markdown import BlockError, MarkdownFixResult
     from .patch import apply_patch
 
 

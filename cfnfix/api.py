@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, Literal, Union
 
 from .checking import findings_for, load_template, require_runnable
 from .config import Settings
@@ -26,12 +26,16 @@ __all__ = [
     "FailedFix",
     "FixResult",
     "Source",
+    "SourceFormat",
     "check",
     "fix",
     "load_source",
     "make_settings",
     "resolve_config",
 ]
+
+#: What a source holds: a template, or a Markdown text with templates in fenced blocks (None: recognise it).
+SourceFormat = Literal["template", "markdown"]
 
 #: A template: a path (``os.PathLike``, e.g. ``pathlib.Path``) is read from disk; a ``str`` is the text itself.
 Source = Union[str, "os.PathLike[str]"]
@@ -129,12 +133,24 @@ def make_settings(
     return settings.model_copy(update=update) if update else settings
 
 
+def _is_markdown(text: str, file: str | None, format: SourceFormat | None) -> bool:
+    """``format`` when given; else Markdown for a ``.md``/``.markdown`` path or a text with a fence line."""
+    if format is not None:
+        if format not in ("template", "markdown"):
+            raise ValueError(f"format is 'template' or 'markdown', not {format!r}")
+        return format == "markdown"
+    from .markdown.recognise import is_markdown_path, looks_like_markdown
+
+    return is_markdown_path(file) if file is not None else looks_like_markdown(text)
+
+
 def check(
     source: Source,
     *,
     select: list[str] | None = None,
     ignore: list[str] | None = None,
     config: ConfigArg = None,
+    format: SourceFormat | None = None,
 ) -> list[Finding]:
     """Findings for one template.
 
@@ -144,10 +160,23 @@ def check(
     :class:`Settings`, a configuration file path, or None (discover it from the template's
     folder when ``source`` is a file; defaults otherwise). ``select``/``ignore`` override
     the configuration. Suppressions in the template's Metadata are honoured.
+
+    ``format="markdown"`` (or a ``.md`` path, or text with a line that starts a fence) reads
+    a Markdown text: the findings of every template in its fenced blocks, placed in it
+    (lines of the text, pointers ``/<fence index>/…``); a fence that does not parse raises
+    its :class:`~cfnfix.errors.TemplateError` (:func:`cfnfix.markdown.check_markdown` gives
+    the other fences' findings and every error instead).
     """
     text, file = _read_source(source)
     settings = make_settings(resolve_config(config, file), select=select, ignore=ignore)
     require_runnable(settings)
+    if _is_markdown(text, file, format):
+        from .markdown import check_markdown
+
+        checked = check_markdown(text, file, settings)
+        if checked.errors:
+            raise checked.errors[0].error(file)
+        return checked.findings
     return findings_for(_load_text(text, file, settings), settings)
 
 
@@ -158,16 +187,26 @@ def fix(
     select: list[str] | None = None,
     ignore: list[str] | None = None,
     config: ConfigArg = None,
+    format: SourceFormat | None = None,
 ) -> FixResult:
     """Apply fixes to one template until none applies (at most :data:`~cfnfix.fixing.MAX_PASSES` passes).
 
     ``source`` and ``config`` are as for :func:`check`; ``unsafe=True`` also applies fixes
     marked unsafe (as does ``unsafe-fixes = true`` in the configuration). Nothing is
     written: the result holds the new text, the combined patch and the unified diff.
+
+    A Markdown text (``format`` as for :func:`check`) gives a
+    :class:`~cfnfix.markdown.MarkdownFixResult`: each fenced template fixed on its own and
+    put back in its fence; fences that do not parse are left as they are and listed in its
+    ``errors`` (nothing is raised for them).
     """
     text, file = _read_source(source)
     settings = make_settings(
         resolve_config(config, file), select=select, ignore=ignore, unsafe=True if unsafe else None
     )
     require_runnable(settings)
+    if _is_markdown(text, file, format):
+        from .markdown import fix_markdown
+
+        return fix_markdown(text, file, settings)
     return fix_text(text, file, settings, _load_text(text, file, settings))

@@ -70,6 +70,11 @@ class Settings(BaseModel):
     cfn_lint_regions: list[str] = Field(
         default_factory=lambda: ["us-east-1"], description="Regions cfn-lint checks against (`--cfn-lint`, `--verify`)."
     )
+    extend_include: list[str] = Field(
+        default_factory=list,
+        description="More files to look at in folders, as glob patterns of the name or of the path below the folder "
+        '(`["*.md"]`: the templates in Markdown files\' fenced blocks; `["*.cfn"]`).',
+    )
     exclude: list[str] = Field(
         default_factory=lambda: list(DEFAULT_EXCLUDE),
         description="Files and folders left out of folder walks, as glob patterns: a name (`node_modules`, "

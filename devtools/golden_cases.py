@@ -18,6 +18,12 @@ Layout of one rule case, ``golden/<group>/<case>/``::
     report.md                        optional: expected ``cfnfix check --format markdown`` of
                                      the input (named ``input.<ext>``); to add one, create an
                                      empty ``report.md`` and run ``scripts/update_golden.py``
+
+Markdown cases, ``golden/markdown/<case>/``: ``input.md`` (templates in fences), optional
+``config.toml``, ``findings.json`` (``check`` of every fenced template, placed in the Markdown
+text), ``output.md`` (the fixed text, byte for byte), ``patch.json`` (pointers
+``/<fence index>/…``) and, when some fence is left alone, ``errors.txt`` (one error a line,
+``file:line:col: reason`` with the file ``input.md``).
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ else:  # pragma: no cover
 from cfnfix.api import FixResult, check, fix
 from cfnfix.config import Settings
 from cfnfix.findings import Finding
+from cfnfix.markdown import BlockError, MarkdownCheck, MarkdownFixResult
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 
@@ -82,11 +89,47 @@ class Case:
 
 
 def discover() -> list[Case]:
-    """Every rule case folder under ``golden/`` (an ``input.*`` file and no ``ops.json``)."""
+    """Every rule case folder under ``golden/`` (an ``input.*`` template and no ``ops.json``)."""
     return sorted(
-        (Case(p.parent) for p in GOLDEN.glob("*/*/input.*") if not (p.parent / "ops.json").exists()),
+        (
+            Case(p.parent)
+            for p in GOLDEN.glob("*/*/input.*")
+            if not (p.parent / "ops.json").exists() and p.suffix != ".md"
+        ),
         key=lambda c: c.id,
     )
+
+
+def discover_markdown() -> list[Case]:
+    """Every Markdown case folder (an ``input.md``)."""
+    return sorted((Case(p.parent) for p in GOLDEN.glob("*/*/input.md")), key=lambda c: c.id)
+
+
+def run_markdown(case: Case) -> tuple[MarkdownCheck, MarkdownFixResult]:
+    """Check and fix a Markdown case's input with its settings (file name ``input.md``)."""
+    from cfnfix.markdown import check_markdown, fix_markdown
+
+    settings = case.settings()
+    text = case.input_text()
+    return check_markdown(text, case.input.name, settings), fix_markdown(text, case.input.name, settings)
+
+
+def errors_text(errors: list[BlockError], file: str) -> str:
+    """Canonical text of a Markdown run's errors (what ``errors.txt`` holds)."""
+    return "".join(f"{e.error(file)}\n" for e in errors)
+
+
+def write_markdown(case: Case) -> None:
+    """(Re)write a Markdown case's expected files from current behaviour."""
+    checked, result = run_markdown(case)
+    (case.root / "findings.json").write_bytes(findings_json(checked.findings).encode("utf-8"))
+    case.output.write_bytes(result.text.encode("utf-8"))
+    (case.root / "patch.json").write_bytes(patch_json(result.patch).encode("utf-8"))
+    errors = case.root / "errors.txt"
+    if result.errors:
+        errors.write_bytes(errors_text(result.errors, case.input.name).encode("utf-8"))
+    elif errors.exists():
+        errors.unlink()
 
 
 def discover_engine() -> list[Case]:

@@ -10,16 +10,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from devtools.golden_cases import discover, discover_engine, write, write_engine
+from devtools.golden_cases import discover, discover_engine, discover_markdown, write, write_engine, write_markdown
 
 
 def main(argv: list[str]) -> int:
-    cases = discover() + discover_engine()
+    cases = discover() + discover_engine() + discover_markdown()
     if argv:
         cases = [c for c in cases if any(c.id == a or c.id.startswith(a.rstrip("/") + "/") for a in argv)]
     for case in cases:
         if (case.root / "ops.json").exists():
             write_engine(case)
+        elif case.input.suffix == ".md":
+            write_markdown(case)
         else:
             write(case)
         print("wrote", case.id)

@@ -17,7 +17,7 @@ Resources:
   My Topic:
     Type: AWS::SNS::Topic
     Properties:
-      TopicName: !Sub plain-name
+      DisplayName: !Sub plain-name
 """
 #: Only a low finding (CFX807).
 LOW_ONLY = TEMPLATE.replace("My Topic", "MyTopic")

@@ -47,6 +47,22 @@ EXPECTED: dict[str, list[str]] = {
     "rules": ["-f, --format <FORMAT>", "    --no-color", "-h, --help"],
     "explain": ["<ID>", "-h, --help"],
     "patch": ["<FILE>", "<PATCH>", "-w, --write", "    --no-color", "-h, --help"],
+    "dataset": [
+        "<MODE>",
+        "<INPUT>",
+        "<OUTPUT>",
+        "-c, --column <NAME>",
+        "    --id-column <NAME>",
+        "    --format <FORMAT>",
+        "    --unsafe-fixes",
+        "    --cfn-lint",
+        "-j, --jobs <N>",
+        "    --resume",
+        "    --engine <ENGINE>",
+        "    --address <ADDRESS>",
+        "-q, --quiet",
+        "-h, --help",
+    ],
     "server": ["-h, --help"],
 }
 
@@ -57,6 +73,7 @@ USAGE = {
     "rules": "Usage: cfnfix rules [OPTIONS]",
     "explain": "Usage: cfnfix explain [OPTIONS] <ID>",
     "patch": "Usage: cfnfix patch [OPTIONS] <FILE> <PATCH>",
+    "dataset": "Usage: cfnfix dataset [OPTIONS] <MODE> <INPUT> <OUTPUT>",
     "server": "Usage: cfnfix server [OPTIONS]",
 }
 
@@ -134,6 +151,7 @@ def test_root_help_lists_commands_with_one_line_each(cli) -> None:
         "rules",
         "explain",
         "patch",
+        "dataset",
         "server",
     ]
 

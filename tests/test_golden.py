@@ -10,10 +10,22 @@ from cfnfix import fix
 from cfnfix.cfn_lint.verify import renames
 from cfnfix.findings import Applicability, Finding
 from cfnfix.rules import get_rule
-from devtools.golden_cases import Case, discover, findings_json, markdown_report, patch_json, run, run_refused
+from devtools.golden_cases import (
+    Case,
+    discover,
+    discover_markdown,
+    errors_text,
+    findings_json,
+    markdown_report,
+    patch_json,
+    run,
+    run_markdown,
+    run_refused,
+)
 from devtools.lint_oracle import new_lint_errors
 
 CASES = discover()
+MARKDOWN_CASES = discover_markdown()
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
@@ -81,3 +93,35 @@ def test_the_applicability_check_sees_a_better_fix() -> None:
 
 def test_there_are_golden_cases() -> None:
     assert CASES, "golden/ holds no cases"
+
+
+@pytest.mark.parametrize("case", MARKDOWN_CASES, ids=[c.id for c in MARKDOWN_CASES])
+def test_markdown_golden(case: Case) -> None:
+    """Templates in Markdown fences: findings placed in the .md file, the fixed text byte for
+    byte, the patch addressed by fence, the fences left alone; a second run changes nothing and
+    cfn-lint finds no new error in any fixed fence."""
+    from cfnfix.markdown import fences, fix_markdown
+
+    checked, result = run_markdown(case)
+    name = case.input.name
+    assert findings_json(checked.findings) == (case.root / "findings.json").read_text(encoding="utf-8")
+    assert result.text == case.output.read_bytes().decode("utf-8")
+    assert patch_json(result.patch) == (case.root / "patch.json").read_text(encoding="utf-8")
+    expected_errors = case.root / "errors.txt"
+    errors = expected_errors.read_text(encoding="utf-8") if expected_errors.exists() else ""
+    assert errors_text(result.errors, name) == errors
+    assert errors_text(checked.errors, name) == errors
+    assert not result.failed, result.failed
+    settings = case.settings()
+    again = fix_markdown(result.text, name, settings)
+    assert again.text == result.text, "a second run must change nothing"
+    before, after = fences(result.original), fences(result.text)
+    assert len(before) == len(after)
+    for old, new in zip(before, after):
+        if old.text != new.text:
+            renamed = renames([op for op in result.patch if op["path"].startswith(f"/{old.index}/")])
+            assert new_lint_errors(old.text, new.text, renamed=renamed) == set()
+
+
+def test_there_are_markdown_golden_cases() -> None:
+    assert len(MARKDOWN_CASES) >= 6

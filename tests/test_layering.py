@@ -27,13 +27,15 @@ LAYERS: dict[str, int] = {
     "cfn_lint": 6,  # cfn-lint run in process; its matches as findings, over suppression's id tables
     "checking": 7,
     "fixing": 8,
-    "api": 9,
-    "batch": 9,
-    "report": 10,
-    "server": 10,
-    "cli": 11,
-    "cfnfix": 12,  # the package's __init__ (the public API)
-    "__main__": 12,
+    "markdown": 9,  # templates in Markdown fences, each checked and fixed as a template
+    "api": 10,
+    "batch": 10,
+    "dataset": 11,  # JSON Lines / Parquet datasets, locally or on Ray
+    "report": 11,
+    "server": 11,
+    "cli": 12,
+    "cfnfix": 13,  # the package's __init__ (the public API)
+    "__main__": 13,
 }
 
 

@@ -146,7 +146,7 @@ def test_editor_samples_start_the_server_with_valid_settings() -> None:
 
 
 def test_documented_options_exist(cli) -> None:
-    help_text = cli("check", "--help").stdout + cli("apply", "--help").stdout
+    help_text = cli("check", "--help").stdout + cli("apply", "--help").stdout + cli("dataset", "--help").stdout
     for option in set(re.findall(r"`(--[a-z-]+)", README)):
         assert option in help_text or option in cli("--help").stdout, option
 

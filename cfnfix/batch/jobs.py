@@ -87,6 +87,9 @@ def run_job(job: Job) -> FileOutcome:
         # Resources key) is judged as one: its errors are errors; so is an empty one (a
         # template emptied by mistake must not pass).
         explicit = job.target.explicit and not job.templates_only
+        if _is_markdown(name, text):  # templates in fences: see cfnfix.markdown
+            _run_markdown(job, text, out, recognise=not explicit)
+            return out
         if not looks_like_template(text) and not (explicit and _empty(text)):
             return _skip(out, job)
         if not explicit:
@@ -143,6 +146,51 @@ def _skip(out: FileOutcome, job: Job) -> FileOutcome:
     if job.target.explicit and not job.templates_only:
         out.skip_reason = NOT_A_TEMPLATE
     return out
+
+
+def _is_markdown(name: str, text: str) -> bool:
+    """A ``.md`` / ``.markdown`` file, or standard input that starts a line with a fence."""
+    from ..markdown.recognise import is_markdown_path, looks_like_markdown
+
+    return is_markdown_path(name) if name != STDIN else looks_like_markdown(text)
+
+
+def _run_markdown(job: Job, text: str, out: FileOutcome, recognise: bool) -> None:
+    """Check or fix the templates in a Markdown file's fences (see :mod:`cfnfix.markdown`): a
+    fence that does not parse is an error of its own (``part_errors``); the others go on."""
+    from ..markdown import check_markdown, fix_markdown
+
+    name = out.file
+    if job.mode == "check":
+        checked = check_markdown(text, name, job.settings)
+        templates, errors = checked.templates, checked.errors
+        out.findings = checked.findings
+    else:
+        result = fix_markdown(text, name, job.settings)
+        templates, errors = result.templates, result.errors
+        out.result = result
+        out.findings = list(result.remaining)
+        if job.verify is not None and result.changed:
+            _verify_markdown(out, job.verify)
+    out.part_errors = [e.error(name) for e in errors]
+    if recognise and not templates and not errors:
+        out.skipped = True  # found in a folder (or --templates-only): no template in it
+
+
+def _verify_markdown(out: FileOutcome, regions: tuple[str, ...]) -> None:
+    """``--verify`` of each fenced template a fix changed, as of a file."""
+    from ..cfn_lint.unmasking import judge, unmasked_note
+    from ..cfn_lint.verify import refusal
+    from ..errors import LintRefusalError
+    from ..markdown import changed_blocks
+
+    assert out.result is not None
+    for block in changed_blocks(out.result):
+        verdict = judge(block.original, block.text, block.patch, regions)
+        if verdict.new:
+            raise LintRefusalError(f"the template of line {block.line}: {refusal(verdict.new)}", file=out.file)
+        if verdict.unmasked:
+            out.notes.append(f"the template of line {block.line}: {unmasked_note(verdict.unmasked)}")
 
 
 def _verify(out: FileOutcome, regions: tuple[str, ...]) -> None:

@@ -12,7 +12,7 @@ from ..io.files import STDIN
 if TYPE_CHECKING:
     from ..fixing import FixResult
 
-__all__ = ["STDIN", "FileOutcome"]
+__all__ = ["STDIN", "FileOutcome", "with_part_errors"]
 
 
 @dataclass
@@ -36,8 +36,24 @@ class FileOutcome:
     """True when unsafe fixes were on for this file (flag or configuration)."""
     notes: list[str] = field(default_factory=list)
     """One-line notes for stderr (``--verify``: errors the fix unmasked)."""
+    part_errors: list[CfnfixError] = field(default_factory=list)
+    """Errors in parts of the file that did not stop the rest (a Markdown fence that does not
+    parse, or whose fix is refused: it is left as it was, the other fences are checked and fixed)."""
 
     @property
     def checked(self) -> bool:
         """True when the file was checked (not skipped, no error)."""
         return not self.skipped and self.error is None
+
+
+def with_part_errors(outcomes: list[FileOutcome]) -> list[FileOutcome]:
+    """``outcomes`` with an error outcome after each file for each of its :attr:`~FileOutcome.part_errors`,
+    so every reporter (and the exit code) shows them as errors, while the file's own outcome
+    keeps its findings and its fixes (they are written)."""
+    if not any(o.part_errors for o in outcomes):
+        return outcomes
+    out: list[FileOutcome] = []
+    for o in outcomes:
+        out.append(o)
+        out.extend(FileOutcome(o.file, error=e) for e in o.part_errors)
+    return out

@@ -1,7 +1,7 @@
 """Which files a run reads: the paths named, folders walked for template files, ``-`` for standard input.
 
-A folder walk (:class:`Walk` says how) looks at the files whose names end in :data:`SUFFIXES`,
-leaves out what the ``exclude`` / ``extend-exclude`` patterns (:mod:`.exclude`) and, inside a
+A folder walk (:class:`Walk` says how) looks at the files whose names end in :data:`SUFFIXES`
+(and those ``extend-include`` adds, such as Markdown files), leaves out what the ``exclude`` / ``extend-exclude`` patterns (:mod:`.exclude`) and, inside a
 Git repository, the ``.gitignore`` files (:mod:`.gitignore`) leave out, and does not enter
 symbolic links to folders. A symbolic link to a file outside the folder named is not
 followed (it is reported as skipped) unless :attr:`Walk.follow_symlinks`: a walk never
@@ -18,16 +18,20 @@ import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from fnmatch import fnmatch
 
 from ..errors import CfnfixError, TemplateError
 from ..io.files import STDIN
 from .exclude import DEFAULT_EXCLUDE, Exclusions
 from .gitignore import GitIgnore
 
-__all__ = ["SUFFIXES", "Skipped", "Target", "Walk", "collect"]
+__all__ = ["SUFFIXES", "IncludeFor", "Skipped", "Target", "Walk", "collect"]
 
 #: File name endings searched for in folders.
 SUFFIXES = (".yaml", ".yml", ".json", ".template")
+
+#: The ``extend-include`` patterns that apply in a folder (from its configuration).
+IncludeFor = Callable[[str], "tuple[str, ...]"]
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,8 @@ class Walk:
     """Whether ``.gitignore`` files count in a walk of this folder (``respect-gitignore``)."""
     follow_symlinks: bool = False
     """Also take symbolic links to files outside the folder walked (they may then be written)."""
+    include_for: IncludeFor | None = None
+    """More file patterns to look at in a folder (``extend-include``: ``*.md`` …)."""
 
 
 def _is_file(path: str) -> os.stat_result | None:
@@ -77,6 +83,7 @@ def _walk(folder: str, walk: Walk, gitignore: GitIgnore, skipped: list[Skipped])
     use_gitignore = walk.gitignore_for(folder) and not gitignore.ignored(folder, True)
     for root, dirs, files in os.walk(folder):
         exclusions = walk.exclude_for(root)
+        patterns = walk.include_for(root) if walk.include_for is not None else ()
         kept = []
         for d in sorted(dirs):
             path = os.path.join(root, d)
@@ -86,7 +93,8 @@ def _walk(folder: str, walk: Walk, gitignore: GitIgnore, skipped: list[Skipped])
         dirs[:] = kept  # os.walk does not enter symbolic links to folders (followlinks=False)
         for name in sorted(files):
             path = os.path.join(root, name)
-            if not name.endswith(SUFFIXES) or exclusions.excludes(path):
+            wanted = name.endswith(SUFFIXES) or _included(name, os.path.relpath(path, folder), patterns)
+            if not wanted or exclusions.excludes(path):
                 continue
             if use_gitignore and gitignore.ignored(path, False):
                 continue
@@ -101,6 +109,12 @@ def _walk(folder: str, walk: Walk, gitignore: GitIgnore, skipped: list[Skipped])
                 )
                 continue
             yield path
+
+
+def _included(name: str, relative: str, patterns: tuple[str, ...]) -> bool:
+    """True when an ``extend-include`` pattern matches the file's name or its path below the walked folder."""
+    relative = relative.replace(os.sep, "/")
+    return any(fnmatch(name, p) or fnmatch(relative, p) for p in patterns)
 
 
 def collect(paths: Iterable[str], walk: Walk | None = None) -> tuple[list[Target], list[CfnfixError], list[Skipped]]:

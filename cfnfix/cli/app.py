@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
+from .dataset import dataset
 from .help import HelpCommand, HelpGroup
 
 if TYPE_CHECKING:
@@ -313,6 +314,7 @@ def _run(
 ) -> list[FileOutcome]:
     """Resolve settings, collect files, check or fix them; errors that stop the run exit 2."""
     from ..batch.jobs import prepare
+    from ..batch.outcome import with_part_errors
     from ..batch.pool import run_jobs
     from ..config_files import ConfigResolver
     from ..errors import CfnfixError
@@ -356,7 +358,7 @@ def _run(
     show = not quiet and len(job_list) >= PROGRESS_THRESHOLD and _isatty(sys.stderr)
     with _progress(len(job_list), show) as advance:
         outcomes = run_jobs(job_list, processes=jobs, progress=advance)
-    return failed + outcomes
+    return failed + with_part_errors(outcomes)
 
 
 def _check_selectors(select: list[str] | None, ignore: list[str] | None, color: bool) -> None:
@@ -458,7 +460,15 @@ def _walk(resolver: Any, options: WalkOptions) -> Any:
             return options.respect_gitignore
         return bool(resolver.for_path(os.path.join(folder, "-")).respect_gitignore)
 
-    return Walk(exclude_for=exclude_for, gitignore_for=gitignore_for, follow_symlinks=options.follow_symlinks)
+    def include_for(folder: str) -> tuple[str, ...]:
+        return tuple(resolver.for_path(os.path.join(folder, "-")).extend_include)
+
+    return Walk(
+        exclude_for=exclude_for,
+        gitignore_for=gitignore_for,
+        follow_symlinks=options.follow_symlinks,
+        include_for=include_for,
+    )
 
 
 def _warn_profile_rules(select: list[str] | None, profiles_on: set[str | None], color: bool) -> None:
@@ -919,6 +929,8 @@ def patch_command(
     from ..io.files import STDIN, read_text, stdin_text
     from ..io.patch_input import read_patch
     from ..io.writer import write_text
+    from ..markdown.patching import apply_markdown_patch
+    from ..markdown.recognise import is_markdown_path
     from ..patch import apply_patch
 
     color = use_color(no_color, sys.stderr)
@@ -931,7 +943,10 @@ def patch_command(
         text = stdin_text() if file == "-" else read_text(file)
         # objects with string op and path (read_patch); the engine checks the rest of each operation
         ops = cast("Patch", read_patch(patch_file, for_file=file))
-        new = apply_patch(text, ops, file=name)
+        if is_markdown_path(name):  # pointers /<fence>/… into the templates of its fences
+            new = apply_markdown_patch(text, list(ops), file=name)
+        else:
+            new = apply_patch(text, ops, file=name)
         if write:
             if new != text:
                 write_text(file, new, expected=text)
@@ -940,6 +955,9 @@ def patch_command(
     except CfnfixError as exc:
         report_error(exc, color)
         raise typer.Exit(EXIT_ERROR) from None
+
+
+app.command("dataset", cls=HelpCommand)(dataset)
 
 
 @app.command()

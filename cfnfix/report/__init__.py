@@ -77,7 +77,7 @@ def totals(outcomes: Sequence[FileOutcome], unsafe: bool) -> Totals:
         findings=len(findings),
         fixable=sum(1 for f in findings if applies(f, unsafe)),
         unsafe_only=0 if unsafe else sum(1 for f in findings if applies(f, True) and not applies(f, False)),
-        errors=sum(1 for o in outcomes if o.error is not None),
+        errors=len({o.file for o in outcomes if o.error is not None}),  # a Markdown file may have several
         skipped=sum(1 for o in outcomes if o.skipped),
         by_severity=by_severity,
     )

@@ -84,7 +84,7 @@ def render_apply(outcomes: Sequence[FileOutcome], mode: Mode, ctx: ReportContext
     results = [o.result for o in outcomes if o.result is not None and o.result.changed]
     changed, fixed = len(results), sum(len(r.fixed) for r in results)
     remaining = [f for o in outcomes for f in o.findings]
-    errors = sum(o.error is not None for o in outcomes)
+    errors = len({o.file for o in outcomes if o.error is not None})  # a Markdown file: one per broken fence
     failed_files = f" {plural(errors, 'file')} could not be fixed." if errors else ""
     if mode == "patch":
         stdout = json.dumps({r.file: r.patch for r in results}, indent=2, ensure_ascii=False) + "\n"

@@ -47,7 +47,7 @@ def replacement(text: str, fix: Fix, file: str | None = None) -> list[tuple[int,
     """The whole-line replacements a fix makes: (start offset, end offset, new text) in
     ``text``, one per changed block of lines; None when the fix does not apply or changes nothing."""
     from ..errors import CfnfixError
-    from ..patch.text_edits import apply_fix
+    from ..markdown.patching import apply_fix_to as apply_fix  # a Markdown file's fixes name their fence
     from ..textdiff import opcodes
 
     try:

@@ -154,7 +154,7 @@ def diff_snippet(old: str, new: str, context: int = 1) -> Snippet:
 def fix_snippet(text: str, fix: Fix | Patch, file: str | None = None) -> Snippet | str:
     """The snippet of ``fix`` (or a bare patch) applied alone to ``text`` by the engine, or why it does not apply."""
     from ..errors import CfnfixError
-    from ..patch.text_edits import apply_fix
+    from ..markdown.patching import apply_fix_to as apply_fix  # a Markdown file's fixes name their fence
 
     if not isinstance(fix, Fix):
         fix = Fix.safe("", fix)
