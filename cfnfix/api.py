@@ -131,13 +131,25 @@ def make_settings(
     ignore: list[str] | None = None,
     unsafe: bool | None = None,
 ) -> Settings:
-    """``config`` (or defaults) with the given overrides applied."""
+    """``config`` (or defaults) with the given overrides applied; an unknown rule in ``select``
+    or ``ignore`` is a :class:`~cfnfix.errors.ConfigError` (it would turn a check off silently)."""
+    from .errors import ConfigError
+    from .rules import looks_like_name, selector_problem
+
     settings = config or Settings()
     update: dict[str, Any] = {}
-    if select is not None:
-        update["select"] = list(select)
-    if ignore is not None:
-        update["ignore"] = list(ignore)
+    for key, tokens in (("select", select), ("ignore", ignore)):
+        if tokens is None:
+            continue
+        for token in tokens:
+            problem = selector_problem(token) if isinstance(token, str) else "a rule selector is a string"
+            if problem is not None and settings.cfn_lint and looks_like_name(token):
+                from .cfn_lint.findings import is_cfn_lint_rule_name
+
+                problem = None if is_cfn_lint_rule_name(token) else problem
+            if problem is not None:
+                raise ConfigError(f"{key}: {problem}")
+        update[key] = list(tokens)
     if unsafe is not None:
         update["unsafe_fixes"] = unsafe
     return settings.model_copy(update=update) if update else settings
@@ -177,10 +189,11 @@ def check(
     its :class:`~cfnfix.errors.TemplateError` (:func:`cfnfix.markdown.check_markdown` gives
     the other fences' findings and every error instead).
     """
-    from .checking import findings_for
+    from .checking import findings_for, require_runnable
 
     text, file = _read_source(source)
     settings = make_settings(resolve_config(config, file), select=select, ignore=ignore)
+    require_runnable(settings)
     if _is_markdown(text, file, format):
         from .markdown import check_markdown
 
@@ -211,12 +224,14 @@ def fix(
     put back in its fence; fences that do not parse are left as they are and listed in its
     ``errors`` (nothing is raised for them).
     """
+    from .checking import require_runnable
     from .fixing import fix_text
 
     text, file = _read_source(source)
     settings = make_settings(
         resolve_config(config, file), select=select, ignore=ignore, unsafe=True if unsafe else None
     )
+    require_runnable(settings)
     if _is_markdown(text, file, format):
         from .markdown import fix_markdown
 

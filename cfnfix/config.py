@@ -17,6 +17,11 @@ DEPRECATED_GLOBALS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
+#: Left out of folder walks unless ``exclude`` says otherwise: hidden files and folders
+#: (``.git``, ``.aws-sam``, ``.venv`` …), installed JavaScript packages, Python caches.
+DEFAULT_EXCLUDE: tuple[str, ...] = (".*", "node_modules", "__pycache__")
+
+
 def _kebab(name: str) -> str:
     return name.replace("_", "-")
 
@@ -29,7 +34,7 @@ class Settings(BaseModel):
     select: list[str] = Field(
         default_factory=list,
         description="Rule ids, id prefixes or names to run (empty: all). Opt-in rules (CFX935) run only when "
-        "named by full id or name.",
+        "named by full id or name. One that names no rule is an error.",
     )
     ignore: list[str] = Field(
         default_factory=list, description="Rule ids, id prefixes or names to skip (wins over `select`)."
@@ -59,7 +64,8 @@ class Settings(BaseModel):
     )
     cfn_lint: bool = Field(
         False,
-        description="Also run cfn-lint (the `cfnfix[lint]` extra) and report its matches as findings (ids such as E3002).",
+        description="Also run cfn-lint and report its matches as findings (ids such as E3002). cfn-lint's "
+        "configuration is cfnfix's: no `.cfnlintrc` is read.",
     )
     cfn_lint_regions: list[str] = Field(
         default_factory=lambda: ["us-east-1"], description="Regions cfn-lint checks against (`--cfn-lint`, `--verify`)."
@@ -68,6 +74,23 @@ class Settings(BaseModel):
         default_factory=list,
         description="More files to look at in folders, as glob patterns of the name or of the path below the folder "
         '(`["*.md"]`: the templates in Markdown files\' fenced blocks; `["*.cfn"]`).',
+    )
+    exclude: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_EXCLUDE),
+        description="Files and folders left out of folder walks, as glob patterns: a name (`node_modules`, "
+        "`*.j2.yaml`) or a path relative to this file's folder (`templates/*.yaml`). Replaces the default "
+        "(`.*`, `node_modules`, `__pycache__`): to add to it, use `extend-exclude`.",
+    )
+    extend_exclude: list[str] = Field(
+        default_factory=list, description="More patterns left out of folder walks, added to `exclude`."
+    )
+    force_exclude: bool = Field(
+        default=False,
+        description="Apply `exclude` and `extend-exclude` to files named explicitly too (a pre-commit hook "
+        "names every changed file).",
+    )
+    respect_gitignore: bool = Field(
+        default=True, description="Leave out of folder walks what `.gitignore` files ignore (inside a Git repository)."
     )
     rules: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="Per-rule options, keyed by rule id or name."

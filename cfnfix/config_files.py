@@ -78,6 +78,16 @@ def _key_line(text: str, key: str, after: int = 0) -> int | None:
     return text.count("\n", 0, m.start()) + 1 if m else None
 
 
+def _token_line(text: str, key: str, token: str, after: int = 0) -> int | None:
+    """Best-effort 1-based line of the string ``token`` in the value of ``key`` (else the key's line)."""
+    line = _key_line(text, key, after)
+    if line is None:
+        return None
+    start = sum(len(part) for part in text.splitlines(keepends=True)[: line - 1])
+    m = re.search(r"[\"']" + re.escape(token) + r"[\"']", text[start:])
+    return text.count("\n", 0, start + m.start()) + 1 if m else line
+
+
 def _describe(err: Any) -> str:
     kind = err.get("type", "")
     if kind == "extra_forbidden":
@@ -116,8 +126,15 @@ def settings_from_mapping(
         if err.get("type") != "extra_forbidden" and "input" in err and not isinstance(err["input"], (dict, list)):
             value = f" (got {err['input']!r})"
         raise ConfigError(f"{prefix}{key}: {_describe(err)}{value}", file=file, line=line) from None
-    from .rules import get_rule
+    from .rules import get_rule, looks_like_name, selector_problem
 
+    for key in ("select", "ignore"):
+        for token in getattr(settings, key):
+            problem = selector_problem(token)
+            if problem is not None and not (settings.cfn_lint and looks_like_name(token)):
+                # (a name may be a cfn-lint rule's when cfn-lint runs: checked where cfn-lint is loaded)
+                line = _token_line(text, key, token, base) if text is not None else None
+                raise ConfigError(f"{prefix}{key}: {problem}", file=file, line=line)
     for key, options in settings.rules.items():
         rule = get_rule(key)
         if rule is None:

@@ -129,9 +129,13 @@ class Risky(_TestRule):
 
 @pytest.fixture(autouse=True)
 def _registry(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Only this module's rules run (test rules are not in the package, so not registered)."""
+    """Only this module's rules run (test rules are not in the package, so not registered); the
+    registry's own view (what ``select`` is checked against) is this module's rules too."""
+    import cfnfix.rules
+
     rules = (AddRetain(), TagEverything(), Broken(), Flip(), Risky())
     monkeypatch.setattr(checking, "all_rules", lambda: rules)
+    monkeypatch.setattr(cfnfix.rules, "all_rules", lambda: rules)
 
 
 def test_test_rules_are_not_registered() -> None:

@@ -33,6 +33,7 @@ __all__ = [
     "cfn_lint_rule",
     "cfn_lint_rules",
     "is_cfn_lint_id",
+    "is_cfn_lint_rule_name",
     "lint_findings",
     "without_duplicates",
 ]
@@ -102,6 +103,11 @@ def cfn_lint_rule(rule_id: str) -> CfnLintRule | None:
     """cfn-lint's rule ``rule_id`` (case-insensitive), or None (imports cfn-lint)."""
     source = _sources().get(rule_id.upper())
     return CfnLintRule(source) if source is not None else None
+
+
+def is_cfn_lint_rule_name(name: str) -> bool:
+    """True when ``name`` is the name of a rule of the installed cfn-lint (imports cfn-lint)."""
+    return any(r.name == name for r in cfn_lint_rules())
 
 
 def cfn_lint_rules() -> list[CfnLintRule]:

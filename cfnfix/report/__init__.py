@@ -28,6 +28,8 @@ class ReportContext:
     color: bool = False
     quiet: bool = False
     unsafe: bool = False
+    terminal: bool = False
+    """Standard output is a terminal: text from templates that is shown raw elsewhere (the diff) is escaped."""
 
 
 def applies(finding: Finding, unsafe: bool) -> bool:

@@ -15,6 +15,7 @@ from ..errors import PatchError
 from ..io.files import STDIN
 from . import ReportContext, plural, style
 from .diff import colorize
+from .escape import printable
 from .text import finding_line, review_lines
 
 if TYPE_CHECKING:
@@ -44,7 +45,8 @@ def not_applied_warnings(outcomes: Sequence[FileOutcome], color: bool) -> list[s
         for failure in o.result.failed if o.result is not None else ():
             f = failure.finding
             lines.append(
-                f"{style('warning:', '1;33', color)} {f.file}:{f.line}:{f.column}: {f.rule_id} fix not applied: {failure.reason}"
+                f"{style('warning:', '1;33', color)} {printable(str(f.file))}:{f.line}:{f.column}: {f.rule_id} fix not "
+                f"applied: {printable(failure.reason)}"
             )
     return lines
 
@@ -57,8 +59,8 @@ def impact_text(outcomes: Sequence[FileOutcome], color: bool) -> str:
         result = o.result
         if result is None or not result.changed or not result.impact:
             continue
-        lines = [f"  {r.describe()}" for r in result.impact]
-        blocks.append(f"{style(str(result.file), '1', color)}:\n" + "\n".join(lines) + "\n")
+        lines = [f"  {printable(r.describe())}" for r in result.impact]
+        blocks.append(f"{style(printable(str(result.file)), '1', color)}:\n" + "\n".join(lines) + "\n")
     if not blocks:
         return ""
     return "Impact on a deployed stack:\n" + "".join(blocks)
@@ -70,7 +72,8 @@ def unsafe_notes(outcomes: Sequence[FileOutcome], unsafe: bool, color: bool) -> 
     if unsafe:
         return []
     return [
-        f"{style('note:', '1;36', color)} {f.file}:{f.line}:{f.column}: {f.rule_id} fix is unsafe (--unsafe-fixes applies it): {f.fix.unsafe_reason}"
+        f"{style('note:', '1;36', color)} {printable(str(f.file))}:{f.line}:{f.column}: {f.rule_id} fix is unsafe "
+        f"(--unsafe-fixes applies it): {printable(f.fix.unsafe_reason)}"
         for o in outcomes
         for f in o.findings
         if f.fix is not None and f.fix.unsafe_reason
@@ -104,7 +107,7 @@ def render_apply(outcomes: Sequence[FileOutcome], mode: Mode, ctx: ReportContext
     if mode == "patch":
         stdout = json.dumps({r.file: r.patch for r in results}, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     elif mode == "diff":
-        stdout = "".join(colorize(r.diff, ctx.color) for r in results)
+        stdout = "".join(colorize(r.diff, ctx.color, ctx.terminal) for r in results)
     else:
         stdout = "".join(r.text for r in results if r.file == STDIN)
     notes: list[tuple[str, bool]] = []

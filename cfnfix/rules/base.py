@@ -152,6 +152,11 @@ class Rule(ABC):
         a rule whose options add types (``[rules.rds-snapshot-default] types``) overrides this."""
         return self.resource_types
 
+    def unavailable(self) -> str | None:
+        """Why this rule cannot run here (None: it can). A selected rule that cannot run stops
+        the run (:func:`cfnfix.checking.require_runnable`): it must not find nothing silently."""
+        return None
+
     def options_for(self, settings: Settings) -> Any:
         """This rule's options in ``settings``: an ``options_model`` instance (a plain dict without one).
 
