@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -15,6 +15,9 @@ from .errors import AnchoredEditError, PatchError, TemplateError
 from .findings import Applicability, Finding, ResourceImpact
 from .rules import Rule, RuleContext, all_rules
 from .suppression import apply_suppressions
+
+if TYPE_CHECKING:
+    from .patch.produced import Produced
 
 #: A template: a path (``os.PathLike``, e.g. ``pathlib.Path``) is read from disk; a ``str`` is the text itself.
 Source = Union[str, "os.PathLike[str]"]
@@ -272,10 +275,17 @@ def _overlaps(a: str, b: str) -> bool:
     return a == b or a.startswith(b + "/") or b.startswith(a + "/")
 
 
-def _choose(findings: list[Finding], unsafe: bool) -> list[Finding]:
-    """Fixes to apply in one pass: applicable ones whose paths do not overlap earlier picks."""
+def _choose(
+    findings: list[Finding], unsafe: bool, produced: Produced | None = None, keeps: frozenset[str] = frozenset()
+) -> list[Finding]:
+    """Fixes to apply in one pass: applicable ones whose paths do not overlap earlier picks,
+    and that re-read no text an earlier pass wrote (``produced``) unless their rule keeps
+    meaning (``keeps``: rule ids; such a fix cannot read the text differently)."""
+    from .patch.produced import mentions, renamed
+
     chosen: list[Finding] = []
     taken: list[str] = []
+    renaming: set[str] = set()  # names the chosen fixes rename: a fix that writes one waits
     allowed = {Applicability.SAFE, Applicability.UNSAFE} if unsafe else {Applicability.SAFE}
     for finding in sorted(findings, key=lambda f: (f.severity.rank, f.line, f.column, f.rule_id)):
         fx = finding.fix
@@ -284,8 +294,14 @@ def _choose(findings: list[Finding], unsafe: bool) -> list[Finding]:
         paths = [p for op in fx.patch if op.get("op") != "test" for p in _touched(op)]
         if any(_overlaps(p, t) for p in paths for t in taken):
             continue
+        if produced is not None and finding.rule_id not in keeps and produced.conflict(fx.patch) is not None:
+            continue  # it would read a fix's output as the user's text (docs/design.md, "Meaning")
+        names = renamed(fx.patch)
+        if mentions(fx.patch, renaming) or any(mentions(f.fix.patch, names) for f in chosen if f.fix is not None):
+            continue  # it would write a name another fix of the pass renames: next pass, with the new name
         chosen.append(finding)
         taken.extend(paths)
+        renaming |= names
     return chosen
 
 
@@ -340,6 +356,7 @@ def fix_text(text: str, file: str | None, settings: Settings, document: Document
     a pass would return to a text seen before (a cycle), or after :data:`MAX_PASSES`.
     """
     from .patch import apply_patch  # here, not at the top: `check` never needs the patch engine
+    from .patch.produced import Produced
     from .patch.text_edits import apply_fix, apply_text_edits
 
     original = text
@@ -371,9 +388,11 @@ def fix_text(text: str, file: str | None, settings: Settings, document: Document
         findings = findings_for(document, settings)
     passes = 0
     converged = True
+    produced = Produced()  # what earlier passes wrote: no later pass re-reads it
+    keeps = frozenset(rule.id for rule in selected_rules(settings) if rule.keeps_meaning)
     while True:
         candidates = [f for f in findings if (f.rule_id, f.path, f.message) not in failed_keys]
-        chosen = _choose(candidates, settings.unsafe_fixes)
+        chosen = _choose(candidates, settings.unsafe_fixes, produced, keeps)
         if not chosen:
             break
         if passes == MAX_PASSES:
@@ -422,6 +441,7 @@ def fix_text(text: str, file: str | None, settings: Settings, document: Document
             break
         seen.add(new_text)
         text = new_text
+        produced.record(ops, document.data)
         patch.extend(ops)
         fixed.extend(applied)
         document = load(text, file)

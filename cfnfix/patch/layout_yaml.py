@@ -77,7 +77,8 @@ class YamlLayout(Layout):
                 return node.start, node.end, literal
         if in_flow:
             return node.start, node.end, y.flow(value)
-        prefer = _kept_quote(node) if isinstance(node, ScalarNode) and node.tag is None else ""
+        # a scalar keeps its quoting, also when its tag goes (`!Sub "orders"` → `"orders"`)
+        prefer = _kept_quote(node) if isinstance(node, ScalarNode) and node.style not in ("|", ">") else ""
         if isinstance(container, MappingNode):
             key = next(k for k, v in container.items if v is node)
             colon = self._colon_after(key.end)
@@ -321,6 +322,8 @@ class YamlLayout(Layout):
         common fix) never needs the style, so it is only read for a name that needs quotes.
         """
         kept = _kept_quote(key)
+        if kept.endswith("?"):
+            kept = "" if plain_ok(name, flow=mapping.flow) else kept[0]
         if kept == "'":
             single = single_quoted(name)
             if single is not None:
@@ -333,10 +336,12 @@ class YamlLayout(Layout):
 
 
 def _kept_quote(node: ScalarNode) -> str:
-    """The quote style a rewritten scalar keeps: its own, unless the old text only had
-    quotes because it needed them (``!Ref "My Bucket"`` renamed becomes ``!Ref MyBucket``)."""
+    """The quote style a rewritten scalar keeps: its own; when the old text only had quotes
+    because it needed them, its quote followed by ``?``: plain if the new text allows it
+    (``!Ref "My Bucket"`` renamed becomes ``!Ref MyBucket``), else the same quote (a
+    single-quoted TXT record ``'"v=spf1 …"'`` stays single-quoted, not ``"\"v=spf1 …\""``)."""
     if node.style in ("'", '"') and not plain_ok(node.value, flow=False):
-        return ""
+        return node.style + "?"
     return node.style
 
 

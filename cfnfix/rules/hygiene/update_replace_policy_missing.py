@@ -29,6 +29,8 @@ class UpdateReplacePolicyMissing(Rule):
     doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatereplacepolicy.html"
     fix_applicability = Applicability.UNSAFE
     cfn_lint_ids = ("W3011",)
+    #: The destroyable profile turns both policies to Delete (CFX250, CFX251): adding Retain would undo it.
+    replaced_by_profile = "destroyable"
     root_cause = "DeletionPolicy is well known; UpdateReplacePolicy, which covers the same data when an update replaces the resource, is not."
     deployment_impact = (
         "An update that replaces the resource (a changed name, engine, key schema …) deletes the old one and its data, "

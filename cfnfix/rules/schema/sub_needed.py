@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ...document.pointer import escape_token
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Op, Severity
 from ...template.model import resources, section
 from ..base import RuleContext
 from ._base import NEEDS, SchemaRule
@@ -30,7 +30,7 @@ class SubNeeded(SchemaRule):
     doc_url = (
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-sub.html"
     )
-    fix_applicability = Applicability.SAFE
+    fix_applicability = Applicability.UNSAFE
     cfn_lint_ids = ("E1029",)
     root_cause = "The Fn::Sub around a string was lost or forgotten, so ${Name} is not substituted."
     deployment_impact = (
@@ -46,9 +46,13 @@ template, but is not inside `Fn::Sub`: CloudFormation deploys the text `${X}` li
 
 ## Fix
 The string becomes `Fn::Sub` of itself (`!Sub` where the file writes intrinsic functions as
-short tags). **Safe** when every `${…}` in it names something of the template; when it also
-holds other `${…}` (a shell variable in UserData), those are escaped as `${!…}` so that
-`Fn::Sub` keeps them literal: **unsafe**, review them. Strings of a Step Functions
+short tags); when it also holds other `${…}` (a shell variable in UserData), those are
+escaped as `${!…}` so that `Fn::Sub` keeps them literal.
+
+**Unsafe**: the fix is a guess about intent. The text `${Queue}` may be meant literally (a
+shell or a template engine reads it later, or the author escaped it on purpose), and
+wrapping it deploys the queue's URL instead: review each one. A string that an earlier fix
+pass wrote (the plain text of a `Fn::Sub` with `${!Queue}`) is never wrapped in the same run. Strings of a Step Functions
 definition with `DefinitionSubstitutions` for the name are left alone (the service
 substitutes them), as are a nested `TemplateBody` (a template of its own) and strings
 inside other intrinsic functions' name arguments.
@@ -109,14 +113,9 @@ inside other intrinsic functions' name arguments.
         if not named:
             return None
         value = text if not other else _escape(text, known)
-        safe = not other
         shown = ", ".join(f"${{{v}}}" for v in dict.fromkeys(named))
-        escaped = "" if safe else f", escaping {', '.join(f'${{{v}}}' for v in dict.fromkeys(other))} as literal text"
-        fix = Fix(
-            applicability=Applicability.SAFE if safe else Applicability.UNSAFE,
-            message=f"Wrap the string in Fn::Sub{escaped}",
-            patch=[{"op": "replace", "path": pointer, "value": {"Fn::Sub": value}}],
-        )
+        escaped = "" if not other else f", escaping {', '.join(f'${{{v}}}' for v in dict.fromkeys(other))} as literal text"
+        fix = Fix.unsafe(f"Wrap the string in Fn::Sub{escaped}", [Op.replace(pointer, {"Fn::Sub": value})])
         verb = "is" if len(set(named)) == 1 else "are"
         return self.finding(
             ctx, pointer, f"{shown} {verb} written outside Fn::Sub, so the text is deployed literally", fix=fix
