@@ -231,7 +231,8 @@ def test_options_are_validated_in_configuration_files() -> None:
 def test_fix_goes_to_the_successor_and_a_second_run_is_clean() -> None:
     cfg = settings("CFX601", rules={"CFX601": {"today": "2026-11-28"}})
     result = fix(runtime_template("nodejs16.x"), config=cfg)
-    assert "Runtime: nodejs24.x\n" in result.text and not result.remaining
+    # the code is a package on S3, which may be callback-style: not past nodejs22.x (issue 22)
+    assert "Runtime: nodejs22.x\n" in result.text and not result.remaining
     assert lint_errors(result.text) == set()
 
 

@@ -78,7 +78,9 @@ def test_spellings_that_mean_something_else(a: str, b: str) -> None:
 
 def test_no_value_removes_its_key_and_a_missing_key_differs_at_its_pointer() -> None:
     assert _means(_template("x", "      TopicName: !Ref AWS::NoValue\n"), _template("x")) == []
-    assert _means(_template("x", "      TopicName: name\n"), _template("x")) == ["/Resources/Topic/Properties/TopicName"]
+    assert _means(_template("x", "      TopicName: name\n"), _template("x")) == [
+        "/Resources/Topic/Properties/TopicName"
+    ]
 
 
 def test_a_changed_mapping_differs_at_the_mapping_not_at_its_uses() -> None:
@@ -153,7 +155,7 @@ def _check_run(text: str, settings: Settings) -> list[str]:
     return report.unexplained + [f"{rule} re-read {pointer}" for rule, pointer in report.reread]
 
 
-GOLDEN = [case for case in discover()]
+GOLDEN = discover()
 
 
 @pytest.mark.parametrize("case", GOLDEN, ids=[c.id for c in GOLDEN])
