@@ -47,7 +47,9 @@ def test_rule_metadata(rule_id: str) -> None:
 
 
 def test_two_functions_share_one_parameter() -> None:
-    text = template(function("A", "import pymysql\n"), function("B", "import pymysql\nimport yaml\n"))
+    text = template(
+        function("A", "import pymysql\n"), function("B", "import pymysql\nimport yaml\nUSE = (pymysql, yaml)\n")
+    )
     result = fix(text, config=settings("CFX401"))
     assert result.converged and not result.remaining and not result.failed
     assert result.text.count("PyMySQLLayerArn:\n") == 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-
 from typing import Any
 
 from ...document.pointer import escape_token
@@ -132,7 +131,9 @@ A value is never deleted where a rename or move is possible.
             patch = [] if isinstance(node.value.get(below), dict) else [Op.add(parent, {})]
             patch.append(Op.move(source, f"{parent}/{escape_token(key)}"))
             fix = Fix.safe(f"Move '{key}' into '{below}'", patch)
-            message = f"{head}; it belongs one level down, in '{below}', which takes it and every other unknown key beside it"
+            message = (
+                f"{head}; it belongs one level down, in '{below}', which takes it and every other unknown key beside it"
+            )
             return self.finding(ctx, source, message, fix=fix, at_key=True)
         if match is not None and match.unique is not None and not _fits(node, match.unique, value):
             new = match.unique
