@@ -156,7 +156,7 @@ def traced_peak(fn: Callable[[], Any]) -> int:
 
 def cli_inprocess(*args: str) -> Callable[[], int]:
     """The typer app run in this interpreter, output discarded; returns the exit code."""
-    from cfnfix.cli import app
+    from cfnfix.cli.app import app
 
     def call() -> int:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):

@@ -21,10 +21,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cfnfix.api import fix_text, run_rules  # noqa: E402
+from cfnfix.checking import run_rules  # noqa: E402
 from cfnfix.config import Settings  # noqa: E402
 from cfnfix.document import Document, load  # noqa: E402
 from cfnfix.errors import CfnfixError  # noqa: E402
+from cfnfix.fixing import fix_text  # noqa: E402
 from devtools.corpus import corpus_files  # noqa: E402
 
 TODAY = "2026-11-28"
@@ -86,7 +87,7 @@ def fix_all(docs: list[Document], settings: Settings, *, lint: bool) -> FixSumma
             sum(1 for ln in result.diff.splitlines() if ln[:1] in "+-" and ln[:3] not in ("+++", "---"))
         )
         if lint:
-            from cfnfix.lint import renames
+            from cfnfix.cfn_lint.verify import renames
             from devtools.lint_oracle import new_lint_errors
 
             new = new_lint_errors(doc.text, result.text, renamed=renames(result.patch))

@@ -27,9 +27,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.corpus_fixes import load_corpus  # noqa: E402
-from cfnfix.api import fix_text, run_rules  # noqa: E402
+from cfnfix.checking import run_rules  # noqa: E402
 from cfnfix.config import Settings  # noqa: E402
 from cfnfix.document import Document, load  # noqa: E402
+from cfnfix.fixing import fix_text  # noqa: E402
 
 #: The profile's rules (the family's id range).
 SELECT = ["CFX25", "CFX26"]

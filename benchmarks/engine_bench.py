@@ -25,7 +25,8 @@ import yaml  # noqa: E402
 import cfnfix.document as document  # noqa: E402
 from benchmarks.generate_large import generate_json, generate_yaml  # noqa: E402
 from cfnfix import apply_patch  # noqa: E402
-from cfnfix.document import load, read_text  # noqa: E402
+from cfnfix.document import load  # noqa: E402
+from cfnfix.io.files import read_text  # noqa: E402
 
 
 def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, float]:

@@ -22,8 +22,9 @@ sys.path.insert(0, str(ROOT))
 import jsonpatch  # noqa: E402
 
 from cfnfix import apply_patch as _apply_patch  # noqa: E402
-from cfnfix.document import load, parse_text, read_text  # noqa: E402
+from cfnfix.document import load, parse_text  # noqa: E402
 from cfnfix.errors import CfnfixError  # noqa: E402
+from cfnfix.io.files import read_text  # noqa: E402
 from devtools.corpus import corpus_files  # noqa: E402
 from devtools.engine_patches import generated_patches  # noqa: E402
 from devtools.touched import untouched_violations  # noqa: E402

@@ -41,12 +41,13 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.corpus_fixes import TODAY, load_corpus  # noqa: E402
 from cfnfix import apply_patch  # noqa: E402
-from cfnfix.api import findings_for, fix_text  # noqa: E402
+from cfnfix.checking import findings_for  # noqa: E402
 from cfnfix.config import Settings  # noqa: E402
 from cfnfix.document import Document, load  # noqa: E402
 from cfnfix.document.pointer import escape_token  # noqa: E402
 from cfnfix.errors import CfnfixError  # noqa: E402
 from cfnfix.findings import Applicability  # noqa: E402
+from cfnfix.fixing import fix_text  # noqa: E402
 from cfnfix.template.model import Resource, ref_target, resources  # noqa: E402
 
 Injector = Callable[[dict[str, Any]], list[dict[str, Any]]]
@@ -199,7 +200,7 @@ def run_kind(
             row["second run changed"] += 1
             problems.append(f"{doc.file}: a second run changed the text")
         if lint:
-            from cfnfix.lint import renames
+            from cfnfix.cfn_lint.verify import renames
             from devtools.lint_oracle import new_lint_errors
 
             new = new_lint_errors(text, result.text, renamed=renames(result.patch))

@@ -45,10 +45,11 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.corpus_fixes import load_corpus  # noqa: E402
 from cfnfix import apply_patch  # noqa: E402
-from cfnfix.api import findings_for, fix_text  # noqa: E402
+from cfnfix.checking import findings_for  # noqa: E402
 from cfnfix.config import Settings  # noqa: E402
 from cfnfix.document import Document, load  # noqa: E402
 from cfnfix.errors import CfnfixError  # noqa: E402
+from cfnfix.fixing import fix_text  # noqa: E402
 from cfnfix.rules.cycles._tables import tables  # noqa: E402
 from cfnfix.template.model import Resource, getatt_target, ref_target, resources  # noqa: E402
 from cfnfix.template.references import sub_variables  # noqa: E402

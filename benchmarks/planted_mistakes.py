@@ -51,11 +51,11 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.corpus_fixes import load_corpus  # noqa: E402
 from cfnfix import apply_patch  # noqa: E402
-from cfnfix.api import fix_text  # noqa: E402
 from cfnfix.config import Settings  # noqa: E402
 from cfnfix.document import Document, load  # noqa: E402
 from cfnfix.document.pointer import escape_token  # noqa: E402
 from cfnfix.errors import CfnfixError  # noqa: E402
+from cfnfix.fixing import fix_text  # noqa: E402
 from cfnfix.rules.schema._names import has_macro, names  # noqa: E402
 from cfnfix.rules.schema._schemas import resource_types  # noqa: E402
 from cfnfix.rules.schema._values import allowed  # noqa: E402
@@ -284,7 +284,7 @@ class Linter:
 
     def __call__(self, text: str) -> collections.Counter[tuple[str, str]]:
         if text not in self._cache:
-            from cfnfix.lint import lint_errors
+            from cfnfix.cfn_lint.verify import lint_errors
 
             self._cache[text] = collections.Counter((e.rule_id, e.message) for e in lint_errors(text))
         return self._cache[text]

@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cfnfix.api import fix_text  # noqa: E402
 from cfnfix.config import Settings  # noqa: E402
+from cfnfix.fixing import fix_text  # noqa: E402
 from devtools.corpus import corpus_files  # noqa: E402
 
 WATCHED = ("W3690", "W3691", "W2531", "E2531", "E2533")

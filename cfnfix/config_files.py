@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from .config import Settings
 from .errors import ConfigError
-from .files import read_utf8
+from .io.files import read_utf8
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from cfnfix.batch import SUFFIXES
+from cfnfix.batch.targets import SUFFIXES
 
 #: ``../shared/corpus`` beside the repository, or ``CFNFIX_CORPUS``.
 CORPUS = Path(os.environ.get("CFNFIX_CORPUS") or Path(__file__).resolve().parent.parent.parent / "shared" / "corpus")

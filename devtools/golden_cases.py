@@ -138,7 +138,7 @@ def run_refused(case: Case) -> tuple[list[Finding], str]:
 
 def markdown_report(case: Case, findings: list[Finding]) -> str:
     """``cfnfix check --format markdown`` of the case's input (file name ``input.<ext>``)."""
-    from cfnfix.batch import FileOutcome
+    from cfnfix.batch.outcome import FileOutcome
     from cfnfix.report import ReportContext, render
 
     unsafe = case.settings().unsafe_fixes

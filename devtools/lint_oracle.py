@@ -1,7 +1,7 @@
 """cfn-lint as a test oracle: which errors does a template have?
 
 ``cfnlint.api.lint`` loads all rules (≈1,000 JSON schemas) on every call, which is ~75% of
-its time. :mod:`cfnfix.lint` (behind ``cfnfix apply --verify``) keeps one set of rules per
+its time. :mod:`cfnfix.cfn_lint` (behind ``cfnfix apply --verify``) keeps one set of rules per
 process instead, the way the cfn-lint CLI lints many files; on all 296 corpus templates
 the results are identical to ``lint(text, config=ManualArgs(regions=["us-east-1"]))`` and
 4× faster.
@@ -9,8 +9,8 @@ the results are identical to ``lint(text, config=ManualArgs(regions=["us-east-1"
 
 from __future__ import annotations
 
-from cfnfix.lint import lint_errors as _lint_errors
-from cfnfix.lint import rename_names
+from cfnfix.cfn_lint.verify import lint_errors as _lint_errors
+from cfnfix.cfn_lint.verify import rename_names
 
 
 def lint_errors(text: str, *, ignore: tuple[str, ...] = ()) -> set[tuple[str, str]]:

@@ -15,7 +15,8 @@ from pygls.protocol import default_converter
 from pytest_lsp import LanguageClient, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
-from cfnfix.server.fixes import TextEdit, apply_text_edits
+from cfnfix.findings import TextEdit
+from cfnfix.patch.edits import splice
 from cfnfix.server.positions import PositionMap
 
 #: The command that starts the server under test.
@@ -141,14 +142,14 @@ class Session:
         positions = PositionMap(text)
         offsets = [
             TextEdit(
-                positions.offset(e.range.start.line, e.range.start.character),
-                positions.offset(e.range.end.line, e.range.end.character),
-                e.new_text,
+                start=positions.offset(e.range.start.line, e.range.start.character),
+                end=positions.offset(e.range.end.line, e.range.end.character),
+                new=e.new_text,
             )
             for e in edits
         ]
         assert all(a.end <= b.start for a, b in zip(offsets, offsets[1:])), "edits overlap or are out of order"
-        return apply_text_edits(text, offsets)
+        return splice(text, offsets)
 
     def configure(self, settings: dict[str, Any]) -> None:
         """``workspace/didChangeConfiguration`` with ``{"cfnfix": settings}``."""

@@ -1,6 +1,6 @@
 """Does a fix run keep the template's meaning outside what its fixes declare?
 
-:func:`meaning_report` replays a :class:`~cfnfix.api.FixResult`'s applied fixes in order on the
+:func:`meaning_report` replays a :class:`~cfnfix.fixing.FixResult`'s applied fixes in order on the
 input's data (as the fix loop applied them: one patch after another), and reports
 
 - ``unexplained``: pointers where the output means something else than the input
@@ -22,7 +22,8 @@ from typing import Any
 
 import jsonpatch
 
-from cfnfix.api import FixResult, load_template
+from cfnfix.checking import load_template
+from cfnfix.fixing import FixResult
 from cfnfix.config import Settings
 from cfnfix.patch.produced import Produced
 from cfnfix.rules import all_rules

@@ -13,10 +13,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cfnfix.api import findings_for
+from cfnfix.checking import findings_for
 from cfnfix.config import Settings
-from cfnfix.document import load, read_text
+from cfnfix.document import load
 from cfnfix.errors import CfnfixError
+from cfnfix.io.files import read_text
 from cfnfix.rules.vpc._peering import connectivity, parameter_signals, text_signals, vpc_parameters, vpcs
 from devtools.corpus import corpus_files
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from cfnfix import fix
-from cfnfix.api import MAX_PASSES, _choose, _region
 from cfnfix.findings import Applicability, Finding, Fix, Severity
+from cfnfix.fixing import MAX_PASSES, _region
+from cfnfix.fixing import choose as _choose
 
 from .support.cli_fixtures import CLEAN, TEMPLATE
 

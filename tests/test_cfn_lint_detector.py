@@ -168,13 +168,13 @@ def test_missing_cfn_lint_is_one_line_naming_the_extra(
 def test_cold_start_does_not_import_cfn_lint(stack: Path) -> None:
     probe = (
         "import sys\n"
-        "from cfnfix.cli import main\n"
+        "from cfnfix.cli.app import main\n"
         "sys.argv = ['cfnfix', 'check', sys.argv[1]]\n"
         "try:\n"
         "    main()\n"
         "except SystemExit:\n"
         "    pass\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('cfnlint', 'cfnfix.lint'))), file=sys.stderr)\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('cfnlint', 'cfnfix.cfn_lint'))), file=sys.stderr)\n"
     )
     result = subprocess.run([sys.executable, "-c", probe, str(stack)], capture_output=True, text=True, timeout=60)
     assert result.stderr.splitlines()[-1] == "[]"

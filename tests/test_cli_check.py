@@ -261,7 +261,7 @@ def test_colour_only_when_forced_or_on_a_terminal(cli, template: Path) -> None:
 
 
 def test_use_color_follows_the_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    from cfnfix.cli import use_color
+    from cfnfix.cli.app import use_color
 
     class Tty:
         def isatty(self) -> bool:
@@ -306,7 +306,9 @@ def test_jobs_give_the_same_result(cli, tmp_path: Path, jobs: str) -> None:
 
 
 def test_parallel_workers_see_the_same_files(tmp_path: Path) -> None:
-    from cfnfix.batch import Job, Target, run_jobs
+    from cfnfix.batch.jobs import Job
+    from cfnfix.batch.pool import run_jobs
+    from cfnfix.batch.targets import Target
     from cfnfix.config import Settings
 
     files = []
@@ -386,7 +388,7 @@ def test_stdin(cli) -> None:
 
 
 def test_progress_bar_only_on_a_terminal(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import cfnfix.cli as cli_module
+    import cfnfix.cli.app as cli_module
 
     for i in range(cli_module.PROGRESS_THRESHOLD):
         (tmp_path / f"t{i}.yaml").write_text(CLEAN, encoding="utf-8")
@@ -415,7 +417,7 @@ def test_progress_bar_only_on_a_terminal(cli, tmp_path: Path, monkeypatch: pytes
 
 
 def test_automatic_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
-    import cfnfix.batch as batch
+    import cfnfix.batch.pool as batch
 
     monkeypatch.setattr(batch.os, "cpu_count", lambda: 16)
     assert batch._workers(0, batch.PARALLEL_THRESHOLD - 1) == 1

@@ -7,8 +7,8 @@ import re
 import pytest
 import typer
 
-from cfnfix.cli import app
-from cfnfix.cli_help import render_help
+from cfnfix.cli.app import app
+from cfnfix.cli.help import render_help
 
 #: Command → the option and argument specs its help must show, exactly as written.
 EXPECTED: dict[str, list[str]] = {

@@ -15,7 +15,8 @@ import jsonpatch
 import pytest
 
 from cfnfix import apply_patch as _apply_patch
-from cfnfix.document import load, parse_text, read_text
+from cfnfix.document import load, parse_text
+from cfnfix.io.files import read_text
 from devtools.corpus import corpus_files
 from devtools.engine_patches import generated_patches
 from devtools.touched import untouched_violations

@@ -27,18 +27,18 @@ def test_the_engine_raises_patch_verification_error(monkeypatch: pytest.MonkeyPa
 
 
 def test_a_cfn_lint_refusal_is_a_lint_refusal_error(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import cfnfix.lint as lint
-    from cfnfix import batch
+    import cfnfix.cfn_lint.runner as lint
+    from cfnfix.batch import jobs, outcome
 
     path = tmp_path / "stack.yaml"
     path.write_text("Resources:\n  My_Bucket:\n    Type: AWS::S3::Bucket\n", encoding="utf-8")
-    import cfnfix.unmasking as unmasking
+    import cfnfix.cfn_lint.unmasking as unmasking
 
     invented = lint.LintMatch("E3002", "invented", 3, 5, "/Resources/MyBucket/Properties", "error")
     monkeypatch.setattr(unmasking, "judge", lambda *a, **k: unmasking.Verdict(new=[invented]))
-    out = batch.FileOutcome(str(path), unsafe=False)
+    out = outcome.FileOutcome(str(path), unsafe=False)
     out.result = cfnfix.fix(path, select=["CFX101"])
     with pytest.raises(LintRefusalError) as info:
-        batch._verify(out, ("us-east-1",))
+        jobs._verify(out, ("us-east-1",))
     assert isinstance(info.value, VerificationError)
     assert "E3002" in info.value.reason

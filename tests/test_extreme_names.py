@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from cfnfix import Settings, check, fix
 from cfnfix.document import load
-from cfnfix.repair import load_document
+from cfnfix.document.repair import load_document
 from cfnfix.template.naming import MAX_LENGTH, NameAllocator, is_valid, readable_name
 from cfnfix.template.references import FOREACH_PREFIX, SECTIONS
 from cfnfix.template.rename import rename_patch

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import pytest
 
-from cfnfix import Applicability, Fix, Settings, Severity, api, fix
+from cfnfix import Applicability, Fix, Settings, Severity, checking, fix
 from cfnfix.findings import Op
 from cfnfix.rules import Rule, RuleContext, all_rules
 
@@ -165,7 +165,7 @@ class Risky(_TestRule):
 def _registry(monkeypatch: pytest.MonkeyPatch) -> None:
     """Only this module's rules run (test rules are not in the package, so not registered)."""
     rules = (AddRetain(), TagEverything(), Broken(), Flip(), Risky(), Unwrap(), Wrap(), Toggle())
-    monkeypatch.setattr(api, "all_rules", lambda: rules)
+    monkeypatch.setattr(checking, "all_rules", lambda: rules)
 
 
 def test_test_rules_are_not_registered() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from cfnfix import fix
-from cfnfix.lint import renames
+from cfnfix.cfn_lint.verify import renames
 from devtools.golden_cases import Case, discover, findings_json, markdown_report, patch_json, run, run_refused
 from devtools.lint_oracle import new_lint_errors
 

@@ -322,9 +322,9 @@ def test_one_megabyte_templates(cli: Callable[..., Result], tmp_path: Path) -> N
 def test_oversized_input_is_refused(
     cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import cfnfix.document as document
+    import cfnfix.io.files as files
 
-    monkeypatch.setattr(document, "MAX_TEMPLATE_BYTES", 1000)
+    monkeypatch.setattr(files, "MAX_TEMPLATE_BYTES", 1000)
     path = tmp_path / "big.yaml"
     path.write_text("Resources: {}\n" + "# padding\n" * 200, encoding="utf-8")
     assert_one_error(
@@ -385,7 +385,7 @@ def test_unreadable_file_through_the_console_script(tmp_path: Path) -> None:
                 "    return real(name, flags, *a)\n"
                 "os.open = deny\n"
                 "sys.argv = ['cfnfix', 'apply', '--write', sys.argv[1]]\n"
-                "from cfnfix.cli import main\n"
+                "from cfnfix.cli.app import main\n"
                 "main()\n"
             )
             result = subprocess.run(

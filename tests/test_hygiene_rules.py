@@ -11,8 +11,8 @@ from typer.testing import Result
 
 from cfnfix import check, fix
 from cfnfix.config import Settings
+from cfnfix.document.repair import RepairedDocument, load_document, repair_json
 from cfnfix.errors import ParseError
-from cfnfix.repair import RepairedDocument, load_document, repair_json
 from cfnfix.rules.hygiene._names import close_names
 from cfnfix.template.comments import is_comment_key
 from devtools.lint_oracle import lint_errors

@@ -10,34 +10,30 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "cfnfix"
 
 #: Layer of each part of the package: a module may import its own part and lower layers only.
-LAYERS: dict[str, float] = {
+LAYERS: dict[str, int] = {
     "errors": 0,
     "profiles": 0,
-    "files": 1,
+    "io": 1,  # reading templates and small files, atomic writes, patch files
     "findings": 1,
     "config": 1,
     "textdiff": 1,
-    "writer": 1,
     "document": 1,
-    "patch_input": 2,
     "patch": 2,
     "template": 2,
-    "impact": 2.5,  # reads the shared reference index of `template`
-    "lint": 2,
-    "repair": 2,
-    "unmasking": 3,
-    "rules": 3,
-    "suppression": 4,
-    "lint_findings": 4.5,  # cfn-lint's matches as findings: over suppression's id tables, under the API
-    "config_files": 4,
-    "api": 5,
-    "batch": 6,
-    "report": 7,
-    "server": 7,
-    "cli_help": 7,  # the help layout, imported by cli at start-up (typer only)
-    "cli": 8,
-    "cfnfix": 9,  # the package's __init__ (the public API)
-    "__main__": 9,
+    "impact": 3,  # reads the shared reference index of `template`
+    "rules": 4,
+    "suppression": 5,
+    "config_files": 5,  # validates rule options, so it sits above `rules`
+    "cfn_lint": 6,  # cfn-lint run in process; its matches as findings, over suppression's id tables
+    "checking": 7,
+    "fixing": 8,
+    "api": 9,
+    "batch": 9,
+    "report": 10,
+    "server": 10,
+    "cli": 11,
+    "cfnfix": 12,  # the package's __init__ (the public API)
+    "__main__": 12,
 }
 
 
@@ -165,3 +161,7 @@ def test_benchmarks_and_scripts_do_not_import_tests() -> None:
                     assert node.module.split(".")[0] != "tests", f"{path.name} imports {node.module}"
                 if isinstance(node, ast.Import):
                     assert all(a.name.split(".")[0] != "tests" for a in node.names), path.name
+
+
+def test_layers_are_whole_numbers() -> None:
+    assert all(type(layer) is int for layer in LAYERS.values()), "layers are whole numbers: renumber instead of 2.5"

@@ -10,7 +10,7 @@ from cfnfix import Settings, check, fix
 from cfnfix.document import load
 from cfnfix.errors import PatchConflictError, VerificationError
 from cfnfix.findings import TextEdit
-from cfnfix.patch.text_edits import apply_text_edits
+from cfnfix.patch.text_edits import apply_verified_edits
 from cfnfix.suppression.comments import directives
 
 from .support.cli_fixtures import TEMPLATE
@@ -157,12 +157,12 @@ def test_crlf_and_no_final_newline() -> None:
 
 def test_text_edits_must_not_change_the_data() -> None:
     with pytest.raises(VerificationError):
-        apply_text_edits(
+        apply_verified_edits(
             TEMPLATE, [TextEdit(start=TEMPLATE.index("false"), end=TEMPLATE.index("false") + 5, new="true")]
         )
     with pytest.raises(PatchConflictError):
-        apply_text_edits(TEMPLATE, [TextEdit(start=5, end=9), TextEdit(start=7, end=8)])
-    assert apply_text_edits(TEMPLATE, []) == TEMPLATE
+        apply_verified_edits(TEMPLATE, [TextEdit(start=5, end=9), TextEdit(start=7, end=8)])
+    assert apply_verified_edits(TEMPLATE, []) == TEMPLATE
 
 
 def test_cli_reports_and_removes_unused_comments(cli, tmp_path: Path) -> None:

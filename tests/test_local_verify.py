@@ -9,10 +9,12 @@ from typing import Any
 
 import pytest
 
-from cfnfix.document import parse_text, read_text
+from cfnfix.document import parse_text
 from cfnfix.errors import CfnfixError
+from cfnfix.findings import TextEdit
+from cfnfix.io.files import read_text
 from cfnfix.patch import engine
-from cfnfix.patch.edits import Edit, apply_edits
+from cfnfix.patch.edits import splice
 from cfnfix.patch.engine import Planner
 from cfnfix.patch.local_verify import verify_islands
 from devtools.corpus import corpus_files
@@ -66,10 +68,10 @@ def _full(text: str) -> Any | None:
         return None
 
 
-def _check(text: str, edits: list[Edit]) -> bool:
+def _check(text: str, edits: list[TextEdit]) -> bool:
     """Local verification of ``edits`` on ``text`` against the full parse; True when it was used."""
     _, root, data = parse_text(text)
-    out = apply_edits(text, edits)
+    out = splice(text, sorted(edits, key=lambda e: (e.start, e.end)))
     full = _full(out)
     expected = full if isinstance(full, dict) else copy.deepcopy(data)
     local = verify_islands(text, out, root, data, expected, edits, None)  # type: ignore[arg-type]
@@ -100,7 +102,7 @@ def _check(text: str, edits: list[Edit]) -> bool:
 )
 def test_crafted_edits(needle: str, skip: int, length: int, new: str, used: bool) -> None:
     start = TEMPLATE.index(needle) + skip
-    assert _check(TEMPLATE, [Edit(start, start + length, new, 0, 0)]) is used
+    assert _check(TEMPLATE, [TextEdit(start=start, end=start + length, new=new)]) is used
 
 
 _SNIPPETS = [
@@ -136,15 +138,16 @@ def test_random_edits_are_never_accepted_wrongly() -> None:
     _, root, data = parse_text(TEMPLATE)
     used = 0
     for _ in range(1500):
-        edits: list[Edit] = []
+        edits: list[TextEdit] = []
         taken: list[tuple[int, int]] = []
-        for seq in range(rng.randint(1, 3)):
+        for _ in range(rng.randint(1, 3)):
             start = rng.randrange(len(TEMPLATE))
             end = min(len(TEMPLATE), start + rng.choice([0, 0, 1, 2, 5, 12]))
             if any(start <= b and a <= end for a, b in taken):
                 continue
             taken.append((start, end))
-            edits.append(Edit(start, end, "".join(rng.choice(_SNIPPETS) for _ in range(rng.randint(0, 4))), seq, seq))
+            new = "".join(rng.choice(_SNIPPETS) for _ in range(rng.randint(0, 4)))
+            edits.append(TextEdit(start=start, end=end, new=new))
         used += _check(TEMPLATE, edits)
     assert used > 100, "local verification should accept many of these"
 
@@ -168,7 +171,9 @@ def test_corpus_patches_verified_locally_equal_the_full_parse() -> None:
         for patch in generated_patches(data).values():
             planner = Planner(text, str(path))
             out = planner.run(patch)
-            local = verify_islands(text, out, planner.orig_root, planner.orig_data, planner.data, planner.edits, None)
+            local = verify_islands(
+                text, out, planner.orig_root, planner.orig_data, planner.data, [p.edit for p in planner.edits], None
+            )
             if local is not None and not planner.flushes:
                 used += 1
                 assert _ordered(local[2]) == _ordered(parse_text(out, fmt="yaml", nodes=False)[2]), (path, patch)

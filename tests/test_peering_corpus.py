@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from cfnfix.api import findings_for
+from cfnfix.checking import findings_for
 from cfnfix.config import Settings
-from cfnfix.document import load, read_text
+from cfnfix.document import load
+from cfnfix.io.files import read_text
 from cfnfix.rules.vpc._peering import parameter_signals, text_signals
 from devtools.corpus import corpus_files
 

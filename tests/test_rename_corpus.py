@@ -24,7 +24,8 @@ import jsonpatch
 import pytest
 
 from cfnfix import apply_patch as _apply_patch
-from cfnfix.document import load, read_text
+from cfnfix.document import load
+from cfnfix.io.files import read_text
 from cfnfix.template.naming import NameAllocator, sam_suffixes
 from cfnfix.template.references import FOREACH_PREFIX, ReferenceIndex
 from cfnfix.template.rename import rename_plan

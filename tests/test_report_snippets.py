@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from cfnfix.batch import FileOutcome
+from cfnfix.batch.outcome import FileOutcome
 from cfnfix.findings import Applicability, Finding, Fix, Severity
 from cfnfix.report import ReportContext, render, snippets
 from cfnfix.report.snippets import diff_snippet, fix_snippet, line_snippet, lines_of

@@ -13,8 +13,9 @@ from cfnfix.config import Settings
 from cfnfix.document import load
 from cfnfix.errors import ConfigError
 from cfnfix.patch import apply_patch
+from cfnfix.patch.edits import splice
 from cfnfix.server.analysis import analyse, carry_over, finding_span
-from cfnfix.server.fixes import apply_text_edits, diff_edits, fix_all, quick_fix
+from cfnfix.server.fixes import diff_edits, fix_all, quick_fix
 from cfnfix.server.positions import PositionMap
 from cfnfix.server.settings import SettingsStore, client_settings
 
@@ -96,7 +97,7 @@ def test_carry_over_moves_spans_around_the_edit() -> None:
 )
 def test_diff_edits_rebuild_the_new_text(old: str, new: str) -> None:
     edits = diff_edits(old, new)
-    assert apply_text_edits(old, edits) == new
+    assert splice(old, edits) == new
     assert all(a.end <= b.start for a, b in zip(edits, edits[1:]))
 
 
@@ -106,7 +107,7 @@ def test_quick_fix_edits_are_the_engines_and_minimal() -> None:
     result = quick_fix(text, None, rename)
     assert result.from_engine
     assert result.text == apply_patch(text, rename.fix.patch)  # type: ignore[union-attr]
-    assert apply_text_edits(text, result.edits) == result.text
+    assert splice(text, result.edits) == result.text
     assert len(result.edits) == 4 and sum(e.end - e.start for e in result.edits) < 120
 
 
@@ -114,7 +115,7 @@ def test_fix_all_is_apply() -> None:
     text = SEED.read_text(encoding="utf-8")
     settings = Settings.model_validate({"rules": {"lambda-runtime-deprecated": {"today": "2026-11-28"}}})
     result, edits = fix_all(text, None, settings)
-    assert result.text != text and apply_text_edits(text, edits) == result.text
+    assert result.text != text and splice(text, edits) == result.text
     assert max(e.end - e.start for e in edits) < len(text) // 10  # never a whole-document replace
 
 
@@ -168,7 +169,7 @@ def test_other_commands_do_not_import_the_server_libraries(tmp_path: Path) -> No
     code = (
         "import sys\n"
         "from typer.testing import CliRunner\n"
-        "from cfnfix.cli import app\n"
+        "from cfnfix.cli.app import app\n"
         f"for args in (['check', {str(template)!r}], ['apply', {str(template)!r}], ['rules']):\n"
         "    CliRunner().invoke(app, args)\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pygls', 'lsprotocol', 'cattrs') or m.startswith('cfnfix.server')))\n"
@@ -186,7 +187,7 @@ def test_quick_fix_of_a_comment_is_the_rules_text_edit() -> None:
         f for f in check(text, config=Settings(show_unused_suppressions=True)) if f.fix is not None and f.fix.edits
     ]
     result = quick_fix(text, None, finding)
-    assert result.text == apply_fix(text, finding.fix) == apply_text_edits(text, result.edits)  # type: ignore[arg-type]
+    assert result.text == apply_fix(text, finding.fix) == splice(text, result.edits)  # type: ignore[arg-type]
     assert "cfnfix: ignore" not in result.text and "Bucket:" in result.text
 
 

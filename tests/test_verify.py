@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
+from cfnfix.cfn_lint.verify import LintError, lint_errors, new_errors, refusal
 from cfnfix.document.pointer import make_pointer
 from cfnfix.findings import Applicability, Finding, Fix, Severity
-from cfnfix.lint import LintError, lint_errors, new_errors, refusal
 from cfnfix.rules import Rule, RuleContext, all_rules
 
 from .test_console_script import _script
@@ -181,8 +181,8 @@ def test_cfn_lint_is_imported_only_for_verify(tmp_path: Path) -> None:
     good, _ = _files(tmp_path)
     probe = (
         "import sys\n"
-        "import cfnfix.lint\n"
-        "from cfnfix.cli import main\n"
+        "import cfnfix.cfn_lint.unmasking\n"
+        "from cfnfix.cli.app import main\n"
         "sys.argv = ['cfnfix', 'apply', sys.argv[1]]\n"
         "try:\n"
         "    main()\n"
@@ -227,7 +227,7 @@ def test_a_cfn_lint_failure_is_an_error_for_that_file(
 
 def test_renamed_logical_ids_are_read_under_their_old_names(cli: Callable[..., Result], tmp_path: Path) -> None:
     """A cycle cfn-lint reports by name (E3004) is not new because the fix renamed one of them."""
-    from cfnfix.lint import rename_names, renames
+    from cfnfix.cfn_lint.verify import rename_names, renames
 
     path = tmp_path / "cycle.yaml"
     text = (
@@ -281,7 +281,7 @@ def test_errors_the_fix_only_unmasked_do_not_refuse_the_file(cli: Callable[..., 
 
 
 def test_judge_follows_renames_and_sees_changed_nodes() -> None:
-    from cfnfix.unmasking import judge
+    from cfnfix.cfn_lint.unmasking import judge
 
     renamed = UNMASKING.replace("Web Server", "WebServer")
     patch = [

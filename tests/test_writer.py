@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from cfnfix import WriteError
-from cfnfix.writer import TEMP_SUFFIX, write_text
+from cfnfix.io.writer import TEMP_SUFFIX, write_text
 
 
 def test_replaces_content_and_keeps_mode(tmp_path: Path) -> None:
@@ -117,7 +117,7 @@ def test_a_writer_killed_mid_way_leaves_the_original_intact(tmp_path: Path) -> N
     script = textwrap.dedent(
         f"""
         import os, time
-        import cfnfix.writer as w
+        import cfnfix.io.writer as w
         real_fsync = os.fsync
         def stall(fd):
             real_fsync(fd)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import gc
-import os
-import stat
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..errors import ParseError, TemplateError
 from .expansions import Expansion
+from .gcpause import gc_paused
 from .intrinsics import intrinsic_name
 from .json_loader import load_json
 from .nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -22,19 +20,15 @@ from .yaml_loader import load_yaml
 __all__ = [
     "Document",
     "Expansion",
-    "MAX_TEMPLATE_BYTES",
     "MappingNode",
     "Node",
     "Parsed",
     "ScalarNode",
     "SequenceNode",
-    "decode_template",
     "detect_format",
     "load",
     "parse_cached",
     "parse_text",
-    "read_text",
-    "too_large",
 ]
 
 Format = Literal["yaml", "json"]
@@ -66,15 +60,8 @@ def parse_text(text: str, file: str | None = None, fmt: Format | None = None, *,
     ``nodes=False`` builds the data only (the root node is None): a third faster and half
     the memory, for readers that need positions rarely or never.
     """
-    # Parsing allocates hundreds of thousands of acyclic objects; the cyclic garbage
-    # collector would rescan them again and again (measured: 2.3x slower on 1 MB).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():  # hundreds of thousands of acyclic objects: see gcpause
         return _parse(text, file, fmt, nodes)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _parse(text: str, file: str | None, fmt: Format | None, nodes: bool) -> Parsed:
@@ -252,103 +239,3 @@ def _entry(root: Node, key: str) -> tuple[Node, ScalarNode]:
         if k.value == key:
             return v, k
     raise KeyError(key)
-
-
-#: Largest template read (bytes). CloudFormation itself accepts at most 1 MB (from S3);
-#: anything far beyond is not a template, and an endless stream must not exhaust memory.
-MAX_TEMPLATE_BYTES = 16 * 1024 * 1024
-_CHUNK = 1024 * 1024
-_UTF16_32 = (
-    (b"\x00\x00\xfe\xff", "UTF-32"),
-    (b"\xff\xfe\x00\x00", "UTF-32"),
-    (b"\xfe\xff", "UTF-16"),
-    (b"\xff\xfe", "UTF-16"),
-)
-
-
-def read_text(path: str | os.PathLike[str]) -> str:
-    """Read a template file as text: UTF-8 (BOM allowed), line endings kept as they are.
-
-    Regular files are read, and so are pipes (``cfnfix check <(cmd)``); a FIFO that no
-    process writes to reads as empty instead of blocking. Devices, sockets and folders
-    are refused, as is anything over :data:`MAX_TEMPLATE_BYTES`, binary data (NUL bytes)
-    and text that is not UTF-8. Every failure is a :class:`~cfnfix.errors.TemplateError`
-    naming the file.
-    """
-    name = os.fspath(path)
-    try:
-        # O_NONBLOCK: opening a FIFO without a writer must not block (it reads as empty)
-        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except FileNotFoundError:
-        if os.path.islink(name):
-            raise TemplateError(
-                f"broken symbolic link: its target {os.readlink(name)!r} does not exist", file=name
-            ) from None
-        raise TemplateError("no such file", file=name) from None
-    except IsADirectoryError:
-        raise TemplateError("is a directory, not a template file", file=name) from None
-    except PermissionError:
-        raise TemplateError("permission denied: cannot read the file", file=name) from None
-    except OSError as exc:
-        raise TemplateError(f"cannot read the file: {exc.strerror or exc}", file=name) from None
-    try:
-        raw = _read_fd(fd, name)
-    finally:
-        os.close(fd)
-    return decode_template(raw, name)
-
-
-def _read_fd(fd: int, name: str) -> bytes:
-    mode = os.fstat(fd).st_mode
-    if stat.S_ISDIR(mode):
-        raise TemplateError("is a directory, not a template file", file=name)
-    if stat.S_ISFIFO(mode):
-        os.set_blocking(fd, True)  # a writer is there (or none ever comes: end of file)
-    elif not stat.S_ISREG(mode):
-        raise TemplateError("not a regular file (a device or socket), not a template", file=name)
-    chunks: list[bytes] = []
-    size = 0
-    try:
-        while True:
-            chunk = os.read(fd, _CHUNK)
-            if not chunk:
-                break
-            if b"\x00" in chunk and not _utf16_32(chunks[0] if chunks else chunk):
-                raise ParseError("binary file (contains NUL bytes), not a template", file=name)
-            size += len(chunk)
-            if size > MAX_TEMPLATE_BYTES:
-                raise TemplateError(too_large(), file=name)
-            chunks.append(chunk)
-    except OSError as exc:
-        raise TemplateError(f"cannot read the file: {exc.strerror or exc}", file=name) from None
-    return b"".join(chunks)
-
-
-def too_large() -> str:
-    """The reason given for input over :data:`MAX_TEMPLATE_BYTES`."""
-    return f"larger than {MAX_TEMPLATE_BYTES // (1024 * 1024)} MB, not a template (CloudFormation accepts at most 1 MB)"
-
-
-def _utf16_32(raw: bytes) -> str | None:
-    for bom, encoding in _UTF16_32:
-        if raw.startswith(bom):
-            return encoding
-    return None
-
-
-def decode_template(raw: bytes, name: str) -> str:
-    """Template bytes as text: UTF-8 (BOM allowed) or a :class:`~cfnfix.errors.ParseError` naming ``name``."""
-    encoding = _utf16_32(raw)
-    if encoding is not None:
-        raise ParseError(f"{encoding} text: save the template as UTF-8 (CloudFormation reads UTF-8 only)", file=name)
-    if b"\x00" in raw:
-        raise ParseError("binary file (contains NUL bytes), not a template", file=name)
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise ParseError(
-            f"not UTF-8 text: invalid byte 0x{raw[exc.start]:02x}", file=name, line=line, column=col
-        ) from None

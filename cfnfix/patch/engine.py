@@ -41,7 +41,8 @@ from ..errors import (
     PatchVerificationError,
     VerificationError,
 )
-from .edits import Edit, apply_edits, conflicts
+from ..findings import TextEdit
+from .edits import PlannedEdit, apply_planned, conflicts
 from .layout import Flush, Insertion, Layout, New
 from .layout_json import JsonLayout
 from .layout_yaml import YamlLayout
@@ -108,7 +109,7 @@ class Planner:
         self.text = text
         self.root: Node = root
         self.lines = LineIndex(text)
-        self.edits: list[Edit] = []
+        self.edits: list[PlannedEdit] = []
         self.layout: Layout = self._layout(text, self.lines, self._tree)
 
     def _tree(self) -> Node:
@@ -116,7 +117,7 @@ class Planner:
         return self.root
 
     def current_text(self) -> str:
-        return apply_edits(self.text, self.edits)
+        return apply_planned(self.text, self.edits)
 
     def flush(self) -> None:
         """Apply pending edits and re-parse, so every node has real text again."""
@@ -134,7 +135,7 @@ class Planner:
         """Register an edit (``own_line``: ``new`` is whole lines inserted before a line)."""
         if not own_line:
             end, new = self.layout.finish(end, new)
-        edit = Edit(start, end, new, self.seq, id(owner))
+        edit = PlannedEdit(TextEdit(start=start, end=end, new=new), self.seq, id(owner))
         for other in self.edits:
             if conflicts(edit, other):
                 raise Flush
@@ -254,7 +255,7 @@ class Planner:
                 ) from None
         if self.fast and not self.flushes and self.layout.verifies_locally and not self.expansions and LOCAL_VERIFY:
             local = verify_islands(
-                self.original, text, self.orig_root, self.orig_data, self.data, self.edits, self.file
+                self.original, text, self.orig_root, self.orig_data, self.data, [p.edit for p in self.edits], self.file
             )
             if local is not None:
                 remember(text, local)

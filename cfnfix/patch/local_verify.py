@@ -35,7 +35,7 @@ from typing import Any
 from ..document import Parsed, parse_text
 from ..document.nodes import MappingNode, Node
 from ..errors import CfnfixError
-from .edits import Edit
+from ..findings import TextEdit
 from .verify import first_difference
 
 _DIRECTIVE = re.compile(r"^%", re.MULTILINE)
@@ -77,7 +77,7 @@ def _entries(text: str, root: MappingNode) -> list[_Entry] | None:
 
 
 def verify_islands(
-    original: str, output: str, root: Node, data: Any, expected: Any, edits: list[Edit], file: str | None
+    original: str, output: str, root: Node, data: Any, expected: Any, edits: list[TextEdit], file: str | None
 ) -> Parsed | None:
     """The parse of ``output`` (data only) when re-parsing the edited entries proves it equals
     ``expected``; None when this cannot be shown (the caller then parses all of ``output``).
@@ -97,7 +97,7 @@ def verify_islands(
     if not entries:
         return None
     starts = [e.start for e in entries]
-    touched: dict[int, list[Edit]] = {}
+    touched: dict[int, list[TextEdit]] = {}
     for edit in edits:
         i = bisect.bisect_left(starts, edit.start) - 1  # the entry whose start is strictly before the edit
         if i < 0 or not (entries[i].start < edit.start and edit.end <= entries[i].end):

@@ -15,10 +15,10 @@ from ..errors import PatchConflictError, VerificationError
 from ..findings import Fix, TextEdit
 from .edits import splice
 
-__all__ = ["apply_fix", "apply_text_edits"]
+__all__ = ["apply_fix", "apply_verified_edits"]
 
 
-def apply_text_edits(text: str, edits: Sequence[TextEdit], *, file: str | None = None) -> str:
+def apply_verified_edits(text: str, edits: Sequence[TextEdit], *, file: str | None = None) -> str:
     """``text`` with non-overlapping ``edits`` applied; the data must not change.
 
     Raises :class:`~cfnfix.errors.PatchConflictError` for edits outside the text or
@@ -53,7 +53,7 @@ def apply_text_edits(text: str, edits: Sequence[TextEdit], *, file: str | None =
 def apply_fix(text: str, fix: Fix, *, file: str | None = None) -> str:
     """The text after ``fix`` alone: its text edits, or its patch through the engine."""
     if fix.edits:
-        return apply_text_edits(text, fix.edits, file=file)
+        return apply_verified_edits(text, fix.edits, file=file)
     from .engine import apply_patch
 
     return apply_patch(text, fix.patch, file=file)

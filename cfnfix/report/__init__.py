@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from ..findings import Applicability, Finding
 
 if TYPE_CHECKING:
-    from ..batch import FileOutcome
+    from ..batch.outcome import FileOutcome
 
 __all__ = ["FORMATS", "ReportContext", "Totals", "applies", "render", "style", "totals"]
 
@@ -30,7 +30,7 @@ class ReportContext:
     unsafe: bool = False
 
 
-#: Rules whose fix is a text-level repair made before parsing (no JSON Patch): :mod:`cfnfix.repair`.
+#: Rules whose fix is a text-level repair made before parsing (no JSON Patch): :mod:`cfnfix.document.repair`.
 TEXT_REPAIR_RULES = frozenset({"CFX801"})
 
 

@@ -11,13 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from ..batch import STDIN
+from ..io.files import STDIN
 from . import ReportContext, plural, style
 from .diff import colorize
 from .text import finding_line, review_lines
 
 if TYPE_CHECKING:
-    from ..batch import FileOutcome
+    from ..batch.outcome import FileOutcome
 
 __all__ = ["ApplyReport", "impact_text", "not_applied_warnings", "render_apply", "unsafe_notes"]
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from . import ReportContext
 
 if TYPE_CHECKING:
-    from ..batch import FileOutcome
+    from ..batch.outcome import FileOutcome
 
 __all__ = ["LEVELS", "escape_data", "escape_property", "render"]
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from . import ReportContext, totals
 
 if TYPE_CHECKING:
-    from ..batch import FileOutcome
+    from ..batch.outcome import FileOutcome
 
 __all__ = ["SCHEMA_VERSION", "document", "render"]
 

@@ -23,7 +23,7 @@ from . import ReportContext, applies, plural, totals
 from .snippets import Snippet, fix_snippet, line_snippet
 
 if TYPE_CHECKING:
-    from ..batch import FileOutcome
+    from ..batch.outcome import FileOutcome
 
 __all__ = ["DEFAULT_IMPACT", "render"]
 

@@ -24,7 +24,7 @@ from ..findings import Finding, Fix
 from . import ReportContext
 
 if TYPE_CHECKING:
-    from ..batch import FileOutcome
+    from ..batch.outcome import FileOutcome
     from ..rules import Rule
 
 __all__ = ["LEVELS", "SCHEMA_URI", "document", "render", "replacement"]

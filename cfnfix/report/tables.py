@@ -32,7 +32,7 @@ def rules_rows(*, cfn_lint: bool = False) -> list[dict[str, str]]:
 
     listed: list[Any] = list(all_rules())
     if cfn_lint:
-        from ..lint_findings import cfn_lint_rules
+        from ..cfn_lint.findings import cfn_lint_rules
 
         listed.extend(cfn_lint_rules())
     return [

@@ -13,7 +13,7 @@ from ..findings import Finding
 from . import ReportContext, applies, plural, style, totals
 
 if TYPE_CHECKING:
-    from ..batch import FileOutcome
+    from ..batch.outcome import FileOutcome
 
 __all__ = ["finding_line", "render", "review_lines", "summary"]
 

@@ -14,14 +14,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..api import kept_findings, run_rules
-from ..batch import is_template, looks_like_template
+from ..checking import kept_findings, run_rules
 from ..config import Settings
 from ..document import Document, MappingNode, load, parse_cached, remember
 from ..document.pointer import parse_pointer
 from ..document.text import LineIndex
 from ..errors import CfnfixError
 from ..findings import Finding
+from ..template.model import is_template, looks_like_template
 from .reparse import edit_region, reparse
 
 __all__ = ["Analysis", "Problem", "analyse", "carry_over", "finding_span", "impacted", "with_impacts", "with_lint"]

@@ -6,6 +6,8 @@ import contextlib
 import gc
 from collections.abc import Iterator
 
+from ..document.gcpause import gc_paused
+
 __all__ = ["COLLECTOR", "COLLECT_EVERY", "Collector"]
 
 #: A full collection runs before an analysis when this many ran since the last one.
@@ -34,15 +36,11 @@ class Collector:
         """Run the body with the collector off; freeze what is left after it."""
         if self.held_since_collect >= COLLECT_EVERY:
             self.collect()
-        enabled = gc.isenabled()
-        gc.disable()
         try:
-            yield
+            with gc_paused(freeze=True):
+                yield
         finally:
             self.held_since_collect += 1
-            gc.freeze()
-            if enabled:
-                gc.enable()
 
     def collect(self) -> None:
         """Collect every cycle (frozen objects included), then freeze the survivors again."""

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from lsprotocol import types as lsp
 
-from ..findings import Finding, Severity
-from ..lint_findings import is_cfn_lint_id
+from ..cfn_lint.findings import is_cfn_lint_id
+from ..findings import Finding, Severity, TextEdit
 from .analysis import Analysis, Problem
-from .fixes import TextEdit
 from .positions import PositionMap
 
 __all__ = ["LINT_SOURCE", "SOURCE", "diagnostics", "lsp_range", "text_edits", "workspace_edit"]

@@ -21,28 +21,16 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..api import FixResult, fix_text
 from ..config import Settings
 from ..errors import VerificationError
-from ..findings import Finding
-from ..patch.edits import splice
+from ..findings import Finding, TextEdit
+from ..fixing import FixResult, fix_text
+from ..patch.edits import in_order, splice
 from ..textdiff import opcodes
 
-__all__ = ["TextEdit", "apply_text_edits", "diff_edits", "fix_all", "quick_fix"]
+__all__ = ["FixEdits", "diff_edits", "fix_all", "quick_fix"]
 
 _LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
-
-
-@dataclass(frozen=True)
-class TextEdit:
-    """Replace ``original[start:end]`` with ``new``; edits of one fix never overlap and are sorted.
-
-    Insertions at one offset are listed in the order their text appears (as LSP applies them).
-    """
-
-    start: int
-    end: int
-    new: str
 
 
 @dataclass(frozen=True)
@@ -51,17 +39,13 @@ class FixEdits:
 
     text: str
     edits: list[TextEdit]
+    """Sorted and never overlapping; insertions at one offset in the order their text appears (as LSP applies them)."""
     from_engine: bool
     """True when ``edits`` are the engine's planned edits (not a difference of texts)."""
 
 
-def apply_text_edits(text: str, edits: list[TextEdit]) -> str:
-    """``text`` with sorted, non-overlapping ``edits`` applied (what an LSP client does)."""
-    return splice(text, edits)
-
-
 def _checked(original: str, text: str, edits: list[TextEdit], from_engine: bool) -> FixEdits:
-    if apply_text_edits(original, edits) != text:  # pragma: no cover - a bug: fall back to the difference
+    if splice(original, edits) != text:  # pragma: no cover - a bug: fall back to the difference
         return FixEdits(text, diff_edits(original, text), False)
     return FixEdits(text, edits, from_engine)
 
@@ -83,11 +67,10 @@ def quick_fix(text: str, file: str | None, finding: Finding, parsed: Any = None)
 
     assert finding.fix is not None
     if finding.fix.edits:  # text edits that change no data (a comment): the rule's own edits, verified
-        from ..patch.text_edits import apply_text_edits as apply_rule_edits
+        from ..patch.text_edits import apply_verified_edits
 
-        new = apply_rule_edits(text, finding.fix.edits)
-        own = sorted(finding.fix.edits, key=lambda e: (e.start, e.end))
-        return _checked(text, new, [TextEdit(e.start, e.end, e.new) for e in own], True)
+        new = apply_verified_edits(text, finding.fix.edits)
+        return _checked(text, new, sorted(finding.fix.edits, key=lambda e: (e.start, e.end)), True)
     _reuse(text, parsed)
     patch = finding.fix.patch
     planner = Planner(text, file)
@@ -99,8 +82,7 @@ def quick_fix(text: str, file: str | None, finding: Finding, parsed: Any = None)
         return _checked(text, new, diff_edits(text, new), False)
     if planner.flushes:
         return _checked(text, new, diff_edits(text, new), False)
-    ordered = sorted(planner.edits, key=lambda e: (e.start, e.end, e.seq))
-    return _checked(text, new, [TextEdit(e.start, e.end, e.new) for e in ordered], True)
+    return _checked(text, new, in_order(planner.edits), True)
 
 
 def fix_all(text: str, file: str | None, settings: Settings, parsed: Any = None) -> tuple[FixResult, list[TextEdit]]:
@@ -133,5 +115,5 @@ def diff_edits(old: str, new: str) -> list[TextEdit]:
         tail = 0
         while tail < limit - head and removed[len(removed) - 1 - tail] == chunk[len(chunk) - 1 - tail]:
             tail += 1
-        edits.append(TextEdit(start + head, end - tail, chunk[head : len(chunk) - tail]))
+        edits.append(TextEdit(start=start + head, end=end - tail, new=chunk[head : len(chunk) - tail]))
     return edits

@@ -4,9 +4,9 @@ cfn-lint takes about 0.2 s for a small template and seconds for a large one, all
 Python holding the interpreter lock: in a thread it would slow the parse and rules of the
 next change (and the event loop) as much as it runs. So it runs in one child process
 (started on first use with ``spawn``, never ``fork``: the server has threads), which loads
-cfn-lint's rules once (:func:`cfnfix.lint.preload`) and then lints one text at a time.
+cfn-lint's rules once (:func:`cfnfix.cfn_lint.runner.preload`) and then lints one text at a time.
 The child returns cfn-lint's findings exactly as ``cfnfix check --cfn-lint`` makes them
-(:func:`cfnfix.lint_findings.lint_findings`); the server merges them with its own
+(:func:`cfnfix.cfn_lint.findings.lint_findings`); the server merges them with its own
 (:func:`cfnfix.server.analysis.with_lint`). Nothing here imports pygls.
 """
 
@@ -42,10 +42,10 @@ def lint_text(text: str, file: str | None, settings: Settings) -> list[Finding]:
     :class:`~cfnfix.errors.LintRefusalError` when it fails; a text that does not parse
     (the server does not ask for one) has none.
     """
+    from ..cfn_lint.findings import lint_findings
+    from ..cfn_lint.runner import require, validate_regions
     from ..document import load
     from ..errors import ConfigError, ParseError, TemplateError
-    from ..lint import require, validate_regions
-    from ..lint_findings import lint_findings
 
     try:
         require("cfn-lint = true")
@@ -62,8 +62,8 @@ def lint_text(text: str, file: str | None, settings: Settings) -> list[Finding]:
 def _serve(conn: Connection, regions: tuple[str, ...]) -> None:
     """The worker process: load cfn-lint's rules, then answer ``(text, file, settings)`` requests
     with ``("ok", findings)`` or ``("error", CfnfixError)`` until the server goes away."""
+    from ..cfn_lint.runner import preload
     from ..errors import CfnfixError, LintRefusalError
-    from ..lint import preload
 
     try:
         preload(regions)

@@ -27,12 +27,12 @@ over many random edits of real templates.
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Callable
 from typing import Any
 
 from ..document import Parsed, parse_text
+from ..document.gcpause import gc_paused
 from ..document.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ..errors import CfnfixError
 
@@ -163,9 +163,7 @@ def reparse(old: str, parsed: Parsed, new: str, file: str | None = None) -> Pars
     names = list(old_section_data)
     if new_name != names[index] and new_name in old_section_data:
         return None  # renamed onto another entry: a duplicate key, which the full parse refuses
-    enabled = gc.isenabled()
-    gc.disable()  # as parse_text: many acyclic objects, no cyclic garbage
-    try:
+    with gc_paused():  # as parse_text: many acyclic objects, no cyclic garbage
         return _spliced(
             parsed,
             top,
@@ -179,9 +177,6 @@ def reparse(old: str, parsed: Parsed, new: str, file: str | None = None) -> Pars
             move,
             delta,
         )
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _entry_at(items: list[tuple[ScalarNode, Node]], offset: int) -> int | None:
@@ -306,15 +301,10 @@ def _reparse_json(old: str, parsed: Parsed, new: str, file: str | None) -> Parse
         return None  # a duplicate key, which the full parse refuses
     move = key.start - len(prefix)
     new_key, new_value = fsection.items[0]
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         return _spliced_json(
             parsed, top, index, names, new_name, new_body, _moved(new_key, move), _moved(new_value, move), delta
         )
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _spliced_json(

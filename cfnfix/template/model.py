@@ -8,6 +8,7 @@ not a literal reads as unknown (``None``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -23,8 +24,10 @@ __all__ = [
     "Resource",
     "getatt_target",
     "has_foreach_resources",
+    "is_template",
     "iter_strings",
     "literal",
+    "looks_like_template",
     "of_type",
     "parameter_default",
     "parameter_uses",
@@ -39,6 +42,19 @@ __all__ = [
 MAX_RESOURCES = 500
 MAX_PARAMETERS = 200
 MAX_OUTPUTS = 200
+
+
+_CFN_KEY = re.compile(r"""(?m)(?:^|[{,])[ \t]*["']?(?:AWSTemplateFormatVersion|Resources)["']?[ \t]*:""")
+
+
+def looks_like_template(text: str) -> bool:
+    """Cheap test before parsing: does the text have a ``Resources`` or ``AWSTemplateFormatVersion`` key?"""
+    return _CFN_KEY.search(text) is not None
+
+
+def is_template(data: object) -> bool:
+    """True for a top-level mapping with ``AWSTemplateFormatVersion`` or a ``Resources`` mapping."""
+    return isinstance(data, dict) and ("AWSTemplateFormatVersion" in data or isinstance(data.get("Resources"), dict))
 
 
 def section(data: Any, name: str) -> dict[str, Any]:

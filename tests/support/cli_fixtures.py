@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from cfnfix.cli import app
+from cfnfix.cli.app import app
 
 from .demo_rules import demo_rules  # noqa: F401  (fixture)
 

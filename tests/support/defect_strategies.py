@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from cfnfix.config import Settings
 from cfnfix.document import load
-from cfnfix.repair import load_document
+from cfnfix.document.repair import load_document
 
 from .strategies import Emitter
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
+from ...document.repair import RepairedDocument
 from ...findings import Applicability, Finding, Fix, Severity
-from ...repair import RepairedDocument
 from ..base import Rule, RuleContext
 
 _WHAT = {

@@ -12,7 +12,7 @@ same problem: the cfnfix rule corresponds to that cfn-lint id and the two paths 
 same, or one encloses the other. The cfnfix finding is the one kept, since it has the fix.
 
 cfn-lint is imported only when this module lints (never by ``cfnfix check`` without the
-option); its rules are loaded once per process and region set (:mod:`cfnfix.lint`).
+option); its rules are loaded once per process and region set (:mod:`cfnfix.cfn_lint.runner`).
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from collections.abc import Iterator
 from functools import cache, lru_cache
 from typing import Any, ClassVar
 
-from .config import Settings
-from .document import Document
-from .findings import Applicability, Finding, Severity
-from .rules.base import Rule, RuleContext
+from ..config import Settings
+from ..document import Document
+from ..findings import Applicability, Finding, Severity
+from ..rules.base import Rule, RuleContext
 
 __all__ = [
     "SEVERITY",
@@ -90,10 +90,10 @@ class CfnLintRule(Rule):
 
 @lru_cache(maxsize=1)
 def _sources() -> dict[str, Any]:
-    from .lint import _runner, require
+    from .runner import loaded_rules, require
 
     require("--cfn-lint")
-    _, rules = _runner(("us-east-1",))
+    _, rules = loaded_rules(("us-east-1",))
     return dict(rules.items())
 
 
@@ -110,21 +110,21 @@ def cfn_lint_rules() -> list[CfnLintRule]:
 
 
 def _covering_rules() -> list[Rule]:
-    from .rules import all_rules
+    from ..rules import all_rules
 
     return [r for r in all_rules() if _ids_of(r)]
 
 
 def _ids_of(rule: Rule) -> tuple[str, ...]:
     """cfn-lint ids whose findings ``rule``'s findings stand for (suppression mapping + same-problem table)."""
-    from .suppression import cfn_lint_ids, same_problem_ids
+    from ..suppression import cfn_lint_ids, same_problem_ids
 
     return cfn_lint_ids().get(rule.id, ()) + same_problem_ids().get(rule.id, ())
 
 
 def lint_findings(document: Document, settings: Settings) -> list[Finding]:
     """cfn-lint's matches for ``document`` as findings (only the rules ``settings`` selects)."""
-    from .lint import lint_matches
+    from .runner import lint_matches
 
     out: list[Finding] = []
     for match in lint_matches(document.text, tuple(settings.cfn_lint_regions), what="--cfn-lint"):
@@ -154,7 +154,7 @@ def _related(a: str, b: str) -> bool:
 
 def without_duplicates(own: list[Finding], linted: list[Finding]) -> list[Finding]:
     """``own`` plus the cfn-lint findings no cfnfix finding already reports, sorted by position."""
-    from .suppression import cfn_lint_ids, same_problem_ids
+    from ..suppression import cfn_lint_ids, same_problem_ids
 
     mapped, same = cfn_lint_ids(), same_problem_ids()
     covers: dict[str, list[str]] = {}

@@ -24,7 +24,7 @@ import os
 import stat
 import tempfile
 
-from .errors import WriteError
+from ..errors import WriteError
 
 __all__ = ["TEMP_SUFFIX", "write_text"]
 

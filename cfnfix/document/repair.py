@@ -23,8 +23,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .document import Document, detect_format, load
-from .errors import CfnfixError, ParseError
+from ..errors import CfnfixError, ParseError
+from . import Document, detect_format, load
 
 __all__ = ["JsonRepair", "Removal", "RepairedDocument", "load_document", "repair_json"]
 

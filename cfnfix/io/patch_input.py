@@ -6,8 +6,8 @@ import json
 import os
 from typing import Any
 
-from .errors import PatchError
-from .files import read_utf8
+from ..errors import PatchError
+from .files import STDIN, read_utf8
 
 __all__ = ["parse_patch", "read_patch"]
 
@@ -48,6 +48,6 @@ def parse_patch(text: str, *, source: str, for_file: str | None = None) -> list[
 
 def read_patch(path: str, *, for_file: str | None = None) -> list[dict[str, Any]]:
     """Read and parse a patch file (``-``: standard input)."""
-    source = "<stdin>" if path == "-" else path
+    source = STDIN if path == "-" else path
     text = read_utf8(path, error=PatchError, kind="patch", source=source)
     return parse_patch(text, source=source, for_file=for_file)

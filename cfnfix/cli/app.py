@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .cli_help import HelpCommand, HelpGroup
+from .help import HelpCommand, HelpGroup
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    from .batch import FileOutcome
-    from .errors import CfnfixError
+    from ..batch.outcome import FileOutcome
+    from ..errors import CfnfixError
 
 __all__ = ["EXIT_ERROR", "EXIT_FINDINGS", "EXIT_OK", "app", "main"]
 
@@ -175,8 +175,8 @@ def _err(text: str) -> None:
 
 def report_error(error: CfnfixError | str, color: bool = False) -> None:
     """One line on stderr: ``error: file:line:col: reason``."""
-    from .errors import CfnfixError
-    from .report import style
+    from ..errors import CfnfixError
+    from ..report import style
 
     if isinstance(error, CfnfixError) and error.file is None and error.line is None:
         error = error.reason  # not about a file: no "<string>:" prefix
@@ -229,10 +229,11 @@ def _run(
     profile: str | None = None,
 ) -> list[FileOutcome]:
     """Resolve settings, collect files, check or fix them; errors that stop the run exit 2."""
-    from .batch import prepare, run_jobs
-    from .config_files import ConfigResolver
-    from .errors import CfnfixError
-    from .profiles import unknown_profile_reason
+    from ..batch.jobs import prepare
+    from ..batch.pool import run_jobs
+    from ..config_files import ConfigResolver
+    from ..errors import CfnfixError
+    from ..profiles import unknown_profile_reason
 
     if profile is not None and (reason := unknown_profile_reason(profile)) is not None:
         report_error(f"--profile: {reason}", color)
@@ -251,7 +252,7 @@ def _run(
         if config is not None:
             resolver.for_path(config)  # a bad --config fails before any file is read
         if cfn_lint or verify:
-            from .lint import require
+            from ..cfn_lint.runner import require
 
             require("--cfn-lint" if cfn_lint else "--verify")  # before any file is read
         job_list, failed = prepare(
@@ -275,8 +276,8 @@ def _warn_profile_rules(select: list[str] | None, profiles_on: set[str | None], 
     """Warn about rules named in ``--select`` that belong to a profile no file has on (they do not run)."""
     if not select:
         return
-    from .report import style
-    from .rules import get_rule
+    from ..report import style
+    from ..rules import get_rule
 
     for token in select:
         rule = get_rule(token)
@@ -290,7 +291,7 @@ def _warn_profile_rules(select: list[str] | None, profiles_on: set[str | None], 
 def _lint_setup(job_list: list[Any], *, verify: bool, regions: list[str] | None, flag: bool = False) -> None:
     """Check cfn-lint and its regions once, before any file, for every job that runs it
     (``--cfn-lint``, ``cfn-lint = true`` in a configuration, ``--verify``)."""
-    from .errors import CfnfixError
+    from ..errors import CfnfixError
 
     users = [job for job in job_list if job.settings.cfn_lint or verify]
     if regions and not users:
@@ -299,7 +300,7 @@ def _lint_setup(job_list: list[Any], *, verify: bool, regions: list[str] | None,
     for job in users:
         wanted = tuple(job.settings.cfn_lint_regions)
         if wanted not in checked:
-            from .lint import validate_regions
+            from ..cfn_lint.runner import validate_regions
 
             what = "--regions" if regions else "cfn-lint-regions"
             need = "--cfn-lint" if flag else "cfn-lint = true" if job.settings.cfn_lint else "--verify"
@@ -335,7 +336,7 @@ def check(
     regions: Regions = None,
 ) -> None:
     """Report what is wrong. Exit 0: no findings; 1: findings; 2: an error in any file."""
-    from .report import ReportContext, render
+    from ..report import ReportContext, render
 
     color = use_color(no_color, sys.stdout) and output_format is OutputFormat.text
     outcomes = _run(
@@ -417,9 +418,9 @@ def apply(
     Standard input (-) with --write prints the fixed text. With --verify, cfn-lint must find
     no new error in a fixed template, or that file is left alone.
     """
-    from .batch import write_fixed
-    from .report import ReportContext, style
-    from .report.apply import not_applied_warnings, render_apply
+    from ..batch.write import write_fixed
+    from ..report import ReportContext, style
+    from ..report.apply import not_applied_warnings, render_apply
 
     if write and patch:
         report_error("--write and --patch cannot be combined", use_color(no_color, sys.stderr))
@@ -474,9 +475,9 @@ def _write_refactor_mapping(outcomes: list[Any], path: str, stack_name: str, qui
     """Write the stack-refactor mapping of this run's renames to ``path``; False after an error."""
     import json
 
-    from .errors import CfnfixError
-    from .impact.refactor import mapping_for_run
-    from .writer import write_text
+    from ..errors import CfnfixError
+    from ..impact.refactor import mapping_for_run
+    from ..io.writer import write_text
 
     results = [(str(o.file), o.result.impact) for o in outcomes if o.result is not None and o.result.changed]
     try:
@@ -516,8 +517,8 @@ def rules(
     ] = False,
 ) -> None:
     """List the rules: id, name, severity, fix, summary."""
-    from .errors import CfnfixError
-    from .report.tables import rules_markdown, rules_rows
+    from ..errors import CfnfixError
+    from ..report.tables import rules_markdown, rules_rows
 
     try:
         rows = rules_rows(cfn_lint=cfn_lint)
@@ -552,13 +553,13 @@ def explain(
     rule_id: Annotated[str, typer.Argument(metavar="ID", help="Rule id or name, e.g. CFX900 or unused-suppression.")],
 ) -> None:
     """Explain a rule: what is wrong, why, the fix and how safe it is."""
-    from .errors import CfnfixError
-    from .findings import Applicability
-    from .rules import get_rule
+    from ..errors import CfnfixError
+    from ..findings import Applicability
+    from ..rules import get_rule
 
     rule = get_rule(rule_id)
     if rule is None:
-        from .lint_findings import cfn_lint_rule, is_cfn_lint_id
+        from ..cfn_lint.findings import cfn_lint_rule, is_cfn_lint_id
 
         if is_cfn_lint_id(rule_id.upper()):  # a cfn-lint rule (what --cfn-lint reports)
             try:
@@ -615,12 +616,11 @@ def patch_command(
     PATCH is a JSON array of operations, or an object mapping file names to such arrays
     (what `cfnfix apply --patch` prints). Prints the patched text, or writes it with --write.
     """
-    from .batch import STDIN, stdin_text
-    from .document import read_text
-    from .errors import CfnfixError
-    from .patch import apply_patch
-    from .patch_input import read_patch
-    from .writer import write_text
+    from ..errors import CfnfixError
+    from ..io.files import STDIN, read_text, stdin_text
+    from ..io.patch_input import read_patch
+    from ..io.writer import write_text
+    from ..patch import apply_patch
 
     color = use_color(no_color, sys.stderr)
     try:
@@ -648,7 +648,7 @@ def server() -> None:
 
     Needs the server extra: pip install 'cfnfix[server]'.
     """
-    from .server import EXTRA, missing_dependency, run
+    from ..server import EXTRA, missing_dependency, run
 
     missing = missing_dependency()
     if missing is not None:
@@ -662,7 +662,7 @@ def server() -> None:
 
 def _version(value: bool) -> None:
     if value:
-        from . import __version__
+        from .. import __version__
 
         _out(f"cfnfix {__version__}\n")
         raise typer.Exit()

@@ -20,8 +20,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from .document.pointer import parse_pointer
-from .lint import DEFAULT_REGIONS, LintMatch, lint_errors, rename_names
+from ..document.pointer import parse_pointer
+from .runner import DEFAULT_REGIONS, LintMatch
+from .verify import lint_errors, rename_names
 
 __all__ = ["ALWAYS_NEW", "Verdict", "judge", "key_moves", "unmasked_note"]
 
@@ -85,9 +86,9 @@ def _same_node(
 
 def judge(before: str, after: str, patch: list[dict[str, Any]], regions: tuple[str, ...] = DEFAULT_REGIONS) -> Verdict:
     """Lint both texts and split the fixed text's extra errors into new and unmasked."""
-    from .document import load
-    from .lint import renames
-    from .repair import load_document
+    from ..document import load
+    from ..document.repair import load_document
+    from .verify import renames
 
     verdict = Verdict()
     errors = lint_errors(after, regions)

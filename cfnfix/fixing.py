@@ -1,0 +1,325 @@
+"""The fix loop: passes of non-overlapping fixes until none applies.
+
+:func:`fix_text` repairs the text first when it needs it (CFX801, see
+:mod:`cfnfix.document.repair`), then runs passes: each picks every applicable fix whose
+paths do not overlap another's (:func:`choose`), applies them as one patch verified by the
+engine (:func:`_one_pass`; one by one when that fails) and re-checks the new text
+(:func:`_recheck`). It stops at a fixed point, at a cycle, or after :data:`MAX_PASSES`.
+
+No pass re-reads text an earlier pass wrote (:class:`~cfnfix.patch.produced.Produced`,
+docs/design.md "Meaning"): a fix that would rewrite it waits for good, unless its rule keeps
+meaning; and a fix that writes a name another fix of the same pass renames waits for the
+next pass, which sees the new name.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .checking import JSON_REPAIR, findings_for, load_template
+from .config import Settings
+from .document import Document, load
+from .errors import AnchoredEditError, PatchError
+from .findings import Applicability, Finding, Fix, ResourceImpact
+
+if TYPE_CHECKING:
+    from .patch.produced import Produced
+
+__all__ = ["MAX_PASSES", "FailedFix", "FixResult", "choose", "fix_text"]
+
+#: Fix passes before giving up on reaching a fixed point (as ruff's MAX_ITERATIONS).
+MAX_PASSES = 10
+
+
+class FailedFix(BaseModel):
+    """A fix that was dropped because its patch could not be applied or verified."""
+
+    model_config = ConfigDict(frozen=True)
+
+    finding: Finding
+    reason: str
+
+
+class FixResult(BaseModel):
+    """What :func:`cfnfix.fix` did to one template."""
+
+    model_config = ConfigDict(frozen=True)
+
+    file: str | None = None
+    original: str = Field(description="The input text.")
+    text: str = Field(description="The fixed text (equal to original when nothing changed).")
+    patch: list[dict[str, Any]] = Field(description="RFC 6902 patch from the input's data to the output's.")
+    fixed: list[Finding] = Field(description="Findings whose fixes were applied.")
+    remaining: list[Finding] = Field(description="Findings in the fixed text.")
+    failed: list[FailedFix] = Field(default_factory=list, description="Fixes dropped, with the reason.")
+    passes: int = Field(0, description="Fix passes run.")
+    converged: bool = Field(
+        True, description="False when fixing stopped at a cycle or at the pass limit with fixes left."
+    )
+    impact: list[ResourceImpact] = Field(
+        default_factory=list,
+        description="What the whole patch does to a deployed stack, per resource (docs/deployed-stack-impact.md).",
+    )
+
+    @property
+    def changed(self) -> bool:
+        """True when the text changed."""
+        return self.text != self.original
+
+    @property
+    def diff(self) -> str:
+        """Unified diff from the input to the output (empty when unchanged)."""
+        from .document.text import split_lines
+        from .textdiff import unified_diff
+
+        name = self.file or "template"
+        lines = unified_diff(
+            split_lines(self.original),
+            split_lines(self.text),
+            fromfile=name if os.path.isabs(name) else f"a/{name}",
+            tofile=name if os.path.isabs(name) else f"b/{name}",
+        )
+        # As diff(1) and git: a last line without a line break is marked, so the next
+        # line does not run into it and `patch` can restore the file byte for byte.
+        return "".join(
+            line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n" for line in lines
+        )
+
+
+def _touched(op: dict[str, Any]) -> list[str]:
+    paths = [op["path"]]
+    if "from" in op:
+        paths.append(op["from"])
+    return [_region(p) for p in paths]
+
+
+def _region(pointer: str) -> str:
+    """What an operation at ``pointer`` may disturb: an array element's whole array
+    (adding or removing one element shifts the indices of its siblings)."""
+    head, _, last = pointer.rpartition("/")
+    return head if last == "-" or (last.isdigit() and last.isascii()) else pointer
+
+
+def _overlaps(a: str, b: str) -> bool:
+    return a == b or a.startswith(b + "/") or b.startswith(a + "/")
+
+
+def choose(
+    findings: list[Finding], unsafe: bool, produced: Produced | None = None, keeps: frozenset[str] = frozenset()
+) -> list[Finding]:
+    """Fixes to apply in one pass: applicable ones whose paths do not overlap earlier picks,
+    that re-read no text an earlier pass wrote (``produced``) unless their rule keeps meaning
+    (``keeps``: rule ids; such a fix cannot read the text differently), and that write no name
+    another pick renames."""
+    from .patch.produced import mentions, renamed
+
+    chosen: list[Finding] = []
+    taken: list[str] = []
+    renaming: set[str] = set()  # names the chosen fixes rename: a fix that writes one waits
+    allowed = {Applicability.SAFE, Applicability.UNSAFE} if unsafe else {Applicability.SAFE}
+    for finding in sorted(findings, key=lambda f: (f.severity.rank, f.line, f.column, f.rule_id)):
+        fx = finding.fix
+        if fx is None or fx.applicability not in allowed or not fx.changes:
+            continue
+        paths = [p for op in fx.patch if op.get("op") != "test" for p in _touched(dict(op))]
+        if any(_overlaps(p, t) for p in paths for t in taken):
+            continue
+        if produced is not None and finding.rule_id not in keeps and produced.conflict(fx.patch) is not None:
+            continue  # it would read a fix's output as the user's text (docs/design.md, "Meaning")
+        names = renamed(fx.patch)
+        if mentions(fx.patch, renaming) or any(mentions(_fix_of(f).patch, names) for f in chosen):
+            continue  # it would write a name another fix of the pass renames: next pass, with the new name
+        chosen.append(finding)
+        taken.extend(paths)
+        renaming |= names
+    return chosen
+
+
+def _fix_of(finding: Finding) -> Fix:
+    """The fix of a finding the loop chose (chosen findings always have one)."""
+    assert finding.fix is not None
+    return finding.fix
+
+
+def _refuse_anchored(chosen: list[Finding], document: Document) -> None:
+    """Raise :class:`AnchoredEditError` when a chosen fix would edit a YAML anchor, alias or merge key."""
+    if not document.expansions:
+        return
+    from .document.expansions import conflict, refusal_reason
+
+    for finding in chosen:
+        found = conflict(_fix_of(finding).patch, document.expansions)
+        if found is not None:
+            _, op, expansion = found
+            line, col = document.lines.line_col(expansion.offset)
+            reason = refusal_reason(
+                f"the fix of {finding.rule_id} {finding.rule_name} ({finding.line}:{finding.column})", op, expansion
+            )
+            raise AnchoredEditError(reason, file=document.file, line=line, column=col)
+
+
+@dataclass
+class _Run:
+    """The state of one :func:`fix_text`: the current text, its parse and findings, and what was done."""
+
+    file: str | None
+    settings: Settings
+    original: str
+    text: str
+    document: Document
+    findings: list[Finding] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+    patch: list[dict[str, Any]] = field(default_factory=list)
+    fixed: list[Finding] = field(default_factory=list)
+    failed: list[FailedFix] = field(default_factory=list)
+    failed_keys: set[tuple[str, str, str]] = field(default_factory=set)
+    passes: int = 0
+    converged: bool = True
+    produced: Produced | None = None
+    """What earlier passes wrote: no later pass re-reads it."""
+    keeps: frozenset[str] = frozenset()
+    """Ids of the selected rules that keep meaning (``Rule.keeps_meaning``)."""
+
+    def candidates(self) -> list[Finding]:
+        """The current findings but those whose fix already failed."""
+        return [f for f in self.findings if (f.rule_id, f.path, f.message) not in self.failed_keys]
+
+    def drop(self, finding: Finding, reason: str) -> None:
+        """Record a fix that failed: listed in ``failed``, never tried again."""
+        self.failed.append(FailedFix(finding=finding, reason=reason))
+        self.failed_keys.add((finding.rule_id, finding.path, finding.message))
+
+
+def fix_text(text: str, file: str | None, settings: Settings, document: Document | None = None) -> FixResult:
+    """:func:`cfnfix.fix` on text with resolved settings (``document``: ``text`` already parsed).
+
+    Each pass checks the current text, picks every applicable fix whose paths do not
+    overlap another's (overlapping ones wait for the next pass), and applies them as one
+    patch, verified by the engine; if that fails, one by one. A fix whose patch fails to
+    apply or verify is dropped, listed in ``failed`` and not tried again; a fix that would edit
+    a YAML anchor, alias or merge key raises :class:`~cfnfix.errors.AnchoredEditError` (the
+    whole file is refused). Passes stop at a fixed point, when
+    a pass would return to a text seen before (a cycle), or after :data:`MAX_PASSES`.
+    """
+    if document is None:
+        document = load_template(text, file, settings)
+    original_data = document.data
+    # cfn-lint's findings carry no fix, so they cannot change what a pass applies: the
+    # passes run without it and cfn-lint lints the final text (below) once.
+    passes_settings = settings.model_copy(update={"cfn_lint": False}) if settings.cfn_lint else settings
+    from .checking import selected_rules
+    from .patch.produced import Produced
+
+    run = _Run(file, passes_settings, text, text, document, seen={text}, produced=Produced())
+    run.keeps = frozenset(rule.id for rule in selected_rules(passes_settings) if rule.keeps_meaning)
+    run.findings = findings_for(document, passes_settings)
+    _repair_first(run)
+    while chosen := choose(run.candidates(), passes_settings.unsafe_fixes, run.produced, run.keeps):
+        if run.passes == MAX_PASSES:
+            run.converged = False
+            break
+        run.passes += 1
+        new_text, applied, ops = _one_pass(run, chosen)
+        if not applied:
+            continue
+        if new_text in run.seen:
+            run.converged = False  # a cycle: stop where we are
+            break
+        _recheck(run, new_text, applied, ops)
+    if settings.cfn_lint:
+        run.findings = findings_for(run.document, settings)
+    from .impact import impact_of
+
+    return FixResult(
+        file=file,
+        original=run.original,
+        text=run.text,
+        patch=run.patch,
+        fixed=run.fixed,
+        remaining=run.findings,
+        failed=run.failed,
+        passes=run.passes,
+        converged=run.converged,
+        impact=impact_of(original_data, run.patch),
+    )
+
+
+def _repair_first(run: _Run) -> None:
+    """The text-level repair (CFX801) comes first: the patches apply to parseable text."""
+    from .document.repair import RepairedDocument
+
+    document = run.document
+    if not isinstance(document, RepairedDocument) or document.repair is None:
+        return
+    repairs = [f for f in run.findings if f.rule_id == JSON_REPAIR[0]]
+    if not repairs:  # silenced in the template: the text stays unparseable
+        load(run.text, run.file)
+    run.text = document.repair.repaired
+    run.seen.add(run.text)
+    run.fixed.extend(repairs)
+    run.document = load(run.text, run.file)
+    run.findings = findings_for(run.document, run.settings)
+
+
+def _one_pass(run: _Run, chosen: list[Finding]) -> tuple[str, list[Finding], list[dict[str, Any]]]:
+    """(new text, fixes applied, their operations) of one pass over ``chosen``.
+
+    All at once (one parse and one verification: the fixes do not overlap); when that
+    fails, one by one, dropping the culprits. Fixes made of text edits (comments) go alone,
+    on the text they were made on.
+    """
+    from .patch import apply_patch  # here, not at the top: `check` never needs the patch engine
+    from .patch.text_edits import apply_fix, apply_verified_edits
+
+    text, file = run.text, run.file
+    edited = [f for f in chosen if f.fix is not None and f.fix.edits]
+    if edited:
+        chosen = edited
+    _refuse_anchored(chosen, run.document)
+    fixes = [_fix_of(f) for f in chosen]
+    ops: list[dict[str, Any]] = [dict(op) for fx in fixes for op in fx.patch]
+    try:
+        if edited:
+            return apply_verified_edits(text, [e for fx in fixes for e in fx.edits], file=file), list(chosen), ops
+        return apply_patch(text, ops, file=file), list(chosen), ops
+    except AnchoredEditError:
+        raise  # the file is refused: fixing it would edit text that stands for data elsewhere too
+    except PatchError:
+        pass
+    new_text = text
+    applied: list[Finding] = []
+    ops = []
+    for finding in chosen:  # find the culprits; keep the rest
+        fx = _fix_of(finding)
+        try:
+            if edited:
+                apply_fix(text, fx, file=file)  # alone: their offsets are in `text`
+            else:
+                new_text = apply_fix(new_text, fx, file=file)
+        except PatchError as exc:
+            run.drop(finding, exc.reason)
+            continue
+        applied.append(finding)
+        ops.extend(dict(op) for op in fx.patch)
+    if edited and applied:
+        try:
+            new_text = apply_verified_edits(text, [e for f in applied for e in _fix_of(f).edits], file=file)
+        except PatchError:
+            applied = []
+    return new_text, applied, ops
+
+
+def _recheck(run: _Run, new_text: str, applied: list[Finding], ops: list[dict[str, Any]]) -> None:
+    """Take the pass's text and check it again."""
+    run.seen.add(new_text)
+    if run.produced is not None:
+        run.produced.record(ops, run.document.data)
+    run.text = new_text
+    run.patch.extend(ops)
+    run.fixed.extend(applied)
+    run.document = load(new_text, run.file)
+    run.findings = findings_for(run.document, run.settings)
