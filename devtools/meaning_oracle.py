@@ -23,8 +23,8 @@ from typing import Any
 import jsonpatch
 
 from cfnfix.checking import load_template
-from cfnfix.fixing import FixResult
 from cfnfix.config import Settings
+from cfnfix.fixing import FixResult
 from cfnfix.patch.produced import Produced
 from cfnfix.rules import all_rules
 from cfnfix.template.meaning import Declaration, unexplained

@@ -137,7 +137,9 @@ class Wrap(_TestRule):
             for key, value in res.get("Properties", {}).items():
                 if isinstance(value, str) and "${" in value:
                     path = f"/Resources/{name}/Properties/{key}"
-                    yield self.finding(ctx, path, "lost Sub", fix=Fix.safe("wrap", [Op.replace(path, {"Fn::Sub": value})]))
+                    yield self.finding(
+                        ctx, path, "lost Sub", fix=Fix.safe("wrap", [Op.replace(path, {"Fn::Sub": value})])
+                    )
 
 
 class Risky(_TestRule):
