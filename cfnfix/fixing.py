@@ -29,7 +29,7 @@ from .findings import Applicability, Finding, Fix, ResourceImpact
 if TYPE_CHECKING:
     from .patch.produced import Produced
 
-__all__ = ["MAX_PASSES", "FailedFix", "FixResult", "choose", "fix_text"]
+__all__ = ["MAX_PASSES", "FailedFix", "FixResult", "as_apply_sees", "choose", "fix_text"]
 
 #: Fix passes before giving up on reaching a fixed point (as ruff's MAX_ITERATIONS).
 MAX_PASSES = 10
@@ -162,6 +162,30 @@ def _refuse_anchored(chosen: list[Finding], document: Document) -> None:
             raise AnchoredEditError(reason, file=document.file, line=line, column=col)
 
 
+def as_apply_sees(findings: list[Finding], document: Document, unsafe: bool) -> tuple[list[Finding], str | None]:
+    """``check``'s findings as ``apply`` will treat them: when ``apply`` would refuse the file
+    (its first pass would edit YAML that an anchor, alias or merge key repeats), no fix of it is
+    applied, so none is offered (each fix becomes display-only, saying why) and the reason is
+    returned (``file:line:col: …``, as ``apply`` says it); otherwise the findings as they are and
+    None. ``[*]`` then means ``apply`` fixes it."""
+    if not document.expansions:
+        return findings, None
+    try:
+        _refuse_anchored(choose(findings, unsafe), document)
+    except AnchoredEditError as exc:
+        reason = f"apply refuses this file: {exc.reason}"
+        changed = [
+            f.model_copy(
+                update={"fix": f.fix.model_copy(update={"applicability": Applicability.NONE, "unsafe_reason": reason})}
+            )
+            if f.fix is not None and f.fix.applicability is not Applicability.NONE
+            else f
+            for f in findings
+        ]
+        return changed, str(exc)
+    return findings, None
+
+
 @dataclass
 class _Run:
     """The state of one :func:`fix_text`: the current text, its parse and findings, and what was done."""
@@ -229,7 +253,7 @@ def fix_text(text: str, file: str | None, settings: Settings, document: Document
         if new_text in run.seen:
             run.converged = False  # a cycle: stop where we are
             break
-        _recheck(run, new_text, applied, ops)
+        _recheck(run, new_text, applied + _along(run.candidates(), chosen, applied), ops)
     if settings.cfn_lint:
         run.findings = findings_for(run.document, settings)
     from .impact import impact_of
@@ -311,6 +335,22 @@ def _one_pass(run: _Run, chosen: list[Finding]) -> tuple[str, list[Finding], lis
         except PatchError:
             applied = []
     return new_text, applied, ops
+
+
+def _along(candidates: list[Finding], chosen: list[Finding], applied: list[Finding]) -> list[Finding]:
+    """Findings left out of the pass whose every operation is one the pass applied (two unused
+    conditions that are all there is both remove ``/Conditions``; a placeholder default the
+    peering fix empties too): they are fixed as well, and counted so (``check`` and ``apply``
+    count the same)."""
+    done = [op for f in applied for op in _fix_of(f).patch if op.get("op") != "test"]
+    out = []
+    for f in candidates:
+        if f in chosen or f.fix is None or not f.fix.patch:
+            continue
+        ops = [op for op in f.fix.patch if op.get("op") != "test"]
+        if ops and all(op in done for op in ops):
+            out.append(f)
+    return out
 
 
 def _recheck(run: _Run, new_text: str, applied: list[Finding], ops: list[dict[str, Any]]) -> None:

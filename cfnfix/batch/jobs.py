@@ -69,7 +69,7 @@ def run_job(job: Job) -> FileOutcome:
     from ..checking import findings_for, load_template
     from ..document import detect_format, parse_cached
     from ..errors import ParseError
-    from ..fixing import fix_text
+    from ..fixing import as_apply_sees, fix_text
 
     name = job.target.path
     out = FileOutcome(name, unsafe=job.settings.unsafe_fixes)
@@ -102,7 +102,11 @@ def run_job(job: Job) -> FileOutcome:
             out.skipped = True
             return out
         if job.mode == "check":
-            out.findings = findings_for(document, job.settings)
+            out.findings, refused = as_apply_sees(
+                findings_for(document, job.settings), document, job.settings.unsafe_fixes
+            )
+            if refused is not None:
+                out.notes.append(refused)
         else:
             out.result = fix_text(text, name, job.settings, document)
             out.findings = list(out.result.remaining)

@@ -14,11 +14,52 @@ from ..base import Rule, RuleContext
 _CONDITION_KINDS = (Kind.CONDITION, Kind.IF, Kind.CONDITION_FN)
 
 
-def _mentioned_elsewhere(data: dict[str, Any], name: str) -> bool:
-    """True when any string outside the condition's own definition equals ``name`` (a use the
-    reference index might not know, e.g. in a section only a transform reads)."""
-    own = make_pointer(["Conditions", name])
-    return any(text == name and not (p == own or p.startswith(own + "/")) for p, text in iter_strings(data))
+def _mentioned_elsewhere(data: dict[str, Any], name: str, unused: set[str]) -> bool:
+    """True when any string outside the definitions of the ``unused`` conditions equals ``name``
+    (a use the reference index might not know, e.g. in a section only a transform reads)."""
+    own = [make_pointer(["Conditions", n]) for n in unused]
+    return any(text == name and not any(p == o or p.startswith(o + "/") for o in own) for p, text in iter_strings(data))
+
+
+def _unused(data: dict[str, Any], conditions: dict[str, Any]) -> dict[str, list[str]]:
+    """Conditions nothing uses, also through other conditions: one that only unused conditions
+    use is unused too (so all of them are reported, and removed, at once). Each with the
+    unused conditions that use it."""
+    index = ReferenceIndex.of(data)
+    live: set[str] = set()
+    edges: dict[str, set[str]] = {}
+    for occ in index.occurrences:
+        if occ.kind not in _CONDITION_KINDS:
+            continue
+        tokens = occ.pointer.split("/")
+        if len(tokens) > 2 and tokens[1] == "Conditions":
+            user = tokens[2].replace("~1", "/").replace("~0", "~")
+            edges.setdefault(user, set()).add(occ.text)
+        else:
+            live.add(occ.text)
+    stack = list(live)
+    while stack:
+        for name in edges.get(stack.pop(), ()):
+            if name not in live:
+                live.add(name)
+                stack.append(name)
+    unused = {n for n in conditions if n not in live}
+    # a name written anywhere else keeps its condition, and what that condition uses
+    kept = {n for n in unused if _mentioned_elsewhere(data, n, unused)}
+    while kept:
+        unused -= kept
+        stack = list(kept)
+        while stack:
+            for name in edges.get(stack.pop(), ()):
+                if name in unused:
+                    unused.discard(name)
+                    stack.append(name)
+        kept = {n for n in unused if _mentioned_elsewhere(data, n, unused)}
+    return {
+        n: sorted(user for user, used in edges.items() if n in used and user in unused)
+        for n in conditions
+        if n in unused
+    }
 
 
 class UnusedCondition(Rule):
@@ -41,9 +82,10 @@ resource that was removed, and it misleads the reader about what the template do
 
 ## The fix
 The condition is removed; when it is the last one, the `Conditions` section goes with it.
-A condition that only an unused condition uses becomes unused in turn and is removed in the
-next pass. A condition whose name appears as any string elsewhere in the template (a use
-cfnfix might not recognise) is kept.
+A condition that only unused conditions use is unused too: it is reported, and removed, with
+them (so `check` and `apply` count the same). A condition whose name appears as any string
+elsewhere in the template (a use cfnfix might not recognise) is kept, with the conditions it
+uses.
 
 ## Safety
 **Safe**: nothing evaluates the condition's result, so removing it changes no resource.
@@ -55,9 +97,7 @@ cfnfix might not recognise) is kept.
         conditions = data.get("Conditions") if isinstance(data, dict) else None
         if not isinstance(conditions, dict) or not conditions:
             return
-        index = ReferenceIndex.of(data)
-        used = {occ.text for occ in index.occurrences if occ.kind in _CONDITION_KINDS}
-        unused = [n for n in conditions if n not in used and not _mentioned_elsewhere(data, n)]
+        unused = _unused(data, conditions)
         for name in unused:
             path = make_pointer(["Conditions", name])
             target = "/Conditions" if len(unused) == len(conditions) else path
@@ -66,10 +106,17 @@ cfnfix might not recognise) is kept.
                 message=f"remove the unused condition {name!r}",
                 patch=[{"op": "remove", "path": target}],
             )
+            users = unused[name]
+            why = (
+                f"is used only by {'the unused condition' if len(users) == 1 else 'unused conditions'} "
+                + ", ".join(repr(u) for u in users)
+                if users
+                else "is not used by any resource, output or condition"
+            )
             yield self.finding(
                 ctx,
                 path,
-                f"Condition {name!r} is not used by any resource, output or condition; remove it",
+                f"Condition {name!r} {why}; remove it",
                 fix=fix,
                 at_key=True,
             )

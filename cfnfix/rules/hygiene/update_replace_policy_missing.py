@@ -1,14 +1,29 @@
-"""CFX808 update-replace-policy-missing: DeletionPolicy without the matching UpdateReplacePolicy (cfn-lint W3011)."""
+"""CFX808 update-replace-policy-missing: DeletionPolicy without the matching UpdateReplacePolicy (cfn-lint W3011).
+
+Facts: docs/cloudformation/hygiene.md, "DeletionPolicy and UpdateReplacePolicy".
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from functools import cache
+from importlib import resources as pkg_resources
 from typing import ClassVar
 
 from ...document.pointer import make_pointer
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Op, Severity
+from ...impact.tables import holds_data
 from ...template.model import resources
 from ..base import Rule, RuleContext
+
+
+@cache
+def snapshot_types() -> frozenset[str]:
+    """Resource types whose policies may be ``Snapshot`` (``data/snapshot_types.json``)."""
+    text = (pkg_resources.files(__package__) / "data" / "snapshot_types.json").read_text(encoding="utf-8")
+    return frozenset(json.loads(text)["types"])
+
 
 #: Policy values valid for UpdateReplacePolicy (RetainExceptOnCreate is DeletionPolicy only).
 _REPLACE = {"Retain": "Retain", "Snapshot": "Snapshot", "RetainExceptOnCreate": "Retain"}
@@ -45,11 +60,15 @@ CloudFormation deletes the old one according to `UpdateReplacePolicy`, whose def
 reverse — `UpdateReplacePolicy` without `DeletionPolicy` — has the same hole on deletion.
 
 ## The fix
-The missing attribute is added with the same value: `UpdateReplacePolicy: Retain` next to
-`DeletionPolicy: Retain`, `Snapshot` next to `Snapshot`; `DeletionPolicy:
-RetainExceptOnCreate` gets `UpdateReplacePolicy: Retain` (the one it has). A policy written
-with an intrinsic function is left alone; so are `AWS::Lambda::Version` and
-`AWS::Lambda::LayerVersion` (as cfn-lint does).
+The missing attribute is added with the same value, right beside the one that is there:
+`UpdateReplacePolicy: Retain` next to `DeletionPolicy: Retain`, `Snapshot` next to
+`Snapshot`; `DeletionPolicy: RetainExceptOnCreate` gets `UpdateReplacePolicy: Retain` (the
+one it has). A policy written with an intrinsic function is left alone; so are
+`AWS::Lambda::Version` and `AWS::Lambda::LayerVersion` (as cfn-lint does), and a `Snapshot`
+policy on a type that cannot take snapshots (CloudFormation rejects it already: copying it
+would only add a second error). The message says the resource's data is lost only for types
+that hold data (a bucket, a table, a database …); for others (a bucket policy, an IAM user)
+it says the resource itself is deleted.
 
 ## Safety
 **Unsafe**: after the fix, an update that replaces the resource keeps the old one (and its
@@ -74,11 +93,16 @@ review it.
             value = res.body[source]
             if not isinstance(value, str) or value not in table:
                 continue
+            if value == "Snapshot" and res.type not in snapshot_types():
+                continue  # CloudFormation rejects Snapshot here already: copying it adds a second error
             new = table[value]
-            fix = Fix(
-                applicability=Applicability.UNSAFE,
-                message=f"add {missing}: {new}",
-                patch=[{"op": "add", "path": make_pointer(["Resources", res.id, missing]), "value": new}],
+            here = make_pointer(["Resources", res.id, source])
+            fix = Fix.unsafe(
+                f"add {missing}: {new}",
+                [Op.test(here, value), Op.add(make_pointer(["Resources", res.id, missing]), new)],
             )
-            message = f"{res.id} has {source}: {value} but no {missing}, so its data is deleted when {'an update replaces it' if has_delete else 'the stack deletes it'}; add {missing}: {new}"
-            yield self.finding(ctx, make_pointer(["Resources", res.id, source]), message, fix=fix, at_key=True)
+            holds = holds_data(res.type)
+            lost = f"its {holds} {'are' if holds.endswith('s') else 'is'} lost" if holds else "it is deleted"
+            when = "when an update replaces it" if has_delete else "when the stack deletes it"
+            message = f"{res.id} has {source}: {value} but no {missing}, so {lost} {when}; add {missing}: {new}"
+            yield self.finding(ctx, here, message, fix=fix, at_key=True)
