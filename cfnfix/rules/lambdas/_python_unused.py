@@ -79,6 +79,8 @@ def remove_unused(code: str, missing: set[str]) -> Removal | None:
     edits: dict[int, str | None] = {}  # 0-based line → new text (None: remove)
     modules: list[str] = []
     for node in ast.walk(tree):
+        gone: list[str]
+        kept: list[ast.alias]
         if not isinstance(node, (ast.Import, ast.ImportFrom)) or node.end_lineno != node.lineno:
             continue
         index = node.lineno - 1

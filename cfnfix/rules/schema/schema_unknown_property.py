@@ -122,8 +122,8 @@ A value is never deleted where a rename or move is possible.
         free = [k for k in shape.known if k not in node.value]
         known = property_rename(res.type, node.tokens, key)
         if known is not None and known.to in free and _fits(node, known.to, value):
-            target = f"{node.pointer}/{escape_token(known.to)}"
-            fix = Fix.safe(f"Rename '{key}' to '{known.to}'", [Op.move(source, target)])
+            renamed = f"{node.pointer}/{escape_token(known.to)}"
+            fix = Fix.safe(f"Rename '{key}' to '{known.to}'", [Op.move(source, renamed)])
             return self.finding(ctx, source, f"{head}; it is '{known.to}': {known.why}", fix=fix, at_key=True)
         match = closest(key, free)
         if below is not None and (match is None or match.kind != "case"):
