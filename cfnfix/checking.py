@@ -4,7 +4,8 @@
 its two steps apart (:func:`run_rules`, then :func:`kept_findings`), and the fix loop
 (:mod:`cfnfix.fixing`) calls it before and after each pass. :func:`load_template` parses a
 template the way checking needs it: JSON that only trailing commas or comments keep from
-parsing is read through the text repair (:mod:`cfnfix.document.repair`) when CFX801 is selected.
+parsing is read through the text repair (:mod:`cfnfix.document.repair`) when a rule that repairs
+text (:attr:`~cfnfix.rules.Rule.repairs_text`, CFX801) is selected.
 """
 
 from __future__ import annotations
@@ -12,13 +13,10 @@ from __future__ import annotations
 from .config import Settings
 from .document import Document
 from .findings import Finding
-from .rules import Rule, RuleContext, all_rules
+from .rules import Rule, RuleContext, all_rules, text_repair_rules
 from .suppression import apply_suppressions
 
-__all__ = ["JSON_REPAIR", "findings_for", "kept_findings", "load_template", "run_rules", "selected_rules"]
-
-#: The rule whose fix is the text-level JSON repair (see :mod:`cfnfix.document.repair`).
-JSON_REPAIR = ("CFX801", "json-trailing-comma-or-comment")
+__all__ = ["findings_for", "kept_findings", "load_template", "run_rules", "selected_rules"]
 
 
 def selected_rules(settings: Settings) -> list[Rule]:
@@ -51,10 +49,11 @@ def run_rules(document: Document, settings: Settings, *, impact: bool = True) ->
 def load_template(text: str, file: str | None, settings: Settings, *, nodes: bool = False) -> Document:
     """Parse a template (``nodes``: with positions at once); JSON that only trailing commas or
     comments keep from parsing is read through the repair (a
-    :class:`~cfnfix.document.repair.RepairedDocument`) when CFX801 is selected."""
+    :class:`~cfnfix.document.repair.RepairedDocument`) when a rule that repairs text (CFX801) is selected."""
     from .document.repair import load_document
 
-    return load_document(text, file, repair=settings.selects(*JSON_REPAIR), nodes=nodes)
+    repair = any(settings.selects(r.id, r.name) for r in text_repair_rules())
+    return load_document(text, file, repair=repair, nodes=nodes)
 
 
 def findings_for(document: Document, settings: Settings) -> list[Finding]:

@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .checking import JSON_REPAIR, findings_for, load_template
+from .checking import findings_for, load_template
 from .config import Settings
 from .document import Document, load
 from .errors import AnchoredEditError, PatchError
-from .findings import Applicability, Finding, Fix, ResourceImpact
+from .findings import Applicability, Finding, Fix, Operation, Patch, ResourceImpact
+from .rules import repairs_text
 
 if TYPE_CHECKING:
     from .patch.produced import Produced
@@ -52,7 +53,7 @@ class FixResult(BaseModel):
     file: str | None = None
     original: str = Field(description="The input text.")
     text: str = Field(description="The fixed text (equal to original when nothing changed).")
-    patch: list[dict[str, Any]] = Field(description="RFC 6902 patch from the input's data to the output's.")
+    patch: Patch = Field(description="RFC 6902 patch from the input's data to the output's.")
     fixed: list[Finding] = Field(description="Findings whose fixes were applied.")
     remaining: list[Finding] = Field(description="Findings in the fixed text.")
     failed: list[FailedFix] = Field(default_factory=list, description="Fixes dropped, with the reason.")
@@ -90,7 +91,7 @@ class FixResult(BaseModel):
         )
 
 
-def _touched(op: dict[str, Any]) -> list[str]:
+def _touched(op: Operation) -> list[str]:
     paths = [op["path"]]
     if "from" in op:
         paths.append(op["from"])
@@ -125,7 +126,7 @@ def choose(
         fx = finding.fix
         if fx is None or fx.applicability not in allowed or not fx.changes:
             continue
-        paths = [p for op in fx.patch if op.get("op") != "test" for p in _touched(dict(op))]
+        paths = [p for op in fx.patch if op.get("op") != "test" for p in _touched(op)]
         if any(_overlaps(p, t) for p in paths for t in taken):
             continue
         if produced is not None and finding.rule_id not in keeps and produced.conflict(fx.patch) is not None:
@@ -197,7 +198,7 @@ class _Run:
     document: Document
     findings: list[Finding] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
-    patch: list[dict[str, Any]] = field(default_factory=list)
+    patch: Patch = field(default_factory=list)
     fixed: list[Finding] = field(default_factory=list)
     failed: list[FailedFix] = field(default_factory=list)
     failed_keys: set[tuple[str, str, str]] = field(default_factory=set)
@@ -273,13 +274,13 @@ def fix_text(text: str, file: str | None, settings: Settings, document: Document
 
 
 def _repair_first(run: _Run) -> None:
-    """The text-level repair (CFX801) comes first: the patches apply to parseable text."""
+    """The text-level repair (a rule that repairs text: CFX801) comes first: the patches apply to parseable text."""
     from .document.repair import RepairedDocument
 
     document = run.document
     if not isinstance(document, RepairedDocument) or document.repair is None:
         return
-    repairs = [f for f in run.findings if f.rule_id == JSON_REPAIR[0]]
+    repairs = [f for f in run.findings if repairs_text(f.rule_id)]
     if not repairs:  # silenced in the template: the text stays unparseable
         load(run.text, run.file)
     run.text = document.repair.repaired
@@ -289,7 +290,7 @@ def _repair_first(run: _Run) -> None:
     run.findings = findings_for(run.document, run.settings)
 
 
-def _one_pass(run: _Run, chosen: list[Finding]) -> tuple[str, list[Finding], list[dict[str, Any]]]:
+def _one_pass(run: _Run, chosen: list[Finding]) -> tuple[str, list[Finding], Patch]:
     """(new text, fixes applied, their operations) of one pass over ``chosen``.
 
     All at once (one parse and one verification: the fixes do not overlap); when that
@@ -305,7 +306,7 @@ def _one_pass(run: _Run, chosen: list[Finding]) -> tuple[str, list[Finding], lis
         chosen = edited
     _refuse_anchored(chosen, run.document)
     fixes = [_fix_of(f) for f in chosen]
-    ops: list[dict[str, Any]] = [dict(op) for fx in fixes for op in fx.patch]
+    ops: Patch = [op for fx in fixes for op in fx.patch]
     try:
         if edited:
             return apply_verified_edits(text, [e for fx in fixes for e in fx.edits], file=file), list(chosen), ops
@@ -328,7 +329,7 @@ def _one_pass(run: _Run, chosen: list[Finding]) -> tuple[str, list[Finding], lis
             run.drop(finding, exc.reason)
             continue
         applied.append(finding)
-        ops.extend(dict(op) for op in fx.patch)
+        ops.extend(fx.patch)
     if edited and applied:
         try:
             new_text = apply_verified_edits(text, [e for f in applied for e in _fix_of(f).edits], file=file)
@@ -353,7 +354,7 @@ def _along(candidates: list[Finding], chosen: list[Finding], applied: list[Findi
     return out
 
 
-def _recheck(run: _Run, new_text: str, applied: list[Finding], ops: list[dict[str, Any]]) -> None:
+def _recheck(run: _Run, new_text: str, applied: list[Finding], ops: Patch) -> None:
     """Take the pass's text and check it again."""
     run.seen.add(new_text)
     if run.produced is not None:

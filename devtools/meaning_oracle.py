@@ -59,10 +59,15 @@ def meaning_report(result: FixResult, settings: Settings) -> MeaningReport:
     data = copy.deepcopy(before)
     produced = Produced()
     declaration = Declaration()
+    applied: list[object] = []
     for finding in result.fixed:
         fix = finding.fix
         if fix is None or not fix.patch:
             continue
+        ops = [op for op in fix.patch if op.get("op") != "test"]
+        if ops and all(op in applied for op in ops):
+            continue  # fixed along with another fix that made the same operations (cfnfix.fixing._along)
+        applied.extend(ops)
         hit = None if finding.rule_id in KEEPS_MEANING else produced.conflict(fix.patch)
         if hit is not None:
             report.reread.append((finding.rule_id, hit))

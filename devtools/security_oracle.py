@@ -33,7 +33,9 @@ from cfnfix.template.meaning import Declaration, Sym, meaning
 
 _FLAG = re.compile(r"(?i)^(.*encrypt.*|sseenabled)$")
 _KMS = re.compile(r"(?i)^.*kms.*key.*$")
-_BLOCK = re.compile(r"(?i)^(bucketencryption|ssespecification|.*encryption(configuration|spec|specification|options)?)$")
+_BLOCK = re.compile(
+    r"(?i)^(bucketencryption|ssespecification|.*encryption(configuration|spec|specification|options)?)$"
+)
 _SECRET = re.compile(r"(?i)(password|secret(string)?$|token$|apikey|api_key|privatekey|private_key|accesskey)")
 _CIDR = re.compile(r"^[0-9a-fA-F:.]+/\d{1,3}$")
 

@@ -134,8 +134,8 @@ def test_explain_names_the_profile_and_the_danger(cli, rule) -> None:
     assert result.exit_code == 0
     assert "Profile: destroyable (runs only with `--profile destroyable`" in result.stdout
     if rule.fix_applicability.value == "unsafe":
-        assert "## Safety: unsafe" in result.stdout
-        assert re.search(r"delet|destroy", result.stdout.split("## Safety: unsafe", 1)[1])
+        assert "## Fix safety\n**Unsafe**" in result.stdout
+        assert re.search(r"delet|destroy", result.stdout.split("## Fix safety", 1)[1])
     else:
         assert "Fix: none" in result.stdout
 
@@ -257,3 +257,19 @@ def test_rds_snapshot_default_option_is_validated(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match=r"rules\.rds-snapshot-default\.types: input should be a valid list"):
         load_config_file(cfg)
+
+
+@pytest.mark.parametrize(
+    ("rule", "rtype", "prop"),
+    [
+        ("CFX253", "AWS::NeptuneGraph::Graph", "DeletionProtection: false"),
+        ("CFX256", "AWS::ECR::Repository", "EmptyOnDelete: true"),
+    ],
+)
+def test_a_fix_that_adds_a_property_fills_an_empty_properties(rule: str, rtype: str, prop: str) -> None:
+    """Both rules set the property through one builder (``rules/fixes.set_property``): an empty
+    ``Properties:`` (null) becomes a mapping holding it (CFX253's own patch used to fail there)."""
+    text = f"Resources:\n  Res:\n    Type: {rtype}\n    Properties:\n"
+    settings = Settings(profile="destroyable", select=[rule], unsafe_fixes=True)
+    result = fix(text, config=settings, unsafe=True)
+    assert not result.failed and result.text == text + f"      {prop}\n"

@@ -19,8 +19,7 @@ from cfnfix import check, fix
 from cfnfix.config import Settings
 from cfnfix.document import load
 from cfnfix.findings import Applicability
-from cfnfix.report import TEXT_REPAIR_RULES
-from cfnfix.rules import all_rules
+from cfnfix.rules import all_rules, text_repair_rules
 
 from .support.defect_strategies import defective_templates, seeds
 
@@ -69,5 +68,7 @@ def test_every_fixable_rule_fires_on_some_seed() -> None:
         fired.update(f.rule_id for f in check(text, config=config) if f.fix is not None and f.fix.patch)
     fixable = {r.id for r in all_rules() if r.fix_applicability is not Applicability.NONE}
     fixable.discard("CFX900")  # unused suppressions are added by the strategy itself
-    fixable -= TEXT_REPAIR_RULES  # a repair of the text before parsing: no seed data can carry it (tests/test_hygiene_rules.py)
+    fixable -= {
+        r.id for r in text_repair_rules()
+    }  # a repair of the text before parsing: no seed data can carry it (tests/test_hygiene_rules.py)
     assert fixable <= fired, f"fixable rules without a seed that triggers them: {sorted(fixable - fired)}"

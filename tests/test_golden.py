@@ -1,5 +1,6 @@
-"""Every golden case: findings, fixed text and patch compared byte for byte; the fix is
-idempotent, and cfn-lint finds no new error in the output."""
+"""Every golden case: findings, fixed text and patch compared byte for byte; no fix is better
+than its rule says its fixes can be; the fix is idempotent, and cfn-lint finds no new error in
+the output."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import pytest
 
 from cfnfix import fix
 from cfnfix.cfn_lint.verify import renames
+from cfnfix.findings import Applicability, Finding
+from cfnfix.rules import get_rule
 from devtools.golden_cases import Case, discover, findings_json, markdown_report, patch_json, run, run_refused
 from devtools.lint_oracle import new_lint_errors
 
@@ -18,10 +21,12 @@ def test_golden(case: Case) -> None:
     if case.refusal.exists():
         findings, error = run_refused(case)
         assert findings_json(findings) == (case.root / "findings.json").read_text(encoding="utf-8")
+        assert not fixes_better_than_their_rule(findings)
         assert error + "\n" == case.refusal.read_text(encoding="utf-8"), "fix must refuse the file with this error"
         return
     findings, result = run(case)
     assert findings_json(findings) == (case.root / "findings.json").read_text(encoding="utf-8")
+    assert not fixes_better_than_their_rule(findings)
     assert result.text == case.output.read_bytes().decode("utf-8")
     assert patch_json(result.patch) == (case.root / "patch.json").read_text(encoding="utf-8")
     assert not result.failed, result.failed
@@ -38,6 +43,40 @@ def test_golden(case: Case) -> None:
         # as `apply --verify`: an error that was there before is not new because it names a renamed ID
         renamed = renames(result.patch)
         assert new_lint_errors(result.original, result.text, renamed=renamed) == case.expected_lint_errors()
+
+
+#: Applicabilities from best to worst (a rule's ``fix_applicability`` is the best its fixes may have).
+ORDER = (Applicability.SAFE, Applicability.UNSAFE, Applicability.NONE)
+
+
+def fixes_better_than_their_rule(findings: list[Finding]) -> list[str]:
+    """``rule id: fix applicability > rule's`` for each fix that is better than its rule allows."""
+    wrong = []
+    for f in findings:
+        rule = get_rule(f.rule_id)
+        if f.fix is not None and rule is not None:
+            if ORDER.index(f.fix.applicability) < ORDER.index(rule.fix_applicability):
+                wrong.append(f"{f.rule_id}: {f.fix.applicability.value} fix, rule says {rule.fix_applicability.value}")
+    return wrong
+
+
+def test_the_applicability_check_sees_a_better_fix() -> None:
+    from cfnfix.findings import Fix
+
+    rule = get_rule("CFX301")
+    assert rule is not None and rule.fix_applicability is Applicability.UNSAFE
+    base = {
+        "rule_name": rule.name,
+        "severity": "high",
+        "path": "",
+        "line": 1,
+        "column": 1,
+        "message": "m",
+        "doc_url": "u",
+    }
+    safe = Finding(rule_id=rule.id, fix=Fix.safe("m"), **base)  # type: ignore[arg-type]
+    unsafe = Finding(rule_id=rule.id, fix=Fix.unsafe("m"), **base)  # type: ignore[arg-type]
+    assert fixes_better_than_their_rule([safe]) and not fixes_better_than_their_rule([unsafe])
 
 
 def test_there_are_golden_cases() -> None:

@@ -42,7 +42,7 @@ def test_rule_metadata(rule_id: str) -> None:
     assert rule is not None
     assert re.fullmatch(r"CFX\d{3}", rule.id) and re.fullmatch(r"[a-z]+(-[a-z0-9]+)+", rule.name)
     assert rule.doc_url.startswith("https://docs.aws.amazon.com/")
-    assert "**Fix" in rule.explanation and rule.summary and rule.root_cause and rule.deployment_impact
+    assert "## Fix" in rule.explanation and rule.summary and rule.root_cause and rule.deployment_impact
     assert get_rule(rule.name) is rule
 
 

@@ -223,7 +223,7 @@ def test_rule_metadata() -> None:
         rule = get_rule(rule_id)
         assert rule is not None and rule.name == name and get_rule(name) is rule
         assert rule.doc_url.startswith("https://docs.aws.amazon.com/")
-        for heading in ("## What", "## Why", "## Fix", "## Safety: unsafe", "## Not reported"):
+        for heading in ("## What", "## Why", "## Fix", "## Fix safety\n**Unsafe**", "### Not reported"):
             assert heading in rule.explanation
         assert rule.fix_applicability.value == "unsafe"
 

@@ -41,7 +41,7 @@ def test_rule_metadata(rule_id: str) -> None:
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)+", rule.name)
     assert get_rule(rule.name) is rule
     assert rule.doc_url.startswith("https://docs.aws.amazon.com/")
-    assert "## Safety" in rule.explanation and "## Fix" in rule.explanation
+    assert "## Fix safety" in rule.explanation and "## Fix" in rule.explanation
     assert rule.summary and rule.__doc__
 
 

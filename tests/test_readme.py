@@ -64,9 +64,21 @@ def test_quickstart_is_exactly_two_commands_matching_ci() -> None:
 
 
 def _section(title: str) -> str:
-    m = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## )", README, re.S | re.M)
-    assert m, title
-    return m[1]
+    """The text under README's ``## title`` up to the next ``## `` heading (headings in code blocks do not count)."""
+    out: list[str] = []
+    inside = fenced = False
+    for line in README.splitlines(keepends=True):
+        if line.startswith("```"):
+            fenced = not fenced
+        elif not fenced and line.startswith("## "):
+            if inside:
+                break
+            inside = line == f"## {title}\n"
+            continue
+        if inside:
+            out.append(line)
+    assert out, title
+    return "".join(out)
 
 
 def test_python_sample_runs(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
@@ -84,6 +96,7 @@ def test_adding_a_rule_walkthrough_is_a_working_rule() -> None:
     from cfnfix.config import Settings
     from cfnfix.document import load
     from cfnfix.rules import RuleContext
+    from tests.test_rule_modules import explanation_problems
 
     section = _section("Adding a rule")
     (code,) = re.findall(r"```python\n(.*?)```", section, re.S)
@@ -104,6 +117,7 @@ def test_adding_a_rule_walkthrough_is_a_working_rule() -> None:
         fixed = apply_patch(text, finding.fix.patch)
         assert fixed == text + "      StorageEncrypted: true\n"
         assert not list(rule.check(RuleContext(load(fixed), Settings(), rule.options_for(Settings()))))
+        assert not explanation_problems(rule.explanation, rule.fix_applicability)
     finally:
         cls.__abstractmethods__ = frozenset({"check"})  # retire it: never part of the registry
 

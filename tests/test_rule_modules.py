@@ -1,14 +1,17 @@
 """Every rule module follows README's "Adding a rule": named after its rule, in a family or at the
-top of ``rules/``, with an explanation, and with golden cases (a finding and a near miss)."""
+top of ``rules/``, with an explanation in the one heading scheme, and with golden cases (a finding
+and a near miss)."""
 
 from __future__ import annotations
 
 import inspect
 import json
+import re
 from pathlib import Path
 
 import pytest
 
+from cfnfix.findings import Applicability
 from cfnfix.rules import Rule, all_rules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +35,51 @@ def test_rule_has_an_explanation(rule: Rule) -> None:
     text = rule.explanation.strip()
     assert len(text) >= 200, f"{rule.id}: the explanation (`cfnfix explain {rule.id}`) says too little"
     assert rule.summary.strip() and rule.doc_url.startswith("https://"), rule.id
+
+
+def explanation_problems(text: str, applicability: Applicability) -> list[str]:
+    """How ``text`` departs from the one heading scheme of every explanation: ``## What``, ``## Why``,
+    ``## Fix`` (``## Not fixed`` for a rule without fixes), ``## Fix safety`` opening with the
+    rule's best applicability in bold; ``###`` inside them; fenced code blocks do not count."""
+    prose = re.sub(r"^```.*?^```", "", text, flags=re.M | re.S)
+    headings = re.findall(r"^(#+) (.+)$", prose, flags=re.M)
+    problems = [f"'{h} {t}': only ## and ### headings" for h, t in headings if h not in ("##", "###")]
+    fix = "Not fixed" if applicability is Applicability.NONE else "Fix"
+    sections = [t for h, t in headings if h == "##"]
+    if sections != ["What", "Why", fix, "Fix safety"]:
+        problems.append(f"## sections {sections}, expected ['What', 'Why', '{fix}', 'Fix safety']")
+    if not prose.lstrip().startswith("## What"):
+        problems.append("the text starts before '## What'")
+    safety = prose.split("## Fix safety", 1)[-1].lstrip()
+    if not safety.startswith(f"**{applicability.value.capitalize()}**"):
+        problems.append(f"'## Fix safety' does not open with **{applicability.value.capitalize()}**")
+    return problems
+
+
+@pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.id)
+def test_explanation_follows_the_heading_scheme(rule: Rule) -> None:
+    problems = explanation_problems(rule.explanation, rule.fix_applicability)
+    assert not problems, f"{rule.id}: " + "; ".join(problems)
+
+
+@pytest.mark.parametrize(
+    ("text", "applicability"),
+    [
+        ("## What\nx\n## Why\ny\n## Fix\nz\n## Safety\n**Safe**: w\n", Applicability.SAFE),
+        ("## What\nx\n## Fix\nz\n## Fix safety\n**Safe**: w\n", Applicability.SAFE),
+        ("## What\nx\n## Why\ny\n## Fix\nz\n## Fix safety\n**Safe**: w\n", Applicability.NONE),
+        ("## What\nx\n## Why\ny\n## Fix\nz\n## Fix safety\n**Safe**: w\n", Applicability.UNSAFE),
+        ("Intro\n## What\nx\n## Why\ny\n## Fix\nz\n## Fix safety\n**Safe**: w\n", Applicability.SAFE),
+        ("## What\n# x\n## Why\ny\n## Fix\nz\n## Fix safety\n**Safe**: w\n", Applicability.SAFE),
+    ],
+)
+def test_the_heading_check_sees_departures(text: str, applicability: Applicability) -> None:
+    assert explanation_problems(text, applicability)
+
+
+def test_the_heading_check_passes_the_scheme() -> None:
+    text = "## What\nx\n### Not reported\nq\n```yaml\n# a comment\n```\n## Why\ny\n## Not fixed\nz\n"
+    assert not explanation_problems(text + "## Fix safety\n**None**: w\n", Applicability.NONE)
 
 
 @pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.id)

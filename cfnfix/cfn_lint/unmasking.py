@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..document.pointer import parse_pointer
+from ..findings import Patch
 from .runner import DEFAULT_REGIONS, LintMatch
 from .verify import lint_errors, rename_names
 
@@ -41,7 +42,7 @@ class Verdict:
     """The node is as it was (under its old name): cfn-lint could not see it before."""
 
 
-def key_moves(patch: list[dict[str, Any]]) -> list[tuple[list[str], list[str]]]:
+def key_moves(patch: Patch) -> list[tuple[list[str], list[str]]]:
     """(new key path, old key path) of every rename in ``patch`` (a ``move`` between two keys of one mapping)."""
     moves: list[tuple[list[str], list[str]]] = []
     for op in patch:
@@ -84,7 +85,7 @@ def _same_node(
     return rename_names(dump, renamed) == json.dumps(old, sort_keys=True, ensure_ascii=False)
 
 
-def judge(before: str, after: str, patch: list[dict[str, Any]], regions: tuple[str, ...] = DEFAULT_REGIONS) -> Verdict:
+def judge(before: str, after: str, patch: Patch, regions: tuple[str, ...] = DEFAULT_REGIONS) -> Verdict:
     """Lint both texts and split the fixed text's extra errors into new and unmasked."""
     from ..document import load
     from ..document.repair import load_document

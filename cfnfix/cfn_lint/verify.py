@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any
 
+from ..findings import Patch
 from .runner import DEFAULT_REGIONS, LintMatch, lint_matches
 
 __all__ = ["LintError", "lint_errors", "new_errors", "refusal", "rename_names", "renames"]
@@ -27,7 +27,7 @@ def lint_errors(text: str, regions: tuple[str, ...] = DEFAULT_REGIONS) -> list[L
     return [m for m in lint_matches(text, regions) if m.rule_id.startswith("E")]
 
 
-def renames(patch: list[dict[str, Any]]) -> dict[str, str]:
+def renames(patch: Patch) -> dict[str, str]:
     """New name → old name for every rename in ``patch`` (a ``move`` between two keys of one mapping)."""
     from ..document.pointer import parse_pointer
 

@@ -14,7 +14,7 @@ import os
 import sys
 from contextlib import contextmanager
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from ..batch.outcome import FileOutcome
     from ..errors import CfnfixError
+    from ..findings import Patch
 
 __all__ = ["EXIT_ERROR", "EXIT_FINDINGS", "EXIT_OK", "app", "main"]
 
@@ -637,7 +638,8 @@ def patch_command(
             raise CfnfixError("--write needs a file, not standard input")
         name = STDIN if file == "-" else file
         text = stdin_text() if file == "-" else read_text(file)
-        ops = read_patch(patch_file, for_file=file)
+        # objects with string op and path (read_patch); the engine checks the rest of each operation
+        ops = cast("Patch", read_patch(patch_file, for_file=file))
         new = apply_patch(text, ops, file=name)
         if write:
             if new != text:

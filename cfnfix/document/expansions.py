@@ -11,6 +11,7 @@ change data at more than one path, or none.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -66,8 +67,8 @@ def _inside(pointer: str, expansion: Expansion) -> bool:
 
 
 def conflict(
-    ops: list[dict[str, Any]], expansions: tuple[Expansion, ...]
-) -> tuple[int, dict[str, Any], Expansion] | None:
+    ops: Sequence[Mapping[str, Any]], expansions: tuple[Expansion, ...]
+) -> tuple[int, Mapping[str, Any], Expansion] | None:
     """The first operation of ``ops`` that would edit an anchored, aliased or merged node:
     (its index, the operation, the expansion, the innermost one covering the path), or None.
 
@@ -125,7 +126,7 @@ def expanded_size(data: Any, memo: dict[int, int]) -> int:
     return total
 
 
-def refusal_reason(subject: str, op: dict[str, Any], expansion: Expansion) -> str:
+def refusal_reason(subject: str, op: Mapping[str, Any], expansion: Expansion) -> str:
     """The one-line reason an edit of ``op`` (by ``subject``: a rule, or a patch operation) is refused."""
     path = op.get("path")
     if op.get("op") == "move" and isinstance(op.get("from"), str):

@@ -29,7 +29,7 @@ from typing import Any
 import jsonpatch
 
 from ..document.pointer import parse_pointer
-from ..findings import ResourceChange, ResourceImpact
+from ..findings import Patch, ResourceChange, ResourceImpact
 from ..template.references import ReferenceIndex
 from .tables import generated_type, holds_data, interruption, replacement
 
@@ -49,7 +49,7 @@ _ATTRIBUTES = (
 Path = tuple[str, ...]
 
 
-def impact_of(before: Any, patch: list[dict[str, Any]]) -> list[ResourceImpact]:
+def impact_of(before: Any, patch: Patch) -> list[ResourceImpact]:
     """The impact of applying ``patch`` to the template data ``before``, one entry per
     resource it changes (in the order of the patched template)."""
     if not patch or not isinstance(before, dict):
@@ -70,7 +70,7 @@ _GLOBALS = {
 }
 
 
-def _apply(before: dict[str, Any], patch: list[dict[str, Any]]) -> Any:
+def _apply(before: dict[str, Any], patch: Patch) -> Any:
     """``patch`` applied to a copy of ``before`` that shares every entry the patch cannot
     reach (a section's entries are copied only when an operation names them). ``before`` is
     often the parse cache's data: it must never change."""
@@ -98,7 +98,7 @@ def _apply(before: dict[str, Any], patch: list[dict[str, Any]]) -> Any:
     return jsonpatch.apply_patch(doc, copy.deepcopy(patch), in_place=True)
 
 
-def _renames(patch: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
+def _renames(patch: Patch) -> dict[str, dict[str, str]]:
     """Section → {new name: old name}, for each ``move`` of a whole entry of a template section
     (a renamed resource, parameter, mapping, condition or output; chains followed)."""
     old_of: dict[str, dict[str, str]] = {}

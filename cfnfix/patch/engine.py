@@ -41,7 +41,7 @@ from ..errors import (
     PatchVerificationError,
     VerificationError,
 )
-from ..findings import TextEdit
+from ..findings import Patch, TextEdit
 from .edits import PlannedEdit, apply_planned, conflicts
 from .layout import Flush, Insertion, Layout, New
 from .layout_json import JsonLayout
@@ -144,7 +144,7 @@ class Planner:
         self.edits.append(edit)
 
     # -- driver ---------------------------------------------------------------------------
-    def run(self, patch: list[dict[str, Any]]) -> str:
+    def run(self, patch: Patch) -> str:
         for index, op in enumerate(patch):
             self.apply_one(index, op)
             if not self.fast and self.edits:
@@ -569,7 +569,7 @@ def _lone_surrogate(op: dict[str, Any]) -> str | None:
     return None
 
 
-def apply_patch(text: str, patch: list[dict[str, Any]], *, file: str | None = None, strict: bool = False) -> str:
+def apply_patch(text: str, patch: Patch, *, file: str | None = None, strict: bool = False) -> str:
     """Apply an RFC 6902 ``patch`` to template ``text`` and return the new text.
 
     Only the text of the nodes the operations touch changes: comments, key order,

@@ -80,7 +80,9 @@ def _renames(patch: list[Mapping[str, Any]]) -> list[tuple[str, str]]:
         if op.get("op") == "move":
             source, target = op.get("from", "").split("/"), op.get("path", "").split("/")
             if len(source) == len(target) == 3 and source[1] == target[1] and source[2] != target[2]:
-                out.append((source[2].replace("~1", "/").replace("~0", "~"), target[2].replace("~1", "/").replace("~0", "~")))
+                out.append(
+                    (source[2].replace("~1", "/").replace("~0", "~"), target[2].replace("~1", "/").replace("~0", "~"))
+                )
     return out
 
 

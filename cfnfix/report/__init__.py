@@ -30,14 +30,13 @@ class ReportContext:
     unsafe: bool = False
 
 
-#: Rules whose fix is a text-level repair made before parsing (no JSON Patch): :mod:`cfnfix.document.repair`.
-TEXT_REPAIR_RULES = frozenset({"CFX801"})
-
-
 def applies(finding: Finding, unsafe: bool) -> bool:
-    """True when ``cfnfix apply`` would apply this finding's fix (``unsafe``: with ``--unsafe-fixes``)."""
+    """True when ``cfnfix apply`` would apply this finding's fix (``unsafe``: with ``--unsafe-fixes``);
+    a fix that repairs the text before parsing (:attr:`cfnfix.rules.Rule.repairs_text`) has no patch."""
+    from ..rules import repairs_text
+
     fx = finding.fix
-    if fx is None or not (fx.changes or finding.rule_id in TEXT_REPAIR_RULES):
+    if fx is None or not (fx.changes or repairs_text(finding.rule_id)):
         return False
     return fx.applicability is Applicability.SAFE or (unsafe and fx.applicability is Applicability.UNSAFE)
 

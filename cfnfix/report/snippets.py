@@ -13,9 +13,8 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from typing import Any
 
-from ..findings import Fix
+from ..findings import Fix, Patch
 
 __all__ = ["MAX_LINES", "MAX_WIDTH", "Snippet", "fix_snippet", "line_snippet", "lines_of"]
 
@@ -152,13 +151,13 @@ def diff_snippet(old: str, new: str, context: int = 1) -> Snippet:
     return Snippet(before, after, omitted, tuple(sorted(changed_a)), tuple(sorted(changed_b)))
 
 
-def fix_snippet(text: str, fix: Fix | list[dict[str, Any]], file: str | None = None) -> Snippet | str:
+def fix_snippet(text: str, fix: Fix | Patch, file: str | None = None) -> Snippet | str:
     """The snippet of ``fix`` (or a bare patch) applied alone to ``text`` by the engine, or why it does not apply."""
     from ..errors import CfnfixError
     from ..patch.text_edits import apply_fix
 
     if not isinstance(fix, Fix):
-        fix = Fix(applicability="safe", message="", patch=fix)  # type: ignore[arg-type]
+        fix = Fix.safe("", fix)
     try:
         new = apply_fix(text, fix, file=file)
     except CfnfixError as exc:

@@ -11,9 +11,9 @@ import importlib
 import pkgutil
 from functools import lru_cache
 
-from .base import Rule, RuleContext
+from .base import Rule, RuleContext, Tag
 
-__all__ = ["Rule", "RuleContext", "all_rules", "get_rule"]
+__all__ = ["Rule", "RuleContext", "Tag", "all_rules", "get_rule", "repairs_text", "rule_tags", "text_repair_rules"]
 
 
 @lru_cache(maxsize=1)
@@ -39,9 +39,30 @@ def all_rules() -> tuple[Rule, ...]:
     return tuple(sorted(found.values(), key=lambda r: r.id))
 
 
+@lru_cache(maxsize=1)
+def _index(rules: tuple[Rule, ...]) -> tuple[dict[str, Rule], dict[str, Rule]]:
+    """(lower-cased id → rule, name → rule) of a registry (rebuilt when the registry is)."""
+    return {r.id.lower(): r for r in rules}, {r.name: r for r in rules}
+
+
 def get_rule(key: str) -> Rule | None:
     """The rule with this id or name (case-insensitive id), or None."""
-    for rule in all_rules():
-        if rule.id.lower() == key.lower() or rule.name == key:
-            return rule
-    return None
+    by_id, by_name = _index(all_rules())
+    return by_id.get(key.lower()) or by_name.get(key)
+
+
+def rule_tags(rule_id: str) -> frozenset[Tag]:
+    """The :attr:`Rule.tags` of the rule with this id (none for an id that is not a rule's: cfn-lint's)."""
+    rule = get_rule(rule_id)
+    return rule.tags if rule is not None else frozenset()
+
+
+def repairs_text(rule_id: str) -> bool:
+    """True when the rule with this id repairs the text before parsing (:attr:`Rule.repairs_text`)."""
+    rule = get_rule(rule_id)
+    return rule is not None and rule.repairs_text
+
+
+def text_repair_rules() -> tuple[Rule, ...]:
+    """The rules whose fix repairs the text before parsing (:attr:`Rule.repairs_text`)."""
+    return tuple(r for r in all_rules() if r.repairs_text)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ValidationError
@@ -19,6 +20,14 @@ from ..config import Settings
 from ..document import Document
 from ..errors import ConfigError
 from ..findings import Applicability, Finding, Fix, Severity
+
+
+class Tag(str, Enum):
+    """What a rule's findings are about, for editors (LSP ``DiagnosticTag``): ``unnecessary``
+    code is shown faded, ``deprecated`` code struck through."""
+
+    UNNECESSARY = "unnecessary"
+    DEPRECATED = "deprecated"
 
 
 @dataclass
@@ -38,6 +47,17 @@ class RuleContext:
         """The template's plain data (long form)."""
         return self.document.data
 
+    def options_of(self, key: str) -> Any:
+        """The options of another rule (id or name), read through that rule as it reads them
+        itself: an instance of its ``options_model``, validated, defaults and deprecated global
+        settings filled in. For a rule whose behaviour depends on how another one fixes."""
+        from . import get_rule  # the registry imports this module
+
+        rule = get_rule(key)
+        if rule is None:
+            raise KeyError(f"no rule {key!r}")
+        return rule.options_for(self.settings)
+
 
 class Rule(ABC):
     """Base class of every rule. Subclasses set the class attributes and implement ``check``."""
@@ -50,7 +70,9 @@ class Rule(ABC):
     summary: ClassVar[str]
     """One line for ``cfnfix rules``."""
     explanation: ClassVar[str]
-    """Markdown for ``cfnfix explain``: what is wrong, why, the fix, its safety."""
+    """Markdown for ``cfnfix explain``, in four sections: ``## What``, ``## Why``, ``## Fix`` (or
+    ``## Not fixed`` for a rule without fixes) and ``## Fix safety`` (``###`` sub-sections inside them
+    as needed; ``tests/test_rule_modules.py`` checks the scheme)."""
     doc_url: ClassVar[str]
     """Authoritative documentation for the problem."""
     fix_applicability: ClassVar[Applicability] = Applicability.NONE
@@ -77,6 +99,13 @@ class Rule(ABC):
     """One or two sentences on why the problem happens (markdown report); empty: the summary."""
     deployment_impact: ClassVar[str] = ""
     """What happens when the template is deployed as is (markdown report); empty: by severity."""
+    tags: ClassVar[frozenset[Tag]] = frozenset()
+    """What the findings are about, for editors: unused or redundant code (:attr:`Tag.UNNECESSARY`,
+    shown faded), a deprecated runtime or version (:attr:`Tag.DEPRECATED`, struck through)."""
+    repairs_text: ClassVar[bool] = False
+    """True for a rule whose fix repairs the text before it is parsed (:mod:`cfnfix.document.repair`)
+    rather than patching data: its fixes carry no patch, the template is read with that repair
+    when the rule is selected, and the fix loop applies it first."""
 
     def options_for(self, settings: Settings) -> Any:
         """This rule's options in ``settings``: an ``options_model`` instance (a plain dict without one).

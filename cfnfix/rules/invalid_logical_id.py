@@ -86,14 +86,17 @@ class InvalidLogicalId(Rule):
     )
     deployment_impact = "CloudFormation rejects the whole template before creating or changing anything."
     explanation: ClassVar[str] = f"""\
-## What is wrong
-Every logical name in `Parameters`, `Resources`, `Outputs`, `Mappings` and `Rules` must
-match `^[A-Za-z0-9]{{1,{MAX_LENGTH}}}$`: letters and digits only, at most {MAX_LENGTH}
-characters. `Conditions` names may also use `&` and `_` (as cfn-lint accepts). A name such
-as `SchemaSync Lambda`, `bucket-name` or `Bücket` makes CloudFormation reject the whole
-template before anything is created (cfn-lint E3001, E2001, E6001, E7001, E8001, E1700).
+## What
+A logical name in `Parameters`, `Resources`, `Outputs`, `Mappings` or `Rules` that does not
+match `^[A-Za-z0-9]{{1,{MAX_LENGTH}}}$` (letters and digits only, at most {MAX_LENGTH}
+characters), or a `Conditions` name with characters other than those, `&` and `_` (as
+cfn-lint accepts): `SchemaSync Lambda`, `bucket-name`, `Bücket`.
 
-## The fix
+## Why
+Such a name makes CloudFormation reject the whole template before anything is created
+(cfn-lint E3001, E2001, E6001, E7001, E8001, E1700).
+
+## Fix
 The name becomes a readable alphanumeric one: accents are stripped and the words are joined
 in PascalCase (`SchemaSync Lambda` → `SchemaSyncLambda`, `bucket-name` → `BucketName`,
 `Bücket` → `Bucket`); a name that is only too long is truncated. The new name collides with
@@ -116,10 +119,10 @@ references (CloudFormation does not look up a string), the rename cannot follow 
 they are counted as computed references and listed (`cfnfix apply` prints a `note:` for
 each); most likely they were meant as a `Ref`.
 
-## Safety
-Renaming the logical ID of a deployed resource replaces the resource, and renaming a
-parameter breaks callers that pass it. A template with a name CloudFormation rejects can
-never have been deployed, so this fix is **safe**. Any rename of a *valid* name (for example
+## Fix safety
+**Safe**: renaming the logical ID of a deployed resource replaces the resource, and renaming
+a parameter breaks callers that pass it, but a template with a name CloudFormation rejects
+can never have been deployed, so this fix is **safe**. Any rename of a *valid* name (for example
 to resolve a collision) would be unsafe; cfnfix never does that automatically. An output
 renamed here could not have been read by a parent stack either (`!GetAtt Child.Outputs.X`).
 """

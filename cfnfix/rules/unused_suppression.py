@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Applicability, Finding, Severity
-from .base import Rule, RuleContext
+from .base import Rule, RuleContext, Tag
 
 
 class UnusedSuppression(Rule):
@@ -16,7 +16,9 @@ class UnusedSuppression(Rule):
     severity = Severity.LOW
     summary = "A `cfnfix: {ignore: [...]}` Metadata entry or `# cfnfix: ignore[...]` comment silences nothing (with --show-unused-suppressions)."
     explanation = """\
-A template can silence cfnfix rules in its `Metadata`, for the whole template or for one
+## What
+A suppression that silences no finding, reported with `--show-unused-suppressions` (or
+`show-unused-suppressions = true` in the configuration). A template can silence cfnfix rules in its `Metadata`, for the whole template or for one
 resource:
 
 ```yaml
@@ -32,18 +34,28 @@ same for that line or that resource:
   OrdersCluster:   # cfnfix: ignore[CFX201, aurora-mysql-end-of-support]
 ```
 
+### Not reported
+Entries are only judged when every rule they name ran, so `--select` never makes an entry
+look unused (a bare `# cfnfix: ignore` names every rule). cfn-lint's `ignore_checks`
+entries are never reported: cfn-lint reads them too.
+
+## Why
 An entry that silences no finding is noise at best, and at worst hides the next real
-problem of that kind. With `--show-unused-suppressions` (or `show-unused-suppressions = true`
-in the configuration) each such entry is reported; the safe fix deletes it (and the
-`cfnfix` block or the `Metadata` it leaves empty). For a comment, the fix deletes the
-comment (the whole line when it stands alone), or only the ids in it that silence nothing;
-a comment that is not a valid directive (`# cfnfix: ignore CFX201`, brackets missing) is
-reported without a fix. Entries are only judged when every rule they name ran, so
-`--select` never makes an entry look unused (a bare `# cfnfix: ignore` names every rule).
-cfn-lint's `ignore_checks` entries are never reported: cfn-lint reads them too.
+problem of that kind.
+
+## Fix
+The entry is deleted (and the `cfnfix` block or the `Metadata` it leaves empty). For a
+comment, the fix deletes the comment (the whole line when it stands alone), or only the ids
+in it that silence nothing; a comment that is not a valid directive (`# cfnfix: ignore
+CFX201`, brackets missing) is reported without a fix.
+
+## Fix safety
+**Safe**: cfnfix suppressions (Metadata entries, comments) do not change what
+CloudFormation deploys.
 """
     doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-metadata.html"
     fix_applicability = Applicability.SAFE
+    tags = frozenset({Tag.UNNECESSARY})
     root_cause = "The finding the entry was written for has been fixed, or the entry names the wrong rule."
     deployment_impact = (
         "None: cfnfix suppressions (Metadata entries, comments) do not change what CloudFormation deploys."

@@ -6,6 +6,7 @@ from lsprotocol import types as lsp
 
 from ..cfn_lint.findings import is_cfn_lint_id
 from ..findings import Finding, Severity, TextEdit
+from ..rules import Tag, rule_tags
 from .analysis import Analysis, Problem
 from .positions import PositionMap
 
@@ -24,9 +25,8 @@ _SEVERITY = {
     Severity.MEDIUM: lsp.DiagnosticSeverity.Warning,
     Severity.LOW: lsp.DiagnosticSeverity.Information,
 }
-#: Rules whose findings are about something unused (shown faded) or deprecated (struck through).
-_UNNECESSARY = {"CFX900"}
-_DEPRECATED = {"CFX303", "CFX601"}
+#: A rule's tags (:attr:`cfnfix.rules.Rule.tags`) as LSP tags: unused code is shown faded, deprecated struck through.
+_TAGS = {Tag.UNNECESSARY: lsp.DiagnosticTag.Unnecessary, Tag.DEPRECATED: lsp.DiagnosticTag.Deprecated}
 
 
 def lsp_range(positions: PositionMap, span: tuple[int, int]) -> lsp.Range:
@@ -38,11 +38,7 @@ def lsp_range(positions: PositionMap, span: tuple[int, int]) -> lsp.Range:
 
 def finding_diagnostic(finding: Finding, rng: lsp.Range, index: int, version: int | None) -> lsp.Diagnostic:
     """One finding as a diagnostic: rule id as code, its documentation as codeDescription."""
-    tags = []
-    if finding.rule_id in _UNNECESSARY:
-        tags.append(lsp.DiagnosticTag.Unnecessary)
-    if finding.rule_id in _DEPRECATED:
-        tags.append(lsp.DiagnosticTag.Deprecated)
+    tags = [_TAGS[tag] for tag in Tag if tag in rule_tags(finding.rule_id)]
     return lsp.Diagnostic(
         range=rng,
         message=finding.message,

@@ -33,7 +33,7 @@ from typing import Any, Literal
 
 from ..document import Document
 from ..document.pointer import make_pointer, parse_pointer
-from ..findings import Applicability, Finding, Fix
+from ..findings import Finding, Fix, Op, Patch
 from ..rules import Rule, all_rules
 
 if sys.version_info >= (3, 11):
@@ -244,11 +244,7 @@ def _unused_findings(
             message = f"suppression {entry.code!r} in {where} silences nothing"
         else:
             message = f"suppression {entry.code!r} in {where} names no cfnfix rule"
-        fix = Fix(
-            applicability=Applicability.SAFE,
-            message=f"remove {entry.code!r} from the ignore list",
-            patch=_removal(document.data, entry),
-        )
+        fix = Fix.safe(f"remove {entry.code!r} from the ignore list", _removal(document.data, entry))
         out.append(
             Finding(
                 rule_id=rule.id,
@@ -266,7 +262,7 @@ def _unused_findings(
     return out
 
 
-def _removal(data: Any, entry: Suppression) -> list[dict[str, Any]]:
+def _removal(data: Any, entry: Suppression) -> Patch:
     """Patch deleting one entry; containers it would leave empty go too (up to ``Metadata``)."""
     tokens = parse_pointer(entry.pointer)
     chain = [data]  # chain[i] is the value at tokens[:i]
@@ -279,8 +275,6 @@ def _removal(data: Any, entry: Suppression) -> list[dict[str, Any]]:
     while cut > meta_len and len(chain[cut - 1]) <= 1:
         cut -= 1
     path = make_pointer(tokens[:cut])
-    ops: list[dict[str, Any]] = []
-    if cut == len(tokens) and is_item:
-        ops.append({"op": "test", "path": path, "value": chain[-1]})
-    ops.append({"op": "remove", "path": path})
-    return ops
+    if cut == len(tokens) and is_item:  # an item: make sure it is still the one seen
+        return [Op.test(path, chain[-1]), Op.remove(path)]
+    return [Op.remove(path)]

@@ -28,7 +28,7 @@ from typing import Any
 from ..document import Document, MappingNode, ScalarNode, SequenceNode
 from ..document.nodes import Node
 from ..document.pointer import escape_token
-from ..findings import Applicability, Finding, Fix, TextEdit
+from ..findings import Finding, Fix, TextEdit
 
 __all__ = ["LineDirective", "directives", "unused_findings"]
 
@@ -264,9 +264,7 @@ def unused_findings(
             reason = "names no cfnfix rule" if unused and all(not named_by[c] for c in unused) else "silences nothing"
             message = f"suppression comment {d.text!r} {reason}"
             fix_message = "remove the suppression comment"
-        out.append(
-            finding(d, message, Fix(applicability=Applicability.SAFE, message=fix_message, patch=[], edits=(edit,)))
-        )
+        out.append(finding(d, message, Fix.safe(fix_message, edits=(edit,))))
     return out
 
 

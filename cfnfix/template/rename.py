@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..document.pointer import escape_token, make_pointer
-from ..findings import Applicability, Fix
+from ..findings import Applicability, Fix, Op, Patch
 from .naming import NameAllocator, invalid_reason, sam_suffixes
 from .references import SECTIONS, Reference, ReferenceIndex
 
@@ -82,7 +82,7 @@ def _splice(text: str, edits: list[tuple[int, int, str]]) -> str:
 
 def rename_patch(
     data: dict[str, Any], section: str, old: str, new: str, *, index: ReferenceIndex | None = None
-) -> list[dict[str, Any]]:
+) -> Patch:
     """RFC 6902 operations renaming ``old`` to ``new`` in ``section`` and every reference to it.
 
     ``data`` is the template's plain data; ``index`` may be passed when already built for
@@ -100,18 +100,15 @@ class RenamePlan:
     section: str
     old: str
     new: str
-    patch: list[dict[str, Any]]
+    patch: Patch
     references: tuple[Reference, ...]
 
     def fix(self) -> Fix:
         """The plan as a :class:`~cfnfix.findings.Fix` (safe only when ``old`` is invalid)."""
         count = len(self.references)
         noun = "reference" if count == 1 else "references"
-        return Fix(
-            applicability=rename_applicability(self.section, self.old),
-            message=f"Rename {self.old!r} to {self.new!r} and update {count} {noun}",
-            patch=self.patch,
-        )
+        build = Fix.safe if rename_applicability(self.section, self.old) is Applicability.SAFE else Fix.unsafe
+        return build(f"Rename {self.old!r} to {self.new!r} and update {count} {noun}", self.patch)
 
 
 def rename_plan(
@@ -138,17 +135,15 @@ def rename_plan(
     for refs in grouped.values():
         refs.sort(key=lambda rv: rv[0].start)
 
-    ops: list[dict[str, Any]] = [{"op": "move", "from": old_ptr, "path": new_ptr}]
+    ops = [Op.move(old_ptr, new_ptr)]
     for pointer in pointers:
         refs = grouped[pointer]
         if refs[0][0].is_key:  # a ParameterLabels key: move it, keeping its position
             parent = pointer.rpartition("/")[0]
-            ops.append(
-                {"op": "move", "from": relocated(pointer), "path": relocated(parent) + "/" + escape_token(refs[0][1])}
-            )
+            ops.append(Op.move(relocated(pointer), relocated(parent) + "/" + escape_token(refs[0][1])))
         else:
             value = _splice(index.value(pointer), [(r.start, r.end, v) for r, v in refs])
-            ops.append({"op": "replace", "path": relocated(pointer), "value": value})
+            ops.append(Op.replace(relocated(pointer), value))
     return RenamePlan(section, old, new, ops, tuple(r for p in pointers for r, _ in grouped[p]))
 
 

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...document.pointer import escape_token, parse_pointer
+from ...findings import Op, Patch
 from ...template.naming import NameAllocator
+from ..fixes import remove_items
 from ._tables import tables
 
 #: (rewritten items) → (logical-ID base, resource body) of the new resource they become.
@@ -79,7 +81,7 @@ class Plan:
 
     # ------------------------------------------------------------------ the patch
 
-    def patch(self, names: NameAllocator) -> tuple[list[dict[str, Any]], list[str]]:
+    def patch(self, names: NameAllocator) -> tuple[Patch, list[str]]:
         """The RFC 6902 operations and the new resources' names (in the order they are added).
 
         Rewrites come first (while every index is still the original one), then the removals
@@ -97,21 +99,21 @@ class Plan:
                 base, body = builder.build(items)
                 added.append((names.allocate(base), body))
         removals, gone = self._removals()
-        ops: list[dict[str, Any]] = []
+        ops: Patch = []
         for ptr in sorted(self.replace):
             if not _under(ptr, gone):
-                ops.append({"op": "replace", "path": ptr, "value": copy.deepcopy(self.replace[ptr])})
+                ops.append(Op.replace(ptr, copy.deepcopy(self.replace[ptr])))
         for ptr in sorted(self.splices):
             if not _under(ptr, gone):
-                ops.append({"op": "replace", "path": ptr, "value": self._spliced(ptr)})
+                ops.append(Op.replace(ptr, self._spliced(ptr)))
         ops += removals
         for name, body in added:
-            ops.append({"op": "add", "path": "/Resources/" + escape_token(name), "value": body})
+            ops.append(Op.add("/Resources/" + escape_token(name), body))
         return ops, [name for name, _ in added]
 
-    def _removals(self) -> tuple[list[dict[str, Any]], list[str]]:
+    def _removals(self) -> tuple[Patch, list[str]]:
         """Operations that take the moved items out, and the pointers of everything they remove."""
-        ops: list[dict[str, Any]] = []
+        ops: Patch = []
         gone: list[str] = []
         emptied_policies: dict[str, set[int]] = {}
         for lst in sorted(self.moves):
@@ -120,15 +122,14 @@ class Plan:
             whole = WHOLE in indexes or (isinstance(items, list) and len(indexes) == len(items))
             kind = parse_pointer(lst)[-1]
             if not whole:
-                for i in sorted(indexes, reverse=True):
-                    ops.append({"op": "remove", "path": f"{lst}/{i}"})
-                    gone.append(f"{lst}/{i}")
+                ops += remove_items(lst, indexes)
+                gone += [f"{lst}/{i}" for i in sorted(indexes, reverse=True)]
             elif kind == "Statement":  # the inline policy is left with nothing: it goes
                 tokens = parse_pointer(lst)
                 policies = "/" + "/".join(escape_token(t) for t in tokens[:-3])
                 emptied_policies.setdefault(policies, set()).add(int(tokens[-3]))
             elif kind == "SecurityGroupEgress" and EGRESS_PLACEHOLDER:
-                ops.append({"op": "replace", "path": lst, "value": [dict(EGRESS_PLACEHOLDER)]})
+                ops.append(Op.replace(lst, [dict(EGRESS_PLACEHOLDER)]))
                 gone.append(lst)
                 group = parse_pointer(lst)[1]
                 self.notes.append(
@@ -136,17 +137,16 @@ class Plan:
                     "get EC2's default allow-all egress rule"
                 )
             else:
-                ops.append({"op": "remove", "path": lst})
+                ops.append(Op.remove(lst))
                 gone.append(lst)
         for policies in sorted(emptied_policies):
             indexes = emptied_policies[policies]
             if len(indexes) == len(self.value(policies)):
-                ops.append({"op": "remove", "path": policies})
+                ops.append(Op.remove(policies))
                 gone.append(policies)
             else:
-                for i in sorted(indexes, reverse=True):
-                    ops.append({"op": "remove", "path": f"{policies}/{i}"})
-                    gone.append(f"{policies}/{i}")
+                ops += remove_items(policies, indexes)
+                gone += [f"{policies}/{i}" for i in sorted(indexes, reverse=True)]
         return ops, gone
 
 

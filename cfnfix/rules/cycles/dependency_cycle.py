@@ -85,8 +85,8 @@ to an unnamed bucket (function, topic …): the message says which name property
 the reference be written from the name; naming it is left to you, since a new name
 replaces a deployed resource.
 
-## Safety: unsafe
-On a stack that is already deployed, the moved rules and statements are deleted from the
+## Fix safety
+**Unsafe**: on a stack that is already deployed, the moved rules and statements are deleted from the
 group or role and created again as separate resources: traffic or access they allow is
 briefly missing during the update. A function that a custom resource invokes while the
 stack is created may now run before the new `AWS::IAM::Policy` is attached; give that
@@ -157,4 +157,4 @@ def _fix(data: Any, graph: Graph, knot: list[str], params: set[str], names: Name
     message = message[0].upper() + message[1:]
     if added:
         message += f" (new: {', '.join(added)})"
-    return Fix(applicability=Applicability.UNSAFE, message=message, patch=patch)
+    return Fix.unsafe(message, patch)

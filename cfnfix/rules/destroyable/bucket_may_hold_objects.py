@@ -42,14 +42,18 @@ every object version and delete marker too. A bucket anything wrote to (uploads,
 artifacts) makes the stack's deletion fail with `DELETE_FAILED`, and the bucket, with its
 name, stays.
 
-## Remedies (no automatic fix)
+## Not fixed
+Remedies, by hand:
 * A custom resource that empties the bucket on `Delete` (a small Lambda function deleting
-  every object version; CDK's `autoDeleteObjects: true` generates one). Not written by
-  cfnfix: it is code, an IAM role and a policy, not a small standard change.
+  every object version; CDK's `autoDeleteObjects: true` generates one).
 * Empty the bucket before deleting the stack: `aws s3 rm s3://BUCKET --recursive` (for a
   versioned bucket, delete the versions too, e.g. with a lifecycle rule or `s3api
   delete-objects`).
 * A lifecycle rule that expires objects only helps over days, not at deletion time.
+
+## Fix safety
+**None**: cfnfix does not write the custom resource: it is code, an IAM role and a policy,
+not a small standard change.
 """
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:

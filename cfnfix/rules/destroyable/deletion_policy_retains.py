@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Finding, Fix, Op, Severity
 from ...template.model import resources
 from ..base import RuleContext
 from ._common import RETAINING_DELETION, DestroyableRule, summary
@@ -46,8 +46,8 @@ fail with "already exists".
 `DeletionPolicy: Delete`. A policy computed with `Fn::If` or a parameter is not rewritten
 (CFX254 reports it).
 
-## Safety: unsafe
-After the fix, deleting the stack (or removing the resource from the template) **deletes
+## Fix safety
+**Unsafe**: after the fix, deleting the stack (or removing the resource from the template) **deletes
 the resource and its data, with no snapshot**. That is the point of a destroyable stack,
 but only a human can confirm the stack is one: applied only with `--unsafe-fixes`.
 """
@@ -59,9 +59,8 @@ but only a human can confirm the stack is one: applied only with `--unsafe-fixes
             if not isinstance(value, str) or value not in RETAINING_DELETION:
                 continue
             message = f"{res.id} ({res.type or 'no type'}) has DeletionPolicy: {value}, which {_WHAT[value]}"
-            fix = Fix(
-                applicability=Applicability.UNSAFE,
-                message="Set DeletionPolicy: Delete (the resource and its data are deleted with the stack)",
-                patch=[{"op": "replace", "path": res.pointer + "/DeletionPolicy", "value": "Delete"}],
+            fix = Fix.unsafe(
+                "Set DeletionPolicy: Delete (the resource and its data are deleted with the stack)",
+                [Op.replace(res.pointer + "/DeletionPolicy", "Delete")],
             )
             yield self.finding(ctx, res.pointer + "/DeletionPolicy", message, fix=fix)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ...findings import Applicability, Finding, Fix, Severity
-from ...template.model import resources
+from ...findings import Finding, Fix, Op, Severity
+from ...template.model import Resource, resources
 from ..base import RuleContext
+from ..fixes import set_property
 from ._common import DestroyableRule, summary
 from ._protection import MISSING, Site, sites
 
@@ -49,8 +50,8 @@ The setting's "off" value (`false`, `INACTIVE`, `DISABLED`, `none`), written whe
 template sets it, or added where the type protects by default. Values computed with
 `Fn::If` or parameters are not rewritten (CFX254 reports them).
 
-## Safety: unsafe
-After the fix, nothing stops the resource (and its data) from being deleted, by the stack
+## Fix safety
+**Unsafe**: after the fix, nothing stops the resource (and its data) from being deleted, by the stack
 or by anyone with the permission: applied only with `--unsafe-fixes`.
 """
 
@@ -60,9 +61,10 @@ or by anyone with the permission: applied only with `--unsafe-fixes`.
             for site in sites(res):
                 if not site.is_on():
                     continue
-                yield self._finding(ctx, res.id, res.type, res.pointer, "Properties" in res.body, site)
+                yield self._finding(ctx, res, site)
 
-    def _finding(self, ctx: RuleContext, rid: str, rtype: str, where: str, has_props: bool, site: Site) -> Finding:
+    def _finding(self, ctx: RuleContext, res: Resource, site: Site) -> Finding:
+        rid, rtype, where = res.id, res.type, res.pointer
         off = site.off_value()
         shown = _show(off)
         if site.value is MISSING:
@@ -70,27 +72,16 @@ or by anyone with the permission: applied only with `--unsafe-fixes`.
                 f"{rid} ({rtype}) does not set {site.label}, and this type's deletion protection is on by default: "
                 "deleting the stack fails until it is turned off"
             )
-            prop = site.label.split("/")[0]
-            if has_props:
-                patch: list[dict[str, Any]] = [{"op": "add", "path": site.path, "value": off}]
-            else:
-                patch = [{"op": "add", "path": where + "/Properties", "value": {prop: off}}]
+            # a type protected by default keeps the setting at the top of Properties (the data table)
+            patch = [set_property(where, res.body, site.label, off)]
             fix_message = f"Add {site.label}: {shown} (the resource can be deleted with the stack)"
-            return self.finding(
-                ctx,
-                where,
-                message,
-                fix=Fix(applicability=Applicability.UNSAFE, message=fix_message, patch=patch),
-                at_key=True,
-            )
+            return self.finding(ctx, where, message, fix=Fix.unsafe(fix_message, patch), at_key=True)
         message = (
             f"{rid} ({rtype}) turns deletion protection on ({site.label}: {_show(site.value)}): CloudFormation cannot "
             "delete it, so deleting the stack fails"
         )
-        fix = Fix(
-            applicability=Applicability.UNSAFE,
-            message=f"Set {site.label} to {shown} (the resource can be deleted with the stack)",
-            patch=[{"op": "replace", "path": site.path, "value": off}],
+        fix = Fix.unsafe(
+            f"Set {site.label} to {shown} (the resource can be deleted with the stack)", [Op.replace(site.path, off)]
         )
         return self.finding(ctx, site.path, message, fix=fix)
 

@@ -38,19 +38,21 @@ one of its possible values keeps the resource (`Retain`, `RetainExceptOnCreate`,
 parameter's `AllowedValues` (else its `Default`) are read; nothing is evaluated. Part of
 the `destroyable` profile: reported only with `--profile destroyable`.
 
+### Not reported
+A computed value whose every possible value is `Delete` (or protection off).
+
 ## Why
 Such templates usually serve production and ephemeral stacks at once, choosing per
 environment. Whether an ephemeral stack is destroyable then depends on the values it is
 deployed with, which the template alone does not say.
 
-## Fix
-None: cfnfix does not rewrite values behind conditions, since the other branch is usually
-right for production. Check that ephemeral deployments select the `Delete` / unprotected
-branch (the condition's parameters), or make every branch `Delete` if the template only
-serves ephemeral stacks.
+## Not fixed
+Check that ephemeral deployments select the `Delete` / unprotected branch (the condition's
+parameters), or make every branch `Delete` if the template only serves ephemeral stacks.
 
-## Not reported
-A computed value whose every possible value is `Delete` (or protection off).
+## Fix safety
+**None**: cfnfix does not rewrite values behind conditions, since the other branch is usually
+right for production.
 """
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:

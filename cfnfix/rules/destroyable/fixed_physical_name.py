@@ -41,9 +41,12 @@ buckets): the second copy fails with "already exists", and so does a re-creation
 leftover of the previous stack is still there (a bucket that could not be emptied, a
 retained resource, a log group Lambda created).
 
-## Remedy (no automatic fix)
+## Not fixed
 Leave the name out (CloudFormation then generates a unique one) or derive it from the
-stack: `!Sub ${AWS::StackName}-orders`. Not automatic: other systems may use the name.
+stack: `!Sub ${AWS::StackName}-orders`.
+
+## Fix safety
+**None**: not automatic, since other systems may use the name.
 """
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:

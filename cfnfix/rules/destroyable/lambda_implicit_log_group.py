@@ -43,7 +43,7 @@ part of the stack: deleting the stack leaves it, with its logs kept forever unle
 retention is set. With a fixed `FunctionName`, the next copy of the stack that declares
 the log group itself fails with "already exists".
 
-## Remedy (no automatic fix)
+## Not fixed
 Declare the log group in the stack, so it is created before the function runs and
 deleted with the stack:
 
@@ -55,9 +55,11 @@ FunctionLogGroup:
     RetentionInDays: 7
 ```
 
-or point `LoggingConfig.LogGroup` at a log group of the stack. Not written by cfnfix: on a
-stack that already ran the function, the new log group collides with the one Lambda
-created (delete that one first).
+or point `LoggingConfig.LogGroup` at a log group of the stack.
+
+## Fix safety
+**None**: cfnfix does not write the log group: on a stack that already ran the function, the
+new log group collides with the one Lambda created (delete that one first).
 """
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Finding, Fix, Severity
 from ...template.model import resources
 from ..base import RuleContext
+from ..fixes import set_property
 from ._common import DestroyableRule, pointer, scalar, summary, table
 
 
@@ -39,8 +40,8 @@ deleted unless that option is set: the stack's deletion fails with `DELETE_FAILE
 Set the option to `true`: CloudFormation then deletes the content with the resource. A
 computed value is reported without a fix.
 
-## Safety: unsafe
-After the fix, deleting the stack deletes every image (or named query) with it, including
+## Fix safety
+**Unsafe**: after the fix, deleting the stack deletes every image (or named query) with it, including
 ones pushed from outside the stack: applied only with `--unsafe-fixes`.
 """
 
@@ -64,18 +65,8 @@ ones pushed from outside the stack: applied only with `--unsafe-fixes`.
                     ctx, res.pointer + pointer("Properties", prop), message + f" ({prop} is computed: not rewritten)"
                 )
                 continue
-            yield self.finding(
-                ctx, res.pointer, message, fix=_fix(res.pointer, res.body, prop, value, what), at_key=True
+            new: Any = "true" if isinstance(value, str) else True
+            fix = Fix.unsafe(
+                f"Set {prop}: true (the {what} are deleted with it)", [set_property(res.pointer, res.body, prop, new)]
             )
-
-
-def _fix(where: str, body: dict[str, Any], prop: str, value: Any, what: str) -> Fix:
-    new: Any = "true" if isinstance(value, str) else True
-    if isinstance(body.get("Properties"), dict):
-        op = "replace" if prop in body["Properties"] else "add"
-        patch = [{"op": op, "path": where + pointer("Properties", prop), "value": new}]
-    else:
-        patch = [{"op": "add", "path": where + "/Properties", "value": {prop: new}}]
-    return Fix(
-        applicability=Applicability.UNSAFE, message=f"Set {prop}: true (the {what} are deleted with it)", patch=patch
-    )
+            yield self.finding(ctx, res.pointer, message, fix=fix, at_key=True)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Finding, Severity
 from ...template.model import resources
 from ..base import RuleContext
-from ._common import DestroyableRule, pointer, summary
+from ..fixes import deletable_database
+from ._common import DestroyableRule, summary
 
 CLUSTER = "AWS::RDS::DBCluster"
 INSTANCE = "AWS::RDS::DBInstance"
@@ -66,14 +66,14 @@ property: E3002) is removed. Under this profile CFX201 (`rds-deletion-snapshot`)
 reports the case `DeletionProtection: false` only, stands down; the `rds-deletion-style`
 setting does not apply here.
 
-## Option
+### Option
 `[rules.rds-snapshot-default] types = ["AWS::S3::Bucket", "AWS::DynamoDB::Table", …]`
 asks for an explicit `DeletionPolicy: Delete` on more types, although they default to it
 (for pipelines, or cfn-lint's informational I3011, that want every stateful resource to
 state its policy). For those types the fix changes nothing CloudFormation does.
 
-## Safety: unsafe
-After the fix, deleting the stack, removing the database from the template or an update
+## Fix safety
+**Unsafe**: after the fix, deleting the stack, removing the database from the template or an update
 that replaces it destroys the data **without a final snapshot**: applied only with
 `--unsafe-fixes`.
 """
@@ -90,7 +90,13 @@ that replaces it destroys the data **without a final snapshot**: applied only wi
                     f"{res.id} ({res.type}) has no explicit DeletionPolicy (required for this type by the rule option "
                     "'types'; it defaults to Delete)"
                 )
-                yield self.finding(ctx, res.pointer, message, fix=_fix(res.pointer, res.body, {}), at_key=True)
+                yield self.finding(
+                    ctx,
+                    res.pointer,
+                    message,
+                    fix=deletable_database(res.pointer, res.body, drop_skip_final_snapshot=False),
+                    at_key=True,
+                )
                 continue
             if res.type == INSTANCE and any(k in res.props for k in _NOT_STANDALONE):
                 continue
@@ -99,17 +105,4 @@ that replaces it destroys the data **without a final snapshot**: applied only wi
                 f"{res.id} ({res.type}) has no DeletionPolicy, so this {kind} keeps CloudFormation's default "
                 "Snapshot: deleting the stack leaves a final snapshot behind"
             )
-            yield self.finding(ctx, res.pointer, message, fix=_fix(res.pointer, res.body, res.props), at_key=True)
-
-
-def _fix(where: str, body: dict[str, Any], props: dict[str, Any]) -> Fix:
-    patch: list[dict[str, Any]] = [{"op": "add", "path": where + "/DeletionPolicy", "value": "Delete"}]
-    parts = ["DeletionPolicy: Delete"]
-    if "UpdateReplacePolicy" not in body:
-        patch.append({"op": "add", "path": where + "/UpdateReplacePolicy", "value": "Delete"})
-        parts.append("UpdateReplacePolicy: Delete")
-    message = f"Add {' and '.join(parts)} (no final snapshot on delete or replacement)"
-    if "SkipFinalSnapshot" in props:
-        patch.append({"op": "remove", "path": where + pointer("Properties", "SkipFinalSnapshot")})
-        message += "; remove the SkipFinalSnapshot property, which CloudFormation rejects (E3002)"
-    return Fix(applicability=Applicability.UNSAFE, message=message, patch=patch)
+            yield self.finding(ctx, res.pointer, message, fix=deletable_database(res.pointer, res.body), at_key=True)

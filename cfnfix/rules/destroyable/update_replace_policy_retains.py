@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Finding, Fix, Op, Severity
 from ...template.model import resources
 from ..base import RuleContext
 from ._common import RETAINING_REPLACE, DestroyableRule, summary
@@ -38,8 +38,8 @@ is no longer part of the stack: deleting the stack later does not remove it.
 `UpdateReplacePolicy: Delete` (what CloudFormation does when the attribute is absent). A
 policy computed with `Fn::If` or a parameter is not rewritten (CFX254 reports it).
 
-## Safety: unsafe
-After the fix, an update that replaces the resource **deletes the old one and its data,
+## Fix safety
+**Unsafe**: after the fix, an update that replaces the resource **deletes the old one and its data,
 with no snapshot**: applied only with `--unsafe-fixes`.
 """
 
@@ -54,9 +54,8 @@ with no snapshot**: applied only with `--unsafe-fixes`.
                 f"{res.id} ({res.type or 'no type'}) has UpdateReplacePolicy: {value}: an update that replaces it keeps "
                 f"{kept} outside the stack, and deleting the stack does not remove it"
             )
-            fix = Fix(
-                applicability=Applicability.UNSAFE,
-                message="Set UpdateReplacePolicy: Delete (the replaced resource and its data are deleted)",
-                patch=[{"op": "replace", "path": res.pointer + "/UpdateReplacePolicy", "value": "Delete"}],
+            fix = Fix.unsafe(
+                "Set UpdateReplacePolicy: Delete (the replaced resource and its data are deleted)",
+                [Op.replace(res.pointer + "/UpdateReplacePolicy", "Delete")],
             )
             yield self.finding(ctx, res.pointer + "/UpdateReplacePolicy", message, fix=fix)

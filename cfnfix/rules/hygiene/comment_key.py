@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from ...document.pointer import make_pointer
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Op, Severity
 from ..base import Rule, RuleContext
+from ..fixes import guarded_remove
 from ._names import is_comment_entry, is_empty
 
 #: Sections whose keys are logical names.
@@ -29,21 +30,24 @@ class CommentKey(Rule):
     )
     deployment_impact = "CloudFormation rejects the template: the entry is not a valid logical ID and has no Type."
     explanation: ClassVar[str] = """\
-## What is wrong
-JSON has no comments, so templates sometimes label their parts with entries such as
-`"/* ===== NETWORKING ===== */": {}` or `"// storage": ""` inside `Resources` (or
-`Parameters`, `Mappings`, `Conditions`, `Outputs`). CloudFormation reads them as logical IDs:
-the name is invalid and the entry has no `Type`, so the template is rejected (cfn-lint E3001
-and friends). Renaming the key (what CFX101 would do to any invalid name) leaves an entry
-that still cannot deploy: CFX101 leaves such keys to this rule.
+## What
+An entry written as a comment inside `Resources` (or `Parameters`, `Mappings`, `Conditions`,
+`Outputs`): JSON has no comments, so templates sometimes label their parts with entries such
+as `"/* ===== NETWORKING ===== */": {}` or `"// storage": ""`.
 
 A key counts as a comment when it is `/* … */`, starts with `//` or `#`, or starts with a run
 of three or more decoration characters (`=====`, `-----`, `*****`).
 
-## The fix
+## Why
+CloudFormation reads such entries as logical IDs: the name is invalid and the entry has no
+`Type`, so the template is rejected (cfn-lint E3001 and friends). Renaming the key (what
+CFX101 would do to any invalid name) leaves an entry that still cannot deploy: CFX101 leaves
+such keys to this rule.
+
+## Fix
 The entry is removed. Nothing refers to it (a comment has no references).
 
-## Safety
+## Fix safety
 **Safe** when the value is empty (`{}`, `[]`, `""`, null): such an entry cannot deploy and
 carries no data. When the value is a note (`"// TODO": "add alarms"`), removing it loses that
 text: the fix is **unsafe** and the finding quotes the note. An entry with any other value
@@ -62,18 +66,10 @@ text: the fix is **unsafe** and the finding quotes the note. An entry with any o
                     continue
                 path = make_pointer([section, key])
                 if is_empty(value):
-                    fix = Fix(
-                        applicability=Applicability.SAFE,
-                        message=f"remove the comment entry {key!r}",
-                        patch=[{"op": "remove", "path": path}],
-                    )
+                    fix = Fix.safe(f"remove the comment entry {key!r}", [Op.remove(path)])
                     message = f"{section} entry {key!r} is a comment, not a logical ID (its value is empty); remove it"
                 else:
-                    fix = Fix(
-                        applicability=Applicability.UNSAFE,
-                        message=f"remove the comment entry {key!r} and its note",
-                        patch=[{"op": "test", "path": path, "value": value}, {"op": "remove", "path": path}],
-                    )
+                    fix = Fix.unsafe(f"remove the comment entry {key!r} and its note", guarded_remove(path, value))
                     message = (
                         f"{section} entry {key!r} is a comment, not a logical ID; removing it loses its note {value!r}"
                     )

@@ -25,16 +25,20 @@ class JsonTrailingCommaOrComment(Rule):
     summary = "JSON template with trailing commas or // and /* */ comments, which JSON (and CloudFormation) rejects"
     doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html"
     fix_applicability = Applicability.SAFE
+    repairs_text = True
     cfn_lint_ids = ("E0000",)
     root_cause = "The template was written like JavaScript (or JSON5): comments to label sections, a comma after the last member."
     deployment_impact = "CloudFormation cannot parse the template and rejects it before anything is created."
     explanation: ClassVar[str] = """\
-## What is wrong
-JSON allows no comments and no comma after the last member of an object or array. A JSON
-template with `// …`, `/* … */` or `"a": 1,}` does not parse: CloudFormation rejects it, and
-cfn-lint reports E0000. Editors that accept JSON5 or JSONC hide the problem.
+## What
+A JSON template with comments (`// …`, `/* … */`) or a comma after the last member of an
+object or array (`"a": 1,}`).
 
-## The fix
+## Why
+JSON allows neither: the template does not parse, CloudFormation rejects it, and cfn-lint
+reports E0000. Editors that accept JSON5 or JSONC hide the problem.
+
+## Fix
 When removing exactly those characters makes the text parse, cfnfix removes them, before
 any other rule runs: the comments, the trailing commas, the blanks a removal leaves at the
 end of a line, and a line that held only a comment. Nothing else changes; text inside
@@ -45,7 +49,7 @@ Any other syntax error (a YAML block pasted into JSON, a duplicate key, a missin
 after the document) stays an error with its line and column: there is no single right
 repair for it.
 
-## Safety
+## Fix safety
 **Safe**: the template means exactly what it meant with the comments and commas ignored
 (checked: both texts parse to the same data). The comments' text is lost; JSON cannot keep it
 (convert the template to YAML to have comments).
@@ -58,7 +62,7 @@ repair for it.
             return
         for removal in doc.repair.removals:
             line, column = doc.lines.line_col(removal.start)
-            fix = Fix(applicability=Applicability.SAFE, message=f"remove the {removal.kind}", patch=[])
+            fix = Fix.safe(f"remove the {removal.kind}")
             yield Finding(
                 rule_id=self.id,
                 rule_name=self.name,

@@ -6,10 +6,11 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from ...document.pointer import make_pointer
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Op, Severity
 from ...template.model import resources
 from ...template.references import sub_variables
 from ..base import Rule, RuleContext
+from ..fixes import guarded_remove, remove_items
 
 
 def _targets(value: Any, found: set[str]) -> None:
@@ -69,20 +70,23 @@ class RedundantDependsOn(Rule):
     )
     deployment_impact = "None: the order is the same. The redundant entries hide the real, non-obvious dependencies."
     explanation: ClassVar[str] = """\
-## What is wrong
-CloudFormation creates a resource after every resource its properties refer to with `Ref`,
-`Fn::GetAtt` or `${Name}` in `Fn::Sub`. A `DependsOn` entry naming such a resource says it
-twice (cfn-lint W3005), and hides the entries that matter: those for dependencies no
-reference shows (an IAM policy a function needs, a route before an instance).
+## What
+A `DependsOn` entry naming a resource that the resource's properties already refer to with
+`Ref`, `Fn::GetAtt` or `${Name}` in `Fn::Sub` (cfn-lint W3005).
 
-## The fix
+## Why
+CloudFormation creates a resource after every resource its properties refer to, so such an
+entry says it twice, and hides the entries that matter: those for dependencies no reference
+shows (an IAM policy a function needs, a route before an instance).
+
+## Fix
 The redundant entries are removed from `DependsOn` (the whole attribute when none is left).
 Only references in `Properties` count, and none inside `Fn::If` (a branch may not be taken,
 and then the reference does not order anything). SAM resources are skipped: the transform
 moves their properties to other generated resources, so a reference does not always order
 the resource itself.
 
-## Safety
+## Fix safety
 **Safe**: the creation and deletion order is unchanged, since the references remain.
 """
 
@@ -104,11 +108,10 @@ the resource itself.
             path = make_pointer(["Resources", res.id, "DependsOn"])
             names = ", ".join(repr(entries[i]) for i in redundant)
             if len(redundant) == len(entries):
-                patch = [{"op": "remove", "path": path}]
+                patch = guarded_remove(path, depends)
             else:
-                patch = [{"op": "remove", "path": f"{path}/{i}"} for i in sorted(redundant, reverse=True)]
-            patch.insert(0, {"op": "test", "path": path, "value": depends})
-            fix = Fix(applicability=Applicability.SAFE, message=f"remove {names} from DependsOn", patch=patch)
+                patch = [Op.test(path, depends), *remove_items(path, redundant)]
+            fix = Fix.safe(f"remove {names} from DependsOn", patch)
             message = f"{res.id} DependsOn {names}, which its Properties already reference (Ref/GetAtt/Sub): the entry is redundant"
             where = path if isinstance(depends, str) else f"{path}/{redundant[0]}"
             yield self.finding(ctx, where, message, fix=fix)

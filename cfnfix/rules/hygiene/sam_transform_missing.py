@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from ...document.pointer import make_pointer
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Op, Patch, Severity
 from ..base import Rule, RuleContext
 
 SAM = "AWS::Serverless-2016-10-31"
@@ -52,18 +52,22 @@ class SamTransformMissing(Rule):
         "Globals section are unknown."
     )
     explanation: ClassVar[str] = f"""\
-## What is wrong
-`AWS::Serverless::Function`, the other `AWS::Serverless::*` types, the `Globals` section and
-the `IgnoreGlobals` attribute exist only in AWS SAM: CloudFormation understands them only when
-the template declares `Transform: {SAM}`, which expands them into plain resources. Without
-it, the template is rejected (cfn-lint E3038, E3724, E3066).
+## What
+A template that uses `AWS::Serverless::Function`, the other `AWS::Serverless::*` types, the
+`Globals` section or the `IgnoreGlobals` attribute, and does not declare
+`Transform: {SAM}`.
 
-## The fix
+## Why
+These exist only in AWS SAM: CloudFormation understands them only when the template declares
+the transform, which expands them into plain resources. Without it, the template is rejected
+(cfn-lint E3038, E3724, E3066).
+
+## Fix
 `Transform: {SAM}` is added at the top level. When the template already has other
 transforms, SAM's is added to the list: after `AWS::LanguageExtensions` (which must run
 first), before any other. A `Transform` written with an intrinsic function is left alone.
 
-## Safety
+## Fix safety
 **Safe**: the template cannot be deployed without it, and with it the resources mean what
 their SAM types say.
 """
@@ -84,23 +88,19 @@ their SAM types say.
         more = (
             f" (and {len(signals) - 1} more SAM construct{'s' if len(signals) > 2 else ''})" if len(signals) > 1 else ""
         )
-        patch: list[dict[str, Any]] | None
+        patch: Patch | None
         if transform is None:
-            patch = [{"op": "add", "path": "/Transform", "value": SAM}]
+            patch = [Op.add("/Transform", SAM)]
         elif isinstance(transform, str):
             value = [transform, SAM] if transform in _BEFORE else [SAM, transform]
-            patch = [{"op": "replace", "path": "/Transform", "value": value}]
+            patch = [Op.replace("/Transform", value)]
         elif isinstance(transform, list) and all(isinstance(t, str) for t in transform):
             index = max((i + 1 for i, t in enumerate(transform) if t in _BEFORE), default=0)
-            patch = [{"op": "add", "path": f"/Transform/{index}", "value": SAM}]
+            patch = [Op.add(f"/Transform/{index}", SAM)]
         else:
             patch = None
         message = f"{what[0].upper()}{what[1:]}{more} needs Transform: {SAM}, which the template does not declare"
-        fix = (
-            None
-            if patch is None
-            else Fix(applicability=Applicability.SAFE, message=f"add the {SAM} transform", patch=patch)
-        )
+        fix = None if patch is None else Fix.safe(f"add the {SAM} transform", patch)
         finding = self.finding(ctx, "", message, fix=fix)
         line, column = ctx.document.locate(at)
         yield finding.model_copy(update={"line": line, "column": column})

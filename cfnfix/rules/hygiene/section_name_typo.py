@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from ...document.pointer import make_pointer
 from ...findings import Applicability, Finding, Fix, Severity
 from ..base import Rule, RuleContext
+from ..fixes import rename_key
 from ._names import close_names, is_comment_key, sections_table
 
 
@@ -26,22 +27,26 @@ class SectionNameTypo(Rule):
         "CloudFormation rejects a template with an unknown top-level section (SAM an unknown Globals key)."
     )
     explanation: ClassVar[str] = """\
-## What is wrong
-A template's top level may only have `AWSTemplateFormatVersion`, `Description`, `Metadata`,
+## What
+A top-level key, or a key of `Globals`, that is not a section name. A template's top level
+may only have `AWSTemplateFormatVersion`, `Description`, `Metadata`,
 `Parameters`, `Rules`, `Mappings`, `Conditions`, `Transform`, `Resources`, `Outputs` (and
 `Globals` in SAM templates); `Globals` may only have `Function`, `Api`, `HttpApi`,
 `SimpleTable`, `StateMachine`, `LayerVersion`, `CapacityProvider`, `WebSocketApi` (the lists
-come from cfn-lint's bundled schemas, `scripts/gen_template_sections.py`). Anything else
-makes CloudFormation (or the SAM transform) reject the template (cfn-lint E1001, E3724).
+come from cfn-lint's bundled schemas, `scripts/gen_template_sections.py`).
 
-## The fix
+## Why
+Anything else makes CloudFormation (or the SAM transform) reject the template (cfn-lint
+E1001, E3724).
+
+## Fix
 An unknown key is renamed to the one it can only mean — the same ignoring case
 (`resources`), the same up to a plural `s` (`Parameter`, `Functions`), or the single nearest
 name within two edits (`Ouputs`) — when the template does not have that section already.
 The key keeps its place and its contents. Two equally close candidates: no fix, the finding
 lists both. Comment-like keys are left to CFX802.
 
-## Safety
+## Fix safety
 **Safe**: the template as written is rejected, so nothing deployed depends on the old
 spelling, and the renamed section means what its contents say.
 """
@@ -68,11 +73,7 @@ spelling, and the renamed section means what its contents say.
             free = [m for m in meant if m not in block]
             if len(free) == 1:
                 target = free[0]
-                fix = Fix(
-                    applicability=Applicability.SAFE,
-                    message=f"rename {key!r} to {target!r}",
-                    patch=[{"op": "move", "from": path, "path": make_pointer([*base, target])}],
-                )
+                fix = Fix.safe(f"rename {key!r} to {target!r}", [rename_key(make_pointer(base), key, target)])
                 message = f"Unknown {what} {key!r}: it can only mean {target!r}; rename it"
                 yield self.finding(ctx, path, message, fix=fix, at_key=True)
             elif len(meant) == 1:

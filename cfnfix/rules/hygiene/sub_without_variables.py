@@ -44,12 +44,14 @@ class SubWithoutVariables(Rule):
     root_cause = "Sub was used by habit, or the variable it once had was removed."
     deployment_impact = "None: the value is the same. The Sub makes readers look for a variable that is not there."
     explanation: ClassVar[str] = """\
-## What is wrong
-`Fn::Sub` substitutes `${Name}` variables. A string without any (`!Sub "my-bucket"`) evaluates
-to itself: the function is noise, and readers look for a variable that is not there
-(cfn-lint W1020).
+## What
+An `Fn::Sub` whose string has no `${Name}` variable (`!Sub "my-bucket"`; cfn-lint W1020).
 
-## The fix
+## Why
+`Fn::Sub` substitutes `${Name}` variables; a string without any evaluates to itself: the
+function is noise, and readers look for a variable that is not there.
+
+## Fix
 The `Fn::Sub` (`!Sub`) is replaced by the string it evaluates to. `${!Literal}` is Sub's way
 to write a literal `${Literal}`, so it becomes `${Literal}` in the plain string. The list form
 with an empty variable map (`[text, {}]`) is treated the same; a non-empty map is left alone.
@@ -60,7 +62,7 @@ plainly, `Hello ${Queue}` reads as a `Fn::Sub` that was lost (CFX705 and cfn-lin
 so), and wrapping it again would deploy the queue's URL instead of the text. There the Sub is
 what keeps the text literal.
 
-## Safety
+## Fix safety
 **Safe**: the property receives exactly the same string.
 """
 

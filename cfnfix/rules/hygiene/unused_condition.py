@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from ...document.pointer import make_pointer
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Op, Severity
 from ...template.model import iter_strings
 from ...template.references import Kind, ReferenceIndex
 from ..base import Rule, RuleContext
@@ -75,19 +75,22 @@ class UnusedCondition(Rule):
     root_cause = "The resource or output that used the condition was removed or renamed, and the condition stayed."
     deployment_impact = "None: CloudFormation evaluates it and uses it nowhere. It misleads readers."
     explanation: ClassVar[str] = """\
-## What is wrong
+## What
 A condition that no resource (`Condition:`), output, `Fn::If`, `Condition` function in another
-condition, or rule uses has no effect (cfn-lint W8001). It is usually left over from a
-resource that was removed, and it misleads the reader about what the template does.
+condition, or rule uses (cfn-lint W8001).
 
-## The fix
+## Why
+Such a condition has no effect. It is usually left over from a resource that was removed,
+and it misleads the reader about what the template does.
+
+## Fix
 The condition is removed; when it is the last one, the `Conditions` section goes with it.
 A condition that only unused conditions use is unused too: it is reported, and removed, with
 them (so `check` and `apply` count the same). A condition whose name appears as any string
 elsewhere in the template (a use cfnfix might not recognise) is kept, with the conditions it
 uses.
 
-## Safety
+## Fix safety
 **Safe**: nothing evaluates the condition's result, so removing it changes no resource.
 """
 
@@ -101,11 +104,7 @@ uses.
         for name in unused:
             path = make_pointer(["Conditions", name])
             target = "/Conditions" if len(unused) == len(conditions) else path
-            fix = Fix(
-                applicability=Applicability.SAFE,
-                message=f"remove the unused condition {name!r}",
-                patch=[{"op": "remove", "path": target}],
-            )
+            fix = Fix.safe(f"remove the unused condition {name!r}", [Op.remove(target)])
             users = unused[name]
             why = (
                 f"is used only by {'the unused condition' if len(users) == 1 else 'unused conditions'} "

@@ -52,14 +52,18 @@ class UpdateReplacePolicyMissing(Rule):
         "although the DeletionPolicy says to keep it."
     )
     explanation: ClassVar[str] = """\
-## What is wrong
+## What
+A resource with `DeletionPolicy: Retain` (or `Snapshot`, `RetainExceptOnCreate`) and no
+`UpdateReplacePolicy`, or the reverse (cfn-lint W3011).
+
+## Why
 `DeletionPolicy: Retain` (or `Snapshot`) keeps a resource's data when the stack deletes it.
 When an *update* replaces the resource (a property that requires replacement changed),
 CloudFormation deletes the old one according to `UpdateReplacePolicy`, whose default is
-`Delete`: the data the DeletionPolicy was meant to protect is lost (cfn-lint W3011). The
+`Delete`: the data the DeletionPolicy was meant to protect is lost. The
 reverse — `UpdateReplacePolicy` without `DeletionPolicy` — has the same hole on deletion.
 
-## The fix
+## Fix
 The missing attribute is added with the same value, right beside the one that is there:
 `UpdateReplacePolicy: Retain` next to `DeletionPolicy: Retain`, `Snapshot` next to
 `Snapshot`; `DeletionPolicy: RetainExceptOnCreate` gets `UpdateReplacePolicy: Retain` (the
@@ -68,9 +72,10 @@ one it has). A policy written with an intrinsic function is left alone; so are
 policy on a type that cannot take snapshots (CloudFormation rejects it already: copying it
 would only add a second error). The message says the resource's data is lost only for types
 that hold data (a bucket, a table, a database …); for others (a bucket policy, an IAM user)
-it says the resource itself is deleted.
+it says the resource itself is deleted. Under the `destroyable` profile the rule stands down
+(CFX250 and CFX251 turn both policies to `Delete`).
 
-## Safety
+## Fix safety
 **Unsafe**: after the fix, an update that replaces the resource keeps the old one (and its
 cost, and its name, which may make the replacement fail when the name is fixed) instead of
 deleting it. That is what the existing policy asks for, but it changes what an update does:
@@ -93,9 +98,9 @@ review it.
             value = res.body[source]
             if not isinstance(value, str) or value not in table:
                 continue
+            new = table[value]
             if value == "Snapshot" and res.type not in snapshot_types():
                 continue  # CloudFormation rejects Snapshot here already: copying it adds a second error
-            new = table[value]
             here = make_pointer(["Resources", res.id, source])
             fix = Fix.unsafe(
                 f"add {missing}: {new}",

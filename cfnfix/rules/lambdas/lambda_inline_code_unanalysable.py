@@ -20,16 +20,23 @@ class LambdaInlineCodeUnanalysable(Rule):
     severity = Severity.LOW
     summary = "Inline Python Lambda code is computed (Fn::Join with references, Fn::If …) and cannot be checked."
     explanation = """\
-cfnfix checks inline Python code (`Code.ZipFile`, SAM `InlineCode`) for imports the runtime
-does not provide (CFX401) and for syntax errors (CFX402). It can read the code when it is a
-string, an `Fn::Sub` template (placeholders are neutralised), or an `Fn::Join` of literal
-strings. Code built any other way — `Fn::Join` with `Ref`/`Fn::GetAtt` parts, `Fn::If`, a
-`Ref` to a parameter — is only known at deployment, and code using syntax newer than the
-Python cfnfix runs on cannot be parsed here; this finding says that those checks did not
-run, so a clean report is not mistaken for a clean function.
+## What
+Inline Python code (`Code.ZipFile`, SAM `InlineCode`) that cfnfix cannot read or parse here.
+It can read the code when it is a string, an `Fn::Sub` template (placeholders are
+neutralised), or an `Fn::Join` of literal strings. Code built any other way — `Fn::Join`
+with `Ref`/`Fn::GetAtt` parts, `Fn::If`, a `Ref` to a parameter — is only known at
+deployment, and code using syntax newer than the Python cfnfix runs on cannot be parsed here.
 
-**Fix:** none. Prefer `Fn::Sub` over `Fn::Join` for inline code: it keeps the code readable
-and checkable.
+## Why
+cfnfix checks inline Python code for imports the runtime does not provide (CFX401) and for
+syntax errors (CFX402). This finding says that those checks did not run, so a clean report
+is not mistaken for a clean function.
+
+## Not fixed
+Prefer `Fn::Sub` over `Fn::Join` for inline code: it keeps the code readable and checkable.
+
+## Fix safety
+**None**: there is nothing to repair, only code cfnfix could not check.
 """
     doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-code.html"
     root_cause = "The code is assembled from intrinsic functions whose values are only known at deployment."

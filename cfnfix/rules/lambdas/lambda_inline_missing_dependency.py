@@ -13,10 +13,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ...document.pointer import make_pointer
-from ...findings import Applicability, Finding, Fix, Op, Operation, Severity
+from ...findings import Applicability, Finding, Fix, Op, Operation, Patch, Severity
 from ...template.model import MAX_PARAMETERS
 from ...template.naming import MAX_LENGTH, NameAllocator
 from ..base import Rule, RuleContext
+from ..fixes import append_items
 from ._lambda import MAX_LAYERS, Function
 from ._lambda_inline import InlinePython, inline_python
 from ._python_code import Import, analyse
@@ -192,47 +193,59 @@ class LambdaInlineMissingDependency(Rule):
     severity = Severity.HIGH
     summary = "Inline Python Lambda code imports a package the runtime does not have (pymysql, yaml, requests …)."
     explanation = f"""\
-Inline code (`Code.ZipFile`, SAM `InlineCode`) becomes the function's only file, `index.py`.
-It can import the standard library of the runtime's Python version, the AWS SDK that every
-Python runtime ships (`boto3`, `botocore` and their dependencies `jmespath`, `s3transfer`,
-`dateutil`, `urllib3`, `six`), and `cfnresponse`, which CloudFormation adds for the exact
-statement `import cfnresponse` (SAM's `InlineCode` becomes `Code.ZipFile`, so it gets it
-too). Anything else — `pymysql`, `yaml`, `requests`, `psycopg2` — fails at the first
-invocation with `Runtime.ImportModuleError`; a custom resource then leaves the stack waiting
-for a response for up to an hour.
+## What
+An import in a Python function's inline code (`Code.ZipFile`, SAM `InlineCode`) of a module
+that neither the runtime nor a layer of the function provides: `pymysql`, `yaml`, `requests`,
+`psycopg2` …
 
 cfnfix parses the code with `ast` (never runs it) and checks every import against a bundled
 table of standard library module names for Python 3.8–3.14 (`sys.stdlib_module_names`
-exists only for the running interpreter). Not reported: relative imports; imports guarded
-by `try: … except ImportError` (also `ModuleNotFoundError`, `Exception`, bare `except`),
-since the code is written to run without them; imports under `if TYPE_CHECKING:`; imports a
-layer of the function already provides — judged by name: a layer entry (ARN, `Ref` target,
-`Fn::Sub` text) containing the package or import name, such as `PyMySQLLayerArn` or
-`arn:aws:lambda:…:layer:pymysql:3`, or an AWS-published layer known to contain it (AWS SDK
-for pandas: pymysql, pg8000, redshift_connector, …). Modules from layers cfnfix cannot see
-into can be listed in the option `provided = ["mymodule"]`.
+exists only for the running interpreter).
 
-**Fix (safe) for an import the code never uses:** the import line is removed (the code
-never names the module — not even in a string — and reaches no names dynamically through
-`globals()`, `eval` and the like; only an import alone on its line, and never the only
-statement of a block). An unused `import pymysql` needs no layer: it can only fail.
+### Not reported
+Relative imports; imports guarded by `try: … except ImportError` (also
+`ModuleNotFoundError`, `Exception`, bare `except`), since the code is written to run without
+them; imports under `if TYPE_CHECKING:`; imports a layer of the function already provides —
+judged by name: a layer entry (ARN, `Ref` target, `Fn::Sub` text) containing the package or
+import name, such as `PyMySQLLayerArn` or `arn:aws:lambda:…:layer:pymysql:3`, or an
+AWS-published layer known to contain it (AWS SDK for pandas: pymysql, pg8000,
+redshift_connector, …). Modules from layers cfnfix cannot see into can be listed in the
+option `provided = ["mymodule"]`.
 
-**Fix (unsafe):** for each missing package the code uses, a template parameter `<Package>LayerArn`
+## Why
+Inline code becomes the function's only file, `index.py`. It can import the standard
+library of the runtime's Python version, the AWS SDK that every Python runtime ships
+(`boto3`, `botocore` and their dependencies `jmespath`, `s3transfer`, `dateutil`, `urllib3`,
+`six`), and `cfnresponse`, which CloudFormation adds for the exact statement
+`import cfnresponse` (SAM's `InlineCode` becomes `Code.ZipFile`, so it gets it too). Anything else fails at the first invocation with `Runtime.ImportModuleError`; a
+custom resource then leaves the stack waiting for a response for up to an hour.
+
+## Fix
+An import the code never uses is removed: the code never names the module — not even in a
+string — and reaches no names dynamically through `globals()`, `eval` and the like (only an
+import alone on its line, and never the only statement of a block). An unused `import
+pymysql` needs no layer: it can only fail.
+
+For each missing package the code uses, a template parameter `<Package>LayerArn`
 (`Type: String`, a description, `AllowedPattern` for a layer version ARN) is added — or an
 existing one of that name shared, so several functions use one parameter — and `!Ref` to it
 is appended to the function's `Layers` (created when absent; existing entries stay). The
 import name is mapped to the PyPI distribution to put in the layer (`pymysql` → `PyMySQL`,
-`yaml` → `PyYAML`, `psycopg2` → `psycopg2-binary`, `PIL` → `Pillow` …). The fix is unsafe
-because the parameter has no default: creating or updating the stack now requires a layer
-ARN (built with the package under `python/` for the function's runtime and architecture).
+`yaml` → `PyYAML`, `psycopg2` → `psycopg2-binary`, `PIL` → `Pillow` …).
 A standard module the runtime's Python removed (`imp` on python3.12) is reported without a
 layer unless a package replaces it (`distutils` → setuptools, `cgi` → legacy-cgi,
 `asyncore` → pyasyncore). There is no fix when the function would exceed Lambda's {MAX_LAYERS} layers (SAM global
 layers count), when `Layers` is computed, or for `from cfnresponse import …`, which must be
 rewritten as `import cfnresponse`.
+
+## Fix safety
+**Safe** when the fix only removes imports the code never uses: they could only fail, and
+nothing reads the name. **Unsafe** when it adds a layer: the parameter has no default: creating or updating the stack now requires a
+layer ARN (built with the package under `python/` for the function's runtime and
+architecture).
 """
     doc_url = "https://docs.aws.amazon.com/lambda/latest/dg/python-layers.html"
-    fix_applicability = Applicability.UNSAFE
+    fix_applicability = Applicability.SAFE  # removing an unused import; adding a layer is unsafe
     options_model = Options
     root_cause = (
         "Inline code can only use the standard library and the AWS SDK; third-party packages must come from a layer."
@@ -283,7 +296,7 @@ rewritten as `import cfnresponse`.
             still = [m for m in missing if m not in unused]
             fix, why_not = self._fix(ctx, item, still) if still else (None, "")
             if unused and (fix is not None or not still):
-                fix = _with_removal(fix, removal, unused, item)
+                fix = _with_removal(fix, removal, unused)
             message = "; ".join(parts) + (f"; no fix: {why_not}" if why_not else "")
             yield self.finding(ctx, item.pointer, message, fix=fix)
 
@@ -312,17 +325,17 @@ rewritten as `import cfnresponse`.
         new = {name: parameter_spec(m) for name, exists, m in chosen if not exists}
         if len(params or {}) + len(new) > MAX_PARAMETERS:
             return None, f"the template would have more than {MAX_PARAMETERS} parameters"
-        patch: list[dict[str, Any]] = []
+        patch: Patch = []
         if new and params is None:
-            patch.append({"op": "add", "path": "/Parameters", "value": new})
+            patch.append(Op.add("/Parameters", new))
         else:
             for name, spec in new.items():
-                patch.append({"op": "add", "path": make_pointer(["Parameters", name]), "value": spec})
+                patch.append(Op.add(make_pointer(["Parameters", name]), spec))
         refs = [{"Ref": name} for name, _, _ in chosen]
         if fn.layers is None:
-            patch.append({"op": "add", "path": fn.layers_pointer, "value": refs})
+            patch.append(Op.add(fn.layers_pointer, refs))
         else:
-            patch.extend({"op": "add", "path": fn.layers_pointer + "/-", "value": ref} for ref in refs)
+            patch += append_items(fn.layers_pointer, refs)
         bits = []
         if new:
             bits.append(f"add parameter{'s' if len(new) > 1 else ''} {', '.join(new)}")
@@ -330,7 +343,7 @@ rewritten as `import cfnresponse`.
         if shared:
             bits.append(f"share parameter{'s' if len(shared) > 1 else ''} {', '.join(shared)}")
         message = " and ".join(bits) + f"; reference {'it' if len(chosen) == 1 else 'them'} in {fn.name}'s Layers"
-        return Fix(applicability=Applicability.UNSAFE, message=message, patch=patch), ""
+        return Fix.unsafe(message, patch), ""
 
 
 def _code_target(item: InlinePython) -> str | None:
@@ -373,7 +386,7 @@ def _neutral(template: str) -> str:
     return read_source({"Fn::Sub": template}).text or ""
 
 
-def _with_removal(fix: Fix | None, removal: Operation | None, unused: list[Missing], item: InlinePython) -> Fix | None:
+def _with_removal(fix: Fix | None, removal: Operation | None, unused: list[Missing]) -> Fix | None:
     """The fix that removes the unused imports, with the layer fix for the others (unsafe) when there is one."""
     if removal is None:
         return fix

@@ -20,10 +20,9 @@ class LambdaInlineSyntaxError(Rule):
     severity = Severity.HIGH
     summary = "Inline Python Lambda code does not parse for its runtime's Python version."
     explanation = """\
-CloudFormation stores `Code.ZipFile` (SAM: `InlineCode`) as the function's `index.py`
-without looking at it. When the code is not valid Python for the function's runtime, the
-stack deploys, but every invocation fails with `Runtime.UserCodeSyntaxError` — for a custom
-resource, the stack then waits for a response that never comes (up to an hour).
+## What
+Inline code of a Python function (`Code.ZipFile`, SAM: `InlineCode`) that is not valid
+Python for the function's runtime.
 
 cfnfix parses the code with Python's `ast` module (it never runs it) for the runtime's
 version: syntax newer than the runtime (a `match` statement on `python3.9`) counts as an
@@ -34,7 +33,16 @@ that older Python lacks (type parameters, 3.12 f-strings, template strings), a p
 cannot be judged: CFX403 reports that instead. The parser's wording comes from the Python
 cfnfix runs on.
 
-**Fix:** none; the message names the line of the code and the parser's complaint.
+## Why
+CloudFormation stores the code as the function's `index.py` without looking at it: the
+stack deploys, but every invocation fails with `Runtime.UserCodeSyntaxError` — for a custom
+resource, the stack then waits for a response that never comes (up to an hour).
+
+## Not fixed
+The message names the line of the code and the parser's complaint: correct it there.
+
+## Fix safety
+**None**: a syntax error has no single right repair.
 """
     doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-code.html"
     root_cause = "The inline code was edited inside the template, where no editor or linter checks it as Python."

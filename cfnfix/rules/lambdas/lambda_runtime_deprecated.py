@@ -13,8 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ...findings import Applicability, Finding, Fix, Severity
-from ..base import Rule, RuleContext
+from ...findings import Applicability, Finding, Fix, Op, Severity
+from ..base import Rule, RuleContext, Tag
 from ._lambda import Function, functions
 from ._nodejs_code import handler_style
 from ._python_code import Problem, analyse, read_source
@@ -315,19 +315,24 @@ class LambdaRuntimeDeprecated(Rule):
     severity = Severity.HIGH
     summary = "A Lambda function uses a deprecated runtime; the fix moves it to a supported one of the same language where that is enough."
     explanation = """\
+## What
+A Lambda runtime that is deprecated on the day of the check (cfn-lint W2531, E2531, E2533).
+Checked: `Runtime` of `AWS::Lambda::Function` and `AWS::Serverless::Function`, and SAM's
+`Globals.Function.Runtime` (reported once, where it is written), for every runtime family
+cfn-lint knows: Python, Node.js, Java, .NET, Ruby, Go and the OS-only `provided`. The dates
+come from a bundled table regenerated from cfn-lint 1.58's `LmbdRuntimeLifecycle.json`
+(`scripts/gen_lambda_runtimes.py`); the day can be pinned with the option
+`today = "2026-11-28"` (reproducible CI output).
+
+## Why
 Lambda retires runtimes in three steps: on the **deprecation** date it stops security
 patches and support; from the **create-block** date no new function can use the runtime
 (a new stack with the function fails); from the **update-block** date existing functions
 can no longer be updated either, so any stack update touching them fails. The finding's
 severity follows the phase on the day of the check: deprecated → medium, create blocked →
-high, update blocked → critical (cfn-lint W2531, E2531, E2533). Checked: `Runtime` of
-`AWS::Lambda::Function` and `AWS::Serverless::Function`, and SAM's `Globals.Function.Runtime`
-(reported once, where it is written), for every runtime family cfn-lint knows: Python,
-Node.js, Java, .NET, Ruby, Go and the OS-only `provided`. The dates come from a bundled
-table regenerated from cfn-lint 1.58's `LmbdRuntimeLifecycle.json`
-(`scripts/gen_lambda_runtimes.py`); the day can be pinned with the option
-`today = "2026-11-28"` (reproducible CI output).
+high, update blocked → critical.
 
+## Fix
 **Target policy** (option `target-policy`): `latest` (the default) moves to the newest
 supported runtime of the same language (`python3.14`, `nodejs24.x`, `java25`, `ruby4.0`) —
 cfn-lint's successor and Lambda's advice: it is the furthest from its own deprecation, so
@@ -336,8 +341,7 @@ retires. `nearest` moves to the oldest supported runtime newer than the current 
 (`python3.9` → `python3.11`, `java8` → `java8.al2`), the smallest change in behaviour.
 `python-target` / `nodejs-target` pin one runtime.
 
-**Fix (unsafe)**, per family — a new major version can change behaviour, so every fix
-needs review and testing:
+Per family:
 * Python: never to a version the inline code does not parse under (Python 2 code in a
   `python3.9` function gets no fix; CFX402 reports the syntax), nor one whose standard
   library lost a module the code imports (`imp`, `distutils`, `cgi` …: the next candidate
@@ -359,9 +363,13 @@ needs review and testing:
   framework; the finding says which to rebuild for (`net10.0`).
 * Go (`go1.x`): **no fix** — its successor `provided.al2023` needs the binary built as
   `bootstrap` and `Handler: bootstrap`; the finding gives the steps.
+
+## Fix safety
+**Unsafe**: a new major version can change behaviour, so every fix needs review and testing.
 """
     doc_url = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels"
     fix_applicability = Applicability.UNSAFE
+    tags = frozenset({Tag.DEPRECATED})
     options_model = Options
     cfn_lint_ids = ("W2531", "E2531", "E2533")
     root_cause = (
@@ -396,10 +404,8 @@ needs review and testing:
             fix = None
             if choice.runtime:
                 message += f"; the supported successor is {choice.runtime}{choice.note}"
-                fix = Fix(
-                    applicability=Applicability.UNSAFE,
-                    message=f"change Runtime to {choice.runtime} ({_CAVEAT[lc.family]})",
-                    patch=[{"op": "replace", "path": pointer, "value": choice.runtime}],
+                fix = Fix.unsafe(
+                    f"change Runtime to {choice.runtime} ({_CAVEAT[lc.family]})", [Op.replace(pointer, choice.runtime)]
                 )
             else:
                 message += f"; no fix: {choice.reason}"

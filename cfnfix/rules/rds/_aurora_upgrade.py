@@ -28,9 +28,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...document.pointer import make_pointer, parse_pointer
+from ...findings import Op, Operation, Patch
 from ...template.model import Resource, literal, parameter_default, ref_target, resource_map
 from ...template.naming import NameAllocator
 from ...template.references import ReferenceIndex
+from ..fixes import append_items, remove_items, rename_key
 from ._aurora import Target
 from ._aurora_tables import FAMILY_80, translate_parameter, v3_class_successor
 from ._rds import CLUSTER_PG, INSTANCE_PG, PG_NAME_PROPERTY, cluster_members
@@ -49,7 +51,7 @@ NEW_GROUP_SUFFIX = "Mysql80"
 class UpgradePlan:
     """Operations, a human summary of them, and what stops the upgrade."""
 
-    patch: list[dict[str, Any]] = field(default_factory=list)
+    patch: Patch = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
     blockers: list[str] = field(default_factory=list)
 
@@ -74,19 +76,17 @@ class _Planner:
     moved_parameters: set[str] = field(default_factory=set)
     """Template parameters whose instance classes this plan already moved."""
 
-    def op(self, op: str, path: str, value: Any = None) -> None:
-        entry: dict[str, Any] = {"op": op, "path": path}
-        if op != "remove":
-            entry["value"] = value
-        self.plan.patch.append(entry)
+    def emit(self, *ops: Operation) -> None:
+        """Append operations to the plan's patch."""
+        self.plan.patch.extend(ops)
 
     def set_prop(self, res: Resource, name: str, value: Any) -> None:
         current = res.props.get(name)
         if ref_target(current) is not None and ref_target(value) is not None:
             # Ref → Ref: rewrite only the name, keeping the written form (``!Ref X``, inline JSON).
-            self.op("replace", res.prop_pointer(name) + "/Ref", ref_target(value))
+            self.emit(Op.replace(res.prop_pointer(name) + "/Ref", ref_target(value)))
             return
-        self.op("replace" if name in res.props else "add", res.prop_pointer(name), value)
+        self.emit(Op.set(res.prop_pointer(name), value, exists=name in res.props))
 
     # -- parameter groups -------------------------------------------------------------
 
@@ -191,15 +191,11 @@ class _Planner:
                 "the name)"
             )
             return {"Ref": group.id}
-        self.op("replace", group.prop_pointer("Family"), FAMILY_80)
+        self.emit(Op.replace(group.prop_pointer("Family"), FAMILY_80))
         renames, removals = self.translate(params)
         base = ["Resources", group.id, "Properties", "Parameters"]
-        for old, new in renames:
-            self.plan.patch.append(
-                {"op": "move", "from": make_pointer(base + [old]), "path": make_pointer(base + [new])}
-            )
-        for old in removals:
-            self.op("remove", make_pointer(base + [old]))
+        self.emit(*(rename_key(make_pointer(base), old, new) for old, new in renames))
+        self.emit(*(Op.remove(make_pointer(base + [old])) for old in removals))
         self.plan.changes.append(
             f"{group.id} Family → {FAMILY_80} (CloudFormation replaces the group){self.describe_params(renames, removals)}"
         )
@@ -251,7 +247,7 @@ class _Planner:
         if name_prop in props:
             del props[name_prop]
             note = f" with a generated name (a replacement cannot take {group.id}'s custom {name_prop})"
-        self.op("add", make_pointer(["Resources", new_id]), body)
+        self.emit(Op.add(make_pointer(["Resources", new_id]), body))
         self.plan.changes.append(
             f"new {FAMILY_80} group {new_id} copied from {group.id}{note}{self.describe_params(renames, removals)}"
         )
@@ -320,20 +316,18 @@ class _Planner:
         successor = v3_class_successor(default) if default is not None else None
         if isinstance(allowed, list):
             dropped = [i for i, c in enumerate(allowed) if v3_class_successor(c) is not None]
-            for i in reversed(dropped):
-                self.op("remove", make_pointer(base + ["AllowedValues", str(i)]))
+            self.emit(*remove_items(make_pointer(base + ["AllowedValues"]), dropped))
             kept = [c for i, c in enumerate(allowed) if i not in dropped]
             if dropped:
                 changes.append(f"AllowedValues without {', '.join(allowed[i] for i in dropped)}")
             new_values = [c for c in ([successor] if successor else []) if c not in kept]
             if not kept and not new_values:
                 new_values = sorted({str(v3_class_successor(allowed[i])) for i in dropped})
-            for c in new_values:
-                self.op("add", make_pointer(base + ["AllowedValues", "-"]), c)
+            self.emit(*append_items(make_pointer(base + ["AllowedValues"]), new_values))
             if new_values:
                 changes.append(f"AllowedValues + {', '.join(new_values)}")
         if successor is not None:
-            self.op("replace", make_pointer(base + ["Default"]), successor)
+            self.emit(Op.replace(make_pointer(base + ["Default"]), successor))
             changes.append(f"Default {default} → {successor}")
         if changes:
             self.plan.changes.append(
@@ -356,7 +350,7 @@ class _Planner:
         for inst in members:
             self.member_blockers(inst)
         if engine_of(cluster) == "aurora":
-            self.op("replace", cluster.prop_pointer("Engine"), "aurora-mysql")
+            self.emit(Op.replace(cluster.prop_pointer("Engine"), "aurora-mysql"))
             self.plan.changes.append(
                 "Engine aurora → aurora-mysql (Engine is conditionally create-only: check the change set for a "
                 "replacement)"
@@ -379,17 +373,17 @@ class _Planner:
             self.set_prop(cluster, "DBInstanceParameterGroupName", instance_pg)
             self.plan.changes.append("cluster DBInstanceParameterGroupName → the 8.0 instance parameter group")
         for group_id in self.retired:
-            self.op("remove", make_pointer(["Resources", group_id]))
+            self.emit(Op.remove(make_pointer(["Resources", group_id])))
             self.plan.changes.append(f"{group_id} removed: nothing uses it once the upgrade moves to its 8.0 copy")
         return self.plan
 
     def move_member(self, inst: Resource) -> None:
         changed = []
         if engine_of(inst) == "aurora":
-            self.op("replace", inst.prop_pointer("Engine"), "aurora-mysql")
+            self.emit(Op.replace(inst.prop_pointer("Engine"), "aurora-mysql"))
             changed.append("Engine")
         if literal(inst.props.get("EngineVersion")) is not None:
-            self.op("replace", inst.prop_pointer("EngineVersion"), self.target.version)
+            self.emit(Op.replace(inst.prop_pointer("EngineVersion"), self.target.version))
             changed.append("EngineVersion")
         if changed:
             self.plan.changes.append(f"instance {inst.id}: {' and '.join(changed)} as on the cluster")

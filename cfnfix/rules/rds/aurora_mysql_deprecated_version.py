@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Op, Severity
 from ...template.model import Resource, literal, of_type
-from ..base import Rule, RuleContext
+from ..base import Rule, RuleContext, Tag
 from ._aurora import Target, TargetOption, legacy, target
 from ._aurora_tables import is_deprecated, table_date, usable_versions, version_key
 from ._rds import CLUSTER, INSTANCE
@@ -29,6 +29,7 @@ class AuroraMysqlDeprecatedVersion(Rule):
     summary = "Aurora MySQL 8.0 version that can no longer create clusters (or a deprecated pinned target)"
     doc_url = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Updates.Versions.html"
     fix_applicability = Applicability.UNSAFE
+    tags = frozenset({Tag.DEPRECATED})
     options_model = AuroraMysqlDeprecatedVersionOptions
     cfn_lint_ids = ("W3690", "W3691")  # W3691: its DB instances
     root_cause = "The pinned Aurora MySQL 8.0 minor version was deprecated; bare 8.0 is an alias, not a pin."
@@ -57,8 +58,8 @@ newer than the 3.10 LTS), with the newest non-deprecated version of the same min
 (`3.11.0` → `3.11.1`). Aurora cannot downgrade, so no older version is ever proposed.
 A version pinned by `aurora-mysql-target` is reported but not changed.
 
-## Safety: unsafe
-Changing the engine version restarts the cluster (a minor upgrade with downtime) and can
+## Fix safety
+**Unsafe**: changing the engine version restarts the cluster (a minor upgrade with downtime) and can
 change behaviour; applied only with `--unsafe-fixes`.
 """
 
@@ -104,10 +105,9 @@ change behaviour; applied only with `--unsafe-fixes`.
         if successor is None:
             message += "; no newer non-deprecated version is known to replace it with"
             return self.finding(ctx, pointer, message)
-        fix = Fix(
-            applicability=Applicability.UNSAFE,
-            message=f"Set EngineVersion to {successor} (a minor version upgrade: the cluster restarts)",
-            patch=[{"op": "replace", "path": pointer, "value": successor}],
+        fix = Fix.unsafe(
+            f"Set EngineVersion to {successor} (a minor version upgrade: the cluster restarts)",
+            [Op.replace(pointer, successor)],
         )
         return self.finding(ctx, pointer, message, fix=fix)
 

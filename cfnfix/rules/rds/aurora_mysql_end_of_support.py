@@ -96,7 +96,7 @@ everything that has to move with it in the same update:
 `AllowMajorVersionUpgrade` is **not** added: the cluster schema has no such property
 (E3002) and the cluster handler allows the major upgrade itself.
 
-## Not fixed automatically (finding without a fix, saying why)
+### Not fixed automatically (finding without a fix, saying why)
 `EngineMode: serverless` (Serverless v1 has no 8.0; CFX302), a global database member or
 `AWS::RDS::GlobalCluster`, an instance class version 3 lacks (db.r3, db.r4, db.t2,
 db.t3.small; CFX304 fixes those first), an engine version or parameter group that comes from
@@ -109,8 +109,8 @@ AWS, so a live stack with `Engine: aurora` has drifted: check the real engine fi
 is no in-place path from version 1 straight to version 3, and `Engine` is conditionally
 create-only: review the change set for a cluster **replacement** before executing it.
 
-## Safety: unsafe
-A major version upgrade takes the cluster offline while its data dictionary is converted,
+## Fix safety
+**Unsafe**: a major version upgrade takes the cluster offline while its data dictionary is converted,
 cannot be rolled back in place, and changes behaviour seen by applications (reserved words,
 `utf8mb4` default, removed query cache, renamed replication variables). Run the pre-checks
 and test before applying; applied only with `--unsafe-fixes`.
@@ -147,9 +147,5 @@ and test before applying; applied only with `--unsafe-fixes`.
             note = ""
             if tgt.deprecated:
                 note = " (the pinned target is deprecated and cannot create new clusters, W3690: see CFX303)"
-            fix = Fix(
-                applicability=Applicability.UNSAFE,
-                message=f"Upgrade to {tgt.version}{note}: " + "; ".join(plan.changes),
-                patch=plan.patch,
-            )
+            fix = Fix.unsafe(f"Upgrade to {tgt.version}{note}: " + "; ".join(plan.changes), plan.patch)
             yield self.finding(ctx, old.pointer, message, fix=fix, severity=severity)

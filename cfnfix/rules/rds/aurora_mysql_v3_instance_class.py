@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Op, Severity
 from ...template.model import Resource, literal, of_type, parameter_default, ref_target
 from ..base import Rule, RuleContext
 from ._aurora import AURORA_MYSQL_ENGINES, engine_version
@@ -48,8 +48,8 @@ db.r5 of the same size; db.t2.small, db.t2.medium, db.t3.small → db.t3.medium)
 applied before the major upgrade. A class that comes from a template parameter is reported
 without a fix: change the parameter's `Default` / `AllowedValues`.
 
-## Safety: unsafe
-Changing the class restarts the instance (downtime unless another instance takes over) and
+## Fix safety
+**Unsafe**: changing the class restarts the instance (downtime unless another instance takes over) and
 changes its cost and capacity.
 """
 
@@ -73,11 +73,10 @@ changes its cost and capacity.
                 message += f"; the class is the default of parameter {param}: change its Default and AllowedValues"
                 yield self.finding(ctx, pointer, message)
                 continue
-            fix = Fix(
-                applicability=Applicability.UNSAFE,
-                message=f"Change DBInstanceClass to {successor} (offered by Aurora MySQL versions 2 and 3; "
+            fix = Fix.unsafe(
+                f"Change DBInstanceClass to {successor} (offered by Aurora MySQL versions 2 and 3; "
                 "the instance restarts and its cost changes)",
-                patch=[{"op": "replace", "path": pointer, "value": successor}],
+                [Op.replace(pointer, successor)],
             )
             yield self.finding(ctx, pointer, message, fix=fix)
 

@@ -38,14 +38,14 @@ Aurora Serverless v1 reached end of life on 2025-03-31, and it never supported A
 version 3 (8.0): such a cluster can neither be created nor moved to a supported MySQL
 version as it is. cfn-lint does not report it.
 
-## Fix (manual)
-Serverless v2 is a provisioned cluster with `db.serverless` instances: set
+## Not fixed
+By hand: Serverless v2 is a provisioned cluster with `db.serverless` instances: set
 `EngineMode: provisioned` (or remove it), replace `ScalingConfiguration` with
 `ServerlessV2ScalingConfiguration: {MinCapacity, MaxCapacity}`, and add at least one
 `AWS::RDS::DBInstance` with `DBInstanceClass: db.serverless`.
 
-## Safety: no automatic fix
-`EngineMode` is create-only: changing it in the template makes CloudFormation **replace the
+## Fix safety
+**None**: `EngineMode` is create-only: changing it in the template makes CloudFormation **replace the
 cluster with a new, empty one** and delete the old one according to its DeletionPolicy.
 Migrate the data first (snapshot and restore with `SnapshotIdentifier`, or convert the live
 cluster outside CloudFormation and import it), so cfnfix only reports this.

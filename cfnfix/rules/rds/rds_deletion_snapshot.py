@@ -6,13 +6,14 @@ Background: docs/cloudformation/rds.md.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Op, Severity
 from ...template.model import Resource, literal, resource_map
 from ..base import Rule, RuleContext
+from ..fixes import deletable_database
 from ._rds import CLUSTER, INSTANCE
 
 #: Types whose *documented* default DeletionPolicy is ``Snapshot`` (DB instances only when
@@ -65,6 +66,16 @@ class RdsDeletionSnapshot(Rule):
 An `AWS::RDS::DBCluster`, or an `AWS::RDS::DBInstance` that is neither a cluster member nor
 a read replica, sets `DeletionProtection: false` but has no `DeletionPolicy` attribute.
 
+### Not reported
+* Under the `destroyable` profile this rule stands down: CFX252 (`rds-snapshot-default`)
+  reports every such database, whatever its `DeletionProtection`, with the same fix.
+* `DeletionPolicy` already set (any value, also `Snapshot` or `Retain`): an explicit choice.
+* `DeletionProtection: true`, absent, or computed: deletion is either blocked anyway or the
+  intent is unknown, and the `Snapshot` default is the safe one.
+* Cluster members and read replicas: the handler never snapshots them.
+* `AWS::Neptune::DBCluster`, `AWS::DocDB::DBCluster`: their documented default is `Delete`.
+  List them in the rule option `types` to require an explicit policy on them too.
+
 ## Why
 `DeletionProtection: false` says the database is meant to be torn down with its stack, but
 CloudFormation's default `DeletionPolicy` for these two types is `Snapshot` (every other
@@ -86,21 +97,11 @@ With `rds-deletion-style = "skip-final-snapshot-property"` the fix instead adds
 that literal. **That output fails schema validation (E3002) and does not deploy**; use it
 only to reproduce such a reference.
 
-## Safety: unsafe
-The fix changes what happens to data: after it, deleting the stack, removing the resource
+## Fix safety
+**Unsafe**: the fix changes what happens to data: after it, deleting the stack, removing the resource
 from the template, or an update that replaces the database destroys the data **without any
 snapshot**. `DeletionProtection: false` signals that intent, but only a human can confirm
 it, so the fix is applied only with `--unsafe-fixes`.
-
-## Not reported
-* Under the `destroyable` profile this rule stands down: CFX252 (`rds-snapshot-default`)
-  reports every such database, whatever its `DeletionProtection`, with the same fix.
-* `DeletionPolicy` already set (any value, also `Snapshot` or `Retain`): an explicit choice.
-* `DeletionProtection: true`, absent, or computed: deletion is either blocked anyway or the
-  intent is unknown, and the `Snapshot` default is the safe one.
-* Cluster members and read replicas: the handler never snapshots them.
-* `AWS::Neptune::DBCluster`, `AWS::DocDB::DBCluster`: their documented default is `Delete`.
-  List them in the rule option `types` to require an explicit policy on them too.
 """
 
     def _types(self, ctx: RuleContext) -> tuple[str, ...]:
@@ -126,7 +127,7 @@ it, so the fix is applied only with `--unsafe-fixes`.
                     f"{res.id} ({res.type}) sets DeletionProtection: false but has no explicit DeletionPolicy "
                     "(required for this type by the rule option 'types')"
                 )
-            fix = _skip_property_fix(res) if skip_style else _policy_fix(res)
+            fix = _skip_property_fix(res) if skip_style else deletable_database(res.pointer, res.body)
             if skip_style:
                 message += (
                     "; the configured rds-deletion-style adds SkipFinalSnapshot, which is not a CloudFormation "
@@ -147,23 +148,8 @@ def _applies(res: Resource) -> bool:
     return True
 
 
-def _policy_fix(res: Resource) -> Fix:
-    patch: list[dict[str, Any]] = [{"op": "add", "path": res.pointer + "/DeletionPolicy", "value": "Delete"}]
-    parts = ["DeletionPolicy: Delete"]
-    if "UpdateReplacePolicy" not in res.body:
-        patch.append({"op": "add", "path": res.pointer + "/UpdateReplacePolicy", "value": "Delete"})
-        parts.append("UpdateReplacePolicy: Delete")
-    message = f"Add {' and '.join(parts)} (no final snapshot on delete or replacement)"
-    if "SkipFinalSnapshot" in res.props:
-        patch.append({"op": "remove", "path": res.prop_pointer("SkipFinalSnapshot")})
-        message += "; remove the SkipFinalSnapshot property, which CloudFormation rejects (E3002)"
-    return Fix(applicability=Applicability.UNSAFE, message=message, patch=patch)
-
-
 def _skip_property_fix(res: Resource) -> Fix:
-    op = "replace" if "SkipFinalSnapshot" in res.props else "add"
-    return Fix(
-        applicability=Applicability.UNSAFE,
-        message="Add SkipFinalSnapshot: true (rds-deletion-style); this property fails schema validation (E3002)",
-        patch=[{"op": op, "path": res.prop_pointer("SkipFinalSnapshot"), "value": True}],
+    return Fix.unsafe(
+        "Add SkipFinalSnapshot: true (rds-deletion-style); this property fails schema validation (E3002)",
+        [Op.set(res.prop_pointer("SkipFinalSnapshot"), True, exists="SkipFinalSnapshot" in res.props)],
     )

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Op, Severity
 from ...template.model import Resource, literal, of_type, parameter_default, ref_target
-from ..base import Rule, RuleContext
+from ..base import Rule, RuleContext, Tag
 from ._engine_versions import engines, is_deprecated, major, successor, table_date
 from ._rds import CLUSTER, INSTANCE, cluster_of
 
@@ -38,6 +38,7 @@ class RdsEngineVersionDeprecated(Rule):
     summary = "RDS engine version (MySQL, PostgreSQL, Aurora PostgreSQL) that can no longer create databases"
     doc_url = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_UpgradeDBInstance.Upgrading.html"
     fix_applicability = Applicability.UNSAFE
+    tags = frozenset({Tag.DEPRECATED})
     cfn_lint_ids = ("W3690", "W3691")
     root_cause = "The template pins a minor engine version that RDS has since deprecated."
     deployment_impact = (
@@ -78,8 +79,8 @@ No fix (reported only) when:
 * the cluster belongs to a global database (`GlobalClusterIdentifier`): every member
   must be upgraded together.
 
-## Safety: unsafe
-Changing `EngineVersion` of an existing database is an in-place engine upgrade: the
+## Fix safety
+**Unsafe**: changing `EngineVersion` of an existing database is an in-place engine upgrade: the
 instance (or every instance of the cluster) restarts, with downtime, and the new minor
 version can change behaviour. Applied only with `--unsafe-fixes`; test the upgrade on a
 snapshot first.
@@ -124,10 +125,9 @@ snapshot first.
         if "GlobalClusterIdentifier" in res.props:
             message += f"; not fixed automatically: the cluster belongs to a global database (upgrade every member to {target})"
             return self.finding(ctx, pointer, message)
-        fix = Fix(
-            applicability=Applicability.UNSAFE,
-            message=f"Set EngineVersion to {target} (an in-place minor version upgrade: the database restarts, with downtime)",
-            patch=[{"op": "replace", "path": pointer, "value": target}],
+        fix = Fix.unsafe(
+            f"Set EngineVersion to {target} (an in-place minor version upgrade: the database restarts, with downtime)",
+            [Op.replace(pointer, target)],
         )
         if theirs:
             message += f"; its DB cluster runs {theirs}"

@@ -10,8 +10,9 @@ from ..base import Rule, RuleContext
 from ._names import has_macro
 from ._schemas import unavailable_reason
 
+#: The ``### Needs cfn-lint's schemas`` part of every schema rule's ``## What``.
 NEEDS = """
-## Needs cfn-lint's schemas
+### Needs cfn-lint's schemas
 This rule reads the CloudFormation resource schemas that cfn-lint ships (region us-east-1),
 as data files: cfn-lint itself is not run. Without cfn-lint installed
 (`pip install 'cfnfix[lint]'`) it finds nothing. Templates with a macro (a `Transform`
@@ -25,8 +26,8 @@ class SchemaRule(Rule):
 
     def __init__(self) -> None:
         reason = unavailable_reason()
-        if reason:
-            self.explanation = f"{type(self).explanation.rstrip()}\n\n## Not active here\n{reason}.\n"
+        if reason:  # said where NEEDS says what the rule needs
+            self.explanation = type(self).explanation.replace(NEEDS, f"{NEEDS}\n### Not active here\n{reason}.\n", 1)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         """The findings of :meth:`scan`; none when the schemas cannot be read or a macro

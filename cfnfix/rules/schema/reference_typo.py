@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ...document.pointer import escape_token, parse_pointer
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Op, Severity
 from ...template.references import Kind, ReferenceIndex, sub_variables
 from ..base import RuleContext
 from ._base import NEEDS, SchemaRule, either
@@ -39,6 +39,12 @@ class ReferenceTypo(SchemaRule):
 A `Ref` (E1020), `Fn::GetAtt` (E1010) or `${…}` in `Fn::Sub` (E1019) whose name is not a
 parameter, resource or pseudo parameter of the template, or a `Fn::GetAtt` attribute the
 resource type does not have.
+"""
+        + NEEDS
+        + """
+## Why
+CloudFormation rejects the template: the reference names nothing (no such parameter,
+resource or attribute), so nothing is created.
 
 ## Fix
 - The name differs from exactly one declared name (or pseudo parameter) in case or by one
@@ -51,8 +57,11 @@ resource type does not have.
 Templates whose names cannot be known statically (a macro other than SAM, `Fn::ForEach`
 loops that generate resources) are left alone. Attributes are known from the resource
 schemas (read-only properties), so only types cfn-lint has a schema for are checked.
+
+## Fix safety
+**Safe** for an attribute written in another case; **unsafe** for a replaced name: the
+reference then points at an existing resource or parameter, review that it is the one meant.
 """
-        + NEEDS
     )
 
     def scan(self, ctx: RuleContext) -> Iterator[Finding]:
@@ -127,11 +136,7 @@ schemas (read-only properties), so only types cfn-lint has a schema for are chec
             yield self.finding(ctx, pointer, f"{head}; it could be {either(match.names)}")
             return
         new = match.unique
-        fix = Fix(
-            applicability=Applicability.UNSAFE,
-            message=f"Refer to '{new}'",
-            patch=[{"op": "replace", "path": pointer, "value": rewrite(new)}],
-        )
+        fix = Fix.unsafe(f"Refer to '{new}'", [Op.replace(pointer, rewrite(new))])
         yield self.finding(ctx, pointer, f"{head}; '{new}' is the one close name", fix=fix)
 
     def _getatt(
@@ -179,13 +184,13 @@ schemas (read-only properties), so only types cfn-lint has a schema for are chec
             return
         new = same[0]
         if attr_pointer is not None:
-            patch = [{"op": "replace", "path": attr_pointer, "value": new}]
+            patch = [Op.replace(attr_pointer, new)]
         elif sub is not None:
             text, at = sub
-            patch = [{"op": "replace", "path": pointer, "value": text[:at] + new + text[at + len(attr) :]}]
+            patch = [Op.replace(pointer, text[:at] + new + text[at + len(attr) :])]
         else:
-            patch = [{"op": "replace", "path": pointer, "value": f"{head}.{new}"}]
-        fix = Fix(applicability=Applicability.SAFE, message=f"Write the attribute as '{new}'", patch=patch)
+            patch = [Op.replace(pointer, f"{head}.{new}")]
+        fix = Fix.safe(f"Write the attribute as '{new}'", patch)
         yield self.finding(
             ctx,
             attr_pointer or pointer,

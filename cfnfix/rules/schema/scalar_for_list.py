@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ...document.pointer import escape_token
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Op, Severity
 from ...template.model import resources, section
 from ..base import RuleContext
 from ._base import NEEDS, SchemaRule, show
@@ -39,14 +39,22 @@ A property whose schema type is only `array` holding a single value: a string, n
 boolean, a `Ref` to a resource or to a parameter that is not a list type, a `Fn::GetAtt`
 of a string attribute, or a function that returns one string (`Fn::Sub`, `Fn::Join`,
 `Fn::ImportValue`, `Fn::Select`, `Fn::Base64`): cfn-lint's E3012 (E1020 or E1010 when the value is a `Ref` or `Fn::GetAtt`).
+"""
+        + NEEDS
+        + """
+## Why
+CloudFormation rejects the value: the property must be a list.
 
 ## Fix
 The value becomes the one item of a list, **safe**: `SecurityGroupIds: !Ref Sg` becomes
 `SecurityGroupIds: [!Ref Sg]` (written in the file's own style). Values that may already be
 lists (`Ref` of a `List<…>` or `CommaDelimitedList` parameter, `Fn::Split`, `Fn::GetAZs`,
 `Fn::If`, `Fn::FindInMap`) are left alone.
+
+## Fix safety
+**Safe**: the list holds exactly the value that was written, which is what the property
+expects.
 """
-        + NEEDS
     )
 
     def scan(self, ctx: RuleContext) -> Iterator[Finding]:
@@ -66,11 +74,7 @@ lists (`Ref` of a `List<…>` or `CommaDelimitedList` parameter, `Fn::Split`, `F
                     if not _single(value, params, types):
                         continue
                     pointer = f"{node.pointer}/{escape_token(key)}"
-                    fix = Fix(
-                        applicability=Applicability.SAFE,
-                        message=f"Write {key} as a one-item list",
-                        patch=[{"op": "replace", "path": pointer, "value": [value]}],
-                    )
+                    fix = Fix.safe(f"Write {key} as a one-item list", [Op.replace(pointer, [value])])
                     yield self.finding(
                         ctx, pointer, f"{res.id}: {key} takes a list, not the single value {show(value)}", fix=fix
                     )

@@ -36,6 +36,12 @@ class AllowedValue(SchemaRule):
 A string value where the resource schema allows only a fixed list (cfn-lint's E3030), or an
 EC2 instance type (E3628) or RDS DB instance class (E3025) that is not in cfn-lint's lists
 for us-east-1.
+"""
+        + NEEDS
+        + """
+## Why
+CloudFormation (or the service) rejects a value outside the list, and the resource fails to
+create or update.
 
 ## Fix
 - The value equals exactly one allowed value ignoring case (`pay_per_request`,
@@ -55,8 +61,13 @@ for us-east-1.
   fix**: `String` would store the secret unencrypted. Keep the secret in an
   `AWS::SecretsManager::Secret` with a generated value and pass it by a dynamic reference.
 - Otherwise the finding lists the closest allowed values and nothing is changed.
+
+## Fix safety
+**Safe** for a value that differs from an allowed one only in case, for a synonym, and for
+DynamoDB's `SSEType: AES256` beside `SSEEnabled: true`; **unsafe** for a dropped CloudTrail
+`DataResources` entry (the trail logs less). Never a fix that weakens security: a
+`SecureString` is not turned into a `String`.
 """
-        + NEEDS
     )
 
     def scan(self, ctx: RuleContext) -> Iterator[Finding]:

@@ -9,6 +9,7 @@ from ...document.pointer import escape_token
 from ...findings import Applicability, Finding, Fix, Op, Severity
 from ...template.model import Resource, resources
 from ..base import RuleContext
+from ..fixes import rename_key
 from ._base import NEEDS, SchemaRule, either, show
 from ._match import closest
 from ._renames import property_rename
@@ -54,6 +55,12 @@ keys: cfn-lint's E3002 ("Additional properties are not allowed"). Keys with `::`
 pre-processor's directive such as `Fn::Transform` or rain's `Rain::S3`) are not judged. When the misspelt name
 was a required property, cfn-lint also reports E3003 (required property missing) for it;
 the rename repairs both.
+"""
+        + NEEDS
+        + """
+## Why
+CloudFormation rejects the template (an unknown property) before it creates anything, and a
+required property spelled wrong is also missing.
 
 ## Fix
 In this order, the first that applies:
@@ -78,8 +85,12 @@ When two declared names are equally close nothing is fixed and the finding lists
 `SkipFinalSnapshot` on a database is left alone when the configuration asks for it
 (`rds-deletion-style = "skip-final-snapshot-property"`, see CFX201).
 A value is never deleted where a rename or move is possible.
+
+## Fix safety
+**Safe** for a known synonym, a rename that changes only the case, and a move one level down
+of keys that all belong there; **unsafe** for a rename to a near name (a guess: review it), a
+move to another level, and a removal (the value is lost).
 """
-        + NEEDS
     )
 
     def scan(self, ctx: RuleContext) -> Iterator[Finding]:
@@ -150,22 +161,14 @@ A value is never deleted where a rename or move is possible.
         if match is not None and match.unique is not None:
             new = match.unique
             also = " (a required property, so the E3003 for it goes too)" if new in shape.required else ""
-            applicability = Applicability.SAFE if match.kind == "case" else Applicability.UNSAFE
+            build = Fix.safe if match.kind == "case" else Fix.unsafe
             how = "differs only in case" if match.kind == "case" else "is the one close name"
-            fix = Fix(
-                applicability=applicability,
-                message=f"Rename '{key}' to '{new}'{also}",
-                patch=[{"op": "move", "from": source, "path": f"{node.pointer}/{escape_token(new)}"}],
-            )
+            fix = build(f"Rename '{key}' to '{new}'{also}", [rename_key(node.pointer, key, new)])
             return self.finding(ctx, source, f"{head}; '{new}' {how}", fix=fix, at_key=True)
         target = self._level(res, node, key, nodes, shapes)
         if target is not None:
             label = "beside Properties" if target == res.pointer else "/".join(parse_rest(target, res))
-            fix = Fix(
-                applicability=Applicability.UNSAFE,
-                message=f"Move '{key}' to {label}",
-                patch=[{"op": "move", "from": source, "path": f"{target}/{escape_token(key)}"}],
-            )
+            fix = Fix.unsafe(f"Move '{key}' to {label}", [Op.move(source, f"{target}/{escape_token(key)}")])
             return self.finding(
                 ctx,
                 source,
@@ -173,11 +176,7 @@ A value is never deleted where a rename or move is possible.
                 fix=fix,
                 at_key=True,
             )
-        fix = Fix(
-            applicability=Applicability.UNSAFE,
-            message=f"Remove '{key}', losing its value {show(value)}",
-            patch=[{"op": "remove", "path": source}],
-        )
+        fix = Fix.unsafe(f"Remove '{key}', losing its value {show(value)}", [Op.remove(source)])
         return self.finding(ctx, source, f"{head}, nor is any close name", fix=fix, at_key=True)
 
     def _level(
@@ -235,14 +234,9 @@ def _fits_schema(schema: dict[str, Any], root: dict[str, Any], key: str, value: 
 
 def _configured_extras(ctx: RuleContext) -> set[tuple[str, tuple[str, ...], str]]:
     """(type, path, key) of properties the configuration asks cfnfix itself to write although
-    the schema lacks them: ``rds-deletion-style = "skip-final-snapshot-property"`` (CFX201)."""
-    settings = ctx.settings
-    styles = [getattr(settings, "rds_deletion_style", None)]
-    for key in ("CFX201", "rds-deletion-snapshot"):
-        options = (getattr(settings, "rules", None) or {}).get(key) or {}
-        if isinstance(options, dict):
-            styles += [options.get("rds-deletion-style"), options.get("rds_deletion_style")]
-    if "skip-final-snapshot-property" not in styles:
+    the schema lacks them: ``rds-deletion-style = "skip-final-snapshot-property"`` (CFX201's
+    option, read through CFX201: its table, by id or name, or the deprecated global setting)."""
+    if ctx.options_of("rds-deletion-snapshot").rds_deletion_style != "skip-final-snapshot-property":
         return set()
     return {
         (t, (), "SkipFinalSnapshot")

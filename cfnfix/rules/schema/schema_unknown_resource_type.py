@@ -36,6 +36,12 @@ class UnknownResourceType(SchemaRule):
 A resource whose `Type` is not a type cfn-lint's schemas know in us-east-1 (SAM types
 included), nor a custom resource (`Custom::…`), a module (`…::MODULE`) or an Alexa skill:
 cfn-lint's E3006.
+"""
+        + NEEDS
+        + """
+## Why
+CloudFormation cannot find the type in the registry and rejects the template before it
+creates anything.
 
 ## Fix
 - The type is a known rename (`cfnfix/data/schema_renames.json`): a type written under the
@@ -51,8 +57,11 @@ cfn-lint's E3006.
 - A type outside the `AWS::` namespace (`MongoDB::Atlas::Cluster`) is a third-party or
   private registry extension: it exists once the account activates it, so no AWS type is
   ever suggested for it; the finding says so (ignore it where the extension is active).
+
+## Fix safety
+**Safe** for a known rename and when only the case differs; **unsafe** for a type within one
+or two edits and for the one type of that name under another service (guesses: review them).
 """
-        + NEEDS
     )
 
     def scan(self, ctx: RuleContext) -> Iterator[Finding]:
@@ -81,11 +90,7 @@ cfn-lint's E3006.
             if match is not None and match.unique is not None:
                 real = match.unique
                 safe = match.kind == "case"
-                fix = Fix(
-                    applicability=Applicability.SAFE if safe else Applicability.UNSAFE,
-                    message=f"Change the type to '{real}'",
-                    patch=[{"op": "replace", "path": pointer, "value": real}],
-                )
+                fix = (Fix.safe if safe else Fix.unsafe)(f"Change the type to '{real}'", [Op.replace(pointer, real)])
                 yield self.finding(
                     ctx,
                     pointer,
@@ -111,5 +116,7 @@ def _other_service(kind: str, known: frozenset[str]) -> str | None:
     if len(parts) != 3:
         return None
     name = parts[2].casefold()
-    found = [t for t in known if t.startswith("AWS::") and t.count("::") == 2 and t.rsplit("::", 1)[1].casefold() == name]
+    found = [
+        t for t in known if t.startswith("AWS::") and t.count("::") == 2 and t.rsplit("::", 1)[1].casefold() == name
+    ]
     return found[0] if len(found) == 1 else None

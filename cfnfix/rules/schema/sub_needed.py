@@ -41,23 +41,30 @@ class SubNeeded(SchemaRule):
 ## What
 A plain string in a resource's properties or an output that contains `${X}` where `X` is a
 parameter, a resource (`${X.Attr}`: one of its attributes) or a pseudo parameter of the
-template, but is not inside `Fn::Sub`: CloudFormation deploys the text `${X}` literally
-(cfn-lint's E1029).
+template, but is not inside `Fn::Sub` (cfn-lint's E1029).
+"""
+        + NEEDS
+        + """
+## Why
+Outside `Fn::Sub` nothing is substituted: the literal text `${X}` is deployed instead of the
+value, so names, ARNs and URLs come out wrong.
 
 ## Fix
 The string becomes `Fn::Sub` of itself (`!Sub` where the file writes intrinsic functions as
 short tags); when it also holds other `${…}` (a shell variable in UserData), those are
 escaped as `${!…}` so that `Fn::Sub` keeps them literal.
 
+Strings of a Step Functions definition with `DefinitionSubstitutions` for the name are left
+alone (the service substitutes them), as are a nested `TemplateBody` (a template of its own)
+and strings inside other intrinsic functions' name arguments. A string that an earlier fix
+pass wrote (the plain text of a `Fn::Sub` with `${!Queue}`) is never wrapped in the same run.
+
+## Fix safety
 **Unsafe**: the fix is a guess about intent. The text `${Queue}` may be meant literally (a
 shell or a template engine reads it later, or the author escaped it on purpose), and
-wrapping it deploys the queue's URL instead: review each one. A string that an earlier fix
-pass wrote (the plain text of a `Fn::Sub` with `${!Queue}`) is never wrapped in the same run. Strings of a Step Functions
-definition with `DefinitionSubstitutions` for the name are left alone (the service
-substitutes them), as are a nested `TemplateBody` (a template of its own) and strings
-inside other intrinsic functions' name arguments.
+wrapping it deploys the queue's URL instead: review each one, and the `${!…}` escapes of
+other `${…}` in it.
 """
-        + NEEDS
     )
 
     def scan(self, ctx: RuleContext) -> Iterator[Finding]:
@@ -114,7 +121,9 @@ inside other intrinsic functions' name arguments.
             return None
         value = text if not other else _escape(text, known)
         shown = ", ".join(f"${{{v}}}" for v in dict.fromkeys(named))
-        escaped = "" if not other else f", escaping {', '.join(f'${{{v}}}' for v in dict.fromkeys(other))} as literal text"
+        escaped = (
+            "" if not other else f", escaping {', '.join(f'${{{v}}}' for v in dict.fromkeys(other))} as literal text"
+        )
         fix = Fix.unsafe(f"Wrap the string in Fn::Sub{escaped}", [Op.replace(pointer, {"Fn::Sub": value})])
         verb = "is" if len(set(named)) == 1 else "are"
         return self.finding(

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Op, Severity
 from ...template.model import resources
 from ..base import RuleContext
 from ._base import NEEDS, SchemaRule
@@ -34,16 +34,24 @@ class TxtRecordTooLong(SchemaRule):
 ## What
 A `TXT` record of an `AWS::Route53::RecordSet` (or of a `RecordSets` item of an
 `AWS::Route53::RecordSetGroup`) whose value is, or contains, a string longer than 255
-characters: DNS stores TXT data as character-strings of at most 255 bytes each (RFC 1035
-§3.3), and Route 53 wants each one in double quotes (cfn-lint's E3023).
+characters (cfn-lint's E3023).
+"""
+        + NEEDS
+        + """
+## Why
+DNS stores TXT data as character-strings of at most 255 bytes each (RFC 1035 §3.3), and
+Route 53 wants each one in double quotes: it rejects the record set (cfn-lint's E3023).
 
 ## Fix
 The long string is cut into quoted chunks of 255 characters separated by a space
 (`"…255…" "…rest…"`), **safe**: resolvers join the chunks of one record back into one
 value (DKIM and SPF read it so). Values holding escaped quotes or intrinsic functions are
 left alone.
+
+## Fix safety
+**Safe**: resolvers join the chunks of one record back into one value (DKIM and SPF read it
+so).
 """
-        + NEEDS
     )
 
     def scan(self, ctx: RuleContext) -> Iterator[Finding]:
@@ -67,11 +75,7 @@ left alone.
             if fixed is None:
                 continue
             here = f"{pointer}/ResourceRecords/{i}"
-            fix = Fix(
-                applicability=Applicability.SAFE,
-                message="Split the value into quoted strings of at most 255 characters",
-                patch=[{"op": "replace", "path": here, "value": fixed}],
-            )
+            fix = Fix.safe("Split the value into quoted strings of at most 255 characters", [Op.replace(here, fixed)])
             yield self.finding(ctx, here, f"{rid}: TXT value has a string over {LIMIT} characters", fix=fix)
 
 

@@ -12,7 +12,9 @@ import re
 from typing import Any
 
 from ...document.pointer import escape_token
+from ...findings import Op, Patch
 from ...template.model import parameter_uses, section
+from ..fixes import append_items
 
 #: The parameter type CloudFormation validates against the account: it cannot be empty.
 VPC_ID_TYPE = "AWS::EC2::VPC::Id"
@@ -36,7 +38,7 @@ def accepts_empty(pattern: str) -> bool:
         return False
 
 
-def optional_ops(name: str, body: dict[str, Any], empty_pattern: str) -> tuple[list[dict[str, Any]], list[str]] | None:
+def optional_ops(name: str, body: dict[str, Any], empty_pattern: str) -> tuple[Patch, list[str]] | None:
     """Operations that give parameter ``name`` an empty default its constraints accept,
     and notes on what changed beyond the default; None when its type cannot hold "".
 
@@ -44,32 +46,32 @@ def optional_ops(name: str, body: dict[str, Any], empty_pattern: str) -> tuple[l
     parameter becomes a ``String`` (so that the value is still checked).
     """
     base = "/Parameters/" + escape_token(name)
-    ops: list[dict[str, Any]] = []
+    ops: Patch = []
     notes: list[str] = []
     ptype = body.get("Type")
     if ptype == VPC_ID_TYPE:
-        ops.append({"op": "replace", "path": base + "/Type", "value": "String"})
+        ops.append(Op.replace(base + "/Type", "String"))
         notes.append(f"{name} becomes a String (an {VPC_ID_TYPE} parameter cannot be empty)")
         if "AllowedPattern" not in body:
-            ops.append({"op": "add", "path": base + "/AllowedPattern", "value": empty_pattern})
+            ops.append(Op.add(base + "/AllowedPattern", empty_pattern))
     elif ptype != "String":
         return None
     if "Default" not in body:
-        ops.append({"op": "add", "path": base + "/Default", "value": ""})
+        ops.append(Op.add(base + "/Default", ""))
     elif body["Default"] != "":
-        ops.append({"op": "replace", "path": base + "/Default", "value": ""})
+        ops.append(Op.replace(base + "/Default", ""))
     pattern = body.get("AllowedPattern")
     if isinstance(pattern, str) and not accepts_empty(pattern):
-        ops.append({"op": "replace", "path": base + "/AllowedPattern", "value": optional_pattern(pattern)})
+        ops.append(Op.replace(base + "/AllowedPattern", optional_pattern(pattern)))
     if "MinLength" in body and body["MinLength"] not in (0, "0"):
-        ops.append({"op": "remove", "path": base + "/MinLength"})
+        ops.append(Op.remove(base + "/MinLength"))
     values = body.get("AllowedValues")
     if isinstance(values, list) and "" not in values:
         old = body.get("Default")
         if old in values:  # the placeholder stops being a choice: "" takes its place
-            ops.append({"op": "replace", "path": f"{base}/AllowedValues/{values.index(old)}", "value": ""})
+            ops.append(Op.replace(f"{base}/AllowedValues/{values.index(old)}", ""))
         else:
-            ops.append({"op": "add", "path": base + "/AllowedValues/-", "value": ""})
+            ops += append_items(base + "/AllowedValues", [""])
     return ops, notes
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...document.pointer import escape_token
-from ...findings import Applicability, Fix
+from ...findings import Fix, Op, Patch
 from ...template.model import (
     MAX_OUTPUTS,
     MAX_PARAMETERS,
@@ -25,6 +25,7 @@ from ...template.model import (
     section,
 )
 from ...template.naming import NameAllocator, readable_name
+from ..fixes import append_items
 from ._optional_params import VPC_ID_TYPE, optional_ops, unconditional_uses
 from ._peering import PEERING_TYPE, ROUTE_TYPE, PeerRole, peer_parameters, route_tables
 from ._placeholders import account_placeholder, id_placeholder
@@ -104,7 +105,7 @@ class _Builder:
     data: Any
     vpc: Resource
     names: NameAllocator
-    ops: list[dict[str, Any]] = field(default_factory=list)
+    ops: Patch = field(default_factory=list)
     added: dict[str, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     new_sections: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -114,14 +115,14 @@ class _Builder:
         """Add entry ``name`` to section ``sec`` (creating the section in one operation)."""
         self.added.setdefault(sec, []).append(name)
         if sec in self.data:
-            self.ops.append({"op": "add", "path": f"/{sec}/{escape_token(name)}", "value": value})
+            self.ops.append(Op.add(f"/{sec}/{escape_token(name)}", value))
         else:
             self.new_sections.setdefault(sec, {})[name] = value
 
     def flush_sections(self) -> None:
         """Add the sections that did not exist, after the entry operations."""
         for sec, entries in self.new_sections.items():
-            self.ops.append({"op": "add", "path": f"/{sec}", "value": entries})
+            self.ops.append(Op.add(f"/{sec}", entries))
 
     def condition(self, base: str, body: dict[str, Any]) -> str:
         """The name of a condition with this body: an existing one, or a new one."""
@@ -214,8 +215,8 @@ def _interface_ops(b: _Builder, names: dict[PeerRole, str]) -> None:
     for index, group in enumerate(groups):
         members = group.get("Parameters") if isinstance(group, dict) else None
         if isinstance(members, list) and existing & set(members):
-            path = f"/Metadata/AWS::CloudFormation::Interface/ParameterGroups/{index}/Parameters/-"
-            b.ops.extend({"op": "add", "path": path, "value": name} for name in new)
+            path = f"/Metadata/AWS::CloudFormation::Interface/ParameterGroups/{index}/Parameters"
+            b.ops += append_items(path, new)
             return
 
 
@@ -256,7 +257,7 @@ def build(data: Any, vpc: Resource) -> Fix:
         )
     _interface_ops(b, names)
     b.flush_sections()
-    return Fix(applicability=Applicability.UNSAFE, message=_message(b, peering, routes, output, tables), patch=b.ops)
+    return Fix.unsafe(_message(b, peering, routes, output, tables), b.ops)
 
 
 def _cidr_rule(b: _Builder, names: dict[PeerRole, str]) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...document.pointer import escape_token
-from ...findings import Applicability, Finding, Fix, Severity
+from ...findings import Applicability, Finding, Fix, Op, Severity
 from ...template.model import Resource, iter_strings, ref_target, resources, section
 from ..base import Rule, RuleContext
 from ._optional_params import VPC_ID_TYPE, optional_ops, unconditional_uses
@@ -70,16 +70,16 @@ Where: the `Default` of a peer parameter (`PeerVpcId`, `PeerVPCID`, `PeerOwnerId
 `PeerOwnerId` or a route's `VpcPeeringConnectionId` refers to; any default starting with
 `pcx-`), and literal values of those properties (also in `Fn::If` branches).
 
+### Not reported
+* A default that the template compares against in `Conditions` or `Rules`
+  (`!Equals [!Ref PeerVpcId, vpc-xxxxxxxx]`): there it is a deliberate "no peer" sentinel.
+* Real-looking IDs, empty strings, values behind `Fn::FindInMap` or `Fn::ImportValue`.
+
 ## Why
 EC2 rejects the ID when CloudFormation creates the peering connection or the route
 ("The vpc ID 'vpc-xxxxxxxx' does not exist"), after other resources were already built;
 the stack rolls back. An `AWS::EC2::VPC::Id` parameter with a placeholder default fails
 parameter validation at once, whether or not it is used.
-
-## Not reported
-* A default that the template compares against in `Conditions` or `Rules`
-  (`!Equals [!Ref PeerVpcId, vpc-xxxxxxxx]`): there it is a deliberate "no peer" sentinel.
-* Real-looking IDs, empty strings, values behind `Fn::FindInMap` or `Fn::ImportValue`.
 
 ## Fix
 * Parameter used by no resource or output, or only under a `Condition`/`Fn::If`: the
@@ -91,8 +91,8 @@ parameter validation at once, whether or not it is used.
 * Literal property values: no automatic fix; replace them with the real ID or a
   parameter.
 
-## Safety: unsafe
-Both fixes change the template's interface: a caller that relied on the default now gets
+## Fix safety
+**Unsafe**: both fixes change the template's interface: a caller that relied on the default now gets
 no peering (empty default) or must pass a value (no default). Neither can make a working
 deployment fail, since the placeholder never worked, but pipelines that pass no
 parameters need a look.
@@ -138,10 +138,9 @@ parameters need a look.
                 else f"{', '.join(users)} use{'s' if len(users) == 1 else ''} it unconditionally"
             )
             message = f"Parameter {name}: {reason}; {why}, so every deployment that keeps the default fails"
-            fix = Fix(
-                applicability=Applicability.UNSAFE,
-                message=f"Remove the placeholder default of {name}: CloudFormation then asks for the value up front",
-                patch=[{"op": "remove", "path": pointer}],
+            fix = Fix.unsafe(
+                f"Remove the placeholder default of {name}: CloudFormation then asks for the value up front",
+                [Op.remove(pointer)],
             )
             return self.finding(ctx, pointer, message, fix=fix)
         result = optional_ops(name, body, PATTERNS[PeerRole.VPC_ID])
@@ -154,11 +153,10 @@ parameters need a look.
                 severity=Severity.MEDIUM,
             )
         ops, notes = result
-        fix = Fix(
-            applicability=Applicability.UNSAFE,
-            message=f"Make the default of {name} empty (optional-peer convention: empty means no peer)"
+        fix = Fix.unsafe(
+            f"Make the default of {name} empty (optional-peer convention: empty means no peer)"
             + "".join(f"; {n}" for n in notes),
-            patch=ops,
+            ops,
         )
         return self.finding(ctx, pointer, message, fix=fix, severity=Severity.MEDIUM)
 

@@ -67,13 +67,7 @@ The template signals connectivity to another VPC — peer parameters (`PeerVpcId
 `Description`, `Metadata`, parameter or output descriptions or a resource's
 `(Group)Description` — and it owns a VPC, but it has no `AWS::EC2::VPCPeeringConnection`.
 
-## Why
-Parameters and descriptions do not connect anything. Without a peering connection and
-routes to the peer's CIDR in the VPC's route tables, traffic to the peer VPC has no path:
-cross-Region replication, shared services and the like time out after a deployment that
-looked successful.
-
-## Not reported
+### Not reported
 The rule stays quiet when the template shows the connection lives elsewhere or is done
 another way (measured on the 296 templates of the shared corpus: no finding):
 
@@ -91,6 +85,12 @@ another way (measured on the 296 templates of the shared corpus: no finding):
   usually a security group rule for a peering managed by the network stack);
 * only wording signals peering, and a nested stack or custom resource may create it;
 * option `text-signals = false` and no peer parameter.
+
+## Why
+Parameters and descriptions do not connect anything. Without a peering connection and
+routes to the peer's CIDR in the VPC's route tables, traffic to the peer VPC has no path:
+cross-Region replication, shared services and the like time out after a deployment that
+looked successful.
 
 ## Fix
 Unsafe: the optional-peer pattern. The template keeps deploying with no peer given, and
@@ -123,17 +123,17 @@ the connection without routes and without the CIDR parameter, and says so.
 New names never collide (case-insensitively) with a name in any section; a taken name
 gets a number (`HasPeer2`).
 
-## Safety: unsafe
-Review before deploying: the fix adds resources and parameters, it does not know the
-peer. With a peer given it creates a peering connection, which a peer in another account
-must accept (`PeerRoleArn`), and needs return routes and security group rules in the peer
-VPC; the two CIDRs must not overlap. Security groups are not opened by the fix.
-
-## No automatic fix (reported only)
+### No automatic fix (reported only)
 * several VPCs: which one peers (or whether they peer each other) is a design decision;
 * the VPC comes from a parameter: its route tables are not in the template;
 * the VPC is conditional, `Resources` holds `Fn::ForEach` loops, a peer parameter is not a
   `String`, a section is malformed, or the additions would exceed a CloudFormation quota.
+
+## Fix safety
+**Unsafe**: review before deploying: the fix adds resources and parameters, it does not know the
+peer. With a peer given it creates a peering connection, which a peer in another account
+must accept (`PeerRoleArn`), and needs return routes and security group rules in the peer
+VPC; the two CIDRs must not overlap. Security groups are not opened by the fix.
 """
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:

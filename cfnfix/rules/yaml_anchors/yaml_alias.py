@@ -36,7 +36,9 @@ class YamlAlias(Rule):
     explanation = """\
 ## What
 A YAML alias (`*name`, reusing a node marked `&name`) or a merge key (`<<: *name`) in a
-template that does not declare the SAM transform.
+template that does not declare the SAM transform. Templates that declare
+`Transform: AWS::Serverless-2016-10-31` are deployed through the SAM CLI and are not
+reported.
 
 ## Why
 CloudFormation does not support YAML aliases or merge keys (AWS's template-formats page).
@@ -51,10 +53,13 @@ fixes such files as long as no edit lands inside an anchored or aliased node or 
 with a merge key; otherwise it refuses the whole file (exit 2, nothing written) and names
 the node, since an edit there would change the data at every place the text stands for.
 
-## Fix (manual)
+## Not fixed
 Keep deploying through a packaging step, or expand the alias by hand (copy the anchored
-node in its place). Templates that declare `Transform: AWS::Serverless-2016-10-31` are
-deployed through the SAM CLI and are not reported.
+node in its place).
+
+## Fix safety
+**None**: whether the template always goes through a packaging step is known only to the
+people who deploy it.
 """
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
