@@ -1,4 +1,4 @@
-"""Every rule and every fix over the shared corpus: ``python benchmarks/corpus_fixes.py [--corpus DIR] [--lint]``.
+"""Every rule and every fix over the shared corpus: ``python benchmarks/corpus_fixes.py [--corpus DIR] [--lint] [--select IDS]``.
 
 Checks each template of ``../shared/corpus`` with all rules (CFX601 judged on 2026-11-28,
 so the figures do not drift with the calendar), then applies every fix, unsafe ones
@@ -56,6 +56,7 @@ class FixSummary:
     """What applying every fix to a set of templates did."""
 
     changed: int = 0
+    applied: collections.Counter[str] = field(default_factory=collections.Counter)
     unstable: list[str] = field(default_factory=list)
     failed: collections.Counter[str] = field(default_factory=collections.Counter)
     diff_lines: list[int] = field(default_factory=list)
@@ -64,6 +65,7 @@ class FixSummary:
     def report(self, lint: bool) -> None:
         """Print the summary lines."""
         print(f"fixed {self.changed} templates; second run changed {len(self.unstable)} {self.unstable or ''}")
+        print(f"fixes applied per rule: {dict(sorted(self.applied.items()))}")
         print(f"fixes dropped (patch did not apply or verify): {dict(self.failed) or 0}")
         print(f"diff lines per fixed template: {sorted(self.diff_lines)}")
         if lint:
@@ -78,6 +80,7 @@ def fix_all(docs: list[Document], settings: Settings, *, lint: bool) -> FixSumma
     for doc in docs:
         result = fix_text(doc.text, doc.file, settings)
         summary.failed.update(f.finding.rule_id for f in result.failed)
+        summary.applied.update(f.rule_id for f in result.fixed)
         if not result.changed:
             continue
         summary.changed += 1
@@ -101,8 +104,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
     parser.add_argument("--lint", action="store_true", help="also lint every fixed template with cfn-lint")
+    parser.add_argument(
+        "--select",
+        default="",
+        help="comma-separated rule ids, prefixes or names to run (default: all; opt-in rules by full id)",
+    )
     args = parser.parse_args(argv)
-    settings = Settings(unsafe_fixes=True, rules={"CFX601": {"today": TODAY}})
+    select = [s.strip() for s in args.select.split(",") if s.strip()]
+    settings = Settings(unsafe_fixes=True, select=select, rules={"CFX601": {"today": TODAY}})
     docs = load_corpus(args.corpus)
     counts, ms = count_findings(docs, settings)
     print(f"{len(docs)} templates; findings {dict(sorted(counts.items()))}; rules take {ms:.2f} ms per template")

@@ -26,7 +26,11 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", alias_generator=_kebab, populate_by_name=True, frozen=True)
 
-    select: list[str] = Field(default_factory=list, description="Rule ids, id prefixes or names to run (empty: all).")
+    select: list[str] = Field(
+        default_factory=list,
+        description="Rule ids, id prefixes or names to run (empty: all). Opt-in rules (CFX935) run only when "
+        "named by full id or name.",
+    )
     ignore: list[str] = Field(
         default_factory=list, description="Rule ids, id prefixes or names to skip (wins over `select`)."
     )
@@ -97,7 +101,10 @@ class Settings(BaseModel):
 
     def runs(self, rule: Any) -> bool:
         """True when ``rule`` passes ``select``/``ignore`` and its profile (if any) is on, and no
-        profile that replaces it is on (see :mod:`cfnfix.profiles`)."""
+        profile that replaces it is on (see :mod:`cfnfix.profiles`); an opt-in rule
+        (``Rule.opt_in``) also needs ``select`` to name it by its full id or name."""
+        if getattr(rule, "opt_in", False) and not any(p in (rule.id, rule.name) for p in self.select):
+            return False
         profile = getattr(rule, "profile", None)
         if profile is not None and profile != self.profile:
             return False

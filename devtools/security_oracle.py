@@ -9,8 +9,10 @@ ends up with), and names each way the output is weaker:
   ``SSEEnabled`` …), KMS keys or encryption blocks (``BucketEncryption``,
   ``SSESpecification`` …) for a resource type and property path;
 - **NoEcho**: fewer parameters with ``NoEcho: true``;
-- **principals**: a principal (``Principal`` of a policy statement: ``*``, an account, a
-  service …) that the input did not grant;
+- **principals**: a principal (``Principal`` of a policy statement: ``*``, an account, a role,
+  a federated or canonical user) that the input did not grant, or more service principals than
+  it had (a service principal spelt right, or the service that really assumes a role, in place
+  of another is a correction of the same breadth: one AWS service);
 - **CIDRs**: a CIDR block that no CIDR of the input contains (``0.0.0.0/0`` where there was a
   ``/16``); a loopback block (``127.0.0.1/32``, the "no egress" idiom) reaches nothing;
 - **literal secrets**: a literal string under a secret-like key (``Password``,
@@ -88,11 +90,15 @@ def _no_echo(data: Any) -> int:
     return sum(1 for p in params.values() if isinstance(p, dict) and _truthy(p.get("NoEcho")))
 
 
+_SERVICE = re.compile(r"^[a-z0-9.-]+\.amazon(aws)?\.com(\.cn)?$")
+
+
 def _principals(meant: Any) -> set[str]:
     found: set[str] = set()
     for _, key, value in _walk(meant):
         if key in ("Principal", "NotPrincipal"):
-            found.update(_flatten(value))
+            # a bare service name (``Principal: s3.amazonaws.com``) is a service principal too
+            found.update(f"Service:{p}" if _SERVICE.match(p) else p for p in _flatten(value))
     return found
 
 
@@ -141,8 +147,12 @@ def weakenings(before: Any, after: Any, declaration: Declaration | None = None) 
     out.extend(f"{kind} {where}: {what} removed" for kind, where, what in sorted(lost))
     if _no_echo(after) < _no_echo(before):
         out.append("a NoEcho parameter lost NoEcho")
-    wider = _principals(meaning(after)) - _principals(meaning(before, renames))
+    old, new = _principals(meaning(before, renames)), _principals(meaning(after))
+    wider = {p for p in new - old if not p.startswith("Service:")}
     out.extend(f"principal added: {p}" for p in sorted(wider))
+    services = [p for p in new if p.startswith("Service:")]
+    if len(services) > len([p for p in old if p.startswith("Service:")]):
+        out.append(f"more service principals: {', '.join(sorted(set(services) - old))}")
     old_cidrs = _cidrs(before)
     for net in _cidrs(after):
         if net.is_loopback:  # the "no egress" idiom (127.0.0.1/32): reaches nothing

@@ -71,4 +71,13 @@ def test_every_fixable_rule_fires_on_some_seed() -> None:
     fixable -= {
         r.id for r in text_repair_rules()
     }  # a repair of the text before parsing: no seed data can carry it (tests/test_hygiene_rules.py)
-    assert fixable <= fired, f"fixable rules without a seed that triggers them: {sorted(fixable - fired)}"
+    opt_in = {r.id for r in all_rules() if r.opt_in}  # they run only when selected by name: checked below
+    assert fixable - opt_in <= fired, (
+        f"fixable rules without a seed that triggers them: {sorted(fixable - opt_in - fired)}"
+    )
+    for rule_id in sorted(opt_in & fixable):
+        assert any(
+            f.rule_id == rule_id and f.fix is not None and f.fix.patch
+            for seed in seeds()
+            for f in check(json.dumps(seed.data, indent=2), config=Settings(select=[rule_id], unsafe_fixes=True))
+        ), f"opt-in rule {rule_id} fires on no seed"

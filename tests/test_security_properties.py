@@ -64,6 +64,7 @@ Resources:
         ("NoEcho: true", "NoEcho: false", "NoEcho"),
         ('!Sub "arn:aws:iam::${AWS::AccountId}:root"', '"*"', "principal added: AWS:*"),
         ("CidrIp: 10.0.0.0/16", "CidrIp: 0.0.0.0/0", "CIDR wider than any of the input's: 0.0.0.0/0"),
+        ('{AWS: !Sub "arn:aws:iam::${AWS::AccountId}:root"}', "{Service: [a.amazonaws.com, b.amazonaws.com]}", "more service principals"),
         ("MasterUserPassword: !Ref DbPassword", "MasterUserPassword: hunter2hunter2", "literal secret added"),
         ("{Type: String, NoEcho: true}", "{Type: String, NoEcho: true, Default: hunter2}", "literal secret added"),
     ],
@@ -80,6 +81,7 @@ def test_each_weakening_is_seen(old: str, new: str, said: str) -> None:
         ("CidrIp: 10.0.0.0/16", "CidrIp: 10.0.1.0/24"),  # narrower
         ("StorageEncrypted: true", "StorageEncrypted: 'true'"),
         ("Type: SecureString, Value: x", "Type: SecureString, Value: y"),
+        ('{AWS: !Sub "arn:aws:iam::${AWS::AccountId}:root"}', '{AWS: !Sub "arn:aws:iam::${AWS::AccountId}:root"}'),
     ],
 )
 def test_what_is_not_weaker(old: str, new: str) -> None:

@@ -75,7 +75,9 @@ Paths = Annotated[
 Select = Annotated[
     list[str] | None,
     typer.Option(
-        "--select", help="Only these rules: ids, id prefixes or names, comma-separated or repeated.", metavar="IDS"
+        "--select",
+        help="Only these rules: ids, id prefixes or names, comma-separated or repeated (opt-in rules by full id or name).",
+        metavar="IDS",
     ),
 ]
 Ignore = Annotated[

@@ -93,6 +93,10 @@ class Rule(ABC):
     profile: ClassVar[str | None] = None
     """The profile this rule belongs to (``destroyable`` …): it runs only when that profile is
     on (``profile = "…"`` or ``--profile``). None: an ordinary rule."""
+    opt_in: ClassVar[bool] = False
+    """True for a rule that runs only when ``select`` names it by its full id or name (``--select
+    CFX935``): an id prefix (``CFX9``) or an empty ``select`` leaves it off. For advice most
+    templates do not want by default."""
     replaced_by_profile: ClassVar[str | None] = None
     """A profile whose rules cover this rule's problem: under it, this rule stands down."""
     root_cause: ClassVar[str] = ""

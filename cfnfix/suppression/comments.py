@@ -276,8 +276,10 @@ def _why(unused: list[str], named_by: dict[str, list[object]]) -> str:
 
 def all_ran(rules: list[Any], ran: set[str]) -> bool:
     """True when every rule a suppression names ran, so it can be judged. Rules of a profile
-    that is off (``Rule.profile``) do not count when the entry also names ordinary rules (a
-    bare ``# cfnfix: ignore``, a prefix such as ``CFX2``); an entry naming only such rules is
-    never judged."""
-    counted = [r for r in rules if getattr(r, "profile", None) is None or r.id in ran]
+    that is off (``Rule.profile``) and opt-in rules that were not selected (``Rule.opt_in``) do
+    not count when the entry also names ordinary rules (a bare ``# cfnfix: ignore``, a prefix
+    such as ``CFX2``); an entry naming only such rules is never judged."""
+    counted = [
+        r for r in rules if (getattr(r, "profile", None) is None and not getattr(r, "opt_in", False)) or r.id in ran
+    ]
     return bool(counted) and all(r.id in ran for r in counted)

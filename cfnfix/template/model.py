@@ -31,6 +31,7 @@ __all__ = [
     "of_type",
     "parameter_default",
     "parameter_uses",
+    "property_values",
     "ref_target",
     "resource_map",
     "resource_types",
@@ -96,6 +97,39 @@ class Resource:
     def prop_pointer(self, name: str) -> str:
         """JSON Pointer of one property."""
         return f"{self.pointer}/Properties/{escape_token(name)}"
+
+
+def property_values(res: Resource, path: str) -> Iterator[tuple[str, Any, bool]]:
+    """``(pointer, value, listed)`` of every value at a property path of ``res``.
+
+    ``path`` is a ``/``-separated path under ``Properties`` where ``*`` stands for every list item
+    (``LaunchTemplateData/ImageId``, ``AvailabilityZones/*``). Both branches of a ``Fn::If``
+    met on the way are followed. ``listed`` is True for an intrinsic function found where the
+    path expects a list (``AvailabilityZones: !GetAZs ''``): it stands for all the items.
+    """
+    yield from _values_at(res.body.get("Properties"), f"{res.pointer}/Properties", path.split("/"))
+
+
+def _values_at(value: Any, pointer: str, tokens: list[str]) -> Iterator[tuple[str, Any, bool]]:
+    if isinstance(value, dict) and len(value) == 1 and "Fn::If" in value:
+        branches = value["Fn::If"]
+        if isinstance(branches, list) and len(branches) == 3:
+            for i in (1, 2):
+                yield from _values_at(branches[i], f"{pointer}/Fn::If/{i}", tokens)
+        return
+    if not tokens:
+        yield pointer, value, False
+        return
+    head, rest = tokens[0], tokens[1:]
+    if head == "*":
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                yield from _values_at(item, f"{pointer}/{i}", rest)
+        elif isinstance(value, dict) and not rest:
+            yield pointer, value, True
+        return
+    if isinstance(value, dict) and head in value:
+        yield from _values_at(value[head], f"{pointer}/{escape_token(head)}", rest)
 
 
 def resources(data: Any) -> list[Resource]:
