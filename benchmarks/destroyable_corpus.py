@@ -6,7 +6,7 @@ destroyable --unsafe-fixes --select CFX25,CFX26`` does, and prints:
 
 * how many templates are **not destroyable** before and after the fixes: "blocking" counts
   templates with a finding that makes deletion fail or leaves something behind
-  (CFX250–CFX256); "any" also counts the report-only hygiene rules (implicit Lambda log
+  (CFX250–CFX256, CFX259); "any" also counts the report-only hygiene rules (implicit Lambda log
   groups CFX257, fixed physical names CFX258);
 * the findings per rule before and after;
 * how many templates the fixes change, whether a second run changes anything, and fixes
@@ -35,7 +35,7 @@ from cfnfix.fixing import fix_text  # noqa: E402
 #: The profile's rules (the family's id range).
 SELECT = ["CFX25", "CFX26"]
 #: Rules whose findings make the stack's deletion fail or leave something behind.
-BLOCKING = ("CFX250", "CFX251", "CFX252", "CFX253", "CFX254", "CFX255", "CFX256")
+BLOCKING = ("CFX250", "CFX251", "CFX252", "CFX253", "CFX254", "CFX255", "CFX256", "CFX259")
 
 
 def settings() -> Settings:

@@ -27,7 +27,7 @@ def _resource_yaml(i: int) -> list[str]:
             "    DeletionPolicy: Retain",
             "    UpdateReplacePolicy: Retain",
             "    Properties:",
-            f"      BucketName: !Sub '${{AWS::StackName}}-data-{n}-${{AWS::AccountId}}'",
+            f"      BucketName: !Sub 'data-{n}-${{AWS::AccountId}}-${{AWS::Region}}'",  # lower case whatever the stack is called
             "      VersioningConfiguration:",
             "        Status: Enabled",
             "      BucketEncryption:",

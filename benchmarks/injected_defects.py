@@ -190,8 +190,8 @@ def run_kind(
             if finding.fix.applicability is Applicability.SAFE and any(i.destroys_data for i in finding.fix.impact):
                 row["safe but destroys data"] += 1
                 problems.append(f"{doc.file}: safe fix of {finding.rule_id} replaces or removes a stateful resource")
-        if not result.changed:
-            continue
+        if not result.changed or (flagged and all(f.fix is None for f in flagged)):
+            continue  # nothing of this rule to apply (other rules' fixes may still change the template)
         row["fixed"] += 1
         if any(f.rule_id == rule_id for f in result.remaining):
             row["still flagged"] += 1

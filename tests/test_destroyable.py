@@ -42,7 +42,7 @@ Resources:
 
 # ------------------------------------------------------------------ the profile setting
 def test_family_is_the_profiles_id_range() -> None:
-    assert [r.id for r in FAMILY] == [f"CFX{n}" for n in range(250, 259)]
+    assert [r.id for r in FAMILY] == [f"CFX{n}" for n in range(250, 260)]
     assert all(250 <= int(r.id[3:]) <= 269 for r in FAMILY)
     assert all(r.summary.startswith("Profile `destroyable`: ") for r in FAMILY)
 

@@ -358,3 +358,56 @@ def test_impact_of_any_applicable_patch_is_computed(patch: list[dict[str, Any]])
     got = impact_of(BASE, patch)
     assert len({r.logical_id for r in got}) == len(got)
     assert all(r.describe() for r in got)
+
+
+def test_an_attribute_that_changes_on_every_update_reaches_what_refers_to_it() -> None:
+    # a launch template's data changes: a new version becomes LatestVersionNumber, so an instance
+    # launched from that version sees its create-only LaunchTemplate change (replaced), and an
+    # Auto Scaling group is updated; one that pins version "1" is not touched
+    data = {
+        "Resources": {
+            "Template": {
+                "Type": "AWS::EC2::LaunchTemplate",
+                "Properties": {"LaunchTemplateData": {"InstanceType": "t3.micro", "DisableApiTermination": True}},
+            },
+            "Server": {
+                "Type": "AWS::EC2::Instance",
+                "Properties": {
+                    "LaunchTemplate": {
+                        "LaunchTemplateId": {"Ref": "Template"},
+                        "Version": {"Fn::GetAtt": ["Template", "LatestVersionNumber"]},
+                    }
+                },
+            },
+            "Group": {
+                "Type": "AWS::AutoScaling::AutoScalingGroup",
+                "Properties": {
+                    "MinSize": "1",
+                    "MaxSize": "1",
+                    "LaunchTemplate": {
+                        "LaunchTemplateId": {"Ref": "Template"},
+                        "Version": {"Fn::Sub": "${Template.LatestVersionNumber}"},
+                    },
+                },
+            },
+            "Pinned": {
+                "Type": "AWS::EC2::Instance",
+                "Properties": {"LaunchTemplate": {"LaunchTemplateId": {"Ref": "Template"}, "Version": "1"}},
+            },
+        }
+    }
+    patch = [
+        {
+            "op": "replace",
+            "path": "/Resources/Template/Properties/LaunchTemplateData/DisableApiTermination",
+            "value": False,
+        }
+    ]
+    got = {r.logical_id: (r.change, r.cause) for r in impact_of(data, patch)}
+    assert got["Template"][0] is ResourceChange.UPDATED
+    assert got["Server"] == (
+        ResourceChange.REPLACED,
+        "LaunchTemplate refers to Template.LatestVersionNumber, which changes on every update of Template",
+    )
+    assert got["Group"][0] is ResourceChange.UPDATED
+    assert "Pinned" not in got

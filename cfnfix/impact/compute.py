@@ -31,7 +31,7 @@ import jsonpatch
 from ..document.pointer import parse_pointer
 from ..findings import Patch, ResourceChange, ResourceImpact
 from ..template.references import ReferenceIndex
-from .tables import generated_type, holds_data, interruption, replacement
+from .tables import changes_on_update, generated_type, holds_data, interruption, replacement
 
 _VALID_ID = re.compile(r"[A-Za-z0-9]+\Z")
 _SUB_VAR = re.compile(r"\$\{([^!}][^}]*)\}")
@@ -121,6 +121,12 @@ def _resources(data: Any) -> dict[str, dict[str, Any]]:
 
 def _targets(value: Any) -> Iterator[str]:
     """Logical names a value refers to through ``Ref``, ``Fn::GetAtt`` and ``Fn::Sub``."""
+    return (name for name, _ in _attribute_targets(value))
+
+
+def _attribute_targets(value: Any) -> Iterator[tuple[str, str | None]]:
+    """(logical name, attribute) of each ``Ref`` (attribute None), ``Fn::GetAtt`` and
+    ``Fn::Sub`` variable in a value."""
     stack = [value]
     while stack:
         node = stack.pop()
@@ -130,19 +136,23 @@ def _targets(value: Any) -> Iterator[str]:
             if len(node) == 1:
                 ((key, arg),) = node.items()
                 if key == "Ref" and isinstance(arg, str):
-                    yield arg
+                    yield arg, None
                     continue
                 if key == "Fn::GetAtt":
-                    first = arg[0] if isinstance(arg, list) and arg else arg
-                    if isinstance(first, str):
-                        yield first.split(".", 1)[0]
+                    if isinstance(arg, str):
+                        head, _, tail = arg.partition(".")
+                        yield head, tail or None
+                    elif isinstance(arg, list) and arg and isinstance(arg[0], str):
+                        yield arg[0], arg[1] if len(arg) > 1 and isinstance(arg[1], str) else None
                     if isinstance(arg, list):
                         stack.extend(arg[1:])
                     continue
                 if key == "Fn::Sub":
                     text = arg[0] if isinstance(arg, list) and arg else arg
                     if isinstance(text, str):
-                        yield from (m.group(1).strip().split(".", 1)[0] for m in _SUB_VAR.finditer(text))
+                        for m in _SUB_VAR.finditer(text):
+                            head, _, tail = m.group(1).strip().partition(".")
+                            yield head, tail or None
                     if isinstance(arg, list):
                         stack.extend(arg[1:])
                     continue
@@ -432,46 +442,60 @@ class _Comparison:
     # ------------------------------------------------------------------ dependents
 
     def _propagate(self) -> None:
-        """A replaced resource gets a new physical ID: what refers to it changes with it."""
-        done: set[str] = set()
+        """A replaced resource gets a new physical ID, and some attributes of a resource change on
+        every update (a launch template's ``LatestVersionNumber``): what refers to them changes too."""
+        done: set[tuple[str, str | None]] = set()
         while True:
-            replaced = {
-                r.logical_id
-                for r in self.results.values()
-                if r.change in (ResourceChange.REPLACED,) and r.logical_id not in done and r.logical_id in self.after
-            }
-            if not replaced:
-                return
-            done |= replaced
-            for dep_id, body in self.after.items():
-                if dep_id in replaced:
+            changed: dict[tuple[str, str | None], str] = {}
+            for r in self.results.values():
+                if r.logical_id not in self.after:
                     continue
+                if r.change is ResourceChange.REPLACED:
+                    changed[(r.logical_id, None)] = "which is replaced"
+                elif r.change is ResourceChange.UPDATED:
+                    for name in changes_on_update(r.resource_type):
+                        changed[(r.logical_id, name)] = f"which changes on every update of {r.logical_id}"
+            changed = {k: v for k, v in changed.items() if k not in done}
+            if not changed:
+                return
+            done |= set(changed)
+            replaced = {logical_id for logical_id, attribute in changed if attribute is None}
+            for dep_id, body in self.after.items():
                 props = body.get("Properties")
                 if not isinstance(props, dict):
                     continue
-                hits = [k for k, v in props.items() if replaced & set(_targets(v))]
-                if not hits:
+                reached: dict[str, list[str]] = {}
+                for key, value in props.items():
+                    for target, attr in _attribute_targets(value):
+                        if target == dep_id:
+                            continue
+                        if target in replaced:
+                            reached.setdefault(key, []).append(f"{target}, {changed[(target, None)]}")
+                        elif (target, attr) in changed:
+                            reached.setdefault(key, []).append(f"{target}.{attr}, {changed[(target, attr)]}")
+                if not reached:
                     continue
+                hits = list(reached)
                 table = replacement(body.get("Type")) if isinstance(body.get("Type"), str) else None
                 create_only = {p[0] for p in table.create_only} if table else set()
                 forced = [k for k in hits if k in create_only]
-                target = ", ".join(sorted(replaced & {t for k in hits for t in _targets(props[k])}))
+                target = "; ".join(sorted({t for k in hits for t in reached[k]}))
                 if forced:
                     change, cause, props_hit = (
                         ResourceChange.REPLACED,
-                        f"{', '.join(forced)} refers to {target}, which is replaced",
+                        f"{', '.join(forced)} refers to {target}",
                         forced,
                     )
                 elif table is None:
                     change, cause, props_hit = (
                         ResourceChange.MAY_BE_REPLACED,
-                        f"{', '.join(hits)} refers to {target}, which is replaced",
+                        f"{', '.join(hits)} refers to {target}",
                         hits,
                     )
                 else:
                     change, cause, props_hit = (
                         ResourceChange.UPDATED,
-                        f"{', '.join(hits)} refers to {target}, which is replaced",
+                        f"{', '.join(hits)} refers to {target}",
                         hits,
                     )
                 current = self.results.get(dep_id)

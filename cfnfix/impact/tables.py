@@ -81,3 +81,14 @@ def interruption(resource_type: str | None, prop: str) -> str | None:
     restart), or None when it updates without interruption as far as cfnfix knows."""
     entry = _interruptions().get(resource_type or "", {}).get(prop)
     return str(entry["note"]) if entry else None
+
+
+@lru_cache(maxsize=1)
+def _update_attributes() -> dict[str, Any]:
+    return _read("update_attributes.json")["types"]
+
+
+def changes_on_update(resource_type: str | None) -> tuple[str, ...]:
+    """Attributes of ``resource_type`` (``Fn::GetAtt``) whose value changes on every in-place
+    update, so that what refers to them changes too (``LatestVersionNumber`` of a launch template)."""
+    return tuple(_update_attributes().get(resource_type or "", {}))

@@ -32,6 +32,8 @@ class Site:
     default_on: bool
     """Protection is on when the value is absent."""
     source: str
+    rule: str = "CFX253"
+    """The rule that reports it when on (EC2 termination protection is CFX259's)."""
 
     def is_on(self) -> bool:
         """True when the written literal turns protection on (or it is absent and on by default)."""
@@ -94,6 +96,7 @@ def sites(res: Resource) -> Iterator[Site]:
                 off=row["off"],
                 default_on=row["default_on"],
                 source=row["source"],
+                rule=row.get("rule", "CFX253"),
             )
     for row in table("destroyable.json")["load_balancer_attributes"]:
         if row["type"] != res.type:

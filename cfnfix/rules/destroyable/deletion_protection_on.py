@@ -32,13 +32,14 @@ class DeletionProtectionOn(DestroyableRule):
 A resource turns on its type's deletion or termination protection: RDS and Neptune/DocumentDB
 `DeletionProtection`, DynamoDB `DeletionProtectionEnabled` (also per replica of a global
 table), an Application/Network Load Balancer's `deletion_protection.enabled` attribute,
-Cognito user pool `DeletionProtection: ACTIVE`, EC2 `DisableApiTermination`, EMR
-`TerminationProtected`, log group, EKS, Network Firewall, CloudTrail Lake, OpenSearch
-Serverless, Verified Permissions, Incident Manager, End User Messaging… Some types have
+Cognito user pool `DeletionProtection: ACTIVE`, EMR `TerminationProtected`, log group,
+EKS, Network Firewall, CloudTrail Lake, OpenSearch Serverless, Verified Permissions,
+Incident Manager, End User Messaging… Some types have
 it **on by default**: a QLDB ledger and a Neptune Analytics graph without the property are
 protected. The table, with the documentation of each row, is `cfnfix/rules/destroyable/data/destroyable.json`
 (checked against cfn-lint's resource schemas, so the fix never writes a property that does
-not exist). Part of the `destroyable` profile: reported only with `--profile destroyable`.
+not exist). EC2 termination protection (`DisableApiTermination` of instances and launch
+templates) is CFX259's. Part of the `destroyable` profile: reported only with `--profile destroyable`.
 
 ## Why
 A protected resource cannot be deleted by anyone, CloudFormation included: deleting the
@@ -59,7 +60,7 @@ or by anyone with the permission: applied only with `--unsafe-fixes`.
         """One finding per protection site that is on."""
         for res in resources(ctx.data):
             for site in sites(res):
-                if not site.is_on():
+                if site.rule != self.id or not site.is_on():
                     continue
                 yield self._finding(ctx, res, site)
 
