@@ -64,7 +64,11 @@ Resources:
         ("NoEcho: true", "NoEcho: false", "NoEcho"),
         ('!Sub "arn:aws:iam::${AWS::AccountId}:root"', '"*"', "principal added: AWS:*"),
         ("CidrIp: 10.0.0.0/16", "CidrIp: 0.0.0.0/0", "CIDR wider than any of the input's: 0.0.0.0/0"),
-        ('{AWS: !Sub "arn:aws:iam::${AWS::AccountId}:root"}', "{Service: [a.amazonaws.com, b.amazonaws.com]}", "more service principals"),
+        (
+            '{AWS: !Sub "arn:aws:iam::${AWS::AccountId}:root"}',
+            "{Service: [a.amazonaws.com, b.amazonaws.com]}",
+            "more service principals",
+        ),
         ("MasterUserPassword: !Ref DbPassword", "MasterUserPassword: hunter2hunter2", "literal secret added"),
         ("{Type: String, NoEcho: true}", "{Type: String, NoEcho: true, Default: hunter2}", "literal secret added"),
     ],
