@@ -4,15 +4,18 @@
 fix that moves a setting to another resource, or renames one, is judged by what the stack
 ends up with), and names each way the output is weaker:
 
-- **SecureString**: fewer values ``SecureString`` (an SSM parameter turned into ``String``);
+- **SecureString**: an SSM parameter that stays and is no longer a ``SecureString`` (one
+  replaced by a Secrets Manager secret is not: the literal-secret check watches its value);
 - **encryption**: fewer truthy encryption flags (``StorageEncrypted``, ``Encrypted``,
   ``SSEEnabled`` …), KMS keys or encryption blocks (``BucketEncryption``,
   ``SSESpecification`` …) for a resource type and property path;
-- **NoEcho**: fewer parameters with ``NoEcho: true``;
+- **NoEcho**: a parameter that stays and loses ``NoEcho: true`` (one removed, because the
+  secret now comes from Secrets Manager, passes no secret any more);
 - **principals**: a principal (``Principal`` of a policy statement: ``*``, an account, a role,
-  a federated or canonical user) that the input did not grant, or more service principals than
-  it had (a service principal spelt right, or the service that really assumes a role, in place
-  of another is a correction of the same breadth: one AWS service);
+  a federated or canonical user) that the input did not grant, or more service principals or
+  AWS principals than it had (a service principal spelt right, the service that really assumes
+  a role, or ``!GetAtt Role.Arn`` for an ARN built from the role's name, in place of another is
+  a correction of the same breadth: one service, one resource of the stack);
 - **CIDRs**: a CIDR block that no CIDR of the input contains (``0.0.0.0/0`` where there was a
   ``/16``); a loopback block (``127.0.0.1/32``, the "no egress" idiom) reaches nothing;
 - **literal secrets**: a literal string under a secret-like key (``Password``,
@@ -79,15 +82,24 @@ def _encryption(data: Any) -> Counter[tuple[str, str, str]]:
     return found
 
 
-def _secure_strings(data: Any) -> int:
-    return sum(1 for _, _, value in _walk(data) if value == "SecureString")
+def _secure_strings(data: Any, renames: dict[str, str]) -> dict[str, Any]:
+    """SSM parameter resource (by logical ID, renamed) → its ``Type``."""
+    block = data.get("Resources") if isinstance(data, dict) else None
+    out: dict[str, Any] = {}
+    if isinstance(block, dict):
+        for name, body in block.items():
+            if isinstance(body, dict) and body.get("Type") == "AWS::SSM::Parameter":
+                props = body.get("Properties")
+                out[renames.get(name, name)] = props.get("Type") if isinstance(props, dict) else None
+    return out
 
 
-def _no_echo(data: Any) -> int:
+def _no_echo(data: Any, renames: dict[str, str]) -> dict[str, bool]:
+    """Parameter (by name, renamed) → whether it is ``NoEcho``."""
     params = data.get("Parameters") if isinstance(data, dict) else None
     if not isinstance(params, dict):
-        return 0
-    return sum(1 for p in params.values() if isinstance(p, dict) and _truthy(p.get("NoEcho")))
+        return {}
+    return {renames.get(n, n): isinstance(p, dict) and _truthy(p.get("NoEcho")) for n, p in params.items()}
 
 
 _SERVICE = re.compile(r"^[a-z0-9.-]+\.amazon(aws)?\.com(\.cn)?$")
@@ -111,6 +123,14 @@ def _flatten(value: Any, prefix: str = "") -> Iterator[str]:
             yield from _flatten(item, prefix)
     else:
         yield prefix + (repr(value) if isinstance(value, Sym) else str(value))
+
+
+def _same_breadth(principal: str) -> bool:
+    """True for a principal that names one AWS service, or one resource of the stack itself
+    (``!GetAtt Role.Arn``): written in place of another of its kind, it grants no more (the
+    counts are compared separately)."""
+    own = principal.startswith("AWS:Sym(kind='getatt'") or principal.startswith("AWS:Sym(kind='ref'")
+    return principal.startswith("Service:") or own
 
 
 def _cidrs(data: Any) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
@@ -141,18 +161,23 @@ def weakenings(before: Any, after: Any, declaration: Declaration | None = None) 
     """How ``after`` (a template's data after fixes) is less secure than ``before`` (module docstring)."""
     renames = declaration.renames if declaration is not None else {}
     out: list[str] = []
-    if _secure_strings(after) < _secure_strings(before):
-        out.append("a SecureString became something else")
+    ssm_before, ssm_after = _secure_strings(before, renames.get("Resources", {})), _secure_strings(after, {})
+    for name, kind in ssm_before.items():
+        if kind == "SecureString" and name in ssm_after and ssm_after[name] != "SecureString":
+            out.append(f"SSM parameter {name}: SecureString became {ssm_after[name]}")
     lost = _encryption(before) - _encryption(after)
     out.extend(f"{kind} {where}: {what} removed" for kind, where, what in sorted(lost))
-    if _no_echo(after) < _no_echo(before):
-        out.append("a NoEcho parameter lost NoEcho")
+    echo_before, echo_after = _no_echo(before, renames.get("Parameters", {})), _no_echo(after, {})
+    for name, hidden in echo_before.items():
+        if hidden and echo_after.get(name) is False:  # a removed parameter passes no secret any more
+            out.append(f"parameter {name} lost NoEcho")
     old, new = _principals(meaning(before, renames)), _principals(meaning(after))
-    wider = {p for p in new - old if not p.startswith("Service:")}
+    wider = {p for p in new - old if not _same_breadth(p)}
     out.extend(f"principal added: {p}" for p in sorted(wider))
-    services = [p for p in new if p.startswith("Service:")]
-    if len(services) > len([p for p in old if p.startswith("Service:")]):
-        out.append(f"more service principals: {', '.join(sorted(set(services) - old))}")
+    for kind in ("Service:", "AWS:"):
+        grown = [p for p in new if p.startswith(kind)]
+        if len(grown) > len([p for p in old if p.startswith(kind)]):
+            out.append(f"more {kind[:-1]} principals: {', '.join(sorted(set(grown) - old))}")
     old_cidrs = _cidrs(before)
     for net in _cidrs(after):
         if net.is_loopback:  # the "no egress" idiom (127.0.0.1/32): reaches nothing

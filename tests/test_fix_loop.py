@@ -254,3 +254,18 @@ def test_unsafe_fixes_need_opting_in() -> None:
     assert fix(TEMPLATE, select=["ZZX905"]).changed is False
     assert "Outputs: {}" in fix(TEMPLATE, select=["ZZX905"], unsafe=True).text
     assert "Outputs: {}" in fix(TEMPLATE, config=Settings(select=["ZZX905"], unsafe_fixes=True), unsafe=True).text
+
+
+def test_a_later_pass_may_edit_the_users_part_of_a_string_an_earlier_pass_wrapped() -> None:
+    """`arn:…:us-east-2:123456789012:x` → `!Sub arn:…:${AWS::Region}:123456789012:x` (one rule), then
+    the account part by another rule in the next pass: the account is still the user's text."""
+    from cfnfix.patch.produced import Produced
+
+    produced = Produced()
+    old = "arn:aws:sns:us-east-2:123456789012:upstream"
+    produced.record([Op.replace("/A", {"Fn::Sub": "arn:aws:sns:${AWS::Region}:123456789012:upstream"})], {"A": old})
+    account = Op.replace("/A/Fn::Sub", "arn:aws:sns:${AWS::Region}:${AWS::AccountId}:upstream")
+    assert produced.conflict([account]) is None
+    assert (
+        produced.conflict([Op.replace("/A/Fn::Sub", "arn:aws:sns:${AWS::Regio}:123456789012:upstream")]) == "/A/Fn::Sub"
+    )

@@ -53,7 +53,7 @@ Resources:
 @pytest.mark.parametrize(
     ("old", "new", "said"),
     [
-        ("Type: SecureString", "Type: String", "SecureString"),
+        ("Type: SecureString", "Type: String", "SecureString became String"),
         ("StorageEncrypted: true", "StorageEncrypted: false", "StorageEncrypted: flag removed"),
         ("      KmsKeyId: alias/db\n", "", "KmsKeyId: kms key removed"),
         (
@@ -61,13 +61,13 @@ Resources:
             "",
             "BucketEncryption: block removed",
         ),
-        ("NoEcho: true", "NoEcho: false", "NoEcho"),
+        ("NoEcho: true", "NoEcho: false", "lost NoEcho"),
         ('!Sub "arn:aws:iam::${AWS::AccountId}:root"', '"*"', "principal added: AWS:*"),
         ("CidrIp: 10.0.0.0/16", "CidrIp: 0.0.0.0/0", "CIDR wider than any of the input's: 0.0.0.0/0"),
         (
             '{AWS: !Sub "arn:aws:iam::${AWS::AccountId}:root"}',
             "{Service: [a.amazonaws.com, b.amazonaws.com]}",
-            "more service principals",
+            "more Service principals",
         ),
         ("MasterUserPassword: !Ref DbPassword", "MasterUserPassword: hunter2hunter2", "literal secret added"),
         ("{Type: String, NoEcho: true}", "{Type: String, NoEcho: true, Default: hunter2}", "literal secret added"),
@@ -93,14 +93,28 @@ def test_what_is_not_weaker(old: str, new: str) -> None:
 
 
 def test_a_renamed_reference_is_the_same_principal() -> None:
-    renamed = BASE.replace("DbPassword", "DbSecret").replace(
-        '!Sub "arn:aws:iam::${AWS::AccountId}:root"', "!GetAtt NewRole.Arn"
-    )
-    before = load(BASE.replace('!Sub "arn:aws:iam::${AWS::AccountId}:root"', "!GetAtt Old-Role.Arn")).data
+    trusted = '{AWS: !Sub "arn:aws:iam::${%s}:root"}'
+    principal = '{AWS: !Sub "arn:aws:iam::${AWS::AccountId}:root"}'
+    before = load(BASE.replace(principal, trusted % "Trusted-Account") + "  Trusted-Account: {Type: String}\n").data
+    after = load(BASE.replace(principal, trusted % "TrustedAccount") + "  TrustedAccount: {Type: String}\n").data
+    before["Parameters"]["Trusted-Account"] = before["Resources"].pop("Trusted-Account")
+    after["Parameters"]["TrustedAccount"] = after["Resources"].pop("TrustedAccount")
     declaration = Declaration()
-    declaration.add([{"op": "move", "from": "/Resources/Old-Role", "path": "/Resources/NewRole"}])
-    assert weakenings(before, load(renamed).data, declaration) == []
-    assert weakenings(before, load(renamed).data) != []
+    declaration.add([{"op": "move", "from": "/Parameters/Trusted-Account", "path": "/Parameters/TrustedAccount"}])
+    assert weakenings(before, after, declaration) == []
+    assert weakenings(before, after) != []
+
+
+def test_a_principal_of_the_same_breadth_is_not_wider() -> None:
+    """A service principal spelt right, or ``!GetAtt Role.Arn`` for an ARN built from the role's
+    name, in place of another: one service, one resource of the stack."""
+    principal = '{AWS: !Sub "arn:aws:iam::${AWS::AccountId}:root"}'
+    before = load(BASE.replace(principal, "{Service: lamda.amazonaws.com}")).data
+    after = load(BASE.replace(principal, "{Service: lambda.amazonaws.com}")).data
+    assert weakenings(before, after) == []
+    before = load(BASE.replace(principal, '{AWS: !Sub "arn:aws:iam::${AWS::AccountId}:role/admin"}')).data
+    after = load(BASE.replace(principal, "{AWS: !GetAtt Admin.Arn}")).data
+    assert weakenings(before, after) == []
 
 
 def _weakened(text: str, settings: Settings) -> list[str]:

@@ -176,7 +176,10 @@ class Produced:
                     self._edited(path, old, value)
                     continue
                 self._forget(path)
-                self._wrote(path, value, _strings(old, set()) if found else set())
+                if found and isinstance(old, str):
+                    self._rewrapped(path, value, old)  # `x` → `!Sub x'`: only what changed is the fix's
+                else:
+                    self._wrote(path, value, _strings(old, set()) if found else set())
             elif kind == "add":
                 path = self._append_index(path, before, appended)
                 self._insert(path, before)
@@ -219,6 +222,19 @@ class Produced:
 
             start, end = min(start, moved(written.start)), max(end, moved(written.end))
         self.pointers[path] = _Written(new, start, end)
+
+    def _rewrapped(self, path: str, value: Any, old: str) -> None:
+        """A string replaced by a structure holding strings (wrapped in ``Fn::Sub``, a list …):
+        in each of them, the part that differs from the old string is produced."""
+        if isinstance(value, str):
+            if value != old:
+                self.pointers[path] = _Written(value, *_changed(old, value))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                self._rewrapped(f"{path}/{escape_token(key)}", item, old)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                self._rewrapped(f"{path}/{i}", item, old)
 
     def _wrote(self, path: str, value: Any, old: set[str]) -> None:
         """Record the strings of ``value`` (written at ``path``) that ``old`` did not hold."""
