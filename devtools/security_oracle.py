@@ -129,7 +129,7 @@ def _same_breadth(principal: str) -> bool:
     """True for a principal that names one AWS service, or one resource of the stack itself
     (``!GetAtt Role.Arn``): written in place of another of its kind, it grants no more (the
     counts are compared separately)."""
-    own = principal.startswith("AWS:Sym(kind='getatt'") or principal.startswith("AWS:Sym(kind='ref'")
+    own = principal.startswith(("AWS:Sym(kind='getatt'", "AWS:Sym(kind='ref'"))
     return principal.startswith("Service:") or own
 
 
