@@ -131,7 +131,13 @@ def _run_job(job: Job) -> FileOutcome:
         # collected once it is back on (the next allocations after the job).
         with gc_paused():
             if job.mode == "check":
-                out.findings = findings_for(document, job.settings)
+                from ..fixing import as_apply_sees
+
+                out.findings, refused = as_apply_sees(
+                    findings_for(document, job.settings), document, job.settings.unsafe_fixes
+                )
+                if refused is not None:
+                    out.notes.append(refused)
             else:
                 from ..fixing import fix_text
 

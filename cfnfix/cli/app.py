@@ -576,6 +576,13 @@ def check(
     )
     _skip_notes(outcomes, quiet, use_color(no_color, sys.stderr))
     _report_errors(outcomes, use_color(no_color, sys.stderr))
+    if not quiet:
+        from ..report import style
+
+        ecolor = use_color(no_color, sys.stderr)
+        for o in outcomes:  # why apply will fix nothing in a file (a fix inside a YAML anchor)
+            for note in o.notes:
+                _err(f"{style('note:', '1;36', ecolor)} {note}")
     unsafe = unsafe_fixes or any(o.unsafe for o in outcomes)
     ctx = ReportContext(color=color, quiet=quiet, unsafe=unsafe, terminal=_isatty(sys.stdout))
     _out(render(output_format.value, outcomes, ctx))

@@ -466,6 +466,16 @@ class _Comparison:
 
     def _compare(self, old_id: str, new_id: str, old_body: dict[str, Any], body: dict[str, Any]) -> None:
         old_type, new_type = old_body.get("Type"), body.get("Type")
+        if old_type != new_type and _rejected_type(old_type) and not _rejected_type(new_type):
+            self._put(
+                new_id,
+                new_type,
+                ResourceChange.ADDED,
+                f"Type changes from {old_type}, which CloudFormation rejects, so no deployed stack has it: nothing to replace",
+                renamed_from=self._from(old_id, new_id),
+                free=True,
+            )
+            return
         if old_type != new_type:
             self._put(
                 new_id,
@@ -769,3 +779,14 @@ class _Comparison:
             stateful=holds is not None,
             holds=holds,
         )
+
+
+def _rejected_type(resource_type: Any) -> bool:
+    """True for an ``AWS::`` type no resource schema has (not SAM's): CloudFormation rejects it,
+    so no deployed stack holds a resource of it (docs/deployed-stack-impact.md)."""
+    return (
+        isinstance(resource_type, str)
+        and resource_type.startswith("AWS::")
+        and not resource_type.startswith("AWS::Serverless::")
+        and replacement(resource_type) is None
+    )

@@ -90,6 +90,7 @@ class Planner:
         self.orig_lines: LineIndex | None = None
         self.fmt = fmt
         self._layout = LAYOUTS[fmt]
+        self._after: list[str] | None = None  # a sibling the next `add` of a new key goes after
         self._set_text(text, root, private=False)
 
     # -- state ----------------------------------------------------------------------------
@@ -177,6 +178,7 @@ class Planner:
         ):
             self._data_op(index, op, tokens)
             self._retry(self._rename, from_tokens, tokens)
+            self._after = None
             return
         moved = None
         if from_tokens is not None:
@@ -194,12 +196,15 @@ class Planner:
             self._data_op(index, {"op": "remove", "path": op["from"]}, from_tokens, shown=op)
             self._retry(self.remove, from_tokens)
             self._data_op(index, {"op": "add", "path": op["path"], "value": moved}, tokens, shown=op)
+            self._after = None
             self._retry(self.add, tokens, moved)
             return
         self._data_op(index, op, tokens)
         if kind == "test":
+            self._after = tokens  # placement: an `add` of a new sibling key right after goes beside it
             return
         self._retry(self._plan, kind, tokens, from_tokens, op, moved)
+        self._after = None
 
     def _retry(self, fn: Any, *args: Any) -> None:
         try:
@@ -415,7 +420,8 @@ class Planner:
                 return None
             if not container.items:
                 return self._rerender(views, tokens, len(views) - 1)
-            self._insert_entry(container, last, value)
+            sibling = self._after is not None and self._after[:-1] == tokens[:-1]
+            self._insert_entry(container, last, value, sibling=sibling)
             return None
         assert isinstance(container, SequenceNode)
         index = len(container.items) if last == "-" else int(last)
@@ -445,12 +451,30 @@ class Planner:
                 return j
         return None
 
-    def _insert_entry(self, mapping: MappingNode, key: str, value: Any) -> None:
-        """A new entry: before the next section in template order, else after the last entry."""
+    def _sibling_anchor(self, mapping: MappingNode, key: str) -> int | None:
+        """Index of the entry a new key goes before when the operation before its ``add`` was a
+        ``test`` of a sibling key (``[test /R/DeletionPolicy, add /R/UpdateReplacePolicy]``): right
+        after that sibling, so entries that belong together stay together. None: no such test, or
+        the sibling is the last entry (then appending puts it there anyway)."""
+        after = self._after
+        if after is None or not after:
+            return None
+        for j, (k, _) in enumerate(mapping.items):
+            if k.value == after[-1] and j + 1 < len(mapping.items):
+                if mapping.items[j + 1][0].start == mapping.items[j + 1][0].end:
+                    raise Flush  # an entry this patch added: place against real text
+                return j + 1
+        return None
+
+    def _insert_entry(self, mapping: MappingNode, key: str, value: Any, *, sibling: bool = False) -> None:
+        """A new entry: before the next section in template order, right after the sibling a
+        preceding ``test`` names, else after the last entry."""
         if isinstance(mapping.items[0][0], New):
             raise Flush
         layout = self.layout
         index = self._section_anchor(mapping, key) if layout.inserts_before(mapping) else None
+        if index is None and sibling and layout.inserts_before(mapping):
+            index = self._sibling_anchor(mapping, key)
         if index is None:
             index = len(mapping.items)
             insertion = layout.append_entry(mapping, key, value)

@@ -83,14 +83,16 @@ class YamlLayout(Layout):
                 return node.start, node.end, literal
         if in_flow:
             return node.start, node.end, y.flow(value)
-        prefer = _kept_quote(node) if isinstance(node, ScalarNode) and node.tag is None else ""
+        # a scalar keeps its quoting, also when its tag goes (`!Sub "orders"` → `"orders"`)
+        prefer = _kept_quote(node) if isinstance(node, ScalarNode) and node.style not in ("|", ">") else ""
+        end = self._stale_comment_end(node, value)
         if isinstance(container, MappingNode):
             key = next(k for k, v in container.items if v is node)
             colon = self._colon_after(key.end)
             if colon is not None:
                 key_col = lines.column(key.start)
                 if "#" not in text[colon + 1 : node.start]:
-                    return colon + 1, max(node.end, colon + 1), y.after_key(value, key_col, prefer=prefer)
+                    return colon + 1, max(end, colon + 1), y.after_key(value, key_col, prefer=prefer)
                 node_line = lines.line_start(node.start)
                 if not text[node_line : node.start].strip(" "):
                     # "key:  # comment" then the value on later lines: keep the comment line
@@ -101,11 +103,28 @@ class YamlLayout(Layout):
         elif isinstance(container, SequenceNode):
             dash = _dash_of(text, node.start)
             if dash is not None:
-                return dash + 1, node.end, y.after_dash(value, lines.column(dash), prefer=prefer)
+                return dash + 1, end, y.after_dash(value, lines.column(dash), prefer=prefer)
         col = lines.column(node.start)
         if isinstance(node, ScalarNode) and not isinstance(value, (dict, list)):
             return node.start, node.end, y.after_key(value, max(col - self.style.indent, 0), prefer=prefer)[1:]
         return node.start, node.end, y.block(value, col)
+
+    def _stale_comment_end(self, node: Node, value: Any) -> int:
+        """Where a replaced one-line scalar's edit ends: after the comment that follows it on its
+        line when that comment names the old value (``8.0.mysql_aurora.3.10.6  # MySQL
+        5.7-compatible`` would be wrong), else at the node (docs/design.md, "Comments")."""
+        if not isinstance(node, ScalarNode) or node.style in ("|", ">") or isinstance(value, (dict, list)):
+            return node.end
+        if isinstance(value, str) and ("\n" in value or "\r" in value):
+            return node.end
+        lines = self.lines
+        line_end = lines.line_end(node.start)
+        if lines.line_end(node.end) != line_end:
+            return node.end
+        rest = self.text[node.end : line_end]
+        if not rest.lstrip(" \t").startswith("#") or not names_old_value(rest, node.value, value):
+            return node.end
+        return line_end
 
     def _same_tag_scalar(self, node: ScalarNode, value: Any, in_flow: bool) -> str | None:
         """``!Tag x`` → ``!Tag y`` keeping the tag's spelling and the scalar's quoting."""
@@ -341,6 +360,8 @@ class YamlLayout(Layout):
         common fix) never needs the style, so it is only read for a name that needs quotes.
         """
         kept = _kept_quote(key)
+        if kept.endswith("?"):
+            kept = "" if plain_ok(name, flow=mapping.flow) else kept[0]
         if kept == "'":
             single = single_quoted(name)
             if single is not None:
@@ -352,11 +373,35 @@ class YamlLayout(Layout):
         return quoted(name, self.style.quote)
 
 
+_TOKEN = re.compile(r"\d+(?:\.\d+)+|\d{2,}|[A-Za-z]{3,}")
+
+
+def _tokens(text: str) -> set[str]:
+    return {t.casefold() for t in _TOKEN.findall(text)}
+
+
+def names_old_value(comment: str, old: str, new: Any) -> bool:
+    """True when ``comment`` names ``old`` (a replaced scalar's text) rather than ``new``: it holds
+    the old text, or a version, number or word of it (``5.7``, ``18``, ``aurora``) that the new
+    value does not have."""
+    if not isinstance(old, str) or not old.strip():
+        return False
+    text = comment.casefold()
+    if re.search(rf"(?<![\w.]){re.escape(old.casefold())}(?!\w)", text):
+        return True
+    distinct = _tokens(old) - _tokens(str(new))
+    found = _tokens(comment)
+    # a version token counts inside a longer one only as a whole (5.7 in "5.7-compatible", not in 15.7)
+    return any(token in found or re.search(rf"(?<![\w.]){re.escape(token)}(?![\w]|\.\d)", text) for token in distinct)
+
+
 def _kept_quote(node: ScalarNode) -> str:
-    """The quote style a rewritten scalar keeps: its own, unless the old text only had
-    quotes because it needed them (``!Ref "My Bucket"`` renamed becomes ``!Ref MyBucket``)."""
+    """The quote style a rewritten scalar keeps: its own; when the old text only had quotes
+    because it needed them, its quote followed by ``?``: plain if the new text allows it
+    (``!Ref "My Bucket"`` renamed becomes ``!Ref MyBucket``), else the same quote (a
+    single-quoted TXT record ``'"v=spf1 …"'`` stays single-quoted, not ``"\"v=spf1 …\""``)."""
     if node.style in ("'", '"') and not plain_ok(node.value, flow=False):
-        return ""
+        return node.style + "?"
     return node.style
 
 

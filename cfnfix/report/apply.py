@@ -140,10 +140,16 @@ def render_apply(outcomes: Sequence[FileOutcome], mode: Mode, ctx: ReportContext
     if lines:
         after.append(("\n".join(lines) + "\n", to_stderr))
     if not ctx.quiet:
-        after.append(
-            (
-                f"Fixed {plural(fixed, 'finding')} in {plural(changed, 'file')}; {len(remaining)} remaining.{failed_files}\n",
-                to_stderr,
-            )
-        )
+        after.append((_written_summary(fixed, changed, len(remaining), errors) + failed_files + "\n", to_stderr))
     return ApplyReport(stdout, after, failing=bool(remaining))
+
+
+def _written_summary(fixed: int, changed: int, remaining: int, errors: int) -> str:
+    """``Fixed 2 findings in 1 file; 0 remaining.`` — the findings a file that could not be
+    fixed (read-only, changed meanwhile, not parseable) still has are not known to be 0, so
+    they are not counted: ``Fixed nothing.`` when no other file was, else ``… in the other files``."""
+    if not errors:
+        return f"Fixed {plural(fixed, 'finding')} in {plural(changed, 'file')}; {remaining} remaining."
+    if not changed and not remaining:
+        return "Fixed nothing."
+    return f"Fixed {plural(fixed, 'finding')} in {plural(changed, 'file')}; {remaining} remaining in the other files."

@@ -110,6 +110,11 @@ class Rule(ABC):
     """Authoritative documentation for the problem."""
     fix_applicability: ClassVar[Applicability] = Applicability.NONE
     """The best applicability this rule's fixes can have (``none``: report only)."""
+    keeps_meaning: bool = False
+    """True when this rule's fixes change how the template is written, never what it means
+    (``Fn::Sub`` of plain text → the text): they declare no changed node, and the meaning
+    checker (:mod:`cfnfix.template.meaning`) holds them to it. False: a fix declares the nodes
+    its patch writes (docs/design.md, "Meaning")."""
     cfn_lint_ids: tuple[str, ...] = ()
     """cfn-lint rule ids this rule corresponds to (``E3001`` …): a template's
     ``Metadata: {cfn-lint: {config: {ignore_checks: [...]}}}`` naming one of them (or a prefix)

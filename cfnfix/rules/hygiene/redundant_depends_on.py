@@ -63,6 +63,7 @@ class RedundantDependsOn(Rule):
     summary = "DependsOn entries that a Ref, Fn::GetAtt or Fn::Sub in the resource's Properties already enforces"
     doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html"
     fix_applicability = Applicability.SAFE
+    keeps_meaning = True
     cfn_lint_ids = ("W3005",)
     root_cause = (
         "DependsOn was written out of caution (or by a generator) for resources the properties already reference."
