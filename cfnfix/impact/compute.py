@@ -113,6 +113,17 @@ def _targets(value: Any) -> Iterator[str]:
     return (name for name, _ in _attribute_targets(value))
 
 
+def _reaches(value: Any, pattern: tuple[str, ...]) -> bool:
+    """Whether ``value`` holds anything at the schema path ``pattern`` (``*``: any item or entry)."""
+    if not pattern:
+        return True
+    token, rest = pattern[0], pattern[1:]
+    if token == "*":
+        items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        return any(_reaches(item, rest) for item in items)
+    return isinstance(value, dict) and token in value and _reaches(value[token], rest)
+
+
 def _attribute_targets(value: Any) -> Iterator[tuple[str, str | None]]:
     """(logical name, attribute) of each ``Ref`` (attribute None), ``Fn::GetAtt`` and
     ``Fn::Sub`` variable in a value."""
@@ -459,7 +470,8 @@ class _Comparison:
         in_b = isinstance(b, dict) and token in b
         in_a = isinstance(a, dict) and token in a
         if in_b != in_a:
-            return True
+            # a parent added or removed changes the path only when a value sits at its end
+            return _reaches(b[token] if in_b else a[token], rest)
         return in_b and self._pattern_differs(b[token], a[token], rest, new_of, (*path, token), full)
 
     # ------------------------------------------------------------------ one resource
