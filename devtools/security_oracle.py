@@ -15,7 +15,11 @@ ends up with), and names each way the output is weaker:
   a federated or canonical user) that the input did not grant, or more service principals or
   AWS principals than it had (a service principal spelt right, the service that really assumes
   a role, or ``!GetAtt Role.Arn`` for an ARN built from the role's name, in place of another is
-  a correction of the same breadth: one service, one resource of the stack);
+  a correction of the same breadth: one service, one resource of the stack). AWS acting for
+  the stack is not another party: a service principal whose statement is tied to the stack
+  (``aws:SourceArn``/``aws:SourceAccount``, an encryption context), ELB's log-delivery
+  accounts, a service-linked role of the stack's account, and the account root on a key that
+  had no KeyPolicy (KMS's default policy grants it);
 - **CIDRs**: a CIDR block that no CIDR of the input contains (``0.0.0.0/0`` where there was a
   ``/16``); a loopback block (``127.0.0.1/32``, the "no egress" idiom) reaches nothing;
 - **literal secrets**: a literal string under a secret-like key (``Password``,
@@ -107,11 +111,62 @@ _SERVICE = re.compile(r"^[a-z0-9.-]+\.amazon(aws)?\.com(\.cn)?$")
 
 def _principals(meant: Any) -> set[str]:
     found: set[str] = set()
-    for _, key, value in _walk(meant):
-        if key in ("Principal", "NotPrincipal"):
+    for path, key, value in _walk(meant):
+        if key in ("Principal", "NotPrincipal") and path[:1] != ("Mappings",):  # a mapping's data grants nothing
             # a bare service name (``Principal: s3.amazonaws.com``) is a service principal too
             found.update(f"Service:{p}" if _SERVICE.match(p) else p for p in _flatten(value))
     return found
+
+
+#: Condition keys that tie a service's grant to this stack's own resources or account (the
+#: confused-deputy guard AWS documents for service principals).
+_SCOPING = ("aws:sourcearn", "aws:sourceaccount", "aws:sourceorgid", "kms:encryptioncontext", "kms:viaservice")
+
+
+_MAP_LOOKUP = re.compile(r"kind='findinmap', args=\('([^']*)'")
+
+
+def _aws_owned(meant: Any) -> set[str]:
+    """Principals that are AWS itself acting for this stack, not another party: a service
+    principal in a statement whose condition ties it to the stack's resources or account
+    (``aws:SourceArn``, ``aws:SourceAccount``, an encryption context), Elastic Load Balancing's
+    log-delivery accounts (cfnfix's regional table), and a service-linked role of the stack's
+    own account (``:role/aws-service-role/``). The principals rules (CFX950–CFX955) grant these,
+    as the using service documents; they widen nothing a person could use."""
+    from cfnfix.rules.principals._elb import accounts
+
+    elb = accounts()
+    owned: set[str] = set()
+    maps = meant.get("Mappings") if isinstance(meant, dict) else None
+    # a mapping whose every value is an ELB delivery account or a service principal (the
+    # principals rules' regional table): a FindInMap into it names AWS, whatever the Region
+    aws_maps = {
+        name
+        for name, table in (maps.items() if isinstance(maps, dict) else ())
+        if all(
+            leaf in elb or _SERVICE.match(leaf) or leaf in ("account", "service")
+            for leaf in (p.rpartition(":")[2] for p in _flatten(table))
+        )
+    }
+    for _, key, value in _walk(meant):
+        if key != "Statement":
+            continue
+        for statement in value if isinstance(value, list) else [value]:
+            if not isinstance(statement, dict) or "Principal" not in statement:
+                continue
+            condition = repr(statement.get("Condition", "")).lower()
+            scoped = any(k in condition for k in _SCOPING)
+            for p in _flatten(statement["Principal"]):
+                name = f"Service:{p}" if _SERVICE.match(p) else p
+                if name.startswith("Service:") and scoped:
+                    owned.add(name)
+                elif p.removeprefix("AWS:") in elb or any(p.endswith(f":{a}:root'") for a in elb):
+                    owned.add(name)
+                elif ":role/aws-service-role/" in p and "AWS::AccountId" in p:
+                    owned.add(name)
+                elif _MAP_LOOKUP.search(p) and set(_MAP_LOOKUP.findall(p)) <= aws_maps:
+                    owned.add(name)
+    return owned
 
 
 def _flatten(value: Any, prefix: str = "") -> Iterator[str]:
@@ -171,7 +226,16 @@ def weakenings(before: Any, after: Any, declaration: Declaration | None = None) 
     for name, hidden in echo_before.items():
         if hidden and echo_after.get(name) is False:  # a removed parameter passes no secret any more
             out.append(f"parameter {name} lost NoEcho")
-    old, new = _principals(meaning(before, renames)), _principals(meaning(after))
+    meant_after = meaning(after)
+    old, new = _principals(meaning(before, renames)), _principals(meant_after)
+    new -= _aws_owned(meant_after) - old
+    if any(
+        body.get("Type") == "AWS::KMS::Key" and not (body.get("Properties") or {}).get("KeyPolicy")
+        for _, body in _resources(before)
+        if isinstance(body, dict)
+    ):
+        # a key without a KeyPolicy has KMS's default one, which grants the stack's own account
+        old |= {p for p in new if p.startswith("AWS:") and "AWS::AccountId" in p and p.endswith(":root'))")}
     wider = {p for p in new - old if not _same_breadth(p)}
     out.extend(f"principal added: {p}" for p in sorted(wider))
     for kind in ("Service:", "AWS:"):

@@ -152,3 +152,23 @@ def test_no_fix_weakens_security_over_the_corpus() -> None:
         if weaker:
             found[path.name] = weaker
     assert found == {}
+
+
+def test_grants_to_aws_acting_for_the_stack_are_not_wider() -> None:
+    """What the principals rules (CFX950–CFX955) add: a service principal tied to the stack by
+    ``aws:SourceAccount``, and the account root of a key that had no KeyPolicy (KMS's default
+    policy already grants it). The same without the tie, or on a key with a policy, is wider."""
+    scoped = "{Effect: Allow, Principal: {Service: logs.amazonaws.com}, Action: s3:PutObject, Resource: '*', Condition: {StringEquals: {aws:SourceAccount: !Ref AWS::AccountId}}}"
+    statement = '{Effect: Allow, Principal: {AWS: !Sub "arn:aws:iam::${AWS::AccountId}:root"}, Action: s3:GetObject, Resource: "*"}'
+    assert weakenings(load(BASE).data, load(BASE.replace(statement, f"{statement}\n          - {scoped}")).data) == []
+    unscoped = scoped.replace(", Condition: {StringEquals: {aws:SourceAccount: !Ref AWS::AccountId}}", "")
+    assert weakenings(load(BASE).data, load(BASE.replace(statement, f"{statement}\n          - {unscoped}")).data)
+    root = '{AWS: !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}'
+    key = "  Key:\n    Type: AWS::KMS::Key\n"
+    policy = f"    Properties:\n      KeyPolicy:\n        Statement: [{{Effect: Allow, Principal: {root}, Action: 'kms:*', Resource: '*'}}]\n"
+    base = BASE.replace(
+        statement, '{Effect: Allow, Principal: {Service: s3.amazonaws.com}, Action: s3:GetObject, Resource: "*"}'
+    )
+    assert weakenings(load(base + key).data, load(base + key + policy).data) == []
+    narrow = policy.replace(root, "{Service: logs.amazonaws.com}")
+    assert weakenings(load(base + key + narrow).data, load(base + key + policy).data)

@@ -9,7 +9,7 @@ records the strings and keys each applied patch wrote (a string the patch's new 
 that the replaced value did not: moved or wrapped text is the user's, not produced), follows
 them through later operations (list items shift, renamed keys carry what is under them,
 removed nodes forget it), and :meth:`Produced.conflict` names the first one a later patch
-would replace, remove or move: the fix loop leaves that fix out (its finding remains).
+would replace or move: the fix loop leaves that fix out (its finding remains).
 """
 
 from __future__ import annotations
@@ -120,15 +120,17 @@ class Produced:
         key a fix renamed)."""
 
     def conflict(self, patch: Iterable[Mapping[str, Any]]) -> str | None:
-        """The first produced pointer ``patch`` would re-read: an operation that replaces, removes
-        or moves it, or replaces a node above it with a value that no longer holds its text."""
+        """The first produced pointer ``patch`` would re-read: an operation that replaces or moves
+        it, or replaces a node above it with a value that no longer holds its text. Removing it
+        (or a node above it) writes nothing in its place, so nothing re-reads it: a later rule
+        may drop a node an earlier fix rewrote (a literal name left once its ``Fn::Sub`` went)."""
         if not self.pointers:
             return None
         patch = list(patch)
         renames = _renames(patch)
         for op in patch:
             kind = op.get("op")
-            if kind in ("test", "copy"):
+            if kind in ("test", "copy", "remove"):
                 continue
             written = self.pointers.get(op.get("path", ""))
             value = op.get("value")
