@@ -13,8 +13,8 @@ from typer.testing import Result
 
 from cfnfix import check, fix
 from cfnfix.config import Settings
-
-from .test_console_script import _script
+from devtools.paths import ROOT, TEST_DATA
+from tests.cli.test_console_script import _script
 
 TEMPLATE = """\
 AWSTemplateFormatVersion: "2010-09-09"
@@ -116,12 +116,10 @@ def test_every_output_format(cli: Callable[..., Result], stack: Path) -> None:
     assert f"{stack}:12:7: W3010 Avoid hardcoding availability zones 'my-zone-a'" in text.stdout.splitlines()
     doc = json.loads(cli("check", "--cfn-lint", "-f", "json", str(stack)).stdout)
     assert [f["rule_id"] for f in doc["findings"]] == MIXED
-    documented = json.loads(
-        (Path(__file__).parent.parent / "docs" / "json-output.schema.json").read_text(encoding="utf-8")
-    )
+    documented = json.loads((ROOT / "docs" / "json-output.schema.json").read_text(encoding="utf-8"))
     jsonschema.validate(doc, documented)
     sarif = json.loads(cli("check", "--cfn-lint", "-f", "sarif", str(stack)).stdout)
-    schema = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    schema = json.loads((TEST_DATA / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
     jsonschema.validate(sarif, schema)
     assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == MIXED
     github = cli("check", "--cfn-lint", "-f", "github", str(stack)).stdout

@@ -15,9 +15,8 @@ from cfnfix.cfn_lint.verify import LintError, lint_errors, new_errors, refusal
 from cfnfix.document.pointer import make_pointer
 from cfnfix.findings import Applicability, Finding, Fix, Severity
 from cfnfix.rules import Rule, RuleContext, all_rules
-
-from .test_console_script import _script
-from .test_hostile_input import Untouched, assert_one_error
+from tests.cli.test_console_script import _script
+from tests.project.test_hostile_input import Untouched, assert_one_error
 
 GOOD = """\
 AWSTemplateFormatVersion: "2010-09-09"

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from cfnfix import apply_patch
-
-from .support.cli_fixtures import CLEAN, TEMPLATE
+from tests.support.cli_fixtures import CLEAN, TEMPLATE
 
 pytestmark = pytest.mark.usefixtures("demo_rules")
 

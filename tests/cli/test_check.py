@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from cfnfix import Finding
-
-from .support.cli_fixtures import CLEAN, TEMPLATE
+from devtools.paths import ROOT
+from tests.support.cli_fixtures import CLEAN, TEMPLATE
 
 pytestmark = pytest.mark.usefixtures("demo_rules")
 
@@ -118,7 +118,7 @@ def test_json_format_follows_the_documented_schema(cli, template: Path, tmp_path
     result = cli("check", "--format", "json", str(template), str(bad))
     assert result.exit_code == 2
     doc = json.loads(result.stdout)
-    schema = json.loads((Path(__file__).parent.parent / "docs" / "json-output.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads((ROOT / "docs" / "json-output.schema.json").read_text(encoding="utf-8"))
     jsonschema.validate(doc, schema)
     assert doc["schema_version"] == 1
     assert [f["rule_id"] for f in doc["findings"]] == ["CFX991", "CFX992", "CFX993"]

@@ -11,10 +11,10 @@ import pytest
 
 from cfnfix.report.sarif import replacement
 from cfnfix.rules import all_rules
+from devtools.paths import TEST_DATA
+from tests.support.cli_fixtures import TEMPLATE
 
-from .support.cli_fixtures import TEMPLATE
-
-SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
+SCHEMA = TEST_DATA / "sarif-schema-2.1.0.json"
 
 
 # ----------------------------------------------------------------------------- rules / explain

@@ -10,7 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-from .support.cli_fixtures import CLEAN, ROOT
+from devtools.paths import ROOT
+from tests.support.cli_fixtures import CLEAN
 
 
 def _script() -> str:

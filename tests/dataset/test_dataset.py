@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
+from devtools.paths import ROOT
 from devtools.synthetic import pool, records
 
-ROOT = Path(__file__).resolve().parent.parent
 P = "cfnfix_"
 
 

@@ -14,8 +14,7 @@ from cfnfix import AnchoredEditError, ParseError, apply_patch
 from cfnfix.document import load, parse_text
 from cfnfix.document.expansions import Expansion, conflict
 from devtools.golden_cases import GOLDEN
-
-from .test_hostile_input import Untouched, assert_one_error
+from tests.project.test_hostile_input import Untouched, assert_one_error
 
 TEMPLATE = """\
 AWSTemplateFormatVersion: '2010-09-09'

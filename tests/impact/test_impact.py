@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,8 +15,7 @@ from hypothesis import strategies as st
 
 from cfnfix.findings import Applicability, Finding, Fix, Severity
 from cfnfix.impact import ResourceChange, impact_of, unsafe_reason, with_impact
-
-GOLDEN = Path(__file__).resolve().parent.parent / "golden"
+from devtools.paths import GOLDEN
 
 BASE: dict[str, Any] = {
     "Parameters": {"Env": {"Type": "String"}, "bad-name": {"Type": "String"}},

@@ -1,109 +1,16 @@
-"""The speed-ups that share work between rules and between checks give the results the plain
-computation gives: the shared reference index and its per-resource results kept by identity,
-its name lookup and mention search, the schema walks kept by identity, and impact computed
-only for the resources a patch reaches."""
+"""Impact computed only where a patch reaches (``cfnfix/impact/reach.py``) equals impact computed
+by comparing every resource and every value."""
 
 from __future__ import annotations
 
 import copy
-import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import cfnfix.template.references as references
-from cfnfix.document import load
 from cfnfix.impact import compute, impact_of
-from cfnfix.rules.schema import _walk
-from cfnfix.template.model import resources
-from cfnfix.template.references import ReferenceIndex
-
-ROOT = Path(__file__).resolve().parent.parent
-INPUTS = sorted(p for p in (ROOT / "golden").glob("*/*/input.*") if p.suffix in (".yaml", ".yml", ".json"))
-
-
-def _data(path: Path) -> Any:
-    try:
-        return load(path.read_text(encoding="utf-8"), str(path)).data
-    except Exception:
-        return None
-
-
-TEMPLATES = [(p, d) for p in INPUTS if isinstance(d := _data(p), dict)]
-
-
-def _state(index: ReferenceIndex) -> tuple[Any, ...]:
-    return (index.occurrences, list(index._texts.items()), index._consumed, index.pseudo, index.subs, index.declared)
-
-
-def test_there_are_golden_templates_to_compare_on() -> None:
-    assert len(TEMPLATES) > 100
-
-
-@pytest.mark.parametrize("path,data", TEMPLATES, ids=[str(p.relative_to(ROOT / "golden")) for p, _ in TEMPLATES])
-def test_index_from_kept_resources_equals_a_fresh_walk(path: Path, data: dict[str, Any]) -> None:
-    references._KEPT.clear()
-    fresh = ReferenceIndex(copy.deepcopy(data))  # every body new: nothing kept is reused
-    first = ReferenceIndex(data)
-    shared = dict(data)  # a fixed template: the same bodies in a new top-level mapping
-    if isinstance(data.get("Resources"), dict):
-        shared["Resources"] = dict(data["Resources"])
-    again = ReferenceIndex(shared)
-    assert _state(first) == _state(fresh)
-    assert _state(again) == _state(fresh)
-
-
-@pytest.mark.parametrize("path,data", TEMPLATES, ids=[str(p.relative_to(ROOT / "golden")) for p, _ in TEMPLATES])
-def test_name_lookup_and_mentions_equal_a_scan(path: Path, data: dict[str, Any]) -> None:
-    index = ReferenceIndex(data)
-    names = {occ.text for occ in index.occurrences} | {n for ns in index.declared.values() for n in ns}
-    names |= {occ.text.split(".", 1)[0] for occ in index.occurrences} | {"Bucket", "Ref", "a", "-"}
-    for name in sorted(names):
-        scanned = [o for o in index.occurrences if o.text == name or (o.kind.dotted and o.text.startswith(name + "."))]
-        assert index.named(name) == scanned, name
-        if name:
-            pattern = re.compile(r"(?<![A-Za-z0-9:])" + re.escape(name) + r"(?![A-Za-z0-9:])")
-            naive = [
-                p
-                for p, text in index._texts.items()
-                if name in text and p not in index._consumed and pattern.search(text)
-            ]
-            assert index.mentions(name) == naive, name
-
-
-def test_shared_index_is_one_per_data_object() -> None:
-    data = {
-        "Resources": {
-            "A": {"Type": "AWS::SNS::Topic"},
-            "B": {"Type": "AWS::SQS::Queue", "Properties": {"X": {"Ref": "A"}}},
-        }
-    }
-    assert ReferenceIndex.of(data) is ReferenceIndex.of(data)
-    other = copy.deepcopy(data)
-    assert ReferenceIndex.of(other) is not ReferenceIndex.of(data)
-    assert [r.pointer for r in ReferenceIndex.of(other).references("Resources", "A")] == [
-        "/Resources/B/Properties/X/Ref"
-    ]
-
-
-def test_schema_walk_is_kept_by_body_identity() -> None:
-    pytest.importorskip("cfnlint")
-    body = {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "q", "DelaySeconds": 5}}
-    data = {"Resources": {"Q": body}}
-    (res,) = resources(data)
-    walked = _walk.nodes(data, res)
-    assert [n.tokens for n in walked] == [(), ("QueueName",), ("DelaySeconds",)]
-    (shared,) = resources({"Resources": {"Q": body}})
-    assert _walk.nodes({}, shared) is walked
-    changed = {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "q"}}
-    (res2,) = resources({"Resources": {"Q": changed}})
-    assert [n.tokens for n in _walk.nodes({}, res2)] == [(), ("QueueName",)]
-
-
-# ----------------------------------------------------------------------------- impact
 
 BASE: dict[str, Any] = {
     "Parameters": {"Env": {"Type": "String"}},
@@ -167,23 +74,6 @@ def test_impact_of_reached_resources_equals_comparing_them_all(patch: list[dict[
     finally:
         compute._Comparison.__init__ = original  # type: ignore[method-assign]
     assert fast == every
-
-
-def test_kept_by_identity_needs_the_same_object_and_keeps_one_entry_per_key() -> None:
-    from cfnfix.template.kept import KeptByIdentity
-
-    kept: KeptByIdentity[str] = KeptByIdentity(2)
-    body = {"Type": "AWS::SNS::Topic"}
-    assert kept.put("A", body, "walk of A") == "walk of A"
-    assert kept.get("A", body) == "walk of A"
-    assert kept.get("A", dict(body)) is None  # equal is not enough
-    newer = {"Type": "AWS::SNS::Topic"}
-    kept.put("A", newer, "walk of the new A")  # replaces, does not add
-    assert len(kept) == 1 and kept.get("A", body) is None and kept.get("A", newer) == "walk of the new A"
-    kept.put("B", body, "b")
-    kept.get("A", newer)  # A is now the most recently used
-    kept.put("C", body, "c")
-    assert kept.get("B", body) is None and kept.get("A", newer) == "walk of the new A" and len(kept) == 2
 
 
 # Deeper operations: items of long lists (shifted or not), nested mappings, create-only
@@ -272,7 +162,6 @@ _deep_ops = st.one_of(
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_deep_ops, min_size=1, max_size=4))
 def test_impact_compared_where_the_patch_reaches_equals_comparing_everything(patch: list[dict[str, Any]]) -> None:
-    import copy
 
     import jsonpatch
     import jsonpointer

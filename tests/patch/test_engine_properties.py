@@ -16,8 +16,7 @@ from hypothesis import strategies as st
 from cfnfix import apply_patch as _apply_patch
 from cfnfix.document import load, parse_text
 from devtools.touched import untouched_violations
-
-from .support.strategies import json_documents, operations, yaml_documents
+from tests.support.strategies import json_documents, operations, yaml_documents
 
 
 def apply_patch(text: str, patch: list[dict[str, Any]], **kw: Any) -> str:

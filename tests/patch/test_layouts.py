@@ -4,7 +4,6 @@ the exact text each placement gives, without the planner around them."""
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,8 +15,9 @@ from cfnfix.patch.engine import LAYOUTS
 from cfnfix.patch.layout import Flush, Insertion, Layout, New
 from cfnfix.patch.layout_json import JsonLayout
 from cfnfix.patch.layout_yaml import YamlLayout
+from devtools.paths import ROOT
 
-PATCH = Path(__file__).resolve().parent.parent / "cfnfix" / "patch"
+PATCH = ROOT / "cfnfix" / "patch"
 
 
 def layout(text: str) -> tuple[Layout, Node]:

@@ -3,11 +3,9 @@ findings and applied fixes per rule, lints the fixed output and re-fixes it."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from benchmarks.deploy_blockers import class_of, issue_rules, measure, report
+from devtools.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 INPUTS = [
     ROOT / "golden" / "log-delivery-before-bucket-policy" / "fix" / "input.yaml",
     ROOT / "golden" / "logs-key-principal" / "global-principal" / "input.yaml",

@@ -20,8 +20,7 @@ from cfnfix.config import Settings
 from cfnfix.document import load
 from cfnfix.findings import Applicability
 from cfnfix.rules import all_rules, text_repair_rules
-
-from .support.defect_strategies import defective_templates, seeds
+from tests.support.defect_strategies import defective_templates, seeds
 
 EXAMPLES = 150 if os.environ.get("CFNFIX_HYPOTHESIS", "default") == "default" else 2000
 

@@ -23,8 +23,9 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from .support.cli_fixtures import CLEAN, ROOT
-from .test_console_script import _script
+from devtools.paths import ROOT
+from tests.cli.test_console_script import _script
+from tests.support.cli_fixtures import CLEAN
 
 BOMB = (
     "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  X: {Type: AWS::S3::Bucket}\n"

@@ -6,7 +6,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from devtools.paths import ROOT
+
 PACKAGE = ROOT / "cfnfix"
 
 #: Layer of each part of the package: a module may import its own part and lower layers only.

@@ -11,10 +11,9 @@ from pathlib import Path
 
 from cfnfix.findings import Applicability
 from cfnfix.rules import all_rules
-from tests.test_fix_vocabulary import raw_fix_sites
-from tests.test_rule_modules import explanation_problems
-
-ROOT = Path(__file__).resolve().parent.parent
+from devtools.paths import ROOT
+from tests.rules.test_fix_vocabulary import raw_fix_sites
+from tests.rules.test_rule_modules import explanation_problems
 
 
 def _copy(tmp: Path) -> Path:

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .support.cli_fixtures import CLEAN, ROOT
+from devtools.paths import ROOT
+from tests.support.cli_fixtures import CLEAN
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -96,7 +97,7 @@ def test_adding_a_rule_walkthrough_is_a_working_rule() -> None:
     from cfnfix.config import Settings
     from cfnfix.document import load
     from cfnfix.rules import RuleContext
-    from tests.test_rule_modules import explanation_problems
+    from tests.rules.test_rule_modules import explanation_problems
 
     section = _section("Adding a rule")
     (code,) = re.findall(r"```python\n(.*?)```", section, re.S)

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-ROOT = Path(__file__).resolve().parents[1]
+from devtools.paths import ROOT
 
 # ------------------------------------------------------------------ 1. no code from the repository runs
 

@@ -19,8 +19,7 @@ import pytest
 import cfnfix
 import cfnfix.document as cfnfix_document
 from cfnfix.impact import impact_of
-
-from .test_console_script import _script
+from tests.cli.test_console_script import _script
 
 QUEUE = "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n"
 

@@ -4,7 +4,6 @@ and the shared builders of :mod:`cfnfix.rules.fixes`: no raw ``{"op": ...}`` dic
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 import jsonpatch
 import pytest
@@ -19,8 +18,9 @@ from cfnfix.rules.fixes import (
     rename_key,
     set_property,
 )
+from devtools.paths import ROOT
 
-RULES = Path(__file__).resolve().parent.parent / "cfnfix" / "rules"
+RULES = ROOT / "cfnfix" / "rules"
 
 
 def raw_fix_sites(source: str, name: str = "<source>") -> list[str]:

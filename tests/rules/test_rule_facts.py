@@ -18,8 +18,9 @@ from cfnfix.findings import Finding, Fix
 from cfnfix.report import applies
 from cfnfix.rules import Rule, Tag, all_rules, get_rule, repairs_text, rule_tags, text_repair_rules
 from cfnfix.server.convert import finding_diagnostic
+from devtools.paths import ROOT
 
-PACKAGE = Path(__file__).resolve().parent.parent / "cfnfix"
+PACKAGE = ROOT / "cfnfix"
 #: Where rule ids must not be written: the consumers of rule facts.
 CONSUMERS = ["server", "report", "api.py", "checking.py", "fixing.py", "batch.py", "batch"]
 

@@ -13,8 +13,8 @@ import pytest
 
 from cfnfix.findings import Applicability
 from cfnfix.rules import Rule, all_rules
+from devtools.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "cfnfix" / "rules"
 GOLDEN = ROOT / "golden"
 

@@ -18,10 +18,11 @@ from lsprotocol import types as lsp
 from typer.testing import Result
 
 from devtools.lsp_session import Session, session
+from devtools.paths import GOLDEN
 
 pytestmark = pytest.mark.asyncio
 
-SEED = Path(__file__).resolve().parent.parent / "golden" / "seed-scenario" / "aurora-replication-yaml"
+SEED = GOLDEN / "seed-scenario" / "aurora-replication-yaml"
 _SEVERITY = {"critical": 1, "high": 1, "medium": 2, "low": 3}
 #: Long enough for a cold cfn-lint process (start, import, rules) on a busy machine.
 LINT_TIMEOUT = 120.0

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import random
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,8 +20,8 @@ from cfnfix.document.nodes import MappingNode, ScalarNode
 from cfnfix.errors import CfnfixError
 from cfnfix.server.reparse import edit_region, reparse
 from devtools.corpus import corpus_files
+from devtools.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SEED = ROOT / "golden" / "seed-scenario" / "aurora-replication-yaml" / "input.yaml"
 

@@ -20,10 +20,11 @@ from typer.testing import Result
 
 from cfnfix.server.positions import PositionMap
 from devtools.lsp_session import session
+from devtools.paths import GOLDEN
 
 pytestmark = pytest.mark.asyncio
 
-SEED = Path(__file__).resolve().parent.parent / "golden" / "seed-scenario"
+SEED = GOLDEN / "seed-scenario"
 _SEVERITY = {"critical": 1, "high": 1, "medium": 2, "low": 3}
 
 

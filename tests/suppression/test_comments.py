@@ -12,8 +12,7 @@ from cfnfix.errors import PatchConflictError, VerificationError
 from cfnfix.findings import TextEdit
 from cfnfix.patch.text_edits import apply_verified_edits
 from cfnfix.suppression.comments import directives
-
-from .support.cli_fixtures import TEMPLATE
+from tests.support.cli_fixtures import TEMPLATE
 
 pytestmark = pytest.mark.usefixtures("demo_rules")
 UNUSED = Settings(show_unused_suppressions=True)

@@ -11,8 +11,7 @@ from cfnfix import check, fix
 from cfnfix.document import load
 from cfnfix.rules import get_rule
 from cfnfix.suppression import collect, scope_of
-
-from .support.cli_fixtures import TEMPLATE
+from tests.support.cli_fixtures import TEMPLATE
 
 pytestmark = pytest.mark.usefixtures("demo_rules")
 

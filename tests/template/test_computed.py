@@ -9,10 +9,10 @@ import pytest
 
 from cfnfix import Finding, check, fix
 from cfnfix.template.computed import MAX_VALUE, ComputedStrings, evaluate
+from devtools.paths import ROOT, TEST_DATA
 
-ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_JSON = ROOT / "docs" / "json-output.schema.json"
-SCHEMA_SARIF = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
+SCHEMA_SARIF = TEST_DATA / "sarif-schema-2.1.0.json"
 
 
 @pytest.mark.parametrize(

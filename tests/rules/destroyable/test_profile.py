@@ -21,8 +21,8 @@ from cfnfix.profiles import PROFILES, unknown_profile_reason
 from cfnfix.rules import all_rules
 from cfnfix.rules.destroyable._common import outcomes, table
 from devtools.golden_cases import discover
+from devtools.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 FAMILY = [r for r in all_rules() if r.profile == "destroyable"]
 
 RDS = """\

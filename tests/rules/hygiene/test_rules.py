@@ -16,6 +16,7 @@ from cfnfix.errors import ParseError
 from cfnfix.rules.hygiene._names import close_names
 from cfnfix.template.comments import is_comment_key
 from devtools.lint_oracle import lint_errors
+from devtools.paths import ROOT
 
 BROKEN = '{\n  // storage\n  "Resources": {\n    "B": {"Type": "AWS::S3::Bucket"}, /* x */\n  },\n}\n'
 
@@ -153,7 +154,7 @@ def test_several_mistakes_are_fixed_in_one_apply_write(cli: Callable[..., Result
 def test_sections_table_is_what_its_script_writes(capsys: pytest.CaptureFixture[str]) -> None:
     import importlib.util
 
-    root = Path(__file__).resolve().parent.parent
+    root = ROOT
     spec = importlib.util.spec_from_file_location(
         "gen_template_sections", root / "scripts" / "gen_template_sections.py"
     )

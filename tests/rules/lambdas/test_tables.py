@@ -7,7 +7,6 @@ import importlib.util
 import json
 import sys
 from importlib import resources
-from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -21,8 +20,7 @@ from cfnfix.rules.lambdas._python_tables import (
     table_version,
 )
 from cfnfix.rules.lambdas._runtime_tables import lifecycle, supported, table
-
-ROOT = Path(__file__).resolve().parent.parent
+from devtools.paths import ROOT
 
 
 def _script(name: str) -> ModuleType:

@@ -9,15 +9,13 @@ import subprocess
 import sys
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from cfnfix import check, fix
 from cfnfix.config import Settings
 from cfnfix.rules.names._names import NameSite, find_mentions, fits, policy, properties
 from cfnfix.template.model import Resource
-
-ROOT = Path(__file__).resolve().parent.parent
+from devtools.paths import ROOT
 
 
 @cache

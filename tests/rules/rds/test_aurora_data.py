@@ -6,7 +6,6 @@ import json
 import subprocess
 import sys
 from importlib import resources
-from pathlib import Path
 
 import pytest
 
@@ -21,8 +20,7 @@ from cfnfix.rules.rds._aurora_tables import (
     v3_class_successor,
     version_key,
 )
-
-ROOT = Path(__file__).resolve().parent.parent
+from devtools.paths import ROOT
 
 
 def test_table_matches_regeneration_from_installed_cfn_lint() -> None:

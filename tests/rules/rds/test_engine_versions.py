@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from cfnfix.rules.rds._engine_versions import engines, flavor, is_deprecated, major, successor, table
+from devtools.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 INSTANCE, CLUSTER = "AWS::RDS::DBInstance", "AWS::RDS::DBCluster"
 
 

@@ -20,6 +20,7 @@ from cfnfix.rules.schema.schema_unknown_property import UnknownProperty
 from cfnfix.rules.schema.txt_record_too_long import split
 from devtools.golden_cases import GOLDEN
 from devtools.lint_oracle import lint_errors
+from devtools.paths import ROOT
 
 SCHEMA_RULES = [r for r in all_rules() if isinstance(r, SchemaRule)]
 
@@ -75,7 +76,7 @@ def test_without_cfn_lint_the_rules_stop_the_run_and_explain_says_why(
 
 def test_cfn_lint_is_a_dependency_and_the_lint_extra_still_works() -> None:
     tomllib = pytest.importorskip("tomllib" if sys.version_info >= (3, 11) else "tomli")
-    project = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     pins = [d for d in project["project"]["dependencies"] if d.startswith("cfn-lint")]
     assert pins and project["project"]["optional-dependencies"]["lint"] == pins  # the old extra: an alias
     assert "Not active here" not in UnknownProperty().explanation

@@ -14,8 +14,7 @@ from cfnfix.document import load
 from cfnfix.rules.vpc._optional_peer import NoFix, build
 from cfnfix.template.model import Resource
 from devtools.golden_cases import Case, discover, run
-
-from .support.peering_helpers import created, new_lint_problems, parameter_values, rules_hold
+from tests.support.peering_helpers import created, new_lint_problems, parameter_values, rules_hold
 
 GROUPS = ("vpc-peering-missing", "vpc-peer-placeholder-id")
 CASES = [c for c in discover() if c.root.parent.name in GROUPS]
