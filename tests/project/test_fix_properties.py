@@ -69,7 +69,7 @@ def test_every_fixable_rule_fires_on_some_seed() -> None:
     fixable.discard("CFX900")  # unused suppressions are added by the strategy itself
     fixable -= {
         r.id for r in text_repair_rules()
-    }  # a repair of the text before parsing: no seed data can carry it (tests/test_hygiene_rules.py)
+    }  # a repair of the text before parsing: no seed data can carry it (tests/rules/hygiene/test_rules.py)
     opt_in = {r.id for r in all_rules() if r.opt_in}  # they run only when selected by name: checked below
     assert fixable - opt_in <= fired, (
         f"fixable rules without a seed that triggers them: {sorted(fixable - opt_in - fired)}"

@@ -3,7 +3,7 @@
 Every case: exit 2, exactly one line on stderr naming the file (and line:column where
 there is one), no traceback, and the file byte for byte untouched, mtime included —
 whether it is checked, fixed in a dry run or fixed with ``--write``. Cases already
-covered for ``check`` alone live in ``test_cli_check.py``; here they also go through
+covered for ``check`` alone live in ``tests/cli/test_check.py``; here they also go through
 ``apply --write``.
 """
 
@@ -49,7 +49,7 @@ def _deep_sequence(depth: int) -> str:
 
 # (file name, content, expected "where" after the file name, text the reason contains)
 #: (A file without an AWSTemplateFormatVersion or Resources key, such as a top-level list or
-#: scalar, is not a template: named explicitly it is skipped with a note, see test_cli_check.py.)
+#: scalar, is not a template: named explicitly it is skipped with a note, see tests/cli/test_check.py.)
 CASES: list[tuple[str, str | bytes, str, str]] = [
     # Resources must be a mapping: CloudFormation rejects anything else, so it is an error
     (

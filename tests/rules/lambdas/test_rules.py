@@ -151,7 +151,7 @@ def test_json_fix_keeps_json(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "broken",
     [
-        "Resources: {}\n",  # (Resources that is not a mapping is a load error, see test_hostile_input.py)
+        "Resources: {}\n",  # (Resources that is not a mapping is a load error, see tests/project/test_hostile_input.py)
         "Resources:\n  A: 3\n",
         "Resources:\n  A:\n    Type: AWS::Lambda::Function\n    Properties: []\n",
         "Resources:\n  A:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: [python3.12]\n      Code: {ZipFile: 'import x'}\n",

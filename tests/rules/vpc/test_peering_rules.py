@@ -353,7 +353,7 @@ def test_peering_inside_foreach_counts() -> None:
 
 def test_malformed_templates_do_not_crash() -> None:
     for text in (
-        "Resources: {}\nParameters: 3\n",  # (Resources: [] is a load error, see test_hostile_input.py)
+        "Resources: {}\nParameters: 3\n",  # (Resources: [] is a load error, see tests/project/test_hostile_input.py)
         "Description: VPC peering\nResources: {A: 1}\n",
         "Parameters: {PeerVpcId: 1}\n",
     ):
