@@ -144,6 +144,70 @@ def test_the_checker_sees_two_safe_fixes_change_a_value_together() -> None:
     assert "CFX807" in KEEPS_MEANING and "CFX806" in KEEPS_MEANING
 
 
+_GREETING = """Parameters:
+  Environment: {Type: String, Default: dev}
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+  Greeter:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: !Sub arn:aws:iam::${AWS::AccountId}:role/greeter
+      Code:
+        ZipFile: |
+          import os
+          def handler(event, context):
+              return os.environ["GREETING"]
+      Environment:
+        Variables:
+          GREETING: !Sub "Hello ${!Queue}"
+  Host:
+    Type: AWS::EC2::Instance
+    Properties:
+      ImageId: ami-0abcdef1234567890
+      InstanceType: t3.micro
+      UserData:
+        Fn::Base64: !Sub |
+          #!/bin/bash
+          Environment=from-the-instance
+          echo "running in ${!Environment}" > /etc/motd
+"""
+_GREETING_AT = "/Resources/Greeter/Properties/Environment/Variables/GREETING"
+_SHELL_AT = "/Resources/Host/Properties/UserData"
+#: The names exist only after another fix: a misspelt section (CFX804), an invalid logical ID (CFX101).
+_LATER_NAMES = (
+    _GREETING.replace("Parameters:", "Parameter:")
+    .replace("Queue:\n", "Dead_Letters:\n")
+    .replace("${!Queue}", "${!DeadLetters}")
+    .replace("      Runtime:", "      DeadLetterConfig: {TargetArn: !GetAtt Dead_Letters.Arn}\n      Runtime:")
+)
+
+
+def _at(data: object, pointer: str) -> object:
+    for token in pointer.split("/")[1:]:
+        data = data[token]  # type: ignore[index]
+    return data
+
+
+@pytest.mark.parametrize("unsafe", [False, True], ids=["safe", "unsafe"])
+@pytest.mark.parametrize("text", [_GREETING, _LATER_NAMES], ids=["names-now", "names-after-another-fix"])
+def test_an_escaped_name_stays_literal_text_over_repeated_runs(text: str, unsafe: bool) -> None:
+    """Issue 22 item 1, with every rule: `!Sub "Hello ${!Queue}"` (the text `Hello ${Queue}`) never
+    becomes `!Sub Hello ${Queue}` (the queue's URL), nor the shell's `${!Environment}` the stack
+    parameter: not in one `apply --write`, not in the next ones, with or without unsafe fixes,
+    also where the name exists only after another fix of the run."""
+    greeting = _at(meaning(load(text).data), _GREETING_AT)
+    shell = _at(meaning(load(text).data), _SHELL_AT)
+    assert isinstance(greeting, str) and greeting.startswith("Hello ${")
+    for _ in range(3):
+        text = fix(text, config=Settings(unsafe_fixes=unsafe), unsafe=unsafe).text
+        meant = meaning(load(text).data)
+        assert _at(meant, _GREETING_AT) == greeting, text
+        assert _at(meant, _SHELL_AT) == shell, text
+
+
 def _check_run(text: str, settings: Settings, changed: list[int] | None = None) -> list[str]:
     try:
         result = fix(text, config=settings)
