@@ -12,14 +12,18 @@ ends up with), and names each way the output is weaker:
 - **NoEcho**: a parameter that stays and loses ``NoEcho: true`` (one removed, because the
   secret now comes from Secrets Manager, passes no secret any more);
 - **principals**: a principal (``Principal`` of a policy statement: ``*``, an account, a role,
-  a federated or canonical user) that the input did not grant, or more service principals or
-  AWS principals than it had (a service principal spelt right, the service that really assumes
-  a role, or ``!GetAtt Role.Arn`` for an ARN built from the role's name, in place of another is
-  a correction of the same breadth: one service, one resource of the stack). AWS acting for
-  the stack is not another party: a service principal whose statement is tied to the stack
-  (``aws:SourceArn``/``aws:SourceAccount``, an encryption context), ELB's log-delivery
-  accounts, a service-linked role of the stack's account, and the account root on a key that
-  had no KeyPolicy (KMS's default policy grants it);
+  a federated or canonical user; each branch of an ``Fn::If``) that the input did not grant,
+  or more service principals or AWS principals than it had (a service principal spelt right,
+  the service that really assumes a role, or ``!GetAtt Role.Arn`` for an ARN built from the
+  role's name, in place of another is a correction of the same breadth: one service, one
+  resource of the stack). AWS acting for the stack is not another party: a service principal
+  whose statement is tied to the stack (a positive ``StringEquals``/``StringLike``/``Arn…``
+  condition on ``aws:SourceArn``, ``aws:SourceAccount`` or a ``kms:EncryptionContext:`` key
+  whose value names the stack's account or one of its resources — not ``…IfExists``,
+  ``Not…``, a wildcard, another account or ``kms:ViaService``), ELB's log-delivery accounts,
+  a service-linked role of the stack's own account, and the account root in the new
+  ``KeyPolicy`` of a key that had none (KMS's default policy grants it) — unless the same
+  principal is also granted without that, elsewhere;
 - **CIDRs**: a CIDR block that no CIDR of the input contains (``0.0.0.0/0`` where there was a
   ``/16``); a loopback block (``127.0.0.1/32``, the "no egress" idiom) reaches nothing;
 - **literal secrets**: a literal string under a secret-like key (``Password``,
