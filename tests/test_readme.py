@@ -180,3 +180,15 @@ def test_pre_commit_hooks_are_real_commands(cli, tmp_path: Path) -> None:
         assert re.search(hook["files"], "stack.template") and not re.search(hook["files"], "notes.md")
         result = cli(*args, str(workflow), str(template))
         assert result.exit_code == 0, (hook["id"], result.output)
+
+
+def test_the_replaced_comment_example_is_what_apply_writes() -> None:
+    """The hand-written `--unsafe-fixes` diff after the generated examples (a comment naming
+    the old value goes with it) is what the fix writes for the bundled example."""
+    from cfnfix import fix
+    from cfnfix.config import Settings
+
+    block = README.split("With `--unsafe-fixes`, CFX301", 1)[1].split("```diff\n", 1)[1].split("```", 1)[0]
+    text = (ROOT / "examples" / "orders-stack.yaml").read_text(encoding="utf-8")
+    diff = fix(text, config=Settings(unsafe_fixes=True), unsafe=True).diff.splitlines()
+    assert block.splitlines() and all(line in diff for line in block.splitlines()), block
