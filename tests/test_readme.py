@@ -192,3 +192,15 @@ def test_the_replaced_comment_example_is_what_apply_writes() -> None:
     text = (ROOT / "examples" / "orders-stack.yaml").read_text(encoding="utf-8")
     diff = fix(text, config=Settings(unsafe_fixes=True), unsafe=True).diff.splitlines()
     assert block.splitlines() and all(line in diff for line in block.splitlines()), block
+
+
+def test_the_markdown_example_is_what_apply_prints(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """The hand-written session of a Markdown answer with two fences that do not parse
+    (golden/markdown/fence-does-not-parse) is what `cfnfix apply --write` prints today."""
+    block = README.split("```console\n$ cfnfix apply --write answer.md\n", 1)[1].split("\n```\n", 1)[0]
+    answer = tmp_path / "answer.md"
+    answer.write_bytes((ROOT / "golden" / "markdown" / "fence-does-not-parse" / "input.md").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    result = cli("apply", "--write", "answer.md")
+    assert result.exit_code == 2
+    assert sorted(block.splitlines()) == sorted((result.stdout + result.stderr).splitlines())
