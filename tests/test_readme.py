@@ -204,3 +204,14 @@ def test_the_markdown_example_is_what_apply_prints(cli, tmp_path: Path, monkeypa
     result = cli("apply", "--write", "answer.md")
     assert result.exit_code == 2
     assert sorted(block.splitlines()) == sorted((result.stdout + result.stderr).splitlines())
+
+
+def test_the_cycle_example_is_what_check_prints(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """The CFX740 session (golden/dependency-cycle/security-groups-yaml as template.yaml): `[*]`
+    there is what `apply --unsafe-fixes` fixes, as its command says."""
+    head = "```console\n$ cfnfix check --select CFX740 --unsafe-fixes template.yaml\n"
+    block = README.split(head, 1)[1].split("\n```\n", 1)[0]
+    source = ROOT / "golden" / "dependency-cycle" / "security-groups-yaml" / "input.yaml"
+    (tmp_path / "template.yaml").write_bytes(source.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    assert cli("check", "--select", "CFX740", "--unsafe-fixes", "template.yaml").stdout == block + "\n"
