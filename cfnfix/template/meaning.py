@@ -428,7 +428,9 @@ def _order(meant: Any, name: str) -> set[str] | None:
     ``DependsOn`` and the resources its properties reference outside ``Fn::If``; None when it
     is not there."""
     resources = meant.get("Resources") if isinstance(meant, dict) else None
-    body = resources.get(name) if isinstance(resources, dict) else None
+    if not isinstance(resources, dict):
+        return None
+    body = resources.get(name)
     if not isinstance(body, dict):
         return None
     explicit = body.get("DependsOn", [])
