@@ -24,7 +24,8 @@ ends up with), and names each way the output is weaker:
   a service-linked role of the stack's own account, and the account root in the new
   ``KeyPolicy`` of a key that had none (KMS's default policy grants it) — unless the same
   principal is also granted without that, elsewhere;
-- **CIDRs**: a CIDR block that no CIDR of the input contains (``0.0.0.0/0`` where there was a
+- **CIDRs**: a CIDR block (a value, a list item such as a policy's ``aws:SourceIp``, a branch
+  of an ``Fn::If``) that no CIDR of the input contains (``0.0.0.0/0`` where there was a
   ``/16``); a loopback block (``127.0.0.1/32``, the "no egress" idiom) reaches nothing;
 - **literal secrets**: a literal string under a secret-like key (``Password``,
   ``SecretString``, ``Token`` …, or a ``NoEcho`` parameter's ``Default``) that the input did
@@ -271,10 +272,27 @@ def _same_breadth(principal: str) -> bool:
     return principal.startswith("Service:") or own
 
 
-def _cidrs(data: Any) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+def _leaves(meant: Any, key: str = "") -> Iterator[tuple[str, str]]:
+    """(key, text) of every literal string of a meaning under a mapping key: list items under
+    their list's key, both branches of an ``Fn::If`` (either may be deployed)."""
+    if isinstance(meant, Sym) and meant.kind == "if":
+        for branch in meant.args[1:]:
+            yield from _leaves(_thaw(branch), key)
+    elif isinstance(meant, dict):
+        for k, item in meant.items():
+            yield from _leaves(item, str(k))
+    elif isinstance(meant, list):
+        for item in meant:
+            yield from _leaves(item, key)
+    elif isinstance(meant, str):
+        yield key, meant
+
+
+def _cidrs(meant: Any) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """Every CIDR block of a meaning (``!Sub "0.0.0.0/0"`` is one, so is a list item)."""
     out = []
-    for _, _, value in _walk(data):
-        if isinstance(value, str) and _CIDR.match(value):
+    for _, value in _leaves(meant):
+        if _CIDR.match(value):
             try:
                 out.append(ipaddress.ip_network(value, strict=False))
             except ValueError:
@@ -283,10 +301,17 @@ def _cidrs(data: Any) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
 
 
 def _secrets(data: Any) -> set[str]:
+    """Literal text under a secret-like key (a string as written, or what a function of
+    literals means: ``!Sub "hunter2"`` is ``hunter2``; not a number or a boolean such as
+    ``PasswordLength: 30``), and the ``Default`` of a ``NoEcho`` parameter."""
     found: set[str] = set()
     for _, key, value in _walk(data):
-        if _SECRET.search(key) and isinstance(value, str):
+        if not _SECRET.search(key):
+            continue
+        if isinstance(value, str):
             found.add(value)
+        elif isinstance(value, dict) and len(value) == 1 and next(iter(value)).startswith("Fn::"):
+            found.update(text for _, text in _leaves(meaning({"v": value}).get("v")))  # a function of literals
     params = data.get("Parameters") if isinstance(data, dict) else None
     if isinstance(params, dict):
         for p in params.values():
@@ -330,8 +355,9 @@ def weakenings(before: Any, after: Any, declaration: Declaration | None = None) 
         grown = [p for p in new if p.startswith(kind)]
         if len(grown) > len([p for p in old if p.startswith(kind)]):
             out.append(f"more {kind[:-1]} principals: {', '.join(sorted(set(grown) - old))}")
-    old_cidrs = _cidrs(before)
-    for net in _cidrs(after):
+    meant_before, meant_after = meaning(before), meaning(after)
+    old_cidrs = _cidrs(meant_before)
+    for net in _cidrs(meant_after):
         if net.is_loopback:  # the "no egress" idiom (127.0.0.1/32): reaches nothing
             continue
         if not any(net.version == old.version and net.subnet_of(old) for old in old_cidrs):  # type: ignore[arg-type]

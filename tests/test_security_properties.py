@@ -225,3 +225,30 @@ def test_the_default_key_policys_root_is_granted_on_that_key_only() -> None:
     before = base + key + role % "!GetAtt Key.Arn"
     assert weakenings(load(before).data, load(base + key + role % root).data)
     assert weakenings(load(before).data, load(base + key + role % f"!If [C, '*', {root}]").data)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        # a policy's source addresses, a list: one more, wider, item
+        (
+            'Action: s3:GetObject, Resource: "*"}',
+            'Action: s3:GetObject, Resource: "*", Condition: {IpAddress: {aws:SourceIp: [10.0.0.0/16, 0.0.0.0/0]}}}',
+            "CIDR wider than any of the input's: 0.0.0.0/0",
+        ),
+        ("CidrIp: 10.0.0.0/16", "CidrIp: !If [Open, 0.0.0.0/0, 10.0.0.0/16]", "CIDR wider"),  # either branch deploys
+        ("CidrIp: 10.0.0.0/16", 'CidrIp: !Sub "0.0.0.0/0"', "CIDR wider"),
+        ("MasterUserPassword: !Ref DbPassword", 'MasterUserPassword: !Sub "hunter2hunter2"', "literal secret added"),
+    ],
+)
+def test_weakenings_written_through_functions_and_lists_are_seen(old: str, new: str, said: str) -> None:
+    assert old in BASE
+    found = weakenings(load(BASE).data, load(BASE.replace(old, new)).data)
+    assert any(said in f for f in found), found
+
+
+def test_a_literal_unwrapped_from_its_sub_is_not_a_new_secret() -> None:
+    """CFX807 writes `!Sub "not-a-real-secret"` as the plain string: the same literal."""
+    before = BASE.replace("MasterUserPassword: !Ref DbPassword", 'MasterUserPassword: !Sub "not-a-real-secret"')
+    after = BASE.replace("MasterUserPassword: !Ref DbPassword", "MasterUserPassword: not-a-real-secret")
+    assert weakenings(load(before).data, load(after).data) == []
