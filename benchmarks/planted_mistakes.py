@@ -26,9 +26,11 @@ planted text with the schema rules and unsafe fixes (``select = ["CFX7"]``), and
   (so a pre-existing problem the same rules fix does not count against it).
 
 It also counts fixed templates with a new cfn-lint error and second runs that change
-anything. Which letter is dropped and how the case changes are fixed by the name (a hash),
-so some planted names are equally close to two real ones (``Subnet1`` → ``Subnet``) and
-must stay unfixed: those count as neither repaired nor restored. Sites are taken in a fixed order (a hash of file and path), at most one per
+anything. Which letter is dropped and how the case changes are fixed by the name (a hash);
+a name that would be equally close to two real ones (``SecurityGroupIds`` → ``SecurityGroupIs``,
+as close to ``SecurityGroups``; ``Subnet1`` → ``Subnet``) has no one right answer and must
+stay unfixed (golden near misses hold the rules to that), so it is not planted: another site
+of the template is taken. Sites are taken in a fixed order (a hash of file and path), at most one per
 template and kind; ``--per-kind N`` keeps the first N of each kind (0: all). Templates
 with a macro (a ``Transform`` other than SAM or LanguageExtensions) are left out: the
 schema rules do not judge what a macro rewrites.
@@ -56,6 +58,7 @@ from cfnfix.document import Document, load  # noqa: E402
 from cfnfix.document.pointer import escape_token  # noqa: E402
 from cfnfix.errors import CfnfixError  # noqa: E402
 from cfnfix.fixing import fix_text  # noqa: E402
+from cfnfix.rules.schema._match import closest  # noqa: E402
 from cfnfix.rules.schema._names import has_macro, names  # noqa: E402
 from cfnfix.rules.schema._schemas import resource_types  # noqa: E402
 from cfnfix.rules.schema._values import allowed  # noqa: E402
@@ -83,6 +86,14 @@ def _drop_letter(name: str) -> str:
     return name[:i] + name[i + 1 :]
 
 
+def _one_answer(planted: str, meant: str, names: Any) -> bool:
+    """True when ``meant`` is the one name of ``names`` closest to ``planted``: a name equally
+    close to two real ones (``SecurityGroupIs``: ``SecurityGroupIds`` or ``SecurityGroups``) has
+    no one right answer and must stay unfixed, so it is not planted."""
+    match = closest(planted, frozenset(names) | {meant})
+    return match is not None and match.unique == meant
+
+
 def _recase(name: str) -> str:
     """``name`` with its case changed in one of three ways fixed by the name: all lower case,
     the first letter flipped, or all upper case."""
@@ -104,9 +115,12 @@ def _property_sites(data: Any, rename: Callable[[str], str]) -> Iterator[tuple[s
             shape = object_shape(node.schema, node.root)
             if not shape.closed:
                 continue
+            free = [k for k in shape.known if k not in node.value]
             for key in node.value:
                 new = rename(key) if isinstance(key, str) and key in shape.known else key
                 if new == key or len(key) < 4 or shape.allows(new) or new in node.value:
+                    continue
+                if not _one_answer(new, key, free):
                     continue
                 src = f"{node.pointer}/{escape_token(key)}"
                 yield src, [{"op": "move", "from": src, "path": f"{node.pointer}/{escape_token(new)}"}]
@@ -160,7 +174,7 @@ def ref_typo(data: Any) -> Iterator[tuple[str, list[Op]]]:
         target = fn.get("Ref")
         if isinstance(target, str) and target in (known.parameters | known.resources) and len(target) >= 3:
             new = _drop_letter(target)
-            if new not in known.refable:
+            if new not in known.refable and _one_answer(new, target, known.refable):
                 yield pointer, [{"op": "replace", "path": f"{pointer}/Ref", "value": new}]
 
 
@@ -179,14 +193,20 @@ def getatt_typo(data: Any) -> Iterator[tuple[str, list[Op]]]:
             and len(arg[0]) >= 3
         ):
             new = _drop_letter(arg[0])
-            if new not in known.refable:
+            if new not in known.refable and _one_answer(new, arg[0], known.resources):
                 yield pointer, [{"op": "replace", "path": f"{pointer}/Fn::GetAtt/0", "value": new}]
         elif isinstance(arg, str) and "." in arg:
             head, _, attr = arg.partition(".")
-            if head in known.resources and len(head) >= 3 and _drop_letter(head) not in known.refable:
+            new = _drop_letter(head)
+            if (
+                head in known.resources
+                and len(head) >= 3
+                and new not in known.refable
+                and _one_answer(new, head, known.resources)
+            ):
                 yield (
                     pointer,
-                    [{"op": "replace", "path": f"{pointer}/Fn::GetAtt", "value": f"{_drop_letter(head)}.{attr}"}],
+                    [{"op": "replace", "path": f"{pointer}/Fn::GetAtt", "value": f"{new}.{attr}"}],
                 )
 
 

@@ -176,16 +176,25 @@ def _refuse_anchored(chosen: list[Finding], document: Document) -> None:
             raise AnchoredEditError(reason, file=document.file, line=line, column=col)
 
 
-def as_apply_sees(findings: list[Finding], document: Document, unsafe: bool) -> tuple[list[Finding], str | None]:
+def as_apply_sees(
+    findings: list[Finding], document: Document, unsafe: bool, settings: Settings | None = None
+) -> tuple[list[Finding], str | None]:
     """``check``'s findings as ``apply`` will treat them: when ``apply`` would refuse the file
-    (its first pass would edit YAML that an anchor, alias or merge key repeats), no fix of it is
+    (a pass would edit YAML that an anchor, alias or merge key repeats), no fix of it is
     applied, so none is offered (each fix becomes display-only, saying why) and the reason is
     returned (``file:line:col: …``, as ``apply`` says it); otherwise the findings as they are and
-    None. ``[*]`` then means ``apply`` fixes it."""
+    None. ``[*]`` then means ``apply`` fixes it.
+
+    The first pass is judged from ``findings``; with ``settings``, a file with anchors whose
+    first pass is allowed is fixed as ``apply`` would (in memory), since a later pass may
+    reach anchored text (a section name corrected first, then a rename inside the anchor)."""
     if not document.expansions:
         return findings, None
     try:
-        _refuse_anchored(choose(findings, unsafe), document)
+        chosen = choose(findings, unsafe)
+        _refuse_anchored(chosen, document)
+        if chosen and settings is not None:
+            fix_text(document.text, document.file, settings.model_copy(update={"cfn_lint": False}), document)
     except AnchoredEditError as exc:
         reason = f"apply refuses this file: {exc.reason}"
         changed = [

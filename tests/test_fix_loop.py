@@ -273,3 +273,23 @@ def test_a_later_pass_may_edit_the_users_part_of_a_string_an_earlier_pass_wrappe
     assert (
         produced.conflict([Op.replace("/A/Fn::Sub", "arn:aws:sns:${AWS::Regio}:123456789012:upstream")]) == "/A/Fn::Sub"
     )
+
+
+def test_a_produced_string_may_be_removed_but_not_written_again_elsewhere() -> None:
+    """The lead's change: removing a node an earlier pass wrote re-reads nothing (a literal left
+    once its Fn::Sub went may be dropped). But a patch that removes it and writes its text again
+    (wrapped in Fn::Sub, under another key), or rewrites the node above it with the text wrapped,
+    or copies over it, re-reads it."""
+    from cfnfix.patch.produced import Produced
+
+    produced = Produced()
+    produced.record([Op.replace("/A/B", "Hello ${Queue}")], {"A": {"B": {"Fn::Sub": "Hello ${!Queue}"}}})
+    assert produced.conflict([Op.remove("/A/B")]) is None
+    assert produced.conflict([Op.remove("/A")]) is None
+    assert produced.conflict([Op.replace("/A", {"B": "Hello ${Queue}", "C": 1})]) is None  # kept where it was
+    wrapped = {"Fn::Sub": "Hello ${Queue}"}
+    assert produced.conflict([Op.remove("/A/B"), Op.add("/A/C", wrapped)]) == "/A/B"
+    assert produced.conflict([Op.remove("/A/B"), Op.add("/A/B", wrapped)]) == "/A/B"
+    assert produced.conflict([Op.remove("/A"), Op.add("/A", {"B": wrapped})]) == "/A/B"
+    assert produced.conflict([Op.replace("/A", {"B": wrapped})]) == "/A/B"
+    assert produced.conflict([Op.copy("/X", "/A/B")]) == "/A/B"

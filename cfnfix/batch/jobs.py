@@ -134,7 +134,7 @@ def _run_job(job: Job) -> FileOutcome:
                 from ..fixing import as_apply_sees
 
                 out.findings, refused = as_apply_sees(
-                    findings_for(document, job.settings), document, job.settings.unsafe_fixes
+                    findings_for(document, job.settings), document, job.settings.unsafe_fixes, job.settings
                 )
                 if refused is not None:
                     out.notes.append(refused)

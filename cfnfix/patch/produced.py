@@ -9,7 +9,7 @@ records the strings and keys each applied patch wrote (a string the patch's new 
 that the replaced value did not: moved or wrapped text is the user's, not produced), follows
 them through later operations (list items shift, renamed keys carry what is under them,
 removed nodes forget it), and :meth:`Produced.conflict` names the first one a later patch
-would replace or move: the fix loop leaves that fix out (its finding remains).
+would replace, move or write elsewhere: the fix loop leaves that fix out (its finding remains).
 """
 
 from __future__ import annotations
@@ -120,17 +120,26 @@ class Produced:
         key a fix renamed)."""
 
     def conflict(self, patch: Iterable[Mapping[str, Any]]) -> str | None:
-        """The first produced pointer ``patch`` would re-read: an operation that replaces or moves
-        it, or replaces a node above it with a value that no longer holds its text. Removing it
-        (or a node above it) writes nothing in its place, so nothing re-reads it: a later rule
-        may drop a node an earlier fix rewrote (a literal name left once its ``Fn::Sub`` went)."""
+        """The first produced pointer ``patch`` would re-read: an operation that replaces, moves
+        or copies over it, or writes a node above it whose new value no longer holds its text at
+        the same place. Removing it (or a node above it) writes nothing in its place, so nothing
+        re-reads it: a later rule may drop a node an earlier fix rewrote (a literal name left once
+        its ``Fn::Sub`` went) — unless the same patch writes that text again elsewhere (in a
+        ``Fn::Sub``, under another key), which is a move in two operations."""
         if not self.pointers:
             return None
         patch = list(patch)
         renames = _renames(patch)
+        removed = {
+            pointer: written.text
+            for op in patch
+            if op.get("op") == "remove"
+            for pointer, written in self.pointers.items()
+            if written is not None and _under(pointer, op.get("path", ""))
+        }
         for op in patch:
             kind = op.get("op")
-            if kind in ("test", "copy", "remove"):
+            if kind in ("test", "remove"):
                 continue
             written = self.pointers.get(op.get("path", ""))
             value = op.get("value")
@@ -138,6 +147,11 @@ class Produced:
                 if any(value == written.text.replace(a, b) for a, b in renames):
                     continue  # a rename following its references: the name changes, not the reading
             path = op.get("path", "")
+            if kind in ("add", "replace") and removed:
+                texts = _strings(value, set())
+                for pointer, text in removed.items():
+                    if any(text in item for item in texts):
+                        return pointer  # removed here, written again there
             targets = [path, op.get("from", "")] if kind == "move" else [path]
             if kind == "add" and (_index(path.rpartition("/")[2]) is not None or path.endswith("/-")):
                 continue  # an item inserted into a list rewrites none of the others
@@ -149,11 +163,12 @@ class Produced:
                         if end < written.start or start > written.end:
                             continue  # it edits the user's part of the string only
                     return target
-            if kind in ("replace", "add"):
-                kept = _strings(op.get("value"), set())
+            if kind in ("replace", "add", "copy"):
                 for pointer, written in self.pointers.items():
-                    if pointer.startswith(path + "/") and written is not None and written.text not in kept:
-                        return pointer
+                    if pointer.startswith(path + "/") and written is not None:
+                        found, now = _resolve(value, pointer[len(path) :]) if kind != "copy" else (False, None)
+                        if not found or now != written.text:
+                            return pointer  # gone, or no longer where it was (wrapped in a function)
         return None
 
     def record(self, patch: Iterable[Mapping[str, Any]], before: Any) -> None:

@@ -145,11 +145,16 @@ def render_apply(outcomes: Sequence[FileOutcome], mode: Mode, ctx: ReportContext
 
 
 def _written_summary(fixed: int, changed: int, remaining: int, errors: int) -> str:
-    """``Fixed 2 findings in 1 file; 0 remaining.`` — the findings a file that could not be
-    fixed (read-only, changed meanwhile, not parseable) still has are not known to be 0, so
-    they are not counted: ``Fixed nothing.`` when no other file was, else ``… in the other files``."""
+    """``Fixed 2 findings in 1 file; 0 remaining.`` — the findings of what could not be fixed
+    (a read-only file, one changed meanwhile or not parseable, a Markdown fence that does not
+    parse while the file's other fences were fixed) are not known to be 0, so they are not
+    counted: ``Fixed nothing.`` when nothing else was, else ``…; 0 remaining, not counting what
+    could not be fixed``."""
     if not errors:
         return f"Fixed {plural(fixed, 'finding')} in {plural(changed, 'file')}; {remaining} remaining."
     if not changed and not remaining:
         return "Fixed nothing."
-    return f"Fixed {plural(fixed, 'finding')} in {plural(changed, 'file')}; {remaining} remaining in the other files."
+    return (
+        f"Fixed {plural(fixed, 'finding')} in {plural(changed, 'file')}; {remaining} remaining, "
+        "not counting what could not be fixed."
+    )

@@ -202,7 +202,7 @@ def render(outcomes: Sequence[FileOutcome], ctx: ReportContext) -> str:
         "# cfnfix failure analysis",
         "",
         f"{plural(t.templates, 'template')} checked, {plural(t.findings, 'finding')}, "
-        f"{t.fixable} fixable with `cfnfix apply`"
+        f"{t.fixable} fixable with `cfnfix apply{' --unsafe-fixes' if ctx.unsafe else ''}`"
         + (f", {t.unsafe_only} more with `--unsafe-fixes`" if t.unsafe_only else "")
         + (f", {plural(t.errors, 'file')} could not be checked" if t.errors else "")
         + ".",

@@ -56,7 +56,7 @@ def summary(outcomes: Sequence[FileOutcome], ctx: ReportContext) -> str:
         text = f"Found {plural(t.findings, 'finding')} in {where}"
         extra = []
         if t.fixable:
-            extra.append(f"{t.fixable} fixable with `cfnfix apply`")
+            extra.append(f"{t.fixable} fixable with `cfnfix apply{' --unsafe-fixes' if ctx.unsafe else ''}`")
         if t.unsafe_only:
             extra.append(f"{t.unsafe_only} more with `--unsafe-fixes`")
         if extra:

@@ -423,9 +423,41 @@ def _rename(source: str, target: str) -> tuple[str, str, str] | None:
     return None
 
 
+def _order(meant: Any, name: str) -> set[str] | None:
+    """Every resource that resource ``name`` (of a meaning) is created after: its remaining
+    ``DependsOn`` and the resources its properties reference outside ``Fn::If``; None when it
+    is not there."""
+    resources = meant.get("Resources") if isinstance(meant, dict) else None
+    if not isinstance(resources, dict):
+        return None
+    body = resources.get(name)
+    if not isinstance(body, dict):
+        return None
+    explicit = body.get("DependsOn", [])
+    if not isinstance(explicit, list) or not all(isinstance(n, str) for n in explicit):
+        return None
+    implied: set[str] = set()
+    _referenced(body.get("Properties"), implied)
+    return set(explicit) | (implied & set(resources))  # parameters order nothing
+
+
 def unexplained(before: Any, after: Any, declaration: Declaration) -> list[str]:
     """Pointers where ``after`` (data) means something else than ``before`` (data) read under
-    the declaration's renames, outside every declared node: what a fix changed but did not say."""
+    the declaration's renames, outside every declared node: what a fix changed but did not say.
+    A ``DependsOn`` that differs only because a declared change to the properties now orders
+    (or no longer orders) the same resources by a reference is not a difference: the resource
+    is created after the same ones."""
     old = meaning(before, declaration.renames)
     new = meaning(after)
-    return [p for p in differences(old, new) if not declaration.covers(p)]
+    out = []
+    for pointer in differences(old, new):
+        if declaration.covers(pointer):
+            continue
+        tokens = pointer.split("/")
+        if len(tokens) >= 4 and tokens[1] == "Resources" and tokens[3] == "DependsOn":
+            name = tokens[2].replace("~1", "/").replace("~0", "~")
+            order = _order(old, name)
+            if order is not None and order == _order(new, name):
+                continue
+        out.append(pointer)
+    return out

@@ -42,7 +42,7 @@ def test_exit_1_with_findings_in_text_format(cli, template: Path) -> None:
 def test_unsafe_fixes_marks_unsafe_fixes_as_fixable(cli, template: Path) -> None:
     result = cli("check", "--unsafe-fixes", str(template))
     assert f"{template}:8:27: CFX992 [*] DeletionProtection is false" in result.stdout
-    assert "(2 fixable with `cfnfix apply`)." in result.stdout
+    assert "(2 fixable with `cfnfix apply --unsafe-fixes`)." in result.stdout  # plain `apply` fixes 1 of them
 
 
 @pytest.mark.parametrize(

@@ -59,7 +59,8 @@ def test_which_comments_name_the_old_value(comment: str, old: str, new: object, 
     ],
 )
 def test_a_replaced_scalar_keeps_its_quoting(line: str, value: str, expected: str) -> None:
-    text = f'Description: "x"\nResources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties:\n      {line}\n'
+    # the file's other scalars are double-quoted: the replaced one keeps its own style, not theirs
+    text = f'Description: "x"\nResources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties:\n      TTL: "300"\n      {line}\n'
     out = apply_patch(text, [{"op": "replace", "path": "/Resources/T/Properties/Name", "value": value}])
     assert f"      {expected}\n" in out
 

@@ -55,10 +55,38 @@ def test_a_file_apply_refuses_offers_no_fix(cli: Callable[..., Result]) -> None:
     assert " CFX101 [*] " in cli("check", "--select", "CFX101", beside).stdout
 
 
+LATER_PASS_ANCHOR = """AWSTemplateFormatVersion: "2010-09-09"
+resources:
+  Dead_Letters:
+    Type: AWS::SQS::Queue
+  OrdersQueue:
+    Type: AWS::SQS::Queue
+    Properties: &queue_settings
+      RedrivePolicy:
+        deadLetterTargetArn: !GetAtt Dead_Letters.Arn
+        maxReceiveCount: 5
+  RefundsQueue:
+    Type: AWS::SQS::Queue
+    Properties: *queue_settings
+"""
+
+
+def test_a_file_apply_refuses_in_a_later_pass_offers_no_fix(cli: Callable[..., Result], tmp_path: Path) -> None:
+    """The first pass corrects `resources:` (CFX804, outside the anchor); the second would rename
+    `Dead_Letters` inside the anchor (CFX101): `apply` refuses the file, so `check` marks no `[*]`."""
+    path = tmp_path / "stack.yaml"
+    path.write_text(LATER_PASS_ANCHOR, encoding="utf-8")
+    apply = cli("apply", str(path))
+    assert apply.exit_code == 2 and "the fix of CFX101 invalid-logical-id" in apply.stderr
+    check = cli("check", str(path))
+    assert " CFX804 " in check.stdout and "[*]" not in check.stdout and "fixable" not in check.stdout
+    assert "would edit /Resources/OrdersQueue/Properties/RedrivePolicy" in check.stderr
+
+
 def _counts(text: str, settings) -> tuple[int, int] | None:  # type: ignore[no-untyped-def]
     try:
         document = load_template(text, None, settings)
-        found, _ = as_apply_sees(findings_for(document, settings), document, settings.unsafe_fixes)
+        found, _ = as_apply_sees(findings_for(document, settings), document, settings.unsafe_fixes, settings)
         result = fix_text(text, None, settings, document)
     except CfnfixError:
         return None

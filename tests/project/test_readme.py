@@ -181,3 +181,38 @@ def test_pre_commit_hooks_are_real_commands(cli, tmp_path: Path) -> None:
         assert re.search(hook["files"], "stack.template") and not re.search(hook["files"], "notes.md")
         result = cli(*args, str(workflow), str(template))
         assert result.exit_code == 0, (hook["id"], result.output)
+
+
+def test_the_replaced_comment_example_is_what_apply_writes() -> None:
+    """The hand-written `--unsafe-fixes` diff after the generated examples (a comment naming
+    the old value goes with it) is what the fix writes for the bundled example."""
+    from cfnfix import fix
+    from cfnfix.config import Settings
+
+    block = README.split("With `--unsafe-fixes`, CFX301", 1)[1].split("```diff\n", 1)[1].split("```", 1)[0]
+    text = (ROOT / "examples" / "orders-stack.yaml").read_text(encoding="utf-8")
+    diff = fix(text, config=Settings(unsafe_fixes=True), unsafe=True).diff.splitlines()
+    assert block.splitlines() and all(line in diff for line in block.splitlines()), block
+
+
+def test_the_markdown_example_is_what_apply_prints(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """The hand-written session of a Markdown answer with two fences that do not parse
+    (golden/markdown/fence-does-not-parse) is what `cfnfix apply --write` prints today."""
+    block = README.split("```console\n$ cfnfix apply --write answer.md\n", 1)[1].split("\n```\n", 1)[0]
+    answer = tmp_path / "answer.md"
+    answer.write_bytes((ROOT / "golden" / "markdown" / "fence-does-not-parse" / "input.md").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    result = cli("apply", "--write", "answer.md")
+    assert result.exit_code == 2
+    assert sorted(block.splitlines()) == sorted((result.stdout + result.stderr).splitlines())
+
+
+def test_the_cycle_example_is_what_check_prints(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """The CFX740 session (golden/dependency-cycle/security-groups-yaml as template.yaml): `[*]`
+    there is what `apply --unsafe-fixes` fixes, as its command says."""
+    head = "```console\n$ cfnfix check --select CFX740 --unsafe-fixes template.yaml\n"
+    block = README.split(head, 1)[1].split("\n```\n", 1)[0]
+    source = ROOT / "golden" / "dependency-cycle" / "security-groups-yaml" / "input.yaml"
+    (tmp_path / "template.yaml").write_bytes(source.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    assert cli("check", "--select", "CFX740", "--unsafe-fixes", "template.yaml").stdout == block + "\n"

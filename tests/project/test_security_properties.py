@@ -172,3 +172,83 @@ def test_grants_to_aws_acting_for_the_stack_are_not_wider() -> None:
     assert weakenings(load(base + key).data, load(base + key + policy).data) == []
     narrow = policy.replace(root, "{Service: logs.amazonaws.com}")
     assert weakenings(load(base + key + narrow).data, load(base + key + policy).data)
+
+
+_STATEMENT = (
+    '{Effect: Allow, Principal: {AWS: !Sub "arn:aws:iam::${AWS::AccountId}:root"}, Action: s3:GetObject, Resource: "*"}'
+)
+_SERVICE = (
+    "{Effect: Allow, Principal: {Service: logs.amazonaws.com}, Action: s3:PutObject, Resource: '*', Condition: %s}"
+)
+
+
+@pytest.mark.parametrize(
+    "added",
+    [
+        _SERVICE % "{StringNotEquals: {aws:SourceAccount: !Ref AWS::AccountId}}",  # the opposite of a tie
+        _SERVICE % "{StringEqualsIfExists: {aws:SourceAccount: !Ref AWS::AccountId}}",  # passes without the key
+        _SERVICE % "{'Null': {aws:SourceArn: 'false'}}",  # any source at all
+        _SERVICE % "{StringLike: {aws:SourceArn: '*'}}",  # a wildcard names no resource of the stack
+        _SERVICE % "{StringEquals: {aws:SourceAccount: '999999999999'}}",  # another account
+        _SERVICE % "{StringEquals: {aws:SourceAccount: [!Ref AWS::AccountId, '999999999999']}}",
+        _SERVICE % "{StringEquals: {kms:ViaService: s3.us-east-1.amazonaws.com}}",  # a service, not the stack
+        # tied in one statement, granted without the tie in another
+        _SERVICE % "{StringEquals: {aws:SourceAccount: !Ref AWS::AccountId}}"
+        + "\n          - {Effect: Allow, Principal: {Service: logs.amazonaws.com}, Action: 's3:*', Resource: '*'}",
+        # one branch a service-linked role of the stack, the other anyone
+        "{Effect: Allow, Principal: {AWS: !If [C, !Sub 'arn:aws:iam::${AWS::AccountId}:role/aws-service-role/x', '*']}, Action: s3:GetObject, Resource: '*'}",
+        # a service-linked role of another account
+        "{Effect: Allow, Principal: {AWS: !Sub 'arn:aws:iam::999999999999:role/aws-service-role/x${AWS::AccountId}'}, Action: s3:GetObject, Resource: '*'}",
+    ],
+)
+def test_grants_that_only_look_like_aws_acting_for_the_stack_are_wider(added: str) -> None:
+    """Holes in the "AWS acting for the stack" exemption (found in review): a condition that
+    names the key but does not tie the grant to the stack, a tie in one statement and none in
+    another, an ``Fn::If`` with a wider branch."""
+    after = BASE.replace(_STATEMENT, f"{_STATEMENT}\n          - {added}")
+    assert weakenings(load(BASE).data, load(after).data) != []
+
+
+def test_the_default_key_policys_root_is_granted_on_that_key_only() -> None:
+    """A key without a KeyPolicy lets its account root use it (KMS's default policy): the root
+    written into that key's new policy is not wider, the root written into a role's trust
+    policy (any principal of the account may assume it) is, with that key in the template."""
+    base = BASE.replace(
+        _STATEMENT, '{Effect: Allow, Principal: {Service: s3.amazonaws.com}, Action: s3:GetObject, Resource: "*"}'
+    )
+    key = "  Key:\n    Type: AWS::KMS::Key\n"
+    role = (
+        "  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n"
+        "        Statement: [{Effect: Allow, Principal: {AWS: %s}, Action: sts:AssumeRole}]\n"
+    )
+    root = '!Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"'
+    before = base + key + role % "!GetAtt Key.Arn"
+    assert weakenings(load(before).data, load(base + key + role % root).data)
+    assert weakenings(load(before).data, load(base + key + role % f"!If [C, '*', {root}]").data)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        # a policy's source addresses, a list: one more, wider, item
+        (
+            'Action: s3:GetObject, Resource: "*"}',
+            'Action: s3:GetObject, Resource: "*", Condition: {IpAddress: {aws:SourceIp: [10.0.0.0/16, 0.0.0.0/0]}}}',
+            "CIDR wider than any of the input's: 0.0.0.0/0",
+        ),
+        ("CidrIp: 10.0.0.0/16", "CidrIp: !If [Open, 0.0.0.0/0, 10.0.0.0/16]", "CIDR wider"),  # either branch deploys
+        ("CidrIp: 10.0.0.0/16", 'CidrIp: !Sub "0.0.0.0/0"', "CIDR wider"),
+        ("MasterUserPassword: !Ref DbPassword", 'MasterUserPassword: !Sub "hunter2hunter2"', "literal secret added"),
+    ],
+)
+def test_weakenings_written_through_functions_and_lists_are_seen(old: str, new: str, said: str) -> None:
+    assert old in BASE
+    found = weakenings(load(BASE).data, load(BASE.replace(old, new)).data)
+    assert any(said in f for f in found), found
+
+
+def test_a_literal_unwrapped_from_its_sub_is_not_a_new_secret() -> None:
+    """CFX807 writes `!Sub "not-a-real-secret"` as the plain string: the same literal."""
+    before = BASE.replace("MasterUserPassword: !Ref DbPassword", 'MasterUserPassword: !Sub "not-a-real-secret"')
+    after = BASE.replace("MasterUserPassword: !Ref DbPassword", "MasterUserPassword: not-a-real-secret")
+    assert weakenings(load(before).data, load(after).data) == []

@@ -7,26 +7,28 @@ from collections.abc import Iterator
 from typing import Any
 
 from ...findings import Applicability, Finding, Fix, Op, Severity
-from ...template.references import ReferenceIndex, declared_names
+from ...template.references import ReferenceIndex
 from ..base import Rule, RuleContext
 
 _VARIABLE = re.compile(r"\$\{(?!!)")
 _ESCAPE = re.compile(r"\$\{!([^}]*)\}")
+#: What ``${X}`` in a Sub can name: a parameter or resource (``Name``, ``Name.Attribute``) or a
+#: pseudo parameter (``AWS::Region``); logical names as templates write them, valid or not.
+_NAME_SHAPED = re.compile(r"^(AWS::\w+|[\w-]+(\.[\w.-]+)?)$")
 #: Where a Sub is read (the shared reference index walks these and more).
 _SECTIONS = ("Resources", "Outputs", "Conditions", "Metadata", "Globals")
 
 
-def _plain(arg: Any, names: frozenset[str]) -> str | None:
+def _plain(arg: Any) -> str | None:
     """The string a variable-free ``Fn::Sub`` argument evaluates to, else None (also when an
-    escaped ``${!X}`` names something of the template: as plain text ``${X}`` reads as a lost Sub)."""
+    escaped ``${!X}`` could name a parameter, a resource or a pseudo parameter: as plain text
+    ``${X}`` reads as a lost Sub wherever ``X`` is, or becomes, a name of the template)."""
     if isinstance(arg, list) and len(arg) == 2 and arg[1] == {}:
         arg = arg[0]
     if not isinstance(arg, str) or _VARIABLE.search(arg):
         return None
-    for m in _ESCAPE.finditer(arg):
-        name = m.group(1).strip()
-        if name.startswith("AWS::") or name in names or name.split(".", 1)[0] in names:
-            return None
+    if any(_NAME_SHAPED.match(m.group(1).strip()) for m in _ESCAPE.finditer(arg)):
+        return None
     return arg.replace("${!", "${")
 
 
@@ -53,14 +55,18 @@ function is noise, and readers look for a variable that is not there.
 
 ## Fix
 The `Fn::Sub` (`!Sub`) is replaced by the string it evaluates to. `${!Literal}` is Sub's way
-to write a literal `${Literal}`, so it becomes `${Literal}` in the plain string. The list form
-with an empty variable map (`[text, {}]`) is treated the same; a non-empty map is left alone.
+to write a literal `${Literal}` (`${!aws:username}`, `${! two words}`), so it becomes
+`${Literal}` in the plain string. The list form with an empty variable map (`[text, {}]`) is
+treated the same; a non-empty map is left alone.
 
-A Sub whose `${!Name}` names a parameter, a resource or a pseudo parameter of the template
-(`!Sub "Hello ${!Queue}"`, a shell's `${!Environment}` in UserData) is not reported: written
-plainly, `Hello ${Queue}` reads as a `Fn::Sub` that was lost (CFX705 and cfn-lint E1029 say
-so), and wrapping it again would deploy the queue's URL instead of the text. There the Sub is
-what keeps the text literal.
+A Sub with an escaped `${!Name}` that could name a parameter, a resource or a pseudo parameter
+(`!Sub "Hello ${!Queue}"`, a shell's `${!Environment}` or `${!HOME}` in UserData) is not
+reported: written plainly, `Hello ${Queue}` reads as a `Fn::Sub` that was lost wherever
+`Queue` is a name of the template (CFX705 and cfn-lint E1029 say so), and wrapping it again
+would deploy the queue's URL instead of the text. That holds for a name the template has
+only after another fix (a misspelt `Parameter:` section corrected, an invalid logical ID
+renamed), in the same run or the next, so the Sub stays whatever the template names now:
+there it is what keeps the text literal.
 
 ## Fix safety
 **Safe**: the property receives exactly the same string.
@@ -71,12 +77,10 @@ what keeps the text literal.
         data = ctx.data
         if not isinstance(data, dict):
             return
-        declared = declared_names(data)
-        names = frozenset(declared.get("Parameters", ())) | frozenset(declared.get("Resources", ()))
         for pointer, arg in ReferenceIndex.of(data).subs:
             if pointer[1:].split("/", 1)[0] not in _SECTIONS:
                 continue
-            plain = _plain(arg, names)
+            plain = _plain(arg)
             if plain is None:
                 continue
             fix = Fix.safe("use the plain string", [Op.replace(pointer, plain)])
