@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -124,12 +124,13 @@ def choose(
     (``keeps``: rule ids; such a fix cannot read the text differently), and that write no name
     another pick renames. Each path is looked up with its ancestors, not compared with
     every path taken: thousands of fixes cost thousands of lookups, not millions."""
-    from .patch.produced import mentions, renamed
+    from .patch.produced import RenamedNames, WrittenTexts, renamed
 
     chosen: list[Finding] = []
     taken: set[str] = set()
     above: set[str] = set()  # every ancestor of a path taken
-    renaming: set[str] = set()  # names the chosen fixes rename: a fix that writes one waits
+    renaming = RenamedNames()  # names the chosen fixes rename: a fix that writes one waits
+    written = WrittenTexts()  # what the chosen fixes write: a rename of a name written there waits
     allowed = {Applicability.SAFE, Applicability.UNSAFE} if unsafe else {Applicability.SAFE}
     for finding in sorted(findings, key=lambda f: (f.severity.rank, f.line, f.column, f.rule_id)):
         fx = finding.fix
@@ -141,15 +142,14 @@ def choose(
         if produced is not None and finding.rule_id not in keeps and produced.conflict(fx.patch) is not None:
             continue  # it would read a fix's output as the user's text (docs/design.md, "Meaning")
         names = renamed(fx.patch)
-        if (renaming and mentions(fx.patch, renaming)) or (
-            names and any(mentions(_fix_of(f).patch, names) for f in chosen)
-        ):
+        if renaming.written_by(fx.patch) or (names and written.hold_any(names)):
             continue  # it would write a name another fix of the pass renames: next pass, with the new name
         chosen.append(finding)
         for p in paths:
             taken.add(p)
             above.update(_ancestors(p))
-        renaming |= names
+        renaming.update(names)
+        written.add(fx.patch)
     return chosen
 
 
@@ -365,13 +365,21 @@ def _along(candidates: list[Finding], chosen: list[Finding], applied: list[Findi
     conditions that are all there is both remove ``/Conditions``; a placeholder default the
     peering fix empties too): they are fixed as well, and counted so (``check`` and ``apply``
     count the same)."""
-    done = [op for f in applied for op in _fix_of(f).patch if op.get("op") != "test"]
+    # looked up by what cheaply tells them apart, then compared whole (thousands of fixes in a pass)
+    done: dict[tuple[Any, Any, Any], list[Operation]] = {}
+    for f in applied:
+        for op in _fix_of(f).patch:
+            if op.get("op") != "test":
+                done.setdefault((op.get("op"), op.get("path"), op.get("from")), []).append(op)
+    picked: dict[tuple[str, str, str], list[Finding]] = {}
+    for f in chosen:
+        picked.setdefault((f.rule_id, f.path, f.message), []).append(f)
     out = []
     for f in candidates:
-        if f in chosen or f.fix is None or not f.fix.patch:
+        if f.fix is None or not f.fix.patch or f in picked.get((f.rule_id, f.path, f.message), ()):
             continue
         ops = [op for op in f.fix.patch if op.get("op") != "test"]
-        if ops and all(op in done for op in ops):
+        if ops and all(op in done.get((op.get("op"), op.get("path"), op.get("from")), ()) for op in ops):
             out.append(f)
     return out
 

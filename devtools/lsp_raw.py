@@ -42,14 +42,17 @@ class RawServer:
         self.thread: threading.Thread | None = None
         self.exit_code: int | None = None
         self._next_id = 0
+        self.stderr = root / "server-stderr.log"
+        """What a subprocess server wrote on stderr (to show when a test about it fails)."""
         if subprocess_:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "cfnfix", "server"],
-                cwd=root,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-            )
+            with open(self.stderr, "wb") as err:
+                self.process = subprocess.Popen(
+                    [sys.executable, "-m", "cfnfix", "server"],
+                    cwd=root,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=err,
+                )
             assert self.process.stdin is not None and self.process.stdout is not None
             self._stdin: BinaryIO = self.process.stdin
             out: BinaryIO = self.process.stdout

@@ -316,6 +316,9 @@ class _Comparison:
         self.free = {
             old: new for old, new in self.new_of.items() if old not in renamed_resources or not _VALID_ID.match(old)
         }
+        #: every rename is free (``free`` is ``new_of`` less some entries): asked once per resource
+        #: compared, so not a comparison of two dicts of every rename each time
+        self.all_free = len(self.free) == len(self.new_of)
         self.results: dict[str, ResourceImpact] = {}
         self.data_before = before
         self.globals_before = before.get("Globals") if isinstance(before, dict) else None
@@ -504,7 +507,7 @@ class _Comparison:
         )
         kept = (
             raw
-            if self.free == self.new_of  # no rename of a deployed resource: the same comparison
+            if self.all_free  # no rename of a deployed resource: the same comparison
             else self._properties_change(
                 new_type, old_body.get("Properties"), body.get("Properties"), self.new_of, where, keys
             )

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..document.pointer import escape_token, parse_pointer
 
-__all__ = ["Produced", "mentions", "renamed"]
+__all__ = ["Produced", "RenamedNames", "WrittenTexts", "mentions", "renamed"]
 
 
 def _resolve(data: Any, pointer: str) -> tuple[bool, Any]:
@@ -91,31 +91,219 @@ def renamed(patch: Iterable[Mapping[str, Any]]) -> set[str]:
     return {old for old, _ in _renames(list(patch))}
 
 
+def _written(patch: Iterable[Mapping[str, Any]]) -> set[str]:
+    """The strings the values of ``patch`` hold (what its add, replace and test operations write)."""
+    found: set[str] = set()
+    for op in patch:
+        if op.get("op") in ("add", "replace", "test"):
+            _strings(op.get("value"), found)
+    return found
+
+
 def mentions(patch: Iterable[Mapping[str, Any]], names: set[str]) -> bool:
     """True when a value ``patch`` writes holds one of ``names`` (in any string): applied in the
     same pass as the rename of that name, it would write the old name (the fix loop waits)."""
     if not names:
         return False
-    found: set[str] = set()
-    for op in patch:
-        if op.get("op") in ("add", "replace", "test"):
-            _strings(op.get("value"), found)
+    found = _written(patch)
     return any(name in text for text in found for name in names)
 
 
-def _under(pointer: str, base: str) -> bool:
-    return pointer == base or pointer.startswith(base + "/")
+class RenamedNames:
+    """The names a pass's chosen fixes rename, asked whether a patch writes one of them (as
+    :func:`mentions`), at the cost of the patch's strings, not of every name renamed so far."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+        self._lengths: set[int] = set()
+
+    def __bool__(self) -> bool:
+        return bool(self.names)
+
+    def update(self, names: Iterable[str]) -> None:
+        """Add renamed names."""
+        for name in names:
+            self.names.add(name)
+            self._lengths.add(len(name))
+
+    def written_by(self, patch: Iterable[Mapping[str, Any]]) -> bool:
+        """True when a value ``patch`` writes holds one of the names (in any string)."""
+        return bool(self.names) and any(self._in(text) for text in _written(patch))
+
+    def _in(self, text: str) -> bool:
+        names, lengths = self.names, self._lengths
+        if len(names) <= len(text) * len(lengths):
+            return any(name in text for name in names)
+        return any(text[i : i + size] in names for size in lengths for i in range(len(text) - size + 1))
+
+
+class WrittenTexts:
+    """The strings a pass's chosen patches write, asked whether one holds any of a few names (as
+    :func:`mentions` over each of them): each string is indexed by its pieces of one to three
+    characters, so a name is looked for only in the strings that hold its rarest piece."""
+
+    def __init__(self) -> None:
+        self._texts: list[str] = []
+        self._seen: set[str] = set()
+        self._pending: list[str] = []
+        self._pieces: dict[str, list[int]] = {}
+
+    def add(self, patch: Iterable[Mapping[str, Any]]) -> None:
+        """Add the strings ``patch`` writes (indexed only once a name is looked for)."""
+        for text in _written(patch):
+            if text not in self._seen:
+                self._seen.add(text)
+                self._pending.append(text)
+
+    def hold_any(self, names: Iterable[str]) -> bool:
+        """True when a string added holds one of ``names``."""
+        self._index()
+        for name in names:
+            if not name:
+                if self._texts:
+                    return True  # the empty name is in every string
+                continue
+            short = name[:3]
+            if len(name) <= 3:
+                if short in self._pieces:
+                    return True
+                continue
+            lists = [self._pieces.get(name[i : i + 3]) for i in range(len(name) - 2)]
+            if any(found is None for found in lists):
+                continue  # a piece of the name no string holds
+            rarest = min(lists, key=lambda found: len(found) if found is not None else 0)
+            if rarest is not None and any(name in self._texts[i] for i in rarest):
+                return True
+        return False
+
+    def _index(self) -> None:
+        for text in self._pending:
+            number = len(self._texts)
+            self._texts.append(text)
+            pieces = {text[i : i + size] for size in (1, 2, 3) for i in range(len(text) - size + 1)}
+            for piece in pieces:
+                self._pieces.setdefault(piece, []).append(number)
+        self._pending = []
 
 
 def _index(token: str) -> int | None:
     return int(token) if token.isdigit() and token.isascii() else None
 
 
+class _Node:
+    """One token of a produced pointer: what is written there (``seq`` None: nothing) and below it."""
+
+    __slots__ = ("children", "seq", "written")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] = {}
+        self.seq: int | None = None
+        self.written: _Written | None = None
+
+
+class _Pointers:
+    """Produced pointers → what was written there, as a tree of their tokens: what lies under a
+    pointer is found, moved or dropped at the cost of what is there, not of every pointer kept
+    (thousands of fixes in one pass). Listed in the order the pointers were first recorded."""
+
+    def __init__(self) -> None:
+        self._root = _Node()
+        self._count = 0
+        self._next = 0
+
+    def __len__(self) -> int:
+        return self._count
+
+    def _node(self, pointer: str, create: bool = False) -> _Node | None:
+        node = self._root
+        for token in pointer.split("/"):
+            child = node.children.get(token)
+            if child is None:
+                if not create:
+                    return None
+                child = node.children[token] = _Node()
+            node = child
+        return node
+
+    def __contains__(self, pointer: str) -> bool:
+        node = self._node(pointer)
+        return node is not None and node.seq is not None
+
+    def get(self, pointer: str) -> _Written | None:
+        """What was written at ``pointer`` (None: a renamed key, or nothing)."""
+        node = self._node(pointer)
+        return node.written if node is not None else None
+
+    def set(self, pointer: str, written: _Written | None, *, seq: int | None = None) -> None:
+        """Record ``written`` at ``pointer`` (kept in its place when it was there already)."""
+        node = self._node(pointer, create=True)
+        assert node is not None
+        if node.seq is None:
+            self._count += 1
+            node.seq = seq if seq is not None else self._take()
+        node.written = written
+
+    def setdefault(self, pointer: str, written: _Written | None) -> None:
+        """Record ``written`` at ``pointer`` unless something is recorded there."""
+        if pointer not in self:
+            self.set(pointer, written)
+
+    def _take(self) -> int:
+        self._next += 1
+        return self._next
+
+    def under(self, base: str, *, strict: bool = False) -> list[tuple[str, _Written | None]]:
+        """(pointer, written) at ``base`` (unless ``strict``) and below it, in recorded order."""
+        node = self._node(base)
+        if node is None:
+            return []
+        found: list[tuple[int, str, _Written | None]] = []
+        stack = [(base, node)]
+        while stack:
+            pointer, at = stack.pop()
+            if at.seq is not None and not (strict and at is node):
+                found.append((at.seq, pointer, at.written))
+            stack.extend((pointer + "/" + token, child) for token, child in at.children.items())
+        found.sort(key=lambda item: item[0])
+        return [(pointer, written) for _, pointer, written in found]
+
+    def forget(self, base: str) -> None:
+        """Drop ``base`` and everything under it."""
+        parent, _, last = base.rpartition("/")
+        holder = self._node(parent) if "/" in base else self._root
+        if holder is None or last not in holder.children:
+            return
+        self._count -= sum(1 for at in _walk(holder.children.pop(last)) if at.seq is not None)
+
+    def shift(self, parent: str, start: int, by: int) -> None:
+        """The list items under ``parent`` from index ``start`` on move ``by`` places."""
+        node = self._node(parent)
+        if node is None:
+            return
+        moved: dict[str, _Node] = {}
+        for token, child in node.children.items():
+            index = _index(token)
+            if index is not None and index >= start:
+                moved[str(index + by)] = child
+            else:
+                moved[token] = child
+        node.children = moved
+
+
+def _walk(node: _Node) -> list[_Node]:
+    out, stack = [], [node]
+    while stack:
+        at = stack.pop()
+        out.append(at)
+        stack.extend(at.children.values())
+    return out
+
+
 class Produced:
     """The strings and keys fix passes wrote, by pointer in the current text's data."""
 
     def __init__(self) -> None:
-        self.pointers: dict[str, _Written | None] = {}
+        self.pointers = _Pointers()
         """Produced pointer → the string written there and the part of it a fix wrote (None for a
         key a fix renamed)."""
 
@@ -134,8 +322,8 @@ class Produced:
             pointer: written.text
             for op in patch
             if op.get("op") == "remove"
-            for pointer, written in self.pointers.items()
-            if written is not None and _under(pointer, op.get("path", ""))
+            for pointer, written in self.pointers.under(op.get("path", ""))
+            if written is not None
         }
         for op in patch:
             kind = op.get("op")
@@ -157,15 +345,15 @@ class Produced:
                 continue  # an item inserted into a list rewrites none of the others
             for target in targets:
                 if target in self.pointers:
-                    written = self.pointers[target]
+                    written = self.pointers.get(target)
                     if kind == "replace" and written is not None and isinstance(value, str):
                         start, end = _changed(written.text, value)
                         if end < written.start or start > written.end:
                             continue  # it edits the user's part of the string only
                     return target
             if kind in ("replace", "add", "copy"):
-                for pointer, written in self.pointers.items():
-                    if pointer.startswith(path + "/") and written is not None:
+                for pointer, written in self.pointers.under(path, strict=True):
+                    if written is not None:
                         found, now = _resolve(value, pointer[len(path) :]) if kind != "copy" else (False, None)
                         if not found or now != written.text:
                             return pointer  # gone, or no longer where it was (wrapped in a function)
@@ -192,7 +380,7 @@ class Produced:
                         continue  # a reference the rename followed: the user's text, renamed
                     self._edited(path, old, value)
                     continue
-                self._forget(path)
+                self.pointers.forget(path)
                 if found and isinstance(old, str):
                     self._rewrapped(path, value, old)  # `x` → `!Sub x'`: only what changed is the fix's
                 else:
@@ -203,12 +391,13 @@ class Produced:
                 self._wrote(path, op.get("value"), set())
             elif kind in ("move", "copy"):
                 source = op.get("from", "")
-                carried = {p[len(source) :]: t for p, t in self.pointers.items() if _under(p, source)}
+                carried = [(p[len(source) :], t) for p, t in self.pointers.under(source)]
                 if kind == "move":
                     self._remove(source, before)
                 path = self._append_index(path, before, appended)
                 self._insert(path, before)
-                self.pointers.update({path + rest: text for rest, text in carried.items()})
+                for rest, text in carried:
+                    self.pointers.set(path + rest, text)
                 if kind == "move" and path.rpartition("/")[0] == source.rpartition("/")[0]:
                     self.pointers.setdefault(path, None)  # a renamed key is text the fix chose
 
@@ -238,14 +427,14 @@ class Produced:
                 return offset + len(new) - len(old) if offset >= old_end else end
 
             start, end = min(start, moved(written.start)), max(end, moved(written.end))
-        self.pointers[path] = _Written(new, start, end)
+        self.pointers.set(path, _Written(new, start, end))
 
     def _rewrapped(self, path: str, value: Any, old: str) -> None:
         """A string replaced by a structure holding strings (wrapped in ``Fn::Sub``, a list …):
         in each of them, the part that differs from the old string is produced."""
         if isinstance(value, str):
             if value != old:
-                self.pointers[path] = _Written(value, *_changed(old, value))
+                self.pointers.set(path, _Written(value, *_changed(old, value)))
         elif isinstance(value, dict):
             for key, item in value.items():
                 self._rewrapped(f"{path}/{escape_token(key)}", item, old)
@@ -257,7 +446,7 @@ class Produced:
         """Record the strings of ``value`` (written at ``path``) that ``old`` did not hold."""
         if isinstance(value, str):
             if value not in old:
-                self.pointers[path] = _Written(value, 0, len(value))
+                self.pointers.set(path, _Written(value, 0, len(value)))
         elif isinstance(value, dict):
             for key, item in value.items():
                 self._wrote(f"{path}/{escape_token(key)}", item, old)
@@ -269,33 +458,17 @@ class Produced:
         found, value = _resolve(before, parent)
         return not found or isinstance(value, list)
 
-    def _shift(self, parent: str, start: int, by: int) -> None:
-        prefix = parent + "/"
-        moved: dict[str, _Written | None] = {}
-        for pointer, text in self.pointers.items():
-            if pointer.startswith(prefix):
-                token, sep, rest = pointer[len(prefix) :].partition("/")
-                index = _index(token)
-                if index is not None and index >= start:
-                    moved[f"{prefix}{index + by}{sep}{rest}"] = text
-                    continue
-            moved[pointer] = text
-        self.pointers = moved
-
-    def _forget(self, path: str) -> None:
-        self.pointers = {p: w for p, w in self.pointers.items() if not _under(p, path)}
-
     def _remove(self, path: str, before: Any) -> None:
-        self._forget(path)
+        self.pointers.forget(path)
         parent, _, last = path.rpartition("/")
         index = _index(last)
         if index is not None and self._is_list(parent, before):
-            self._shift(parent, index + 1, -1)
+            self.pointers.shift(parent, index + 1, -1)
 
     def _insert(self, path: str, before: Any) -> None:
         parent, _, last = path.rpartition("/")
         index = _index(last)
         if index is not None and self._is_list(parent, before):
-            self._shift(parent, index, 1)
+            self.pointers.shift(parent, index, 1)
         else:
-            self._forget(path)
+            self.pointers.forget(path)

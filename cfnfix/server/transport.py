@@ -22,7 +22,6 @@ process's exit) and hands each body to the protocol on the event loop.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -39,6 +38,8 @@ _CONTENT_LENGTH = re.compile(rb"Content-Length:[ \t]*(\d{1,12})[ \t]*\r\n", re.I
 _HEADER_LINES = re.compile(rb"(?:[A-Za-z][A-Za-z0-9-]*:[^\r\n]*\r\n)*")
 _HEADER_LINE = re.compile(rb"[A-Za-z][A-Za-z0-9-]*:[^\r\n]*")
 _READ_SIZE = 65536
+#: Chunks read ahead of the event loop (the reader waits beyond them).
+_CHUNKS_AHEAD = 16
 
 
 @dataclass(frozen=True)
@@ -158,11 +159,13 @@ async def serve(
     """Read ``stream`` until its end or ``stop``: each body to ``receive`` (False: it did not
     parse, resynchronise), each bad frame to ``malformed``."""
     loop = asyncio.get_running_loop()
-    chunks: asyncio.Queue[bytes] = asyncio.Queue(maxsize=16)
-    threading.Thread(target=_pump, args=(stream, loop, chunks), name="cfnfix-stdin", daemon=True).start()
+    chunks: asyncio.Queue[bytes] = asyncio.Queue()
+    room = threading.Semaphore(_CHUNKS_AHEAD)
+    threading.Thread(target=_pump, args=(stream, loop, chunks, room), name="cfnfix-stdin", daemon=True).start()
     framer = Framer()
     while not stop.is_set():
         data = await chunks.get()
+        room.release()
         if not data:
             return
         framer.feed(data)
@@ -175,29 +178,25 @@ async def serve(
                 return
 
 
-def _pump(stream: BinaryIO, loop: asyncio.AbstractEventLoop, chunks: asyncio.Queue[bytes]) -> None:
+def _pump(
+    stream: BinaryIO, loop: asyncio.AbstractEventLoop, chunks: asyncio.Queue[bytes], room: threading.Semaphore
+) -> None:
     """Read ``stream`` (what is there, up to 64 KiB at a time) into ``chunks``; b"" at its end.
-    Waits while the event loop is behind (the queue is bounded), stops when the loop is gone."""
+    Waits while the event loop is :data:`_CHUNKS_AHEAD` chunks behind, stops when the loop is
+    gone. Chunks are handed over with ``call_soon_threadsafe`` (no coroutine is made on this
+    thread: one the closing loop never ran was a "never awaited" warning)."""
     read = getattr(stream, "read1", stream.read)
     while True:
         try:
             data = read(_READ_SIZE)
         except (OSError, ValueError):
             data = b""
-        step = chunks.put(data)
+        while not room.acquire(timeout=1.0):
+            if loop.is_closed():
+                return
         try:
-            put = asyncio.run_coroutine_threadsafe(step, loop)
+            loop.call_soon_threadsafe(chunks.put_nowait, data)
         except RuntimeError:
-            step.close()
             return  # the loop is closed
-        while True:
-            try:
-                put.result(timeout=1.0)
-                break
-            except concurrent.futures.TimeoutError:
-                if loop.is_closed():
-                    return
-            except concurrent.futures.CancelledError:
-                return  # the loop is closing
         if not data:
             return

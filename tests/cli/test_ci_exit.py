@@ -60,13 +60,16 @@ def test_a_critical_finding_fails_every_threshold_but_none(cli: Callable[..., Re
 def test_errors_still_exit_2(cli: Callable[..., Result], tmp_path: Path) -> None:
     path = tmp_path / "broken.yaml"
     path.write_text("Resources: [\n", encoding="utf-8")
-    assert cli("check", "--exit-zero", str(path)).exit_code == 2
-    assert cli("apply", "--exit-zero", "--write", str(path)).exit_code == 2
+    for command in (("check",), ("apply", "--write")):
+        result = cli(*command, "--exit-zero", str(path))
+        assert result.exit_code == 2  # the file's error, not a usage error
+        assert result.stderr.startswith(f"error: {path}:2:1: invalid YAML"), result.stderr
 
 
 def test_an_unknown_threshold_is_a_usage_error(cli: Callable[..., Result], low: Path) -> None:
     result = cli("check", "--fail-on", "error", str(low))
     assert result.exit_code == 2 and "--fail-on" in result.stderr
+    assert "'critical', 'high', 'medium', 'low', 'none'" in result.stderr, result.stderr  # the levels, named
 
 
 def test_apply_thresholds(cli: Callable[..., Result], low: Path) -> None:

@@ -1,7 +1,8 @@
-"""Security regressions (issue 21, items 1-5): a repository cfnfix checks runs no code of its own,
-concurrent ``apply --write`` runs lose no update, ``--refactor-mapping`` writes only where it
-should, folder walks stay inside the folder named and read each file once, and strings from a
-template cannot drive the terminal or inject Markdown.
+"""Security regressions (issue 21, items 1-5, and 10): a repository cfnfix checks runs no code of
+its own, concurrent ``apply --write`` runs lose no update, ``--refactor-mapping`` writes only where
+it should, folder walks stay inside the folder named and read each file once, strings from a
+template cannot drive the terminal or inject Markdown, and a file that is not a template is
+never rewritten.
 
 Each test plants what an unreviewed repository could hold and asserts the harm does not happen.
 """
@@ -274,10 +275,10 @@ def test_a_bad_refactor_mapping_path_stops_the_run_before_any_write(
     else:
         out.mkdir()
     result = cli("apply", "--write", str(path), "--refactor-mapping", str(out), "--stack-name", "orders")
+    assert path.read_text(encoding="utf-8") == _RENAMES, "the template was rewritten before the path was refused"
+    assert not path.is_symlink()
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {out}: --refactor-mapping: "), result.stderr
-    assert path.read_text(encoding="utf-8") == _RENAMES  # nothing written, not even the fix
-    assert not path.is_symlink()
 
 
 # ------------------------------------------------------------------ 4. folder walks stay in the folder, read each file once
@@ -437,3 +438,29 @@ def test_markdown_output_escapes_html_and_markdown(cli: Callable[..., Result], t
     hiding.write_text(_HIDING, encoding="utf-8")
     md = cli("check", "--select", "CFX101", "--format", "markdown", str(hiding)).stdout
     assert not [c for c in _UNSAFE if c != "\n" and c in md]
+
+
+# ------------------------------------------------------------------ 10. a file that is not a template is never rewritten
+
+#: A Kubernetes manifest: CFX804 would read ``metadata:`` as a misspelt ``Metadata:`` (a safe fix).
+_MANIFEST = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+outputs: {}
+parameters: {}
+"""
+
+
+def test_a_file_named_explicitly_that_is_not_a_template_is_never_rewritten(
+    cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    """With every real rule on (``tests/test_cli_check.py`` runs only the demo rules)."""
+    path = tmp_path / "deploy.yaml"
+    path.write_text(_MANIFEST, encoding="utf-8")
+    result = cli("apply", "--unsafe-fixes", "--write", str(path))
+    assert path.read_text(encoding="utf-8") == _MANIFEST, "a Kubernetes manifest was rewritten"
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith(f"note: {path}: skipped: not a CloudFormation template"), result.stderr
+    assert "CFX804" not in cli("check", str(path)).stdout

@@ -10,9 +10,13 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -208,6 +212,63 @@ def test_shared_caches_under_eight_threads() -> None:
 
     expected = [run(t) for t in texts]
     cfnfix_document._CACHE.clear()  # the threads parse afresh, racing on the caches
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads switch between any two steps: a race shows at once, not one run in many
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            for _ in range(10):
+                assert list(pool.map(run, texts)) == expected
+    finally:
+        sys.setswitchinterval(interval)
+
+
+class _Yielding(OrderedDict):  # type: ignore[type-arg]
+    """An ordered dict that lets other threads run right after each lookup: the window between
+    finding an entry and moving it to the end is where an eviction by another thread lands."""
+
+    def get(self, *args: Any) -> Any:
+        found = super().get(*args)
+        time.sleep(0)
+        return found
+
+
+def _hammer(step: Callable[[int, int], object], rounds: int) -> list[BaseException]:
+    """``step(thread, i)`` ``rounds`` times on each of 8 threads; the exceptions they raised."""
+    errors: list[BaseException] = []
+
+    def work(thread: int) -> None:
+        try:
+            for i in range(rounds):
+                step(thread, i)
+        except BaseException as exc:  # what a caller of the API would see
+            errors.append(exc)
+
     with ThreadPoolExecutor(max_workers=8) as pool:
-        for _ in range(3):
-            assert list(pool.map(run, texts)) == expected
+        list(pool.map(work, range(8)))
+    return errors
+
+
+def test_the_shared_caches_themselves_under_eight_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The caches the test above shares, hammered directly with a thread switch forced between a
+    lookup and the move that follows it: without the locks, another thread's eviction lands there
+    (a raw KeyError) nearly at once."""
+    from cfnfix.template.kept import KeptByIdentity
+
+    kept: KeptByIdentity[int] = KeptByIdentity(2)
+    kept._entries = _Yielding()
+    sources = [object() for _ in range(5)]
+
+    def keep(thread: int, i: int) -> None:
+        key = (thread + i) % 5
+        if kept.get(key, sources[key]) is None:
+            kept.put(key, sources[key], key)
+
+    assert _hammer(keep, rounds=500) == []
+    monkeypatch.setattr(cfnfix_document, "_CACHE", _Yielding())
+    texts = [f"Resources:\n  Q{n}:\n    Type: AWS::SQS::Queue\n" for n in range(7)]  # more than it holds
+
+    def parse(thread: int, i: int) -> None:
+        text = texts[(thread + i) % len(texts)]
+        assert cfnfix_document.parse_cached(text, nodes=False)[2]["Resources"]
+
+    assert _hammer(parse, rounds=100) == []

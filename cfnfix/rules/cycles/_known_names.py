@@ -10,7 +10,6 @@ whose ``SourceArn`` is ``!GetAtt Bucket.Arn``.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,11 +98,14 @@ def naming_hint(plan: Plan, graph: Graph, edges: list[Edge]) -> str | None:
         spec = tables()["known_names"].get(graph.types.get(edge.target, ""))
         if spec is None or known_name(plan.data, edge.target, set()) is not None:
             continue
-        named = copy.deepcopy(plan.data)
-        named["Resources"][edge.target].setdefault("Properties", {})
-        if not isinstance(named["Resources"][edge.target]["Properties"], dict):
+        # copied along the one path written (a deep copy per link tried was the whole template)
+        named = dict(plan.data)
+        named["Resources"] = dict(named["Resources"])
+        body = named["Resources"][edge.target]
+        properties = body.get("Properties", {}) if isinstance(body, dict) else None
+        if not isinstance(properties, dict):
             continue
-        named["Resources"][edge.target]["Properties"][spec["property"]] = "name"
+        named["Resources"][edge.target] = {**body, "Properties": {**properties, spec["property"]: "name"}}
         if try_break(Plan(named), graph, edge, set()) is not None:
             what = "name" if all(u.attribute is None for u in edge.uses) else "ARN"
             return (

@@ -26,6 +26,7 @@ import jsonpatch
 
 from ...document.pointer import escape_token, make_pointer, parse_pointer
 from ...findings import Op, Operation
+from ...template.kept import KeptByIdentity
 from ...template.model import Resource, section
 from ...template.references import Kind, ReferenceIndex
 
@@ -186,55 +187,112 @@ def _occurrences(text: str, name: str, sub: bool) -> list[int]:
 def find_mentions(data: Any, site: NameSite) -> tuple[list[Mention], list[str]]:
     """The places that write ``site``'s name as text: (rewritable — resource properties and
     metadata, outputs —, where the name is written but cannot be rewritten — parameters,
-    mappings …, or an ARN cfnfix cannot tell is this resource's)."""
+    mappings …, or an ARN cfnfix cannot tell is this resource's).
+
+    Only the strings that hold the name's first run of name characters are looked at (every
+    place where the name stands alone holds that run as a whole word), from an index of the
+    template's strings built once per data object: a template of thousands of literal names
+    costs each of them its own mentions, not a walk of the whole template."""
     found: list[Mention] = []
     stuck: list[str] = []
-    twin = _same_name_elsewhere(data, site)
-
-    def visit(pointer: str, text: str, sub: bool, owner: str | None, rewritable: bool, cond: str | None = None) -> None:
-        verdicts = [(at, _verdict(site, pointer, text, at)) for at in _offsets(site, text, sub)]
+    strings = _Strings.of(data)
+    twin = strings.same_name_elsewhere(site)
+    for place in strings.holding(site.text):
+        verdicts = [(at, _verdict(site, place.pointer, place.text, at)) for at in _offsets(site, place.text, place.sub)]
         if twin:  # another resource of the type has this name: no telling which one a place means
             verdicts = [(at, "unsure" if v == "yes" else v) for at, v in verdicts]
-        if any(v == "unsure" for _, v in verdicts) or (not rewritable and any(v == "yes" for _, v in verdicts)):
-            stuck.append(pointer)
+        if any(v == "unsure" for _, v in verdicts) or (not place.rewritable and any(v == "yes" for _, v in verdicts)):
+            stuck.append(place.pointer)
         elif any(v == "yes" for _, v in verdicts):
             yes = tuple(at for at, v in verdicts if v == "yes")
-            found.append(Mention(pointer, text, sub, owner, yes, cond))
-
-    for res_id, body in section(data, "Resources").items():
-        if not isinstance(body, dict):
-            continue
-        rtype = body.get("Type")
-        own = properties().get(rtype if isinstance(rtype, str) else "", {}).get("property")
-        name_path = "/Resources/" + escape_token(res_id) + "/Properties/" + escape_token(own) if own else None
-        for part in ("Properties", "Metadata"):
-            base = "/Resources/" + escape_token(res_id) + "/" + part
-            for pointer, text, sub in _strings(body.get(part), base):
-                if name_path and (pointer == name_path or pointer.startswith(name_path + "/")):
-                    continue  # a resource's own name (this one's, or another's that happens to be equal)
-                cond = body.get("Condition") if isinstance(body.get("Condition"), str) else None
-                visit(pointer, text, sub, res_id, not _CODE.search(pointer), cond)
-    for out_id, body in section(data, "Outputs").items():
-        cond = body.get("Condition") if isinstance(body, dict) and isinstance(body.get("Condition"), str) else None
-        for pointer, text, sub in _strings(body, "/Outputs/" + escape_token(out_id)):
-            visit(pointer, text, sub, None, True, cond)
-    for name in ("Parameters", "Mappings", "Conditions", "Rules"):
-        for pointer, text, sub in _strings(section(data, name), "/" + name):
-            visit(pointer, text, sub, None, False)
+            found.append(Mention(place.pointer, place.text, place.sub, place.owner, yes, place.condition))
     return found, stuck
 
 
-def _same_name_elsewhere(data: Any, site: NameSite) -> bool:
-    """True when another resource of ``site``'s type has the same name."""
-    for res_id, body in section(data, "Resources").items():
-        if res_id == site.res.id or not isinstance(body, dict) or body.get("Type") != site.res.type:
-            continue
-        props = body.get("Properties")
-        if isinstance(props, dict) and props.get(site.prop) == (
-            site.text if not site.computed else {"Fn::Sub": site.text}
-        ):
-            return True
-    return False
+@dataclass(frozen=True)
+class _Place:
+    """A string of the template that may write a name (see :func:`find_mentions`)."""
+
+    pointer: str
+    text: str
+    sub: bool
+    owner: str | None
+    rewritable: bool
+    condition: str | None
+
+
+_WORD = re.compile(f"[{_NAME_CHARS}]+")
+
+
+class _Strings:
+    """The template's strings that may write a name, in template order, with the runs of name
+    characters (words) each holds, and the resources' name values by type and property."""
+
+    def __init__(self, data: Any) -> None:
+        self.data = data
+        self.places: list[_Place] = []
+        self.words: dict[str, list[int]] = {}
+        self._names: dict[tuple[str, str], dict[tuple[bool, str], list[str]]] = {}
+        for res_id, body in section(data, "Resources").items():
+            if not isinstance(body, dict):
+                continue
+            rtype = body.get("Type")
+            own = properties().get(rtype if isinstance(rtype, str) else "", {}).get("property")
+            name_path = "/Resources/" + escape_token(res_id) + "/Properties/" + escape_token(own) if own else None
+            cond = body.get("Condition") if isinstance(body.get("Condition"), str) else None
+            for part in ("Properties", "Metadata"):
+                base = "/Resources/" + escape_token(res_id) + "/" + part
+                for pointer, text, sub in _strings(body.get(part), base):
+                    if name_path and (pointer == name_path or pointer.startswith(name_path + "/")):
+                        continue  # a resource's own name (this one's, or another's that happens to be equal)
+                    self._add(_Place(pointer, text, sub, res_id, not _CODE.search(pointer), cond))
+        for out_id, body in section(data, "Outputs").items():
+            cond = body.get("Condition") if isinstance(body, dict) and isinstance(body.get("Condition"), str) else None
+            for pointer, text, sub in _strings(body, "/Outputs/" + escape_token(out_id)):
+                self._add(_Place(pointer, text, sub, None, True, cond))
+        for name in ("Parameters", "Mappings", "Conditions", "Rules"):
+            for pointer, text, sub in _strings(section(data, name), "/" + name):
+                self._add(_Place(pointer, text, sub, None, False, None))
+
+    def _add(self, place: _Place) -> None:
+        number = len(self.places)
+        self.places.append(place)
+        for word in set(_WORD.findall(place.text)):
+            self.words.setdefault(word, []).append(number)
+
+    @classmethod
+    def of(cls, data: Any) -> _Strings:
+        """The index of ``data`` (kept while ``data`` is the same object)."""
+        kept = _STRINGS.get("strings", data)
+        return kept if kept is not None else _STRINGS.put("strings", data, cls(data))
+
+    def holding(self, name: str) -> list[_Place]:
+        """The places that may write ``name`` standing alone, in template order."""
+        word = _WORD.search(name)
+        if word is None:
+            return self.places
+        return [self.places[i] for i in self.words.get(word.group(0), ())]
+
+    def same_name_elsewhere(self, site: NameSite) -> bool:
+        """True when another resource of ``site``'s type has the same name."""
+        key = (site.res.type, site.prop)
+        names = self._names.get(key)
+        if names is None:
+            names = {}
+            for res_id, body in section(self.data, "Resources").items():
+                if not isinstance(body, dict) or body.get("Type") != site.res.type:
+                    continue
+                props = body.get("Properties")
+                value = props.get(site.prop) if isinstance(props, dict) else None
+                if isinstance(value, str):
+                    names.setdefault((False, value), []).append(res_id)
+                elif isinstance(value, dict) and list(value) == ["Fn::Sub"] and isinstance(value["Fn::Sub"], str):
+                    names.setdefault((True, value["Fn::Sub"]), []).append(res_id)
+            self._names[key] = names
+        return any(res_id != site.res.id for res_id in names.get((site.computed, site.text), ()))
+
+
+_STRINGS: KeptByIdentity[_Strings] = KeptByIdentity(8)
 
 
 _TOKEN_START = re.compile(r"[\s\"',;=(\[]")
