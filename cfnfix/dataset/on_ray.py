@@ -241,8 +241,10 @@ def run_ray(
             warnings.simplefilter("ignore")
             if fmt == "parquet":
                 ds.write_parquet(target, mode=SaveMode.OVERWRITE, min_rows_per_file=ROWS_PER_FILE)
-            else:
-                ds.write_json(target, mode=SaveMode.OVERWRITE, min_rows_per_file=ROWS_PER_FILE, force_ascii=False)
+            else:  # not write_json: it goes through pandas (memory, rounded numbers): see ray_jsonl
+                from .ray_jsonl import JsonLinesDatasink
+
+                ds.write_datasink(JsonLinesDatasink(target, mode=SaveMode.OVERWRITE, min_rows_per_file=ROWS_PER_FILE))
     except DatasetError:
         raise
     except Exception as exc:  # Ray wraps the worker's error in a traceback: report the error's own line
