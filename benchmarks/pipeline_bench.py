@@ -185,8 +185,8 @@ def run(args: list[str], ok: tuple[int, ...] = (0,), limit: float = 0, progress:
     """Wall seconds, CPU seconds of the tree (sampled: a process's last 0.2 s may be missed),
     peak tree RSS (bytes) and the sample of peak PSS of ``args``; stops when its exit code is not
     in ``ok``. With ``limit`` seconds, a run still going then is stopped (SIGTERM) and the
-    records written so far (lines of the temporary output files in the folder ``progress``)
-    are ``written``."""
+    records written so far (lines of the local engine's temporary output files and of Ray's
+    part files in the folder ``progress``) are ``written``."""
     peak_rss = 0
     peak = Sample()
     cpu: dict[int, float] = {}
@@ -204,7 +204,9 @@ def run(args: list[str], ok: tuple[int, ...] = (0,), limit: float = 0, progress:
             if now.pss > peak.pss:
                 peak = now
             if limit and time.perf_counter() - started > limit and written is None:
-                written = sum(_lines(p) for p in (progress or Path(".")).glob(".*cfnfix-tmp"))
+                folder = progress or Path(".")
+                # the local engine's temporary output files; Ray's part files (each written whole)
+                written = sum(_lines(p) for pattern in (".*cfnfix-tmp", "out-*/*.json") for p in folder.glob(pattern))
                 proc.terminate()
             done.wait(0.2)
 
