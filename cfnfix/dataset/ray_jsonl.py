@@ -1,11 +1,13 @@
 """JSON Lines written by Ray Data the way the local engine writes them: a row at a time.
 
 Ray's own ``write_json`` turns each file's rows (4,096 and more: ``ROWS_PER_FILE``) into a
-pandas frame and then into one JSON string before writing a byte: the write worker held three
-copies of the rows, 560 MB for a file of 4,096 records (``benchmarks/pipeline_bench.py``).
-pandas also rounds numbers to 10 significant digits (``0.123456789012345`` became
-``0.123456789``) and writes ``/`` as ``\\/``. This datasink converts 256 rows at a time to Python
-objects and writes each as one compact JSON line, as the local engine does (numbers exact,
+pandas frame and then into one JSON string before writing a byte: the write worker's memory
+(PSS at the run's peak) was 283 MB for 2,000 synthetic records and 563 MB for 10,000; with
+this datasink no worker but the two actors held more than 223 MB for 10,000
+(``benchmarks/pipeline_bench.py --engines ray``). pandas also
+writes numbers with 10 significant digits (``0.123456789012`` became ``0.123456789``) and
+``/`` as ``\\/``. This datasink converts 256 rows at a time to Python objects and writes each
+as one compact JSON line, as the local engine writes its added columns (numbers as read,
 non-ASCII text as it is, a lone surrogate escaped).
 
 Imported only by :func:`cfnfix.dataset.on_ray.run_ray` (it imports Ray).
