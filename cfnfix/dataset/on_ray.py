@@ -218,7 +218,7 @@ def run_ray(
         # Ray counts CPUs, not load: the actors together take all but one, which the read and
         # write tasks share (IO_CPUS each). A task holds its CPU while it waits: a read of one
         # large file waits for the actors to take its blocks, so no other step may need a whole
-        # CPU then (a streaming repartition did: 100,000 records in one file stalled for good).
+        # CPU then (a streaming repartition did: 100,000 records in one file stalled).
         per_actor = min(1.0, (cpus - 1) / size)
         if fmt == "parquet":
             ds = ray.data.read_parquet(source, num_cpus=IO_CPUS)
