@@ -24,9 +24,14 @@ template). ``--files N`` writes the first N records as files and times ``cfnfix 
 -j JOBS`` on them, for the per-record cost of the dataset command against the file command.
 ``--records 0`` runs no dataset run without cfn-lint (to time only cfn-lint or the files).
 
-Linux only (``/proc``). Example (the README's figures)::
+Linux only (``/proc``). The README's figures, run one after the other::
 
-    python benchmarks/pipeline_bench.py --records 10000,100000 --cfn-lint-records 1000 --files 10000 --jobs 2
+    python benchmarks/pipeline_bench.py --records 10000,100000 --engines local --cfn-lint-records 0 \
+        --files 10000 --jobs 2 --max-seconds 1500
+    python benchmarks/pipeline_bench.py --records 10000 --engines ray --cfn-lint-records 0 --files 0
+    python benchmarks/pipeline_bench.py --records 0 --engines local,ray --cfn-lint-records 500 --files 0
+    python benchmarks/pipeline_bench.py --records 100000 --engines ray --cfn-lint-records 0 --files 0 \
+        --max-seconds 480
 """
 
 from __future__ import annotations
