@@ -4,7 +4,7 @@ Each case is a function of ``n`` (how many of its repeated unit: findings in one
 resources with findings, operations in one patch …) returning the template text and, for
 the cases about ``cfnfix patch``, the patch. ``benchmarks/adversarial.py`` grows ``n`` until
 the text is about 1 MB (CloudFormation's limit) and times ``check`` and ``apply`` as the CLI
-runs them; ``tests/test_adversarial_scaling.py`` runs the same shapes small, at ``n`` and
+runs them; ``tests/project/test_adversarial_scaling.py`` runs the same shapes small, at ``n`` and
 ``4n``, and counts the lines executed, so a cost that grows with the square of ``n`` fails
 the suite without timing anything.
 

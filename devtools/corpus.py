@@ -12,8 +12,10 @@ from pathlib import Path
 
 from cfnfix.batch.targets import SUFFIXES
 
+from .paths import ROOT
+
 #: ``../shared/corpus`` beside the repository, or ``CFNFIX_CORPUS``.
-CORPUS = Path(os.environ.get("CFNFIX_CORPUS") or Path(__file__).resolve().parent.parent.parent / "shared" / "corpus")
+CORPUS = Path(os.environ.get("CFNFIX_CORPUS") or ROOT.parent / "shared" / "corpus")
 
 #: Fewer templates than this means the corpus is missing or truncated.
 MIN_CORPUS_FILES = 290

@@ -1,5 +1,5 @@
 """A snapshot of ``cfnfix check --format json`` over the shared corpus, for "same findings before and
-after" (issue 25): ``tests/test_corpus_findings.py`` compares the current output with the snapshot
+after" (issue 25): ``tests/project/test_corpus_findings.py`` compares the current output with the snapshot
 committed in ``tests/data/corpus_findings.json``; ``python scripts/corpus_findings.py --update``
 rewrites it (after a change that is meant to change findings, such as a new rule: say so in the
 commit).
@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from .corpus import CORPUS
+from .paths import TEST_DATA
 
 #: Where the snapshot lives.
-SNAPSHOT = Path(__file__).resolve().parent.parent / "tests" / "data" / "corpus_findings.json"
+SNAPSHOT = TEST_DATA / "corpus_findings.json"
 
 #: Keys of a finding that are not part of the comparison (see the module docstring).
 _DROPPED = ("file", "doc_url", "rule_name")

@@ -45,7 +45,7 @@ from cfnfix.findings import Finding
 from cfnfix.fixing import FixResult
 from cfnfix.markdown import BlockError, MarkdownCheck, MarkdownFixResult
 
-GOLDEN = Path(__file__).resolve().parent.parent / "golden"
+from .paths import GOLDEN
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Did a fix run weaken security? What ``tests/test_security_properties.py`` holds every rule to.
+"""Did a fix run weaken security? What ``tests/project/test_security_properties.py`` holds every rule to.
 
 :func:`weakenings` compares a template's data before and after fixes, template-wide (so a
 fix that moves a setting to another resource, or renames one, is judged by what the stack

@@ -11,7 +11,7 @@ Between ``<!-- NAME:start -->`` and ``<!-- NAME:end -->`` markers:
   ``examples/cfn-lint-stack.yaml``, run on a copy named ``stack.yaml`` in a temporary folder
   (needs cfn-lint, a test dependency).
 
-``tests/test_readme.py`` fails when README.md differs from what this script writes.
+``tests/project/test_readme.py`` fails when README.md differs from what this script writes.
 """
 
 from __future__ import annotations

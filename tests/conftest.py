@@ -12,7 +12,7 @@ settings.register_profile("default", max_examples=300, deadline=None, suppress_h
 settings.register_profile("long", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("CFNFIX_HYPOTHESIS", "default"))
 
-from .support.cli_fixtures import clean, cli, demo_rules, runner, template  # noqa: E402,F401  (fixtures)
+from tests.support.cli_fixtures import clean, cli, demo_rules, runner, template  # noqa: E402,F401  (fixtures)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -10,8 +10,7 @@ from cfnfix import fix
 from cfnfix.findings import Applicability, Finding, Fix, Severity
 from cfnfix.fixing import MAX_PASSES, _region
 from cfnfix.fixing import choose as _choose
-
-from .support.cli_fixtures import CLEAN, TEMPLATE
+from tests.support.cli_fixtures import CLEAN, TEMPLATE
 
 pytestmark = pytest.mark.usefixtures("demo_rules")
 

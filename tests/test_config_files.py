@@ -8,8 +8,7 @@ import pytest
 
 from cfnfix import ConfigError, Settings, TemplateError, check
 from cfnfix.config_files import ConfigResolver, find_config, load_config_file
-
-from .support.cli_fixtures import TEMPLATE
+from tests.support.cli_fixtures import TEMPLATE
 
 pytestmark = pytest.mark.usefixtures("demo_rules")
 

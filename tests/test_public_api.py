@@ -12,15 +12,13 @@ import pytest
 
 import cfnfix
 from cfnfix import FixResult, Settings, check, fix
-
-from .support.cli_fixtures import TEMPLATE
+from devtools.paths import ROOT
+from tests.support.cli_fixtures import TEMPLATE
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_all_is_unique_and_resolves() -> None:

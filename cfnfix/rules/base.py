@@ -105,7 +105,7 @@ class Rule(ABC):
     explanation: str
     """Markdown for ``cfnfix explain``, in four sections: ``## What``, ``## Why``, ``## Fix`` (or
     ``## Not fixed`` for a rule without fixes) and ``## Fix safety`` (``###`` sub-sections inside them
-    as needed; ``tests/test_rule_modules.py`` checks the scheme)."""
+    as needed; ``tests/rules/test_rule_modules.py`` checks the scheme)."""
     doc_url: str
     """Authoritative documentation for the problem."""
     fix_applicability: ClassVar[Applicability] = Applicability.NONE

@@ -15,7 +15,7 @@ second section: refused), not rename it onto another entry's key (a duplicate), 
 text must start without a byte order mark. JSON is :func:`_reparse_json`. Whenever the entry
 does not parse, or anything is not as required, :func:`reparse` returns None and the caller
 parses the whole text (which reports the error with its position).
-``tests/test_server_reparse.py`` checks the result against a full parse over many random
+``tests/server/test_reparse.py`` checks the result against a full parse over many random
 edits of real templates.
 """
 

@@ -12,8 +12,6 @@ from cfnfix.cli.app import app
 
 from .demo_rules import demo_rules  # noqa: F401  (fixture)
 
-ROOT = Path(__file__).resolve().parents[2]
-
 #: A template the demo rules find three things in (one safe fix, one unsafe, one report-only).
 TEMPLATE = """\
 AWSTemplateFormatVersion: "2010-09-09"

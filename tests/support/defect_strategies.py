@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 from cfnfix.config import Settings
 from cfnfix.document import load
 from cfnfix.document.repair import load_document
+from devtools.paths import ROOT
 
 from .strategies import Emitter
 
@@ -36,7 +37,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-ROOT = Path(__file__).resolve().parents[2]
 #: Sections whose keys are names that must not collide when seeds are merged.
 NAMED_SECTIONS = ("Parameters", "Mappings", "Conditions", "Resources", "Outputs", "Rules")
 

@@ -1,0 +1,1 @@
+"""Tests of :mod:`cfnfix.dataset`: ``cfnfix dataset``."""

@@ -1,0 +1,1 @@
+"""Tests of :mod:`cfnfix.io`: reading and writing files."""

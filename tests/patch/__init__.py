@@ -1,0 +1,1 @@
+"""Tests of :mod:`cfnfix.patch`: the format-preserving patch engine."""

@@ -1,0 +1,1 @@
+"""Tests of the whole project: every rule and golden case, the corpus, the repository's conventions and trust."""

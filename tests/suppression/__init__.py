@@ -1,0 +1,1 @@
+"""Tests of :mod:`cfnfix.suppression`: suppressions in Metadata and comments."""
