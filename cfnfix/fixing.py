@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .checking import findings_for, load_template
+from .checking import kept_findings, load_template, run_rules
 from .config import Settings
 from .document import Document, load
 from .errors import AnchoredEditError, PatchError
@@ -66,6 +66,13 @@ class FixResult(BaseModel):
     impact: list[ResourceImpact] = Field(
         default_factory=list,
         description="What the whole patch does to a deployed stack, per resource (docs/deployed-stack-impact.md).",
+    )
+    checked: list[Finding] | None = Field(
+        None,
+        description=(
+            "The findings of the input, as `cfnfix check` reports them (the fix loop's first pass, "
+            "cfn-lint's findings with --cfn-lint); None unless asked for (fix_text(..., checked=True))."
+        ),
     )
 
     @property
@@ -219,6 +226,8 @@ class _Run:
     text: str
     document: Document
     findings: list[Finding] = field(default_factory=list)
+    own: list[Finding] = field(default_factory=list)
+    """The rules' findings of ``document`` before its suppressions (``findings`` is what they keep)."""
     seen: set[str] = field(default_factory=set)
     patch: Patch = field(default_factory=list)
     fixed: list[Finding] = field(default_factory=list)
@@ -231,6 +240,12 @@ class _Run:
     keeps: frozenset[str] = frozenset()
     """Ids of the selected rules that keep meaning (``Rule.keeps_meaning``)."""
 
+    def check(self, document: Document) -> None:
+        """Take ``document`` as the current one and run the rules on it."""
+        self.document = document
+        self.own = run_rules(document, self.settings)
+        self.findings = kept_findings(document, self.settings, self.own)
+
     def candidates(self) -> list[Finding]:
         """The current findings but those whose fix already failed."""
         return [f for f in self.findings if (f.rule_id, f.path, f.message) not in self.failed_keys]
@@ -241,7 +256,9 @@ class _Run:
         self.failed_keys.add((finding.rule_id, finding.path, finding.message))
 
 
-def fix_text(text: str, file: str | None, settings: Settings, document: Document | None = None) -> FixResult:
+def fix_text(
+    text: str, file: str | None, settings: Settings, document: Document | None = None, *, checked: bool = False
+) -> FixResult:
     """:func:`cfnfix.fix` on text with resolved settings (``document``: ``text`` already parsed).
 
     Each pass checks the current text, picks every applicable fix whose paths do not
@@ -251,6 +268,11 @@ def fix_text(text: str, file: str | None, settings: Settings, document: Document
     a YAML anchor, alias or merge key raises :class:`~cfnfix.errors.AnchoredEditError` (the
     whole file is refused). Passes stop at a fixed point, when
     a pass would return to a text seen before (a cycle), or after :data:`MAX_PASSES`.
+
+    ``checked``: the result's ``checked`` holds the input's findings as ``check`` reports them
+    (for a caller that reports both, e.g. ``cfnfix dataset apply``): the first pass's check,
+    which the rules run for once; with cfn-lint, cfn-lint's findings of the input join it (the
+    final lint's when no pass changed the text, else one more lint of the input).
     """
     if document is None:
         document = load_template(text, file, settings)
@@ -263,7 +285,9 @@ def fix_text(text: str, file: str | None, settings: Settings, document: Document
 
     run = _Run(file, passes_settings, text, text, document, seen={text}, produced=Produced())
     run.keeps = frozenset(rule.id for rule in selected_rules(passes_settings) if rule.keeps_meaning)
-    run.findings = findings_for(document, passes_settings)
+    run.check(document)
+    first = run.own  # the rules' findings of the input, before its suppressions
+    found = run.findings if checked and not settings.cfn_lint else None
     _repair_first(run)
     while chosen := choose(run.candidates(), passes_settings.unsafe_fixes, run.produced, run.keeps):
         if run.passes == MAX_PASSES:
@@ -277,8 +301,10 @@ def fix_text(text: str, file: str | None, settings: Settings, document: Document
             run.converged = False  # a cycle: stop where we are
             break
         _recheck(run, new_text, applied + _along(run.candidates(), chosen, applied), ops)
-    if settings.cfn_lint:
-        run.findings = findings_for(run.document, settings)
+    if settings.cfn_lint:  # the last check's rule findings, with cfn-lint's of the same text
+        run.findings = _linted(run.document, settings, run.own)
+        if checked:
+            found = run.findings if run.document is document else _linted(document, settings, first)
     from .impact import impact_of
 
     return FixResult(
@@ -292,7 +318,16 @@ def fix_text(text: str, file: str | None, settings: Settings, document: Document
         passes=run.passes,
         converged=run.converged,
         impact=impact_of(original_data, run.patch),
+        checked=found,
     )
+
+
+def _linted(document: Document, settings: Settings, own: list[Finding]) -> list[Finding]:
+    """What :func:`~cfnfix.checking.findings_for` gives with cfn-lint, from the rules' findings
+    ``own`` of ``document`` (already run: only cfn-lint runs here)."""
+    from .cfn_lint.findings import lint_findings
+
+    return kept_findings(document, settings, own, lint_findings(document, settings))
 
 
 def _repair_first(run: _Run) -> None:
@@ -308,8 +343,7 @@ def _repair_first(run: _Run) -> None:
     run.text = document.repair.repaired
     run.seen.add(run.text)
     run.fixed.extend(repairs)
-    run.document = load(run.text, run.file)
-    run.findings = findings_for(run.document, run.settings)
+    run.check(load(run.text, run.file))
 
 
 def _one_pass(run: _Run, chosen: list[Finding]) -> tuple[str, list[Finding], Patch]:
@@ -392,5 +426,4 @@ def _recheck(run: _Run, new_text: str, applied: list[Finding], ops: Patch) -> No
     run.text = new_text
     run.patch.extend(ops)
     run.fixed.extend(applied)
-    run.document = load(new_text, run.file)
-    run.findings = findings_for(run.document, run.settings)
+    run.check(load(new_text, run.file))

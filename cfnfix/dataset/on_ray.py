@@ -36,6 +36,9 @@ __all__ = ["CfnfixBatch", "require_ray", "run_ray"]
 #: Records per output file at least (Ray writes a part file per block otherwise).
 ROWS_PER_FILE = 4096
 
+#: CPUs a read or write task asks Ray for: several fit beside the actors in the one CPU they leave.
+IO_CPUS = 0.25
+
 #: What to install when Ray is missing.
 EXTRA = "pip install 'cfnfix[ray]'"
 
@@ -213,14 +216,14 @@ def run_ray(
             raise DatasetError(f"the Ray cluster has {cpus:g} CPU: it needs 2 at least (one for reading and writing)")
         size = workers or int(cpus)
         # Ray counts CPUs, not load: the actors together take all but one, which the read and
-        # write tasks need (without it they wait forever for a CPU the actors hold)
+        # write tasks share (IO_CPUS each). A task holds its CPU while it waits: a read of one
+        # large file waits for the actors to take its blocks, so no other step may need a whole
+        # CPU then (a streaming repartition did: 100,000 records in one file stalled).
         per_actor = min(1.0, (cpus - 1) / size)
         if fmt == "parquet":
-            ds = ray.data.read_parquet(source)
+            ds = ray.data.read_parquet(source, num_cpus=IO_CPUS)
         else:
-            ds = ray.data.read_json(source, lines=True, file_extensions=["json", "jsonl", "ndjson"])
-        # blocks of one batch each (streaming, no shuffle), so every actor gets work even from one file
-        ds = ds.repartition(target_num_rows_per_block=batch_size)
+            ds = ray.data.read_json(source, lines=True, file_extensions=["json", "jsonl", "ndjson"], num_cpus=IO_CPUS)
         ds = ds.map_batches(
             CfnfixBatch,
             fn_constructor_kwargs={
@@ -239,10 +242,14 @@ def run_ray(
         )
         with warnings.catch_warnings():  # Ray's advice on tuning (one block, few actors …) is not for the user
             warnings.simplefilter("ignore")
+            io = {"num_cpus": IO_CPUS}
             if fmt == "parquet":
-                ds.write_parquet(target, mode=SaveMode.OVERWRITE, min_rows_per_file=ROWS_PER_FILE)
-            else:
-                ds.write_json(target, mode=SaveMode.OVERWRITE, min_rows_per_file=ROWS_PER_FILE, force_ascii=False)
+                ds.write_parquet(target, mode=SaveMode.OVERWRITE, min_rows_per_file=ROWS_PER_FILE, ray_remote_args=io)
+            else:  # not write_json: it goes through pandas (memory, rounded numbers): see ray_jsonl
+                from .ray_jsonl import JsonLinesDatasink
+
+                sink = JsonLinesDatasink(target, mode=SaveMode.OVERWRITE, min_rows_per_file=ROWS_PER_FILE)
+                ds.write_datasink(sink, ray_remote_args=io)
     except DatasetError:
         raise
     except Exception as exc:  # Ray wraps the worker's error in a traceback: report the error's own line

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..config import Settings
 from ..errors import CfnfixError, TemplateError
 from ..findings import Finding
+
+if TYPE_CHECKING:
+    from ..fixing import FixResult
 
 __all__ = ["COLUMNS", "Kind", "Mode", "RecordProcessor", "column_names"]
 
@@ -95,12 +98,18 @@ class RecordProcessor:
 
         settings = self.settings
         p = self.prefix
-        fixing = self.mode == "apply"
-        document = load_template(text, name, settings, nodes=fixing and detect_format(text) == "yaml")
-        out[p + "findings"] = _findings(findings_for(document, settings))
-        if not fixing:
+        if self.mode == "check":
+            out[p + "findings"] = _findings(findings_for(load_template(text, name, settings), settings))
             return
-        result = fix_text(text, name, settings, document)
+        # the fix loop's first pass is the check: the rules run once for both columns
+        document = load_template(text, name, settings, nodes=detect_format(text) == "yaml")
+        result = fix_text(text, name, settings, document, checked=True)
+        assert result.checked is not None
+        out[p + "findings"] = _findings(result.checked)
+        self._fixed(result, out)
+
+    def _fixed(self, result: FixResult, out: dict[str, Any]) -> None:
+        p = self.prefix
         out[p + "fixed"] = result.text
         out[p + "changed"] = result.changed
         out[p + "patch"] = _json(result.patch)
@@ -111,16 +120,15 @@ class RecordProcessor:
         from ..markdown import check_markdown, fix_markdown
 
         p = self.prefix
-        checked = check_markdown(text, name, self.settings)
-        out[p + "findings"] = _findings(checked.findings)
-        errors = checked.errors
-        if self.mode == "apply":
-            result = fix_markdown(text, name, self.settings)
-            out[p + "fixed"] = result.text
-            out[p + "changed"] = result.changed
-            out[p + "patch"] = _json(result.patch)
-            out[p + "diff"] = result.diff
-            out[p + "remaining"] = _findings(result.remaining)
+        if self.mode == "check":
+            checked = check_markdown(text, name, self.settings)
+            out[p + "findings"] = _findings(checked.findings)
+            errors = checked.errors
+        else:
+            result = fix_markdown(text, name, self.settings, checked=True)
+            assert result.checked is not None
+            out[p + "findings"] = _findings(result.checked)
+            self._fixed(result, out)
             errors = result.errors
         if errors:  # fences left alone; the others are checked and fixed all the same
             out[p + "error"] = "\n".join(_error_line(e.error(name)) for e in errors)

@@ -13,6 +13,7 @@ the same fences must come back, with the fixed templates in them, or the block i
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -82,6 +83,8 @@ class _Block:
     where: BlockMap
     findings: list[Finding] = field(default_factory=list)
     result: FixResult | None = None
+    checked: list[Finding] | None = None
+    """With ``checked``, the template's findings as ``check`` reports them (also when its fix failed)."""
 
 
 def _error(where: BlockMap, exc: CfnfixError) -> BlockError:
@@ -101,9 +104,13 @@ def _error(where: BlockMap, exc: CfnfixError) -> BlockError:
 
 
 def _templates(
-    markdown: str, file: str | None, settings: Settings, mode: Literal["check", "fix"]
+    markdown: str, file: str | None, settings: Settings, mode: Literal["check", "fix"], checked: bool = False
 ) -> tuple[list[_Block], list[BlockError]]:
-    """Every fenced template, checked (``check``) or fixed (``fix``), and the errors of the others."""
+    """Every fenced template, checked (``check``) or fixed (``fix``), and the errors of the others.
+
+    ``checked`` (with ``fix``): each block's findings as ``check`` reports them come along
+    (``_Block.checked``), the fix's first pass; a block whose fix fails is then returned too
+    (without a result) when ``check`` would have reported it."""
     from ..document import detect_format, parse_cached
     from ..template.model import is_template
 
@@ -128,8 +135,15 @@ def _templates(
             if mode == "check":
                 block.findings = findings_for(document, settings)
             else:
-                block.result = fix_text(text, file, settings, document)
+                try:
+                    block.result = fix_text(text, file, settings, document, checked=checked)
+                except (CfnfixError, RecursionError):
+                    if checked:  # the fix failed, not the check: the block's findings are still reported
+                        with contextlib.suppress(CfnfixError, RecursionError):
+                            blocks.append(_Block(fence, where, checked=findings_for(document, settings)))
+                    raise
                 block.findings = list(block.result.remaining)
+                block.checked = block.result.checked
         except CfnfixError as exc:
             errors.append(_error(where, exc))
             continue
@@ -185,10 +199,19 @@ def _put_back(markdown: str, block: _Block, new: str) -> str:
     return out
 
 
-def fix_markdown(text: str, file: str | None = None, settings: Settings | None = None) -> MarkdownFixResult:
-    """Fix every template fenced in the Markdown ``text``, each on its own, and put them back."""
+def fix_markdown(
+    text: str, file: str | None = None, settings: Settings | None = None, *, checked: bool = False
+) -> MarkdownFixResult:
+    """Fix every template fenced in the Markdown ``text``, each on its own, and put them back.
+
+    ``checked``: the result's ``checked`` holds what :func:`check_markdown` finds in ``text``
+    (each template's rules run once: the fix's first pass is the check)."""
     settings = settings or Settings()
-    blocks, errors = _templates(text, file, settings, "fix")
+    every, errors = _templates(text, file, settings, "fix", checked)
+    found = (
+        sorted((b.where.finding(f) for b in every for f in b.checked or ()), key=Finding.sort_key) if checked else None
+    )
+    blocks = [b for b in every if b.result is not None]
     out = text
     kept: list[_Block] = []
     for block in reversed(blocks):  # from the end: earlier fences keep their offsets
@@ -227,6 +250,7 @@ def fix_markdown(text: str, file: str | None = None, settings: Settings | None =
         impact=[i for _, r in results for i in r.impact],
         errors=errors,
         templates=[b.fence.index for b in kept],
+        checked=found,
     )
 
 

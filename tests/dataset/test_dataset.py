@@ -301,3 +301,36 @@ def test_sigterm_stops_a_run_without_leaving_a_file(tmp_path: Path) -> None:
     proc.terminate()
     assert proc.wait(timeout=60) == 143
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+def test_apply_runs_the_rules_once_per_text_and_cfn_lint_once_per_text(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The findings column is the fix loop's first check, not a check of its own: a record fixed in
+    one pass has the rules run on two texts (its own, the fixed one), once each; with cfn-lint, a
+    record nothing changes is linted once (cfn-lint is stubbed out here)."""
+    from cfnfix import Settings, checking, fixing
+    from cfnfix.cfn_lint import findings as linting
+    from cfnfix.dataset import RecordProcessor
+
+    ran: list[Any] = []
+    linted: list[Any] = []
+    run_rules = checking.run_rules
+
+    def counted(document: Any, settings: Any, **kw: Any) -> Any:
+        ran.append(document.data)
+        return run_rules(document, settings, **kw)
+
+    monkeypatch.setattr(checking, "run_rules", counted)
+    monkeypatch.setattr(fixing, "run_rules", counted, raising=False)  # (before: the loop called findings_for)
+    monkeypatch.setattr(linting, "lint_findings", lambda document, settings: linted.append(document.data) or [])
+    fixed, clean, markdown = SAMPLE[0]["template"], SAMPLE[1]["template"], SAMPLE[2]["template"]
+    for lint in (False, True):
+        for text, texts, changed in ((fixed, 2, True), (clean, 1, False), (markdown, 2, True)):
+            for mode in ("apply", "check"):
+                ran.clear()
+                linted.clear()
+                out = RecordProcessor(Settings(cfn_lint=lint), mode).process(text)  # type: ignore[arg-type]
+                assert out[P + "error"] is None and bool(json.loads(out[P + "findings"])) == (text != clean), text
+                assert out.get(P + "changed", False) == (changed and mode == "apply")
+                runs = texts if mode == "apply" else 1
+                assert len(ran) == runs and len({json.dumps(d) for d in ran}) == runs, (mode, lint, text)
+                assert len(linted) == (runs if lint else 0), (mode, lint, text)

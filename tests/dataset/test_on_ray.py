@@ -26,8 +26,11 @@ else:
 def _records() -> list[dict[str, Any]]:
     """Golden inputs (templates and Markdown answers), and two that fail."""
     cases = discover()[::5] + discover_markdown()
-    rows = [{"id": c.id, "template": c.input_text()} for c in cases]
-    rows += [{"id": "broken", "template": "Resources:\n  A: [\n"}, {"id": "empty", "template": None}]
+    rows = [{"id": c.id, "template": c.input_text(), "score": 0.123456789012, "url": "s3://b/k"} for c in cases]
+    rows += [
+        {"id": "broken", "template": "Resources:\n  A: [\n", "score": 1e-300, "url": "é/x"},
+        {"id": "empty", "template": None, "score": 2.5, "url": ""},
+    ]
     return rows
 
 
@@ -71,6 +74,12 @@ def test_ray_gives_what_the_local_engine_gives(cli, cluster, tmp_path: Path) -> 
             got = [json.loads(line) for part in sorted(out.iterdir()) for line in part.read_text("utf-8").splitlines()]
         assert [g["id"] for g in got] == [r["id"] for r in rows], "Ray keeps the input's order"
         assert _added(got) == expected, name
+        assert [{k: v for k, v in g.items() if not k.startswith(P)} for g in got] == rows, (
+            "numbers kept (pandas wrote 0.123456789)"
+        )
+        if name.endswith(".jsonl"):
+            text = "".join(part.read_text("utf-8") for part in out.iterdir())
+            assert '"url":"s3://b/k"' in text and '"url":"é/x"' in text, "compact, text as it is (not pandas' escapes)"
 
 
 def test_the_callable_class_takes_arrow_pandas_and_dict_batches() -> None:

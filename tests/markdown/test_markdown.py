@@ -160,3 +160,19 @@ def test_api_recognises_markdown_or_takes_the_format(tmp_path: Path) -> None:
         check(BROKEN_AND_FIXABLE)
     assert fix_markdown(BROKEN_AND_FIXABLE).text == result.text
     assert MarkdownFixResult.model_validate_json(result.model_dump_json()) == result
+
+
+def test_fix_markdown_reports_what_check_markdown_finds_even_in_a_fence_it_leaves() -> None:
+    """``checked=True``: the findings ``cfnfix dataset apply`` puts in its findings column come from the
+    fix's first pass; a fence whose fix is refused (it would edit through a YAML alias) keeps them."""
+    aliased = (
+        "Resources:\n  My Topic:\n    Type: AWS::SNS::Topic\n    Properties: &props\n      displayname: x\n"
+        "  Other:\n    Type: AWS::SNS::Topic\n    Properties: *props\n"
+    )
+    answer = "Two answers.\n\n```yaml\n" + aliased + "```\n\nand\n\n```yaml\n" + TEMPLATE + "```\n"
+    result = fix_markdown(answer, "a.md", checked=True)
+    assert [e.block for e in result.errors] == [0] and "YAML alias" in result.errors[0].message
+    assert result.changed and result.templates == [1]
+    assert result.checked == check_markdown(answer, "a.md").findings
+    assert {f.line for f in result.checked} >= {5, 8}, "the refused fence's findings are there"
+    assert fix_markdown(answer, "a.md").checked is None
