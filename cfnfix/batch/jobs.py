@@ -30,6 +30,9 @@ class Job:
     stdin_text: str | None = None
     verify: tuple[str, ...] | None = None
     """``fix`` only: cfn-lint regions to verify the fixed text against (None: no cfn-lint)."""
+    full_impact: bool = True
+    """``check`` only: compute every fix's deployed-stack impact (for a report that shows it);
+    False: only the impact of fixes their rule calls safe, which decides their applicability."""
 
 
 def prepare(
@@ -41,12 +44,14 @@ def prepare(
     read_stdin: Callable[[], str] = stdin_text,
     verify: tuple[str, ...] | None = None,
     include_for: IncludeFor | None = None,
+    full_impact: bool = True,
 ) -> tuple[list[Job], list[FileOutcome]]:
     """Jobs for ``paths``, and outcomes for paths that cannot even be started (missing, bad stdin).
 
     ``settings_for(path)`` gives the settings of a template (None: standard input);
     ``verify``: cfn-lint regions to check fixed texts against (see :class:`Job`);
-    ``include_for(folder)``: more file patterns to look at in a folder (``extend-include``).
+    ``include_for(folder)``: more file patterns to look at in a folder (``extend-include``);
+    ``full_impact``: see :attr:`Job.full_impact`.
     Configuration errors propagate (:class:`~cfnfix.errors.ConfigError`): they concern
     the whole run, not one file.
     """
@@ -60,9 +65,9 @@ def prepare(
             except CfnfixError as exc:
                 failed.append(FileOutcome(STDIN, error=exc.with_file(STDIN)))
                 continue
-            jobs.append(Job(target, settings_for(None), mode, templates_only, text, verify))
+            jobs.append(Job(target, settings_for(None), mode, templates_only, text, verify, full_impact))
         else:
-            jobs.append(Job(target, settings_for(target.path), mode, templates_only, None, verify))
+            jobs.append(Job(target, settings_for(target.path), mode, templates_only, None, verify, full_impact))
     return jobs, failed
 
 
@@ -120,7 +125,7 @@ def _run_job(job: Job) -> FileOutcome:
             out.skipped = True
             return out
         if job.mode == "check":
-            out.findings = findings_for(document, job.settings)
+            out.findings = findings_for(document, job.settings, impact=True if job.full_impact else "safe")
         else:
             from ..fixing import fix_text
 

@@ -231,6 +231,7 @@ def _run(
     cfn_lint: bool = False,
     regions: list[str] | None = None,
     profile: str | None = None,
+    full_impact: bool = True,
 ) -> list[FileOutcome]:
     """Resolve settings, collect files, check or fix them; errors that stop the run exit 2."""
     from ..batch.jobs import prepare
@@ -266,6 +267,7 @@ def _run(
             settings_for=resolver.for_path,
             templates_only=templates_only,  # type: ignore[arg-type]
             include_for=lambda folder: tuple(resolver.for_path(os.path.join(folder, "-")).extend_include),
+            full_impact=full_impact,
         )
         _lint_setup(job_list, verify=verify, regions=regions, flag=cfn_lint)
     except CfnfixError as exc:
@@ -360,6 +362,8 @@ def check(
         cfn_lint=cfn_lint,
         regions=regions,
         profile=profile,
+        # the text and GitHub formats show a fix's applicability, not its impact
+        full_impact=output_format not in (OutputFormat.text, OutputFormat.github),
     )
     _report_errors(outcomes, use_color(no_color, sys.stderr))
     unsafe = unsafe_fixes or any(o.unsafe for o in outcomes)

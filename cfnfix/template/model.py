@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from ..document.pointer import escape_token
+from .kept import KeptByIdentity
 from .references import SECTIONS, Kind, ReferenceIndex
 
 __all__ = [
@@ -72,13 +74,15 @@ class Resource:
     id: str
     body: dict[str, Any]
 
-    @property
+    # The body is read-only (parsed data is never changed), so what is read off it is read once:
+    # dozens of rules ask every resource for its type.
+    @cached_property
     def type(self) -> str:
         """The ``Type`` string (empty when missing or not a string)."""
         value = self.body.get("Type")
         return value if isinstance(value, str) else ""
 
-    @property
+    @cached_property
     def props(self) -> dict[str, Any]:
         """``Properties`` as a mapping (empty when absent or malformed)."""
         value = self.body.get("Properties")
@@ -90,7 +94,7 @@ class Resource:
         value = self.body.get("Condition")
         return value if isinstance(value, str) else None
 
-    @property
+    @cached_property
     def pointer(self) -> str:
         """JSON Pointer of the resource."""
         return "/Resources/" + escape_token(self.id)
@@ -133,13 +137,27 @@ def _values_at(value: Any, pointer: str, tokens: list[str]) -> Iterator[tuple[st
         yield from _values_at(value[head], f"{pointer}/{escape_token(head)}", rest)
 
 
-def resources(data: Any) -> list[Resource]:
-    """The resources of the template in document order (``Fn::ForEach`` loops left out)."""
-    return [
-        Resource(key, body)
-        for key, body in section(data, "Resources").items()
-        if isinstance(body, dict) and not key.startswith("Fn::ForEach::")
-    ]
+#: Template data → its resources: every rule asks, and the data is read-only (kept while the
+#: ``Resources`` mapping is the same object, see :mod:`.kept`).
+_RESOURCES: KeptByIdentity[tuple[Resource, ...]] = KeptByIdentity(8)
+
+
+def resources(data: Any) -> tuple[Resource, ...]:
+    """The resources of the template in document order (``Fn::ForEach`` loops left out).
+    Computed once per ``Resources`` mapping (read-only data): the same objects for every caller."""
+    block = section(data, "Resources")
+    found = _RESOURCES.get(id(block), block)
+    if found is None:
+        found = _RESOURCES.put(
+            id(block),
+            block,
+            tuple(
+                Resource(key, body)
+                for key, body in block.items()
+                if isinstance(body, dict) and not key.startswith("Fn::ForEach::")
+            ),
+        )
+    return found
 
 
 def resource_map(data: Any) -> dict[str, Resource]:
