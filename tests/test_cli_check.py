@@ -388,7 +388,7 @@ def test_stdin(cli) -> None:
 
 
 def test_progress_bar_only_on_a_terminal(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import cfnfix.cli.app as cli_module
+    import cfnfix.cli.running as cli_module  # the run of many files, shared by the commands
 
     for i in range(cli_module.PROGRESS_THRESHOLD):
         (tmp_path / f"t{i}.yaml").write_text(CLEAN, encoding="utf-8")
