@@ -16,14 +16,15 @@ __version__ = "0.1.0"
 #: Public name → the module that defines it.
 _EXPORTS: dict[str, str] = {
     "AnchoredEditError": "errors",
+    "ArgumentError": "errors",
     "Applicability": "findings",
     "BlockError": "markdown",
     "CfnfixError": "errors",
     "ConfigError": "errors",
-    "FailedFix": "api",
+    "FailedFix": "fixing",
     "Finding": "findings",
     "Fix": "findings",
-    "FixResult": "api",
+    "FixResult": "fixing",
     "LintRefusalError": "errors",
     "MarkdownFixResult": "markdown",
     "ParseError": "errors",
@@ -40,7 +41,7 @@ _EXPORTS: dict[str, str] = {
     "TextEdit": "findings",
     "VerificationError": "errors",
     "WriteError": "errors",
-    "apply_patch": "patch",
+    "apply_patch": "api",
     "check": "api",
     "fix": "api",
 }
@@ -48,6 +49,7 @@ _EXPORTS: dict[str, str] = {
 __all__ = [
     "AnchoredEditError",
     "Applicability",
+    "ArgumentError",
     "BlockError",
     "CfnfixError",
     "ConfigError",
@@ -78,10 +80,11 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .api import FailedFix, FixResult, check, fix
+    from .api import apply_patch, check, fix
     from .config import Settings
     from .errors import (
         AnchoredEditError,
+        ArgumentError,
         CfnfixError,
         ConfigError,
         LintRefusalError,
@@ -95,8 +98,8 @@ if TYPE_CHECKING:
         WriteError,
     )
     from .findings import Applicability, Finding, Fix, Related, ResourceChange, ResourceImpact, Severity, TextEdit
+    from .fixing import FailedFix, FixResult
     from .markdown import BlockError, MarkdownFixResult
-    from .patch import apply_patch
 
 
 def __getattr__(name: str) -> Any:

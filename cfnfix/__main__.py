@@ -2,8 +2,7 @@
 
 The entry point imports nothing but the package marker before it knows the command:
 ``cfnfix --version`` answers without loading typer, pydantic or the rules (the cold-start
-path); ``cfnfix check`` with the options :mod:`cfnfix.cli.fast` reads runs without typer;
-every other command goes to :func:`cfnfix.cli.app.main`. When the command is done the
+path); every other command goes to :func:`cfnfix.cli.app.main`. When the command is done the
 process ends at once (:func:`os._exit`, after flushing): tearing down the heap, object by
 object, took 190 ms of ``cfnfix check`` on a 1 MB template (a quarter of its time) and
 writes nothing — files are written, fsynced and closed before the command returns.
@@ -25,12 +24,6 @@ def main() -> None:
         sys.stdout.write(f"cfnfix {__version__}\n")
         sys.stdout.flush()
         return
-    if sys.argv[1:2] == ["check"]:
-        from .cli.fast import run_check
-
-        code = run_check(sys.argv[2:])
-        if code is not None:
-            _leave(code)
     from .cli.app import main as cli_main
 
     try:

@@ -1,9 +1,11 @@
-"""The Python API behind ``cfnfix``: :func:`check` and :func:`fix`, and what they take and return.
+"""The Python API behind ``cfnfix``: :func:`check`, :func:`fix` and :func:`apply_patch`.
 
 This module only turns the public arguments (a source, a configuration, overrides) into
-text and settings; the work is the rule runner's (:mod:`cfnfix.checking`) and the fix
-loop's (:mod:`cfnfix.fixing`), which the command line, the language server and the batch
-runner call directly.
+text and settings; the work is the rule runner's (:mod:`cfnfix.checking`), the fix loop's
+(:mod:`cfnfix.fixing`, which also defines :class:`~cfnfix.fixing.FixResult`) and the patch
+engine's (:mod:`cfnfix.patch`), imported when first called, so that ``apply_patch`` does
+not load the rules. The command line, the language server and the batch runner call them
+directly.
 """
 
 from __future__ import annotations
@@ -11,22 +13,24 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any, Literal, Union
+from typing import TYPE_CHECKING, Any, Literal, Union
 
-from .checking import findings_for, load_template
+from pydantic import ValidationError
+
 from .config import Settings
 from .document import Document, load
-from .errors import TemplateError
-from .findings import Finding
-from .fixing import FailedFix, FixResult, fix_text
+from .errors import ArgumentError, ConfigError, TemplateError
 from .io.files import read_text
+
+if TYPE_CHECKING:
+    from .findings import Finding, Patch
+    from .fixing import FixResult
 
 __all__ = [
     "ConfigArg",
-    "FailedFix",
-    "FixResult",
     "Source",
     "SourceFormat",
+    "apply_patch",
     "check",
     "fix",
     "load_source",
@@ -48,7 +52,7 @@ def _read_source(source: Source) -> tuple[str, str | None]:
         return read_text(source), os.fspath(source)
     if isinstance(source, str):
         return source, None
-    raise TypeError(f"a template is text (str) or a file path (pathlib.Path), not {type(source).__name__}")
+    raise ArgumentError(f"a template is text (str) or a file path (pathlib.Path), not {type(source).__name__}")
 
 
 #: A one-line str that reads as a file name rather than a template.
@@ -68,6 +72,8 @@ def load_source(source: Source, settings: Settings | None = None) -> Document:
 
 def _load_text(text: str, file: str | None, settings: Settings | None) -> Document:
     """:func:`load_source` once the source is read."""
+    from .checking import load_template
+
     try:
         return load_template(text, file, settings) if settings is not None else load(text, file)
     except TemplateError as exc:
@@ -90,7 +96,11 @@ def resolve_config(config: ConfigArg, file: str | None) -> Settings:
     folder upwards (as the command line does); otherwise the defaults apply.
     """
     if isinstance(config, Settings):
-        return config
+        return _revalidated(config)
+    if config is not None and not isinstance(config, (str, os.PathLike)):
+        raise ArgumentError(
+            f"config is a Settings, the path of a configuration file or None, not {type(config).__name__}"
+        )
     from .config_files import find_config, load_config_file
 
     if config is not None:
@@ -102,6 +112,18 @@ def resolve_config(config: ConfigArg, file: str | None) -> Settings:
     return Settings()
 
 
+def _revalidated(settings: Settings) -> Settings:
+    """``settings`` as given, once checked again: a ``Settings`` built with ``model_construct``
+    or changed after it was made may hold anything (a :class:`ConfigError` then, one line)."""
+    try:
+        Settings.model_validate(settings.model_dump(by_alias=True, warnings=False), context={"quiet": True})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(p) for p in err.get("loc", ())) or "(top level)"
+        raise ConfigError(f"invalid Settings: {key}: {err.get('msg', 'invalid value')}") from None
+    return settings
+
+
 def make_settings(
     config: Settings | None = None,
     *,
@@ -109,13 +131,25 @@ def make_settings(
     ignore: list[str] | None = None,
     unsafe: bool | None = None,
 ) -> Settings:
-    """``config`` (or defaults) with the given overrides applied."""
+    """``config`` (or defaults) with the given overrides applied; an unknown rule in ``select``
+    or ``ignore`` is a :class:`~cfnfix.errors.ConfigError` (it would turn a check off silently)."""
+    from .errors import ConfigError
+    from .rules import looks_like_name, selector_problem
+
     settings = config or Settings()
     update: dict[str, Any] = {}
-    if select is not None:
-        update["select"] = list(select)
-    if ignore is not None:
-        update["ignore"] = list(ignore)
+    for key, tokens in (("select", select), ("ignore", ignore)):
+        if tokens is None:
+            continue
+        for token in tokens:
+            problem = selector_problem(token) if isinstance(token, str) else "a rule selector is a string"
+            if problem is not None and settings.cfn_lint and looks_like_name(token):
+                from .cfn_lint.findings import is_cfn_lint_rule_name
+
+                problem = None if is_cfn_lint_rule_name(token) else problem
+            if problem is not None:
+                raise ConfigError(f"{key}: {problem}")
+        update[key] = list(tokens)
     if unsafe is not None:
         update["unsafe_fixes"] = unsafe
     return settings.model_copy(update=update) if update else settings
@@ -155,8 +189,11 @@ def check(
     its :class:`~cfnfix.errors.TemplateError` (:func:`cfnfix.markdown.check_markdown` gives
     the other fences' findings and every error instead).
     """
+    from .checking import findings_for, require_runnable
+
     text, file = _read_source(source)
     settings = make_settings(resolve_config(config, file), select=select, ignore=ignore)
+    require_runnable(settings)
     if _is_markdown(text, file, format):
         from .markdown import check_markdown
 
@@ -187,12 +224,29 @@ def fix(
     put back in its fence; fences that do not parse are left as they are and listed in its
     ``errors`` (nothing is raised for them).
     """
+    from .checking import require_runnable
+    from .fixing import fix_text
+
     text, file = _read_source(source)
     settings = make_settings(
         resolve_config(config, file), select=select, ignore=ignore, unsafe=True if unsafe else None
     )
+    require_runnable(settings)
     if _is_markdown(text, file, format):
         from .markdown import fix_markdown
 
         return fix_markdown(text, file, settings)
     return fix_text(text, file, settings, _load_text(text, file, settings))
+
+
+def apply_patch(text: str, patch: Patch, *, file: str | None = None, strict: bool = False) -> str:
+    """Apply an RFC 6902 ``patch`` to the template ``text``, changing nothing else, and return the new text.
+
+    The patch engine's :func:`~cfnfix.patch.engine.apply_patch` (its errors, its
+    verification, ``strict``) with CloudFormation's section order: a section the patch adds
+    goes where the template anatomy puts it (:data:`cfnfix.template.model.SECTION_ORDER`).
+    """
+    from .patch.engine import apply_patch as engine_apply
+    from .template.model import SECTION_ORDER
+
+    return engine_apply(text, patch, file=file, strict=strict, key_order=SECTION_ORDER)

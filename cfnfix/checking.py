@@ -22,7 +22,15 @@ from .suppression import apply_suppressions
 from .template.kept import KeptByIdentity
 from .template.model import type_index
 
-__all__ = ["Impact", "findings_for", "kept_findings", "load_template", "run_rules", "selected_rules"]
+__all__ = [
+    "Impact",
+    "findings_for",
+    "kept_findings",
+    "load_template",
+    "require_runnable",
+    "run_rules",
+    "selected_rules",
+]
 
 
 def selected_rules(settings: Settings) -> list[Rule]:
@@ -64,6 +72,24 @@ def _plan(settings: Settings) -> tuple[_Planned, ...]:
                 planned.append(_Planned(rule, options, TypeFilter.of(rule.types_for(options))))
         plan = _PLANS.put(id(settings), settings, _Plan(registry, tuple(planned)))
     return plan.rules
+
+
+def require_runnable(settings: Settings) -> None:
+    """Raise :class:`~cfnfix.errors.ConfigError` when a rule ``settings`` selects cannot run here
+    (:meth:`~cfnfix.rules.Rule.unavailable`: the schema rules without cfn-lint's schemas), rather
+    than let it find nothing."""
+    from .errors import ConfigError
+
+    missing: dict[str, list[str]] = {}
+    for rule in selected_rules(settings):
+        reason = rule.unavailable()
+        if reason is not None:
+            missing.setdefault(reason, []).append(rule.id)
+    for reason, ids in missing.items():
+        ignore = ids[0][:4] if len(ids) > 1 else ids[0]
+        raise ConfigError(
+            f"{', '.join(ids)} cannot run: {reason}; or leave {'them' if len(ids) > 1 else 'it'} out with --ignore {ignore}"
+        )
 
 
 #: Which fixes :func:`run_rules` computes the deployed-stack impact of: every fix (``True``),

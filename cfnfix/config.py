@@ -8,13 +8,18 @@ from __future__ import annotations
 import warnings
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 #: Global settings that became rule options: setting key → (rule names, option key).
 DEPRECATED_GLOBALS: dict[str, tuple[tuple[str, ...], str]] = {
     "aurora-mysql-target": (("aurora-mysql-end-of-support", "aurora-mysql-deprecated-version"), "aurora-mysql-target"),
     "rds-deletion-style": (("rds-deletion-snapshot",), "rds-deletion-style"),
 }
+
+
+#: Left out of folder walks unless ``exclude`` says otherwise: hidden files and folders
+#: (``.git``, ``.aws-sam``, ``.venv`` …), installed JavaScript packages, Python caches.
+DEFAULT_EXCLUDE: tuple[str, ...] = (".*", "node_modules", "__pycache__")
 
 
 def _kebab(name: str) -> str:
@@ -29,7 +34,7 @@ class Settings(BaseModel):
     select: list[str] = Field(
         default_factory=list,
         description="Rule ids, id prefixes or names to run (empty: all). Opt-in rules (CFX935) run only when "
-        "named by full id or name.",
+        "named by full id or name. One that names no rule is an error.",
     )
     ignore: list[str] = Field(
         default_factory=list, description="Rule ids, id prefixes or names to skip (wins over `select`)."
@@ -59,7 +64,8 @@ class Settings(BaseModel):
     )
     cfn_lint: bool = Field(
         False,
-        description="Also run cfn-lint (the `cfnfix[lint]` extra) and report its matches as findings (ids such as E3002).",
+        description="Also run cfn-lint and report its matches as findings (ids such as E3002). cfn-lint's "
+        "configuration is cfnfix's: no `.cfnlintrc` is read.",
     )
     cfn_lint_regions: list[str] = Field(
         default_factory=lambda: ["us-east-1"], description="Regions cfn-lint checks against (`--cfn-lint`, `--verify`)."
@@ -68,6 +74,23 @@ class Settings(BaseModel):
         default_factory=list,
         description="More files to look at in folders, as glob patterns of the name or of the path below the folder "
         '(`["*.md"]`: the templates in Markdown files\' fenced blocks; `["*.cfn"]`).',
+    )
+    exclude: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_EXCLUDE),
+        description="Files and folders left out of folder walks, as glob patterns: a name (`node_modules`, "
+        "`*.j2.yaml`) or a path relative to this file's folder (`templates/*.yaml`). Replaces the default "
+        "(`.*`, `node_modules`, `__pycache__`): to add to it, use `extend-exclude`.",
+    )
+    extend_exclude: list[str] = Field(
+        default_factory=list, description="More patterns left out of folder walks, added to `exclude`."
+    )
+    force_exclude: bool = Field(
+        default=False,
+        description="Apply `exclude` and `extend-exclude` to files named explicitly too (a pre-commit hook "
+        "names every changed file).",
+    )
+    respect_gitignore: bool = Field(
+        default=True, description="Leave out of folder walks what `.gitignore` files ignore (inside a Git repository)."
     )
     rules: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="Per-rule options, keyed by rule id or name."
@@ -83,7 +106,9 @@ class Settings(BaseModel):
         return value
 
     @model_validator(mode="after")
-    def _warn_deprecated(self) -> Settings:
+    def _warn_deprecated(self, info: ValidationInfo) -> Settings:
+        if isinstance(info.context, dict) and info.context.get("quiet"):
+            return self  # checked again (the API's re-validation): the warning was given when it was made
         for key, (rules, option) in DEPRECATED_GLOBALS.items():
             if getattr(self, key.replace("-", "_")) is not None:
                 where = " and ".join(f"[rules.{r}]" for r in rules)

@@ -35,12 +35,15 @@ __all__ = ["CONFIG_FILE", "PYPROJECT", "ConfigResolver", "find_config", "load_co
 CONFIG_FILE = ".cfnfix.toml"
 PYPROJECT = "pyproject.toml"
 
+#: A configuration file is a few hundred bytes; 1 MB is refused.
+_MAX_CONFIG_BYTES = 1024 * 1024
+
 _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
     name = str(path)
-    text = read_utf8(name, error=ConfigError, kind="configuration file")
+    text = read_utf8(name, error=ConfigError, kind="configuration file", limit=_MAX_CONFIG_BYTES)
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
@@ -54,6 +57,10 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
             line, column = text.count("\n") + 1, len(text) - text.rfind("\n")
             raise ConfigError(f"invalid TOML: {reason}", file=name, line=line, column=column) from None
         raise ConfigError(f"invalid TOML: {msg}", file=name) from None
+    except RecursionError:
+        raise ConfigError("invalid TOML: arrays or tables nested too deeply", file=name) from None
+    except ValueError as exc:  # an integer of more than 4,300 digits
+        raise ConfigError(f"invalid TOML: {str(exc).split(';')[0]}", file=name) from None
 
 
 def _has_tool_table(path: Path) -> bool:
@@ -69,6 +76,16 @@ def _key_line(text: str, key: str, after: int = 0) -> int | None:
     pattern = re.compile(rf'(?m)^[ \t]*(?:\[[^\]\n]*)?["\']?{re.escape(key)}["\']?[ \t]*(?:=|\.|\])')
     m = pattern.search(text, after)
     return text.count("\n", 0, m.start()) + 1 if m else None
+
+
+def _token_line(text: str, key: str, token: str, after: int = 0) -> int | None:
+    """Best-effort 1-based line of the string ``token`` in the value of ``key`` (else the key's line)."""
+    line = _key_line(text, key, after)
+    if line is None:
+        return None
+    start = sum(len(part) for part in text.splitlines(keepends=True)[: line - 1])
+    m = re.search(r"[\"']" + re.escape(token) + r"[\"']", text[start:])
+    return text.count("\n", 0, start + m.start()) + 1 if m else line
 
 
 def _describe(err: Any) -> str:
@@ -109,8 +126,15 @@ def settings_from_mapping(
         if err.get("type") != "extra_forbidden" and "input" in err and not isinstance(err["input"], (dict, list)):
             value = f" (got {err['input']!r})"
         raise ConfigError(f"{prefix}{key}: {_describe(err)}{value}", file=file, line=line) from None
-    from .rules import get_rule
+    from .rules import get_rule, looks_like_name, selector_problem
 
+    for key in ("select", "ignore"):
+        for token in getattr(settings, key):
+            problem = selector_problem(token)
+            if problem is not None and not (settings.cfn_lint and looks_like_name(token)):
+                # (a name may be a cfn-lint rule's when cfn-lint runs: checked where cfn-lint is loaded)
+                line = _token_line(text, key, token, base) if text is not None else None
+                raise ConfigError(f"{prefix}{key}: {problem}", file=file, line=line)
     for key, options in settings.rules.items():
         rule = get_rule(key)
         if rule is None:

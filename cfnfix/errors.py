@@ -13,6 +13,7 @@
      │         ├── PatchVerificationError  the edited text does not mean what the patch means
      │         └── LintRefusalError        cfn-lint (``--verify``) finds a new error in the fix
      ├── ConfigError                a configuration file or option is invalid
+     ├── ArgumentError              a Python API argument of the wrong type (also a TypeError)
      └── WriteError                 a fixed template could not be written (nothing changed)
 
 Every error carries an optional file name, 1-based line and column, and a one-line
@@ -96,6 +97,11 @@ class LintRefusalError(VerificationError):
 
 class ConfigError(CfnfixError):
     """A configuration file or command-line option is invalid."""
+
+
+class ArgumentError(CfnfixError, TypeError):
+    """A Python API call got an argument of the wrong type (a template that is neither text
+    nor a path, a configuration that is a dict …). Also a :class:`TypeError`, as before."""
 
 
 class WriteError(CfnfixError):

@@ -53,7 +53,10 @@ class ResourceChange(str, Enum):
     @property
     def rank(self) -> int:
         """0 (updated in place) … 5 (removed)."""
-        return list(ResourceChange).index(self)
+        return _CHANGE_RANK[self]
+
+
+_CHANGE_RANK = {change: i for i, change in enumerate(ResourceChange)}
 
 
 class ResourceImpact(BaseModel):

@@ -5,12 +5,19 @@
 paths do not overlap another's (:func:`choose`), applies them as one patch verified by the
 engine (:func:`_one_pass`; one by one when that fails) and re-checks the new text
 (:func:`_recheck`). It stops at a fixed point, at a cycle, or after :data:`MAX_PASSES`.
+
+No pass re-reads text an earlier pass wrote (:class:`~cfnfix.patch.produced.Produced`,
+docs/design.md "Meaning"): a fix that would rewrite it waits for good, unless its rule keeps
+meaning; and a fix that writes a name another fix of the same pass renames waits for the
+next pass, which sees the new name.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,8 +27,12 @@ from .document import Document, load
 from .errors import AnchoredEditError, PatchError
 from .findings import Applicability, Finding, Fix, Operation, Patch, ResourceImpact
 from .rules import repairs_text
+from .template.model import SECTION_ORDER
 
-__all__ = ["MAX_PASSES", "FailedFix", "FixResult", "choose", "fix_text"]
+if TYPE_CHECKING:
+    from .patch.produced import Produced
+
+__all__ = ["MAX_PASSES", "FailedFix", "FixResult", "as_apply_sees", "choose", "fix_text"]
 
 #: Fix passes before giving up on reaching a fixed point (as ruff's MAX_ITERATIONS).
 MAX_PASSES = 10
@@ -96,24 +107,49 @@ def _region(pointer: str) -> str:
     return head if last == "-" or (last.isdigit() and last.isascii()) else pointer
 
 
-def _overlaps(a: str, b: str) -> bool:
-    return a == b or a.startswith(b + "/") or b.startswith(a + "/")
+def _ancestors(pointer: str) -> Iterator[str]:
+    """The pointers above ``pointer``, nearest first, the whole document (``""``) last."""
+    cut = pointer.rfind("/")
+    while cut >= 0:
+        pointer = pointer[:cut]
+        yield pointer
+        cut = pointer.rfind("/")
 
 
-def choose(findings: list[Finding], unsafe: bool) -> list[Finding]:
-    """Fixes to apply in one pass: applicable ones whose paths do not overlap earlier picks."""
+def choose(
+    findings: list[Finding], unsafe: bool, produced: Produced | None = None, keeps: frozenset[str] = frozenset()
+) -> list[Finding]:
+    """Fixes to apply in one pass: applicable ones whose paths do not overlap earlier picks,
+    that re-read no text an earlier pass wrote (``produced``) unless their rule keeps meaning
+    (``keeps``: rule ids; such a fix cannot read the text differently), and that write no name
+    another pick renames. Each path is looked up with its ancestors, not compared with
+    every path taken: thousands of fixes cost thousands of lookups, not millions."""
+    from .patch.produced import mentions, renamed
+
     chosen: list[Finding] = []
-    taken: list[str] = []
+    taken: set[str] = set()
+    above: set[str] = set()  # every ancestor of a path taken
+    renaming: set[str] = set()  # names the chosen fixes rename: a fix that writes one waits
     allowed = {Applicability.SAFE, Applicability.UNSAFE} if unsafe else {Applicability.SAFE}
     for finding in sorted(findings, key=lambda f: (f.severity.rank, f.line, f.column, f.rule_id)):
         fx = finding.fix
         if fx is None or fx.applicability not in allowed or not fx.changes:
             continue
         paths = [p for op in fx.patch if op.get("op") != "test" for p in _touched(op)]
-        if any(_overlaps(p, t) for p in paths for t in taken):
+        if any(p in taken or p in above or any(a in taken for a in _ancestors(p)) for p in paths):
             continue
+        if produced is not None and finding.rule_id not in keeps and produced.conflict(fx.patch) is not None:
+            continue  # it would read a fix's output as the user's text (docs/design.md, "Meaning")
+        names = renamed(fx.patch)
+        if (renaming and mentions(fx.patch, renaming)) or (
+            names and any(mentions(_fix_of(f).patch, names) for f in chosen)
+        ):
+            continue  # it would write a name another fix of the pass renames: next pass, with the new name
         chosen.append(finding)
-        taken.extend(paths)
+        for p in paths:
+            taken.add(p)
+            above.update(_ancestors(p))
+        renaming |= names
     return chosen
 
 
@@ -140,6 +176,30 @@ def _refuse_anchored(chosen: list[Finding], document: Document) -> None:
             raise AnchoredEditError(reason, file=document.file, line=line, column=col)
 
 
+def as_apply_sees(findings: list[Finding], document: Document, unsafe: bool) -> tuple[list[Finding], str | None]:
+    """``check``'s findings as ``apply`` will treat them: when ``apply`` would refuse the file
+    (its first pass would edit YAML that an anchor, alias or merge key repeats), no fix of it is
+    applied, so none is offered (each fix becomes display-only, saying why) and the reason is
+    returned (``file:line:col: …``, as ``apply`` says it); otherwise the findings as they are and
+    None. ``[*]`` then means ``apply`` fixes it."""
+    if not document.expansions:
+        return findings, None
+    try:
+        _refuse_anchored(choose(findings, unsafe), document)
+    except AnchoredEditError as exc:
+        reason = f"apply refuses this file: {exc.reason}"
+        changed = [
+            f.model_copy(
+                update={"fix": f.fix.model_copy(update={"applicability": Applicability.NONE, "unsafe_reason": reason})}
+            )
+            if f.fix is not None and f.fix.applicability is not Applicability.NONE
+            else f
+            for f in findings
+        ]
+        return changed, str(exc)
+    return findings, None
+
+
 @dataclass
 class _Run:
     """The state of one :func:`fix_text`: the current text, its parse and findings, and what was done."""
@@ -157,6 +217,10 @@ class _Run:
     failed_keys: set[tuple[str, str, str]] = field(default_factory=set)
     passes: int = 0
     converged: bool = True
+    produced: Produced | None = None
+    """What earlier passes wrote: no later pass re-reads it."""
+    keeps: frozenset[str] = frozenset()
+    """Ids of the selected rules that keep meaning (``Rule.keeps_meaning``)."""
 
     def candidates(self) -> list[Finding]:
         """The current findings but those whose fix already failed."""
@@ -185,10 +249,14 @@ def fix_text(text: str, file: str | None, settings: Settings, document: Document
     # cfn-lint's findings carry no fix, so they cannot change what a pass applies: the
     # passes run without it and cfn-lint lints the final text (below) once.
     passes_settings = settings.model_copy(update={"cfn_lint": False}) if settings.cfn_lint else settings
-    run = _Run(file, passes_settings, text, text, document, seen={text})
+    from .checking import selected_rules
+    from .patch.produced import Produced
+
+    run = _Run(file, passes_settings, text, text, document, seen={text}, produced=Produced())
+    run.keeps = frozenset(rule.id for rule in selected_rules(passes_settings) if rule.keeps_meaning)
     run.findings = findings_for(document, passes_settings)
     _repair_first(run)
-    while chosen := choose(run.candidates(), passes_settings.unsafe_fixes):
+    while chosen := choose(run.candidates(), passes_settings.unsafe_fixes, run.produced, run.keeps):
         if run.passes == MAX_PASSES:
             run.converged = False
             break
@@ -199,7 +267,7 @@ def fix_text(text: str, file: str | None, settings: Settings, document: Document
         if new_text in run.seen:
             run.converged = False  # a cycle: stop where we are
             break
-        _recheck(run, new_text, applied, ops)
+        _recheck(run, new_text, applied + _along(run.candidates(), chosen, applied), ops)
     if settings.cfn_lint:
         run.findings = findings_for(run.document, settings)
     from .impact import impact_of
@@ -255,7 +323,7 @@ def _one_pass(run: _Run, chosen: list[Finding]) -> tuple[str, list[Finding], Pat
     try:
         if edited:
             return apply_verified_edits(text, [e for fx in fixes for e in fx.edits], file=file), list(chosen), ops
-        return apply_patch(text, ops, file=file), list(chosen), ops
+        return apply_patch(text, ops, file=file, key_order=SECTION_ORDER), list(chosen), ops
     except AnchoredEditError:
         raise  # the file is refused: fixing it would edit text that stands for data elsewhere too
     except PatchError:
@@ -269,7 +337,7 @@ def _one_pass(run: _Run, chosen: list[Finding]) -> tuple[str, list[Finding], Pat
             if edited:
                 apply_fix(text, fx, file=file)  # alone: their offsets are in `text`
             else:
-                new_text = apply_fix(new_text, fx, file=file)
+                new_text = apply_fix(new_text, fx, file=file, key_order=SECTION_ORDER)
         except PatchError as exc:
             run.drop(finding, exc.reason)
             continue
@@ -283,9 +351,27 @@ def _one_pass(run: _Run, chosen: list[Finding]) -> tuple[str, list[Finding], Pat
     return new_text, applied, ops
 
 
+def _along(candidates: list[Finding], chosen: list[Finding], applied: list[Finding]) -> list[Finding]:
+    """Findings left out of the pass whose every operation is one the pass applied (two unused
+    conditions that are all there is both remove ``/Conditions``; a placeholder default the
+    peering fix empties too): they are fixed as well, and counted so (``check`` and ``apply``
+    count the same)."""
+    done = [op for f in applied for op in _fix_of(f).patch if op.get("op") != "test"]
+    out = []
+    for f in candidates:
+        if f in chosen or f.fix is None or not f.fix.patch:
+            continue
+        ops = [op for op in f.fix.patch if op.get("op") != "test"]
+        if ops and all(op in done for op in ops):
+            out.append(f)
+    return out
+
+
 def _recheck(run: _Run, new_text: str, applied: list[Finding], ops: Patch) -> None:
     """Take the pass's text and check it again."""
     run.seen.add(new_text)
+    if run.produced is not None:
+        run.produced.record(ops, run.document.data)
     run.text = new_text
     run.patch.extend(ops)
     run.fixed.extend(applied)

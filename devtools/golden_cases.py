@@ -39,9 +39,10 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from cfnfix.api import FixResult, check, fix
+from cfnfix.api import check, fix
 from cfnfix.config import Settings
 from cfnfix.findings import Finding
+from cfnfix.fixing import FixResult
 from cfnfix.markdown import BlockError, MarkdownCheck, MarkdownFixResult
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"

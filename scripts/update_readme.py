@@ -6,7 +6,10 @@ Between ``<!-- NAME:start -->`` and ``<!-- NAME:end -->`` markers:
 * ``config``: the configuration reference, from the fields of ``cfnfix.config.Settings``;
 * ``rule-options``: each rule's own options, from its ``options_model``;
 * ``example-check`` / ``example-apply``: the real output of the installed ``cfnfix`` on the
-  bundled example (``examples/orders-stack.yaml``).
+  bundled example (``examples/orders-stack.yaml``);
+* ``example-cfn-lint``: ``check --cfn-lint`` and ``apply --write --cfn-lint`` of
+  ``examples/cfn-lint-stack.yaml``, run on a copy named ``stack.yaml`` in a temporary folder
+  (needs cfn-lint, a test dependency).
 
 ``tests/test_readme.py`` fails when README.md differs from what this script writes.
 """
@@ -18,22 +21,36 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 EXAMPLE = "examples/orders-stack.yaml"
+CFN_LINT_EXAMPLE = ROOT / "examples" / "cfn-lint-stack.yaml"
 
 sys.path.insert(0, str(ROOT))
 
 
-def _cfnfix(*args: str) -> str:
-    """Run the installed console script in the repository root; stdout then stderr, as a terminal shows them."""
+def _cfnfix(*args: str, cwd: Path = ROOT, exit_code: bool = True) -> str:
+    """Run the installed console script in ``cwd``; stdout then stderr, as a terminal shows them."""
     exe = Path(sys.executable).parent / "cfnfix"
     cmd = [str(exe)] if exe.exists() else [shutil.which("cfnfix") or "cfnfix"]
     env = {k: v for k, v in os.environ.items() if k != "FORCE_COLOR"} | {"NO_COLOR": "1"}
-    proc = subprocess.run([*cmd, *args], cwd=ROOT, capture_output=True, text=True, env=env, timeout=120)
-    return f"$ cfnfix {' '.join(args)}\n{proc.stdout}{proc.stderr}[exit {proc.returncode}]\n"
+    proc = subprocess.run([*cmd, *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=300)
+    code = f"[exit {proc.returncode}]\n" if exit_code else ""
+    return f"$ cfnfix {' '.join(args)}\n{proc.stdout}{proc.stderr}{code}"
+
+
+def _cfn_lint_example() -> str:
+    """The cfn-lint section's session: the template, ``check --cfn-lint``, ``apply --write --cfn-lint``."""
+    text = CFN_LINT_EXAMPLE.read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "stack.yaml").write_text(text, encoding="utf-8")
+        check = _cfnfix("check", "--cfn-lint", "stack.yaml", cwd=folder, exit_code=False)
+        apply = _cfnfix("apply", "--write", "--cfn-lint", "stack.yaml", cwd=folder, exit_code=False)
+    return "```console\n$ cat stack.yaml\n" + text + check + apply + "```\n"
 
 
 def blocks() -> dict[str, str]:
@@ -46,6 +63,7 @@ def blocks() -> dict[str, str]:
         "rule-options": rule_options_markdown(),
         "example-check": "```console\n" + _cfnfix("check", EXAMPLE) + "```\n",
         "example-apply": "```console\n" + _cfnfix("apply", EXAMPLE) + "```\n",
+        "example-cfn-lint": _cfn_lint_example(),
     }
 
 

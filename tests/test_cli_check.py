@@ -50,7 +50,6 @@ def test_unsafe_fixes_marks_unsafe_fixes_as_fixable(cli, template: Path) -> None
     [
         ("Resources: [\n", ":2:1:", "invalid YAML"),
         ("Resources:\n  A: 1\n  A: 2\n", ":3:3:", "duplicate key 'A'"),
-        ("- Resources\n", ":1:1:", "a template must be a mapping"),
         ('{"Resources": {},} x', ":1:18:", "trailing comma"),
         ("", ":1:1:", "empty template"),
         ("Resources:\n  A: !!python/object:os.system x\n", ":2:6:", "unsupported tag"),
@@ -360,14 +359,46 @@ def test_a_broken_template_found_in_a_folder_is_an_error(cli, tmp_path: Path) ->
     assert result.stderr.startswith(f"error: {tmp_path / 'broken.yaml'}:")
 
 
-def test_explicit_files_are_always_checked_unless_templates_only(cli, tmp_path: Path) -> None:
-    workflow = tmp_path / "workflow.yml"
-    workflow.write_text("on: push\njobs: {a: {b: 1}, a: {b: 2}}\n", encoding="utf-8")
-    assert cli("check", str(workflow)).exit_code == 2  # duplicate keys are refused in templates
-    result = cli("check", "--templates-only", str(workflow))
-    assert result.exit_code == 0
-    assert result.stdout == "No findings in 0 templates.\n"
-    assert cli("check", str(workflow)).stdout == "1 file could not be checked.\n"
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("workflow.yml", "on: push\njobs: {a: {b: 1}, a: {b: 2}}\n"),  # does not even parse as a template
+        ("k8s.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers: []\n"),
+        ("top-list.json", "[]"),
+        ("top-scalar.yaml", "just text\n"),
+        ("list.yaml", "- Resources\n"),
+    ],
+)
+def test_explicit_files_that_are_not_templates_are_skipped_with_a_note(
+    cli, tmp_path: Path, name: str, content: str
+) -> None:
+    """Only templates get rules: a file named explicitly that is not one (no AWSTemplateFormatVersion
+    or Resources key) is skipped with a note, never fixed ("metadata:" is not "Metadata:")."""
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    for command in (("check",), ("apply",), ("apply", "--write"), ("apply", "--unsafe-fixes", "--write")):
+        result = cli(*command, str(path))
+        assert result.exit_code == 0, (command, result.output)
+        assert result.stderr.splitlines()[0] == (
+            f"note: {path}: skipped: not a CloudFormation template "
+            "(no AWSTemplateFormatVersion, no Resources mapping): no rule applies"
+        )
+        assert path.read_text(encoding="utf-8") == content
+    assert cli("check", str(path)).stdout == "No findings in 0 templates.\n"
+    quiet = cli("check", "--templates-only", str(path))  # what the pre-commit hooks pass: no note
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+    doc = json.loads(cli("check", "--format", "json", str(path)).stdout)
+    assert doc["files"] == [{"file": str(path), "status": "skipped", "findings": 0}]
+
+
+def test_explicit_files_that_look_like_templates_are_judged_as_templates(cli, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("Resources:\n  A: 1\n  A: 2\n", encoding="utf-8")
+    assert cli("check", str(broken)).exit_code == 2  # duplicate keys are refused in templates
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("# Resources: to come\n", encoding="utf-8")
+    result = cli("check", str(empty))
+    assert result.exit_code == 2 and "empty template" in result.stderr  # an emptied template does not pass
 
 
 def test_default_path_is_the_current_folder(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -388,7 +419,7 @@ def test_stdin(cli) -> None:
 
 
 def test_progress_bar_only_on_a_terminal(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import cfnfix.cli.running as cli_module  # the run of many files, shared by the commands
+    import cfnfix.cli.app as cli_module
 
     for i in range(cli_module.PROGRESS_THRESHOLD):
         (tmp_path / f"t{i}.yaml").write_text(CLEAN, encoding="utf-8")

@@ -110,7 +110,7 @@ def test_flags_never_show_a_value_and_value_options_always_do(cli) -> None:
             if param.param_type_name != "option":
                 continue
             long = next(o for o in param.opts if o.startswith("--"))
-            (line,) = [ln for ln in text.splitlines() if re.match(r"  (-\w, |    )" + re.escape(long) + r"( |$)", ln)]
+            (line,) = [ln for ln in text.splitlines() if re.match(r"  (-\w, |    )" + re.escape(long) + r"( |,|$)", ln)]
             after = line.split(long, 1)[1]
             if param.is_flag:
                 assert not after.lstrip().startswith("<"), line

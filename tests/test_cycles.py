@@ -8,12 +8,14 @@ import json
 from typing import Any
 
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from benchmarks.planted_cycles import permissions
 from cfnfix import check, fix
 from cfnfix.document import load
-from cfnfix.rules.cycles._graph import build_graph, chain, components, shortest_cycle
 from cfnfix.rules.cycles._tables import tables
+from cfnfix.template.graph import build_graph, chain, components, shortest_cycle
 from devtools.lint_oracle import lint_errors
 
 SELECT = {"select": ["CFX740"], "unsafe_fixes": True}
@@ -295,3 +297,57 @@ def test_a_named_topic_is_written_as_the_arn_its_ref_returns_and_a_queue_url_is_
     }
     (finding,) = check(_text({"Queue": queue, "Policy": policy}), select=["CFX740"])
     assert finding.fix is None
+
+
+def _searched_from_every_start(graph: Any, members: list[str], removed: set[tuple[str, str]]) -> list[str] | None:
+    """The search shortest_cycle made before it followed rings and bounded its work (the oracle)."""
+    from collections import deque
+
+    inside, best = set(members), None
+    for start in members:
+        if (start, start) in graph.edges and (start, start) not in removed:
+            return [start]
+        parent: dict[str, str] = {}
+        queue, seen, path = deque([start]), {start}, None
+        while queue and path is None:
+            node = queue.popleft()
+            for nxt in graph.successors(node, removed):
+                if nxt not in inside or graph.order[nxt] < graph.order[start]:
+                    continue
+                if nxt == start:
+                    path = [node]
+                    while path[-1] != start:
+                        path.append(parent[path[-1]])
+                    path.reverse()
+                    break
+                if nxt not in seen:
+                    seen.add(nxt)
+                    parent[nxt] = node
+                    queue.append(nxt)
+        if path is not None and (best is None or len(path) < len(best)):
+            best = path
+    return best
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6)), min_size=1, max_size=14),
+    st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6)), max_size=3),
+)
+def test_shortest_cycle_equals_a_search_from_every_start(
+    edges: list[tuple[int, int]], cut: list[tuple[int, int]]
+) -> None:
+    """Rings followed in one pass, searches no deeper than the best so far: the same cycle as before."""
+    resources = {f"Q{i}": _queue(*sorted({f"Q{b}" for a, b in edges if a == i})) for i in range(7)}
+    graph = build_graph(load(_text(resources)).data)
+    removed = {(f"Q{a}", f"Q{b}") for a, b in cut}
+    for knot in components(graph):
+        assert shortest_cycle(graph, knot, removed) == _searched_from_every_start(graph, knot, removed)
+
+
+def test_a_ring_of_thousands_is_found_at_once_and_named_shortly() -> None:
+    n = 3000
+    resources = {f"Q{i}": _queue(f"Q{(i + 1) % n}") for i in range(n)}
+    (finding,) = check(_text(resources), select=["CFX740"])
+    assert finding.message.startswith("Circular dependency: Q0 → Q1 → ")
+    assert f"({n - 11} more)" in finding.message and len(finding.message) < 2000

@@ -8,6 +8,7 @@ from typing import ClassVar
 import pytest
 
 from cfnfix import Applicability, Fix, Settings, Severity, checking, fix
+from cfnfix.findings import Op
 from cfnfix.rules import Rule, RuleContext, all_rules
 
 TEMPLATE = """Resources:
@@ -86,7 +87,7 @@ class Broken(_TestRule):
 
 
 class Flip(_TestRule):
-    """Toggles a value forever: the loop must stop at the cycle."""
+    """Toggles a value forever: the value it wrote is not rewritten by a later pass."""
 
     id = "ZZX904"
     name = "test-flip"
@@ -94,16 +95,51 @@ class Flip(_TestRule):
     def check(self, ctx: RuleContext) -> Iterator:  # type: ignore[type-arg]
         value = ctx.data.get("Description", "a")
         new = "b" if value == "a" else "a"
-        yield self.finding(
-            ctx,
-            "",
-            "flip",
-            fix=Fix(
-                applicability=Applicability.SAFE,
-                message="flip",
-                patch=[{"op": "add", "path": "/Description", "value": new}],
-            ),
-        )
+        yield self.finding(ctx, "", "flip", fix=Fix.safe("flip", [Op.add("/Description", new)]))
+
+
+class Toggle(_TestRule):
+    """Removes Description when there is one, adds it when there is none: a cycle through the user's text."""
+
+    id = "ZZX908"
+    name = "test-toggle"
+
+    def check(self, ctx: RuleContext) -> Iterator:  # type: ignore[type-arg]
+        op = Op.remove("/Description") if "Description" in ctx.data else Op.add("/Description", "a")
+        yield self.finding(ctx, "", "toggle", fix=Fix.safe("toggle", [op]))
+
+
+class Unwrap(_TestRule):
+    """CFX807 as it was: a variable-free Sub becomes its text, ``${!X}`` written ``${X}``."""
+
+    id = "ZZX906"
+    name = "test-unwrap"
+
+    def check(self, ctx: RuleContext) -> Iterator:  # type: ignore[type-arg]
+        for name, res in ctx.data.get("Resources", {}).items():
+            for key, value in res.get("Properties", {}).items():
+                if isinstance(value, dict) and isinstance(value.get("Fn::Sub"), str):
+                    text = value["Fn::Sub"]
+                    if "${" not in text.replace("${!", ""):
+                        path = f"/Resources/{name}/Properties/{key}"
+                        fix = Fix.safe("unwrap", [Op.replace(path, text.replace("${!", "${"))])
+                        yield self.finding(ctx, path, "no variables", fix=fix)
+
+
+class Wrap(_TestRule):
+    """CFX705 as it was (safe): a string with ``${X}`` is wrapped in Fn::Sub."""
+
+    id = "ZZX907"
+    name = "test-wrap"
+
+    def check(self, ctx: RuleContext) -> Iterator:  # type: ignore[type-arg]
+        for name, res in ctx.data.get("Resources", {}).items():
+            for key, value in res.get("Properties", {}).items():
+                if isinstance(value, str) and "${" in value:
+                    path = f"/Resources/{name}/Properties/{key}"
+                    yield self.finding(
+                        ctx, path, "lost Sub", fix=Fix.safe("wrap", [Op.replace(path, {"Fn::Sub": value})])
+                    )
 
 
 class Risky(_TestRule):
@@ -129,9 +165,13 @@ class Risky(_TestRule):
 
 @pytest.fixture(autouse=True)
 def _registry(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Only this module's rules run (test rules are not in the package, so not registered)."""
-    rules = (AddRetain(), TagEverything(), Broken(), Flip(), Risky())
+    """Only this module's rules run (test rules are not in the package, so not registered); the
+    registry's own view (what ``select`` is checked against) is this module's rules too."""
+    import cfnfix.rules
+
+    rules = (AddRetain(), TagEverything(), Broken(), Flip(), Risky(), Unwrap(), Wrap(), Toggle())
     monkeypatch.setattr(checking, "all_rules", lambda: rules)
+    monkeypatch.setattr(cfnfix.rules, "all_rules", lambda: rules)
 
 
 def test_test_rules_are_not_registered() -> None:
@@ -169,14 +209,67 @@ def test_a_fix_that_cannot_apply_is_dropped_and_reported() -> None:
 
 
 def test_a_cycle_stops_the_loop() -> None:
-    result = fix(TEMPLATE, select=["ZZX904"])
-    assert result.passes == 3  # the third pass would bring back pass 1's text
+    result = fix("Description: a\n" + TEMPLATE, select=["ZZX908"])
+    assert result.passes == 2  # the second pass would bring back the input
     assert result.converged is False
-    assert "Description: a" in result.text
+    assert "Description" not in result.text
     assert fix(TEMPLATE, select=["ZZX901"]).converged is True
+
+
+def test_a_later_pass_does_not_rewrite_what_an_earlier_pass_wrote() -> None:
+    result = fix(TEMPLATE, select=["ZZX904"])
+    assert result.passes == 1
+    assert "Description: b" in result.text
+    assert [f.rule_id for f in result.remaining] == ["ZZX904"]  # reported, not applied
+
+
+SUB = """Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+  Topic:
+    Type: AWS::SNS::Topic
+    Properties:
+      DisplayName: !Sub "Hello ${!Queue}"
+      TopicName: plain ${Queue}
+"""
+
+
+def test_a_later_pass_does_not_reinterpret_text_an_earlier_pass_produced() -> None:
+    """Issue 22: the text `Hello ${Queue}` that unwrapping wrote is not wrapped again (the queue's
+    URL); the user's own `plain ${Queue}` still is."""
+    result = fix(SUB, select=["ZZX906", "ZZX907"])
+    assert 'DisplayName: "Hello ${Queue}"\n' in result.text
+    assert "TopicName: !Sub plain ${Queue}" in result.text
+    assert [(f.rule_id, f.path) for f in result.remaining] == [("ZZX907", "/Resources/Topic/Properties/DisplayName")]
+
+
+def test_a_later_pass_may_edit_the_users_part_of_a_string_an_earlier_pass_edited() -> None:
+    from cfnfix.patch.produced import Produced
+
+    produced = Produced()
+    data = {"A": "${AWS::Regoin} ${Queu.Arn}"}
+    produced.record([Op.replace("/A", "${AWS::Region} ${Queu.Arn}")], data)
+    assert produced.conflict([Op.replace("/A", "${AWS::Region} ${Queue.Arn}")]) is None
+    assert produced.conflict([Op.replace("/A", "${AWS::Regzon} ${Queu.Arn}")]) == "/A"
+    assert produced.conflict([Op.replace("/A", {"Fn::Sub": "${AWS::Region} ${Queu.Arn}"})]) == "/A"
 
 
 def test_unsafe_fixes_need_opting_in() -> None:
     assert fix(TEMPLATE, select=["ZZX905"]).changed is False
     assert "Outputs: {}" in fix(TEMPLATE, select=["ZZX905"], unsafe=True).text
     assert "Outputs: {}" in fix(TEMPLATE, config=Settings(select=["ZZX905"], unsafe_fixes=True), unsafe=True).text
+
+
+def test_a_later_pass_may_edit_the_users_part_of_a_string_an_earlier_pass_wrapped() -> None:
+    """`arn:…:us-east-2:123456789012:x` → `!Sub arn:…:${AWS::Region}:123456789012:x` (one rule), then
+    the account part by another rule in the next pass: the account is still the user's text."""
+    from cfnfix.patch.produced import Produced
+
+    produced = Produced()
+    old = "arn:aws:sns:us-east-2:123456789012:upstream"
+    produced.record([Op.replace("/A", {"Fn::Sub": "arn:aws:sns:${AWS::Region}:123456789012:upstream"})], {"A": old})
+    account = Op.replace("/A/Fn::Sub", "arn:aws:sns:${AWS::Region}:${AWS::AccountId}:upstream")
+    assert produced.conflict([account]) is None
+    assert (
+        produced.conflict([Op.replace("/A/Fn::Sub", "arn:aws:sns:${AWS::Regio}:123456789012:upstream")]) == "/A/Fn::Sub"
+    )

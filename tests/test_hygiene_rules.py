@@ -161,3 +161,12 @@ def test_sections_table_is_what_its_script_writes(capsys: pytest.CaptureFixture[
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.main(["--check"]) == 0, capsys.readouterr().err
+
+
+def test_snapshot_types_are_cfn_lints() -> None:
+    """The hand-written table of types that take a Snapshot policy (CFX808) is cfn-lint's list."""
+    from cfnlint.helpers import valid_snapshot_types
+
+    from cfnfix.rules.hygiene.update_replace_policy_missing import snapshot_types
+
+    assert snapshot_types() == frozenset(valid_snapshot_types)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from cfnfix.rules.lambdas._python_code import analyse, read_source
+from cfnfix.rules.lambdas._python_unused import remove_unused
 
 
 def modules(code: str, version: tuple[int, int] = (3, 12)) -> list[str]:
@@ -169,3 +170,33 @@ def test_the_code_is_never_executed(tmp_path: Path) -> None:
     analyse(code, (3, 12))
     read_source({"Fn::Sub": code})
     assert not marker.exists()
+
+
+# -- unused imports of missing packages (issue 22) ---------------------------------------------
+
+
+def test_an_unused_import_of_a_missing_package_is_removed_alone_on_its_line() -> None:
+    code = (
+        "import json\nimport pymysql  # old\nimport os, yaml\n\ndef handler(e, c):\n    return json.dumps(os.environ)\n"
+    )
+    removal = remove_unused(code, {"pymysql", "yaml"})
+    assert removal is not None
+    assert removal.code == "import json\nimport os\n\ndef handler(e, c):\n    return json.dumps(os.environ)\n"
+    assert removal.modules == ("pymysql", "yaml") and removal.lines == (2, 3)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import pymysql\n\ndef handler(e, c):\n    return pymysql.connect()\n",  # used
+        "import pymysql as db\n\ndef handler(e, c):\n    return db\n",  # used under its alias
+        "from pymysql import connect\nX = connect\n",
+        "import sys\nimport pymysql\nX = sys.modules['pymysql']\n",  # named in a string
+        "import pymysql\nX = globals()\n",  # names reached dynamically
+        "def handler(e, c):\n    import pymysql\n",  # the only statement of its block
+        "import json; import pymysql\n",  # shares its line
+        "from pymysql import *\n",
+    ],
+)
+def test_an_import_that_may_be_used_stays(code: str) -> None:
+    assert remove_unused(code, {"pymysql"}) is None

@@ -47,7 +47,9 @@ def test_rule_metadata(rule_id: str) -> None:
 
 
 def test_two_functions_share_one_parameter() -> None:
-    text = template(function("A", "import pymysql\n"), function("B", "import pymysql\nimport yaml\n"))
+    text = template(
+        function("A", "import pymysql\n"), function("B", "import pymysql\nimport yaml\nUSE = (pymysql, yaml)\n")
+    )
     result = fix(text, config=settings("CFX401"))
     assert result.converged and not result.remaining and not result.failed
     assert result.text.count("PyMySQLLayerArn:\n") == 1
@@ -231,7 +233,8 @@ def test_options_are_validated_in_configuration_files() -> None:
 def test_fix_goes_to_the_successor_and_a_second_run_is_clean() -> None:
     cfg = settings("CFX601", rules={"CFX601": {"today": "2026-11-28"}})
     result = fix(runtime_template("nodejs16.x"), config=cfg)
-    assert "Runtime: nodejs24.x\n" in result.text and not result.remaining
+    # the code is a package on S3, which may be callback-style: not past nodejs22.x (issue 22)
+    assert "Runtime: nodejs22.x\n" in result.text and not result.remaining
     assert lint_errors(result.text) == set()
 
 

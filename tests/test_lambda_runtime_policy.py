@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from pydantic import ValidationError
 
+from cfnfix.rules.lambdas._nodejs_code import handler_style
 from cfnfix.rules.lambdas._runtime_tables import lifecycle
 from cfnfix.rules.lambdas.lambda_runtime_deprecated import Options, candidates
 
@@ -42,3 +43,28 @@ def test_unknown_policy_is_refused() -> None:
 def test_go_has_no_supported_runtime_of_its_own() -> None:
     lc = lifecycle("go1.x")
     assert lc is not None and candidates(lc, Options(), DAY) == []
+
+
+# -- Node.js handler styles (issue 22) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "handler", "style"),
+    [
+        ("exports.handler = function (event, context, callback) { callback(null, 1); };", "index.handler", "callback"),
+        ("exports.handler = (e, c, cb) => cb(null, 1);", "index.handler", "callback"),
+        ("module.exports.run = function run(a, b, done) {};", "app.run", "callback"),
+        ("exports.handler = async (event) => 1;", "index.handler", "async"),
+        ("exports.handler = async function (event, context) { return 1; };", "index.handler", "async"),
+        ("export const handler = async (event) => 1;", "index.handler", "async"),
+        ("export async function handler(event) { return 1; }", "index.handler", "async"),
+        ("async function main(e) { return 1; }\nexports.handler = main;\n", "index.handler", "async"),
+        ("function main(e, c, cb) { cb(); }\nmodule.exports = { handler: main };", "index.handler", "callback"),
+        ("exports.handler = async (e, context) => { context.succeed(1); };", "index.handler", "callback"),
+        ("exports.handler = function (event) { return Promise.resolve(1); };", "index.handler", "unknown"),
+        ("exports.other = async () => 1;", "index.handler", "unknown"),
+        ("exports.handler = async () => 1;", None, "unknown"),
+    ],
+)
+def test_node_handler_styles(code: str, handler: str | None, style: str) -> None:
+    assert handler_style(code, handler) == style

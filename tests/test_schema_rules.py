@@ -48,16 +48,36 @@ def test_schemas_are_found_and_read_without_importing_cfn_lint() -> None:
     assert out.stdout.strip() == "[]"
 
 
-def test_without_cfn_lint_the_rules_find_nothing_and_explain_says_why(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_cfn_lint_the_rules_stop_the_run_and_explain_says_why(
+    monkeypatch: pytest.MonkeyPatch, cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    """cfn-lint is a dependency: an installation without it (--no-deps) must not find nothing silently."""
     from cfnfix.api import check
+    from cfnfix.errors import ConfigError
 
     monkeypatch.setattr(_schemas, "schema_root", lambda: None)
     text = "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      queuename: x\n"
-    assert [f.rule_id for f in check(text, select=["CFX7"])] == []
+    with pytest.raises(ConfigError, match=r"CFX701, CFX702, .* cannot run: .*reinstall cfnfix"):
+        check(text, select=["CFX7"])
+    path = tmp_path / "t.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = cli("check", str(path))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("error: CFX701, CFX702, CFX703, CFX704, CFX705, CFX706, CFX707 cannot run: ")
+    assert result.stderr.rstrip().endswith("or leave them out with --ignore CFX7")
+    assert cli("check", "--ignore", "CFX7", str(path)).exit_code == 0
+    assert [f.rule_id for f in check(text, select=["CFX101"])] == []
     rule = UnknownProperty()
-    assert "## Not active here" in rule.explanation and "pip install 'cfnfix[lint]'" in rule.explanation
+    assert "## Not active here" in rule.explanation and "reinstall cfnfix" in rule.explanation
     monkeypatch.undo()
     assert [f.rule_id for f in check(text, select=["CFX7"])] == ["CFX701"]
+
+
+def test_cfn_lint_is_a_dependency_and_the_lint_extra_still_works() -> None:
+    tomllib = pytest.importorskip("tomllib" if sys.version_info >= (3, 11) else "tomli")
+    project = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    pins = [d for d in project["project"]["dependencies"] if d.startswith("cfn-lint")]
+    assert pins and project["project"]["optional-dependencies"]["lint"] == pins  # the old extra: an alias
     assert "Not active here" not in UnknownProperty().explanation
 
 

@@ -143,8 +143,8 @@ def test_settings_store_discovers_rereads_and_survives_a_bad_file(tmp_path: Path
     config = tmp_path / ".cfnfix.toml"
     config.write_text('ignore = ["CFX1"]\n', encoding="utf-8")
     assert store.for_document(doc)[0].ignore == ["CFX1"]
-    config.write_text('ignore = ["CFX1", "CFX22"]\n', encoding="utf-8")  # another size: read again
-    assert store.for_document(doc)[0].ignore == ["CFX1", "CFX22"]
+    config.write_text('ignore = ["CFX1", "CFX25"]\n', encoding="utf-8")  # another size: read again
+    assert store.for_document(doc)[0].ignore == ["CFX1", "CFX25"]
     config.write_text("ignore = [\n", encoding="utf-8")
     settings, error = store.for_document(doc)
     assert settings == Settings() and error is not None and "invalid TOML" in str(error)

@@ -150,13 +150,22 @@ def test_impact_of_reached_resources_equals_comparing_them_all(patch: list[dict[
         jsonpatch.apply_patch(BASE, patch)
     except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException, TypeError, KeyError, IndexError):
         return
+    from cfnfix.impact.reach import Reach
+
     fast = impact_of(BASE, patch)
-    original = compute._Comparison._naming_old
-    compute._Comparison._naming_old = lambda self: set(self.after)  # type: ignore[method-assign]
+    original = compute._Comparison.__init__
+
+    def every_resource(self: Any, *args: Any) -> None:  # compare every resource, every key, none skipped
+        original(self, *args)
+        self.touched = None
+        self.naming_old = set(self.after.block)
+        self.reach = Reach(full={()})  # every value compared, not only those the patch reaches
+
+    compute._Comparison.__init__ = every_resource  # type: ignore[method-assign]
     try:
         every = impact_of(BASE, patch)
     finally:
-        compute._Comparison._naming_old = original  # type: ignore[method-assign]
+        compute._Comparison.__init__ = original  # type: ignore[method-assign]
     assert fast == every
 
 
@@ -175,3 +184,132 @@ def test_kept_by_identity_needs_the_same_object_and_keeps_one_entry_per_key() ->
     kept.get("A", newer)  # A is now the most recently used
     kept.put("C", body, "c")
     assert kept.get("B", body) is None and kept.get("A", newer) == "walk of the new A" and len(kept) == 2
+
+
+# Deeper operations: items of long lists (shifted or not), nested mappings, create-only
+# patterns with `*`, renames, copies and tests. The comparison looks only where the patch
+# reaches (cfnfix/impact/reach.py); comparing everything must give the same impact, and the
+# copy-on-write application the same data as jsonpatch, the data before untouched.
+DEEP: dict[str, Any] = {
+    "Resources": {
+        "Topic": {
+            "Type": "AWS::SNS::Topic",
+            "Properties": {"TopicName": "t", "Tags": [{"Key": f"k{i}", "Value": f"v{i}"} for i in range(4)]},
+        },
+        "Snap": {
+            "Type": "AWS::RedshiftServerless::Snapshot",
+            "Properties": {
+                "SnapshotName": "s",
+                "Tags": [{"Key": "k0", "Value": "v0"}, {"Key": "k1", "Value": {"Fn::Sub": "${AWS::Region}"}}],
+            },
+        },
+        "Fn": {
+            "Type": "AWS::Lambda::Function",
+            "Properties": {"Environment": {"Variables": {"A": "1", "B": {"Ref": "Topic"}}}, "Runtime": "python3.12"},
+        },
+        "Queue": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": {"Fn::GetAtt": ["Snap", "SnapshotName"]}}},
+    }
+}
+_tagged = st.sampled_from(["Topic", "Snap"])
+_index = st.sampled_from(["0", "1", "3", "-", "9"])
+_values = st.sampled_from(["x", "v0", {"Fn::Sub": "v0"}, {"Fn::Sub": "${AWS::Region}"}, {"Ref": "Topic"}, {}])
+_deep_ops = st.one_of(
+    st.builds(
+        lambda r, i, k, v: {"op": "replace", "path": f"/Resources/{r}/Properties/Tags/{i}/{k}", "value": v},
+        _tagged,
+        _index,
+        st.sampled_from(["Key", "Value"]),
+        _values,
+    ),
+    st.builds(
+        lambda r, i: {"op": "add", "path": f"/Resources/{r}/Properties/Tags/{i}", "value": {"Key": "n", "Value": "m"}},
+        _tagged,
+        _index,
+    ),
+    st.builds(lambda r, i: {"op": "remove", "path": f"/Resources/{r}/Properties/Tags/{i}"}, _tagged, _index),
+    st.builds(
+        lambda r, i, v: {"op": "replace", "path": f"/Resources/{r}/Properties/Tags/{i}", "value": v},
+        _tagged,
+        _index,
+        st.sampled_from([{"Key": "k0", "Value": "v9"}, "not a tag"]),
+    ),
+    st.builds(
+        lambda r, i, j, kind: {
+            "op": kind,
+            "from": f"/Resources/{r}/Properties/Tags/{i}",
+            "path": f"/Resources/{r}/Properties/Tags/{j}",
+        },
+        _tagged,
+        _index,
+        _index,
+        st.sampled_from(["move", "copy"]),
+    ),
+    st.builds(
+        lambda kind, k, v: {"op": kind, "path": f"/Resources/Fn/Properties/Environment/Variables/{k}", "value": v},
+        st.sampled_from(["add", "replace"]),
+        st.sampled_from(["A", "B", "C"]),
+        _values,
+    ),
+    st.builds(
+        lambda k: {"op": "remove", "path": f"/Resources/Fn/Properties/Environment/Variables/{k}"},
+        st.sampled_from(["A", "B"]),
+    ),
+    st.builds(
+        lambda r, new: {"op": "move", "from": f"/Resources/{r}", "path": f"/Resources/{new}"},
+        st.sampled_from(["Topic", "Snap", "Queue"]),
+        st.sampled_from(["Renamed", "Fn"]),
+    ),
+    st.builds(
+        lambda r, v: {"op": "replace", "path": f"/Resources/{r}/Properties/Tags", "value": v},
+        _tagged,
+        st.sampled_from([[], [{"Key": "k0", "Value": "v0"}]]),
+    ),
+    st.just({"op": "test", "path": "/Resources/Topic/Properties/TopicName", "value": "t"}),
+    st.just({"op": "replace", "path": "/Resources/Queue/Properties/QueueName/Fn::GetAtt/0", "value": "Topic"}),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_deep_ops, min_size=1, max_size=4))
+def test_impact_compared_where_the_patch_reaches_equals_comparing_everything(patch: list[dict[str, Any]]) -> None:
+    import copy
+
+    import jsonpatch
+    import jsonpointer
+
+    from cfnfix.document import datapatch as reach
+    from cfnfix.document.datapatch import apply_shared, parse_ops
+    from cfnfix.impact.reach import Reach
+
+    snapshot = copy.deepcopy(DEEP)
+    try:
+        expected = jsonpatch.apply_patch(DEEP, patch)
+    except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException):
+        with pytest.raises(jsonpatch.JsonPatchException):
+            apply_shared(DEEP, parse_ops(patch))
+        return
+    assert apply_shared(DEEP, parse_ops(patch)) == expected
+    assert DEEP == snapshot  # the data before is never changed
+    fast = impact_of(DEEP, patch)
+    original = compute._Comparison.__init__
+
+    def everything(self: Any, *args: Any) -> None:
+        original(self, *args)
+        self.touched = None
+        self.naming_old = set(self.after.block)
+        self.reach = Reach(full={()})
+
+    compute._Comparison.__init__ = everything  # type: ignore[method-assign]
+    try:
+        every = impact_of(DEEP, patch)
+    finally:
+        compute._Comparison.__init__ = original  # type: ignore[method-assign]
+    assert fast == every
+    # copies kept across patches (every container here, not only large ones), each patch undone:
+    # the examples run one after the other on the same DEEP, so this is a long sequence of them
+    small, reach._REUSE_MIN = reach._REUSE_MIN, 0
+    try:
+        assert impact_of(DEEP, patch, reuse=True) == every
+    finally:
+        reach._REUSE_MIN = small
+    assert DEEP == snapshot

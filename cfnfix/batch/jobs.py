@@ -14,7 +14,7 @@ from ..errors import CfnfixError, TemplateError
 from ..io.files import STDIN, read_text, stdin_text
 from ..template.model import is_template, looks_like_template
 from .outcome import FileOutcome
-from .targets import IncludeFor, Target, collect
+from .targets import Target, Walk, collect
 
 __all__ = ["Job", "prepare", "run_job"]
 
@@ -27,6 +27,7 @@ class Job:
     settings: Settings
     mode: Literal["check", "fix"]
     templates_only: bool = False
+    """Skip a file named explicitly that is not a template without a note (the pre-commit hooks)."""
     stdin_text: str | None = None
     verify: tuple[str, ...] | None = None
     """``fix`` only: cfn-lint regions to verify the fixed text against (None: no cfn-lint)."""
@@ -43,20 +44,22 @@ def prepare(
     templates_only: bool = False,
     read_stdin: Callable[[], str] = stdin_text,
     verify: tuple[str, ...] | None = None,
-    include_for: IncludeFor | None = None,
+    walk: Walk | None = None,
     full_impact: bool = True,
 ) -> tuple[list[Job], list[FileOutcome]]:
-    """Jobs for ``paths``, and outcomes for paths that cannot even be started (missing, bad stdin).
+    """Jobs for ``paths``, and outcomes for paths that cannot even be started (missing, bad stdin)
+    or that a folder walk left alone with a reason (skipped, with :attr:`FileOutcome.skip_reason`).
 
     ``settings_for(path)`` gives the settings of a template (None: standard input);
     ``verify``: cfn-lint regions to check fixed texts against (see :class:`Job`);
-    ``include_for(folder)``: more file patterns to look at in a folder (``extend-include``);
+    ``walk``: how folders are walked (exclusions, ``.gitignore``, symbolic links);
     ``full_impact``: see :attr:`Job.full_impact`.
     Configuration errors propagate (:class:`~cfnfix.errors.ConfigError`): they concern
     the whole run, not one file.
     """
-    targets, errors = collect(paths, include_for)
+    targets, errors, left = collect(paths, walk)
     failed = [FileOutcome(e.file or "?", error=e) for e in errors]
+    failed += [FileOutcome(s.path, skipped=True, skip_reason=s.reason) for s in left]
     jobs: list[Job] = []
     for target in targets:
         if target.path == STDIN:
@@ -93,25 +96,28 @@ def _run_job(job: Job) -> FileOutcome:
 
     name = job.target.path
     out = FileOutcome(name, unsafe=job.settings.unsafe_fixes)
-    recognise = not job.target.explicit or job.templates_only
     try:
         text = job.stdin_text if job.stdin_text is not None else read_text(name)
         out.text = text
-        if _is_markdown(name, text):
-            _run_markdown(job, text, out, recognise)
+        # Only templates get rules: any other file (a Kubernetes manifest, a workflow) is
+        # skipped, with a note when it was named explicitly (never "fixed" into a template).
+        # A file named explicitly that looks like a template (an AWSTemplateFormatVersion or
+        # Resources key) is judged as one: its errors are errors; so is an empty one (a
+        # template emptied by mistake must not pass).
+        explicit = job.target.explicit and not job.templates_only
+        if _is_markdown(name, text):  # templates in fences: see cfnfix.markdown
+            _run_markdown(job, text, out, recognise=not explicit)
             return out
-        if recognise and not looks_like_template(text):
-            out.skipped = True
-            return out
-        if recognise:
+        if not looks_like_template(text) and not (explicit and _empty(text)):
+            return _skip(out, job)
+        if not explicit:
             try:
                 data = parse_cached(text, name, nodes=False)[2]
             except ParseError:
                 data = None  # broken: the repair may read it (then it is judged below), else the error
             else:
                 if not is_template(data):
-                    out.skipped = True
-                    return out
+                    return _skip(out, job)
         # A YAML file to fix is parsed with positions at once: the engine needs them for any fix,
         # and a data-only parse first would be thrown away (JSON's data-only parse is the C
         # decoder, cheap beside its position scanner, so JSON keeps it).
@@ -121,18 +127,31 @@ def _run_job(job: Job) -> FileOutcome:
         # passes no longer pay for rescanning it (about 0.1 s of `apply` on 1 MB). Refcounting
         # still frees it when the job ends.
         freeze_survivors()
-        if recognise and not is_template(document.data):
-            out.skipped = True
-            return out
-        if job.mode == "check":
-            out.findings = findings_for(document, job.settings, impact=True if job.full_impact else "safe")
-        else:
-            from ..fixing import fix_text
+        if not explicit and not is_template(document.data):
+            return _skip(out, job)
+        # The rules and the fix passes build long-lived, acyclic objects by the hundred
+        # thousand (findings, each pass's parse): the cyclic collector, triggered by their
+        # number, would rescan them again and again (a quarter of `apply` on a 1 MB template
+        # with 7,500 findings). It is off for the job; what cyclic garbage the job leaves is
+        # collected once it is back on (the next allocations after the job).
+        with gc_paused():
+            if job.mode == "check":
+                from ..fixing import as_apply_sees
 
-            out.result = fix_text(text, name, job.settings, document)
-            out.findings = list(out.result.remaining)
-            if job.verify is not None and out.result.changed:
-                _verify(out, job.verify)
+                out.findings, refused = as_apply_sees(
+                    findings_for(document, job.settings, impact=True if job.full_impact else "safe"),
+                    document,
+                    job.settings.unsafe_fixes,
+                )
+                if refused is not None:
+                    out.notes.append(refused)
+            else:
+                from ..fixing import fix_text
+
+                out.result = fix_text(text, name, job.settings, document)
+                out.findings = list(out.result.remaining)
+                if job.verify is not None and out.result.changed:
+                    _verify(out, job.verify)
     except CfnfixError as exc:
         out.error = exc.with_file(name)
     except RecursionError:
@@ -143,6 +162,23 @@ def _run_job(job: Job) -> FileOutcome:
     if out.error is not None:  # a file with an error is reported as such, never written
         out.findings = []
         out.result = None
+    return out
+
+
+#: Why a file named explicitly is skipped.
+NOT_A_TEMPLATE = "not a CloudFormation template (no AWSTemplateFormatVersion, no Resources mapping): no rule applies"
+
+
+def _empty(text: str) -> bool:
+    """True when ``text`` holds nothing but blanks and comments (a BOM aside)."""
+    return not any(line.strip() and not line.lstrip().startswith("#") for line in text.lstrip("\ufeff").splitlines())
+
+
+def _skip(out: FileOutcome, job: Job) -> FileOutcome:
+    """``out`` as a skipped file (a note for a file named explicitly, unless ``--templates-only``)."""
+    out.skipped = True
+    if job.target.explicit and not job.templates_only:
+        out.skip_reason = NOT_A_TEMPLATE
     return out
 
 

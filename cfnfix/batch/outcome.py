@@ -28,7 +28,10 @@ class FileOutcome:
     """``fix`` only: the fix result."""
     error: CfnfixError | None = None
     skipped: bool = False
-    """True when the file is not a CloudFormation template and was left out."""
+    """True when the file was left out: not a CloudFormation template, or a walk does not follow the link to it."""
+    skip_reason: str | None = None
+    """Why a file is skipped, when the user should be told (a file named explicitly that is not a
+    template, a link out of a walked folder): a ``note:`` line. None for the quiet skips of a walk."""
     unsafe: bool = False
     """True when unsafe fixes were on for this file (flag or configuration)."""
     notes: list[str] = field(default_factory=list)

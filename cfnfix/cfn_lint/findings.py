@@ -33,6 +33,7 @@ __all__ = [
     "cfn_lint_rule",
     "cfn_lint_rules",
     "is_cfn_lint_id",
+    "is_cfn_lint_rule_name",
     "lint_findings",
     "without_duplicates",
 ]
@@ -62,19 +63,19 @@ class CfnLintRule(Rule):
     fix_applicability: ClassVar[Applicability] = Applicability.NONE
 
     def __init__(self, source: Any) -> None:
-        self.id = source.id  # type: ignore[misc]
-        self.name = _kebab(source.shortdesc) or source.id.lower()  # type: ignore[misc]
-        self.severity = SEVERITY.get(str(source.severity).lower(), Severity.MEDIUM)  # type: ignore[misc]
-        self.summary = f"cfn-lint: {source.shortdesc}"  # type: ignore[misc]
-        self.doc_url = source.source_url or _DOCS  # type: ignore[misc]
-        self.cfn_lint_ids = (source.id,)  # type: ignore[misc]
+        self.id = source.id
+        self.name = _kebab(source.shortdesc) or source.id.lower()
+        self.severity = SEVERITY.get(str(source.severity).lower(), Severity.MEDIUM)
+        self.summary = f"cfn-lint: {source.shortdesc}"
+        self.doc_url = source.source_url or _DOCS
+        self.cfn_lint_ids = (source.id,)
         covered = [r for r in _covering_rules() if source.id in _ids_of(r)]
         fixes = (
             "\n".join(f"- {r.id} `{r.name}` ({r.fix_applicability.value} fix): {r.summary}" for r in covered)
             if covered
             else "None of cfnfix's rules fixes it: the finding is reported as cfn-lint reports it."
         )
-        self.explanation = (  # type: ignore[misc]
+        self.explanation = (
             f"## What is wrong\n{source.description}\n\n"
             f"This is cfn-lint's rule {source.id} (level: {source.severity}; tags: {', '.join(source.tags) or 'none'}), "
             "reported by `cfnfix check --cfn-lint` with cfn-lint's own message and position.\n\n"
@@ -102,6 +103,11 @@ def cfn_lint_rule(rule_id: str) -> CfnLintRule | None:
     """cfn-lint's rule ``rule_id`` (case-insensitive), or None (imports cfn-lint)."""
     source = _sources().get(rule_id.upper())
     return CfnLintRule(source) if source is not None else None
+
+
+def is_cfn_lint_rule_name(name: str) -> bool:
+    """True when ``name`` is the name of a rule of the installed cfn-lint (imports cfn-lint)."""
+    return any(r.name == name for r in cfn_lint_rules())
 
 
 def cfn_lint_rules() -> list[CfnLintRule]:

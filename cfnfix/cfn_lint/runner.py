@@ -5,6 +5,15 @@ it is asked for (``apply --verify``, ``--cfn-lint``): it takes over a second to 
 load its rules, which ``cfnfix check`` must not pay. Its rules are loaded once per process
 and region set, then reused for every template (about 30 ms a template instead of about
 1 s through ``cfnlint.api.lint``, which reloads them on each call).
+
+**Nothing of the checked repository runs.** cfn-lint's own configuration would read
+``.cfnlintrc`` files from the working folder and the home folder, and those may load rule code
+(``append_rules``: Python modules; ``custom_rules``), patch its schemas (``override_spec``,
+``registry_schemas``) or change what it reports (``ignore_checks``, ``configure_rules``). cfnfix
+builds cfn-lint's configuration itself, from its own settings only (the regions; cfn-lint's
+default checks), and reads no cfn-lint configuration file (:func:`isolated_config`). What a
+template says about cfn-lint in its own ``Metadata`` (``ignore_checks`` and the like) is data
+cfn-lint reads as it always does; it cannot name rule code or spec files there.
 """
 
 from __future__ import annotations
@@ -15,7 +24,16 @@ from typing import Any
 
 from ..errors import ConfigError, LintRefusalError
 
-__all__ = ["DEFAULT_REGIONS", "LintMatch", "lint_matches", "loaded_rules", "preload", "require", "validate_regions"]
+__all__ = [
+    "DEFAULT_REGIONS",
+    "LintMatch",
+    "isolated_config",
+    "lint_matches",
+    "loaded_rules",
+    "preload",
+    "require",
+    "validate_regions",
+]
 
 #: Regions cfn-lint checks against unless ``--regions`` says otherwise.
 DEFAULT_REGIONS: tuple[str, ...] = ("us-east-1",)
@@ -64,13 +82,56 @@ def validate_regions(regions: tuple[str, ...], what: str = "--verify", *, option
     return regions
 
 
+def isolated_config(regions: tuple[str, ...]) -> Any:
+    """cfn-lint's configuration for ``regions`` and nothing else: no ``.cfnlintrc`` (of the working
+    folder or the home folder) is looked for or read, no command-line argument of this process
+    is parsed, and the settings that load code or data from files (``append_rules``,
+    ``custom_rules``, ``override_spec``, ``registry_schemas``) are fixed to cfn-lint's defaults
+    whatever else asks (see the module's docstring)."""
+    from cfnlint.config import _DEFAULT_RULESDIR, ConfigMixIn
+
+    class IsolatedConfig(ConfigMixIn):
+        """cfn-lint's configuration built by cfnfix: cfn-lint's own rules, the regions given."""
+
+        def _find_config(self) -> tuple[str, str]:
+            return "", ""  # no user or project configuration file
+
+        def load(self) -> None:
+            self.file_args: dict[str, Any] = {}  # nothing read from any file
+
+        @property
+        def append_rules(self) -> list[str]:
+            return [_DEFAULT_RULESDIR]  # cfn-lint's own rules only
+
+        @property
+        def custom_rules(self) -> None:
+            return None
+
+        @property
+        def override_spec(self) -> None:
+            return None
+
+        @property
+        def registry_schemas(self) -> list[str]:
+            return []
+
+        @property
+        def config_file(self) -> None:
+            return None
+
+    config = IsolatedConfig([], regions=list(regions))
+    if config.file_args:  # pragma: no cover - a cfn-lint that reads files some other way
+        raise LintRefusalError("cfn-lint read a configuration file although cfnfix asked it not to")
+    return config
+
+
 @lru_cache(maxsize=4)
 def loaded_rules(regions: tuple[str, ...]) -> tuple[Any, Any]:
-    """cfn-lint's configuration and rules for ``regions``, loaded once per process (the last four region sets kept)."""
-    from cfnlint.config import ConfigMixIn
+    """cfn-lint's configuration (:func:`isolated_config`) and rules for ``regions``, loaded once per
+    process (the last four region sets kept)."""
     from cfnlint.runner import Runner
 
-    config = ConfigMixIn(regions=list(regions))
+    config = isolated_config(regions)
     return config, Runner(config).rules
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -13,7 +14,7 @@ from .intrinsics import intrinsic_name
 from .json_loader import load_json
 from .nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .pointer import parse_pointer
-from .resolve import View, walk
+from .resolve import View, entry_index, walk
 from .text import LineIndex
 from .yaml_loader import load_yaml
 
@@ -41,7 +42,7 @@ def detect_format(text: str) -> Format:
     return "json" if stripped[:1] in ("{", "[") else "yaml"
 
 
-class Parsed(tuple):  # type: ignore[type-arg]
+class Parsed(tuple):
     """(format, root node or None, plain data) of one parse; ``expansions`` lists the YAML
     anchors, aliases and merge keys the data expands (empty for JSON and most YAML)."""
 
@@ -84,6 +85,8 @@ def _parse(text: str, file: str | None, fmt: Format | None, nodes: bool) -> Pars
 
 _CACHE: OrderedDict[tuple[str, str | None], Parsed] = OrderedDict()
 _CACHE_SIZE = 4
+#: The cache is shared by every thread of a process (API callers may check from many).
+_CACHE_LOCK = threading.Lock()
 
 
 def parse_cached(text: str, file: str | None = None, fmt: Format | None = None, *, nodes: bool = True) -> Parsed:
@@ -95,10 +98,11 @@ def parse_cached(text: str, file: str | None = None, fmt: Format | None = None, 
     verified output. A data-only entry is upgraded when nodes are asked for.
     """
     key = (text, fmt)
-    hit = _CACHE.get(key)
-    if hit is not None and (hit[1] is not None or not nodes):
-        _CACHE.move_to_end(key)
-        return hit
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None and (hit[1] is not None or not nodes):
+            _CACHE.move_to_end(key)
+            return hit
     result = parse_text(text, file, fmt, nodes=nodes)
     if hit is not None:
         result = Parsed(result[0], result[1], hit[2], result.expansions)  # keep the data object readers already hold
@@ -108,10 +112,11 @@ def parse_cached(text: str, file: str | None = None, fmt: Format | None = None, 
 
 def remember(text: str, result: Parsed, fmt: Format | None = None) -> None:
     """Put a fresh parse of ``text`` into the cache (it must not be mutated afterwards)."""
-    _CACHE[(text, fmt)] = result
-    _CACHE.move_to_end((text, fmt))
-    while len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
+    with _CACHE_LOCK:
+        _CACHE[(text, fmt)] = result
+        _CACHE.move_to_end((text, fmt))
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
 
 
 @dataclass
@@ -137,7 +142,7 @@ class Document:
         """The source node tree (built on first use: checking a clean template needs none)."""
         if self._root is None:
             self._root = parse_cached(self.text, self.file)[1]
-        return self._root  # type: ignore[return-value]
+        return self._root
 
     @property
     def lines(self) -> LineIndex:
@@ -185,9 +190,9 @@ class Document:
             views = walk(self.root, tokens[:-1])
             parent = views[-1]
             if len(views) == len(tokens) and not parent.wrapped and isinstance(parent.node, MappingNode):
-                for key, _ in parent.node.items:
-                    if key.value == tokens[-1]:
-                        return self.lines.line_col(key.start)
+                at = entry_index(parent.node, tokens[-1])  # a lookup in a large mapping, not a scan
+                if at is not None:
+                    return self.lines.line_col(parent.node.items[at][0].start)
         return self.locate(pointer)
 
 

@@ -27,7 +27,8 @@ class _Scanner:
         self.text = text
         self.file = file
         self.n = len(text)
-        self.canon = {}.setdefault  # one object per distinct string (keys repeat: Type, Properties …)
+        distinct: dict[str, str] = {}
+        self.canon = distinct.setdefault  # one object per distinct string (keys repeat: Type, Properties …)
 
     def error(self, pos: int, reason: str) -> ParseError:
         line, col = LineIndex(self.text).line_col(min(pos, self.n))

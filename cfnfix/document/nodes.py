@@ -16,6 +16,7 @@ Offsets
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Union
 
@@ -33,6 +34,24 @@ class ScalarNode:
     data: object = None  # resolved Python value (str, int, float, bool, None)
 
 
+class KeyIndex:
+    """Where each key of a large mapping is in its ``items`` (see
+    :func:`cfnfix.document.resolve.entry_of`): positions as they were when it was built, less
+    the entries removed before them since (kept sorted in ``gone``), so removing an entry does
+    not renumber the others."""
+
+    __slots__ = ("at", "gone")
+
+    def __init__(self, items: list[tuple[ScalarNode, Node]]) -> None:
+        self.at: dict[str, int] = {entry[0].value: i for i, entry in enumerate(items)}
+        self.gone: list[int] = []
+
+    def index(self, key: str) -> int | None:
+        """The position of ``key`` now, or None."""
+        at = self.at.get(key)
+        return None if at is None else at - bisect.bisect_left(self.gone, at)
+
+
 @dataclass(eq=False, slots=True)
 class MappingNode:
     """A mapping: ``items`` keeps (key, value) pairs in source order."""
@@ -44,6 +63,9 @@ class MappingNode:
     flow: bool = False
     tag: str | None = None
     close: int = -1  # offset of the closing brace of a flow mapping, else -1
+    #: key text → its (key, value) entry, built on first lookup in a large mapping
+    #: (:func:`cfnfix.document.resolve.entry_of`); whoever changes ``items`` keeps it or drops it
+    keys: KeyIndex | None = field(default=None, repr=False)
 
 
 @dataclass(eq=False, slots=True)

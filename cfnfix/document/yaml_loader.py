@@ -45,6 +45,8 @@ _PROPERTY = re.compile(r"(?:[!&][^\s,\[\]{}]*[ \t]*(?:\r\n|\r|\n)?[ \t]*)+")
 _MAX_DEPTH = 300
 _INT = _STD + "int"
 _MAX_INT_CHARS = 4000
+#: Integers of more bits than this have more than 4,300 decimal digits, more than Python writes
+_MAX_INT_BITS = 14_000
 
 _ScalarNode = ScalarNode
 _ScalarEvent = yaml.ScalarEvent
@@ -61,7 +63,7 @@ def resolve_plain(value: str) -> str:
     """The YAML 1.1 tag PyYAML's resolver gives a plain scalar (``yes`` → bool, ``010`` → int)."""
     for tag, regexp in _IMPLICIT.get(value[:1], ()):
         if regexp.match(value):
-            return tag  # type: ignore[no-any-return]
+            return tag
     return _STR
 
 
@@ -163,9 +165,11 @@ def _build(
     # One string object per distinct scalar: a template repeats its keys and values
     # (`Type`, `Properties`, tag values …): 57,000 scalars, 2,900 distinct in the 1 MB
     # benchmark template; sharing them saves 3 MB of its 18.
-    canon = {}.setdefault
+    distinct: dict[str, str] = {}
+    canon = distinct.setdefault
     resolved: dict[str, str] = {}  # plain scalar → its implicit tag, once per distinct value
     node: Any
+    data: Any
     while True:
         ev = get_event()
         cls = type(ev)
@@ -281,23 +285,25 @@ def _build(
         frame = stack[-1]
         if not frame.is_map:
             if nodes:
+                assert type(frame.node) is SequenceNode
                 frame.node.items.append(node)
             frame.data.append(data)
         else:
-            name, key_node = frame.key  # type: ignore[misc]
+            assert frame.key is not None  # a mapping's value follows its key
+            name, key_node = frame.key
             frame.key = None
             if nodes:
+                assert type(frame.node) is MappingNode and key_node is not None
                 frame.node.items.append((key_node, node))
             if name is _MERGE_KEY:
                 sources = data if isinstance(data, list) else [data]
+                merges = frame.merges
+                assert merges is not None  # the merge key registered itself
                 if not sources or not all(isinstance(m, dict) for m in sources):
                     raise _position_error(
-                        file,
-                        text,
-                        frame.merges[-1],
-                        "a merge key (<<) needs a mapping, an alias of one, or a list of them",  # type: ignore[index]
+                        file, text, merges[-1], "a merge key (<<) needs a mapping, an alias of one, or a list of them"
                     )
-                frame.merges[-1] = sources  # type: ignore[index]
+                merges[-1] = sources
                 continue
             frame.data[name] = data
     if root is None:
@@ -433,7 +439,11 @@ def _check_key_tag(tag: str, file: str | None, ev: Any) -> None:
 def _checked_scalar_data(tag: str, ev: Any, file: str | None, value: str) -> Any:
     if tag == _INT and len(value) > _MAX_INT_CHARS:  # Python converts at most 4300 digits
         raise _err(file, ev.start_mark, f"number too long to read ({len(value)} characters)")
-    return _scalar_data(tag, ev)
+    data = _scalar_data(tag, ev)
+    if tag == _INT and isinstance(data, int) and data.bit_length() > _MAX_INT_BITS:
+        # a short hexadecimal (octal) number can still be too large to write in decimal
+        raise _err(file, ev.start_mark, "number too large to write in decimal (more than 4,300 digits)")
+    return data
 
 
 def _value_start(text: str, start: int) -> int:

@@ -23,12 +23,13 @@ def unsafe_reason(impact: list[ResourceImpact]) -> str | None:
 
 def with_impact(finding: Finding, data: Any) -> Finding:
     """``finding`` with its fix's impact on a deployed stack computed from ``data`` (the
-    template the fix applies to), and a safe fix made unsafe when that impact destroys data."""
+    template the fix applies to, read-only: a parsed document's data), and a safe fix made
+    unsafe when that impact destroys data."""
     fix = finding.fix
     if fix is None or not fix.patch:
         return finding
     try:
-        impact = impact_of(data, fix.patch)
+        impact = impact_of(data, fix.patch, reuse=True)  # data: a parsed document's, read-only
     except (JsonPatchException, JsonPointerException, TypeError, KeyError, IndexError):
         return finding  # the patch does not apply: the fix loop drops it and says why
     update: dict[str, Any] = {"impact": impact}

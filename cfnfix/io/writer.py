@@ -11,10 +11,20 @@ The replaced file is a new inode: other hard links to the old one keep the old c
 
 Refused before anything is written (:class:`~cfnfix.errors.WriteError`): a file without
 write permission (even for root, whose ``os.access`` always says yes, a file with no write
-bit is left alone), and a file whose content changed since it was read. Any failure on the
-way (disk full, permission denied on the folder, …) removes the temporary file and leaves
-the original untouched. If the process is killed mid-way, the original is intact and at
-worst a ``.<name>.*.cfnfix-tmp`` file is left next to it.
+bit is left alone), and a file whose content changed since it was read (a **conflict**).
+Any failure on the way (disk full, permission denied on the folder, …) removes the temporary
+file and leaves the original untouched. If the process is killed mid-way, the original is
+intact and at worst a ``.<name>.*.cfnfix-tmp`` file is left next to it.
+
+**Concurrent writers.** The comparison with the text that was read and the rename happen
+under an advisory lock (``flock``) on the file being replaced, so two cfnfix processes that
+fix the same file never both replace the text they read: the second one finds the first
+one's text, reports a conflict and writes nothing. Once the lock is held, the file at the
+path must still be the inode that was locked (another writer may have renamed a new one
+over it meanwhile; then the new one is locked instead). A lock held longer than
+:data:`LOCK_TIMEOUT` seconds is a conflict too. Where ``flock`` does not exist (Windows) or
+the file system refuses it, the comparison right before the rename is the only guard.
+Writers that take no lock (an editor) are not held off by it.
 """
 
 from __future__ import annotations
@@ -23,12 +33,18 @@ import contextlib
 import os
 import stat
 import tempfile
+import time
+from collections.abc import Iterator
 
 from ..errors import WriteError
 
-__all__ = ["TEMP_SUFFIX", "write_text"]
+__all__ = ["CONFLICT", "LOCK_TIMEOUT", "TEMP_SUFFIX", "write_text"]
 
 TEMP_SUFFIX = ".cfnfix-tmp"
+#: Seconds to wait for another process's lock on a file before giving up (a conflict).
+LOCK_TIMEOUT = 30.0
+#: How a conflict's reason starts (another writer changed the file since it was read).
+CONFLICT = "not written (conflict)"
 
 
 def _reason(exc: OSError) -> str:
@@ -43,6 +59,18 @@ def write_text(path: str | os.PathLike[str], text: str, *, expected: str | None 
     """
     name = os.fspath(path)
     target = os.path.realpath(name)
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise WriteError(
+            f"cannot write: the text cannot be saved as UTF-8 (lone surrogate at offset {exc.start})", file=name
+        ) from None
+    with _locked(target, name):
+        _replace(target, name, data, expected)
+
+
+def _replace(target: str, name: str, data: bytes, expected: str | None) -> None:
+    """Check ``target`` (under the lock) and replace its content with ``data``."""
     try:
         st = os.stat(target)
     except FileNotFoundError:
@@ -60,14 +88,12 @@ def write_text(path: str | os.PathLike[str], text: str, *, expected: str | None 
         except OSError as exc:
             raise WriteError(f"cannot write: {_reason(exc)}", file=name) from None
         if current != expected.encode("utf-8"):
-            raise WriteError("not written: the file changed while cfnfix was working on it", file=name)
+            raise WriteError(
+                f"{CONFLICT}: the file changed while cfnfix was working on it (another process wrote it?); "
+                "run cfnfix again",
+                file=name,
+            )
     folder = os.path.dirname(target) or "."
-    try:
-        data = text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise WriteError(
-            f"cannot write: the text cannot be saved as UTF-8 (lone surrogate at offset {exc.start})", file=name
-        ) from None
     try:
         fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(target) + ".", suffix=TEMP_SUFFIX, dir=folder)
     except OSError as exc:
@@ -98,6 +124,65 @@ def write_text(path: str | os.PathLike[str], text: str, *, expected: str | None 
             os.unlink(tmp)
         raise
     _fsync_folder(folder)
+
+
+@contextlib.contextmanager
+def _locked(target: str, name: str) -> Iterator[None]:
+    """Hold an exclusive advisory lock on the file at ``target`` (the inode the path names when
+    the lock is granted) for the duration; without ``flock``, or when it fails, no lock."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    deadline = time.monotonic() + LOCK_TIMEOUT
+    while True:
+        try:
+            fd = os.open(target, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        except OSError:
+            yield  # no such file, not readable …: the checks under "lock" say so
+            return
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                yield  # the checks under "lock" refuse it
+                return
+            if not _lock(fd, fcntl, deadline):
+                raise WriteError(
+                    f"{CONFLICT}: another process has held a lock on the file for {LOCK_TIMEOUT:.0f} s", file=name
+                )
+            try:
+                same = os.path.samestat(os.fstat(fd), os.stat(target))
+            except OSError:
+                same = False
+            if same:
+                yield
+                return
+            # another writer replaced the file while we waited: lock the new one
+        finally:
+            with contextlib.suppress(OSError):
+                os.close(fd)  # releases the lock
+
+
+def _lock(fd: int, fcntl: object, deadline: float) -> bool:
+    """Take an exclusive ``flock`` on ``fd``, waiting until ``deadline``; True also when the
+    file system does not support locks (nothing to wait for)."""
+    flock, exclusive, nonblocking = (
+        fcntl.flock,  # type: ignore[attr-defined]
+        fcntl.LOCK_EX,  # type: ignore[attr-defined]
+        fcntl.LOCK_NB,  # type: ignore[attr-defined]
+    )
+    delay = 0.001
+    while True:
+        try:
+            flock(fd, exclusive | nonblocking)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(delay)
+            delay = min(delay * 2, 0.05)
+        except OSError:
+            return True  # e.g. ENOLCK on some network file systems: the comparison still guards
 
 
 def _copy_xattrs(source: str, dest: str) -> None:

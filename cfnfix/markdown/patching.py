@@ -9,10 +9,10 @@ the fences never changes.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from ..errors import PatchConflictError
-from ..findings import Fix
+from ..findings import Fix, Operation, Patch
 from .fences import fences
 from .recognise import is_markdown_path
 
@@ -33,13 +33,15 @@ def _split(op: dict[str, Any], key: str, count: int) -> tuple[int, str]:
 def apply_markdown_patch(markdown: str, patch: list[Any], *, file: str | None = None) -> str:
     """``markdown`` with ``patch`` applied to the templates of its fences (pointers ``/<n>/…``)."""
     from ..patch import apply_patch
+    from ..template.model import SECTION_ORDER
     from .run import splice
 
     found = fences(markdown)
-    by_fence: dict[int, list[dict[str, Any]]] = {}
+    by_fence: dict[int, Patch] = {}
     for op in patch:
         index, path = _split(op, "path", len(found))
-        own = dict(op, path=path)
+        # a patch read from a file: the engine checks each operation (as for a template's patch)
+        own = cast(Operation, dict(op, path=path))
         if "from" in op:
             source, own["from"] = _split(op, "from", len(found))
             if source != index:
@@ -48,7 +50,7 @@ def apply_markdown_patch(markdown: str, patch: list[Any], *, file: str | None = 
     out = markdown
     for index in sorted(by_fence, reverse=True):  # from the end: earlier fences keep their offsets
         fence = found[index]
-        new = apply_patch(fence.text, by_fence[index], file=file)
+        new = apply_patch(fence.text, by_fence[index], file=file, key_order=SECTION_ORDER)
         out = splice(out, fence, new)
     return out
 
@@ -57,9 +59,10 @@ def apply_fix_to(text: str, fix: Fix, *, file: str | None = None) -> str:
     """The text after ``fix`` alone, for a template or (by ``file``'s name) a Markdown text, whose
     fixes carry pointers ``/<n>/…`` and text edits at Markdown offsets (what the reporters show)."""
     from ..patch.text_edits import apply_fix
+    from ..template.model import SECTION_ORDER
 
     if file is None or not is_markdown_path(file):
-        return apply_fix(text, fix, file=file)
+        return apply_fix(text, fix, file=file, key_order=SECTION_ORDER)
     if fix.edits:
         for edit in sorted(fix.edits, key=lambda e: e.start, reverse=True):
             text = text[: edit.start] + edit.new + text[edit.end :]

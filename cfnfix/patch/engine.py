@@ -21,19 +21,22 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import jsonpatch
 import jsonpointer
 
 from ..document import parse_cached, parse_text, remember
+from ..document.datapatch import ParsedOp, Writer
 from ..document.expansions import conflict, refusal_reason
 from ..document.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ..document.pointer import parse_pointer
-from ..document.resolve import View, step, walk
+from ..document.resolve import View, delete_entry, entry_index, insert_entry, set_entry, step, walk
 from ..document.text import LineIndex
 from ..errors import (
     AnchoredEditError,
+    ArgumentError,
     CfnfixError,
     PatchConflictError,
     PatchError,
@@ -42,7 +45,7 @@ from ..errors import (
     VerificationError,
 )
 from ..findings import Patch, TextEdit
-from .edits import PlannedEdit, apply_planned, conflicts
+from .edits import EditSet, PlannedEdit, apply_planned
 from .layout import Flush, Insertion, Layout, New
 from .layout_json import JsonLayout
 from .layout_yaml import YamlLayout
@@ -50,20 +53,6 @@ from .local_verify import verify_islands
 from .verify import first_difference
 
 _OPS = ("add", "remove", "replace", "move", "copy", "test")
-
-#: Order of a template's top-level sections: a new section is placed by it.
-SECTION_ORDER = (
-    "AWSTemplateFormatVersion",
-    "Description",
-    "Metadata",
-    "Transform",
-    "Parameters",
-    "Rules",
-    "Mappings",
-    "Conditions",
-    "Resources",
-    "Outputs",
-)
 
 #: The layout of each format: chosen once per planner, from the parse.
 LAYOUTS: dict[str, type[Layout]] = {"json": JsonLayout, "yaml": YamlLayout}
@@ -82,9 +71,10 @@ def _whole(view: View) -> bool:
 class Planner:
     """Plans the edits of one patch on one text. Use :func:`apply_patch`."""
 
-    def __init__(self, text: str, file: str | None, *, fast: bool = True) -> None:
+    def __init__(self, text: str, file: str | None, *, fast: bool = True, key_order: Sequence[str] = ()) -> None:
         self.file = file
         self.fast = fast
+        self.key_order = tuple(key_order)
         self.original = text
         self.seq = 0
         self.flushes = 0
@@ -92,14 +82,15 @@ class Planner:
         # Containers it changes are copied first, node and data alike (copy on write).
         parsed = parse_cached(text, file)
         fmt, root, data = parsed
-        self.data = data
+        self.writer = Writer(data, None)  # the plain data, patched copy on write
+        self.data = self.writer.doc
         self.orig_data = data
         self.expansions = parsed.expansions
-        self.owned_data: set[int] = set()
         self.orig_root = root
         self.orig_lines: LineIndex | None = None
         self.fmt = fmt
         self._layout = LAYOUTS[fmt]
+        self._after: list[str] | None = None  # a sibling the next `add` of a new key goes after
         self._set_text(text, root, private=False)
 
     # -- state ----------------------------------------------------------------------------
@@ -109,7 +100,7 @@ class Planner:
         self.text = text
         self.root: Node = root
         self.lines = LineIndex(text)
-        self.edits: list[PlannedEdit] = []
+        self.edits = EditSet()
         self.layout: Layout = self._layout(text, self.lines, self._tree)
 
     def _tree(self) -> Node:
@@ -117,13 +108,13 @@ class Planner:
         return self.root
 
     def current_text(self) -> str:
-        return apply_planned(self.text, self.edits)
+        return apply_planned(self.text, self.edits.edits)
 
     def flush(self) -> None:
         """Apply pending edits and re-parse, so every node has real text again."""
         text = self.current_text()
         try:
-            _, root, _ = parse_text(text, self.file, self.fmt)  # type: ignore[arg-type]
+            _, root, _ = parse_text(text, self.file, self.fmt)
         except CfnfixError as exc:
             raise PatchVerificationError(
                 f"internal error: intermediate text does not parse ({exc.reason})", file=self.file
@@ -136,11 +127,10 @@ class Planner:
         if not own_line:
             end, new = self.layout.finish(end, new)
         edit = PlannedEdit(TextEdit(start=start, end=end, new=new), self.seq, id(owner))
-        for other in self.edits:
-            if conflicts(edit, other):
-                raise Flush
+        if self.edits.conflicting(edit):
+            raise Flush
         self.seq += 1
-        self.edits.append(edit)
+        self.edits.add(edit)
 
     # -- driver ---------------------------------------------------------------------------
     def run(self, patch: Patch) -> str:
@@ -162,6 +152,19 @@ class Planner:
                 "which a UTF-8 template cannot hold",
                 file=self.file,
             )
+        depth = _depth(op.get("value"))
+        if depth < 0:
+            raise PatchConflictError(
+                f"patch operation #{index} ({op['op']} {op['path']!r}): a mapping in the value has a key "
+                "that is not a string (JSON and templates have string keys only)",
+                file=self.file,
+            )
+        if depth > MAX_VALUE_DEPTH:
+            raise PatchConflictError(
+                f"patch operation #{index} ({op['op']} {op['path']!r}): the value is nested more than "
+                f"{MAX_VALUE_DEPTH} levels deep; a template value is not",
+                file=self.file,
+            )
         kind = op["op"]
         tokens = parse_pointer(op["path"])
         from_tokens = (
@@ -175,6 +178,7 @@ class Planner:
         ):
             self._data_op(index, op, tokens)
             self._retry(self._rename, from_tokens, tokens)
+            self._after = None
             return
         moved = None
         if from_tokens is not None:
@@ -192,12 +196,15 @@ class Planner:
             self._data_op(index, {"op": "remove", "path": op["from"]}, from_tokens, shown=op)
             self._retry(self.remove, from_tokens)
             self._data_op(index, {"op": "add", "path": op["path"], "value": moved}, tokens, shown=op)
+            self._after = None
             self._retry(self.add, tokens, moved)
             return
         self._data_op(index, op, tokens)
         if kind == "test":
+            self._after = tokens  # placement: an `add` of a new sibling key right after goes beside it
             return
         self._retry(self._plan, kind, tokens, from_tokens, op, moved)
+        self._after = None
 
     def _retry(self, fn: Any, *args: Any) -> None:
         try:
@@ -214,16 +221,20 @@ class Planner:
     def _data_op(
         self, index: int, op: dict[str, Any], tokens: list[str], *, shown: dict[str, Any] | None = None
     ) -> None:
-        """Apply ``op`` to the plain data with jsonpatch; map its errors to ours (naming ``shown``)."""
+        """Apply ``op`` to the plain data (copy on write: the cached parse is never changed); map
+        its errors to ours (naming ``shown``). The value is copied: the data never shares an
+        object with the caller's patch."""
         shown = shown or op
-        self._own_data(tokens[:-1])
-        if isinstance(op.get("from"), str):
-            self._own_data(parse_pointer(op["from"])[:-1])
-        op = dict(op)
-        if "value" in op:
-            op["value"] = copy.deepcopy(op["value"])
+        source = op.get("from")
+        parsed = ParsedOp(
+            op["op"],
+            tokens,
+            parse_pointer(source) if isinstance(source, str) else None,
+            copy.deepcopy(op.get("value")),
+            op,
+        )
         try:
-            self.data = jsonpatch.apply_patch(self.data, [op], in_place=True)
+            self.data = self.writer.apply(parsed)
         except jsonpatch.JsonPatchTestFailed as exc:
             raise self._located(PatchTestFailedError, index, shown, tokens, str(exc)) from None
         except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException, KeyError, IndexError, TypeError) as exc:
@@ -255,13 +266,19 @@ class Planner:
                 ) from None
         if self.fast and not self.flushes and self.layout.verifies_locally and not self.expansions and LOCAL_VERIFY:
             local = verify_islands(
-                self.original, text, self.orig_root, self.orig_data, self.data, [p.edit for p in self.edits], self.file
+                self.original,
+                text,
+                self.orig_root,
+                self.orig_data,
+                self.data,
+                [p.edit for p in self.edits.edits],
+                self.file,
             )
             if local is not None:
                 remember(text, local)
                 return
         try:
-            parsed = parse_text(text, self.file, self.fmt, nodes=False)  # type: ignore[arg-type]
+            parsed = parse_text(text, self.file, self.fmt, nodes=False)
         except CfnfixError as exc:
             raise PatchVerificationError(f"patched text does not parse: {exc}", file=self.file) from None
         diff = first_difference(parsed[2], self.data)
@@ -285,35 +302,20 @@ class Planner:
             assert from_tokens is not None
             self.add(tokens, moved)
 
-    def _own_data(self, tokens: list[str]) -> None:
-        """Copy the data containers along ``tokens`` that are still shared, so jsonpatch
-        can change them in place without touching the cached parse."""
-        owned = self.owned_data
-        if id(self.data) not in owned and isinstance(self.data, (dict, list)):
-            self.data = copy.copy(self.data)
-            owned.add(id(self.data))
-        cur = self.data
-        for tok in tokens:
-            try:
-                key: Any = int(tok) if isinstance(cur, list) else tok
-                child = cur[key]
-            except (KeyError, IndexError, ValueError, TypeError):
-                return  # jsonpatch reports the bad path
-            if not isinstance(child, (dict, list)):
-                return
-            if id(child) not in owned:
-                child = copy.copy(child)
-                cur[key] = child
-                owned.add(id(child))
-            cur = child
-
-    def _own(self, node: Any, parent: View | None) -> Any:
-        """``node`` itself if this planner owns it, else a copy linked into ``parent``."""
+    def _own(self, node: Any, parent: View | None, token: str | None = None) -> Any:
+        """``node`` itself if this planner owns it, else a copy linked into ``parent`` (where
+        ``token`` leads to it)."""
         if self.private or not isinstance(node, (MappingNode, SequenceNode)) or id(node) in self.owned:
             return node
         if isinstance(node, MappingNode):
             clone: Any = MappingNode(
-                node.start, node.value_start, node.end, list(node.items), node.flow, node.tag, node.close
+                node.start,
+                node.value_start,
+                node.end,
+                list(node.items),
+                node.flow,
+                node.tag,
+                node.close,
             )
         else:
             clone = SequenceNode(
@@ -323,16 +325,25 @@ class Planner:
         if parent is None:
             self.root = clone
         else:
-            items = parent.node.items
-            for i, item in enumerate(items):
-                if isinstance(item, tuple):
-                    if item[1] is node:
-                        items[i] = (item[0], clone)
-                        break
-                elif item is node:
-                    items[i] = clone
-                    break
+            self._relink(parent.node, token, node, clone)
         return clone
+
+    @staticmethod
+    def _relink(container: Any, token: str | None, old: Any, new: Any) -> None:
+        """Put ``new`` where ``old`` is in ``container`` (found through ``token`` when it leads
+        there, else by a scan)."""
+        if isinstance(container, MappingNode):
+            index = entry_index(container, token) if token is not None else None
+            if index is None or container.items[index][1] is not old:
+                index = next((i for i, (_, v) in enumerate(container.items) if v is old), None)
+            if index is not None:
+                set_entry(container, index, (container.items[index][0], new))
+        elif isinstance(container, SequenceNode):
+            index = int(token) if token is not None and token.isdigit() else None
+            if index is None or index >= len(container.items) or container.items[index] is not old:
+                index = next((i for i, v in enumerate(container.items) if v is old), None)
+            if index is not None:
+                container.items[index] = new
 
     def _walk(self, tokens: list[str]) -> list[View]:
         views = [View(self._own(self.root, None))]
@@ -344,7 +355,7 @@ class Planner:
             if nxt is None:
                 break
             if nxt.node is not cur.node:
-                nxt = View(self._own(nxt.node, cur), nxt.unwrapped, nxt.part)
+                nxt = View(self._own(nxt.node, cur, tok), nxt.unwrapped, nxt.part)
             views.append(nxt)
         if len(views) <= len(tokens) and isinstance(views[-1].node, New):
             raise Flush
@@ -377,7 +388,7 @@ class Planner:
         # pending insertions after a block node's last leaf (past its trailing comment)
         # belong to it: replacing the node must see them as text first
         reach = self.lines.line_end(node.end)
-        if any(e.start <= reach and node.start <= e.end for e in self.edits):
+        if self.edits.touching(node.start, reach):
             raise Flush
         start, end, new = self.layout.replacement(node, value, parent.node if parent is not None else None)
         self._edit(start, end, new, node)
@@ -387,17 +398,7 @@ class Planner:
         if parent is None:
             self.root = new  # type: ignore[assignment]
             return
-        container = parent.node
-        if isinstance(container, MappingNode):
-            for i, (key, value) in enumerate(container.items):
-                if value is old:
-                    container.items[i] = (key, new)  # type: ignore[assignment]
-                    return
-        elif isinstance(container, SequenceNode):
-            for i, value in enumerate(container.items):
-                if value is old:
-                    container.items[i] = new  # type: ignore[call-overload]
-                    return
+        self._relink(parent.node, token, old, new)
 
     # add -------------------------------------------------------------------------------
     def add(self, tokens: list[str], value: Any) -> list[str] | None:
@@ -410,15 +411,17 @@ class Planner:
         container = parent.node
         last = tokens[-1]
         if isinstance(container, MappingNode):
-            for key, val in container.items:
-                if key.value == last:
-                    if isinstance(val, New):
-                        raise Flush
-                    self._replace_node(val, value, parent, last)
-                    return None
+            index = entry_index(container, last)
+            if index is not None:
+                val = container.items[index][1]
+                if isinstance(val, New):
+                    raise Flush
+                self._replace_node(val, value, parent, last)
+                return None
             if not container.items:
                 return self._rerender(views, tokens, len(views) - 1)
-            self._insert_entry(container, last, value)
+            sibling = self._after is not None and self._after[:-1] == tokens[:-1]
+            self._insert_entry(container, last, value, sibling=sibling)
             return None
         assert isinstance(container, SequenceNode)
         index = len(container.items) if last == "-" else int(last)
@@ -436,30 +439,49 @@ class Planner:
         return isinstance(node, (MappingNode, SequenceNode))
 
     def _section_anchor(self, mapping: MappingNode, key: str) -> int | None:
-        """Index of the entry a new top-level section goes before (template section order)."""
-        if mapping is not self.root or key not in SECTION_ORDER:
+        """Index of the entry a new top-level key goes before (by ``key_order``)."""
+        order = self.key_order
+        if mapping is not self.root or key not in order:
             return None
-        rank = SECTION_ORDER.index(key)
+        rank = order.index(key)
         for j, (k, _) in enumerate(mapping.items):
-            if k.value in SECTION_ORDER and SECTION_ORDER.index(k.value) > rank:
+            if k.value in order and order.index(k.value) > rank:
                 if k.start == k.end:
                     raise Flush  # a section this patch added: place against real text
                 return j
         return None
 
-    def _insert_entry(self, mapping: MappingNode, key: str, value: Any) -> None:
-        """A new entry: before the next section in template order, else after the last entry."""
+    def _sibling_anchor(self, mapping: MappingNode, key: str) -> int | None:
+        """Index of the entry a new key goes before when the operation before its ``add`` was a
+        ``test`` of a sibling key (``[test /R/DeletionPolicy, add /R/UpdateReplacePolicy]``): right
+        after that sibling, so entries that belong together stay together. None: no such test, or
+        the sibling is the last entry (then appending puts it there anyway)."""
+        after = self._after
+        if after is None or not after:
+            return None
+        for j, (k, _) in enumerate(mapping.items):
+            if k.value == after[-1] and j + 1 < len(mapping.items):
+                if mapping.items[j + 1][0].start == mapping.items[j + 1][0].end:
+                    raise Flush  # an entry this patch added: place against real text
+                return j + 1
+        return None
+
+    def _insert_entry(self, mapping: MappingNode, key: str, value: Any, *, sibling: bool = False) -> None:
+        """A new entry: before the next section in template order, right after the sibling a
+        preceding ``test`` names, else after the last entry."""
         if isinstance(mapping.items[0][0], New):
             raise Flush
         layout = self.layout
         index = self._section_anchor(mapping, key) if layout.inserts_before(mapping) else None
+        if index is None and sibling and layout.inserts_before(mapping):
+            index = self._sibling_anchor(mapping, key)
         if index is None:
             index = len(mapping.items)
             insertion = layout.append_entry(mapping, key, value)
         else:
             insertion = layout.entry_before(mapping, index, key, value)
         pos = self._insert(insertion, mapping)
-        mapping.items.insert(index, (ScalarNode(pos, pos, pos, key, "", None, key), New(value, pos, pos)))  # type: ignore[arg-type]
+        insert_entry(mapping, index, (ScalarNode(pos, pos, pos, key, "", None, key), New(value, pos, pos)))  # type: ignore[arg-type]
 
     def _insert_item(self, seq: SequenceNode, index: int, value: Any) -> bool:
         """A new item at ``index``; False when the layout cannot place it (re-render ``seq``)."""
@@ -484,9 +506,12 @@ class Planner:
         if len(views) != len(tokens) or not self._is_container(views[-1]):
             return self._rerender(views, tokens, len(views) - 1)
         container = views[-1].node
+        assert isinstance(container, (MappingNode, SequenceNode))  # _is_container
         last = tokens[-1]
         if isinstance(container, MappingNode):
-            index = next(i for i, (k, _) in enumerate(container.items) if k.value == last)
+            found = entry_index(container, last)
+            assert found is not None  # jsonpatch removed it from the data
+            index = found
         else:
             index = int(last)
         if len(container.items) == 1:
@@ -495,7 +520,10 @@ class Planner:
         if region is None:
             return self._rerender(views, tokens, len(views) - 1)
         self._edit(region[0], region[1], "", container)
-        del container.items[index]
+        if isinstance(container, MappingNode):
+            delete_entry(container, index)
+        else:
+            del container.items[index]
         return None
 
     # move (rename) --------------------------------------------------------------------------
@@ -524,14 +552,41 @@ class Planner:
             self._rerender(views, tokens, len(views) - 1)
             return
         mapping = views[-1].node
-        index = next(i for i, (k, _) in enumerate(mapping.items) if k.value == from_tokens[-1])
+        found = entry_index(mapping, from_tokens[-1])
+        assert found is not None  # jsonpatch moved it in the data
+        index = found
         key, value = mapping.items[index]
         if isinstance(key, New) or key.start == key.end:
             raise Flush
         new_name = tokens[-1]
         rendered = self.layout.key_text(key, new_name, mapping)
         self._edit(key.start, key.end, rendered, key)
-        mapping.items[index] = (ScalarNode(key.start, key.start, key.end, new_name, key.style, None, new_name), value)
+        set_entry(
+            mapping, index, (ScalarNode(key.start, key.start, key.end, new_name, key.style, None, new_name), value)
+        )
+
+
+#: How deep a patch value may nest (lists and mappings in one another): deeper values are
+#: refused with one line instead of exhausting the renderer's stack.
+MAX_VALUE_DEPTH = 100
+
+
+def _depth(value: Any) -> int:
+    """How deep ``value`` nests (0: a scalar), counted without recursion, stopping past the
+    limit; -1 when a mapping in it has a key that is not a string (JSON has none)."""
+    deepest = 0
+    stack = [(value, 0)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, (dict, list)):
+            level += 1
+            deepest = max(deepest, level)
+            if level > MAX_VALUE_DEPTH:
+                return level
+            if isinstance(node, dict) and not all(isinstance(k, str) for k in node):
+                return -1
+            stack.extend((item, level) for item in (node.values() if isinstance(node, dict) else node))
+    return deepest
 
 
 def _lone_surrogate(op: dict[str, Any]) -> str | None:
@@ -545,7 +600,14 @@ def _lone_surrogate(op: dict[str, Any]) -> str | None:
     return None
 
 
-def apply_patch(text: str, patch: Patch, *, file: str | None = None, strict: bool = False) -> str:
+def apply_patch(
+    text: str,
+    patch: Patch,
+    *,
+    file: str | None = None,
+    strict: bool = False,
+    key_order: Sequence[str] = (),
+) -> str:
     """Apply an RFC 6902 ``patch`` to template ``text`` and return the new text.
 
     Only the text of the nodes the operations touch changes: comments, key order,
@@ -564,7 +626,13 @@ def apply_patch(text: str, patch: Patch, *, file: str | None = None, strict: boo
     every operation, and that result is verified in turn (docs/design.md, "Verification").
     ``strict=True`` turns this second opinion off, so a planner bug raises instead of hiding:
     the tests and ``benchmarks/engine_fidelity.py`` measure the fast planner alone.
+
+    ``key_order``: where a key the patch adds to the top-level mapping goes (before the
+    first key that comes later in this order; else at the end). The engine knows no file
+    format's vocabulary: :func:`cfnfix.apply_patch` passes CloudFormation's section order.
     """
+    if not isinstance(text, str):
+        raise ArgumentError(f"apply_patch takes the template text (str), not {type(text).__name__}", file=file)
     if not isinstance(patch, list):
         raise PatchConflictError("a JSON Patch must be a list of operations", file=file)
     if not patch:
@@ -576,14 +644,14 @@ def apply_patch(text: str, patch: Patch, *, file: str | None = None, strict: boo
         line, col = LineIndex(text).line_col(expansion.offset)
         reason = refusal_reason(f"patch operation #{index} ({op.get('op')})", op, expansion)
         raise AnchoredEditError(reason, file=file, line=line, column=col)
-    planner = Planner(text, file)
+    planner = Planner(text, file, key_order=key_order)
     try:
         return planner.run(patch)
     except VerificationError:
         if strict:
             raise
         # the step-by-step planner (re-parse after every operation) as a second opinion
-        return Planner(text, file, fast=False).run(patch)
+        return Planner(text, file, fast=False, key_order=key_order).run(patch)
 
 
 #: Verify YAML output by re-parsing only the edited entries when that is provably enough

@@ -21,6 +21,7 @@ from typing import Any
 
 from ..document.intrinsics import tag_key
 from ..document.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ..document.resolve import entry_of
 from ..document.text import line_ending_at
 from .layout import Flush, Insertion, Layout, New
 from .render_yaml import YamlRenderer, block_literal, double_quoted, plain_ok, quoted, scalar_text, single_quoted
@@ -40,6 +41,11 @@ class YamlLayout(Layout):
     def render(self) -> YamlRenderer:
         """The renderer for this file's style."""
         return YamlRenderer(self.style)
+
+    @cached_property
+    def _real_keys(self) -> dict[int, tuple[MappingNode, ScalarNode]]:
+        """Mapping (by identity) → its last key in the text (see :meth:`_last_real_key`)."""
+        return {}
 
     def finish(self, end: int, new: str) -> tuple[int, str]:
         """A block literal runs to the end of its last line: keep what followed the old node out of it.
@@ -77,14 +83,16 @@ class YamlLayout(Layout):
                 return node.start, node.end, literal
         if in_flow:
             return node.start, node.end, y.flow(value)
-        prefer = _kept_quote(node) if isinstance(node, ScalarNode) and node.tag is None else ""
+        # a scalar keeps its quoting, also when its tag goes (`!Sub "orders"` → `"orders"`)
+        prefer = _kept_quote(node) if isinstance(node, ScalarNode) and node.style not in ("|", ">") else ""
+        end = self._stale_comment_end(node, value)
         if isinstance(container, MappingNode):
             key = next(k for k, v in container.items if v is node)
             colon = self._colon_after(key.end)
             if colon is not None:
                 key_col = lines.column(key.start)
                 if "#" not in text[colon + 1 : node.start]:
-                    return colon + 1, max(node.end, colon + 1), y.after_key(value, key_col, prefer=prefer)
+                    return colon + 1, max(end, colon + 1), y.after_key(value, key_col, prefer=prefer)
                 node_line = lines.line_start(node.start)
                 if not text[node_line : node.start].strip(" "):
                     # "key:  # comment" then the value on later lines: keep the comment line
@@ -95,11 +103,28 @@ class YamlLayout(Layout):
         elif isinstance(container, SequenceNode):
             dash = _dash_of(text, node.start)
             if dash is not None:
-                return dash + 1, node.end, y.after_dash(value, lines.column(dash), prefer=prefer)
+                return dash + 1, end, y.after_dash(value, lines.column(dash), prefer=prefer)
         col = lines.column(node.start)
         if isinstance(node, ScalarNode) and not isinstance(value, (dict, list)):
             return node.start, node.end, y.after_key(value, max(col - self.style.indent, 0), prefer=prefer)[1:]
         return node.start, node.end, y.block(value, col)
+
+    def _stale_comment_end(self, node: Node, value: Any) -> int:
+        """Where a replaced one-line scalar's edit ends: after the comment that follows it on its
+        line when that comment names the old value (``8.0.mysql_aurora.3.10.6  # MySQL
+        5.7-compatible`` would be wrong), else at the node (docs/design.md, "Comments")."""
+        if not isinstance(node, ScalarNode) or node.style in ("|", ">") or isinstance(value, (dict, list)):
+            return node.end
+        if isinstance(value, str) and ("\n" in value or "\r" in value):
+            return node.end
+        lines = self.lines
+        line_end = lines.line_end(node.start)
+        if lines.line_end(node.end) != line_end:
+            return node.end
+        rest = self.text[node.end : line_end]
+        if not rest.lstrip(" \t").startswith("#") or not names_old_value(rest, node.value, value):
+            return node.end
+        return line_end
 
     def _same_tag_scalar(self, node: ScalarNode, value: Any, in_flow: bool) -> str | None:
         """``!Tag x`` → ``!Tag y`` keeping the tag's spelling and the scalar's quoting."""
@@ -188,8 +213,8 @@ class YamlLayout(Layout):
         _flush_after_pending_literal(last_val)
         key_col = lines.column(mapping.items[0][0].start)
         eol = line_ending_at(self.text, pos, self.style.eol)
-        real = [k for k, _ in mapping.items if k.start != k.end]
-        gap = eol if len(mapping.items) > 1 and real and self._blank_separated(real[-1].start) else ""
+        last_real = self._last_real_key(mapping)
+        gap = eol if len(mapping.items) > 1 and last_real is not None and self._blank_separated(last_real.start) else ""
         if gap and self._ends_in_kept_literal(mapping, len(mapping.items) - 1):
             gap = ""  # a blank line after a kept literal would become part of its value
         return Insertion(pos, eol + gap + self._entry_line(key, value, key_col))
@@ -248,6 +273,20 @@ class YamlLayout(Layout):
 
     def _item_line(self, value: Any, dash_col: int) -> str:
         return " " * dash_col + "-" + self.render.after_dash(value, dash_col)
+
+    def _last_real_key(self, mapping: MappingNode) -> ScalarNode | None:
+        """The last key of ``mapping`` that is in the text (not one this plan added). Kept per
+        mapping while it is still there: a plan only adds keys without text, so it stays the
+        last (appending many entries to one mapping costs each the same)."""
+        kept = self._real_keys.get(id(mapping))
+        if kept is not None and kept[0] is mapping:
+            entry = entry_of(mapping, kept[1].value)
+            if entry is not None and entry[0] is kept[1]:
+                return kept[1]
+        last = next((k for k, _ in reversed(mapping.items) if k.start != k.end), None)
+        if last is not None:
+            self._real_keys[id(mapping)] = (mapping, last)
+        return last
 
     def _blank_separated(self, key_start: int) -> bool:
         """True when a blank line precedes the entry at ``key_start`` (above its comments)."""
@@ -321,6 +360,8 @@ class YamlLayout(Layout):
         common fix) never needs the style, so it is only read for a name that needs quotes.
         """
         kept = _kept_quote(key)
+        if kept.endswith("?"):
+            kept = "" if plain_ok(name, flow=mapping.flow) else kept[0]
         if kept == "'":
             single = single_quoted(name)
             if single is not None:
@@ -332,11 +373,35 @@ class YamlLayout(Layout):
         return quoted(name, self.style.quote)
 
 
+_TOKEN = re.compile(r"\d+(?:\.\d+)+|\d{2,}|[A-Za-z]{3,}")
+
+
+def _tokens(text: str) -> set[str]:
+    return {t.casefold() for t in _TOKEN.findall(text)}
+
+
+def names_old_value(comment: str, old: str, new: Any) -> bool:
+    """True when ``comment`` names ``old`` (a replaced scalar's text) rather than ``new``: it holds
+    the old text, or a version, number or word of it (``5.7``, ``18``, ``aurora``) that the new
+    value does not have."""
+    if not isinstance(old, str) or not old.strip():
+        return False
+    text = comment.casefold()
+    if re.search(rf"(?<![\w.]){re.escape(old.casefold())}(?!\w)", text):
+        return True
+    distinct = _tokens(old) - _tokens(str(new))
+    found = _tokens(comment)
+    # a version token counts inside a longer one only as a whole (5.7 in "5.7-compatible", not in 15.7)
+    return any(token in found or re.search(rf"(?<![\w.]){re.escape(token)}(?![\w]|\.\d)", text) for token in distinct)
+
+
 def _kept_quote(node: ScalarNode) -> str:
-    """The quote style a rewritten scalar keeps: its own, unless the old text only had
-    quotes because it needed them (``!Ref "My Bucket"`` renamed becomes ``!Ref MyBucket``)."""
+    """The quote style a rewritten scalar keeps: its own; when the old text only had quotes
+    because it needed them, its quote followed by ``?``: plain if the new text allows it
+    (``!Ref "My Bucket"`` renamed becomes ``!Ref MyBucket``), else the same quote (a
+    single-quoted TXT record ``'"v=spf1 …"'`` stays single-quoted, not ``"\"v=spf1 …\""``)."""
     if node.style in ("'", '"') and not plain_ok(node.value, flow=False):
-        return ""
+        return node.style + "?"
     return node.style
 
 

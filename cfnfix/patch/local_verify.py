@@ -23,7 +23,9 @@ whole output gives, because (see ``docs/design.md``, "Local verification"):
 Whenever one of these conditions cannot be shown (an edit outside every entry, a flow
 section, anchors or aliases, ``%`` directives, lone CR line endings, an edit that reaches
 an island's first character, a flush during planning), :func:`verify_islands` returns None
-and the engine parses the whole output as before.
+and the engine parses the whole output as before. Where an entry's text lies, how it is
+parsed alone and how the result is put in place is :mod:`cfnfix.document.entry`'s, shared
+with the language server's incremental re-parse.
 """
 
 from __future__ import annotations
@@ -32,48 +34,13 @@ import bisect
 import re
 from typing import Any
 
-from ..document import Parsed, parse_text
+from ..document import Parsed
+from ..document.entry import block_entries, parse_region, splice_data
 from ..document.nodes import MappingNode, Node
-from ..errors import CfnfixError
 from ..findings import TextEdit
 from .verify import first_difference
 
 _DIRECTIVE = re.compile(r"^%", re.MULTILINE)
-_NOT_A_KEY_START = set(" \t\r\n#-?:[]{},&*!|>%@`")
-
-
-class _Entry:
-    __slots__ = ("section", "key", "start", "end", "indent")
-
-    def __init__(self, section: str, key: str, start: int, end: int, indent: int) -> None:
-        self.section = section
-        self.key = key
-        self.start = start  # start of the key's line
-        self.end = end  # start of the line of the next content at indentation <= indent (or the end)
-        self.indent = indent
-
-
-def _line_start(text: str, offset: int) -> int:
-    return text.rfind("\n", 0, offset) + 1
-
-
-def _entries(text: str, root: MappingNode) -> list[_Entry] | None:
-    """Every entry of every block-mapping section, in text order; None when the layout is not plain block."""
-    out: list[_Entry] = []
-    items = root.items
-    for index, (section_key, section) in enumerate(items):
-        following = _line_start(text, items[index + 1][0].start) if index + 1 < len(items) else len(text)
-        if not isinstance(section, MappingNode) or section.flow or section.tag is not None or not section.items:
-            continue
-        entries = section.items
-        for i, (key, _) in enumerate(entries):
-            start = _line_start(text, key.start)
-            indent = key.start - start
-            if indent <= 0 or text[start : key.start].strip(" ") != "":
-                return None
-            end = _line_start(text, entries[i + 1][0].start) if i + 1 < len(entries) else following
-            out.append(_Entry(section_key.value, key.value, start, end, indent))
-    return out
 
 
 def verify_islands(
@@ -93,7 +60,7 @@ def verify_islands(
         return None
     if "%" in original and _DIRECTIVE.search(original):
         return None
-    entries = _entries(original, root)
+    entries = block_entries(original, root)
     if not entries:
         return None
     starts = [e.start for e in entries]
@@ -118,52 +85,19 @@ def verify_islands(
         entry = entries[i]
         a, b = out_offset(entry.start), out_offset(entry.end)
         island = output[a:b]
-        if b != len(output) and island and not island.endswith("\n"):
-            return None
+        last = b == len(output)
+        if not last and island and not island.endswith("\n"):
+            return None  # the next entry's key would join the island's last line
         if island.strip(" \t\r\n") == "" or all(
             not line.strip(" \t") or line.lstrip(" \t").startswith("#") for line in island.splitlines()
         ):
             islands[i] = {}  # the entry was removed (comments may stay)
             continue
-        if island[: entry.indent] != " " * entry.indent or island[entry.indent : entry.indent + 1] in _NOT_A_KEY_START:
+        parsed = parse_region(entry, island, file, last=last, nodes=False)
+        if parsed is None:
             return None
-        try:
-            parsed = parse_text(island, file, "yaml", nodes=False)
-        except CfnfixError:
-            return None
-        if parsed.expansions or not isinstance(parsed[2], dict):
-            return None
-        islands[i] = parsed[2]
-    rebuilt = _rebuild(data, entries, islands)
+        islands[i] = parsed.data
+    rebuilt = splice_data(data, entries, islands)
     if rebuilt is None or first_difference(rebuilt, expected) is not None:
         return None
     return Parsed("yaml", None, rebuilt, ())
-
-
-def _rebuild(data: dict[str, Any], entries: list[_Entry], islands: dict[int, dict[str, Any]]) -> dict[str, Any] | None:
-    """The input's data with each touched entry replaced by its island's data, in text order;
-    None when a key would be defined twice."""
-    sections: dict[str, list[int]] = {}
-    for i, entry in enumerate(entries):
-        sections.setdefault(entry.section, []).append(i)
-    touched_sections = {entries[i].section for i in islands}
-    root: dict[str, Any] = {}
-    for name, value in data.items():
-        if name not in touched_sections:
-            root[name] = value
-            continue
-        if not isinstance(value, dict):
-            return None
-        section: dict[str, Any] = {}
-        for i in sections[name]:
-            if i not in islands and entries[i].key not in value:
-                return None
-            pairs = islands[i].items() if i in islands else [(entries[i].key, value[entries[i].key])]
-            for key, item in pairs:
-                if key in section:
-                    return None
-                section[key] = item
-        if len(sections[name]) != sum(1 for _ in value):  # entries and data must agree (no merge keys …)
-            return None
-        root[name] = section
-    return root

@@ -95,7 +95,8 @@ def quoted(s: str, quote: str) -> str:
 
 
 def scalar_text(value: Any, style: Style, *, flow: bool, prefer: str = "") -> str:
-    """One-line text of a scalar value (``prefer`` is the style of the scalar it replaces)."""
+    """One-line text of a scalar value (``prefer`` is the style of the scalar it replaces: a quote,
+    or a quote and ``?`` — that quote only if the value needs quoting)."""
     if value is None:
         return "null"
     if value is True:
@@ -107,6 +108,8 @@ def scalar_text(value: Any, style: Style, *, flow: bool, prefer: str = "") -> st
     if isinstance(value, float):
         return float_text(value)
     if isinstance(value, str):
+        if prefer.endswith("?"):
+            prefer = "" if plain_ok(value, flow=flow) else prefer[0]
         if prefer == "'":
             sq = single_quoted(value)
             if sq is not None:

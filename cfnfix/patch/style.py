@@ -152,7 +152,7 @@ def _json_style(text: str, root: Node, lines: LineIndex, eol: str) -> Style:
     elif isinstance(root, SequenceNode) and root.items:
         multiline = lines.line_start(root.items[0].start) != lines.line_start(root.start)
     if multiline and first is not None:
-        start = first.items[0][0].start if isinstance(first, MappingNode) else first.items[0].start  # type: ignore[union-attr]
+        start = first.items[0][0].start if isinstance(first, MappingNode) else first.items[0].start
         ls = lines.line_start(start)
         ws = text[ls:start]
         base = text[lines.line_start(first.start) : first.start]

@@ -50,10 +50,11 @@ def apply_verified_edits(text: str, edits: Sequence[TextEdit], *, file: str | No
     return new
 
 
-def apply_fix(text: str, fix: Fix, *, file: str | None = None) -> str:
-    """The text after ``fix`` alone: its text edits, or its patch through the engine."""
+def apply_fix(text: str, fix: Fix, *, file: str | None = None, key_order: Sequence[str] = ()) -> str:
+    """The text after ``fix`` alone: its text edits, or its patch through the engine
+    (``key_order``: see :func:`~cfnfix.patch.engine.apply_patch`)."""
     if fix.edits:
         return apply_verified_edits(text, fix.edits, file=file)
     from .engine import apply_patch
 
-    return apply_patch(text, fix.patch, file=file)
+    return apply_patch(text, fix.patch, file=file, key_order=key_order)

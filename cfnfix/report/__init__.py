@@ -28,6 +28,8 @@ class ReportContext:
     color: bool = False
     quiet: bool = False
     unsafe: bool = False
+    terminal: bool = False
+    """Standard output is a terminal: text from templates that is shown raw elsewhere (the diff) is escaped."""
 
 
 def applies(finding: Finding, unsafe: bool) -> bool:
@@ -91,4 +93,4 @@ def render(fmt: str, outcomes: Sequence[FileOutcome], ctx: ReportContext) -> str
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
     module = importlib.import_module(f"{__name__}.{fmt}")
-    return module.render(outcomes, ctx)  # type: ignore[no-any-return]
+    return module.render(outcomes, ctx)

@@ -11,9 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from ..errors import PatchError
 from ..io.files import STDIN
 from . import ReportContext, plural, style
 from .diff import colorize
+from .escape import printable
 from .text import finding_line, review_lines
 
 if TYPE_CHECKING:
@@ -43,7 +45,8 @@ def not_applied_warnings(outcomes: Sequence[FileOutcome], color: bool) -> list[s
         for failure in o.result.failed if o.result is not None else ():
             f = failure.finding
             lines.append(
-                f"{style('warning:', '1;33', color)} {f.file}:{f.line}:{f.column}: {f.rule_id} fix not applied: {failure.reason}"
+                f"{style('warning:', '1;33', color)} {printable(str(f.file))}:{f.line}:{f.column}: {f.rule_id} fix not "
+                f"applied: {printable(failure.reason)}"
             )
     return lines
 
@@ -56,8 +59,8 @@ def impact_text(outcomes: Sequence[FileOutcome], color: bool) -> str:
         result = o.result
         if result is None or not result.changed or not result.impact:
             continue
-        lines = [f"  {r.describe()}" for r in result.impact]
-        blocks.append(f"{style(str(result.file), '1', color)}:\n" + "\n".join(lines) + "\n")
+        lines = [f"  {printable(r.describe())}" for r in result.impact]
+        blocks.append(f"{style(printable(str(result.file)), '1', color)}:\n" + "\n".join(lines) + "\n")
     if not blocks:
         return ""
     return "Impact on a deployed stack:\n" + "".join(blocks)
@@ -69,11 +72,29 @@ def unsafe_notes(outcomes: Sequence[FileOutcome], unsafe: bool, color: bool) -> 
     if unsafe:
         return []
     return [
-        f"{style('note:', '1;36', color)} {f.file}:{f.line}:{f.column}: {f.rule_id} fix is unsafe (--unsafe-fixes applies it): {f.fix.unsafe_reason}"
+        f"{style('note:', '1;36', color)} {printable(str(f.file))}:{f.line}:{f.column}: {f.rule_id} fix is unsafe "
+        f"(--unsafe-fixes applies it): {printable(f.fix.unsafe_reason)}"
         for o in outcomes
         for f in o.findings
         if f.fix is not None and f.fix.unsafe_reason
     ]
+
+
+def refuse_unrepresentable(outcomes: Sequence[FileOutcome]) -> None:
+    """``apply --patch``: a file whose patch holds a number JSON cannot write (YAML's ``.nan``,
+    ``.inf``) gets an error instead of a patch, so the output stays JSON (exit 2)."""
+    for o in outcomes:
+        if o.result is None or not o.result.changed:
+            continue
+        try:
+            json.dumps(o.result.patch, allow_nan=False)
+        except ValueError:
+            o.error = PatchError(
+                "the patch holds NaN or Infinity (YAML .nan/.inf), which JSON cannot represent: "
+                "use the dry run's diff or --write",
+                file=o.file,
+            )
+            o.result = None
 
 
 def render_apply(outcomes: Sequence[FileOutcome], mode: Mode, ctx: ReportContext) -> ApplyReport:
@@ -84,9 +105,9 @@ def render_apply(outcomes: Sequence[FileOutcome], mode: Mode, ctx: ReportContext
     errors = len({o.file for o in outcomes if o.error is not None})  # a Markdown file: one per broken fence
     failed_files = f" {plural(errors, 'file')} could not be fixed." if errors else ""
     if mode == "patch":
-        stdout = json.dumps({r.file: r.patch for r in results}, indent=2, ensure_ascii=False) + "\n"
+        stdout = json.dumps({r.file: r.patch for r in results}, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     elif mode == "diff":
-        stdout = "".join(colorize(r.diff, ctx.color) for r in results)
+        stdout = "".join(colorize(r.diff, ctx.color, ctx.terminal) for r in results)
     else:
         stdout = "".join(r.text for r in results if r.file == STDIN)
     notes: list[tuple[str, bool]] = []
@@ -119,10 +140,16 @@ def render_apply(outcomes: Sequence[FileOutcome], mode: Mode, ctx: ReportContext
     if lines:
         after.append(("\n".join(lines) + "\n", to_stderr))
     if not ctx.quiet:
-        after.append(
-            (
-                f"Fixed {plural(fixed, 'finding')} in {plural(changed, 'file')}; {len(remaining)} remaining.{failed_files}\n",
-                to_stderr,
-            )
-        )
+        after.append((_written_summary(fixed, changed, len(remaining), errors) + failed_files + "\n", to_stderr))
     return ApplyReport(stdout, after, failing=bool(remaining))
+
+
+def _written_summary(fixed: int, changed: int, remaining: int, errors: int) -> str:
+    """``Fixed 2 findings in 1 file; 0 remaining.`` — the findings a file that could not be
+    fixed (read-only, changed meanwhile, not parseable) still has are not known to be 0, so
+    they are not counted: ``Fixed nothing.`` when no other file was, else ``… in the other files``."""
+    if not errors:
+        return f"Fixed {plural(fixed, 'finding')} in {plural(changed, 'file')}; {remaining} remaining."
+    if not changed and not remaining:
+        return "Fixed nothing."
+    return f"Fixed {plural(fixed, 'finding')} in {plural(changed, 'file')}; {remaining} remaining in the other files."

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from ..findings import Applicability, Finding, Fix, Severity
 from . import ReportContext, applies, plural, totals
+from .escape import json_text, markdown_text, printable, printable_lines
 from .snippets import Snippet, fix_snippet, line_snippet
 
 if TYPE_CHECKING:
@@ -39,7 +40,8 @@ _ORDER = [Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW]
 
 
 def _code(text: str) -> str:
-    """Inline code that survives backticks in ``text``."""
+    """Inline code that survives backticks (and control characters: escaped) in ``text``."""
+    text = printable(text)
     fence = "``" if "`" in text else "`"
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
@@ -63,7 +65,7 @@ def _language(text: str | None) -> str:
 
 
 def _snippet(label: str, snippet: Snippet, side: str, language: str) -> list[str]:
-    return [label, "", *_block(snippet.render(side), language), ""]
+    return [label, "", *_block(printable_lines(snippet.render(side)), language), ""]
 
 
 def _before_after(finding: Finding, text: str | None) -> list[str]:
@@ -73,7 +75,7 @@ def _before_after(finding: Finding, text: str | None) -> list[str]:
         return []
     result = fix_snippet(text, finding.fix, finding.file)
     if isinstance(result, str):
-        return [f"The fix does not apply on its own ({result}); see the patch.", ""]
+        return [f"The fix does not apply on its own ({markdown_text(result)}); see the patch.", ""]
     language = _language(text)
     before = result.span("before")
     after = result.span("after")
@@ -96,7 +98,11 @@ def _before_after(finding: Finding, text: str | None) -> list[str]:
 def _fix_text(finding: Finding, ctx: ReportContext, text: str | None) -> list[str]:
     fx = finding.fix
     if fx is None or fx.applicability is Applicability.NONE or not fx.changes:
-        msg = fx.message if fx is not None else "No automatic fix: change the template by hand (see the documentation)."
+        msg = (
+            markdown_text(fx.message)
+            if fx is not None
+            else "No automatic fix: change the template by hand (see the documentation)."
+        )
         lines = [f"**The fix:** {msg}", ""]
         where = line_snippet(text, finding.line, finding.column) if text is not None else None
         if where is not None and where.before:
@@ -109,7 +115,7 @@ def _fix_text(finding: Finding, ctx: ReportContext, text: str | None) -> list[st
     else:
         how = "unsafe: review it, then apply with `cfnfix apply --unsafe-fixes`"
     return [
-        f"**The fix** ({how}): {fx.message}",
+        f"**The fix** ({how}): {markdown_text(fx.message)}",
         "",
         *_impact_lines(fx),
         *_before_after(finding, text),
@@ -118,7 +124,7 @@ def _fix_text(finding: Finding, ctx: ReportContext, text: str | None) -> list[st
                 "<details>",
                 "<summary>RFC 6902 patch</summary>",
                 "",
-                *_block(json.dumps(fx.patch, indent=2, ensure_ascii=False), "json"),
+                *_block(json_text(json.dumps(fx.patch, indent=2, ensure_ascii=False)), "json"),
                 "",
                 "</details>",
                 "",
@@ -134,9 +140,9 @@ def _impact_lines(fx: Fix) -> list[str]:
     if not fx.impact:
         return []
     lines = ["**Impact on a deployed stack:**", ""]
-    lines.extend(f"- {_cell(i.describe())}" for i in fx.impact)
+    lines.extend(f"- {markdown_text(i.describe())}" for i in fx.impact)
     if fx.unsafe_reason:
-        lines.append(f"- Unsafe whatever the rule says: {_cell(fx.unsafe_reason)}")
+        lines.append(f"- Unsafe whatever the rule says: {markdown_text(fx.unsafe_reason)}")
     return [*lines, ""]
 
 
@@ -147,7 +153,10 @@ def _review(finding: Finding) -> list[str]:
     return [
         "**Also review:**",
         "",
-        *(f"- line {r.line}, column {r.column} ({_code(r.path or '/')}): {r.message}" for r in finding.related),
+        *(
+            f"- line {r.line}, column {r.column} ({_code(r.path or '/')}): {markdown_text(r.message)}"
+            for r in finding.related
+        ),
         "",
     ]
 
@@ -159,11 +168,11 @@ def _finding_section(n: int, finding: Finding, ctx: ReportContext, text: str | N
     root = (rule.root_cause or rule.summary) if rule is not None else ""
     impact = (rule.deployment_impact if rule is not None else "") or DEFAULT_IMPACT[finding.severity]
     lines = [
-        f"### {n}. {finding.rule_id} {finding.rule_name}",
+        f"### {n}. {markdown_text(finding.rule_id)} {markdown_text(finding.rule_name)}",
         "",
         f"**Impact:** {finding.severity.value.capitalize()} · line {finding.line}, column {finding.column} · {_code(finding.path or '/')}",
         "",
-        f"**What is wrong:** {finding.message}",
+        f"**What is wrong:** {markdown_text(finding.message)}",
         "",
         *_review(finding),
         *_fix_text(finding, ctx, text),
@@ -216,7 +225,7 @@ def render(outcomes: Sequence[FileOutcome], ctx: ReportContext) -> str:
         out += [f"## {_code(o.file)}", ""]
         if o.error is not None:
             where = f" (line {o.error.line}, column {o.error.column})" if o.error.line else ""
-            out += [f"**Not checked:** {o.error.reason}{where}.", ""]
+            out += [f"**Not checked:** {markdown_text(o.error.reason)}{where}.", ""]
             continue
         if not o.findings:
             out += ["**Impact level:** None. No findings.", ""]

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Sequence
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from ..document.text import LineIndex
+from ..document.text import LineIndex, split_lines
 from ..findings import Finding, Fix
 from . import ReportContext
 
@@ -40,9 +39,6 @@ def _uri(path: str) -> str:
     return quote(PurePath(path).as_posix())
 
 
-_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
-
-
 def replacement(text: str, fix: Fix, file: str | None = None) -> list[tuple[int, int, str]] | None:
     """The whole-line replacements a fix makes: (start offset, end offset, new text) in
     ``text``, one per changed block of lines; None when the fix does not apply or changes nothing."""
@@ -56,7 +52,7 @@ def replacement(text: str, fix: Fix, file: str | None = None) -> list[tuple[int,
         return None
     if new == text:
         return None
-    old_lines, new_lines = _LINES.findall(text), _LINES.findall(new)
+    old_lines, new_lines = split_lines(text), split_lines(new)
     offsets = [0]
     for line in old_lines:
         offsets.append(offsets[-1] + len(line))

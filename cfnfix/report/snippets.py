@@ -11,9 +11,9 @@ findings without a fix.
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass
 
+from ..document.text import split_lines
 from ..findings import Fix, Patch
 
 __all__ = ["MAX_LINES", "MAX_WIDTH", "Snippet", "fix_snippet", "line_snippet", "lines_of"]
@@ -24,7 +24,6 @@ MAX_LINES = 16
 MAX_WIDTH = 120
 #: Characters kept before the first changed column when a long line is cut.
 _LEAD = 30
-_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
 @dataclass(frozen=True)
@@ -70,7 +69,7 @@ class Snippet:
 
 def lines_of(text: str) -> list[str]:
     """The lines of ``text`` without their endings (LF, CRLF or CR: not ``str.splitlines``' wider set)."""
-    return [line.rstrip("\r\n") for line in _LINES.findall(text)]
+    return [line.rstrip("\r\n") for line in split_lines(text)]
 
 
 def _cut(line: str, start: int) -> str:

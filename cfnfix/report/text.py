@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..findings import Finding
 from . import ReportContext, applies, plural, style, totals
+from .escape import printable
 
 if TYPE_CHECKING:
     from ..batch.outcome import FileOutcome
@@ -21,12 +22,13 @@ _SEVERITY_STYLE = {"critical": "1;31", "high": "31", "medium": "33", "low": "36"
 
 
 def finding_line(finding: Finding, ctx: ReportContext) -> str:
-    """One finding as ``file:line:col: ID [*] message``."""
+    """One finding as ``file:line:col: ID [*] message`` (control characters of the file name and
+    message written as escapes: :func:`~cfnfix.report.escape.printable`)."""
     on = ctx.color
-    where = style(f"{finding.file or '<string>'}:{finding.line}:{finding.column}:", "1", on)
-    rule = style(finding.rule_id, _SEVERITY_STYLE[finding.severity.value], on)
+    where = style(f"{printable(finding.file or '<string>')}:{finding.line}:{finding.column}:", "1", on)
+    rule = style(printable(finding.rule_id), _SEVERITY_STYLE[finding.severity.value], on)
     marker = " " + style("[*]", "36", on) if applies(finding, ctx.unsafe) else ""
-    return f"{where} {rule}{marker} {finding.message}"
+    return f"{where} {rule}{marker} {printable(finding.message)}"
 
 
 def review_lines(findings: Sequence[Finding], color: bool = False) -> list[str]:
@@ -36,7 +38,7 @@ def review_lines(findings: Sequence[Finding], color: bool = False) -> list[str]:
     (a ``Fn::Join`` that builds a renamed resource's old name) and the user must look at.
     """
     return [
-        f"{style('note:', '1;36', color)} {f.file or '<string>'}:{r.line}:{r.column}: {f.rule_id} {r.message}"
+        f"{style('note:', '1;36', color)} {printable(f.file or '<string>')}:{r.line}:{r.column}: {f.rule_id} {printable(r.message)}"
         for f in findings
         for r in f.related
     ]

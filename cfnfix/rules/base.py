@@ -88,24 +88,34 @@ class TypeFilter:
 
 
 class Rule(ABC):
-    """Base class of every rule. Subclasses set the class attributes and implement ``check``."""
+    """Base class of every rule. Subclasses set the class attributes and implement ``check``.
 
-    id: ClassVar[str]
+    ``id`` … ``explanation``, ``doc_url`` and ``cfn_lint_ids`` are attributes an instance may
+    also set for itself: a cfn-lint rule seen as a rule, a schema rule saying why it is not
+    active here. Rules set them in the class body, without ``ClassVar``.
+    """
+
+    id: str
     """Stable id, ``CFX`` + three digits."""
-    name: ClassVar[str]
+    name: str
     """Stable kebab-case name."""
-    severity: ClassVar[Severity]
-    summary: ClassVar[str]
+    severity: Severity
+    summary: str
     """One line for ``cfnfix rules``."""
-    explanation: ClassVar[str]
+    explanation: str
     """Markdown for ``cfnfix explain``, in four sections: ``## What``, ``## Why``, ``## Fix`` (or
     ``## Not fixed`` for a rule without fixes) and ``## Fix safety`` (``###`` sub-sections inside them
     as needed; ``tests/test_rule_modules.py`` checks the scheme)."""
-    doc_url: ClassVar[str]
+    doc_url: str
     """Authoritative documentation for the problem."""
     fix_applicability: ClassVar[Applicability] = Applicability.NONE
     """The best applicability this rule's fixes can have (``none``: report only)."""
-    cfn_lint_ids: ClassVar[tuple[str, ...]] = ()
+    keeps_meaning: bool = False
+    """True when this rule's fixes change how the template is written, never what it means
+    (``Fn::Sub`` of plain text → the text): they declare no changed node, and the meaning
+    checker (:mod:`cfnfix.template.meaning`) holds them to it. False: a fix declares the nodes
+    its patch writes (docs/design.md, "Meaning")."""
+    cfn_lint_ids: tuple[str, ...] = ()
     """cfn-lint rule ids this rule corresponds to (``E3001`` …): a template's
     ``Metadata: {cfn-lint: {config: {ignore_checks: [...]}}}`` naming one of them (or a prefix)
     also suppresses this rule. More ids can be mapped in ``cfnfix/data/cfn_lint_ids.json``."""
@@ -146,6 +156,11 @@ class Rule(ABC):
         """:attr:`resource_types` under this rule's ``options`` (an instance of its ``options_model``):
         a rule whose options add types (``[rules.rds-snapshot-default] types``) overrides this."""
         return self.resource_types
+
+    def unavailable(self) -> str | None:
+        """Why this rule cannot run here (None: it can). A selected rule that cannot run stops
+        the run (:func:`cfnfix.checking.require_runnable`): it must not find nothing silently."""
+        return None
 
     def options_for(self, settings: Settings) -> Any:
         """This rule's options in ``settings``: an ``options_model`` instance (a plain dict without one).

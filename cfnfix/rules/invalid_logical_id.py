@@ -6,7 +6,7 @@ Background: docs/cloudformation/logical-ids.md.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from ..findings import Applicability, Finding, Related, Severity
 from ..template.comments import is_comment_entry
@@ -85,7 +85,7 @@ class InvalidLogicalId(Rule):
         "generated from display names, while CloudFormation accepts only alphanumeric logical IDs."
     )
     deployment_impact = "CloudFormation rejects the whole template before creating or changing anything."
-    explanation: ClassVar[str] = f"""\
+    explanation = f"""\
 ## What
 A logical name in `Parameters`, `Resources`, `Outputs`, `Mappings` or `Rules` that does not
 match `^[A-Za-z0-9]{{1,{MAX_LENGTH}}}$` (letters and digits only, at most {MAX_LENGTH}

@@ -26,8 +26,9 @@ def missing_dependency() -> str | None:
     return None
 
 
-def run() -> None:
-    """Serve LSP over standard input and output until the client says ``exit``."""
+def run() -> int:
+    """Serve LSP over standard input and output until the client says ``exit``; returns the
+    exit code (0, or 1 when ``exit`` came without ``shutdown``)."""
     from .server import create_server
 
-    create_server().start_io()
+    return create_server().start_io()

@@ -12,18 +12,16 @@ previous version built (:meth:`LspTextDocument.adopt`), so a keystroke builds no
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
 from lsprotocol import types as lsp
 from pygls.workspace import TextDocument, Workspace
 
+from ..document.text import split_lines
 from .positions import PositionMap, encoding_name
 
 __all__ = ["LspTextDocument", "use_lsp_lines"]
-
-_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
 class LspTextDocument(TextDocument):
@@ -34,7 +32,7 @@ class LspTextDocument(TextDocument):
     @property
     def lines(self) -> Sequence[str]:
         """The lines of the text, each with its line ending."""
-        return tuple(_LINES.findall(self.source))
+        return tuple(split_lines(self.source))
 
     def positions(self) -> PositionMap:
         """Offsets ⇄ positions of the current text (kept until the text changes)."""

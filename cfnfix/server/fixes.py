@@ -17,20 +17,19 @@ returns them.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from ..config import Settings
+from ..document.text import split_lines
 from ..errors import VerificationError
 from ..findings import Finding, TextEdit
 from ..fixing import FixResult, fix_text
 from ..patch.edits import in_order, splice
+from ..template.model import SECTION_ORDER
 from ..textdiff import opcodes
 
 __all__ = ["FixEdits", "diff_edits", "fix_all", "quick_fix"]
-
-_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
 @dataclass(frozen=True)
@@ -73,12 +72,12 @@ def quick_fix(text: str, file: str | None, finding: Finding, parsed: Any = None)
         return _checked(text, new, sorted(finding.fix.edits, key=lambda e: (e.start, e.end)), True)
     _reuse(text, parsed)
     patch = finding.fix.patch
-    planner = Planner(text, file)
+    planner = Planner(text, file, key_order=SECTION_ORDER)
     try:
         new = planner.run(patch)
     except VerificationError:
         # the engine's step-by-step second opinion (or its error, in strict mode)
-        new = apply_patch(text, patch, file=file)
+        new = apply_patch(text, patch, file=file, key_order=SECTION_ORDER)
         return _checked(text, new, diff_edits(text, new), False)
     if planner.flushes:
         return _checked(text, new, diff_edits(text, new), False)
@@ -96,8 +95,8 @@ def diff_edits(old: str, new: str) -> list[TextEdit]:
     """Minimal edits from ``old`` to ``new``: differing lines (patience diff), trimmed to differing characters."""
     if old == new:
         return []
-    a = _LINES.findall(old)
-    b = _LINES.findall(new)
+    a = split_lines(old)
+    b = split_lines(new)
     offsets = [0]
     for line in a:
         offsets.append(offsets[-1] + len(line))

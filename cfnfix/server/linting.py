@@ -130,7 +130,7 @@ class LintWorker:
                 raise LintWorkerDied(str(exc) or "the cfn-lint process ended") from None
         if kind == "error":
             raise payload
-        return payload  # type: ignore[no-any-return]
+        return payload
 
     def close(self) -> None:
         """Stop the child at once (a run in progress is abandoned)."""

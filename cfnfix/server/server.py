@@ -18,14 +18,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
+import threading
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import Any, BinaryIO
 
 from lsprotocol import types as lsp
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
@@ -40,7 +43,9 @@ from .documents import LspTextDocument, use_lsp_lines
 from .fixes import FixEdits, fix_all, quick_fix
 from .linting import CfnLintMissing, LintWorker, LintWorkerDied, cfn_lint_installed
 from .positions import PositionMap, encoding_name
-from .settings import SettingsStore, client_settings
+from .protocol import CfnfixProtocol
+from .settings import SettingsStore, read_client_settings
+from .transport import serve
 
 __all__ = ["DEBOUNCE_SECONDS", "FIX_ALL_KIND", "UNSAFE_KIND", "CfnfixServer", "create_server"]
 
@@ -95,8 +100,15 @@ class DocState:
 class CfnfixServer(LanguageServer):
     """The cfnfix language server."""
 
+    protocol: CfnfixProtocol
+
     def __init__(self) -> None:
-        super().__init__("cfnfix", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
+        super().__init__(
+            "cfnfix",
+            __version__,
+            text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental,
+            protocol_cls=CfnfixProtocol,
+        )
         self.engine = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cfnfix-engine")
         self.store = SettingsStore()
         self.docs: dict[str, DocState] = {}
@@ -107,6 +119,33 @@ class CfnfixServer(LanguageServer):
         self._shown: set[str] = set()
         self._lint_tasks: set[asyncio.Task[None]] = set()
         self._collecting: asyncio.Task[None] | None = None
+
+    # ------------------------------------------------------------------ transport
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> int:
+        """Serve LSP over ``stdin``/``stdout`` (default: the process's) until ``exit`` or the end of
+        the input; returns the exit code (``exit`` without ``shutdown``: 1). Messages are framed
+        by :mod:`.transport` (which survives a wrong ``Content-Length``), not by pygls's reader."""
+        self._stop_event = stop = threading.Event()
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        try:
+            asyncio.run(serve(stdin or sys.stdin.buffer, self.protocol.receive, self.protocol.malformed, stop))
+        except BrokenPipeError:
+            log.error("the connection to the client is lost: stopping")
+        finally:
+            self.close()
+        code = self.protocol.exit_code
+        return 0 if code is None else code
+
+    def stop(self) -> None:
+        """Stop reading messages (after ``exit``): :meth:`start_io` returns."""
+        if self._stop_event is not None:
+            self._stop_event.set()
+
+    def close(self) -> None:
+        """Stop the cfn-lint process, the engine thread (a job in progress is abandoned) and pygls's threads."""
+        self.linter.close()
+        self.engine.shutdown(wait=False, cancel_futures=True)
+        self.shutdown()
 
     # ------------------------------------------------------------------ helpers
     def encoding(self) -> str:
@@ -235,6 +274,7 @@ class CfnfixServer(LanguageServer):
                 settings, _ = self.store.for_document(state.path)
                 if (
                     analysis is None
+                    or positions is None  # set with the analysis
                     or analysis.document is None
                     or analysis.problem is not None
                     or analysis.linted
@@ -461,12 +501,16 @@ class CfnfixServer(LanguageServer):
 
     # ------------------------------------------------------------------ settings
     def configure(self, raw: Any) -> None:
-        """Take the editor's settings (a bad one is reported and the previous settings kept)."""
+        """Take the editor's settings: a key that is unknown or has a bad value is reported and
+        left out, the others apply; settings that are no object are reported and the previous
+        settings kept."""
         try:
-            self.store.client = client_settings(raw)
+            self.store.client, problems = read_client_settings(raw)
         except CfnfixError as exc:
             self.warn_once(f"cfnfix: {exc.reason}")
             return
+        for problem in problems:
+            self.warn_once(f"cfnfix: {problem} (ignored; the other settings apply)")
         if self.store.client.cfn_lint and not cfn_lint_installed():
             self.lint_missing = True
             self.warn_once(_LINT_MISSING)

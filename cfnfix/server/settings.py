@@ -28,7 +28,7 @@ from ..config import Settings
 from ..config_files import find_config, load_config_file
 from ..errors import ConfigError
 
-__all__ = ["ClientSettings", "SettingsStore", "client_settings"]
+__all__ = ["ClientSettings", "SettingsStore", "client_settings", "read_client_settings"]
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])([A-Z])")
 
@@ -82,27 +82,55 @@ def _normalise(value: Any) -> Any:
 def client_settings(raw: Any) -> ClientSettings:
     """Read what an editor sent: ``{"cfnfix": {...}}``, ``{"settings": {...}}`` or the keys themselves.
 
-    Raises :class:`~cfnfix.errors.ConfigError` naming the first bad key.
+    Raises :class:`~cfnfix.errors.ConfigError` naming the first bad key (the server instead
+    leaves bad keys out: :func:`read_client_settings`).
+    """
+    settings, problems = read_client_settings(raw)
+    if problems:
+        raise ConfigError(problems[0])
+    return settings
+
+
+def read_client_settings(raw: Any) -> tuple[ClientSettings, list[str]]:
+    """What an editor sent (see :func:`client_settings`), without the keys that are unknown or
+    have a bad value, and one message for each key left out.
+
+    Raises :class:`~cfnfix.errors.ConfigError` when ``raw`` is not an object at all.
     """
     if raw is None:
-        return ClientSettings()
+        return ClientSettings(), []
     if isinstance(raw, dict):
         for wrapper in ("cfnfix", "settings"):
             if isinstance(raw.get(wrapper), dict) and len(raw) == 1:
-                return client_settings(raw[wrapper])
+                return read_client_settings(raw[wrapper])
     if not isinstance(raw, dict):
         raise ConfigError(f"editor settings for cfnfix must be an object, got {type(raw).__name__}")
     data = _normalise(raw)
     for key in ("select", "ignore", "cfn-lint-regions"):
         if isinstance(data.get(key), str):
             data[key] = [p.strip() for p in data[key].split(",") if p.strip()]
-    try:
-        return ClientSettings.model_validate(data, strict=True)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        key = ".".join(str(p) for p in err.get("loc", ())) or "(top level)"
-        what = "unknown key" if err.get("type") == "extra_forbidden" else str(err.get("msg", "invalid value")).lower()
-        raise ConfigError(f"editor settings for cfnfix: {key}: {what}") from None
+    problems: list[str] = []
+    while True:  # each round leaves out at least one key
+        try:
+            return ClientSettings.model_validate(data, strict=True), problems
+        except ValidationError as exc:
+            bad: dict[Any, str] = {}
+            for err in exc.errors():
+                loc = err.get("loc", ())
+                where: Any = loc[0] if loc else None
+                if where not in data:
+                    raise ConfigError(f"editor settings for cfnfix: {_describe(err)}") from None
+                bad.setdefault(where, _describe(err))
+            for where, what in bad.items():
+                problems.append(f"editor settings for cfnfix: {what}")
+                del data[where]
+
+
+def _describe(err: Any) -> str:
+    """``key: what is wrong`` for one pydantic error."""
+    key = ".".join(str(p) for p in err.get("loc", ())) or "(top level)"
+    what = "unknown key" if err.get("type") == "extra_forbidden" else str(err.get("msg", "invalid value")).lower()
+    return f"{key}: {what}"
 
 
 class SettingsStore:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -130,8 +130,7 @@ def directives(document: Document) -> list[LineDirective]:
     if document.format != "yaml" or "cfnfix:" not in text:
         return []
     # every '#' that starts a directive (one inside a quoted scalar must not hide a real one after it)
-    candidates = [_DIRECTIVE.match(text, h.start()) for h in _HASH.finditer(text)]
-    candidates = [m for m in candidates if m is not None]
+    candidates = [m for h in _HASH.finditer(text) if (m := _DIRECTIVE.match(text, h.start())) is not None]
     if not candidates:
         return []
     starts, ends, first, resources = _scalar_spans(document)
@@ -268,7 +267,7 @@ def unused_findings(
     return out
 
 
-def _why(unused: list[str], named_by: dict[str, list[object]]) -> str:
+def _why(unused: list[str], named_by: Mapping[str, Sequence[object]]) -> str:
     if all(not named_by[c] for c in unused):
         return "names no cfnfix rule" if len(unused) == 1 else "name no cfnfix rule"
     return "silences nothing" if len(unused) == 1 else "silence nothing"

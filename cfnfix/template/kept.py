@@ -10,6 +10,7 @@ reused while the entry lives.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any, Generic, TypeVar
@@ -26,26 +27,31 @@ class KeptByIdentity(Generic[V]):
     def __init__(self, size: int) -> None:
         self.size = size
         self._entries: OrderedDict[Hashable, tuple[Any, V]] = OrderedDict()
+        # shared by every thread of the process: a lookup and an eviction must not interleave
+        self._lock = threading.Lock()
 
     def get(self, key: Hashable, source: Any) -> V | None:
         """The value kept under ``key`` if it was derived from ``source`` itself, else None."""
-        entry = self._entries.get(key)
-        if entry is None or entry[0] is not source:
-            return None
-        self._entries.move_to_end(key)
-        return entry[1]
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or entry[0] is not source:
+                return None
+            self._entries.move_to_end(key)
+            return entry[1]
 
     def put(self, key: Hashable, source: Any, value: V) -> V:
         """Keep ``value`` (derived from ``source``) under ``key``, replacing what was there; returns it."""
-        self._entries[key] = (source, value)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self.size:
-            self._entries.popitem(last=False)
+        with self._lock:
+            self._entries[key] = (source, value)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
         return value
 
     def clear(self) -> None:
         """Forget everything."""
-        self._entries.clear()
+        with self._lock:
+            self._entries.clear()
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -23,6 +23,7 @@ __all__ = [
     "MAX_PARAMETERS",
     "MAX_RESOURCES",
     "SECTIONS",
+    "SECTION_ORDER",
     "Resource",
     "getatt_target",
     "has_foreach_resources",
@@ -41,6 +42,22 @@ __all__ = [
     "section",
     "type_index",
 ]
+
+#: The order of a template's top-level sections, as CloudFormation's template anatomy lists
+#: them: a section a fix adds goes before the first section that comes later
+#: (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-anatomy.html).
+SECTION_ORDER: tuple[str, ...] = (
+    "AWSTemplateFormatVersion",
+    "Description",
+    "Metadata",
+    "Transform",
+    "Parameters",
+    "Rules",
+    "Mappings",
+    "Conditions",
+    "Resources",
+    "Outputs",
+)
 
 #: Quotas that a fix adding entries must respect (docs/cloudformation/quotas.md).
 MAX_RESOURCES = 500
@@ -137,18 +154,15 @@ def _values_at(value: Any, pointer: str, tokens: list[str]) -> Iterator[tuple[st
         yield from _values_at(value[head], f"{pointer}/{escape_token(head)}", rest)
 
 
-#: Template data → its resources: every rule asks, and the data is read-only (kept while the
-#: ``Resources`` mapping is the same object, see :mod:`.kept`).
-_RESOURCES: KeptByIdentity[tuple[Resource, ...]] = KeptByIdentity(8)
-
-
-def resources(data: Any) -> tuple[Resource, ...]:
+def resources(data: Any) -> list[Resource]:
     """The resources of the template in document order (``Fn::ForEach`` loops left out).
-    Computed once per ``Resources`` mapping (read-only data): the same objects for every caller."""
+
+    Built once per ``Resources`` mapping (kept by its identity: a parsed document's data is
+    read-only), not once per rule asking."""
     block = section(data, "Resources")
-    found = _RESOURCES.get(id(block), block)
-    if found is None:
-        found = _RESOURCES.put(
+    kept = _RESOURCES.get(id(block), block)
+    if kept is None:
+        kept = _RESOURCES.put(
             id(block),
             block,
             tuple(
@@ -157,7 +171,11 @@ def resources(data: Any) -> tuple[Resource, ...]:
                 if isinstance(body, dict) and not key.startswith("Fn::ForEach::")
             ),
         )
-    return found
+    return list(kept)
+
+
+#: The resources of the last few templates, by the identity of their ``Resources`` mapping.
+_RESOURCES: KeptByIdentity[tuple[Resource, ...]] = KeptByIdentity(8)
 
 
 def resource_map(data: Any) -> dict[str, Resource]:

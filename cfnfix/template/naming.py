@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from . import sam
+from .kept import KeptByIdentity
 from .references import FOREACH_PREFIX, SECTIONS, declared_names
 
 __all__ = [
@@ -150,16 +152,20 @@ def _taken(data: Any, exclude: tuple[str, str] | None) -> set[str]:
 
     ``exclude`` (section, name): leave out that declaration and the IDs SAM derives from it.
     """
-    taken: set[str] = set()
+    return set(_taken_names(data, exclude))
+
+
+def _taken_names(data: Any, exclude: tuple[str, str] | None) -> Iterator[str]:
+    """Each lower-cased name a new name must avoid, once per place that uses it."""
+    if not isinstance(data, dict):
+        return
+    for section, names in declared_names(data).items():
+        yield from (n.lower() for n in names if (section, n) != exclude)
     keys: set[str] = set()
     loops: set[str] = set()
-    if not isinstance(data, dict):
-        return taken
-    for section, names in declared_names(data).items():
-        taken.update(n.lower() for n in names if (section, n) != exclude)
     for section in SECTIONS:
         _foreach_keys(data.get(section), {}, keys, loops)
-    taken.update(n.lower() for n in loops | keys)
+    yield from (n.lower() for n in loops | keys)
     resources = data.get("Resources")
     if isinstance(resources, dict):
         sam_used = False
@@ -168,15 +174,41 @@ def _taken(data: Any, exclude: tuple[str, str] | None) -> set[str]:
                 sam_used = True
                 if ("Resources", name) == exclude:
                     continue
-                taken.update(g.lower() for g in sam.generated_names(name, res, data.get("Globals")))
+                yield from (g.lower() for g in sam.generated_names(name, res, data.get("Globals")))
         if sam_used or _has_sam_transform(data):
-            taken.update(n.lower() for n in sam.global_generated_names())
+            yield from (n.lower() for n in sam.global_generated_names())
     meta = data.get("Metadata")
     iface = meta.get("AWS::CloudFormation::Interface") if isinstance(meta, dict) else None
     labels = iface.get("ParameterLabels") if isinstance(iface, dict) else None
     if isinstance(labels, dict):
-        taken.update(str(k).lower() for k in labels)
-    return taken
+        yield from (str(k).lower() for k in labels)
+
+
+#: Every taken name of the last few templates, counted, by the identity of their data.
+_COUNTED: KeptByIdentity[Counter[str]] = KeptByIdentity(4)
+
+
+def name_is_free(data: Any, name: str, suffixes: Iterable[str] = (), *, exclude: tuple[str, str] | None = None) -> bool:
+    """``NameAllocator(data, exclude=exclude).is_free(name, suffixes)``, answered from the
+    template's names counted once (shared, by the identity of ``data``, which must be
+    read-only): a rule that checks one new name per finding does not walk every name each time."""
+    counts = _COUNTED.get(id(data), data)
+    if counts is None:
+        counts = _COUNTED.put(id(data), data, Counter(_taken_names(data, None)))
+    removed = Counter(_excluded_names(data, exclude)) if exclude is not None else Counter()
+    return all(counts[c.lower()] - removed[c.lower()] <= 0 for c in [name, *(name + s for s in suffixes)])
+
+
+def _excluded_names(data: Any, exclude: tuple[str, str]) -> Iterator[str]:
+    """What :func:`_taken_names` leaves out for ``exclude``: the declaration and SAM's IDs from it."""
+    section, name = exclude
+    block = data.get(section) if isinstance(data, dict) and section in SECTIONS else None
+    if not isinstance(block, dict) or name not in block or name.startswith(FOREACH_PREFIX):
+        return
+    yield name.lower()
+    res = block[name]
+    if section == "Resources" and isinstance(res, dict) and sam.is_sam_type(res.get("Type")):
+        yield from (g.lower() for g in sam.generated_names(name, res, data.get("Globals")))
 
 
 def _has_sam_transform(data: dict[str, Any]) -> bool:

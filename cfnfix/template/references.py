@@ -219,8 +219,19 @@ def _name_part(text: str) -> str:
     return text.split(".", 1)[0]
 
 
-def _mention_pattern(name: str) -> re.Pattern[str]:
-    return re.compile(r"(?<![A-Za-z0-9:])" + re.escape(name) + r"(?![A-Za-z0-9:])")
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789:")
+
+
+def _has_word(text: str, name: str) -> bool:
+    """True when ``name`` is in ``text`` with no letter, digit or ``:`` right before or after it
+    (plain searches: a regular expression compiled per name cost a millisecond each)."""
+    at = text.find(name)
+    while at != -1:
+        end = at + len(name)
+        if (at == 0 or text[at - 1] not in _WORD_CHARS) and (end == len(text) or text[end] not in _WORD_CHARS):
+            return True
+        at = text.find(name, at + 1)
+    return False
 
 
 @dataclass
@@ -238,6 +249,7 @@ class ReferenceIndex:
     _consumed: set[str] = field(default_factory=set, repr=False)
     _by_name: dict[str, list[Occurrence]] | None = field(default=None, repr=False)
     _joined: tuple[str, list[int], list[tuple[str, str]]] | None = field(default=None, repr=False)
+    _positions: dict[str, int] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.declared = declared_names(self.data)
@@ -288,6 +300,15 @@ class ReferenceIndex:
             self._by_name = by_name
         return self._by_name.get(name, [])
 
+    def position(self, pointer: str) -> int:
+        """Where the first occurrence at ``pointer`` is in :attr:`occurrences` (document order)."""
+        if self._positions is None:
+            positions: dict[str, int] = {}
+            for i, occ in enumerate(self.occurrences):
+                positions.setdefault(occ.pointer, i)
+            self._positions = positions
+        return self._positions[pointer]
+
     def mentions(self, name: str) -> list[str]:
         """Pointers of plain strings (not reference positions) that contain ``name`` as a word."""
         if not name:
@@ -301,13 +322,12 @@ class ReferenceIndex:
                 offset += len(text) + 1
             self._joined = ("\0".join(self._texts.values()), starts, list(self._texts.items()))
         joined, starts, items = self._joined
-        pattern = _mention_pattern(name)
         found: list[str] = []
         at = joined.find(name)
         while at != -1:
             i = bisect.bisect_right(starts, at) - 1
             pointer, text = items[i]
-            if pointer not in self._consumed and pattern.search(text):
+            if pointer not in self._consumed and _has_word(text, name):
                 found.append(pointer)
             at = joined.find(name, starts[i + 1]) if i + 1 < len(starts) else -1
         return found
@@ -369,7 +389,9 @@ class ReferenceIndex:
     def _foreach(self, loop: list[Any], path: str, handler: Callable[[Any, str, _Scope], None], scope: _Scope) -> None:
         """``[Identifier, Collection, {KeyTemplate: fragment}]``: the identifier shadows names in the fragment."""
         ident = loop[0]
-        names = frozenset([ident] if isinstance(ident, str) else [i for i in ident if isinstance(i, str)])
+        # a half-typed loop may have no identifier yet (``- `` alone: null)
+        items = [ident] if isinstance(ident, str) else ident if isinstance(ident, list) else []
+        names = frozenset(i for i in items if isinstance(i, str))
         self._expr(loop[1], _at(path, "1"), scope.plain())
         inner = scope.shadowing(names)
         if isinstance(loop[2], dict):

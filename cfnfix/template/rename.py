@@ -23,7 +23,7 @@ from typing import Any
 
 from ..document.pointer import escape_token, make_pointer
 from ..findings import Applicability, Fix, Op, Patch
-from .naming import NameAllocator, invalid_reason, sam_suffixes
+from .naming import invalid_reason, name_is_free, sam_suffixes
 from .references import SECTIONS, Reference, ReferenceIndex
 
 __all__ = [
@@ -53,9 +53,9 @@ def rename_targets(data: dict[str, Any], section: str, old: str, new: str) -> di
     itself (then it is a resource of its own, not SAM's).
     """
     targets = {old: new}
-    declared = {n for block in SECTIONS if isinstance(data.get(block), dict) for n in data[block]}
+    blocks = [data[block] for block in SECTIONS if isinstance(data.get(block), dict)]
     for suffix in sam_suffixes(data, section, old):
-        if old + suffix not in declared:
+        if not any(old + suffix in block for block in blocks):
             targets[old + suffix] = new + suffix
     return targets
 
@@ -70,7 +70,7 @@ def _check(data: Any, section: str, old: str, new: str) -> None:
         raise RenameError(f"{old!r} already has that name")
     if invalid_reason("Resources", new) is not None:  # always emit strictly alphanumeric names
         raise RenameError(f"{new!r} is not a valid logical name: it {invalid_reason('Resources', new)}")
-    if not NameAllocator(data, exclude=(section, old)).is_free(new, sam_suffixes(data, section, old)):
+    if not name_is_free(data, new, sam_suffixes(data, section, old), exclude=(section, old)):
         raise RenameError(f"{new!r} collides with a name the template already uses")
 
 
@@ -128,10 +128,7 @@ def rename_plan(
     for name, replacement in rename_targets(data, section, old, new).items():
         for ref in index.references(section, name):
             grouped.setdefault(ref.pointer, []).append((ref, replacement))
-    order: dict[str, int] = {}
-    for i, occ in enumerate(index.occurrences):
-        order.setdefault(occ.pointer, i)
-    pointers = sorted(grouped, key=order.__getitem__)
+    pointers = sorted(grouped, key=index.position)
     for refs in grouped.values():
         refs.sort(key=lambda rv: rv[0].start)
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...document.pointer import parse_pointer
+from ...template.graph import Edge, Graph, Use
 from ...template.references import Kind, sub_variables
-from ._graph import Edge, Graph, Use
 from ._plan import Plan
 from ._tables import tables
 
@@ -73,7 +73,12 @@ def try_break(plan: Plan, graph: Graph, edge: Edge, params: set[str]) -> str | N
     replace: dict[str, Any] = {}
     splices: dict[str, list[tuple[int, int, str]]] = {}
     for use in edge.uses:
-        if not _rewrite(plan, use, spec, name, replace, splices):
+        try:
+            if not _rewrite(plan, use, spec, name, replace, splices):
+                return None
+        except (KeyError, IndexError, TypeError, ValueError):
+            # the use is gone from this data (a resource whose name property refers to
+            # itself, ``QueueName: !GetAtt [Q, QueueName]``, once that property is a name)
             return None
     plan.replace.update(replace)
     for ptr, items in splices.items():
@@ -131,7 +136,7 @@ def _rewrite(
     if use.kind is Kind.GETATT_STRING:
         attr = use.attribute
         if attr in attributes:
-            replace[_parent(use.pointer, 1)] = name.render(attributes[attr])  # type: ignore[index]
+            replace[_parent(use.pointer, 1)] = name.render(attributes[attr])
             return True
         return False
     if use.kind is Kind.SUB:

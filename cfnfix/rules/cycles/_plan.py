@@ -140,13 +140,13 @@ class Plan:
                 ops.append(Op.remove(lst))
                 gone.append(lst)
         for policies in sorted(emptied_policies):
-            indexes = emptied_policies[policies]
-            if len(indexes) == len(self.value(policies)):
+            emptied = emptied_policies[policies]
+            if len(emptied) == len(self.value(policies)):
                 ops.append(Op.remove(policies))
                 gone.append(policies)
             else:
-                ops += remove_items(policies, indexes)
-                gone += [f"{policies}/{i}" for i in sorted(indexes, reverse=True)]
+                ops += remove_items(policies, emptied)
+                gone += [f"{policies}/{i}" for i in sorted(emptied, reverse=True)]
         return ops, gone
 
 

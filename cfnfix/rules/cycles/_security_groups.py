@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...document.pointer import escape_token, parse_pointer
-from ._graph import Edge, Graph
+from ...template.graph import Edge, Graph
 from ._plan import Builder, BuildFn, Plan
 from ._tables import tables
 

@@ -12,12 +12,18 @@ import jsonpatch
 
 from ...document.pointer import escape_token
 from ...findings import Applicability, Finding, Fix, Severity
+from ...template.graph import Edge, Graph, build_graph, chain, components, cycle_edges, shortest_cycle
 from ...template.naming import NameAllocator
 from ...template.references import ReferenceIndex
 from ..base import Rule, RuleContext
 from . import _known_names, _policies, _security_groups
-from ._graph import Edge, Graph, build_graph, chain, components, cycle_edges, shortest_cycle
 from ._plan import Plan
+
+#: A knot needing more broken links than this gets no fix (each break searches its circles
+#: again: a knot of thousands of interlocked circles must not cost thousands of searches).
+MAX_BREAKS = 50
+#: Resources of a knot named in a message (the rest counted).
+_KNOT_SHOWN = 20
 
 
 class DependencyCycle(Rule):
@@ -111,7 +117,10 @@ custom resource a `DependsOn` on the policy. Review the diff before applying it 
             assert cycle is not None
             message = f"Circular dependency: {chain(graph, cycle)}"
             if len(knot) > len(cycle):
-                message += f"; {len(knot)} resources depend on each other here: {', '.join(knot)}"
+                listed = ", ".join(knot[:_KNOT_SHOWN]) + (
+                    f" and {len(knot) - _KNOT_SHOWN} more" if len(knot) > _KNOT_SHOWN else ""
+                )
+                message += f"; {len(knot)} resources depend on each other here: {listed}"
             fix = _fix(data, graph, knot, params, names)
             if fix is None:
                 edges = cycle_edges(graph, cycle)
@@ -140,6 +149,8 @@ def _fix(data: Any, graph: Graph, knot: list[str], params: set[str], names: Name
     plan = Plan(data)
     removed: set[tuple[str, str]] = set()
     while (cycle := shortest_cycle(graph, knot, removed)) is not None:
+        if len(removed) >= MAX_BREAKS:
+            return None  # too tangled to untie by rule: the finding stays, without a fix
         edges = cycle_edges(graph, cycle)
         for edge in [edges[-1], *edges[:-1]]:
             step = _try(plan, graph, edge, params)

@@ -45,7 +45,7 @@ def table(name: str) -> dict[str, Any]:
     """A data file of the family's ``data/`` folder (``destroyable.json``, ``physical_names.json``),
     read once per process (shared: do not change it)."""
     text = (_files.files(__package__) / "data" / name).read_text(encoding="utf-8")
-    return json.loads(text)  # type: ignore[no-any-return]
+    return json.loads(text)
 
 
 def pointer(*parts: str | int) -> str:

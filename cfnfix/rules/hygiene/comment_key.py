@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import ClassVar
 
 from ...document.pointer import make_pointer
 from ...findings import Applicability, Finding, Fix, Op, Severity
@@ -29,7 +28,7 @@ class CommentKey(Rule):
         'parts of the template with keys such as "/* ===== NETWORKING ===== */": {}.'
     )
     deployment_impact = "CloudFormation rejects the template: the entry is not a valid logical ID and has no Type."
-    explanation: ClassVar[str] = """\
+    explanation = """\
 ## What
 An entry written as a comment inside `Resources` (or `Parameters`, `Mappings`, `Conditions`,
 `Outputs`): JSON has no comments, so templates sometimes label their parts with entries such

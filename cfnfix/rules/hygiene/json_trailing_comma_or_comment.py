@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import ClassVar
 
 from ...document.repair import RepairedDocument
 from ...findings import Applicability, Finding, Fix, Severity
@@ -29,7 +28,7 @@ class JsonTrailingCommaOrComment(Rule):
     cfn_lint_ids = ("E0000",)
     root_cause = "The template was written like JavaScript (or JSON5): comments to label sections, a comma after the last member."
     deployment_impact = "CloudFormation cannot parse the template and rejects it before anything is created."
-    explanation: ClassVar[str] = """\
+    explanation = """\
 ## What
 A JSON template with comments (`// …`, `/* … */`) or a comma after the last member of an
 object or array (`"a": 1,}`).

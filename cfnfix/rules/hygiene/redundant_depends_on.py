@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import Any
 
 from ...document.pointer import make_pointer
 from ...findings import Applicability, Finding, Fix, Op, Severity
@@ -63,12 +63,13 @@ class RedundantDependsOn(Rule):
     summary = "DependsOn entries that a Ref, Fn::GetAtt or Fn::Sub in the resource's Properties already enforces"
     doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html"
     fix_applicability = Applicability.SAFE
+    keeps_meaning = True
     cfn_lint_ids = ("W3005",)
     root_cause = (
         "DependsOn was written out of caution (or by a generator) for resources the properties already reference."
     )
     deployment_impact = "None: the order is the same. The redundant entries hide the real, non-obvious dependencies."
-    explanation: ClassVar[str] = """\
+    explanation = """\
 ## What
 A `DependsOn` entry naming a resource that the resource's properties already refer to with
 `Ref`, `Fn::GetAtt` or `${Name}` in `Fn::Sub` (cfn-lint W3005).

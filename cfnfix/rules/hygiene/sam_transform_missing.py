@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import Any
 
 from ...document.pointer import make_pointer
 from ...findings import Applicability, Finding, Fix, Op, Patch, Severity
@@ -51,7 +51,7 @@ class SamTransformMissing(Rule):
         "CloudFormation rejects the template: without the transform, AWS::Serverless::* types and the "
         "Globals section are unknown."
     )
-    explanation: ClassVar[str] = f"""\
+    explanation = f"""\
 ## What
 A template that uses `AWS::Serverless::Function`, the other `AWS::Serverless::*` types, the
 `Globals` section or the `IgnoreGlobals` attribute, and does not declare

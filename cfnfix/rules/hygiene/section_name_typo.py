@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import Any
 
 from ...document.pointer import make_pointer
 from ...findings import Applicability, Finding, Fix, Severity
@@ -26,7 +26,7 @@ class SectionNameTypo(Rule):
     deployment_impact = (
         "CloudFormation rejects a template with an unknown top-level section (SAM an unknown Globals key)."
     )
-    explanation: ClassVar[str] = """\
+    explanation = """\
 ## What
 A top-level key, or a key of `Globals`, that is not a section name. A template's top level
 may only have `AWSTemplateFormatVersion`, `Description`, `Metadata`,

@@ -56,7 +56,7 @@ def removed_in(name: str, version: tuple[int, int]) -> tuple[int, int] | None:
 
 @lru_cache(maxsize=1)
 def _distributions() -> dict[str, Any]:
-    return _load("python_distributions.json")  # type: ignore[no-any-return]
+    return _load("python_distributions.json")
 
 
 def runtime_provided() -> frozenset[str]:

@@ -13,14 +13,14 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ...document.pointer import make_pointer
-from ...findings import Applicability, Finding, Fix, Op, Patch, Severity
+from ...findings import Applicability, Finding, Fix, Op, Operation, Patch, Severity
 from ...template.model import MAX_PARAMETERS
 from ...template.naming import MAX_LENGTH, NameAllocator
 from ..base import Rule, RuleContext
 from ..fixes import append_items
 from ._lambda import FUNCTION_TYPES, MAX_LAYERS, Function
 from ._lambda_inline import InlinePython, inline_python
-from ._python_code import Import
+from ._python_code import Import, analyse
 from ._python_tables import (
     Distribution,
     distribution,
@@ -31,6 +31,7 @@ from ._python_tables import (
     runtime_provided,
     stdlib,
 )
+from ._python_unused import remove_unused
 
 #: A Lambda layer *version* ARN (the schema's pattern for ``Layers`` items without the
 #: ``awslayer`` form, which cfn-lint W3702 warns may not be available).
@@ -220,7 +221,12 @@ library of the runtime's Python version, the AWS SDK that every Python runtime s
 custom resource then leaves the stack waiting for a response for up to an hour.
 
 ## Fix
-For each missing package, a template parameter `<Package>LayerArn`
+An import the code never uses is removed: the code never names the module — not even in a
+string — and reaches no names dynamically through `globals()`, `eval` and the like (only an
+import alone on its line, and never the only statement of a block). An unused `import
+pymysql` needs no layer: it can only fail.
+
+For each missing package the code uses, a template parameter `<Package>LayerArn`
 (`Type: String`, a description, `AllowedPattern` for a layer version ARN) is added — or an
 existing one of that name shared, so several functions use one parameter — and `!Ref` to it
 is appended to the function's `Layers` (created when absent; existing entries stay). The
@@ -233,12 +239,13 @@ layers count), when `Layers` is computed, or for `from cfnresponse import …`, 
 rewritten as `import cfnresponse`.
 
 ## Fix safety
-**Unsafe**: the parameter has no default: creating or updating the stack now requires a
+**Safe** when the fix only removes imports the code never uses: they could only fail, and
+nothing reads the name. **Unsafe** when it adds a layer: the parameter has no default: creating or updating the stack now requires a
 layer ARN (built with the package under `python/` for the function's runtime and
 architecture).
 """
     doc_url = "https://docs.aws.amazon.com/lambda/latest/dg/python-layers.html"
-    fix_applicability = Applicability.UNSAFE
+    fix_applicability = Applicability.SAFE  # removing an unused import; adding a layer is unsafe
     resource_types = FUNCTION_TYPES
     options_model = Options
     root_cause = (
@@ -280,7 +287,17 @@ architecture).
                     f"inline code of {item.function.name} uses `from cfnresponse import …` ({lines}): "
                     "CloudFormation adds cfnresponse only for the statement `import cfnresponse`"
                 )
-            fix, why_not = self._fix(ctx, item, missing) if missing else (None, "")
+            unused, removal = _unused(item, missing)
+            if unused:
+                listed = [n for m in unused for n in m.names]
+                names = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
+                parts.append(
+                    f"{names} {'is' if len(listed) == 1 else 'are'} never used: the import can go instead of a layer"
+                )
+            still = [m for m in missing if m not in unused]
+            fix, why_not = self._fix(ctx, item, still) if still else (None, "")
+            if unused and (fix is not None or not still):
+                fix = _with_removal(fix, removal, unused)
             message = "; ".join(parts) + (f"; no fix: {why_not}" if why_not else "")
             yield self.finding(ctx, item.pointer, message, fix=fix)
 
@@ -328,3 +345,55 @@ architecture).
             bits.append(f"share parameter{'s' if len(shared) > 1 else ''} {', '.join(shared)}")
         message = " and ".join(bits) + f"; reference {'it' if len(chosen) == 1 else 'them'} in {fn.name}'s Layers"
         return Fix.unsafe(message, patch), ""
+
+
+def _code_target(item: InlinePython) -> str | None:
+    """Where the code's text is written: the string itself, or a ``Fn::Sub`` template (None: computed)."""
+    code = item.function.code
+    if isinstance(code, str):
+        return item.pointer
+    if isinstance(code, dict) and list(code) == ["Fn::Sub"]:
+        arg = code["Fn::Sub"]
+        if isinstance(arg, str):
+            return item.pointer + "/Fn::Sub"
+        if isinstance(arg, list) and arg and isinstance(arg[0], str):
+            return item.pointer + "/Fn::Sub/0"
+    return None
+
+
+def _unused(item: InlinePython, missing: list[Missing]) -> tuple[list[Missing], Operation | None]:
+    """The missing packages the code never uses (all their imports removable), and the operation
+    that writes the code without those imports."""
+    target = _code_target(item)
+    written = item.source.original if item.source.original is not None else item.source.text
+    if target is None or written is None or not missing:
+        return [], None
+    tops = {imp.top for m in missing for imp in m.imports}
+    removal = remove_unused(written, tops)
+    if removal is None:
+        return [], None
+    left = analyse(removal.code if item.source.original is None else _neutral(removal.code), item.version)
+    if left.problem is not None:
+        return [], None
+    remaining = {imp.top for imp in left.imports}
+    unused = [m for m in missing if not ({imp.top for imp in m.imports} & remaining)]
+    return (unused, Op.replace(target, removal.code)) if unused else ([], None)
+
+
+def _neutral(template: str) -> str:
+    """A ``Fn::Sub`` template read as code (placeholders neutralised, as :func:`read_source` does)."""
+    from ._python_code import read_source
+
+    return read_source({"Fn::Sub": template}).text or ""
+
+
+def _with_removal(fix: Fix | None, removal: Operation | None, unused: list[Missing]) -> Fix | None:
+    """The fix that removes the unused imports, with the layer fix for the others (unsafe) when there is one."""
+    if removal is None:
+        return fix
+    lines = sorted({imp.line for m in unused for imp in m.imports})
+    what = f"remove the unused import{'s' if len(lines) > 1 else ''} of {', '.join(n for m in unused for n in m.names)}"
+    what += f" (line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))})"
+    if fix is None:
+        return Fix.safe(what, [removal])
+    return Fix.unsafe(f"{what}; {fix.message}", [removal, *fix.patch])

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from ...findings import Applicability, Finding, Fix, Op, Severity
 from ..base import Rule, RuleContext, Tag
 from ._lambda import FUNCTION_TYPES, Function, functions
+from ._nodejs_code import handler_style
 from ._python_code import Problem, analyse, read_source
 from ._python_tables import stdlib
 from ._runtime_tables import Lifecycle, family, lifecycle, supported
@@ -29,6 +30,9 @@ _SEVERITY = {
 _AWS_SDK_V2 = re.compile(r"""(?:require\s*\(\s*|from\s+|import\s+)(['"])aws-sdk(?:/[^'"]*)?\1""")
 #: First Node.js major version whose Lambda runtime has no AWS SDK v2.
 _NODE_WITHOUT_SDK_V2 = 18
+#: First Node.js major version whose Lambda runtime runs async handlers only (no callback-style
+#: handlers, no ``context.done/succeed/fail``): docs/cloudformation/lambda.md, "Node.js handlers".
+_NODE_WITHOUT_CALLBACKS = 24
 
 
 def _target(value: str | None, fam: str) -> str | None:
@@ -143,6 +147,13 @@ def choose_python(lc: Lifecycle, users: list[Function], options: Options, today:
     """The Python runtime to move to: the first candidate (see :func:`candidates`) under which
     every inline code parses and whose standard library still has every standard module the
     code imports."""
+    if lc.version[0] == 2:
+        seen = "the inline code" if all(fn.code_pointer is not None for fn in users) else "its code"
+        return Choice(
+            None,
+            f"{seen} is Python 2, which Python 3 does not run unchanged (print, str/bytes, integer division, "
+            "removed modules); port it first, then set the runtime",
+        )
     codes = _codes(users) or []
     old = (3, lc.version[1]) if lc.version[:1] == (3,) else (3, 8)
     needed: set[str] = set()
@@ -161,8 +172,6 @@ def choose_python(lc: Lifecycle, users: list[Function], options: Options, today:
         assert target is not None
         problem = _parse_problem(codes, target.version)
         if problem is not None:
-            if lc.version[0] == 2:
-                return Choice(None, "the inline code is not Python 3 (it does not parse as such); port it first")
             return Choice(
                 None,
                 f"the inline code does not parse as Python 3.{target.version[1]} (line {problem.line}: "
@@ -180,7 +189,7 @@ def choose_python(lc: Lifecycle, users: list[Function], options: Options, today:
         if pinned:
             return Choice(None, f"the inline code imports {', '.join(gone)}, which {name} no longer has")
         first_gone = first_gone or gone
-    newest = max((lifecycle(n) for n in names), key=lambda t: t.version if t else ())  # type: ignore[union-attr]
+    newest = max((lifecycle(n) for n in names), key=lambda t: t.version if t else ())
     assert newest is not None
     gone = sorted(needed - stdlib((3, newest.version[1])))
     return Choice(
@@ -189,23 +198,60 @@ def choose_python(lc: Lifecycle, users: list[Function], options: Options, today:
     )
 
 
+def _handler_styles(users: list[Function]) -> set[str]:
+    """How each function's handler returns (``async``, ``callback``, ``unknown``: its code is not
+    in the template, is computed, or its handler was not recognised)."""
+    styles: set[str] = set()
+    for fn in users:
+        source = read_source(fn.code) if fn.code_pointer is not None else None
+        if source is None or source.text is None:
+            styles.add("unknown")
+        else:
+            styles.add(handler_style(source.text, fn.properties.get("Handler")))
+    return styles
+
+
 def choose_nodejs(lc: Lifecycle, users: list[Function], options: Options, today: dt.date) -> Choice:
-    """The Node.js runtime to move to: the first candidate (see :func:`candidates`)."""
+    """The Node.js runtime to move to: the first candidate (see :func:`candidates`) that still
+    runs the handlers: not nodejs24.x or later unless every handler is seen to be async."""
     names = candidates(lc, options, today)
     if not names:
         return Choice(None, "no supported Node.js runtime is newer")
-    name = names[0]
-    target = lifecycle(name)
-    assert target is not None
     codes = _codes(users) or []
-    if target.version[0] >= _NODE_WITHOUT_SDK_V2 > lc.version[0] and any(_AWS_SDK_V2.search(c) for c in codes):
+    first = lifecycle(names[0])
+    assert first is not None
+    if first.version[0] >= _NODE_WITHOUT_SDK_V2 > lc.version[0] and any(_AWS_SDK_V2.search(c) for c in codes):
         return Choice(
             None,
             f"the inline code requires 'aws-sdk' (AWS SDK for JavaScript v2), which nodejs{_NODE_WITHOUT_SDK_V2}.x "
             "and later do not include; port it to the v3 clients (@aws-sdk/*) first",
         )
-    note = f" (the pinned target {name} is itself deprecated)" if target.phase(today) else ""
-    return Choice(name, note=note)
+    styles = _handler_styles(users)
+    why = (
+        "the inline handler is callback-style"
+        if "callback" in styles
+        else "the handler's code is not in the template, so it may be callback-style"
+        if "unknown" in styles
+        else ""
+    )
+    skipped: list[str] = []
+    for name in names:
+        target = lifecycle(name)
+        assert target is not None
+        if why and target.version[0] >= _NODE_WITHOUT_CALLBACKS > lc.version[0]:
+            skipped.append(name)
+            continue
+        note = f" (the pinned target {name} is itself deprecated)" if target.phase(today) else ""
+        if skipped:
+            note = (
+                f" (not {skipped[0]}: nodejs{_NODE_WITHOUT_CALLBACKS}.x and later run async handlers only, and {why})"
+            )
+        return Choice(name, note=note)
+    return Choice(
+        None,
+        f"{why}, and nodejs{_NODE_WITHOUT_CALLBACKS}.x and later run async handlers only: make the handler "
+        "async (return a promise instead of calling the callback) first",
+    )
 
 
 def choose_packaged(lc: Lifecycle, users: list[Function], options: Options, today: dt.date) -> Choice:
@@ -299,10 +345,15 @@ Per family:
 * Python: never to a version the inline code does not parse under (Python 2 code in a
   `python3.9` function gets no fix; CFX402 reports the syntax), nor one whose standard
   library lost a module the code imports (`imp`, `distutils`, `cgi` …: the next candidate
-  that still has it, else no fix). Code that is not Python 3 (a `python2.7` function) gets
-  no fix.
+  that still has it, else no fix). A `python2.7` function gets no fix, whether its code is
+  inline or a package on S3: Python 2 code does not run unchanged on Python 3, and code the
+  template does not hold cannot be checked.
 * Node.js: no fix when inline code requires `aws-sdk` (SDK v2) and the target is
-  nodejs18.x or later, which ship SDK v3 only.
+  nodejs18.x or later, which ship SDK v3 only. From nodejs24.x Lambda runs async handlers
+  only (no `callback` parameter, no `context.done/succeed/fail`): a callback-style inline
+  handler, or one whose code is not in the template (a package on S3, which may be
+  callback-style), moves to the newest runtime before that (`nodejs22.x`), and gets no fix
+  when there is none.
 * Java (`java8` → `java25`/`java8.al2`): the JVM runs old bytecode, but removed JDK APIs
   and changed defaults need a test run.
 * Ruby: gems vendored for the old version must be re-bundled.

@@ -22,7 +22,7 @@ FAMILY_80 = "aurora-mysql8.0"
 def table() -> dict[str, Any]:
     """The parsed data file."""
     text = (resources.files(__package__) / "data" / "aurora_mysql.json").read_text(encoding="utf-8")
-    return json.loads(text)  # type: ignore[no-any-return]
+    return json.loads(text)
 
 
 def table_date() -> str:

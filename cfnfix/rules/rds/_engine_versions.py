@@ -23,7 +23,7 @@ _PG_ENGINES = frozenset({"postgres", "aurora-postgresql"})
 def table() -> dict[str, Any]:
     """The parsed data file."""
     text = (resources.files(__package__) / "data" / "rds_engine_versions.json").read_text(encoding="utf-8")
-    return json.loads(text)  # type: ignore[no-any-return]
+    return json.loads(text)
 
 
 def table_date() -> str:

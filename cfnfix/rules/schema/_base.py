@@ -14,8 +14,9 @@ from ._schemas import unavailable_reason
 NEEDS = """
 ### Needs cfn-lint's schemas
 This rule reads the CloudFormation resource schemas that cfn-lint ships (region us-east-1),
-as data files: cfn-lint itself is not run. Without cfn-lint installed
-(`pip install 'cfnfix[lint]'`) it finds nothing. Templates with a macro (a `Transform`
+as data files: cfn-lint itself is not run. cfn-lint is a dependency of cfnfix; an installation
+without it (`pip install --no-deps`) stops with an error naming these rules rather than finding
+nothing (`--ignore CFX7` runs the others). Templates with a macro (a `Transform`
 other than `AWS::Serverless-2016-10-31` or `AWS::LanguageExtensions`) are left alone: the
 macro, not CloudFormation, reads what is written.
 """
@@ -28,6 +29,10 @@ class SchemaRule(Rule):
         reason = unavailable_reason()
         if reason:  # said where NEEDS says what the rule needs
             self.explanation = type(self).explanation.replace(NEEDS, f"{NEEDS}\n### Not active here\n{reason}.\n", 1)
+
+    def unavailable(self) -> str | None:
+        """Why the schemas cannot be read here (None when they can)."""
+        return unavailable_reason()
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         """The findings of :meth:`scan`; none when the schemas cannot be read or a macro

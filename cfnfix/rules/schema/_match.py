@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["Match", "closest", "distance", "nearest"]
 
@@ -46,7 +47,20 @@ def _limit(name: str) -> int:
 
 
 def closest(name: str, candidates: Iterable[str]) -> Match | None:
-    """The candidates ``name`` most likely meant, or None when none is close enough."""
+    """The candidates ``name`` most likely meant, or None when none is close enough (answered
+    from a cache when ``candidates`` is a frozenset: the same typo a thousand times, or the
+    same unknown name, costs one search)."""
+    if isinstance(candidates, frozenset):
+        return _closest_kept(name, candidates)
+    return _closest(name, candidates)
+
+
+@lru_cache(maxsize=4096)
+def _closest_kept(name: str, candidates: frozenset[str]) -> Match | None:
+    return _closest(name, candidates)
+
+
+def _closest(name: str, candidates: Iterable[str]) -> Match | None:
     pool = sorted({c for c in candidates if c != name})
     folded = name.casefold()
     same = tuple(c for c in pool if c.casefold() == folded)

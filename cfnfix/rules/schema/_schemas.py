@@ -6,8 +6,9 @@ resource type → schema hash; ``sam.json`` for the SAM types) and one JSON sche
 patches applied). This module finds that folder **without importing cfn-lint** (importing it
 costs about a second; :func:`importlib.util.find_spec` only locates the package), reads the
 files lazily and caches them per process. No network: a schema cfn-lint would download
-later is not seen. When cfn-lint is not installed every query answers "unknown" and the
-schema rules report nothing (:func:`unavailable_reason` says why).
+later is not seen. cfn-lint is a dependency of cfnfix; when it is missing all the same, every
+query answers "unknown" and a run that selects a schema rule stops with
+:func:`unavailable_reason` (:meth:`cfnfix.rules.Rule.unavailable`).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ __all__ = [
 
 #: The region whose schemas the rules read (cfn-lint's default region too).
 DEFAULT_REGION = "us-east-1"
-_INSTALL = "pip install 'cfnfix[lint]'"
+_INSTALL = "cfn-lint is a dependency of cfnfix: reinstall cfnfix (pip install --force-reinstall cfnfix)"
 
 
 @lru_cache(maxsize=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from ._walk import is_intrinsic
@@ -28,7 +29,7 @@ def json_type(value: Any) -> str | None:
     return None
 
 
-def fits(value: Any, types: set[str]) -> bool:
+def fits(value: Any, types: AbstractSet[str]) -> bool:
     """True when ``value`` can stand where one of ``types`` is expected.
 
     CloudFormation converts scalars to strings and numeric strings to numbers, as cfn-lint

@@ -14,14 +14,25 @@ from typing import Any
 from ._schemas import DEFAULT_REGION, data_file
 from ._walk import Node
 
-__all__ = ["Allowed", "Synonym", "allowed", "synonym"]
+__all__ = ["Allowed", "Default", "Synonym", "allowed", "default", "synonym"]
 
 
 @dataclass(frozen=True)
 class Synonym:
-    """A value written for an allowed one, what it becomes, how safe that is and why."""
+    """A value written for an allowed one, what it becomes (None: nothing safe to write), how
+    safe that is and why."""
 
-    to: str
+    to: str | None
+    applicability: str
+    why: str
+
+
+@dataclass(frozen=True)
+class Default:
+    """A value written where the default was meant: what goes (``key``: the property; ``item``:
+    the list item holding it), how safe that is and why."""
+
+    remove: str
     applicability: str
     why: str
 
@@ -80,9 +91,28 @@ def allowed(node: Node) -> Allowed | None:
 
 
 def synonym(node: Node, value: str) -> Synonym | None:
-    """The synonym entry for ``value`` at ``node``, if the table has one."""
+    """The synonym entry for ``value`` at ``node`` (ignoring case: ``on_demand`` is ``ON_DEMAND``), if any."""
     tokens = _pattern(node)
     for entry in _table()["synonyms"]:
-        if entry["type"] == node.resource.type and entry["value"] == value and _matches(entry["path"], tokens):
+        if (
+            entry["type"] == node.resource.type
+            and entry["value"].casefold() == value.casefold()
+            and _matches(entry["path"], tokens)
+        ):
             return Synonym(entry["to"], entry["applicability"], entry["why"])
+    return None
+
+
+def default(node: Node, value: str, parent: Any) -> Default | None:
+    """The default-meant entry for ``value`` at ``node`` whose sibling conditions ``parent`` (the
+    mapping holding the value) meets, if the table has one."""
+    tokens = _pattern(node)
+    for entry in _table()["defaults"]:
+        if entry["type"] != node.resource.type or not _matches(entry["path"], tokens):
+            continue
+        if entry["value"] not in ("*", value):
+            continue
+        if not isinstance(parent, dict) or any(parent.get(k) != v for k, v in entry["when"].items()):
+            continue
+        return Default(entry["remove"], entry["applicability"], entry["why"])
     return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from ...document.pointer import escape_token, parse_pointer
@@ -16,6 +17,7 @@ from ._schemas import attributes, resource_schema
 
 #: Template sections the reference index keeps as plain text: searched on their own for pseudo parameters.
 _UNINDEXED = ("Parameters", "Mappings", "Transform")
+_PSEUDO = frozenset(PSEUDO_PARAMETERS)
 _CHECK = {Kind.REF: "E1020", Kind.GETATT: "E1010", Kind.GETATT_STRING: "E1010", Kind.SUB: "E1019"}
 
 
@@ -53,6 +55,9 @@ resource or attribute), so nothing is created.
 - The attribute differs from one of the type's attributes only in case (`Arn` for `ARN`):
   replaced, **safe**.
 - Two names equally close: nothing is fixed; the finding lists both.
+- Several names to fix in one `Fn::Sub` string: one fix rewrites them all, carried by the
+  string's first finding (the others say they are fixed with it), so the string is
+  rewritten once, in one pass.
 
 Templates whose names cannot be known statically (a macro other than SAM, `Fn::ForEach`
 loops that generate resources) are left alone. Attributes are known from the resource
@@ -65,7 +70,33 @@ reference then points at an existing resource or parameter, review that it is th
     )
 
     def scan(self, ctx: RuleContext) -> Iterator[Finding]:
-        """One finding per broken reference."""
+        """One finding per broken reference; the fixes of the typos of one ``Fn::Sub`` string
+        are one fix, carried by its first finding: the string is rewritten once (one rewrite
+        per typo cost the whole string each time, and a pass each)."""
+        found = list(self._scan(ctx))
+        groups: dict[tuple[str, Applicability], list[int]] = {}
+        for i, finding in enumerate(found):
+            op = finding.fix.patch[0] if finding.fix is not None and len(finding.fix.patch) == 1 else None
+            if op is not None and isinstance(op.get("value"), _Span):
+                groups.setdefault((op["path"], finding.fix.applicability), []).append(i)  # type: ignore[union-attr]
+        for (pointer, applicability), members in groups.items():
+            first = found[members[0]]
+            assert first.fix is not None
+            spans = [found[i].fix.patch[0]["value"] for i in members]  # type: ignore[union-attr]
+            message = first.fix.message
+            if len(members) > 1:
+                more = len(members) - 1
+                message += f" (and {more} more {'name' if more == 1 else 'names'} in this Fn::Sub)"
+            patch = [Op.replace(pointer, _rewritten(spans))]
+            fix = Fix.unsafe(message, patch) if applicability is Applicability.UNSAFE else Fix.safe(message, patch)
+            found[members[0]] = first.model_copy(update={"fix": fix})
+            for i in members[1:]:
+                found[i] = found[i].model_copy(
+                    update={"fix": None, "message": found[i].message + " (fixed with the first one of this Fn::Sub)"}
+                )
+        yield from found
+
+    def _scan(self, ctx: RuleContext) -> Iterator[Finding]:
         known = names(ctx.data)
         if known is None:
             return
@@ -89,8 +120,8 @@ reference then points at an existing resource or parameter, review that it is th
                 head, dot, attr = occ.text.partition(".")
                 start, end = occ.start, occ.start + len(head)
 
-                def rewrite(new: str, s: str = value, a: int = start, b: int = end) -> str:
-                    return s[:a] + new + s[b:]
+                def rewrite(new: str, s: str = value, a: int = start, b: int = end) -> _Span:
+                    return _Span(s, a, b, new)
 
                 if dot:
                     yield from self._getatt(ctx, occ.pointer, head, attr, known, rewrite, None, sub=(value, end + 1))
@@ -104,7 +135,7 @@ reference then points at an existing resource or parameter, review that it is th
                     ctx,
                     occ.pointer,
                     occ.text,
-                    frozenset(PSEUDO_PARAMETERS),
+                    _PSEUDO,
                     "Ref",
                     lambda new: new,
                     "a pseudo parameter",
@@ -186,7 +217,7 @@ reference then points at an existing resource or parameter, review that it is th
             patch = [Op.replace(attr_pointer, new)]
         elif sub is not None:
             text, at = sub
-            patch = [Op.replace(pointer, text[:at] + new + text[at + len(attr) :])]
+            patch = [Op.replace(pointer, _Span(text, at, at + len(attr), new))]
         else:
             patch = [Op.replace(pointer, f"{head}.{new}")]
         fix = Fix.safe(f"Write the attribute as '{new}'", patch)
@@ -212,9 +243,7 @@ reference then points at an existing resource or parameter, review that it is th
                 ((key, item),) = node.items()
                 here = pointer + "".join("/" + escape_token(t) for t in (*tokens, key))
                 if key == "Ref" and isinstance(item, str) and "::" in item and item not in PSEUDO_PARAMETERS:
-                    yield from self._name(
-                        ctx, here, item, frozenset(PSEUDO_PARAMETERS), "Ref", lambda new: new, "a pseudo parameter"
-                    )
+                    yield from self._name(ctx, here, item, _PSEUDO, "Ref", lambda new: new, "a pseudo parameter")
                     continue
                 if key == "Fn::Sub":
                     if isinstance(item, str) and "::" in item:
@@ -235,9 +264,9 @@ reference then points at an existing resource or parameter, review that it is th
             ctx,
             pointer,
             var,
-            frozenset(PSEUDO_PARAMETERS),
+            _PSEUDO,
             "Fn::Sub",
-            lambda new, a=start, b=start + len(var): template[:a] + new + template[b:],  # noqa: B008 (binds the span now)
+            lambda new, a=start, b=start + len(var): _Span(template, a, b, new),  # noqa: B008 (binds the span now)
             "a pseudo parameter",
         )
 
@@ -245,6 +274,29 @@ reference then points at an existing resource or parameter, review that it is th
         for var, start in sub_variables(template):
             if "::" in var and var not in PSEUDO_PARAMETERS:
                 yield from self._sub_pseudo(ctx, pointer, template, var, start)
+
+
+@dataclass(frozen=True)
+class _Span:
+    """A name to replace in an ``Fn::Sub`` string: ``text[start:end]`` by ``new`` (the string
+    is rewritten once, for all of them, by :meth:`ReferenceTypo.scan`)."""
+
+    text: str
+    start: int
+    end: int
+    new: str
+
+
+def _rewritten(spans: list[_Span]) -> str:
+    """The string with every span replaced (in order; a span overlapping an earlier one is left out)."""
+    text, parts, at = spans[0].text, [], 0
+    for span in sorted(spans, key=lambda sp: sp.start):
+        if span.start < at:
+            continue
+        parts += [text[at : span.start], span.new]
+        at = span.end
+    parts.append(text[at:])
+    return "".join(parts)
 
 
 def _parent(pointer: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from ...document.pointer import escape_token
 from ...findings import Applicability, Finding, Fix, Op, Severity
@@ -11,6 +12,7 @@ from ..base import RuleContext
 from ..fixes import rename_key
 from ._base import NEEDS, SchemaRule, either, show
 from ._match import closest
+from ._renames import property_rename
 from ._types import fits
 from ._walk import Node, ObjectShape, child_schema, nodes, object_shape, schema_types
 
@@ -62,16 +64,22 @@ required property spelled wrong is also missing.
 
 ## Fix
 In this order, the first that applies:
-1. **Rename** to the declared property that equals it ignoring case (`RoleArn` → `RoleARN`:
-   **safe**) or, failing that, to the one declared property within one or two edits
-   (a dropped, added, swapped or wrong letter: **unsafe**, review the guess). A name
-   already present is not a candidate. The value is kept as it is; when the meant
-   property takes another shape of value (a list for a string) the finding says so and
-   nothing is fixed.
-2. **Move** it to the one other level of the same resource where the schema has exactly
+1. **Rename** to a known synonym (`cfnfix/data/schema_renames.json`: Lambda's
+   `ReservedConcurrencyLimit` is `ReservedConcurrentExecutions`): **safe**; or to the
+   declared property that equals it ignoring case (`RoleArn` → `RoleARN`: **safe**).
+2. **Move one level down**: when two or more unknown keys of one mapping are all properties
+   of the one object property of that mapping whose schema accepts every one of them (an
+   X-Ray sampling rule's `Priority`, `Version`, `FixedRate` … written directly under
+   `Properties` instead of under `SamplingRule`), each moves there (the object is added when
+   missing): **safe**.
+3. **Rename** to the one declared property within one or two edits (a dropped, added,
+   swapped or wrong letter: **unsafe**, review the guess). A name already present is not a
+   candidate. The value is kept as it is; when the meant property takes another shape of
+   value (a list for a string) the finding says so and nothing is fixed.
+4. **Move** it to the one other level of the same resource where the schema has exactly
    that name (a resource attribute such as `DependsOn` or `DeletionPolicy` written inside
    `Properties` moves beside it): **unsafe**.
-3. **Remove** it: **unsafe**, and the fix message shows the value that is lost.
+5. **Remove** it: **unsafe**, and the fix message shows the value that is lost.
 
 When two declared names are equally close nothing is fixed and the finding lists both.
 `SkipFinalSnapshot` on a database is left alone when the configuration asks for it
@@ -79,8 +87,9 @@ When two declared names are equally close nothing is fixed and the finding lists
 A value is never deleted where a rename or move is possible.
 
 ## Fix safety
-**Safe** for a rename that changes only the case; **unsafe** for a rename to a near name (a
-guess: review it), a move to another level, and a removal (the value is lost).
+**Safe** for a known synonym, a rename that changes only the case, and a move one level down
+of keys that all belong there; **unsafe** for a rename to a near name (a guess: review it), a
+move to another level, and a removal (the value is lost).
 """
     )
 
@@ -94,14 +103,17 @@ guess: review it), a move to another level, and a removal (the value is lost).
                 shape = shapes[node.tokens]
                 if not shape.closed:
                     continue
-                for key in list(node.value):
-                    if (
-                        isinstance(key, str)
-                        and "::" not in key
-                        and not shape.allows(key)
-                        and (res.type, node.tokens, key) not in wanted
-                    ):
-                        yield self._judge(ctx, res, node, shape, key, mappings, shapes)
+                unknown = [
+                    key
+                    for key in node.value
+                    if isinstance(key, str)
+                    and "::" not in key
+                    and not shape.allows(key)
+                    and (res.type, node.tokens, key) not in wanted
+                ]
+                below = _below(res, node, shape, unknown)
+                for key in unknown:
+                    yield self._judge(ctx, res, node, shape, key, mappings, shapes, below)
 
     def _judge(
         self,
@@ -112,13 +124,28 @@ guess: review it), a move to another level, and a removal (the value is lost).
         key: str,
         nodes: list[Node],
         shapes: dict[tuple[str, ...], ObjectShape],
+        below: str | None = None,
     ) -> Finding:
         where = "/".join(("Properties",) + node.tokens)
         head = f"{res.id}: '{key}' is not a property of {res.type} at {where}"
         source = f"{node.pointer}/{escape_token(key)}"
         value = node.value[key]
         free = [k for k in shape.known if k not in node.value]
+        known = property_rename(res.type, node.tokens, key)
+        if known is not None and known.to in free and _fits(node, known.to, value):
+            renamed = f"{node.pointer}/{escape_token(known.to)}"
+            fix = Fix.safe(f"Rename '{key}' to '{known.to}'", [Op.move(source, renamed)])
+            return self.finding(ctx, source, f"{head}; it is '{known.to}': {known.why}", fix=fix, at_key=True)
         match = closest(key, free)
+        if below is not None and (match is None or match.kind != "case"):
+            parent = f"{node.pointer}/{escape_token(below)}"
+            patch = [] if isinstance(node.value.get(below), dict) else [Op.add(parent, {})]
+            patch.append(Op.move(source, f"{parent}/{escape_token(key)}"))
+            fix = Fix.safe(f"Move '{key}' into '{below}'", patch)
+            message = (
+                f"{head}; it belongs one level down, in '{below}', which takes it and every other unknown key beside it"
+            )
+            return self.finding(ctx, source, message, fix=fix, at_key=True)
         if match is not None and match.unique is not None and not _fits(node, match.unique, value):
             new = match.unique
             return self.finding(
@@ -170,6 +197,41 @@ guess: review it), a move to another level, and a removal (the value is lost).
         return places[0] if len(places) == 1 else None
 
 
+def _below(res: Resource, node: Node, shape: ObjectShape, unknown: list[str]) -> str | None:
+    """The one object property of ``node`` whose schema declares every key of ``unknown`` (two or
+    more, none a known rename or a case variant at this level), with values that fit: they were
+    written one level too high. None when there is no such property or several."""
+    if len(unknown) < 2:
+        return None
+    for key in unknown:
+        if property_rename(res.type, node.tokens, key) is not None:
+            return None
+        if any(k.casefold() == key.casefold() for k in shape.known):
+            return None
+    found: list[str] = []
+    for name in shape.known:
+        sub = child_schema(node.schema, node.root, name)
+        if sub is None or "object" not in schema_types(sub, node.root):
+            continue
+        existing: Any = node.value.get(name)
+        if existing is not None and not isinstance(existing, dict):
+            continue
+        inner = object_shape(sub, node.root)
+        if all(
+            key in inner.known
+            and (existing is None or key not in existing)
+            and _fits_schema(sub, node.root, key, node.value[key])
+            for key in unknown
+        ):
+            found.append(name)
+    return found[0] if len(found) == 1 else None
+
+
+def _fits_schema(schema: dict[str, Any], root: dict[str, Any], key: str, value: object) -> bool:
+    sub = child_schema(schema, root, key)
+    return sub is None or fits(value, schema_types(sub, root))
+
+
 def _configured_extras(ctx: RuleContext) -> set[tuple[str, tuple[str, ...], str]]:
     """(type, path, key) of properties the configuration asks cfnfix itself to write although
     the schema lacks them: ``rds-deletion-style = "skip-final-snapshot-property"`` (CFX201's
@@ -189,8 +251,7 @@ def _related(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 
 
 def _fits(node: Node, key: str, value: object) -> bool:
-    sub = child_schema(node.schema, node.root, key)
-    return sub is None or fits(value, schema_types(sub, node.root))
+    return _fits_schema(node.schema, node.root, key, value)
 
 
 def parse_rest(pointer: str, res: Resource) -> list[str]:

@@ -30,7 +30,7 @@ class SubNeeded(SchemaRule):
     doc_url = (
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-sub.html"
     )
-    fix_applicability = Applicability.SAFE
+    fix_applicability = Applicability.UNSAFE
     cfn_lint_ids = ("E1029",)
     root_cause = "The Fn::Sub around a string was lost or forgotten, so ${Name} is not substituted."
     deployment_impact = (
@@ -51,16 +51,19 @@ value, so names, ARNs and URLs come out wrong.
 
 ## Fix
 The string becomes `Fn::Sub` of itself (`!Sub` where the file writes intrinsic functions as
-short tags). **Safe** when every `${…}` in it names something of the template; when it also
-holds other `${…}` (a shell variable in UserData), those are escaped as `${!…}` so that
-`Fn::Sub` keeps them literal: **unsafe**, review them. Strings of a Step Functions
-definition with `DefinitionSubstitutions` for the name are left alone (the service
-substitutes them), as are a nested `TemplateBody` (a template of its own) and strings
-inside other intrinsic functions' name arguments.
+short tags); when it also holds other `${…}` (a shell variable in UserData), those are
+escaped as `${!…}` so that `Fn::Sub` keeps them literal.
+
+Strings of a Step Functions definition with `DefinitionSubstitutions` for the name are left
+alone (the service substitutes them), as are a nested `TemplateBody` (a template of its own)
+and strings inside other intrinsic functions' name arguments. A string that an earlier fix
+pass wrote (the plain text of a `Fn::Sub` with `${!Queue}`) is never wrapped in the same run.
 
 ## Fix safety
-**Safe** when every `${…}` in the string names something of the template; **unsafe** when
-other `${…}` in it are escaped as `${!…}`: review them.
+**Unsafe**: the fix is a guess about intent. The text `${Queue}` may be meant literally (a
+shell or a template engine reads it later, or the author escaped it on purpose), and
+wrapping it deploys the queue's URL instead: review each one, and the `${!…}` escapes of
+other `${…}` in it.
 """
     )
 
@@ -117,12 +120,11 @@ other `${…}` in it are escaped as `${!…}`: review them.
         if not named:
             return None
         value = text if not other else _escape(text, known)
-        safe = not other
         shown = ", ".join(f"${{{v}}}" for v in dict.fromkeys(named))
-        escaped = "" if safe else f", escaping {', '.join(f'${{{v}}}' for v in dict.fromkeys(other))} as literal text"
-        fix = (Fix.safe if safe else Fix.unsafe)(
-            f"Wrap the string in Fn::Sub{escaped}", [Op.replace(pointer, {"Fn::Sub": value})]
+        escaped = (
+            "" if not other else f", escaping {', '.join(f'${{{v}}}' for v in dict.fromkeys(other))} as literal text"
         )
+        fix = Fix.unsafe(f"Wrap the string in Fn::Sub{escaped}", [Op.replace(pointer, {"Fn::Sub": value})])
         verb = "is" if len(set(named)) == 1 else "are"
         return self.finding(
             ctx, pointer, f"{shown} {verb} written outside Fn::Sub, so the text is deployed literally", fix=fix
