@@ -26,6 +26,7 @@ import jsonpatch
 
 from ...document.pointer import escape_token, make_pointer, parse_pointer
 from ...findings import Op, Operation
+from ...template.kept import KeptByIdentity
 from ...template.model import Resource, section
 from ...template.references import Kind, ReferenceIndex
 
@@ -190,8 +191,12 @@ def find_mentions(data: Any, site: NameSite) -> tuple[list[Mention], list[str]]:
     found: list[Mention] = []
     stuck: list[str] = []
     twin = _same_name_elsewhere(data, site)
-
-    def visit(pointer: str, text: str, sub: bool, owner: str | None, rewritable: bool, cond: str | None = None) -> None:
+    name = site.text
+    for pointer, text, sub, owner, rewritable, cond, name_path in _text_sites(data):
+        if name not in text:
+            continue  # no occurrence to judge (what _offsets would find is the name itself)
+        if name_path and (pointer == name_path or pointer.startswith(name_path + "/")):
+            continue  # a resource's own name (this one's, or another's that happens to be equal)
         verdicts = [(at, _verdict(site, pointer, text, at)) for at in _offsets(site, text, sub)]
         if twin:  # another resource of the type has this name: no telling which one a place means
             verdicts = [(at, "unsure" if v == "yes" else v) for at, v in verdicts]
@@ -200,28 +205,44 @@ def find_mentions(data: Any, site: NameSite) -> tuple[list[Mention], list[str]]:
         elif any(v == "yes" for _, v in verdicts):
             yes = tuple(at for at, v in verdicts if v == "yes")
             found.append(Mention(pointer, text, sub, owner, yes, cond))
+    return found, stuck
 
+
+#: (pointer, text, is a Sub template, owner, rewritable, condition, the owner's name property's
+#: pointer) of every string :func:`find_mentions` reads.
+_Site = tuple[str, str, bool, str | None, bool, str | None, str | None]
+
+#: The text sites of the last few templates, by the identity of their data (read-only).
+_SITES: KeptByIdentity[list[_Site]] = KeptByIdentity(4)
+
+
+def _text_sites(data: Any) -> list[_Site]:
+    """Every string :func:`find_mentions` looks at, in its order: walked once per template,
+    not once per named resource (a template with many named resources asked for them all
+    again for each)."""
+    kept = _SITES.get(id(data), data)
+    if kept is not None:
+        return kept
+    sites: list[_Site] = []
     for res_id, body in section(data, "Resources").items():
         if not isinstance(body, dict):
             continue
         rtype = body.get("Type")
         own = properties().get(rtype if isinstance(rtype, str) else "", {}).get("property")
         name_path = "/Resources/" + escape_token(res_id) + "/Properties/" + escape_token(own) if own else None
+        cond = body.get("Condition") if isinstance(body.get("Condition"), str) else None
         for part in ("Properties", "Metadata"):
             base = "/Resources/" + escape_token(res_id) + "/" + part
             for pointer, text, sub in _strings(body.get(part), base):
-                if name_path and (pointer == name_path or pointer.startswith(name_path + "/")):
-                    continue  # a resource's own name (this one's, or another's that happens to be equal)
-                cond = body.get("Condition") if isinstance(body.get("Condition"), str) else None
-                visit(pointer, text, sub, res_id, not _CODE.search(pointer), cond)
+                sites.append((pointer, text, sub, res_id, not _CODE.search(pointer), cond, name_path))
     for out_id, body in section(data, "Outputs").items():
         cond = body.get("Condition") if isinstance(body, dict) and isinstance(body.get("Condition"), str) else None
         for pointer, text, sub in _strings(body, "/Outputs/" + escape_token(out_id)):
-            visit(pointer, text, sub, None, True, cond)
+            sites.append((pointer, text, sub, None, True, cond, None))
     for name in ("Parameters", "Mappings", "Conditions", "Rules"):
         for pointer, text, sub in _strings(section(data, name), "/" + name):
-            visit(pointer, text, sub, None, False)
-    return found, stuck
+            sites.append((pointer, text, sub, None, False, None, None))
+    return _SITES.put(id(data), data, sites)
 
 
 def _same_name_elsewhere(data: Any, site: NameSite) -> bool:
