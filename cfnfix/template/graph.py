@@ -130,6 +130,12 @@ class Graph:
         return False
 
 
+def _source(pointer: str) -> str:
+    """The logical ID of the resource a ``/Resources/…`` pointer is in (its second token)."""
+    token = pointer[len("/Resources/") :].split("/", 1)[0]
+    return parse_pointer("/" + token)[0] if "~" in token else token
+
+
 def build_graph(data: object, index: ReferenceIndex | None = None) -> Graph:
     """The dependency graph of a template's resources (SAM resources and ``Fn::ForEach`` left out)."""
     res = [r for r in resources(data) if not r.type.startswith("AWS::Serverless::")]
@@ -141,8 +147,7 @@ def build_graph(data: object, index: ReferenceIndex | None = None) -> Graph:
     for occ in index.occurrences:
         if occ.kind not in _EDGE_KINDS or not occ.pointer.startswith("/Resources/"):
             continue
-        tokens = parse_pointer(occ.pointer)
-        source = tokens[1]
+        source = _source(occ.pointer)
         if source not in names:
             continue
         target = occ.text.split(".", 1)[0] if occ.kind is not Kind.DEPENDS_ON else occ.text
@@ -171,9 +176,7 @@ def has_cycle(data: object, index: ReferenceIndex | None = None) -> bool:
     for occ in index.occurrences:
         if occ.kind not in _EDGE_KINDS or not occ.pointer.startswith("/Resources/"):
             continue
-        source = occ.pointer[len("/Resources/") :].split("/", 1)[0]
-        if "~" in source:
-            source = parse_pointer("/" + source)[0]
+        source = _source(occ.pointer)
         if source not in names:
             continue
         target = occ.text.split(".", 1)[0] if occ.kind is not Kind.DEPENDS_ON else occ.text
