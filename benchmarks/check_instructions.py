@@ -9,13 +9,17 @@ for the three processes of ``bench.py --only check``: the bare-parse floor over 
 (its start-up). ``PYTHONHASHSEED=0`` makes the runs repeat exactly. Instructions are not time
 (an import misses the caches more often than a rule's loop does), so this is for comparing two
 versions side by side (``--script`` takes a launcher of another checkout), not for the figure of
-issue 25. Needs ``valgrind``; each count takes about 50 times the command's own time (a few
+issue 25. This checkout's modules are byte-compiled first, as ``bench.py`` does (with
+``PYTHONDONTWRITEBYTECODE`` set, every start would compile what changed since: 80 million
+instructions); compile another checkout before counting its launcher (``python -m compileall
+cfnfix``). Needs ``valgrind``; each count takes about 50 times the command's own time (a few
 minutes for the corpus), under ``nice``.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import re
 import shutil
@@ -68,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     script = args.script or _tool("cfnfix")
     if script is None:
         parser.error("the cfnfix console script is not installed (pip install -e .)")
+    compileall.compile_dir(str(ROOT / "cfnfix"), quiet=1)
     names = [str(p) for p in corpus_files(args.corpus)]
     if not names:
         parser.error(f"no templates under {args.corpus}")
