@@ -7,7 +7,10 @@ run — a process that reads the same files and loads each with libyaml's ``CSaf
 imports) and in-process (imports done: the floor's loop, and the command-line app called in
 this interpreter). The figure is the console script's CPU time over the floor process's, min
 of ``--repeat`` runs each; wall clock is printed too, and the load average (the machine is
-shared: CPU time is the steadier figure). ``--script PATH`` measures another console script.
+shared: CPU time is the steadier figure). Each side's start-up is measured too (``check`` of a
+one-resource template; the floor program given no file), so the work per file can be compared
+apart from it, and a table says where this checkout's start-up goes, step by step (fresh
+interpreters). ``--script PATH`` measures another console script.
 
 ``--only large`` measures just the 1 MB YAML and JSON templates through the console script
 (a few seconds): ``check`` of the file named and of a folder holding it (found by the search),
@@ -49,6 +52,7 @@ import argparse
 import compileall
 import contextlib
 import io
+import json
 import os
 import platform
 import re
@@ -266,8 +270,57 @@ if __name__ == "__main__":
 """
 
 
+#: What ``cfnfix check -q FILE`` loads before it reads a file, step by step in one fresh
+#: interpreter (CPU seconds per step, as one JSON list): the interpreter itself, pydantic with the
+#: finding models, the runner (parsers, configuration, batch jobs, reports), typer with the
+#: command line built and ``check``'s arguments parsed (what a typer-free ``check`` would save),
+#: and the rule registry (every rule module imported).
+STARTUP_PROGRAM = """
+import json, sys, time
+steps = [time.process_time()]
+import cfnfix.findings, cfnfix.report
+steps.append(time.process_time())
+import cfnfix.batch.jobs, cfnfix.batch.pool, cfnfix.batch.outcome, cfnfix.checking, cfnfix.config_files
+import cfnfix.fixing, cfnfix.profiles
+steps.append(time.process_time())
+import typer.main
+import cfnfix.cli.app
+command = typer.main.get_command(cfnfix.cli.app.app)
+command.get_command(None, "check").make_context("check", ["-q", sys.argv[1]])
+steps.append(time.process_time())
+from cfnfix.rules import all_rules
+all_rules()
+steps.append(time.process_time())
+print(json.dumps([steps[0]] + [b - a for a, b in zip(steps, steps[1:])]))
+"""
+
+STARTUP_STEPS = (
+    "the interpreter (`python -c`, site packages)",
+    "pydantic and the finding models",
+    "the runner: parsers, configuration, batch jobs, reports",
+    "typer: import, the command line built, `check`'s arguments parsed",
+    "the rule registry: every rule module imported",
+)
+
+#: A one-resource template: ``check`` of it is start-up and next to nothing else.
+ONE_RESOURCE = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Queue:\n    Type: AWS::SQS::Queue\n'
+
+
+def startup_steps(n: int, template: str) -> list[float]:
+    """:data:`STARTUP_PROGRAM` run ``n`` times in fresh interpreters: each step's minimum CPU seconds."""
+    runs = []
+    for _ in range(n):
+        out = subprocess.run(
+            [sys.executable, "-c", STARTUP_PROGRAM, template], capture_output=True, text=True, check=True, cwd=ROOT
+        )
+        runs.append(json.loads(out.stdout))
+    return [min(r[i] for r in runs) for i in range(len(STARTUP_STEPS))]
+
+
 def check_only(n: int, corpus: str, script: str | None = None) -> int:
-    """``--only check``: ``cfnfix check`` over the corpus against the bare-parse floor of the same run."""
+    """``--only check``: ``cfnfix check`` over the corpus against the bare-parse floor of the same
+    run, each split into start-up (a one-resource template; the floor program given no file) and
+    the work per file; then where this checkout's start-up goes, step by step."""
     script = script or _tool("cfnfix")
     if script is None:
         raise SystemExit("the cfnfix console script is not installed (pip install -e .)")
@@ -280,10 +333,16 @@ def check_only(n: int, corpus: str, script: str | None = None) -> int:
     started = datetime.now(timezone.utc)
     namespace: dict[str, Any] = {"__name__": "floor"}
     exec(compile(FLOOR_PROGRAM, "<floor>", "exec"), namespace)  # the same program, in this process
-    floor_proc = run_subprocess([sys.executable, "-c", FLOOR_PROGRAM, *names], n)
-    check_proc = run_subprocess([script, "check", "-q", *names], n)
-    floor_in = run_inprocess(lambda: namespace["load_all"](names), n)
-    check_in = run_inprocess(cli_inprocess("check", "-q", "--jobs", "1", *names), n)
+    with tempfile.TemporaryDirectory() as tmp:
+        one = Path(tmp) / "one.yaml"
+        one.write_text(ONE_RESOURCE, encoding="utf-8")
+        floor_proc = run_subprocess([sys.executable, "-c", FLOOR_PROGRAM, *names], n)
+        check_proc = run_subprocess([script, "check", "-q", *names], n)
+        floor_start = run_subprocess([sys.executable, "-c", FLOOR_PROGRAM], n)
+        check_start = run_subprocess([script, "check", "-q", str(one)], n)
+        floor_in = run_inprocess(lambda: namespace["load_all"](names), n)
+        check_in = run_inprocess(cli_inprocess("check", "-q", "--jobs", "1", *names), n)
+        steps = startup_steps(n, str(one))
     load_after = os.getloadavg()
     where = f"corpus: {len(files)} files, {_mb(sum(p.stat().st_size for p in files))}"
     print(
@@ -294,18 +353,33 @@ def check_only(n: int, corpus: str, script: str | None = None) -> int:
     print("| measurement | input | wall (min) | CPU (min) | CPU ÷ floor | wall ÷ floor |")
     print("|---|---|---:|---:|---:|---:|")
     rows = [
-        ("floor: read + `CSafeLoader` / `json.loads`, a process", floor_proc, floor_proc),
-        ("`cfnfix check -q FILE…`, console script", check_proc, floor_proc),
-        ("floor: read + `CSafeLoader` / `json.loads`, in-process", floor_in, floor_in),
-        ("`cfnfix check -q --jobs 1 FILE…`, in-process", check_in, floor_in),
+        ("floor: read + `CSafeLoader` / `json.loads`, a process", where, floor_proc, floor_proc),
+        ("`cfnfix check -q FILE…`, console script", where, check_proc, floor_proc),
+        ("floor: read + `CSafeLoader` / `json.loads`, in-process", where, floor_in, floor_in),
+        ("`cfnfix check -q --jobs 1 FILE…`, in-process", where, check_in, floor_in),
+        ("start-up of the floor: its program given no file", "—", floor_start, floor_start),
+        ("start-up of `check`: `cfnfix check -q` of a one-resource template", "1 file", check_start, floor_start),
     ]
-    for what, timing, base in rows:
+    for what, input_, timing, base in rows:
         print(
-            f"| {what} | {where} | {_secs(timing.wall)} | {_secs(timing.cpu)} | "
+            f"| {what} | {input_} | {_secs(timing.wall)} | {_secs(timing.cpu)} | "
             f"{timing.cpu / base.cpu:.2f}× | {timing.wall / base.wall:.2f}× |"
         )
     ratio = check_proc.cpu / floor_proc.cpu
     print(f"\ntarget ≤ 2× the floor (console script, CPU): {ratio:.2f}× {'✓' if ratio <= 2 else '✗'}")
+    work, floor_work = check_proc.cpu - check_start.cpu, floor_proc.cpu - floor_start.cpu
+    print(
+        f"start-up is {_secs(check_start.cpu)} of `check`'s {_secs(check_proc.cpu)} CPU "
+        f"({check_start.cpu / check_proc.cpu:.0%}), the floor's {_secs(floor_start.cpu)} of {_secs(floor_proc.cpu)}; "
+        f"the work per file (each minus its start-up): {_secs(work)} against {_secs(floor_work)}, "
+        f"{work / floor_work:.2f}×; start-up alone is {check_start.cpu / floor_proc.cpu:.2f}× the floor."
+    )
+    print(f"\nWhere start-up goes (this checkout, {sys.executable}, fresh interpreters, CPU, min of {n}):\n")
+    print("| step | CPU (min) |")
+    print("|---|---:|")
+    for what, t in zip(STARTUP_STEPS, steps):
+        print(f"| {what} | {_secs(t)} |")
+    print(f"| sum | {_secs(sum(steps))} |")
     return 0
 
 

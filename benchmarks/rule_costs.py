@@ -3,8 +3,10 @@
 What ``cfnfix check`` over the shared corpus spends its CPU time on, rule by rule, family by
 family, and on the work the rules share, so that the next rule's cost is visible in review
 (issue 25). Each repetition is a fresh process (``--once``, as the console script is: every
-per-process cache starts cold) that does what ``check FILE…`` does to each template — read,
-parse (data only), run each selected rule and compute its fixes' impact, apply suppressions —
+per-process cache starts cold) that does what ``check -q FILE…`` does to each template — read,
+parse (data only), run each selected rule and compute the impact of its safe fixes (the text
+format shows applicability, which only a safe fix's impact can change), apply suppressions,
+offer no fix in a file ``apply`` would refuse —
 and charges every CPU moment to exactly one line (exclusive time): a rule's line holds what its
 ``check`` spends, except the shared work it triggers, which is charged to the shared line
 instead (the reference index, schema walks and schema files, positions for a finding's line and
@@ -136,7 +138,8 @@ def family(rule: Any) -> str:
 def once(paths: list[str], everything: bool) -> dict[str, Any]:
     """One run in this process: the ledger's lines and per-rule counts."""
     LEDGER.push("start-up: imports of the runner")
-    import cfnfix.impact.compute  # noqa: F401  (what the first fix would import)
+    import cfnfix.fixing
+    import cfnfix.impact.compute  # noqa: F401  (what the first safe fix would import)
     from cfnfix.checking import _plan
     from cfnfix.config import Settings
     from cfnfix.document.gcpause import gc_paused
@@ -173,10 +176,10 @@ def once(paths: list[str], everything: bool) -> dict[str, Any]:
 
 def _one(path: str, settings: Any, plan: Any, selected: list[Any], counts: dict[str, list[int]]) -> int:
     """One template, as ``check`` does it; 1 when it does not parse."""
-    from cfnfix.checking import load_template
+    from cfnfix.checking import _assessed, load_template
     from cfnfix.document.gcpause import freeze_survivors
     from cfnfix.findings import Finding
-    from cfnfix.impact import with_impact
+    from cfnfix.fixing import as_apply_sees
     from cfnfix.io.files import read_text
     from cfnfix.rules import RuleContext
     from cfnfix.suppression import apply_suppressions
@@ -210,12 +213,17 @@ def _one(path: str, settings: Any, plan: Any, selected: list[Any], counts: dict[
             LEDGER.pop()
         counts[rule.id][0] += 1
         counts[rule.id][2] += len(mine)
-        LEDGER.push("impact of fixes")
-        found.extend(with_impact(f, document.data) for f in mine)
+        LEDGER.push("impact of safe fixes")
+        found.extend(_assessed(f, document.data, "safe") for f in mine)
         LEDGER.pop()
     found.sort(key=Finding.sort_key)
     LEDGER.push("suppressions")
-    apply_suppressions(document, found, ran=selected, report_unused=settings.show_unused_suppressions, linted=False)
+    kept, _ = apply_suppressions(
+        document, found, ran=selected, report_unused=settings.show_unused_suppressions, linted=False
+    )
+    LEDGER.pop()
+    LEDGER.push("apply's view (fixes inside YAML anchors)")
+    as_apply_sees(kept, document, settings.unsafe_fixes)
     LEDGER.pop()
     return 0
 

@@ -11,18 +11,26 @@ text (:attr:`~cfnfix.rules.Rule.repairs_text`, CFX801) is selected.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from .config import Settings
 from .document import Document
-from .findings import Finding
+from .findings import Applicability, Finding
 from .rules import Rule, RuleContext, all_rules, text_repair_rules
 from .rules.base import TypeFilter
 from .suppression import apply_suppressions
 from .template.kept import KeptByIdentity
 from .template.model import type_index
 
-__all__ = ["findings_for", "kept_findings", "load_template", "require_runnable", "run_rules", "selected_rules"]
+__all__ = [
+    "Impact",
+    "findings_for",
+    "kept_findings",
+    "load_template",
+    "require_runnable",
+    "run_rules",
+    "selected_rules",
+]
 
 
 def selected_rules(settings: Settings) -> list[Rule]:
@@ -84,29 +92,46 @@ def require_runnable(settings: Settings) -> None:
         )
 
 
-def run_rules(document: Document, settings: Settings, *, impact: bool = True) -> list[Finding]:
+#: Which fixes :func:`run_rules` computes the deployed-stack impact of: every fix (``True``),
+#: none (``False``), or only the fixes their rule calls safe (``"safe"``).
+Impact = bool | Literal["safe"]
+
+
+def run_rules(document: Document, settings: Settings, *, impact: Impact = True) -> list[Finding]:
     """Run every selected rule on a parsed document; findings sorted by position.
 
     Suppressions written in the template's Metadata are not applied here (see
     :func:`findings_for`). ``impact=False`` leaves each fix's impact uncomputed (and its
     applicability as the rule declared it): for a caller that shows findings first and
     asks :func:`cfnfix.impact.with_impact` for a fix only when it is about to offer it
-    (the language server).
+    (the language server). ``impact="safe"`` computes it only for the fixes their rule calls
+    safe, where it decides the applicability (a safe fix that destroys data is made unsafe):
+    the other fixes keep an empty impact, for a caller that shows applicability but not
+    impact (``check``'s text and GitHub formats).
     """
-    from .impact import with_impact
-
     findings: list[Finding] = []
     present = type_index(document.data)
     for planned in _plan(settings):
         if not planned.types.admits(present):
             continue  # none of the resource types the rule reads
         ctx = RuleContext(document, settings, planned.options)
-        if impact:
-            findings.extend(with_impact(f, document.data) for f in planned.rule.check(ctx))
+        found = planned.rule.check(ctx)
+        if impact is False:
+            findings.extend(found)
         else:
-            findings.extend(planned.rule.check(ctx))
+            findings.extend(_assessed(f, document.data, impact) for f in found)
     findings.sort(key=Finding.sort_key)
     return findings
+
+
+def _assessed(finding: Finding, data: Any, impact: Impact) -> Finding:
+    """``finding`` with its fix's impact (:func:`cfnfix.impact.with_impact`) when ``impact`` asks for it."""
+    fix = finding.fix
+    if fix is None or not fix.patch or (impact == "safe" and fix.applicability is not Applicability.SAFE):
+        return finding  # nothing to assess (the computation and jsonpatch are not even imported)
+    from .impact import with_impact
+
+    return with_impact(finding, data)
 
 
 def load_template(text: str, file: str | None, settings: Settings, *, nodes: bool = False) -> Document:
@@ -119,18 +144,19 @@ def load_template(text: str, file: str | None, settings: Settings, *, nodes: boo
     return load_document(text, file, repair=repair, nodes=nodes)
 
 
-def findings_for(document: Document, settings: Settings) -> list[Finding]:
+def findings_for(document: Document, settings: Settings, *, impact: Impact = True) -> list[Finding]:
     """The findings of a parsed document after the template's own suppressions.
 
     With ``settings.show_unused_suppressions``, suppression entries that silence nothing
-    are reported as CFX900 findings.
+    are reported as CFX900 findings. ``impact``: which fixes get their deployed-stack
+    impact (see :func:`run_rules`).
     """
     linted = None
     if settings.cfn_lint:
         from .cfn_lint.findings import lint_findings
 
         linted = lint_findings(document, settings)
-    return kept_findings(document, settings, run_rules(document, settings), linted)
+    return kept_findings(document, settings, run_rules(document, settings, impact=impact), linted)
 
 
 def kept_findings(

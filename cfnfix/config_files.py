@@ -198,6 +198,7 @@ class ConfigResolver:
         self.overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
         self._by_folder: dict[Path, Path | None] = {}
         self._by_file: dict[Path | None, Settings] = {}
+        self._resolved: dict[str, Path] = {}
 
     def _settings(self, config: Path | None) -> Settings:
         if config not in self._by_file:
@@ -209,10 +210,37 @@ class ConfigResolver:
         """The configuration file that applies in ``folder`` (None: defaults)."""
         if self.config_file is not None:
             return Path(self.config_file)
-        key = Path(folder).resolve()
-        if key not in self._by_folder:
-            self._by_folder[key] = find_config(key)
-        return self._by_folder[key]
+        raw = os.fspath(folder)
+        key = self._resolved.get(raw)
+        if key is None:  # resolving a path reads every folder on it: once per folder named
+            key = self._resolved[raw] = Path(raw).resolve()
+        return self._by_folder[key] if key in self._by_folder else self._find(key)
+
+    def _find(self, folder: Path) -> Path | None:
+        """:func:`find_config` of a resolved folder, each folder on the way up asked once for
+        all the folders below it (the corpus: 296 files in 67 folders, each folder walked up to the root)."""
+        passed: list[Path] = []
+        candidate = folder
+        found: Path | None = None
+        while True:
+            if candidate in self._by_folder:
+                found = self._by_folder[candidate]
+                break
+            passed.append(candidate)
+            own = candidate / CONFIG_FILE
+            if own.is_file():
+                found = own
+                break
+            pyproject = candidate / PYPROJECT
+            if pyproject.is_file() and _has_tool_table(pyproject):
+                found = pyproject
+                break
+            if candidate.parent == candidate:
+                break  # the root: no configuration file
+            candidate = candidate.parent
+        for seen in passed:
+            self._by_folder[seen] = found
+        return found
 
     def for_path(self, path: str | os.PathLike[str] | None) -> Settings:
         """Settings for a template at ``path`` (None: stdin, discovered from the current folder)."""

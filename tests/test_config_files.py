@@ -163,6 +163,29 @@ def test_resolver_reads_each_file_once(tmp_path: Path, monkeypatch: pytest.Monke
     assert calls == [tmp_path / ".cfnfix.toml"]
 
 
+def test_resolver_finds_what_find_config_finds_asking_each_folder_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Folders below one another share the walk up: each folder is looked at once, and every
+    folder gets find_config's answer (nearest file, a pyproject without the table passed over)."""
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "pyproject.toml").write_text('[project]\nname = "x"\n', encoding="utf-8")
+    (tmp_path / "a" / "b" / "c" / "d").mkdir(parents=True)
+    (tmp_path / "a" / "b" / ".cfnfix.toml").write_text("", encoding="utf-8")
+    (tmp_path / "a" / "e").mkdir()
+    (tmp_path / "a" / "b" / "f").mkdir()
+    folders = ["a/b/c/d", "a/b/c", "a/e", "a/b/f", "a", "a/b", "a/b/c/d/../../f"]
+    expected = [find_config(tmp_path / f) for f in folders]
+    looked: list[Path] = []
+    real = Path.is_file
+    monkeypatch.setattr(Path, "is_file", lambda self: looked.append(self) or real(self))
+    resolver = ConfigResolver()
+    assert [resolver.config_for(tmp_path / f) for f in folders] == expected
+    assert expected[:4] == [tmp_path / "a" / "b" / ".cfnfix.toml"] * 2 + [expected[4], expected[1]]
+    assert len(looked) == len(set(looked))
+
+
 def test_api_discovers_configuration_for_paths_and_takes_a_config_path(tmp_path: Path) -> None:
     (tmp_path / ".cfnfix.toml").write_text('select = ["CFX993"]\n', encoding="utf-8")
     path = tmp_path / "stack.yaml"

@@ -31,6 +31,9 @@ class Job:
     stdin_text: str | None = None
     verify: tuple[str, ...] | None = None
     """``fix`` only: cfn-lint regions to verify the fixed text against (None: no cfn-lint)."""
+    full_impact: bool = True
+    """``check`` only: compute every fix's deployed-stack impact (for a report that shows it);
+    False: only the impact of fixes their rule calls safe, which decides their applicability."""
 
 
 def prepare(
@@ -42,13 +45,15 @@ def prepare(
     read_stdin: Callable[[], str] = stdin_text,
     verify: tuple[str, ...] | None = None,
     walk: Walk | None = None,
+    full_impact: bool = True,
 ) -> tuple[list[Job], list[FileOutcome]]:
     """Jobs for ``paths``, and outcomes for paths that cannot even be started (missing, bad stdin)
     or that a folder walk left alone with a reason (skipped, with :attr:`FileOutcome.skip_reason`).
 
     ``settings_for(path)`` gives the settings of a template (None: standard input);
     ``verify``: cfn-lint regions to check fixed texts against (see :class:`Job`);
-    ``walk``: how folders are walked (exclusions, ``.gitignore``, symbolic links).
+    ``walk``: how folders are walked (exclusions, ``.gitignore``, symbolic links);
+    ``full_impact``: see :attr:`Job.full_impact`.
     Configuration errors propagate (:class:`~cfnfix.errors.ConfigError`): they concern
     the whole run, not one file.
     """
@@ -63,9 +68,9 @@ def prepare(
             except CfnfixError as exc:
                 failed.append(FileOutcome(STDIN, error=exc.with_file(STDIN)))
                 continue
-            jobs.append(Job(target, settings_for(None), mode, templates_only, text, verify))
+            jobs.append(Job(target, settings_for(None), mode, templates_only, text, verify, full_impact))
         else:
-            jobs.append(Job(target, settings_for(target.path), mode, templates_only, None, verify))
+            jobs.append(Job(target, settings_for(target.path), mode, templates_only, None, verify, full_impact))
     return jobs, failed
 
 
@@ -134,7 +139,10 @@ def _run_job(job: Job) -> FileOutcome:
                 from ..fixing import as_apply_sees
 
                 out.findings, refused = as_apply_sees(
-                    findings_for(document, job.settings), document, job.settings.unsafe_fixes, job.settings
+                    findings_for(document, job.settings, impact=True if job.full_impact else "safe"),
+                    document,
+                    job.settings.unsafe_fixes,
+                    job.settings,
                 )
                 if refused is not None:
                     out.notes.append(refused)

@@ -311,6 +311,7 @@ def _run(
     regions: list[str] | None = None,
     profile: str | None = None,
     walk_options: WalkOptions | None = None,
+    full_impact: bool = True,
 ) -> list[FileOutcome]:
     """Resolve settings, collect files, check or fix them; errors that stop the run exit 2."""
     from ..batch.jobs import prepare
@@ -347,6 +348,7 @@ def _run(
             settings_for=resolver.for_path,
             templates_only=templates_only,
             walk=_walk(resolver, walk_options or WalkOptions()),
+            full_impact=full_impact,
         )
         _lint_setup(job_list, verify=verify, regions=regions, flag=cfn_lint)
         _check_lint_selectors(job_list, {"select": bool(select), "ignore": bool(ignore)})
@@ -573,6 +575,8 @@ def check(
         regions=regions,
         profile=profile,
         walk_options=WalkOptions(exclude, extend_exclude, force_exclude, respect_gitignore, follow_symlinks),
+        # the text and GitHub formats show a fix's applicability, not its impact
+        full_impact=output_format not in (OutputFormat.text, OutputFormat.github),
     )
     _skip_notes(outcomes, quiet, use_color(no_color, sys.stderr))
     _report_errors(outcomes, use_color(no_color, sys.stderr))

@@ -6,17 +6,45 @@ fixed on its own and written back inside its fence (see :mod:`cfnfix.markdown.ru
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .fences import Fence, fences
 from .recognise import MARKDOWN_SUFFIXES, is_markdown_path, looks_like_markdown
-from .run import (
-    BlockError,
-    ChangedBlock,
-    MarkdownCheck,
-    MarkdownFixResult,
-    changed_blocks,
-    check_markdown,
-    fix_markdown,
-)
+
+#: Public name → the module of this package that defines it, imported on first use (PEP 562):
+#: recognising a Markdown file (:mod:`.recognise`, asked for every file ``check`` reads) does
+#: not load the check and fix of its blocks, nor the fix loop they use.
+_EXPORTS: dict[str, str] = {
+    "BlockError": "run",
+    "ChangedBlock": "run",
+    "MarkdownCheck": "run",
+    "MarkdownFixResult": "run",
+    "changed_blocks": "run",
+    "check_markdown": "run",
+    "fix_markdown": "run",
+}
+
+if TYPE_CHECKING:
+    from .run import (
+        BlockError,
+        ChangedBlock,
+        MarkdownCheck,
+        MarkdownFixResult,
+        changed_blocks,
+        check_markdown,
+        fix_markdown,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "MARKDOWN_SUFFIXES",
@@ -32,3 +60,7 @@ __all__ = [
     "is_markdown_path",
     "looks_like_markdown",
 ]
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

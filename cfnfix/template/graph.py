@@ -130,6 +130,12 @@ class Graph:
         return False
 
 
+def _source(pointer: str) -> str:
+    """The logical ID of the resource a ``/Resources/…`` pointer is in (its second token)."""
+    token = pointer[len("/Resources/") :].split("/", 1)[0]
+    return parse_pointer("/" + token)[0] if "~" in token else token
+
+
 def build_graph(data: object, index: ReferenceIndex | None = None) -> Graph:
     """The dependency graph of a template's resources (SAM resources and ``Fn::ForEach`` left out)."""
     res = [r for r in resources(data) if not r.type.startswith("AWS::Serverless::")]
@@ -141,8 +147,7 @@ def build_graph(data: object, index: ReferenceIndex | None = None) -> Graph:
     for occ in index.occurrences:
         if occ.kind not in _EDGE_KINDS or not occ.pointer.startswith("/Resources/"):
             continue
-        tokens = parse_pointer(occ.pointer)
-        source = tokens[1]
+        source = _source(occ.pointer)
         if source not in names:
             continue
         target = occ.text.split(".", 1)[0] if occ.kind is not Kind.DEPENDS_ON else occ.text
@@ -158,6 +163,50 @@ def build_graph(data: object, index: ReferenceIndex | None = None) -> Graph:
         edge = edges.setdefault((source, target), Edge(source, target))
         edge.uses.append(Use(occ.pointer, occ.kind, text, occ.start))
     return Graph([r.id for r in res], types, edges)
+
+
+def has_cycle(data: object, index: ReferenceIndex | None = None) -> bool:
+    """True when :func:`build_graph` of ``data`` has a cycle (:func:`components` finds one), told
+    from the edges alone: no :class:`Edge` or :class:`Use` is built (most templates have no
+    cycle, and building the graph was most of the cycle rule's time)."""
+    names = {r.id for r in resources(data) if not r.type.startswith("AWS::Serverless::")}
+    index = index if index is not None else ReferenceIndex.of(data)
+    params = set(index.declared.get("Parameters", ()))
+    targets: dict[str, set[str]] = {}
+    for occ in index.occurrences:
+        if occ.kind not in _EDGE_KINDS or not occ.pointer.startswith("/Resources/"):
+            continue
+        source = _source(occ.pointer)
+        if source not in names:
+            continue
+        target = occ.text.split(".", 1)[0] if occ.kind is not Kind.DEPENDS_ON else occ.text
+        if target not in names:
+            continue
+        if occ.kind in (Kind.REF, Kind.SUB) and "." not in occ.text and target in params:
+            continue
+        if target == source:
+            return True
+        targets.setdefault(source, set()).add(target)
+    # a depth-first search that meets a node still on its path has found a cycle
+    done: set[str] = set()
+    for root in targets:
+        if root in done:
+            continue
+        path = {root}
+        work = [(root, iter(targets[root]))]
+        while work:
+            node, pending = work[-1]
+            nxt = next(pending, None)
+            if nxt is None:
+                work.pop()
+                path.discard(node)
+                done.add(node)
+            elif nxt in path:
+                return True
+            elif nxt not in done:
+                path.add(nxt)
+                work.append((nxt, iter(targets.get(nxt, ()))))
+    return False
 
 
 def components(graph: Graph, removed: Iterable[tuple[str, str]] = ()) -> list[list[str]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from ..document.pointer import escape_token
@@ -90,13 +91,15 @@ class Resource:
     id: str
     body: dict[str, Any]
 
-    @property
+    # The body is read-only (parsed data is never changed), so what is read off it is read once:
+    # dozens of rules ask every resource for its type.
+    @cached_property
     def type(self) -> str:
         """The ``Type`` string (empty when missing or not a string)."""
         value = self.body.get("Type")
         return value if isinstance(value, str) else ""
 
-    @property
+    @cached_property
     def props(self) -> dict[str, Any]:
         """``Properties`` as a mapping (empty when absent or malformed)."""
         value = self.body.get("Properties")
@@ -108,7 +111,7 @@ class Resource:
         value = self.body.get("Condition")
         return value if isinstance(value, str) else None
 
-    @property
+    @cached_property
     def pointer(self) -> str:
         """JSON Pointer of the resource."""
         return "/Resources/" + escape_token(self.id)

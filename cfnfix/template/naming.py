@@ -308,7 +308,7 @@ def plan_renames(data: Any) -> list[Rename]:
     plans: list[Rename] = []
     if not isinstance(data, dict):
         return plans
-    allocator = NameAllocator(data)
+    allocator: NameAllocator | None = None  # built for the first invalid name: most templates have none
     for section in [k for k in data if k in SECTIONS]:
         block = data[section]
         if not isinstance(block, dict):
@@ -320,6 +320,7 @@ def plan_renames(data: Any) -> list[Rename]:
             if reason is None:
                 continue
             base = readable_name(name) or _fallback(section, item)
+            allocator = allocator or NameAllocator(data)
             new = allocator.allocate(base, sam_suffixes(data, section, name))
             plans.append(Rename(section, name, new, reason))
     return plans

@@ -46,6 +46,9 @@ def _everything(base: Settings | None = None) -> Settings:
 def test_some_rules_declare_types() -> None:
     declared = [p.rule.id for p in _plan(_everything()) if not p.types.everything]
     assert {"CFX252", "CFX301", "CFX401", "CFX601", "CFX707", "CFX960", "CFX255"} <= set(declared)
+    # the principal, ordering, SSM and bucket-name rules read resources of a few types only
+    assert {"CFX912", "CFX920", "CFX923", "CFX950", "CFX951", "CFX952", "CFX953", "CFX954", "CFX955"} <= set(declared)
+    assert {"CFX970", "CFX971", "CFX972"} <= set(declared)
 
 
 @pytest.mark.parametrize("case", discover(), ids=lambda c: c.id)

@@ -12,7 +12,7 @@ import jsonpatch
 
 from ...document.pointer import escape_token
 from ...findings import Applicability, Finding, Fix, Severity
-from ...template.graph import Edge, Graph, build_graph, chain, components, cycle_edges, shortest_cycle
+from ...template.graph import Edge, Graph, build_graph, chain, components, cycle_edges, has_cycle, shortest_cycle
 from ...template.naming import NameAllocator
 from ...template.references import ReferenceIndex
 from ..base import Rule, RuleContext
@@ -106,6 +106,8 @@ custom resource a `DependsOn` on the policy. Review the diff before applying it 
         if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
             return
         index = ReferenceIndex.of(data)
+        if not has_cycle(data, index):
+            return  # the graph's edges close no circle: no need to build it
         graph = build_graph(data, index)
         knots = components(graph)
         if not knots:

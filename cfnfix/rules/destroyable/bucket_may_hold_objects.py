@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ...findings import Applicability, Finding, Severity
@@ -80,7 +80,7 @@ def _is_custom(res: Resource) -> bool:
     return res.type.startswith("Custom::") or res.type == "AWS::CloudFormation::CustomResource"
 
 
-def _says_it_empties(res: Resource, all_res: list[Resource]) -> bool:
+def _says_it_empties(res: Resource, all_res: Sequence[Resource]) -> bool:
     names = [res.type, res.id]
     token = res.props.get("ServiceToken")
     target = ref_target(token)

@@ -25,6 +25,7 @@ class BucketNameInvalid(Rule):
     name = "bucket-name-invalid"
     severity = Severity.HIGH
     fix_applicability = Applicability.UNSAFE
+    resource_types = frozenset({BUCKET})
     summary = (
         "S3 bucket name that breaks the naming rules or can (built from AWS::StackName: capitals, over 63 characters)"
     )

@@ -46,6 +46,7 @@ class ReservedNamePrefix(Rule):
     name = "reserved-name-prefix"
     severity = Severity.CRITICAL
     fix_applicability = Applicability.UNSAFE
+    resource_types = frozenset(r.type for r in RESERVED)
     summary = "Name with a prefix the service reserves (security group GroupName sg-…, KMS alias/aws/…): creation fails"
     doc_url = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html"
     root_cause = "The name copied the look of the service's own identifiers (sg-1234…, alias/aws/s3)."

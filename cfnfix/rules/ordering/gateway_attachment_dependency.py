@@ -114,6 +114,7 @@ class GatewayAttachmentDependency(Rule):
     )
     doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html"
     fix_applicability = Applicability.SAFE
+    resource_types = frozenset({_VPC_ATTACHMENT, *_TGW_ATTACHMENTS})
     root_cause = (
         "The route names the gateway and the route table, not the attachment, so CloudFormation creates the route "
         "and the attachment in parallel."

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ...findings import Applicability, Finding, Severity
-from ...template.delivery import bucket_policies, log_deliveries
+from ...template.delivery import ALB, CHANNEL, CLB, TRAIL, bucket_policies, log_deliveries
 from ...template.graph import build_graph
 from ...template.model import Resource, getatt_target, ref_target, resources
 from ..base import Rule, RuleContext
@@ -51,6 +51,7 @@ class LogDeliveryBeforeBucketPolicy(Rule):
     )
     doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html"
     fix_applicability = Applicability.SAFE
+    resource_types = frozenset({ALB, CLB, TRAIL, CHANNEL})
     root_cause = (
         "The resource names the bucket (so it waits for the bucket), but nothing names the bucket policy, "
         "so CloudFormation creates the two in parallel."

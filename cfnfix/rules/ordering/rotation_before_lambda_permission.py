@@ -66,6 +66,7 @@ class RotationBeforeLambdaPermission(Rule):
     )
     doc_url = "https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot_rotation.html"
     fix_applicability = Applicability.SAFE
+    resource_types = frozenset({"AWS::SecretsManager::RotationSchedule"})
     root_cause = (
         "The schedule names the function and the permission names the function; nothing relates the schedule to "
         "the permission, so CloudFormation creates them in parallel."

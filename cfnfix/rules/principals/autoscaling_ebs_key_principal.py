@@ -99,6 +99,7 @@ class AutoscalingEbsKeyPrincipal(Rule):
     )
     doc_url = "https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html"
     fix_applicability = Applicability.UNSAFE
+    resource_types = frozenset({"AWS::AutoScaling::AutoScalingGroup"})
     root_cause = (
         "Auto Scaling launches instances as its service-linked role, which the account's root statement in a key "
         "policy does not cover: the role needs statements of its own."

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ...findings import Applicability, Finding, Fix, Severity
-from ...template.delivery import LogDelivery, bucket_policies, log_deliveries, named_resource
+from ...template.delivery import TRAIL, LogDelivery, bucket_policies, log_deliveries, named_resource
 from ...template.model import literal, ref_target
 from ..base import Rule, RuleContext
 from ._policy import add_to_bucket_policy, bucket_arn, iter_policy_statements, may_grant_service, prefix_text, sub
@@ -82,6 +82,7 @@ class CloudtrailBucketPolicyMissing(Rule):
     )
     doc_url = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html"
     fix_applicability = Applicability.UNSAFE
+    resource_types = frozenset({TRAIL})
     root_cause = "The trail's bucket was declared without the policy CloudTrail needs, or with only part of it."
     deployment_impact = (
         'Creating the trail fails ("Incorrect S3 bucket policy is detected for bucket"): CloudTrail checks the '

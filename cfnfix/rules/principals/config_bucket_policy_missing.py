@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ...findings import Applicability, Finding, Fix, Severity
-from ...template.delivery import LogDelivery, bucket_policies, log_deliveries, named_resource
+from ...template.delivery import CHANNEL, LogDelivery, bucket_policies, log_deliveries, named_resource
 from ...template.model import literal, of_type
 from ..base import Rule, RuleContext
 from ._policy import (
@@ -77,6 +77,7 @@ class ConfigBucketPolicyMissing(Rule):
     )
     doc_url = "https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html"
     fix_applicability = Applicability.UNSAFE
+    resource_types = frozenset({CHANNEL})
     root_cause = (
         "Config's service-linked role cannot write to S3, so Config delivers as its service principal, which the "
         "bucket policy must allow."

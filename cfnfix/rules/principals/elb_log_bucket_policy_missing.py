@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ...findings import Applicability, Finding, Fix, Severity
-from ...template.delivery import LogDelivery, bucket_policies, log_deliveries, named_resource, same_name
+from ...template.delivery import ALB, CLB, LogDelivery, bucket_policies, log_deliveries, named_resource, same_name
 from ...template.model import literal
 from ..base import Rule, RuleContext
 from ._elb import LOG_SERVICES, WRONG_SERVICES, names_elb_account, principal
@@ -59,6 +59,7 @@ class ElbLogBucketPolicyMissing(Rule):
     )
     doc_url = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html"
     fix_applicability = Applicability.UNSAFE
+    resource_types = frozenset({ALB, CLB})
     root_cause = "Access logging was turned on without the bucket policy the Elastic Load Balancing guide asks for."
     deployment_impact = (
         'Creating the load balancer fails ("Access Denied for bucket"): it writes a test object when logging is '

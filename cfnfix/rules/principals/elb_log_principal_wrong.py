@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ...findings import Applicability, Finding, Fix, Op, Severity
-from ...template.delivery import log_deliveries, same_name
+from ...template.delivery import BUCKET_POLICY, log_deliveries, same_name
 from ...template.model import literal, of_type
 from ..base import Rule, RuleContext
 from ._elb import WRONG_SERVICES, principal
@@ -56,6 +56,7 @@ class ElbLogPrincipalWrong(Rule):
     )
     doc_url = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html"
     fix_applicability = Applicability.SAFE
+    resource_types = frozenset({BUCKET_POLICY})
     root_cause = (
         "elasticloadbalancing.amazonaws.com looks like the obvious principal, but it is the service-linked role's; "
         "access logs are written by a per-Region ELB account or by a log-delivery principal."

@@ -105,6 +105,7 @@ class LogsKeyPrincipal(Rule):
     )
     doc_url = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html"
     fix_applicability = Applicability.SAFE
+    resource_types = frozenset({"AWS::Logs::LogGroup"})
     root_cause = (
         "CloudWatch Logs calls KMS as a regional service principal (logs.<region>.amazonaws.com); the global-looking "
         "logs.amazonaws.com is not the one it uses."

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from ...template.kept import KeptByIdentity
 from ...template.model import has_foreach_resources, resources
 from ...template.references import declared_names
 from ...template.sam import generated_names, global_generated_names
@@ -51,9 +52,21 @@ def has_macro(data: Any) -> bool:
     return any(t not in _KNOWN_TRANSFORMS for t in listed)
 
 
+#: The names of the last few templates, by the identity of their data (read-only): the rules
+#: that read them ask once each per template.
+_NAMES: KeptByIdentity[tuple[Names | None]] = KeptByIdentity(4)
+
+
 def names(data: Any) -> Names | None:
     """The template's names, or None when they cannot be known statically (a macro other
-    than SAM, or ``Fn::ForEach`` loops that generate resources)."""
+    than SAM, or ``Fn::ForEach`` loops that generate resources). Worked out once per template."""
+    kept = _NAMES.get(id(data), data)
+    if kept is None:
+        kept = _NAMES.put(id(data), data, (_names(data),))
+    return kept[0]
+
+
+def _names(data: Any) -> Names | None:
     transform = data.get("Transform")
     listed = transform if isinstance(transform, list) else [transform] if transform is not None else []
     if any(t != _SAM for t in listed) or has_foreach_resources(data):

@@ -23,6 +23,7 @@ __all__ = [
     "DEFAULT_REGION",
     "attributes",
     "data_file",
+    "data_file_entry",
     "resolve",
     "resource_schema",
     "resource_types",
@@ -94,12 +95,17 @@ def resource_types(region: str = DEFAULT_REGION) -> frozenset[str]:
     return frozenset(_provider(region))
 
 
-@cache
 def resource_schema(type_name: str, region: str = DEFAULT_REGION) -> dict[str, Any] | None:
     """The schema of ``type_name`` (None when unknown or cfn-lint is not installed). Do not mutate it.
 
     Kept for the life of the process (a template uses few types), so that the identity of
-    its sub-schemas can key the caches of :mod:`._walk`."""
+    its sub-schemas can key the caches of :mod:`._walk`: one object per type and region, whether
+    the region is named or not (it was read twice, and its derived tables built twice)."""
+    return _resource_schema(type_name, region)
+
+
+@cache
+def _resource_schema(type_name: str, region: str) -> dict[str, Any] | None:
     digest = _provider(region).get(type_name)
     root = schema_root()
     if digest is None or root is None:
@@ -115,6 +121,32 @@ def data_file(*parts: str) -> Any:
         return None
     path = root.joinpath(*parts)
     return _read(path) if path.is_file() else None
+
+
+def data_file_entry(parts: tuple[str, ...], key: str) -> Any:
+    """``data_file(*parts).get(key)`` for a data file that is a JSON object (None when the file
+    or the key is missing), reading only that entry when the file is laid out as cfn-lint writes
+    it (one space of indentation per level): cfn-lint's per-region extension files hold every
+    region, and the instance classes of RDS alone are 3.7 MB, most of ``check``'s schema reading
+    for one entry. Any other layout is read whole."""
+    root = schema_root()
+    if root is None:
+        return None
+    path = root.joinpath(*parts)
+    if not path.is_file():
+        return None
+    text = path.read_text(encoding="utf-8")
+    # A line that starts with one space and a key is a key of the top-level object in that
+    # layout (a JSON string holds no line break); the last one wins, as json.loads has it.
+    head = f"\n {json.dumps(key)}: "
+    at = text.rfind(head)
+    if at != -1 and text.lstrip().startswith("{"):
+        try:
+            return json.JSONDecoder().raw_decode(text, at + len(head))[0]
+        except ValueError:
+            pass
+    data = json.loads(text)
+    return data.get(key) if isinstance(data, dict) else None
 
 
 def resolve(schema: Any, root: dict[str, Any]) -> Any:

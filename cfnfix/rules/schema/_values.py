@@ -11,7 +11,7 @@ from functools import lru_cache
 from importlib import resources as pkg_resources
 from typing import Any
 
-from ._schemas import DEFAULT_REGION, data_file
+from ._schemas import DEFAULT_REGION, data_file_entry
 from ._walk import Node
 
 __all__ = ["Allowed", "Default", "Synonym", "allowed", "default", "synonym"]
@@ -61,8 +61,7 @@ def _matches(path: list[str], tokens: tuple[str, ...]) -> bool:
 
 @lru_cache(maxsize=8)
 def _extension_values(parts: tuple[str, ...]) -> tuple[str, ...]:
-    data = data_file(*parts)
-    region = data.get(DEFAULT_REGION) if isinstance(data, dict) else None
+    region = data_file_entry(parts, DEFAULT_REGION)
     found: dict[str, None] = {}
     stack = [region]
     while stack:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from ...document.pointer import escape_token
 from ...template.kept import KeptByIdentity
@@ -34,9 +34,9 @@ def is_intrinsic(value: Any) -> bool:
     return isinstance(key, str) and (key in ("Ref", "Condition") or key.startswith("Fn::"))
 
 
-@dataclass(frozen=True)
-class Node:
-    """One data node inside a resource's ``Properties`` and the schema that describes it."""
+class Node(NamedTuple):
+    """One data node inside a resource's ``Properties`` and the schema that describes it
+    (a named tuple: a walk makes one per node, and a frozen dataclass cost three times as much to make)."""
 
     resource: Resource
     pointer: str
@@ -171,31 +171,46 @@ def item_schema(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any] 
 
 def walk(resource: Resource, region: str | None = None) -> Iterator[Node]:
     """Every node of ``resource``'s ``Properties`` (the mapping itself first) that its schema describes."""
+    return iter(_walked(resource, region))
+
+
+def _walked(resource: Resource, region: str | None = None) -> list[Node]:
     root = resource_schema(resource.type) if region is None else resource_schema(resource.type, region)
-    if root is None or not isinstance(resource.body.get("Properties"), dict):
-        return
-    yield from _walk(resource, f"{resource.pointer}/Properties", (), resource.body["Properties"], root, root)
+    props = resource.body.get("Properties")
+    if root is None or not isinstance(props, dict):
+        return []
+    return _walk(resource, f"{resource.pointer}/Properties", props, root)
 
 
-def _walk(
-    res: Resource, pointer: str, tokens: tuple[str, ...], value: Any, schema: dict[str, Any], root: dict[str, Any]
-) -> Iterator[Node]:
-    if is_intrinsic(value):
-        if "Fn::If" in value and isinstance(value["Fn::If"], list) and len(value["Fn::If"]) == 3:
-            for index in (1, 2):
-                yield from _walk(res, f"{pointer}/Fn::If/{index}", tokens, value["Fn::If"][index], schema, root)
-        return
-    yield Node(res, pointer, tokens, value, schema, root)
-    if isinstance(value, dict):
-        for key, item in value.items():
-            sub = child_schema(schema, root, key) if isinstance(key, str) else None
-            if sub is not None:
-                yield from _walk(res, f"{pointer}/{escape_token(key)}", tokens + (key,), item, sub, root)
-    elif isinstance(value, list):
-        sub = item_schema(schema, root)
-        if sub is not None:
-            for index, item in enumerate(value):
-                yield from _walk(res, f"{pointer}/{index}", tokens + (str(index),), item, sub, root)
+def _walk(res: Resource, pointer: str, value: Any, root: dict[str, Any]) -> list[Node]:
+    """The nodes depth-first, each before what is below it, in document order: a loop over a
+    stack (nested generators handed every node up through each level above it)."""
+    found: list[Node] = []
+    stack: list[tuple[str, tuple[str, ...], Any, dict[str, Any]]] = [(pointer, (), value, root)]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    while stack:
+        pointer, tokens, value, schema = pop()
+        if isinstance(value, dict):
+            if len(value) == 1 and is_intrinsic(value):
+                branches = value.get("Fn::If")
+                if isinstance(branches, list) and len(branches) == 3:
+                    push((f"{pointer}/Fn::If/2", tokens, branches[2], schema))
+                    push((f"{pointer}/Fn::If/1", tokens, branches[1], schema))
+                continue
+            found.append(Node(res, pointer, tokens, value, schema, root))
+            below = []
+            for key, item in value.items():
+                sub = child_schema(schema, root, key) if isinstance(key, str) else None
+                if sub is not None:
+                    below.append((f"{pointer}/{escape_token(key)}", (*tokens, key), item, sub))
+            extend(reversed(below))
+        else:
+            found.append(Node(res, pointer, tokens, value, schema, root))
+            if isinstance(value, list):
+                sub = item_schema(schema, root)
+                if sub is not None:
+                    extend((f"{pointer}/{i}", (*tokens, str(i)), value[i], sub) for i in range(len(value) - 1, -1, -1))
+    return found
 
 
 #: Logical ID → the walk of the latest body seen under that ID; a hit needs the same body
@@ -209,7 +224,7 @@ def nodes(data: Any, resource: Resource) -> list[Node]:
     """:func:`walk` of ``resource`` (of template ``data``), computed once for all the rules
     that read it and for later checks of templates that share its body (read-only data)."""
     found = _WALKS.get(resource.id, resource.body)
-    return found if found is not None else _WALKS.put(resource.id, resource.body, list(walk(resource)))
+    return found if found is not None else _WALKS.put(resource.id, resource.body, _walked(resource))
 
 
 def walk_template(data: Any) -> Iterator[Node]:

@@ -51,6 +51,7 @@ class SsmParameterSecret(Rule):
     name = "ssm-parameter-secret"
     severity = Severity.HIGH
     fix_applicability = Applicability.UNSAFE
+    resource_types = frozenset({SSM_PARAMETER})
     cfn_lint_ids = ("E3030",)
     summary = "SSM parameter holding a secret (SecureString, which CloudFormation cannot create, or a password in a String): a generated Secrets Manager secret"
     doc_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-parameter.html"

@@ -15,7 +15,7 @@ from benchmarks.planted_cycles import permissions
 from cfnfix import check, fix
 from cfnfix.document import load
 from cfnfix.rules.cycles._tables import tables
-from cfnfix.template.graph import build_graph, chain, components, shortest_cycle
+from cfnfix.template.graph import build_graph, chain, components, has_cycle, shortest_cycle
 from devtools.lint_oracle import lint_errors
 
 SELECT = {"select": ["CFX740"], "unsafe_fixes": True}
@@ -351,3 +351,33 @@ def test_a_ring_of_thousands_is_found_at_once_and_named_shortly() -> None:
     (finding,) = check(_text(resources), select=["CFX740"])
     assert finding.message.startswith("Circular dependency: Q0 → Q1 → ")
     assert f"({n - 11} more)" in finding.message and len(finding.message) < 2000
+
+
+_NAMES = ("A", "B/x", "C~1", "P", "S")
+_USES = (
+    lambda n: {"Ref": n},
+    lambda n: {"Fn::GetAtt": [n, "Arn"]},
+    lambda n: {"Fn::GetAtt": f"{n}.Arn"},
+    lambda n: {"Fn::Sub": "${" + n + "}"},
+    lambda n: {"Fn::Sub": "${!" + n + "}"},
+    lambda n: n,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 4), st.integers(0, 6)), max_size=10))
+def test_has_cycle_is_whether_the_graph_has_a_knot(uses: list[tuple[int, int, int]]) -> None:
+    """The cycle rule's quick test (no graph built) answers as the graph does: every kind of use,
+    DependsOn, a self-loop, a name to escape, a parameter of the same name, a SAM resource."""
+    resources: dict[str, Any] = {}
+    for name in _NAMES:
+        kind = "AWS::Serverless::Function" if name == "S" else "AWS::SQS::Queue"
+        resources[name] = {"Type": kind, "Properties": {}}
+    for source, target, how in uses:
+        body = resources[_NAMES[source]]
+        if how == 6:
+            body.setdefault("DependsOn", []).append(_NAMES[target])
+        else:
+            body["Properties"][f"X{len(body['Properties'])}"] = _USES[how](_NAMES[target])
+    data = {"Parameters": {"P": {"Type": "String"}}, "Resources": resources}
+    assert has_cycle(data) == bool(components(build_graph(data)))

@@ -49,6 +49,41 @@ def test_schemas_are_found_and_read_without_importing_cfn_lint() -> None:
     assert out.stdout.strip() == "[]"
 
 
+def test_a_schema_is_one_object_whether_its_region_is_named_or_not() -> None:
+    """The per-schema tables are keyed by the schema's identity: a second copy was read and built again."""
+    assert _schemas.resource_schema("AWS::SQS::Queue") is _schemas.resource_schema("AWS::SQS::Queue", "us-east-1")
+
+
+def test_one_entry_of_an_extension_file_is_the_entry_of_the_whole_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rules read one region of cfn-lint's per-region files (RDS instance classes: 3.7 MB) as
+    the whole file would give it; another layout, a missing key or a last duplicate read alike."""
+    import json
+
+    from cfnfix.rules.schema._values import _table
+
+    for entry in _table()["extension_enums"]:
+        parts = tuple(entry["file"])
+        expected = _schemas.data_file(*parts).get("us-east-1")
+        assert expected is not None and _schemas.data_file_entry(parts, "us-east-1") == expected
+    data = {"eu-west-1": {"enum": ["a"]}, "us-east-1": {"x": {"us-east-1": 1}, "enum": ["b", "c"]}}
+    monkeypatch.setattr(_schemas, "schema_root", lambda: tmp_path)
+    for name, text in {
+        "indent1.json": json.dumps(data, indent=1),
+        "compact.json": json.dumps(data),
+        "indent2.json": json.dumps(data, indent=2),
+        "twice.json": json.dumps(data, indent=1)[:-2] + ',\n "us-east-1": {"enum": ["d"]}\n}',
+        "list.json": json.dumps([data], indent=1),
+    }.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        whole = json.loads(text)
+        expected = whole.get("us-east-1") if isinstance(whole, dict) else None
+        assert _schemas.data_file_entry((name,), "us-east-1") == expected, name
+        assert _schemas.data_file_entry((name,), "sa-east-1") is None
+    assert _schemas.data_file_entry(("missing.json",), "us-east-1") is None
+
+
 def test_without_cfn_lint_the_rules_stop_the_run_and_explain_says_why(
     monkeypatch: pytest.MonkeyPatch, cli: Callable[..., Result], tmp_path: Path
 ) -> None:
