@@ -6,9 +6,9 @@ paths do not overlap another's (:func:`choose`), applies them as one patch verif
 engine (:func:`_one_pass`; one by one when that fails) and re-checks the new text
 (:func:`_recheck`). It stops at a fixed point, at a cycle, or after :data:`MAX_PASSES`.
 
-No pass re-reads text an earlier pass wrote (:class:`~cfnfix.patch.produced.Produced`,
-docs/design.md "Meaning"): a fix that would rewrite it waits for good, unless its rule keeps
-meaning; and a fix that writes a name another fix of the same pass renames waits for the
+No pass re-reads text an earlier pass's meaning-keeping rule wrote (CFX806, CFX807:
+:class:`~cfnfix.patch.produced.Produced`, docs/design.md "Meaning"): a fix that would rewrite
+it waits for good, unless its rule keeps meaning too; and a fix that writes a name another fix of the same pass renames waits for the
 next pass, which sees the new name.
 """
 
@@ -422,7 +422,8 @@ def _recheck(run: _Run, new_text: str, applied: list[Finding], ops: Patch) -> No
     """Take the pass's text and check it again."""
     run.seen.add(new_text)
     if run.produced is not None:
-        run.produced.record(ops, run.document.data)
+        produces = [f.rule_id in run.keeps for f in applied for _ in _fix_of(f).patch]
+        run.produced.record(ops, run.document.data, produces if len(produces) == len(ops) else None)
     run.text = new_text
     run.patch.extend(ops)
     run.fixed.extend(applied)

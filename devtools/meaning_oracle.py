@@ -6,7 +6,7 @@ input's data (as the fix loop applied them: one patch after another), and report
 - ``unexplained``: pointers where the output means something else than the input
   (:mod:`cfnfix.template.meaning`) outside every node the applied fixes declare they change
   (:class:`~cfnfix.template.meaning.Declaration`; a rule with ``keeps_meaning`` declares none);
-- ``reread``: fixes whose patch rewrote text an earlier fix of the run wrote
+- ``reread``: fixes whose patch rewrote text an earlier fix of a rule that keeps meaning wrote
   (:class:`~cfnfix.patch.produced.Produced`) and whose rule does not keep meaning — their
   declaration covers a node the user never wrote, so it does not count: the run re-interpreted
   its own output.
@@ -72,7 +72,7 @@ def meaning_report(result: FixResult, settings: Settings) -> MeaningReport:
         if hit is not None:
             report.reread.append((finding.rule_id, hit))
         declaration.add(fix.patch, keeps_meaning=finding.rule_id in KEEPS_MEANING or hit is not None)
-        produced.record(fix.patch, data)
+        produced.record(fix.patch, data, [finding.rule_id in KEEPS_MEANING] * len(fix.patch))
         data = jsonpatch.apply_patch(data, fix.patch)
     after = load_template(result.text, result.file, settings).data
     report.unexplained = unexplained(before, after, declaration)

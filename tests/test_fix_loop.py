@@ -87,7 +87,7 @@ class Broken(_TestRule):
 
 
 class Flip(_TestRule):
-    """Toggles a value forever: the value it wrote is not rewritten by a later pass."""
+    """Toggles a value forever (a fix that changes meaning: a later pass judges its value again)."""
 
     id = "ZZX904"
     name = "test-flip"
@@ -114,6 +114,7 @@ class Unwrap(_TestRule):
 
     id = "ZZX906"
     name = "test-unwrap"
+    keeps_meaning = True
 
     def check(self, ctx: RuleContext) -> Iterator:  # type: ignore[type-arg]
         for name, res in ctx.data.get("Resources", {}).items():
@@ -216,10 +217,13 @@ def test_a_cycle_stops_the_loop() -> None:
     assert fix(TEMPLATE, select=["ZZX901"]).converged is True
 
 
-def test_a_later_pass_does_not_rewrite_what_an_earlier_pass_wrote() -> None:
+def test_a_later_pass_judges_what_a_meaning_changing_fix_wrote() -> None:
+    """Only text a rule that keeps meaning wrote is guarded (the next run would judge the value
+    a meaning-changing fix chose, so the same run does): a rule that flips its own value is
+    stopped by the cycle check, its finding reported, not by the guard."""
     result = fix(TEMPLATE, select=["ZZX904"])
-    assert result.passes == 1
-    assert "Description: b" in result.text
+    assert (result.passes, result.converged) == (3, False)
+    assert "Description: a" in result.text
     assert [f.rule_id for f in result.remaining] == ["ZZX904"]  # reported, not applied
 
 
@@ -293,3 +297,18 @@ def test_a_produced_string_may_be_removed_but_not_written_again_elsewhere() -> N
     assert produced.conflict([Op.remove("/A"), Op.add("/A", {"B": wrapped})]) == "/A/B"
     assert produced.conflict([Op.replace("/A", {"B": wrapped})]) == "/A/B"
     assert produced.conflict([Op.copy("/X", "/A/B")]) == "/A/B"
+
+
+def test_only_operations_that_produce_are_recorded() -> None:
+    """``Produced.record``'s ``produces`` flags: an operation that does not produce still moves
+    what was produced before (here, a list item shifted by an insert before it)."""
+    from cfnfix.patch.produced import Produced
+
+    produced = Produced()
+    data = {"L": [{"Fn::Sub": "a ${!X}"}]}
+    produced.record([Op.replace("/L/0", "a ${X}")], data, [True])
+    produced.record([Op.add("/L/0", "b"), Op.replace("/M", "c")], {"L": ["a ${X}"], "M": "d"}, [False, False])
+    assert produced.conflict([Op.replace("/L/1", {"Fn::Sub": "a ${X}"})]) == "/L/1"
+    assert produced.conflict([Op.replace("/L/0", "e"), Op.replace("/M", "f")]) is None
+    with pytest.raises(ValueError, match="1 flags for 2 operations"):
+        produced.record([Op.remove("/M"), Op.remove("/L/0")], {"L": ["b"], "M": "c"}, [True])

@@ -6,7 +6,11 @@ differently from the fix that wrote it: ``!Sub "Hello ${!Queue}"`` (the text ``H
 ${Queue}``) became the plain string ``Hello ${Queue}`` (CFX807), which the next pass read as
 a lost ``Fn::Sub`` and wrapped again — now the queue's URL (issue 22). :class:`Produced`
 records the strings and keys each applied patch wrote (a string the patch's new value holds
-that the replaced value did not: moved or wrapped text is the user's, not produced), follows
+that the replaced value did not: moved or wrapped text is the user's, not produced) — in the
+fix loop, only the patches of rules that keep meaning (CFX806, CFX807): their text says what
+the user's said, so a rule reading it another way changes what the user never asked to
+change; a fix that changes meaning writes a value on purpose, which later rules judge as the
+next run would (guarding it held back a fix the next run made: not idempotent) —, follows
 them through later operations (list items shift, renamed keys carry what is under them,
 removed nodes forget it), and :meth:`Produced.conflict` names the first one a later patch
 would replace, move or write elsewhere: the fix loop leaves that fix out (its finding remains).
@@ -14,7 +18,7 @@ would replace, move or write elsewhere: the fix loop leaves that fix out (its fi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -359,15 +363,20 @@ class Produced:
                             return pointer  # gone, or no longer where it was (wrapped in a function)
         return None
 
-    def record(self, patch: Iterable[Mapping[str, Any]], before: Any) -> None:
+    def record(self, patch: Iterable[Mapping[str, Any]], before: Any, produces: Sequence[bool] | None = None) -> None:
         """Follow the produced pointers through one applied ``patch`` (operations in order) and
         add what it wrote. ``before`` is the data the patch was applied to (for the values it
-        replaced and the lengths of the lists it appends to)."""
+        replaced and the lengths of the lists it appends to). ``produces`` tells, operation by
+        operation, whether what it writes counts as produced (None: all do): the fix loop counts
+        only the operations of rules that keep meaning (module docstring)."""
         appended: dict[str, int] = {}
         patch = list(patch)
+        if produces is not None and len(produces) != len(patch):
+            raise ValueError(f"produces has {len(produces)} flags for {len(patch)} operations")
         renames = _renames(patch)
-        for op in patch:
+        for number, op in enumerate(patch):
             kind, path = op.get("op"), op.get("path", "")
+            writes = produces is None or produces[number]
             if kind == "test":
                 continue
             if kind == "remove":
@@ -378,9 +387,11 @@ class Produced:
                 if found and isinstance(old, str) and isinstance(value, str):
                     if any(value == old.replace(a, b) for a, b in renames):
                         continue  # a reference the rename followed: the user's text, renamed
-                    self._edited(path, old, value)
+                    self._edited(path, old, value, writes)
                     continue
                 self.pointers.forget(path)
+                if not writes:
+                    continue
                 if found and isinstance(old, str):
                     self._rewrapped(path, value, old)  # `x` → `!Sub x'`: only what changed is the fix's
                 else:
@@ -388,7 +399,8 @@ class Produced:
             elif kind == "add":
                 path = self._append_index(path, before, appended)
                 self._insert(path, before)
-                self._wrote(path, op.get("value"), set())
+                if writes:
+                    self._wrote(path, op.get("value"), set())
             elif kind in ("move", "copy"):
                 source = op.get("from", "")
                 carried = [(p[len(source) :], t) for p, t in self.pointers.under(source)]
@@ -398,7 +410,7 @@ class Produced:
                 self._insert(path, before)
                 for rest, text in carried:
                     self.pointers.set(path + rest, text)
-                if kind == "move" and path.rpartition("/")[0] == source.rpartition("/")[0]:
+                if writes and kind == "move" and path.rpartition("/")[0] == source.rpartition("/")[0]:
                     self.pointers.setdefault(path, None)  # a renamed key is text the fix chose
 
     def _append_index(self, path: str, before: Any, appended: dict[str, int]) -> str:
@@ -412,12 +424,15 @@ class Produced:
         appended[parent] = appended.get(parent, 0) + 1
         return f"{parent}/{index}"
 
-    def _edited(self, path: str, old: str, new: str) -> None:
-        """A string replaced by another: the changed middle is produced (with what was before)."""
+    def _edited(self, path: str, old: str, new: str, writes: bool = True) -> None:
+        """A string replaced by another: the changed middle is produced (when the operation
+        ``writes``) with the part produced before, where it is now."""
         if old == new:
             return
         start, end = _changed(old, new)
         written = self.pointers.get(path)
+        if written is None and not writes:
+            return
         if written is not None:  # the part written before, where it is now, joins the new part
             old_end = end - (len(new) - len(old))
 
@@ -426,7 +441,10 @@ class Produced:
                     return offset
                 return offset + len(new) - len(old) if offset >= old_end else end
 
-            start, end = min(start, moved(written.start)), max(end, moved(written.end))
+            if writes:
+                start, end = min(start, moved(written.start)), max(end, moved(written.end))
+            else:
+                start, end = moved(written.start), moved(written.end)
         self.pointers.set(path, _Written(new, start, end))
 
     def _rewrapped(self, path: str, value: Any, old: str) -> None:

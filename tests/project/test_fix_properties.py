@@ -80,3 +80,36 @@ def test_every_fixable_rule_fires_on_some_seed() -> None:
             for seed in seeds()
             for f in check(json.dumps(seed.data, indent=2), config=Settings(select=[rule_id], unsafe_fixes=True))
         ), f"opt-in rule {rule_id} fires on no seed"
+
+
+POLICY_ON_TABLE = """Resources:
+  WorkerPolicy:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: worker
+      Roles: [worker]
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action: dynamodb:GetItem
+            Resource: arn:aws:dynamodb:us-east-1:123456789012:table/Users
+  UsersTable:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      TableName: Users
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+      KeySchema: [{AttributeName: id, KeyType: HASH}]
+"""
+
+
+def test_text_a_meaning_changing_fix_wrote_is_judged_in_the_same_run() -> None:
+    """CFX933 writes the ARN as a Sub with ${AWS::Region}, CFX934 its account, CFX921 replaces it
+    with !GetAtt UsersTable.Arn — all in one run: guarding the first two's text held CFX921 back
+    for a second run, which changed the file again (not idempotent)."""
+    settings = Settings(unsafe_fixes=True)
+    first = fix(POLICY_ON_TABLE, config=settings)
+    assert [f.rule_id for f in first.fixed] == ["CFX933", "CFX934", "CFX921"]
+    assert "Resource: !GetAtt UsersTable.Arn\n" in first.text
+    assert fix(first.text, config=settings).changed is False
