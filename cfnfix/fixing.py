@@ -136,6 +136,7 @@ def choose(
     chosen: list[Finding] = []
     taken: set[str] = set()
     above: set[str] = set()  # every ancestor of a path taken
+    keys = _KeyRenames()  # the chosen fixes' key renames: a later fix inside a renamed key follows it
     renaming = RenamedNames()  # names the chosen fixes rename: a fix that writes one waits
     written = WrittenTexts()  # what the chosen fixes write: a rename of a name written there waits
     allowed = {Applicability.SAFE, Applicability.UNSAFE} if unsafe else {Applicability.SAFE}
@@ -143,21 +144,109 @@ def choose(
         fx = finding.fix
         if fx is None or fx.applicability not in allowed or not fx.changes:
             continue
-        paths = [p for op in fx.patch if op.get("op") != "test" for p in _touched(op)]
-        if any(p in taken or p in above or any(a in taken for a in _ancestors(p)) for p in paths):
+        patch, free, origins = keys.follow(fx.patch) if keys and not fx.edits else (fx.patch, {}, {})
+        paths = [p for op in patch if op.get("op") != "test" for p in _touched(op)]
+        renaming_keys = {op["from"] for op in patch if _key_rename(op)}
+        if any(_overlaps(p, taken, above, free.get(p, ()), p in renaming_keys) for p in paths):
             continue
-        if produced is not None and finding.rule_id not in keeps and produced.conflict(fx.patch) is not None:
+        if any(_overlaps(o, taken, above, free[p]) for p, found in origins.items() for o in found):
+            continue  # where it was written, before the rename: an earlier operation of the pass may be there
+        if produced is not None and finding.rule_id not in keeps and produced.conflict(patch) is not None:
             continue  # it would read a fix's output as the user's text (docs/design.md, "Meaning")
-        names = renamed(fx.patch)
-        if renaming.written_by(fx.patch) or (names and written.hold_any(names)):
+        names = renamed(patch)
+        if renaming.written_by(patch) or (names and written.hold_any(names)):
             continue  # it would write a name another fix of the pass renames: next pass, with the new name
+        if patch is not fx.patch:
+            finding = finding.model_copy(update={"fix": fx.model_copy(update={"patch": patch})})
         chosen.append(finding)
         for p in paths:
             taken.add(p)
             above.update(_ancestors(p))
+        for found in origins.values():
+            for p in found:
+                taken.add(p)  # where the operation was written (before the rename): the same node
+                above.update(_ancestors(p))
+        keys.add(patch)
         renaming.update(names)
-        written.add(fx.patch)
+        written.add(patch)
     return chosen
+
+
+def _overlaps(path: str, taken: set[str], above: set[str], free: tuple[str, ...], renamed: bool = False) -> bool:
+    """True when ``path`` is a path taken, above one (unless it is a key the operation
+    ``renamed``: the rename comes after the operations below it and carries them along), or
+    below one (other than ``free``: the renamed keys an operation was moved under, see
+    :class:`_KeyRenames`)."""
+    return (
+        path in taken or (path in above and not renamed) or any(a in taken and a not in free for a in _ancestors(path))
+    )
+
+
+def _key_rename(op: Operation) -> bool:
+    """True for a move of an object's entry to another key of the same object (a rename)."""
+    if op.get("op") != "move":
+        return False
+    source, target = op.get("from", ""), op.get("path", "")
+    parent, _, old = source.rpartition("/")
+    other, _, new = target.rpartition("/")
+    return parent == other and old != new and not (old.isdigit() or new.isdigit() or new == "-")
+
+
+class _KeyRenames:
+    """The key renames (moves within one object: a logical ID corrected) of the fixes a pass
+    chose so far. A later fix whose operations lie inside a renamed key is written after the
+    rename, at the key's new place: a chain of invalid logical IDs that name each other (each
+    rename rewrites a reference inside the previous one) is fixed in one pass, not one pass per
+    link (RFC 6902 applies operations in order, so the combined patch means the same)."""
+
+    def __init__(self) -> None:
+        self._moves: dict[str, str] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self._moves)
+
+    def add(self, patch: Patch) -> None:
+        """Record the key renames of a chosen ``patch``."""
+        for op in patch:
+            if _key_rename(op):
+                self._moves[op["from"]] = op["path"]
+
+    def follow(self, patch: Patch) -> tuple[Patch, dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+        """``patch`` with its pointers inside a renamed key moved to the key's new place (the
+        same list when none is); for each moved path of the result (as :func:`_touched` gives
+        it), the renamed keys (old and new pointers) it lies under, and the paths it came from."""
+        out: Patch = []
+        free: dict[str, tuple[str, ...]] = {}
+        origins: dict[str, tuple[str, ...]] = {}
+        changed = False
+        for op in patch:
+            new = dict(op)
+            for key in ("path", "from"):
+                pointer = op.get(key)
+                if not isinstance(pointer, str):
+                    continue
+                followed, keys = self._follow(pointer)
+                if keys:
+                    changed = True
+                    new[key] = followed
+                    region = _region(followed)
+                    free[region] = (*free.get(region, ()), *keys)
+                    origins[region] = (*origins.get(region, ()), _region(pointer))
+            out.append(new)  # type: ignore[arg-type]
+        return (out, free, origins) if changed else (patch, {}, {})
+
+    def _follow(self, pointer: str) -> tuple[str, tuple[str, ...]]:
+        keys: tuple[str, ...] = ()
+        for _ in range(pointer.count("/")):  # a key renamed inside a renamed key: follow both
+            for above in _ancestors(pointer):
+                if above in self._moves:
+                    target = self._moves[above]
+                    pointer = target + pointer[len(above) :]
+                    keys = (*keys, above, target)
+                    break
+            else:
+                break
+        return pointer, keys
 
 
 def _fix_of(finding: Finding) -> Fix:

@@ -64,8 +64,68 @@ def impact_of(before: Any, patch: Patch, *, reuse: bool = False) -> list[Resourc
     if not patch or not isinstance(before, dict):
         return []
     ops = parse_ops(patch)
+    quick = _rejected_id_renamed(before, ops)
+    if quick is not None:
+        return quick
     with applied(before, _compared(ops), reuse=reuse) as after:
         return _Comparison(before, after, ops).run()
+
+
+def _rejected_id_renamed(before: dict[str, Any], ops: list[ParsedOp]) -> list[ResourceImpact] | None:
+    """The impact of a patch that only renames a resource whose logical ID CloudFormation
+    rejects and rewrites references to it elsewhere (CFX101's fix), worked out without a
+    comparison (a chain of thousands of such renames checks each one); None for any other
+    patch. No deployed stack has the old ID, so the references to it change nothing and the
+    resource is "renamed, nothing to replace" — what :class:`_Comparison` finds for it, at
+    the cost of the patch (``tests/impact/test_compute.py`` holds the two to each other)."""
+    moves = [op for op in ops if op.op == "move"]
+    if len(moves) != 1 or any(op.op not in ("move", "replace", "test") for op in ops):
+        return None
+    move = moves[0]
+    source, target = move.source or [], move.path
+    if len(source) != 2 or len(target) != 2 or source[0] != "Resources" or target[0] != "Resources":
+        return None
+    old, new = source[1], target[1]
+    block = before.get("Resources")
+    if not isinstance(block, dict) or _VALID_ID.match(old) or new in block or old == new:
+        return None
+    body = block.get(old)
+    if not isinstance(body, dict):
+        return None
+    replaced = [op for op in ops if op.op == "replace"]
+    if replaced:
+        named = {occ.pointer for occ in ReferenceIndex.of(before).named(old)}
+        for op in replaced:
+            if (
+                op.path[:2] in (["Resources", old], ["Resources", new])
+                or "/" + "/".join(t.replace("~", "~0").replace("/", "~1") for t in op.path) not in named
+            ):
+                return None  # inside the renamed resource, or not a reference to it
+            found: Any = before
+            for token in op.path:
+                found = found.get(token) if isinstance(found, dict) else _item(found, token)
+            if not isinstance(found, str) or op.value != found.replace(old, new):
+                return None
+    rtype = body.get("Type")
+    return [
+        ResourceImpact(
+            logical_id=new,
+            resource_type=rtype if isinstance(rtype, str) else None,
+            change=ResourceChange.RENAMED,
+            cause=f"new logical ID (was {old!r}, which CloudFormation rejects, so no deployed stack has it): nothing to replace",
+            properties=[],
+            renamed_from=old,
+            refactor_avoids_replacement=False,
+            stateful=False,
+            holds=None,
+        )
+    ]
+
+
+def _item(found: Any, token: str) -> Any:
+    """``found[token]`` for a list and an index token, else None."""
+    index = _list_index(token)
+    return found[index] if isinstance(found, list) and index is not None and index < len(found) else None
 
 
 def _compared(ops: list[ParsedOp]) -> list[ParsedOp]:

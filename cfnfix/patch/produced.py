@@ -373,6 +373,8 @@ class Produced:
         patch = list(patch)
         if produces is not None and len(produces) != len(patch):
             raise ValueError(f"produces has {len(produces)} flags for {len(patch)} operations")
+        if produces is not None and not self.pointers and not any(produces):
+            return  # nothing produced to follow, nothing written to add
         renames = _renames(patch)
         for number, op in enumerate(patch):
             kind, path = op.get("op"), op.get("path", "")

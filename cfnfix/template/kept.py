@@ -15,9 +15,15 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any, Generic, TypeVar
 
-__all__ = ["KeptByIdentity"]
+__all__ = ["PER_RESOURCE", "KeptByIdentity"]
 
 V = TypeVar("V")
+
+#: Size of a cache with one entry per resource: more than a template of the 1 MB limit can hold
+#: (about 30,000 one-line resources). A smaller one thrashes on a large template: every check
+#: walked each of 7,486 resources three times over when 4,096 were kept (least recently used
+#: goes first, so a loop over more resources than that never hits).
+PER_RESOURCE = 32768
 
 
 class KeptByIdentity(Generic[V]):

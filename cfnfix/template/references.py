@@ -50,7 +50,7 @@ from enum import Enum
 from typing import Any
 
 from ..document.pointer import escape_token, parse_pointer
-from .kept import KeptByIdentity
+from .kept import PER_RESOURCE, KeptByIdentity
 
 __all__ = [
     "FOREACH_PREFIX",
@@ -208,7 +208,7 @@ def _at(pointer: str, *tokens: Any) -> str:
 #: (see :meth:`ReferenceIndex._resource_kept`): one entry per resource, so an editor's many
 #: versions of one template do not pile up.
 _KEPT: KeptByIdentity[tuple[list[Occurrence], dict[str, str], set[str], list[Occurrence], list[tuple[str, Any]]]] = (
-    KeptByIdentity(4096)
+    KeptByIdentity(PER_RESOURCE)
 )
 
 #: The indexes of the last few templates, by the identity of their data.

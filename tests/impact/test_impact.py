@@ -411,3 +411,40 @@ def test_an_attribute_that_changes_on_every_update_reaches_what_refers_to_it() -
     )
     assert got["Group"][0] is ResourceChange.UPDATED
     assert "Pinned" not in got
+
+
+def _cfx101_cases() -> list[str]:
+    """Inputs with invalid logical IDs: CFX101's golden cases and a chain of resources naming each other."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(GOLDEN.glob("invalid-logical-id/*/input.*"))]
+    texts.append(
+        "Resources:\n  Q-0:\n    Type: AWS::SQS::Queue\n    Properties:\n      RedrivePolicy: {deadLetterTargetArn: !GetAtt Q-1.Arn}\n"
+        "  Q-1:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: !Sub '${Q-0.QueueName}-x'\n"
+        "  Bucket:\n    Type: AWS::S3::Bucket\n    DependsOn: [Q-0, Q-1]\n    Properties:\n      BucketName: !Ref Q-1\n"
+    )
+    return texts
+
+
+def test_a_rejected_id_renamed_is_worked_out_as_the_comparison_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shortcut for CFX101's fixes (a rename of an ID CloudFormation rejects, with references
+    to it rewritten) gives what the full comparison gives, for every fix it takes; the others go
+    through the comparison."""
+    from cfnfix import check
+    from cfnfix.document import load
+    from cfnfix.impact import compute
+
+    taken = 0
+    for text in _cfx101_cases():
+        data = load(text).data
+        for finding in check(text, select=["CFX101"]):
+            if finding.fix is None or not finding.fix.patch:
+                continue
+            ops = compute.parse_ops(finding.fix.patch)
+            quick = compute._rejected_id_renamed(data, ops)
+            with monkeypatch.context() as m:
+                m.setattr(compute, "_rejected_id_renamed", lambda before, ops: None)
+                full = impact_of(data, finding.fix.patch)
+            if quick is not None:
+                taken += 1
+                assert quick == full, finding.path
+            assert impact_of(data, finding.fix.patch) == full
+    assert taken >= 5, taken

@@ -74,3 +74,46 @@ Resources:
 def test_valid_templates_have_no_finding() -> None:
     text = "Conditions:\n  A_B&C: !Equals [a, b]\nResources:\n  1Queue: {Type: AWS::SQS::Queue, Condition: A_B&C}\n"
     assert check(text, select=["CFX101"]) == []
+
+
+CHAIN = """Resources:
+  Queue-0:
+    Type: AWS::SQS::Queue
+    Properties:
+      RedrivePolicy: {deadLetterTargetArn: !GetAtt Queue-1.Arn, maxReceiveCount: 3}
+  Queue-1:
+    Type: AWS::SQS::Queue
+    Properties:
+      RedrivePolicy: {deadLetterTargetArn: !GetAtt Queue-2.Arn, maxReceiveCount: 3}
+  Queue-2:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: !Sub "${Queue-0.QueueName}-dlq"
+Outputs:
+  First:
+    Value: !Ref Queue-0
+"""
+
+
+def test_a_chain_of_invalid_ids_naming_each_other_is_renamed_in_one_pass() -> None:
+    """Each rename rewrites a reference inside the resource renamed before it (Queue-1's fix edits
+    Queue-0, Queue-2's edits Queue-1), and the last names the first: one pass, written after the
+    renames it lies in (it took one pass per link), and the same text as pass by pass."""
+    result = fix(CHAIN, select=["CFX101"])
+    assert result.passes == 1
+    assert [f.path for f in result.fixed] == ["/Resources/Queue-0", "/Resources/Queue-1", "/Resources/Queue-2"]
+    assert "!GetAtt Queue1.Arn" in result.text and "!GetAtt Queue2.Arn" in result.text
+    assert '!Sub "${Queue0.QueueName}-dlq"' in result.text and "Value: !Ref Queue0" in result.text
+    assert result.remaining == [] and fix(result.text, select=["CFX101"]).changed is False
+    one_by_one = CHAIN
+    for _ in range(3):
+        findings = [f for f in check(one_by_one, select=["CFX101"]) if f.fix is not None]
+        if findings:
+            from cfnfix.patch import apply_patch
+
+            one_by_one = apply_patch(one_by_one, findings[0].fix.patch)
+    assert one_by_one == result.text
+    # the combined patch applies as RFC 6902 says, one operation after another
+    import jsonpatch
+
+    assert jsonpatch.apply_patch(load(CHAIN).data, result.patch) == load(result.text).data

@@ -16,7 +16,7 @@ from functools import wraps
 from typing import Any, NamedTuple, TypeVar
 
 from ...document.pointer import escape_token
-from ...template.kept import KeptByIdentity
+from ...template.kept import PER_RESOURCE, KeptByIdentity
 from ...template.model import Resource, resources
 from ._schemas import resolve, resource_schema
 
@@ -217,7 +217,7 @@ def _walk(res: Resource, pointer: str, value: Any, root: dict[str, Any]) -> list
 #: object: the data of a fixed template shares every entry the fix did not touch (the
 #: engine's local verification rebuilds it so), so a second check walks only what changed.
 #: One entry per ID bounds the memory of an editor's many versions of one template.
-_WALKS: KeptByIdentity[list[Node]] = KeptByIdentity(4096)
+_WALKS: KeptByIdentity[list[Node]] = KeptByIdentity(PER_RESOURCE)
 
 
 def nodes(data: Any, resource: Resource) -> list[Node]:
