@@ -161,15 +161,27 @@ def choose(
         chosen.append(finding)
         for p in paths:
             taken.add(p)
-            above.update(_ancestors(p))
+            _mark_above(p, above)
         for found in origins.values():
             for p in found:
                 taken.add(p)  # where the operation was written (before the rename): the same node
-                above.update(_ancestors(p))
+                _mark_above(p, above)
         keys.add(patch)
         renaming.update(names)
         written.add(patch)
     return chosen
+
+
+def _mark_above(pointer: str, above: set[str]) -> None:
+    """Add the pointers above ``pointer`` to ``above`` (which holds every ancestor of what it
+    holds: the walk up stops at the first one already there)."""
+    cut = pointer.rfind("/")
+    while cut >= 0:
+        pointer = pointer[:cut]
+        if pointer in above:
+            return
+        above.add(pointer)
+        cut = pointer.rfind("/")
 
 
 def _overlaps(path: str, taken: set[str], above: set[str], free: tuple[str, ...], renamed: bool = False) -> bool:

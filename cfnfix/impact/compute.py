@@ -72,45 +72,70 @@ def impact_of(before: Any, patch: Patch, *, reuse: bool = False) -> list[Resourc
 
 
 def _rejected_id_renamed(before: dict[str, Any], ops: list[ParsedOp]) -> list[ResourceImpact] | None:
-    """The impact of a patch that only renames a resource whose logical ID CloudFormation
-    rejects and rewrites references to it elsewhere (CFX101's fix), worked out without a
-    comparison (a chain of thousands of such renames checks each one); None for any other
-    patch. No deployed stack has the old ID, so the references to it change nothing and the
-    resource is "renamed, nothing to replace" — what :class:`_Comparison` finds for it, at
-    the cost of the patch (``tests/impact/test_compute.py`` holds the two to each other)."""
-    moves = [op for op in ops if op.op == "move"]
-    if len(moves) != 1 or any(op.op not in ("move", "replace", "test") for op in ops):
-        return None
-    move = moves[0]
-    source, target = move.source or [], move.path
-    if len(source) != 2 or len(target) != 2 or source[0] != "Resources" or target[0] != "Resources":
-        return None
-    old, new = source[1], target[1]
+    """The impact of a patch that only renames resources whose logical IDs CloudFormation
+    rejects and rewrites references to them (CFX101's fixes, one or a pass of them), worked
+    out without a comparison (a chain of thousands of such renames checks each one, then
+    their combined patch); None for any other patch. No deployed stack has an old ID, so the
+    references to it change nothing and each resource is "renamed, nothing to replace", in
+    the order of the renames — what :class:`_Comparison` finds, at the cost of the patch
+    (``tests/impact/test_impact.py`` holds the two to each other)."""
     block = before.get("Resources")
-    if not isinstance(block, dict) or _VALID_ID.match(old) or new in block or old == new:
+    if not isinstance(block, dict):
         return None
-    body = block.get(old)
-    if not isinstance(body, dict):
-        return None
-    replaced = [op for op in ops if op.op == "replace"]
-    if replaced:
-        named = {occ.pointer for occ in ReferenceIndex.of(before).named(old)}
-        for op in replaced:
-            if (
-                op.path[:2] in (["Resources", old], ["Resources", new])
-                or "/" + "/".join(t.replace("~", "~0").replace("/", "~1") for t in op.path) not in named
-            ):
-                return None  # inside the renamed resource, or not a reference to it
-            found: Any = before
-            for token in op.path:
-                found = found.get(token) if isinstance(found, dict) else _item(found, token)
-            if not isinstance(found, str) or op.value != found.replace(old, new):
+    renames: dict[str, str] = {}  # old ID → new ID, in the order of the moves
+    targets: set[str] = set()
+    for op in ops:
+        if op.op == "move":
+            source, target = op.source or [], op.path
+            if len(source) != 2 or len(target) != 2 or source[0] != "Resources" or target[0] != "Resources":
                 return None
-    rtype = body.get("Type")
+            old, new = source[1], target[1]
+            if old in renames or _VALID_ID.match(old) or not isinstance(block.get(old), dict):
+                return None  # not a rename of a rejected ID of the template as it was
+            if new in block or new in targets or old == new:
+                return None
+            renames[old] = new
+            targets.add(new)
+        elif op.op not in ("replace", "test"):
+            return None
+    if not renames:
+        return None
+    at_pointer: dict[str, list[str]] | None = None
+    moved: dict[str, str] = {}  # a resource renamed so far: its new ID → its old one
+    current: dict[tuple[str, ...], str] = {}  # a reference string as the operations so far left it
+    for op in ops:
+        if op.op == "test":
+            continue
+        if op.op == "move":
+            moved[op.path[1]] = op.source[1]  # type: ignore[index]
+            continue
+        path = op.path
+        if not isinstance(op.value, str) or len(path) < 2:
+            return None
+        if path[0] == "Resources" and path[1] in moved:
+            path = ["Resources", moved[path[1]], *path[2:]]  # written after that resource's rename
+        elif path[0] == "Resources" and path[1] in renames and renames[path[1]] in moved:
+            return None  # inside a resource renamed before: no longer at that path
+        key = tuple(path)
+        text = current.get(key)
+        if text is None:
+            found: Any = before
+            for token in path:
+                found = found.get(token) if isinstance(found, dict) else _item(found, token)
+            if not isinstance(found, str):
+                return None
+            text = found
+        if at_pointer is None:
+            at_pointer = _names_at(before)
+        pointer = "/" + "/".join(t.replace("~", "~0").replace("/", "~1") for t in path)
+        names = {name for written in at_pointer.get(pointer, ()) for name in _name_and_prefixes(written)}
+        if not any(op.value == text.replace(old, renames[old]) for old in names if old in renames):
+            return None  # not a reference to a renamed resource, rewritten to its new ID
+        current[key] = op.value
     return [
         ResourceImpact(
             logical_id=new,
-            resource_type=rtype if isinstance(rtype, str) else None,
+            resource_type=_type_of(block[old]),
             change=ResourceChange.RENAMED,
             cause=f"new logical ID (was {old!r}, which CloudFormation rejects, so no deployed stack has it): nothing to replace",
             properties=[],
@@ -119,7 +144,38 @@ def _rejected_id_renamed(before: dict[str, Any], ops: list[ParsedOp]) -> list[Re
             stateful=False,
             holds=None,
         )
+        for old, new in renames.items()
     ]
+
+
+#: Pointer → the names written there (reference positions), of the last few templates' data.
+_NAMES_AT: KeptByIdentity[dict[str, list[str]]] = KeptByIdentity(4)
+
+
+def _names_at(before: dict[str, Any]) -> dict[str, list[str]]:
+    """Pointer → the names written there in reference positions (read-only data: kept)."""
+    found = _NAMES_AT.get(id(before), before)
+    if found is None:
+        found = {}
+        for occ in ReferenceIndex.of(before).occurrences:
+            found.setdefault(occ.pointer, []).append(occ.text)
+        found = _NAMES_AT.put(id(before), before, found)
+    return found
+
+
+def _name_and_prefixes(text: str) -> list[str]:
+    """``A.B.C`` → ``A.B.C``, ``A``, ``A.B`` (a name as written, and what it may name before an attribute)."""
+    out = [text]
+    dot = text.find(".")
+    while dot > 0:
+        out.append(text[:dot])
+        dot = text.find(".", dot + 1)
+    return out
+
+
+def _type_of(body: dict[str, Any]) -> str | None:
+    rtype = body.get("Type")
+    return rtype if isinstance(rtype, str) else None
 
 
 def _item(found: Any, token: str) -> Any:

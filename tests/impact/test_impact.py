@@ -428,11 +428,11 @@ def test_a_rejected_id_renamed_is_worked_out_as_the_comparison_does(monkeypatch:
     """The shortcut for CFX101's fixes (a rename of an ID CloudFormation rejects, with references
     to it rewritten) gives what the full comparison gives, for every fix it takes; the others go
     through the comparison."""
-    from cfnfix import check
+    from cfnfix import check, fix
     from cfnfix.document import load
     from cfnfix.impact import compute
 
-    taken = 0
+    taken = combined = 0
     for text in _cfx101_cases():
         data = load(text).data
         for finding in check(text, select=["CFX101"]):
@@ -447,4 +447,14 @@ def test_a_rejected_id_renamed_is_worked_out_as_the_comparison_does(monkeypatch:
                 taken += 1
                 assert quick == full, finding.path
             assert impact_of(data, finding.fix.patch) == full
+        result = fix(text, select=["CFX101"])  # the combined patch of a run's renames
+        ops = compute.parse_ops(result.patch)
+        quick = compute._rejected_id_renamed(data, ops)
+        with monkeypatch.context() as m:
+            m.setattr(compute, "_rejected_id_renamed", lambda before, ops: None)
+            full = impact_of(data, result.patch)
+        if quick is not None:
+            combined += 1
+            assert quick == full
     assert taken >= 5, taken
+    assert combined >= 2, combined
