@@ -23,13 +23,23 @@ def new_lint_errors(
 ) -> set[tuple[str, str]]:
     """cfn-lint errors that ``after`` has and ``before`` did not (``before`` is linted only if needed).
 
-    ``renamed`` (new name → old name): read those names in ``after``'s messages as the old
-    ones, so that an error that was already there is not new just because its message lists
-    a renamed logical ID.
+    ``renamed`` (new name → old name): read those names in ``after``'s messages and paths as
+    the old ones, so that an error that was already there is not new just because its message
+    lists a renamed logical ID. An error of the same rule at the same node as one of
+    ``before``'s is that error, its message reworded by the fix (E3037 lists the duplicated
+    values: a duplicated ARN wrapped in ``Fn::Sub`` by CFX935 is still the input's duplicate).
     """
-    errors = lint_errors(after, ignore=ignore)
-    if not errors:
+    found = [(e.rule_id, e.message, e.path) for e in _lint_errors(after) if e.rule_id not in ignore]
+    if not found:
         return set()
     if renamed:
-        errors = {(rule, rename_names(msg, renamed)) for rule, msg in errors}
-    return errors - lint_errors(before, ignore=ignore)
+        found = [(rule, rename_names(msg, renamed), _old_path(path, renamed)) for rule, msg, path in found]
+    old = [(e.rule_id, e.message, e.path) for e in _lint_errors(before) if e.rule_id not in ignore]
+    messages = {(rule, msg) for rule, msg, _ in old}
+    places = {(rule, path) for rule, _, path in old if path}
+    return {(rule, msg) for rule, msg, path in found if (rule, msg) not in messages and (rule, path) not in places}
+
+
+def _old_path(path: str, renamed: dict[str, str]) -> str:
+    """``path`` with each token that is a new name of ``renamed`` read as its old name."""
+    return "/".join(renamed.get(token, token) for token in path.split("/"))
