@@ -1,6 +1,6 @@
 """Meaning and security of fix runs, as figures: ``python benchmarks/meaning_figures.py [--corpus DIR]``.
 
-What ``tests/test_meaning.py`` and ``tests/test_security_properties.py`` assert, counted
+What ``tests/project/test_meaning_of_fixes.py`` and ``tests/project/test_security_properties.py`` assert, counted
 (issue 22). For every golden input (its own settings) and every template of the shared
 corpus (default settings), ``cfnfix.fix`` is run with safe fixes only and with unsafe fixes
 too, and each run that changes the text is checked by

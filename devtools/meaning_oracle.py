@@ -11,7 +11,7 @@ input's data (as the fix loop applied them: one patch after another), and report
   declaration covers a node the user never wrote, so it does not count: the run re-interpreted
   its own output.
 
-Used by ``tests/template/test_meaning.py`` over every golden case and the shared corpus.
+Used by ``tests/project/test_meaning_of_fixes.py`` over every golden case and the shared corpus.
 """
 
 from __future__ import annotations
