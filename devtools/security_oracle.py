@@ -43,7 +43,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from cfnfix.template.meaning import NO_VALUE, Declaration, Sym, meaning
+from cfnfix.template.meaning import NO_VALUE, Declaration, Sym, meaning, thaw
 
 _FLAG = re.compile(r"(?i)^(.*encrypt.*|sseenabled)$")
 _KMS = re.compile(r"(?i)^.*kms.*key.*$")
@@ -244,7 +244,7 @@ def _flatten(value: Any, prefix: str = "") -> Iterator[str]:
     ``Fn::If`` (either may be deployed)."""
     if isinstance(value, Sym) and value.kind == "if":
         for branch in value.args[1:]:
-            yield from _flatten(_thaw(branch), prefix)
+            yield from _flatten(thaw(branch), prefix)
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from _flatten(item, f"{prefix}{key}:")
@@ -253,15 +253,6 @@ def _flatten(value: Any, prefix: str = "") -> Iterator[str]:
             yield from _flatten(item, prefix)
     elif value is not NO_VALUE:
         yield prefix + (repr(value) if isinstance(value, Sym) else str(value))
-
-
-def _thaw(value: Any) -> Any:
-    """A frozen meaning (a :class:`Sym` argument) back as dicts and lists."""
-    if isinstance(value, tuple) and value[:1] == ("__list__",):
-        return [_thaw(v) for v in value[1:]]
-    if isinstance(value, tuple) and value[:1] == ("__dict__",):
-        return {k: _thaw(v) for k, v in value[1:]}
-    return value
 
 
 def _same_breadth(principal: str) -> bool:
@@ -277,7 +268,7 @@ def _leaves(meant: Any, key: str = "") -> Iterator[tuple[str, str]]:
     their list's key, both branches of an ``Fn::If`` (either may be deployed)."""
     if isinstance(meant, Sym) and meant.kind == "if":
         for branch in meant.args[1:]:
-            yield from _leaves(_thaw(branch), key)
+            yield from _leaves(thaw(branch), key)
     elif isinstance(meant, dict):
         for k, item in meant.items():
             yield from _leaves(item, str(k))

@@ -18,13 +18,13 @@ strongly connected component), starting at the member that comes first in the te
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from ..document.pointer import escape_token, parse_pointer
 from .model import resources
-from .references import Kind, ReferenceIndex
+from .references import Kind, Occurrence, ReferenceIndex
 
 _EDGE_KINDS = frozenset({Kind.REF, Kind.GETATT, Kind.GETATT_STRING, Kind.SUB, Kind.DEPENDS_ON})
 
@@ -142,19 +142,8 @@ def build_graph(data: object, index: ReferenceIndex | None = None) -> Graph:
     names = {r.id for r in res}
     types = {r.id: r.type for r in res}
     index = index if index is not None else ReferenceIndex.of(data)
-    params = set(index.declared.get("Parameters", ()))
     edges: dict[tuple[str, str], Edge] = {}
-    for occ in index.occurrences:
-        if occ.kind not in _EDGE_KINDS or not occ.pointer.startswith("/Resources/"):
-            continue
-        source = _source(occ.pointer)
-        if source not in names:
-            continue
-        target = occ.text.split(".", 1)[0] if occ.kind is not Kind.DEPENDS_ON else occ.text
-        if target not in names:
-            continue
-        if occ.kind in (Kind.REF, Kind.SUB) and "." not in occ.text and target in params:
-            continue
+    for occ, source, target in _edge_uses(names, index):
         text = occ.text
         if occ.kind is Kind.GETATT:  # the list form names the attribute in the next item
             arg = index.value(occ.pointer.rsplit("/", 1)[0])
@@ -165,14 +154,10 @@ def build_graph(data: object, index: ReferenceIndex | None = None) -> Graph:
     return Graph([r.id for r in res], types, edges)
 
 
-def has_cycle(data: object, index: ReferenceIndex | None = None) -> bool:
-    """True when :func:`build_graph` of ``data`` has a cycle (:func:`components` finds one), told
-    from the edges alone: no :class:`Edge` or :class:`Use` is built (most templates have no
-    cycle, and building the graph was most of the cycle rule's time)."""
-    names = {r.id for r in resources(data) if not r.type.startswith("AWS::Serverless::")}
-    index = index if index is not None else ReferenceIndex.of(data)
+def _edge_uses(names: set[str], index: ReferenceIndex) -> Iterator[tuple[Occurrence, str, str]]:
+    """(occurrence, source, target) of every reference from one of the resources ``names`` to
+    another (a ``Ref``/``${X}`` that names a parameter of the same name is the parameter's)."""
     params = set(index.declared.get("Parameters", ()))
-    targets: dict[str, set[str]] = {}
     for occ in index.occurrences:
         if occ.kind not in _EDGE_KINDS or not occ.pointer.startswith("/Resources/"):
             continue
@@ -184,6 +169,17 @@ def has_cycle(data: object, index: ReferenceIndex | None = None) -> bool:
             continue
         if occ.kind in (Kind.REF, Kind.SUB) and "." not in occ.text and target in params:
             continue
+        yield occ, source, target
+
+
+def has_cycle(data: object, index: ReferenceIndex | None = None) -> bool:
+    """True when :func:`build_graph` of ``data`` has a cycle (:func:`components` finds one), told
+    from the edges alone: no :class:`Edge` or :class:`Use` is built (most templates have no
+    cycle, and building the graph was most of the cycle rule's time)."""
+    names = {r.id for r in resources(data) if not r.type.startswith("AWS::Serverless::")}
+    index = index if index is not None else ReferenceIndex.of(data)
+    targets: dict[str, set[str]] = {}
+    for _, source, target in _edge_uses(names, index):
         if target == source:
             return True
         targets.setdefault(source, set()).add(target)

@@ -39,7 +39,7 @@ from typing import Any
 from ..document.pointer import escape_token, parse_pointer
 from .references import SECTIONS
 
-__all__ = ["NO_VALUE", "Declaration", "Sym", "differences", "meaning", "unexplained"]
+__all__ = ["NO_VALUE", "Declaration", "Sym", "differences", "meaning", "thaw", "unexplained"]
 
 _SUB_TOKEN = re.compile(r"\$\{([^}]*)\}")
 #: Keys whose values are a logical name, or a list of them.
@@ -314,12 +314,13 @@ def _unwrap(value: Any) -> Any:
     return value
 
 
-def _thaw(value: Any) -> Any:
-    """A frozen meaning back as dicts and lists (to compare a frozen with a live one)."""
+def thaw(value: Any) -> Any:
+    """A frozen meaning (a :class:`Sym` argument) back as dicts and lists (to compare a frozen
+    with a live one, or to read it as a template value)."""
     if isinstance(value, tuple) and value[:1] == ("__list__",):
-        return [_thaw(v) for v in value[1:]]
+        return [thaw(v) for v in value[1:]]
     if isinstance(value, tuple) and value[:1] == ("__dict__",):
-        return {k: _thaw(v) for k, v in value[1:]}
+        return {k: thaw(v) for k, v in value[1:]}
     return value
 
 
@@ -338,7 +339,7 @@ def _differences(before: Any, after: Any, path: str) -> list[str]:
     if isinstance(before, Sym) and isinstance(after, Sym) and before.kind == after.kind == "mapped":
         if before.args[0] == after.args[0]:
             return [before.args[0]]
-    before, after = _thaw(_unwrap(before)), _thaw(_unwrap(after))
+    before, after = thaw(_unwrap(before)), thaw(_unwrap(after))
     if before == after:
         return []
     if isinstance(before, dict) and isinstance(after, dict):
