@@ -124,13 +124,24 @@ def _ancestors(pointer: str) -> Iterator[str]:
 
 
 def choose(
-    findings: list[Finding], unsafe: bool, produced: Produced | None = None, keeps: frozenset[str] = frozenset()
+    findings: list[Finding],
+    unsafe: bool,
+    produced: Produced | None = None,
+    keeps: frozenset[str] = frozenset(),
+    *,
+    follow: bool = True,
 ) -> list[Finding]:
     """Fixes to apply in one pass: applicable ones whose paths do not overlap earlier picks,
-    that re-read no text an earlier pass wrote (``produced``) unless their rule keeps meaning
-    (``keeps``: rule ids; such a fix cannot read the text differently), and that write no name
-    another pick renames. Each path is looked up with its ancestors, not compared with
-    every path taken: thousands of fixes cost thousands of lookups, not millions."""
+    that re-read no text an earlier pass's meaning-keeping fix wrote (``produced``) unless
+    their own rule keeps meaning (``keeps``: rule ids; such a fix cannot read the text
+    differently), and that write no name another pick renames. Each path is looked up with its
+    ancestors, not compared with every path taken: thousands of fixes cost thousands of
+    lookups, not millions.
+
+    With ``follow``, a fix inside a key an earlier pick renames is taken with its pointers
+    moved to the key's new place (:class:`_KeyRenames`; the finding returned carries that
+    patch). Without it (a document with YAML anchors, whose refusal is judged on the pointers
+    of the text as parsed), such a fix waits for the next pass."""
     from .patch.produced import RenamedNames, WrittenTexts, renamed
 
     chosen: list[Finding] = []
@@ -144,7 +155,7 @@ def choose(
         fx = finding.fix
         if fx is None or fx.applicability not in allowed or not fx.changes:
             continue
-        patch, free, origins = keys.follow(fx.patch) if keys and not fx.edits else (fx.patch, {}, {})
+        patch, free, origins = keys.follow(fx.patch) if follow and keys and not fx.edits else (fx.patch, {}, {})
         paths = [p for op in patch if op.get("op") != "test" for p in _touched(op)]
         renaming_keys = {op["from"] for op in patch if _key_rename(op)}
         if any(_overlaps(p, taken, above, free.get(p, ()), p in renaming_keys) for p in paths):
@@ -299,7 +310,7 @@ def as_apply_sees(
     if not document.expansions:
         return findings, None
     try:
-        chosen = choose(findings, unsafe)
+        chosen = choose(findings, unsafe, follow=False)
         _refuse_anchored(chosen, document)
         if chosen and settings is not None:
             fix_text(document.text, document.file, settings.model_copy(update={"cfn_lint": False}), document)
@@ -390,7 +401,9 @@ def fix_text(
     first = run.own  # the rules' findings of the input, before its suppressions
     found = run.findings if checked and not settings.cfn_lint else None
     _repair_first(run)
-    while chosen := choose(run.candidates(), passes_settings.unsafe_fixes, run.produced, run.keeps):
+    while chosen := choose(
+        run.candidates(), passes_settings.unsafe_fixes, run.produced, run.keeps, follow=not run.document.expansions
+    ):
         if run.passes == MAX_PASSES:
             run.converged = False
             break

@@ -117,3 +117,14 @@ def test_a_chain_of_invalid_ids_naming_each_other_is_renamed_in_one_pass() -> No
     import jsonpatch
 
     assert jsonpatch.apply_patch(load(CHAIN).data, result.patch) == load(result.text).data
+
+
+def test_with_yaml_anchors_a_fix_inside_a_renamed_key_waits_for_the_next_pass() -> None:
+    """The refusal of anchored YAML is judged on the pointers of the text as parsed, so a fix is
+    not moved under another fix's rename there: Queue-1's fix, inside Queue-0 which the first
+    pass renames, waits for the second pass (without anchors the chain takes one pass)."""
+    text = CHAIN + "Metadata:\n  Note: &note {text: kept}\n  Copy: *note\n"
+    result = fix(text, select=["CFX101"])
+    assert result.passes == 2
+    assert [f.path for f in result.fixed] == ["/Resources/Queue-0", "/Resources/Queue-2", "/Resources/Queue-1"]
+    assert result.remaining == [] and "&note" in result.text and "*note" in result.text
