@@ -28,7 +28,7 @@ from operator import is_not
 from typing import Any
 
 from ..document.datapatch import ParsedOp, applied, parse_ops
-from ..document.pointer import parse_pointer
+from ..document.pointer import escape_token, parse_pointer
 from ..findings import Patch, ResourceChange, ResourceImpact
 from ..template.kept import KeptByIdentity
 from ..template.references import ReferenceIndex
@@ -100,9 +100,13 @@ def _rejected_id_renamed(before: dict[str, Any], ops: list[ParsedOp]) -> list[Re
             return None
     if not renames:
         return None
-    at_pointer: dict[str, list[str]] | None = None
+    index = ReferenceIndex.of(before)
+    renamed_at: dict[str, list[str]] = {}  # pointer of a reference to a renamed resource → its old IDs
+    for old in renames:
+        for occ in index.named(old):
+            renamed_at.setdefault(occ.pointer, []).append(old)
     moved: dict[str, str] = {}  # a resource renamed so far: its new ID → its old one
-    current: dict[tuple[str, ...], str] = {}  # a reference string as the operations so far left it
+    current: dict[str, str] = {}  # a reference string as the operations so far left it
     for op in ops:
         if op.op == "test":
             continue
@@ -116,22 +120,16 @@ def _rejected_id_renamed(before: dict[str, Any], ops: list[ParsedOp]) -> list[Re
             path = ["Resources", moved[path[1]], *path[2:]]  # written after that resource's rename
         elif path[0] == "Resources" and path[1] in renames and renames[path[1]] in moved:
             return None  # inside a resource renamed before: no longer at that path
-        key = tuple(path)
-        text = current.get(key)
+        pointer = "/" + "/".join(escape_token(token) for token in path)
+        olds = renamed_at.get(pointer)
+        if not olds:
+            return None  # not a reference to a renamed resource
+        text = current.get(pointer)
         if text is None:
-            found: Any = before
-            for token in path:
-                found = found.get(token) if isinstance(found, dict) else _item(found, token)
-            if not isinstance(found, str):
-                return None
-            text = found
-        if at_pointer is None:
-            at_pointer = _names_at(before)
-        pointer = "/" + "/".join(t.replace("~", "~0").replace("/", "~1") for t in path)
-        names = {name for written in at_pointer.get(pointer, ()) for name in _name_and_prefixes(written)}
-        if not any(op.value == text.replace(old, renames[old]) for old in names if old in renames):
-            return None  # not a reference to a renamed resource, rewritten to its new ID
-        current[key] = op.value
+            text = index.value(pointer)
+        if not isinstance(text, str) or not any(op.value == text.replace(old, renames[old]) for old in olds):
+            return None  # not the reference rewritten to the new ID
+        current[pointer] = op.value
     return [
         ResourceImpact(
             logical_id=new,
@@ -148,40 +146,9 @@ def _rejected_id_renamed(before: dict[str, Any], ops: list[ParsedOp]) -> list[Re
     ]
 
 
-#: Pointer → the names written there (reference positions), of the last few templates' data.
-_NAMES_AT: KeptByIdentity[dict[str, list[str]]] = KeptByIdentity(4)
-
-
-def _names_at(before: dict[str, Any]) -> dict[str, list[str]]:
-    """Pointer → the names written there in reference positions (read-only data: kept)."""
-    found = _NAMES_AT.get(id(before), before)
-    if found is None:
-        found = {}
-        for occ in ReferenceIndex.of(before).occurrences:
-            found.setdefault(occ.pointer, []).append(occ.text)
-        found = _NAMES_AT.put(id(before), before, found)
-    return found
-
-
-def _name_and_prefixes(text: str) -> list[str]:
-    """``A.B.C`` → ``A.B.C``, ``A``, ``A.B`` (a name as written, and what it may name before an attribute)."""
-    out = [text]
-    dot = text.find(".")
-    while dot > 0:
-        out.append(text[:dot])
-        dot = text.find(".", dot + 1)
-    return out
-
-
 def _type_of(body: dict[str, Any]) -> str | None:
     rtype = body.get("Type")
     return rtype if isinstance(rtype, str) else None
-
-
-def _item(found: Any, token: str) -> Any:
-    """``found[token]`` for a list and an index token, else None."""
-    index = _list_index(token)
-    return found[index] if isinstance(found, list) and index is not None and index < len(found) else None
 
 
 def _compared(ops: list[ParsedOp]) -> list[ParsedOp]:
