@@ -24,7 +24,7 @@ from typing import Any
 
 from ..document.pointer import escape_token, parse_pointer
 
-__all__ = ["Produced", "RenamedNames", "WrittenTexts", "mentions", "renamed"]
+__all__ = ["Produced", "RenamedNames", "WrittenTexts", "renamed"]
 
 
 def _resolve(data: Any, pointer: str) -> tuple[bool, Any]:
@@ -104,18 +104,10 @@ def _written(patch: Iterable[Mapping[str, Any]]) -> set[str]:
     return found
 
 
-def mentions(patch: Iterable[Mapping[str, Any]], names: set[str]) -> bool:
-    """True when a value ``patch`` writes holds one of ``names`` (in any string): applied in the
-    same pass as the rename of that name, it would write the old name (the fix loop waits)."""
-    if not names:
-        return False
-    found = _written(patch)
-    return any(name in text for text in found for name in names)
-
-
 class RenamedNames:
-    """The names a pass's chosen fixes rename, asked whether a patch writes one of them (as
-    :func:`mentions`), at the cost of the patch's strings, not of every name renamed so far."""
+    """The names a pass's chosen fixes rename, asked whether a patch writes one of them in any
+    string (applied in the same pass as the rename, it would write the old name: the fix loop
+    waits), at the cost of the patch's strings, not of every name renamed so far."""
 
     def __init__(self) -> None:
         self.names: set[str] = set()
@@ -142,8 +134,8 @@ class RenamedNames:
 
 
 class WrittenTexts:
-    """The strings a pass's chosen patches write, asked whether one holds any of a few names (as
-    :func:`mentions` over each of them): each string is indexed by its pieces of one to three
+    """The strings a pass's chosen patches write, asked whether one holds any of a few names (a
+    rename of such a name waits for the next pass): each string is indexed by its pieces of one to three
     characters, so a name is looked for only in the strings that hold its rarest piece."""
 
     def __init__(self) -> None:
