@@ -13,6 +13,7 @@ PACKAGE = ROOT / "cfnfix"
 #: Layer of each part of the package: a module may import its own part and lower layers only.
 LAYERS: dict[str, int] = {
     "errors": 0,
+    "lazy": 0,  # names a package imports on first use (PEP 562)
     "profiles": 0,
     "io": 1,  # reading templates and small files, atomic writes, patch files
     "findings": 1,
