@@ -516,6 +516,8 @@ class Planner:
             index = int(last)
         if len(container.items) == 1:
             return self._rerender(views, tokens, len(views) - 1)
+        if self.edits and self.layout.removal_reads_what_follows(container, index):
+            raise Flush  # pending text after the member must be real text first
         region = self.layout.removal(container, index)
         if region is None:
             return self._rerender(views, tokens, len(views) - 1)

@@ -105,6 +105,11 @@ class Layout(ABC):
     def removal(self, container: MappingNode | SequenceNode, index: int) -> tuple[int, int] | None:
         """The span that removing member ``index`` of ``container`` (of two or more) cuts; None: re-render it."""
 
+    def removal_reads_what_follows(self, container: MappingNode | SequenceNode, index: int) -> bool:
+        """True when removing member ``index`` must see the real text after it, pending edits
+        applied (the planner flushes first): what follows it would join the member before."""
+        return False
+
     @abstractmethod
     def key_text(self, key: ScalarNode, name: str, mapping: MappingNode) -> str:
         """The text of ``key`` (of ``mapping``) renamed to ``name``."""

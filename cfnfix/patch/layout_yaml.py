@@ -337,7 +337,17 @@ class YamlLayout(Layout):
             if prev > 0 and text[prev - 1] == "\r":
                 prev -= 1
             return prev, len(text)
-        return ls, lines.next_line_start(end)
+        stop = lines.next_line_start(end)
+        if self.removal_reads_what_follows(container, index):
+            # blank lines right after the member would become the kept literal's value
+            while stop < len(text) and not text[stop : lines.line_end(stop)].strip():
+                stop = lines.next_line_start(stop)
+        return ls, stop
+
+    def removal_reads_what_follows(self, container: MappingNode | SequenceNode, index: int) -> bool:
+        """After a ``|+``/``>+`` scalar, the blank lines that follow the removed member would
+        become that scalar's value: they go with it, read from the real text."""
+        return index > 0 and self._ends_in_kept_literal(container, index - 1)
 
     def _ends_in_block_scalar(self, container: MappingNode | SequenceNode, index: int) -> bool:
         node = _last_leaf(container, index)

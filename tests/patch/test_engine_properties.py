@@ -10,7 +10,7 @@ import copy
 from typing import Any
 
 import jsonpatch
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from cfnfix import apply_patch as _apply_patch
@@ -65,6 +65,12 @@ def test_yaml_single_operation(case: tuple[str, list[dict[str, Any]]]) -> None:
     _check(*case, confined=True)
 
 
+@example(  # found by this test: the removed entry's blank line (a pending add's) joined the |+ literal before it
+    (
+        '\ufeff---\n"00": |+\n  trailing\n\n"A": []\n',
+        [{"op": "add", "path": "/0", "value": "0"}, {"op": "remove", "path": "/A"}],
+    )
+)
 @given(several(yaml_documents()))
 def test_yaml_several_operations(case: tuple[str, list[dict[str, Any]]]) -> None:
     _check(*case, confined=False)
@@ -78,3 +84,14 @@ def test_json_single_operation(case: tuple[str, list[dict[str, Any]]]) -> None:
 @given(several(json_documents()))
 def test_json_several_operations(case: tuple[str, list[dict[str, Any]]]) -> None:
     _check(*case, confined=False)
+
+
+def test_removing_an_entry_after_a_kept_literal_leaves_its_value() -> None:
+    """The blank lines after a removed entry would become the value of a ``|+`` scalar before it:
+    they go with the entry, also when they are a pending add's separator (the planner flushes
+    first)."""
+    text = "a: |+\n  x\n\nb: 1\n\nc: 2\n"
+    assert apply_patch(text, [{"op": "remove", "path": "/b"}]) == "a: |+\n  x\n\nc: 2\n"
+    text = '"00": |+\n  trailing\n\n"A": []\n'
+    patch = [{"op": "add", "path": "/0", "value": "0"}, {"op": "remove", "path": "/A"}]
+    assert apply_patch(text, patch) == '"00": |+\n  trailing\n\n"0": "0"\n'
